@@ -1,0 +1,25 @@
+# yh_unit_test(<name> SOURCES <files...> LIBS <libs...>)
+#   A Check suite that needs nothing outside the process.
+# yh_card_test(<name> SOURCES <files...> LIBS <libs...>)
+#   A test through the real pcscd and the card simulator: it gets the pcscd fixture
+#   and the "vpcd" resource lock.
+function(yh_add_check_exe name)
+  cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
+  target_link_libraries(${name} PRIVATE ${A_LIBS} PkgConfig::CHECK Threads::Threads)
+endfunction()
+
+function(yh_unit_test name)
+  yh_add_check_exe(${name} ${ARGN})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 300
+    ENVIRONMENT "CK_DEFAULT_TIMEOUT=120;YH_SOURCE_DIR=${PROJECT_SOURCE_DIR};YH_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()
+
+function(yh_card_test name)
+  yh_add_check_exe(${name} ${ARGN})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 600 FIXTURES_REQUIRED pcscd RESOURCE_LOCK vpcd
+    ENVIRONMENT "CK_DEFAULT_TIMEOUT=300;YH_SOURCE_DIR=${PROJECT_SOURCE_DIR};YH_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()
