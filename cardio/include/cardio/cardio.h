@@ -210,6 +210,11 @@ void cardio_ctx_cancel(struct cardio_ctx *ctx);
  */
 int cardio_connect(struct cardio_ctx *ctx, const char *reader, struct cardio_card **out);
 
+/* After CARDIO_E_CARD_RESET (another application reset the card): reconnect, leaving
+ * the card as it is; the caller then selects its application again. Errors as connect;
+ * UNSUPPORTED for a transport without reconnect. */
+int cardio_reconnect(struct cardio_card *card);
+
 /* Translate a PC/SC return code (LONG) into enum cardio_err; exposed for tests and
  * for the benchmark's bare loop. */
 int cardio_pcsc_to_err(long rv);
