@@ -1,0 +1,199 @@
+/*
+ * centre-admin: the office tools over the centre's store (docs/centre.md, "Tools").
+ *
+ *   centre-admin --config FILE terminal register ID SITE
+ *   centre-admin --config FILE terminal retire ID
+ *   centre-admin --config FILE terminal list                  (CSV)
+ *   centre-admin --config FILE cert revoke SERIAL_HEX | --pem CERT.pem
+ *   centre-admin --config FILE card revoke CARD [REASON]
+ *   centre-admin --config FILE card restore CARD
+ *   centre-admin --config FILE report usage [FROM [TO]]       (YYYY-MM; CSV on stdout)
+ *   centre-admin --config FILE doc set config|trust FILE
+ *
+ * Exit 0 on success, 1 on failure, 2 on a usage error.
+ */
+#include <ctype.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "centre_int.h"
+
+#define DOC_MAX (1024 * 1024)
+
+static void usage(void)
+{
+  fprintf(stderr,
+          "usage: centre-admin --config FILE COMMAND\n"
+          "  terminal register ID SITE | terminal retire ID | terminal list\n"
+          "  cert revoke SERIAL_HEX | cert revoke --pem CERT.pem\n"
+          "  card revoke CARD [REASON] | card restore CARD\n"
+          "  report usage [FROM [TO]]   (months as YYYY-MM)\n"
+          "  doc set config|trust FILE\n");
+}
+
+static int parse_month(const char *s, int *out)
+{
+  int y, m;
+  char tail;
+  if (sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || y < 2000 || y > 2100 || m < 1 || m > 12)
+    return -1;
+  *out = y * 100 + m;
+  return 0;
+}
+
+static int cert_serial(const char *path, char serial[81])
+{
+  FILE *f = fopen(path, "r");
+  X509 *cert = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+  BIGNUM *bn;
+  char *hex;
+  int rc = -1;
+  if (f)
+    fclose(f);
+  if (!cert)
+    return -1;
+  bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+  hex = bn ? BN_bn2hex(bn) : NULL;
+  if (hex && strlen(hex) < 81) {
+    snprintf(serial, 81, "%s", hex);
+    rc = 0;
+  }
+  OPENSSL_free(hex);
+  BN_free(bn);
+  X509_free(cert);
+  return rc;
+}
+
+static char *read_file(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  size_t n;
+  if (!f)
+    return NULL;
+  buf = malloc(DOC_MAX + 1);
+  if (!buf) {
+    fclose(f);
+    return NULL;
+  }
+  n = fread(buf, 1, DOC_MAX + 1, f);
+  fclose(f);
+  if (n > DOC_MAX || memchr(buf, '\0', n)) {
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+static int run(struct centre_store *st, int argc, char **argv)
+{
+  int64_t now = (int64_t)time(NULL);
+  uint64_t version = 0;
+  int rc;
+  if (argc >= 4 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "register") == 0) {
+    rc = centre_store_terminal_register(st, argv[2], argv[3], now);
+    if (rc == CENTRE_OK)
+      printf("terminal %s registered at site %s\n", argv[2], argv[3]);
+    return rc;
+  }
+  if (argc >= 3 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "retire") == 0) {
+    rc = centre_store_terminal_retire(st, argv[2], now);
+    if (rc == CENTRE_OK)
+      printf("terminal %s retired\n", argv[2]);
+    return rc;
+  }
+  if (argc >= 2 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "list") == 0)
+    return centre_store_terminals_csv(st, stdout);
+  if (argc >= 3 && strcmp(argv[0], "cert") == 0 && strcmp(argv[1], "revoke") == 0) {
+    char serial[81];
+    if (strcmp(argv[2], "--pem") == 0) {
+      if (argc < 4 || cert_serial(argv[3], serial) != 0) {
+        fprintf(stderr, "centre-admin: cannot read a certificate from %s\n",
+                argc >= 4 ? argv[3] : "(none)");
+        return CENTRE_E_IO;
+      }
+    } else {
+      size_t i;
+      snprintf(serial, sizeof serial, "%s", argv[2]);
+      for (i = 0; serial[i]; i++) {
+        if (!isxdigit((unsigned char)serial[i]))
+          return CENTRE_E_INVALID_ARG;
+        serial[i] = (char)toupper((unsigned char)serial[i]);
+      }
+    }
+    rc = centre_store_cert_revoke(st, serial, now);
+    if (rc == CENTRE_OK)
+      printf("certificate serial %s revoked\n", serial);
+    return rc;
+  }
+  if (argc >= 3 && strcmp(argv[0], "card") == 0 &&
+      (strcmp(argv[1], "revoke") == 0 || strcmp(argv[1], "restore") == 0)) {
+    int op = strcmp(argv[1], "revoke") == 0;
+    rc = centre_store_card_set(st, argv[2], op, argc >= 4 ? argv[3] : NULL, now, &version);
+    /* The card number is the operator's own input; echo only the version. */
+    if (rc == CENTRE_OK)
+      printf("revocation list version %llu\n", (unsigned long long)version);
+    return rc;
+  }
+  if (argc >= 2 && strcmp(argv[0], "report") == 0 && strcmp(argv[1], "usage") == 0) {
+    int from = 0, to = 0;
+    if ((argc >= 3 && parse_month(argv[2], &from) != 0) ||
+        (argc >= 4 && parse_month(argv[3], &to) != 0)) {
+      fprintf(stderr, "centre-admin: months are YYYY-MM\n");
+      return CENTRE_E_INVALID_ARG;
+    }
+    return centre_store_usage_csv(st, from, to, stdout);
+  }
+  if (argc >= 4 && strcmp(argv[0], "doc") == 0 && strcmp(argv[1], "set") == 0 &&
+      (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "trust") == 0)) {
+    char *content = read_file(argv[3]);
+    if (!content) {
+      fprintf(stderr, "centre-admin: %s: unreadable, over %d bytes, or binary\n", argv[3],
+              DOC_MAX);
+      return CENTRE_E_IO;
+    }
+    rc = centre_store_doc_put(st, argv[2], content, now, &version);
+    free(content);
+    if (rc == CENTRE_OK)
+      printf("%s version %llu\n", argv[2], (unsigned long long)version);
+    return rc;
+  }
+  usage();
+  return CENTRE_E_INVALID_ARG;
+}
+
+int main(int argc, char **argv)
+{
+  struct centre_conf conf;
+  struct centre_store *st = NULL;
+  char why[256] = "";
+  int rc;
+  if (argc < 4 || strcmp(argv[1], "--config") != 0) {
+    usage();
+    return 2;
+  }
+  rc = centre_conf_load(argv[2], &conf, why, sizeof why);
+  if (rc != CENTRE_OK) {
+    fprintf(stderr, "centre-admin: %s: %s\n", argv[2], why);
+    return 2;
+  }
+  rc = centre_store_open(conf.db, conf.db_sync_full, &st);
+  if (rc != CENTRE_OK) {
+    fprintf(stderr, "centre-admin: cannot open %s\n", conf.db);
+    return 1;
+  }
+  rc = run(st, argc - 3, argv + 3);
+  centre_store_close(st);
+  if (rc == CENTRE_E_INVALID_ARG)
+    return 2;
+  if (rc != CENTRE_OK) {
+    fprintf(stderr, "centre-admin: %s\n", centre_strerror(rc));
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * centre: the server at the other end of the terminals' sync (docs/centre.md), and the
+ * pieces of it that tests, fuzz targets and benchmarks use directly.
+ *
+ * The program `centre` serves HTTPS with mutual TLS (docs/sync-protocol.md); the
+ * program `centre-admin` runs the office tools (reports, revocations, terminals). Both
+ * are thin mains over the library `centre_core`, whose public part is this header:
+ *
+ *   - the error enum (one list, CENTRE_ERRNO_MAP);
+ *   - the journal event as it travels (struct centre_event) and its chain hash
+ *     (centre_event_hash: the single place that defines which fields are hashed);
+ *   - the batch parser (centre_batch_parse: JSON text -> events, bounded, strict);
+ *   - the signing helpers used for receipts and signed documents.
+ *
+ * Ownership: what a *_create/_parse allocates is freed by the matching *_destroy/_free,
+ * which accepts NULL. Functions return enum centre_err: CENTRE_OK (0) or a negative code.
+ * Nothing here logs card numbers; citizen ID numbers and names never reach the centre.
+ */
+#ifndef CENTRE_CENTRE_H
+#define CENTRE_CENTRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CENTRE_ERRNO_MAP(X)                                                      \
+  X(OK, 0, "success")                                                            \
+  X(INVALID_ARG, -1, "invalid argument")                                         \
+  X(NO_MEMORY, -2, "out of memory")                                              \
+  X(IO, -3, "file input/output error")                                           \
+  X(CONFIG, -4, "invalid configuration")                                         \
+  X(MALFORMED, -5, "malformed input")                                            \
+  X(TOO_LARGE, -6, "input exceeds its limit")                                    \
+  X(DB, -7, "database error")                                                    \
+  X(CRYPTO, -8, "cryptographic library error")                                   \
+  X(VERIFY_FAILED, -9, "signature verification failed")                          \
+  X(GAP, -10, "batch does not continue the acknowledged sequence")               \
+  X(CHAIN, -11, "hash chain broken: prev_hash does not match the last hash")    \
+  X(HASH, -12, "event hash does not match its fields")                           \
+  X(CONFLICT, -13, "event differs from the one already accepted at that seq")    \
+  X(UNKNOWN_TERMINAL, -14, "unknown terminal")                                   \
+  X(RETIRED, -15, "terminal retired")                                            \
+  X(REVOKED, -16, "terminal certificate revoked")                                \
+  X(NOT_FOUND, -17, "not found")                                                 \
+  X(EXISTS, -18, "already exists")                                               \
+  X(NET, -19, "network error")
+
+enum centre_err {
+#define CENTRE_X_ENUM(name, value, text) CENTRE_E_##name = (value),
+  CENTRE_ERRNO_MAP(CENTRE_X_ENUM)
+#undef CENTRE_X_ENUM
+};
+#define CENTRE_OK CENTRE_E_OK
+
+/* Human text for an error; never NULL. */
+const char *centre_strerror(int err);
+/* Symbolic name ("CENTRE_E_GAP"); never NULL. */
+const char *centre_errname(int err);
+
+/* ------------------------------------------------------------------ events -- */
+
+/* Field limits. Text fields are tokens of [A-Za-z0-9._-], so that the hash input
+ * (below) is unambiguous and nothing resembling a name fits in them. */
+#define CENTRE_KIND_MAX 16
+#define CENTRE_VERDICT_MAX 8
+#define CENTRE_REASON_MAX 32
+#define CENTRE_CARD_MAX 32
+#define CENTRE_HASH_HEX 64
+#define CENTRE_FEE_MAX 100000000LL /* cents: one million yuan */
+#define CENTRE_TERMINAL_ID_MAX 64
+
+/*
+ * One journal event as uploaded. `card` is the honour card's unified number (the
+ * number printed on the card), never a citizen ID number; names are not carried at all.
+ * `fee_cents` is the fee waived (ticket or consultation fee), 0 for a denial or a bus.
+ */
+struct centre_event {
+  uint64_t seq;                        /* 1, 2, 3, ... per terminal */
+  int64_t ts;                          /* seconds since the epoch, UTC */
+  char kind[CENTRE_KIND_MAX + 1];      /* "park", "hospital", "bus" */
+  char verdict[CENTRE_VERDICT_MAX + 1]; /* "allow", "deny" */
+  char reason[CENTRE_REASON_MAX + 1];  /* "ok", "revoked", ... */
+  char card[CENTRE_CARD_MAX + 1];
+  int64_t fee_cents;
+  char prev_hash[CENTRE_HASH_HEX + 1]; /* lowercase hex */
+  char hash[CENTRE_HASH_HEX + 1];
+};
+
+/* prev_hash of event 1: 64 zeros. */
+extern const char centre_genesis_hash[CENTRE_HASH_HEX + 1];
+
+/*
+ * The chain hash of an event from its fields and ev->prev_hash, as lowercase hex into
+ * out (65 bytes with the NUL). This one function defines the hash on the centre's side;
+ * it follows docs/journal.md (see docs/sync-protocol.md, "Chain"). Errors: INVALID_ARG
+ * for a field that is not a valid token.
+ */
+int centre_event_hash(const struct centre_event *ev, char out[CENTRE_HASH_HEX + 1]);
+
+/* --------------------------------------------------------------- the batch -- */
+
+/* Hard limits of one upload (the config may lower them). */
+#define CENTRE_BATCH_MAX_EVENTS 10000u
+#define CENTRE_BATCH_MAX_TEXT (16u * 1024u * 1024u)
+
+struct centre_batch {
+  size_t n;
+  struct centre_event *ev; /* n events, seq strictly increasing by 1 */
+};
+
+/*
+ * Parse an upload batch (JSON text, already inflated; docs/sync-protocol.md) into *out.
+ * Strict: unknown members, wrong types, out-of-range numbers, bad tokens, hashes that
+ * are not 64 lowercase hex digits, more than max_events events or a break in the seq
+ * run are MALFORMED (TOO_LARGE for the count), with a short reason (no input echoed)
+ * in why[why_cap]. *out is freed with centre_batch_free().
+ */
+int centre_batch_parse(const char *text, size_t len, size_t max_events, struct centre_batch *out,
+                       char *why, size_t why_cap);
+void centre_batch_free(struct centre_batch *b);
+
+/* ---------------------------------------------------------------- inflate -- */
+
+/*
+ * Inflate a gzip ("gzip") or zlib ("deflate") body into a new buffer of at most max
+ * bytes (plus a NUL, not counted in *out_len). TOO_LARGE past max, MALFORMED for a bad
+ * stream. *out is freed with free().
+ */
+int centre_inflate(const uint8_t *in, size_t in_len, int gzip, size_t max, char **out,
+                   size_t *out_len);
+
+/* --------------------------------------------------------------- signing -- */
+
+struct centre_signer;
+
+/* Load an ECDSA P-256 private key (PEM). */
+int centre_signer_create(const char *key_path, struct centre_signer **out);
+void centre_signer_destroy(struct centre_signer *s);
+/* DER signature (ECDSA with SHA-256) of data, base64 into out (NUL-terminated). */
+int centre_sign_b64(struct centre_signer *s, const void *data, size_t len, char *out,
+                    size_t out_cap);
+/* Raw DER signature into sig[cap]; *sig_len its length (at most 72 for P-256). */
+int centre_sign_raw(struct centre_signer *s, const void *data, size_t len, uint8_t *sig,
+                    size_t cap, size_t *sig_len);
+/* SHA-256 of the public key's SubjectPublicKeyInfo DER, lowercase hex: the key id. */
+int centre_signer_key_id(struct centre_signer *s, char out[CENTRE_HASH_HEX + 1]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

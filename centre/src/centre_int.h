@@ -1,0 +1,138 @@
+/* centre internals shared by the centre's own files (not by other modules). */
+#ifndef CENTRE_INT_H
+#define CENTRE_INT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "centre/centre.h"
+
+/* ------------------------------------------------------------------- log -- */
+enum centre_log_level { CENTRE_LOG_ERROR = 0, CENTRE_LOG_WARN, CENTRE_LOG_INFO, CENTRE_LOG_DEBUG };
+void centre_log(enum centre_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void centre_log_set_level(enum centre_log_level max);
+
+/* --------------------------------------------------------------- helpers -- */
+int centre_token_ok(const char *s, size_t max, int allow_empty);
+int centre_hex_ok(const char *s, size_t want);
+void centre_hex(const uint8_t *in, size_t n, char *out);
+int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1]);
+/* Month of a UTC time in China Standard Time (UTC+8, no DST) as yyyymm. */
+int centre_month_cst(int64_t ts);
+
+/* ---------------------------------------------------------------- config -- */
+#define CENTRE_PATH_MAX 512
+struct centre_conf {
+  char listen_addr[64];
+  unsigned port;                       /* 0: any free port (see port_file) */
+  char port_file[CENTRE_PATH_MAX];     /* optional: the bound port is written here */
+  unsigned workers;                    /* event loops (threads), 1..64 */
+  char tls_cert[CENTRE_PATH_MAX];      /* server certificate chain (PEM) */
+  char tls_key[CENTRE_PATH_MAX];
+  char tls_ca[CENTRE_PATH_MAX];        /* the project CA: terminal certs must chain to it */
+  char tls_crl[CENTRE_PATH_MAX];       /* optional CRL (PEM) of that CA */
+  char db[CENTRE_PATH_MAX];
+  int db_sync_full;                    /* synchronous=FULL (1) or NORMAL (0) */
+  char sign_key[CENTRE_PATH_MAX];      /* ECDSA P-256 key for receipts and documents */
+  size_t max_body;                     /* bytes on the wire (compressed) */
+  size_t max_inflated;                 /* bytes after inflate */
+  size_t max_events;                   /* events per batch */
+  size_t max_headers;
+  unsigned timeout_s;                  /* read/write timeout per connection */
+  unsigned log_level;                  /* 0 error .. 3 debug */
+};
+
+/* Defaults, then the file. why[cap] says which line is wrong. */
+int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t cap);
+
+/* ----------------------------------------------------------------- store -- */
+struct centre_store;
+
+/* Open (creating the schema if needed) the SQLite file; WAL, busy timeout. */
+int centre_store_open(const char *path, int sync_full, struct centre_store **out);
+void centre_store_close(struct centre_store *st);
+
+/* May this terminal talk to us? OK and its site, or UNKNOWN_TERMINAL, RETIRED,
+ * REVOKED (the certificate serial, uppercase hex, is on the revoked list). */
+int centre_store_terminal_check(struct centre_store *st, const char *terminal,
+                                const char *cert_serial, char site[CENTRE_TERMINAL_ID_MAX + 1]);
+
+struct centre_upload_result {
+  uint64_t acked_through;              /* the terminal's head after the upload */
+  char head_hash[CENTRE_HASH_HEX + 1];
+  uint64_t expected_seq;               /* GAP: the seq the centre expects next */
+  uint64_t bad_seq;                    /* CHAIN, HASH, CONFLICT: the event at fault */
+  size_t inserted;                     /* new rows (0 for a replay) */
+};
+
+/* Apply a batch in one transaction: replays of accepted events are checked and skipped,
+ * new ones are chain-checked, hash-checked and inserted; the head moves; commit. Errors:
+ * GAP, CHAIN, HASH, CONFLICT (nothing written), DB. `hook` runs after the commit (tests). */
+int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
+                        const struct centre_batch *b, int64_t now,
+                        struct centre_upload_result *res);
+
+struct centre_status_report {
+  char software[65];
+  uint64_t queue_depth;
+  int64_t last_sync;
+  char reader[33];
+};
+int centre_store_status(struct centre_store *st, const char *terminal,
+                        const struct centre_status_report *r, int64_t now);
+
+int centre_store_terminal_register(struct centre_store *st, const char *terminal,
+                                   const char *site, int64_t now);
+int centre_store_terminal_retire(struct centre_store *st, const char *terminal, int64_t now);
+int centre_store_cert_revoke(struct centre_store *st, const char *serial_hex, int64_t now);
+
+/* Revoke (op 1) or restore (op 0) a card; *version is the new list version. */
+int centre_store_card_set(struct centre_store *st, const char *card, int op, const char *reason,
+                          int64_t now, uint64_t *version);
+/* Bulk form for tools and benchmarks: many cards, one version each, one transaction. */
+int centre_store_card_set_many(struct centre_store *st, const char *const *cards, size_t n,
+                               int op, int64_t now, uint64_t *version);
+
+struct centre_rev_entry {
+  char card[CENTRE_CARD_MAX + 1];
+  int op;                              /* 1 revoked, 0 restored */
+};
+/* since == 0: the snapshot (all revoked cards, op 1, sorted by card). since > 0: the
+ * cards whose state changed after version `since`, each once with its final state,
+ * sorted by card. *version: the current version. *out freed with free(). */
+int centre_store_revocations(struct centre_store *st, uint64_t since,
+                             struct centre_rev_entry **out, size_t *n, uint64_t *version);
+
+/* Signed documents for the terminals: kind "config" or "trust". */
+int centre_store_doc_put(struct centre_store *st, const char *kind, const char *content,
+                         int64_t now, uint64_t *version);
+/* NOT_FOUND when none; *content freed with free(). */
+int centre_store_doc_get(struct centre_store *st, const char *kind, char **content,
+                         uint64_t *version, int64_t *issued);
+
+/* CSV of usage per site, month (yyyy-mm, China time) and kind. from/to: yyyymm or 0. */
+int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out);
+/* One line per terminal: id, site, state, head, last sync, status; no card data. */
+int centre_store_terminals_csv(struct centre_store *st, FILE *out);
+/* Number of event rows for a terminal (tests and tools). */
+int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n);
+
+/* ------------------------------------------------------ revocation lists -- */
+/*
+ * The signed binary revocation list the terminals load. Adapter: until kiosk's writer
+ * functions (kiosk/revoke.h) exist this file writes the format in docs/sync-protocol.md;
+ * then it calls kiosk's writer. entries sorted by card. *out freed with free().
+ */
+int centre_revlist_encode(struct centre_signer *signer, int delta, uint64_t base_version,
+                          uint64_t version, const struct centre_rev_entry *e, size_t n,
+                          uint8_t **out, size_t *out_len);
+
+/* ---------------------------------------------------------------- server -- */
+struct centre_server;
+int centre_server_create(const struct centre_conf *conf, struct centre_server **out);
+/* Serve until SIGTERM or SIGINT. */
+int centre_server_run(struct centre_server *srv);
+void centre_server_destroy(struct centre_server *srv);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * centre.conf: INI-like, "[section]" then "key = value" lines; '#' or ';' starts a
+ * comment line. Unknown sections or keys are errors (a typo must not silently fall back
+ * to a default). docs/centre.md lists every key.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "centre_int.h"
+
+#define CONF_LINE_MAX 1024
+
+static void set_defaults(struct centre_conf *c)
+{
+  memset(c, 0, sizeof *c);
+  snprintf(c->listen_addr, sizeof c->listen_addr, "127.0.0.1");
+  c->port = 8443;
+  c->workers = 4;
+  snprintf(c->db, sizeof c->db, "centre.db");
+  c->db_sync_full = 1;
+  c->max_body = 4u * 1024u * 1024u;
+  c->max_inflated = 16u * 1024u * 1024u;
+  c->max_events = 5000;
+  c->max_headers = 16u * 1024u;
+  c->timeout_s = 30;
+  c->log_level = 2;
+}
+
+static int fail(char *why, size_t cap, int line, const char *fmt, ...)
+{
+  va_list ap;
+  char msg[256];
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (why && cap)
+    snprintf(why, cap, "line %d: %s", line, msg);
+  return CENTRE_E_CONFIG;
+}
+
+static char *trim(char *s)
+{
+  char *e;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+    *--e = '\0';
+  return s;
+}
+
+static int parse_uint(const char *v, unsigned long long lo, unsigned long long hi,
+                      unsigned long long *out)
+{
+  unsigned long long n = 0;
+  if (!*v)
+    return -1;
+  for (; *v; v++) {
+    unsigned d;
+    if (*v < '0' || *v > '9')
+      return -1;
+    d = (unsigned)(*v - '0');
+    if (n > (hi - d) / 10)
+      return -1;
+    n = n * 10 + d;
+  }
+  if (n < lo)
+    return -1;
+  *out = n;
+  return 0;
+}
+
+static int set_str(char *dst, size_t cap, const char *v)
+{
+  size_t n = strlen(v);
+  if (n >= cap)
+    return -1;
+  memcpy(dst, v, n + 1);
+  return 0;
+}
+
+struct conf_key {
+  const char *section, *key;
+  int kind; /* 0 string, 1 unsigned, 2 size, 3 bool */
+  size_t off, cap;
+  unsigned long long lo, hi;
+};
+
+#define S(sec, k, field) {sec, k, 0, offsetof(struct centre_conf, field), sizeof(((struct centre_conf *)0)->field), 0, 0}
+#define U(sec, k, field, lo, hi) {sec, k, 1, offsetof(struct centre_conf, field), 0, lo, hi}
+#define Z(sec, k, field, lo, hi) {sec, k, 2, offsetof(struct centre_conf, field), 0, lo, hi}
+#define B(sec, k, field) {sec, k, 3, offsetof(struct centre_conf, field), 0, 0, 1}
+
+static const struct conf_key keys[] = {
+    S("listen", "address", listen_addr),
+    U("listen", "port", port, 0, 65535),
+    S("listen", "port_file", port_file),
+    U("listen", "workers", workers, 1, 64),
+    S("tls", "cert", tls_cert),
+    S("tls", "key", tls_key),
+    S("tls", "ca", tls_ca),
+    S("tls", "crl", tls_crl),
+    S("store", "db", db),
+    B("store", "sync_full", db_sync_full),
+    S("signing", "key", sign_key),
+    Z("limits", "max_body", max_body, 1024, 1ull << 30),
+    Z("limits", "max_inflated", max_inflated, 1024, CENTRE_BATCH_MAX_TEXT),
+    Z("limits", "max_events", max_events, 1, CENTRE_BATCH_MAX_EVENTS),
+    Z("limits", "max_headers", max_headers, 1024, 1u << 20),
+    U("limits", "timeout", timeout_s, 1, 3600),
+    U("log", "level", log_level, 0, 3),
+};
+
+static int apply(struct centre_conf *c, const char *sec, const char *k, const char *v, int line,
+                 char *why, size_t cap)
+{
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    const struct conf_key *d = &keys[i];
+    unsigned long long n;
+    char *field = (char *)c + d->off;
+    if (strcmp(d->section, sec) != 0 || strcmp(d->key, k) != 0)
+      continue;
+    switch (d->kind) {
+    case 0:
+      if (set_str(field, d->cap, v) != 0)
+        return fail(why, cap, line, "%s.%s: value too long", sec, k);
+      return CENTRE_OK;
+    case 3:
+      if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+        n = 1;
+      else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0)
+        n = 0;
+      else
+        return fail(why, cap, line, "%s.%s: true or false expected", sec, k);
+      *(int *)(void *)field = (int)n;
+      return CENTRE_OK;
+    default:
+      if (parse_uint(v, d->lo, d->hi, &n) != 0)
+        return fail(why, cap, line, "%s.%s: integer %llu..%llu expected", sec, k, d->lo, d->hi);
+      if (d->kind == 1)
+        *(unsigned *)(void *)field = (unsigned)n;
+      else
+        *(size_t *)(void *)field = (size_t)n;
+      return CENTRE_OK;
+    }
+  }
+  return fail(why, cap, line, "unknown key %s.%s", sec, k);
+}
+
+int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t cap)
+{
+  char buf[CONF_LINE_MAX + 2];
+  char section[32] = "";
+  int line = 0, rc = CENTRE_OK;
+  FILE *f;
+  if (!path || !c)
+    return CENTRE_E_INVALID_ARG;
+  set_defaults(c);
+  f = fopen(path, "r");
+  if (!f) {
+    if (why && cap)
+      snprintf(why, cap, "%s: %s", path, strerror(errno));
+    return CENTRE_E_IO;
+  }
+  while (fgets(buf, sizeof buf, f)) {
+    char *s, *eq;
+    line++;
+    if (strlen(buf) > CONF_LINE_MAX) {
+      rc = fail(why, cap, line, "line longer than %d bytes", CONF_LINE_MAX);
+      break;
+    }
+    s = trim(buf);
+    if (!*s || *s == '#' || *s == ';')
+      continue;
+    if (*s == '[') {
+      char *e = strchr(s, ']');
+      if (!e || e[1] != '\0' || (size_t)(e - s - 1) >= sizeof section) {
+        rc = fail(why, cap, line, "bad section header");
+        break;
+      }
+      *e = '\0';
+      snprintf(section, sizeof section, "%s", s + 1);
+      continue;
+    }
+    eq = strchr(s, '=');
+    if (!eq || !section[0]) {
+      rc = fail(why, cap, line, "\"key = value\" inside a [section] expected");
+      break;
+    }
+    *eq = '\0';
+    rc = apply(c, section, trim(s), trim(eq + 1), line, why, cap);
+    if (rc != CENTRE_OK)
+      break;
+  }
+  fclose(f);
+  if (rc == CENTRE_OK && (!c->tls_cert[0] || !c->tls_key[0] || !c->tls_ca[0] || !c->sign_key[0])) {
+    if (why && cap)
+      snprintf(why, cap, "tls.cert, tls.key, tls.ca and signing.key are required");
+    rc = CENTRE_E_CONFIG;
+  }
+  return rc;
+}

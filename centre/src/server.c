@@ -1,0 +1,786 @@
+/*
+ * The HTTPS server: libevent's evhttp over OpenSSL bufferevents, mutual TLS.
+ *
+ * Threads: `workers` event loops, each with its own evhttp, its own SQLite connection
+ * and its own copy of the listening socket; the kernel hands each new connection to one
+ * of them. A request is handled start to finish on its loop (the SQLite commit included:
+ * a reply is never sent before its commit). The main thread waits for SIGTERM/SIGINT and
+ * then breaks every loop.
+ *
+ * Identity: the terminal id is the CN of the client certificate, which must chain to the
+ * project CA (OpenSSL checks that in the handshake); the id is then looked up in the
+ * store (unknown, retired, or a revoked certificate serial: 403). Nothing in a request
+ * body names the terminal.
+ */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <pthread.h>
+#include <sys/queue.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "centre_int.h"
+
+struct centre_worker {
+  struct centre_server *srv;
+  struct event_base *base;
+  struct evhttp *http;
+  struct centre_store *st;
+  pthread_t th;
+  int started;
+  unsigned idx;
+};
+
+struct centre_server {
+  struct centre_conf conf;
+  SSL_CTX *ctx;
+  struct centre_signer *signer;
+  char key_id[CENTRE_HASH_HEX + 1];
+  int fd;
+  unsigned port;
+  unsigned nworkers;
+  struct centre_worker *w;
+  /* Test hooks (docs/centre.md, "Test hooks"): read once from the environment. */
+  long hook_exit_after_commit;
+  long hook_stall_ms;
+  atomic_long commits;
+};
+
+/* ------------------------------------------------------------ replies -- */
+
+static void reply_json(struct evhttp_request *req, int code, const char *status, const char *body,
+                       size_t len, const char *sig)
+{
+  struct evbuffer *out = evbuffer_new();
+  struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+  evhttp_add_header(h, "Content-Type", "application/json");
+  evhttp_add_header(h, "Cache-Control", "no-store");
+  if (sig)
+    evhttp_add_header(h, "X-YH-Signature", sig);
+  if (out && body)
+    evbuffer_add(out, body, len);
+  evhttp_send_reply(req, code, status, out);
+  if (out)
+    evbuffer_free(out);
+}
+
+/* {"error": code, "reason": text, extra...}: the reason never echoes request bytes. */
+static void reply_error(struct evhttp_request *req, int http, const char *code, const char *reason,
+                        const char *extra_key, uint64_t extra)
+{
+  json_t *o = json_object();
+  char *text = NULL;
+  static const struct {
+    int code;
+    const char *text;
+  } status[] = {{400, "Bad Request"},       {403, "Forbidden"},
+                {404, "Not Found"},         {405, "Method Not Allowed"},
+                {409, "Conflict"},          {413, "Payload Too Large"},
+                {415, "Unsupported Media Type"}, {422, "Unprocessable Entity"},
+                {500, "Internal Server Error"},  {503, "Service Unavailable"}};
+  const char *st = "Error";
+  for (size_t i = 0; i < sizeof status / sizeof status[0]; i++)
+    if (status[i].code == http)
+      st = status[i].text;
+  if (o) {
+    json_object_set_new(o, "error", json_string(code));
+    json_object_set_new(o, "reason", json_string(reason));
+    if (extra_key)
+      json_object_set_new(o, extra_key, json_integer((json_int_t)extra));
+    text = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+  }
+  if (http == 503)
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "2");
+  reply_json(req, http, st, text, text ? strlen(text) : 0, NULL);
+  free(text);
+}
+
+/* Sign body and send it with 200 (or `code`). */
+static void reply_signed(struct centre_worker *w, struct evhttp_request *req, int code,
+                         const char *ctype, const void *body, size_t len)
+{
+  char sig[128];
+  struct evbuffer *out;
+  struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+  if (centre_sign_b64(w->srv->signer, body, len, sig, sizeof sig) != CENTRE_OK) {
+    reply_error(req, 500, "internal", "signing failed", NULL, 0);
+    return;
+  }
+  out = evbuffer_new();
+  if (!out) {
+    reply_error(req, 500, "internal", "out of memory", NULL, 0);
+    return;
+  }
+  evhttp_add_header(h, "Content-Type", ctype);
+  evhttp_add_header(h, "Cache-Control", "no-store");
+  evhttp_add_header(h, "X-YH-Signature", sig);
+  evhttp_add_header(h, "X-YH-Key-Id", w->srv->key_id);
+  evbuffer_add(out, body, len);
+  evhttp_send_reply(req, code, "OK", out);
+  evbuffer_free(out);
+}
+
+/* ----------------------------------------------------------- identity -- */
+
+/* The terminal id (client certificate CN) and the certificate serial (uppercase hex). */
+static int peer_identity(struct evhttp_request *req, char id[CENTRE_TERMINAL_ID_MAX + 1],
+                         char serial[81])
+{
+  struct evhttp_connection *conn = evhttp_request_get_connection(req);
+  struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+  SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+  X509 *cert;
+  X509_NAME *name;
+  int idx, rc = -1, len;
+  const ASN1_STRING *cn;
+  BIGNUM *bn;
+  char *hex;
+
+  if (!ssl || SSL_get_verify_result(ssl) != X509_V_OK)
+    return -1;
+  cert = SSL_get1_peer_certificate(ssl);
+  if (!cert)
+    return -1;
+  name = X509_get_subject_name(cert);
+  idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (idx < 0 || X509_NAME_get_index_by_NID(name, NID_commonName, idx) >= 0)
+    goto out_free_cert; /* none, or two: ambiguous */
+  cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
+  len = ASN1_STRING_length(cn);
+  if (len <= 0 || len > CENTRE_TERMINAL_ID_MAX)
+    goto out_free_cert;
+  memcpy(id, ASN1_STRING_get0_data(cn), (size_t)len);
+  id[len] = '\0';
+  if (strlen(id) != (size_t)len || !centre_token_ok(id, CENTRE_TERMINAL_ID_MAX, 0))
+    goto out_free_cert;
+  bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+  hex = bn ? BN_bn2hex(bn) : NULL;
+  if (hex && strlen(hex) < 81) {
+    snprintf(serial, 81, "%s", hex);
+    rc = 0;
+  }
+  OPENSSL_free(hex);
+  BN_free(bn);
+out_free_cert:
+  X509_free(cert);
+  return rc;
+}
+
+/* ----------------------------------------------------------- handlers -- */
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+  uint64_t n = 0;
+  if (!s || !*s)
+    return -1;
+  for (; *s; s++) {
+    unsigned d;
+    if (*s < '0' || *s > '9')
+      return -1;
+    d = (unsigned)(*s - '0');
+    if (n > (UINT64_MAX - d) / 10)
+      return -1;
+    n = n * 10 + d;
+  }
+  *out = n;
+  return 0;
+}
+
+/* The request body, inflated if Content-Encoding says so. *out freed with free(). */
+static int read_body(struct centre_worker *w, struct evhttp_request *req, size_t max_text,
+                     char **out, size_t *out_len)
+{
+  struct evbuffer *in = evhttp_request_get_input_buffer(req);
+  const char *enc = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Encoding");
+  size_t len = evbuffer_get_length(in);
+  const uint8_t *raw;
+  int rc;
+  (void)w;
+  *out = NULL;
+  raw = len ? evbuffer_pullup(in, -1) : (const uint8_t *)"";
+  if (!raw)
+    return CENTRE_E_NO_MEMORY;
+  if (!enc || strcmp(enc, "identity") == 0) {
+    if (len > max_text)
+      return CENTRE_E_TOO_LARGE;
+    *out = malloc(len + 1);
+    if (!*out)
+      return CENTRE_E_NO_MEMORY;
+    memcpy(*out, raw, len);
+    (*out)[len] = '\0';
+    *out_len = len;
+    return CENTRE_OK;
+  }
+  if (strcmp(enc, "gzip") != 0 && strcmp(enc, "deflate") != 0)
+    return CENTRE_E_INVALID_ARG;
+  rc = centre_inflate(raw, len, strcmp(enc, "gzip") == 0, max_text, out, out_len);
+  return rc;
+}
+
+static void body_error(struct evhttp_request *req, int rc)
+{
+  if (rc == CENTRE_E_TOO_LARGE)
+    reply_error(req, 413, "too_large", "body over the size limit", NULL, 0);
+  else if (rc == CENTRE_E_INVALID_ARG)
+    reply_error(req, 415, "encoding", "Content-Encoding must be gzip, deflate or identity", NULL,
+                0);
+  else if (rc == CENTRE_E_MALFORMED)
+    reply_error(req, 400, "encoding", "body is not a valid compressed stream", NULL, 0);
+  else
+    reply_error(req, 500, "internal", centre_strerror(rc), NULL, 0);
+}
+
+static void handle_upload(struct centre_worker *w, struct evhttp_request *req, const char *terminal,
+                          const char *site)
+{
+  struct centre_server *srv = w->srv;
+  struct centre_batch b = {0, NULL};
+  struct centre_upload_result res;
+  char why[256], receipt[512];
+  char *text = NULL;
+  size_t len = 0;
+  int rc, n;
+
+  rc = read_body(w, req, srv->conf.max_inflated, &text, &len);
+  if (rc != CENTRE_OK) {
+    body_error(req, rc);
+    return;
+  }
+  rc = centre_batch_parse(text, len, srv->conf.max_events, &b, why, sizeof why);
+  free(text);
+  if (rc != CENTRE_OK) {
+    centre_log(CENTRE_LOG_WARN, "upload from %s refused: %s", terminal, why);
+    reply_error(req, rc == CENTRE_E_TOO_LARGE ? 413 : 400, "malformed", why, NULL, 0);
+    return;
+  }
+  if (srv->hook_stall_ms > 0) {
+    struct timespec ts = {srv->hook_stall_ms / 1000, (srv->hook_stall_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  rc = centre_store_upload(w->st, terminal, site, &b, (int64_t)time(NULL), &res);
+  switch (rc) {
+  case CENTRE_OK:
+    break;
+  case CENTRE_E_GAP:
+    snprintf(why, sizeof why, "batch starts at seq %" PRIu64 ", expected %" PRIu64, b.ev[0].seq,
+             res.expected_seq);
+    centre_log(CENTRE_LOG_WARN, "upload from %s: %s", terminal, why);
+    reply_error(req, 409, "gap", why, "expected_seq", res.expected_seq);
+    goto out_free_batch;
+  case CENTRE_E_CHAIN:
+  case CENTRE_E_HASH:
+  case CENTRE_E_CONFLICT:
+    snprintf(why, sizeof why, "seq %" PRIu64 ": %s", res.bad_seq, centre_strerror(rc));
+    centre_log(CENTRE_LOG_WARN, "upload from %s refused: %s", terminal, why);
+    reply_error(req, rc == CENTRE_E_HASH ? 422 : 409,
+                rc == CENTRE_E_HASH ? "hash" : rc == CENTRE_E_CHAIN ? "chain" : "conflict", why,
+                "seq", res.bad_seq);
+    goto out_free_batch;
+  default:
+    reply_error(req, 503, "unavailable", "store error, retry later", NULL, 0);
+    goto out_free_batch;
+  }
+  if (srv->hook_exit_after_commit > 0 &&
+      atomic_fetch_add(&srv->commits, 1) + 1 == srv->hook_exit_after_commit) {
+    centre_log(CENTRE_LOG_WARN, "test hook: exiting after commit, before the reply");
+    _exit(70);
+  }
+  centre_log(CENTRE_LOG_DEBUG, "upload from %s: seq %" PRIu64 "..%" PRIu64 ", %zu new", terminal,
+             b.ev[0].seq, b.ev[b.n - 1].seq, res.inserted);
+  n = snprintf(receipt, sizeof receipt,
+               "{\"receipt\":\"yh-receipt/1\",\"terminal\":\"%s\",\"acked_through\":%" PRIu64
+               ",\"head_hash\":\"%s\",\"received\":%lld,\"key_id\":\"%s\"}",
+               terminal, res.acked_through, res.head_hash, (long long)time(NULL), srv->key_id);
+  reply_signed(w, req, 200, "application/json", receipt, (size_t)n);
+out_free_batch:
+  centre_batch_free(&b);
+}
+
+static int get_query_u64(struct evhttp_request *req, const char *key, uint64_t *out)
+{
+  const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+  struct evkeyvalq params;
+  const char *v;
+  int rc = 1; /* absent */
+  if (!q)
+    return 1;
+  TAILQ_INIT(&params);
+  if (evhttp_parse_query_str(q, &params) != 0)
+    return -1;
+  v = evhttp_find_header(&params, key);
+  if (v)
+    rc = parse_u64(v, out) == 0 ? 0 : -1;
+  evhttp_clear_headers(&params);
+  return rc;
+}
+
+static void handle_revocations(struct centre_worker *w, struct evhttp_request *req)
+{
+  uint64_t since = 0, version = 0;
+  struct centre_rev_entry *e = NULL;
+  size_t n = 0, len = 0;
+  uint8_t *bin = NULL;
+  char vbuf[32];
+  int q = get_query_u64(req, "since", &since);
+  int rc;
+  if (q < 0) {
+    reply_error(req, 400, "malformed", "since: unsigned integer expected", NULL, 0);
+    return;
+  }
+  rc = centre_store_revocations(w->st, since, &e, &n, &version);
+  if (rc == CENTRE_OK && since > version) {
+    /* The terminal claims a version we never issued (a restored centre?): snapshot. */
+    free(e);
+    since = 0;
+    rc = centre_store_revocations(w->st, 0, &e, &n, &version);
+  }
+  if (rc == CENTRE_OK)
+    rc = centre_revlist_encode(w->srv->signer, since != 0, since, version, e, n, &bin, &len);
+  free(e);
+  if (rc != CENTRE_OK) {
+    reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
+    return;
+  }
+  snprintf(vbuf, sizeof vbuf, "%" PRIu64, version);
+  evhttp_add_header(evhttp_request_get_output_headers(req), "X-YH-Revocation-Version", vbuf);
+  /* The list carries its own signature; the header signature covers it as well. */
+  reply_signed(w, req, 200, "application/octet-stream", bin, len);
+  free(bin);
+}
+
+static void handle_doc(struct centre_worker *w, struct evhttp_request *req, const char *kind)
+{
+  uint64_t have = 0, version = 0;
+  int64_t issued = 0;
+  char *content = NULL, *text;
+  json_t *o;
+  int q = get_query_u64(req, "have", &have);
+  int rc;
+  if (q < 0) {
+    reply_error(req, 400, "malformed", "have: unsigned integer expected", NULL, 0);
+    return;
+  }
+  rc = centre_store_doc_get(w->st, kind, &content, &version, &issued);
+  if (rc == CENTRE_E_NOT_FOUND || (rc == CENTRE_OK && q == 0 && have >= version)) {
+    free(content);
+    evhttp_send_reply(req, 204, "No Content", NULL);
+    return;
+  }
+  if (rc != CENTRE_OK) {
+    reply_error(req, 503, "unavailable", "document unavailable", NULL, 0);
+    return;
+  }
+  o = json_pack("{s:s, s:I, s:I, s:s}", "doc", kind, "version", (json_int_t)version, "issued",
+                (json_int_t)issued, "content", content);
+  free(content);
+  text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  if (!text) {
+    reply_error(req, 500, "internal", "out of memory", NULL, 0);
+    return;
+  }
+  reply_signed(w, req, 200, "application/json", text, strlen(text));
+  free(text);
+}
+
+static int printable(const char *s, size_t max)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n > max)
+    return 0;
+  for (; *s; s++)
+    if (*s < 0x20 || *s > 0x7e)
+      return 0;
+  return 1;
+}
+
+static void handle_status(struct centre_worker *w, struct evhttp_request *req, const char *terminal)
+{
+  struct centre_status_report r;
+  json_error_t jerr;
+  json_t *o, *sw, *depth, *last, *reader;
+  char *text = NULL;
+  size_t len = 0;
+  int rc = read_body(w, req, 4096, &text, &len);
+  if (rc != CENTRE_OK) {
+    body_error(req, rc);
+    return;
+  }
+  o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+  free(text);
+  if (!o) {
+    char why[200];
+    snprintf(why, sizeof why, "JSON syntax error at line %d column %d: %s", jerr.line,
+             jerr.column, jerr.text);
+    reply_error(req, 400, "malformed", why, NULL, 0);
+    return;
+  }
+  sw = json_object_get(o, "software");
+  depth = json_object_get(o, "queue_depth");
+  last = json_object_get(o, "last_sync");
+  reader = json_object_get(o, "reader");
+  if (!json_is_object(o) || json_object_size(o) != 4 || !json_is_string(sw) ||
+      !json_is_integer(depth) || json_integer_value(depth) < 0 || !json_is_integer(last) ||
+      json_integer_value(last) < 0 || !json_is_string(reader) ||
+      !printable(json_string_value(sw), 64) ||
+      !centre_token_ok(json_string_value(reader), 32, 0)) {
+    json_decref(o);
+    reply_error(req, 400, "malformed",
+                "expected {software: text, queue_depth: int, last_sync: int, reader: token}", NULL,
+                0);
+    return;
+  }
+  memset(&r, 0, sizeof r);
+  snprintf(r.software, sizeof r.software, "%s", json_string_value(sw));
+  snprintf(r.reader, sizeof r.reader, "%s", json_string_value(reader));
+  r.queue_depth = (uint64_t)json_integer_value(depth);
+  r.last_sync = (int64_t)json_integer_value(last);
+  json_decref(o);
+  if (centre_store_status(w->st, terminal, &r, (int64_t)time(NULL)) != CENTRE_OK) {
+    reply_error(req, 503, "unavailable", "store error, retry later", NULL, 0);
+    return;
+  }
+  evhttp_send_reply(req, 204, "No Content", NULL);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+  struct centre_worker *w = arg;
+  char terminal[CENTRE_TERMINAL_ID_MAX + 1], serial[81], site[CENTRE_TERMINAL_ID_MAX + 1];
+  const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+  enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+  int rc;
+
+  if (peer_identity(req, terminal, serial) != 0) {
+    reply_error(req, 403, "forbidden", "no valid client certificate", NULL, 0);
+    return;
+  }
+  rc = centre_store_terminal_check(w->st, terminal, serial, site);
+  if (rc != CENTRE_OK) {
+    centre_log(CENTRE_LOG_WARN, "terminal %s refused: %s", terminal, centre_strerror(rc));
+    if (rc == CENTRE_E_DB)
+      reply_error(req, 503, "unavailable", "store error, retry later", NULL, 0);
+    else
+      reply_error(req, 403, "forbidden", centre_strerror(rc), NULL, 0);
+    return;
+  }
+  if (!path)
+    path = "";
+  if (strcmp(path, "/v1/journal") == 0) {
+    if (cmd == EVHTTP_REQ_POST)
+      handle_upload(w, req, terminal, site);
+    else
+      reply_error(req, 405, "method", "POST expected", NULL, 0);
+  } else if (strcmp(path, "/v1/status") == 0) {
+    if (cmd == EVHTTP_REQ_POST)
+      handle_status(w, req, terminal);
+    else
+      reply_error(req, 405, "method", "POST expected", NULL, 0);
+  } else if (strcmp(path, "/v1/revocations") == 0) {
+    if (cmd == EVHTTP_REQ_GET)
+      handle_revocations(w, req);
+    else
+      reply_error(req, 405, "method", "GET expected", NULL, 0);
+  } else if (strcmp(path, "/v1/config") == 0 || strcmp(path, "/v1/trust") == 0) {
+    if (cmd == EVHTTP_REQ_GET)
+      handle_doc(w, req, path + 4);
+    else
+      reply_error(req, 405, "method", "GET expected", NULL, 0);
+  } else {
+    reply_error(req, 404, "not_found", "no such resource", NULL, 0);
+  }
+}
+
+/* ------------------------------------------------------------ TLS set-up -- */
+
+static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
+{
+  struct centre_worker *w = arg;
+  SSL *ssl = SSL_new(w->srv->ctx);
+  struct bufferevent *bev;
+  if (!ssl)
+    return NULL;
+  bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                       BEV_OPT_CLOSE_ON_FREE);
+  if (bev)
+    bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+  return bev;
+}
+
+static void log_ssl_errors(const char *what)
+{
+  unsigned long e;
+  char buf[256];
+  while ((e = ERR_get_error()) != 0) {
+    ERR_error_string_n(e, buf, sizeof buf);
+    centre_log(CENTRE_LOG_ERROR, "%s: %s", what, buf);
+  }
+}
+
+static int tls_setup(struct centre_server *srv)
+{
+  const struct centre_conf *c = &srv->conf;
+  STACK_OF(X509_NAME) *names;
+  SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+  if (!ctx)
+    return CENTRE_E_CRYPTO;
+  srv->ctx = ctx;
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  if (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx, c->tls_key, SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    log_ssl_errors("server certificate or key");
+    return CENTRE_E_CONFIG;
+  }
+  if (SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) != 1) {
+    log_ssl_errors("CA file");
+    return CENTRE_E_CONFIG;
+  }
+  names = SSL_load_client_CA_file(c->tls_ca);
+  if (!names) {
+    log_ssl_errors("CA names");
+    return CENTRE_E_CONFIG;
+  }
+  SSL_CTX_set_client_CA_list(ctx, names);
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+  SSL_CTX_set_verify_depth(ctx, 4);
+  if (c->tls_crl[0]) {
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    FILE *f = fopen(c->tls_crl, "r");
+    X509_CRL *crl = f ? PEM_read_X509_CRL(f, NULL, NULL, NULL) : NULL;
+    if (f)
+      fclose(f);
+    if (!crl || X509_STORE_add_crl(store, crl) != 1) {
+      X509_CRL_free(crl);
+      log_ssl_errors("CRL");
+      return CENTRE_E_CONFIG;
+    }
+    X509_CRL_free(crl);
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+  }
+  SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"yh-centre", 9);
+  return CENTRE_OK;
+}
+
+static int listen_socket(struct centre_server *srv)
+{
+  struct addrinfo hints, *ai = NULL;
+  struct sockaddr_storage ss;
+  socklen_t sl = sizeof ss;
+  char port[8];
+  int fd, one = 1, rc;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+  snprintf(port, sizeof port, "%u", srv->conf.port);
+  rc = getaddrinfo(srv->conf.listen_addr, port, &hints, &ai);
+  if (rc != 0) {
+    centre_log(CENTRE_LOG_ERROR, "listen address %s: %s", srv->conf.listen_addr,
+               gai_strerror(rc));
+    return CENTRE_E_CONFIG;
+  }
+  fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0 ||
+      evutil_make_socket_nonblocking(fd) != 0 ||
+      getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+    centre_log(CENTRE_LOG_ERROR, "listen on %s port %s: %s", srv->conf.listen_addr, port,
+               strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    freeaddrinfo(ai);
+    return CENTRE_E_NET;
+  }
+  freeaddrinfo(ai);
+  srv->fd = fd;
+  srv->port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                       : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  return CENTRE_OK;
+}
+
+/* Write the bound port atomically (tests wait for this file). */
+static int write_port_file(const struct centre_server *srv)
+{
+  char tmp[CENTRE_PATH_MAX + 8];
+  FILE *f;
+  if (!srv->conf.port_file[0])
+    return CENTRE_OK;
+  snprintf(tmp, sizeof tmp, "%s.tmp", srv->conf.port_file);
+  f = fopen(tmp, "w");
+  if (!f)
+    return CENTRE_E_IO;
+  fprintf(f, "%u\n", srv->port);
+  if (fclose(f) != 0 || rename(tmp, srv->conf.port_file) != 0)
+    return CENTRE_E_IO;
+  return CENTRE_OK;
+}
+
+static long env_long(const char *name)
+{
+  const char *v = getenv(name);
+  return v ? strtol(v, NULL, 10) : 0;
+}
+
+int centre_server_create(const struct centre_conf *conf, struct centre_server **out)
+{
+  struct centre_server *srv;
+  int rc;
+  if (!conf || !out)
+    return CENTRE_E_INVALID_ARG;
+  *out = NULL;
+  srv = calloc(1, sizeof *srv);
+  if (!srv)
+    return CENTRE_E_NO_MEMORY;
+  srv->conf = *conf;
+  srv->fd = -1;
+  atomic_init(&srv->commits, 0);
+  srv->hook_exit_after_commit = env_long("YH_CENTRE_TEST_EXIT_AFTER_COMMIT");
+  srv->hook_stall_ms = env_long("YH_CENTRE_TEST_STALL_MS");
+  if (srv->hook_exit_after_commit || srv->hook_stall_ms)
+    centre_log(CENTRE_LOG_WARN, "test hooks on: exit after commit %ld, stall %ld ms",
+               srv->hook_exit_after_commit, srv->hook_stall_ms);
+  if (evthread_use_pthreads() != 0) {
+    rc = CENTRE_E_NO_MEMORY;
+    goto out_destroy;
+  }
+  rc = centre_signer_create(conf->sign_key, &srv->signer);
+  if (rc != CENTRE_OK) {
+    centre_log(CENTRE_LOG_ERROR, "signing key %s: %s", conf->sign_key, centre_strerror(rc));
+    goto out_destroy;
+  }
+  rc = centre_signer_key_id(srv->signer, srv->key_id);
+  if (rc == CENTRE_OK)
+    rc = tls_setup(srv);
+  if (rc == CENTRE_OK)
+    rc = listen_socket(srv);
+  if (rc != CENTRE_OK)
+    goto out_destroy;
+  srv->nworkers = conf->workers ? conf->workers : 1;
+  srv->w = calloc(srv->nworkers, sizeof *srv->w);
+  if (!srv->w) {
+    rc = CENTRE_E_NO_MEMORY;
+    goto out_destroy;
+  }
+  for (unsigned i = 0; i < srv->nworkers; i++) {
+    struct centre_worker *w = &srv->w[i];
+    int fd;
+    w->srv = srv;
+    w->idx = i;
+    rc = centre_store_open(conf->db, conf->db_sync_full, &w->st);
+    if (rc != CENTRE_OK)
+      goto out_destroy;
+    w->base = event_base_new();
+    w->http = w->base ? evhttp_new(w->base) : NULL;
+    if (!w->http) {
+      rc = CENTRE_E_NO_MEMORY;
+      goto out_destroy;
+    }
+    evhttp_set_max_body_size(w->http, (ev_ssize_t)conf->max_body);
+    evhttp_set_max_headers_size(w->http, (ev_ssize_t)conf->max_headers);
+    evhttp_set_timeout(w->http, (int)conf->timeout_s);
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+    evhttp_set_bevcb(w->http, on_new_bev, w);
+    evhttp_set_gencb(w->http, on_request, w);
+    fd = fcntl(srv->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0 || evhttp_accept_socket(w->http, fd) != 0) {
+      if (fd >= 0)
+        close(fd);
+      rc = CENTRE_E_NET;
+      goto out_destroy;
+    }
+  }
+  rc = write_port_file(srv);
+  if (rc != CENTRE_OK)
+    goto out_destroy;
+  centre_log(CENTRE_LOG_INFO, "listening on %s port %u, %u workers, signing key %.16s",
+             conf->listen_addr, srv->port, srv->nworkers, srv->key_id);
+  *out = srv;
+  return CENTRE_OK;
+
+out_destroy:
+  centre_server_destroy(srv);
+  return rc;
+}
+
+static void *worker_main(void *arg)
+{
+  struct centre_worker *w = arg;
+  event_base_dispatch(w->base);
+  return NULL;
+}
+
+int centre_server_run(struct centre_server *srv)
+{
+  sigset_t set, old;
+  int sig = 0;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  signal(SIGPIPE, SIG_IGN);
+  /* Workers inherit the mask, so only this thread takes the stop signals. */
+  pthread_sigmask(SIG_BLOCK, &set, &old);
+  for (unsigned i = 0; i < srv->nworkers; i++) {
+    if (pthread_create(&srv->w[i].th, NULL, worker_main, &srv->w[i]) != 0) {
+      centre_log(CENTRE_LOG_ERROR, "cannot start worker %u", i);
+      break;
+    }
+    srv->w[i].started = 1;
+  }
+  sigwait(&set, &sig);
+  centre_log(CENTRE_LOG_INFO, "signal %d: stopping", sig);
+  for (unsigned i = 0; i < srv->nworkers; i++)
+    if (srv->w[i].started)
+      event_base_loopbreak(srv->w[i].base);
+  for (unsigned i = 0; i < srv->nworkers; i++)
+    if (srv->w[i].started) {
+      pthread_join(srv->w[i].th, NULL);
+      srv->w[i].started = 0;
+    }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return CENTRE_OK;
+}
+
+void centre_server_destroy(struct centre_server *srv)
+{
+  if (!srv)
+    return;
+  for (unsigned i = 0; srv->w && i < srv->nworkers; i++) {
+    struct centre_worker *w = &srv->w[i];
+    if (w->http)
+      evhttp_free(w->http);
+    if (w->base)
+      event_base_free(w->base);
+    centre_store_close(w->st);
+  }
+  free(srv->w);
+  if (srv->fd >= 0)
+    close(srv->fd);
+  SSL_CTX_free(srv->ctx);
+  centre_signer_destroy(srv->signer);
+  free(srv);
+}

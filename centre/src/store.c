@@ -1,0 +1,667 @@
+/*
+ * The centre's store: one SQLite file (WAL). The SQL is kept portable so that a
+ * PostgreSQL back end can follow: bound parameters only, standard types (BIGINT,
+ * VARCHAR, TEXT), INSERT ... ON CONFLICT, no SQLite date functions (the month is
+ * computed here and stored). The one SQLite-only statement is BEGIN IMMEDIATE, which
+ * takes the write lock up front; on PostgreSQL it becomes BEGIN plus SELECT ... FOR
+ * UPDATE on the terminal's row.
+ */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "centre_int.h"
+
+struct centre_store {
+  sqlite3 *db;
+  sqlite3_stmt *ins_event;
+  sqlite3_stmt *get_event_hash;
+  sqlite3_stmt *get_head;
+  sqlite3_stmt *set_head;
+  sqlite3_stmt *get_terminal;
+  sqlite3_stmt *get_cert;
+};
+
+static const char *const schema[] = {
+    "CREATE TABLE IF NOT EXISTS terminals ("
+    " terminal_id VARCHAR(64) PRIMARY KEY,"
+    " site_id VARCHAR(64) NOT NULL,"
+    " state VARCHAR(16) NOT NULL,"
+    " registered_at BIGINT NOT NULL,"
+    " retired_at BIGINT,"
+    " head_seq BIGINT NOT NULL,"
+    " head_hash VARCHAR(64) NOT NULL,"
+    " last_sync BIGINT,"
+    " sw_version VARCHAR(64),"
+    " queue_depth BIGINT,"
+    " reported_last_sync BIGINT,"
+    " reader_state VARCHAR(32),"
+    " reported_at BIGINT)",
+    "CREATE TABLE IF NOT EXISTS events ("
+    " terminal_id VARCHAR(64) NOT NULL,"
+    " seq BIGINT NOT NULL,"
+    " ts BIGINT NOT NULL,"
+    " month INTEGER NOT NULL,"
+    " site_id VARCHAR(64) NOT NULL,"
+    " kind VARCHAR(16) NOT NULL,"
+    " verdict VARCHAR(8) NOT NULL,"
+    " reason VARCHAR(32) NOT NULL,"
+    " card VARCHAR(32) NOT NULL,"
+    " fee_cents BIGINT NOT NULL,"
+    " prev_hash VARCHAR(64) NOT NULL,"
+    " hash VARCHAR(64) NOT NULL,"
+    " received_at BIGINT NOT NULL,"
+    " PRIMARY KEY (terminal_id, seq))",
+    "CREATE INDEX IF NOT EXISTS events_site_month ON events (site_id, month)",
+    "CREATE TABLE IF NOT EXISTS revoked_certs ("
+    " serial VARCHAR(80) PRIMARY KEY,"
+    " revoked_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS card_changes ("
+    " version BIGINT PRIMARY KEY,"
+    " card VARCHAR(32) NOT NULL,"
+    " op SMALLINT NOT NULL,"
+    " reason VARCHAR(32),"
+    " changed_at BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS revoked_cards ("
+    " card VARCHAR(32) PRIMARY KEY,"
+    " version BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS documents ("
+    " kind VARCHAR(16) NOT NULL,"
+    " version BIGINT NOT NULL,"
+    " issued_at BIGINT NOT NULL,"
+    " content TEXT NOT NULL,"
+    " PRIMARY KEY (kind, version))",
+};
+
+static int db_err(struct centre_store *st, const char *what, int rc)
+{
+  centre_log(CENTRE_LOG_ERROR, "sqlite %s: %s (rc %d)", what, sqlite3_errmsg(st->db), rc);
+  return CENTRE_E_DB;
+}
+
+static int exec(struct centre_store *st, const char *sql)
+{
+  int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? CENTRE_OK : db_err(st, sql, rc);
+}
+
+static int prep(struct centre_store *st, const char *sql, sqlite3_stmt **out)
+{
+  int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
+  return rc == SQLITE_OK ? CENTRE_OK : db_err(st, "prepare", rc);
+}
+
+static void text(sqlite3_stmt *s, int i, const char *v)
+{
+  sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int centre_month_cst(int64_t ts)
+{
+  time_t t = (time_t)(ts + 8 * 3600);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  return (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+}
+
+int centre_store_open(const char *path, int sync_full, struct centre_store **out)
+{
+  struct centre_store *st;
+  int rc;
+  if (!path || !out)
+    return CENTRE_E_INVALID_ARG;
+  *out = NULL;
+  st = calloc(1, sizeof *st);
+  if (!st)
+    return CENTRE_E_NO_MEMORY;
+  rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                          SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) {
+    centre_log(CENTRE_LOG_ERROR, "sqlite open: rc %d", rc);
+    goto out_close;
+  }
+  sqlite3_busy_timeout(st->db, 10000);
+  if (exec(st, "PRAGMA journal_mode=WAL") != CENTRE_OK ||
+      exec(st, sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") != CENTRE_OK ||
+      exec(st, "PRAGMA foreign_keys=ON") != CENTRE_OK)
+    goto out_close;
+  for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
+    if (exec(st, schema[i]) != CENTRE_OK)
+      goto out_close;
+  if (prep(st,
+           "INSERT INTO events (terminal_id, seq, ts, month, site_id, kind, verdict, reason,"
+           " card, fee_cents, prev_hash, hash, received_at)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           &st->ins_event) != CENTRE_OK ||
+      prep(st, "SELECT hash FROM events WHERE terminal_id = ? AND seq = ?",
+           &st->get_event_hash) != CENTRE_OK ||
+      prep(st, "SELECT head_seq, head_hash FROM terminals WHERE terminal_id = ?",
+           &st->get_head) != CENTRE_OK ||
+      prep(st, "UPDATE terminals SET head_seq = ?, head_hash = ?, last_sync = ?"
+               " WHERE terminal_id = ?",
+           &st->set_head) != CENTRE_OK ||
+      prep(st, "SELECT state, site_id FROM terminals WHERE terminal_id = ?",
+           &st->get_terminal) != CENTRE_OK ||
+      prep(st, "SELECT 1 FROM revoked_certs WHERE serial = ?", &st->get_cert) != CENTRE_OK)
+    goto out_close;
+  *out = st;
+  return CENTRE_OK;
+
+out_close:
+  centre_store_close(st);
+  return CENTRE_E_DB;
+}
+
+void centre_store_close(struct centre_store *st)
+{
+  if (!st)
+    return;
+  sqlite3_finalize(st->ins_event);
+  sqlite3_finalize(st->get_event_hash);
+  sqlite3_finalize(st->get_head);
+  sqlite3_finalize(st->set_head);
+  sqlite3_finalize(st->get_terminal);
+  sqlite3_finalize(st->get_cert);
+  sqlite3_close(st->db);
+  free(st);
+}
+
+int centre_store_terminal_check(struct centre_store *st, const char *terminal,
+                                const char *cert_serial, char site[CENTRE_TERMINAL_ID_MAX + 1])
+{
+  int rc, ret;
+  sqlite3_stmt *s = st->get_terminal;
+  text(s, 1, terminal);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) {
+    ret = CENTRE_E_UNKNOWN_TERMINAL;
+  } else if (rc != SQLITE_ROW) {
+    ret = db_err(st, "terminal check", rc);
+  } else if (strcmp((const char *)sqlite3_column_text(s, 0), "active") != 0) {
+    ret = CENTRE_E_RETIRED;
+  } else {
+    snprintf(site, CENTRE_TERMINAL_ID_MAX + 1, "%s", (const char *)sqlite3_column_text(s, 1));
+    ret = CENTRE_OK;
+  }
+  sqlite3_reset(s);
+  if (ret != CENTRE_OK || !cert_serial)
+    return ret;
+  s = st->get_cert;
+  text(s, 1, cert_serial);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    ret = CENTRE_E_REVOKED;
+  else if (rc != SQLITE_DONE)
+    ret = db_err(st, "cert check", rc);
+  sqlite3_reset(s);
+  return ret;
+}
+
+static int stored_hash(struct centre_store *st, const char *terminal, uint64_t seq,
+                       char out[CENTRE_HASH_HEX + 1])
+{
+  sqlite3_stmt *s = st->get_event_hash;
+  int rc, ret = CENTRE_OK;
+  text(s, 1, terminal);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    snprintf(out, CENTRE_HASH_HEX + 1, "%s", (const char *)sqlite3_column_text(s, 0));
+  else if (rc == SQLITE_DONE)
+    ret = CENTRE_E_NOT_FOUND;
+  else
+    ret = db_err(st, "event hash", rc);
+  sqlite3_reset(s);
+  return ret;
+}
+
+static int insert_event(struct centre_store *st, const char *terminal, const char *site,
+                        const struct centre_event *e, int64_t now)
+{
+  sqlite3_stmt *s = st->ins_event;
+  int rc;
+  text(s, 1, terminal);
+  sqlite3_bind_int64(s, 2, (sqlite3_int64)e->seq);
+  sqlite3_bind_int64(s, 3, e->ts);
+  sqlite3_bind_int(s, 4, centre_month_cst(e->ts));
+  text(s, 5, site);
+  text(s, 6, e->kind);
+  text(s, 7, e->verdict);
+  text(s, 8, e->reason);
+  text(s, 9, e->card);
+  sqlite3_bind_int64(s, 10, e->fee_cents);
+  text(s, 11, e->prev_hash);
+  text(s, 12, e->hash);
+  sqlite3_bind_int64(s, 13, now);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "insert event", rc);
+}
+
+int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
+                        const struct centre_batch *b, int64_t now,
+                        struct centre_upload_result *res)
+{
+  uint64_t head;
+  char prev[CENTRE_HASH_HEX + 1];
+  int rc, ret = CENTRE_OK;
+  sqlite3_stmt *s;
+
+  memset(res, 0, sizeof *res);
+  if (!b || b->n == 0)
+    return CENTRE_E_INVALID_ARG;
+  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+    return CENTRE_E_DB;
+  s = st->get_head;
+  text(s, 1, terminal);
+  rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(s);
+    ret = rc == SQLITE_DONE ? CENTRE_E_UNKNOWN_TERMINAL : db_err(st, "head", rc);
+    goto out_rollback;
+  }
+  head = (uint64_t)sqlite3_column_int64(s, 0);
+  snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 1));
+  sqlite3_reset(s);
+
+  if (b->ev[0].seq > head + 1) {
+    res->expected_seq = head + 1;
+    ret = CENTRE_E_GAP;
+    goto out_rollback;
+  }
+  for (size_t i = 0; i < b->n; i++) {
+    const struct centre_event *e = &b->ev[i];
+    char want[CENTRE_HASH_HEX + 1];
+    if (e->seq <= head) {
+      /* A replay (the reply to an earlier upload was lost): it must be the same event. */
+      ret = stored_hash(st, terminal, e->seq, want);
+      if (ret == CENTRE_OK && strcmp(want, e->hash) != 0)
+        ret = CENTRE_E_CONFLICT;
+      if (ret != CENTRE_OK) {
+        res->bad_seq = e->seq;
+        if (ret == CENTRE_E_NOT_FOUND)
+          ret = CENTRE_E_CONFLICT;
+        goto out_rollback;
+      }
+      continue;
+    }
+    if (strcmp(e->prev_hash, prev) != 0) {
+      res->bad_seq = e->seq;
+      ret = CENTRE_E_CHAIN;
+      goto out_rollback;
+    }
+    if (centre_event_hash(e, want) != CENTRE_OK || strcmp(want, e->hash) != 0) {
+      res->bad_seq = e->seq;
+      ret = CENTRE_E_HASH;
+      goto out_rollback;
+    }
+    ret = insert_event(st, terminal, site, e, now);
+    if (ret != CENTRE_OK)
+      goto out_rollback;
+    memcpy(prev, e->hash, sizeof prev);
+    head = e->seq;
+    res->inserted++;
+  }
+  s = st->set_head;
+  sqlite3_bind_int64(s, 1, (sqlite3_int64)head);
+  text(s, 2, prev);
+  sqlite3_bind_int64(s, 3, now);
+  text(s, 4, terminal);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    ret = db_err(st, "set head", rc);
+    goto out_rollback;
+  }
+  if (exec(st, "COMMIT") != CENTRE_OK) {
+    ret = CENTRE_E_DB;
+    goto out_rollback;
+  }
+  res->acked_through = head;
+  memcpy(res->head_hash, prev, sizeof prev);
+  return CENTRE_OK;
+
+out_rollback:
+  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  if (ret == CENTRE_E_GAP || ret == CENTRE_E_CONFLICT) {
+    res->acked_through = head;
+  }
+  return ret;
+}
+
+/* Run one statement with text/int64 parameters given as a format: 't' text, 'i' int64,
+ * 'n' NULL. Returns OK, or DB; *changes gets the row count changed. */
+static int run(struct centre_store *st, const char *sql, const char *fmt, const void *const *args,
+               int *changes)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if (prep(st, sql, &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  for (int i = 0; fmt[i]; i++) {
+    if (fmt[i] == 't')
+      text(s, i + 1, (const char *)args[i]);
+    else if (fmt[i] == 'i')
+      sqlite3_bind_int64(s, i + 1, *(const int64_t *)args[i]);
+    else
+      sqlite3_bind_null(s, i + 1);
+  }
+  rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    if (rc == SQLITE_CONSTRAINT)
+      return CENTRE_E_EXISTS;
+    return db_err(st, sql, rc);
+  }
+  if (changes)
+    *changes = sqlite3_changes(st->db);
+  return CENTRE_OK;
+}
+
+int centre_store_status(struct centre_store *st, const char *terminal,
+                        const struct centre_status_report *r, int64_t now)
+{
+  int64_t depth = (int64_t)r->queue_depth, last = r->last_sync;
+  const void *args[] = {r->software, &depth, &last, r->reader, &now, terminal};
+  return run(st,
+             "UPDATE terminals SET sw_version = ?, queue_depth = ?, reported_last_sync = ?,"
+             " reader_state = ?, reported_at = ? WHERE terminal_id = ?",
+             "tiitit", args, NULL);
+}
+
+int centre_store_terminal_register(struct centre_store *st, const char *terminal,
+                                   const char *site, int64_t now)
+{
+  const void *args[] = {terminal, site, &now, centre_genesis_hash};
+  if (!centre_token_ok(terminal, CENTRE_TERMINAL_ID_MAX, 0) ||
+      !centre_token_ok(site, CENTRE_TERMINAL_ID_MAX, 0))
+    return CENTRE_E_INVALID_ARG;
+  return run(st,
+             "INSERT INTO terminals (terminal_id, site_id, state, registered_at, head_seq,"
+             " head_hash) VALUES (?, ?, 'active', ?, 0, ?)",
+             "ttit", args, NULL);
+}
+
+int centre_store_terminal_retire(struct centre_store *st, const char *terminal, int64_t now)
+{
+  const void *args[] = {&now, terminal};
+  int changes = 0;
+  int rc = run(st, "UPDATE terminals SET state = 'retired', retired_at = ? WHERE terminal_id = ?",
+               "it", args, &changes);
+  if (rc == CENTRE_OK && changes == 0)
+    return CENTRE_E_NOT_FOUND;
+  return rc;
+}
+
+int centre_store_cert_revoke(struct centre_store *st, const char *serial_hex, int64_t now)
+{
+  const void *args[] = {serial_hex, &now};
+  int rc = run(st, "INSERT INTO revoked_certs (serial, revoked_at) VALUES (?, ?)", "ti", args,
+               NULL);
+  return rc == CENTRE_E_EXISTS ? CENTRE_OK : rc;
+}
+
+static int card_set_one(struct centre_store *st, const char *card, int op, const char *reason,
+                        int64_t now, int64_t version)
+{
+  int64_t op64 = op;
+  const void *a1[] = {&version, card, &op64, reason, &now};
+  const void *a2[] = {card, &version, &version};
+  const void *a3[] = {card};
+  int rc = run(st,
+               "INSERT INTO card_changes (version, card, op, reason, changed_at)"
+               " VALUES (?, ?, ?, ?, ?)",
+               reason ? "titti" : "titni", a1, NULL);
+  if (rc != CENTRE_OK)
+    return rc;
+  if (op)
+    return run(st,
+               "INSERT INTO revoked_cards (card, version) VALUES (?, ?)"
+               " ON CONFLICT (card) DO UPDATE SET version = ?",
+               "tii", a2, NULL);
+  return run(st, "DELETE FROM revoked_cards WHERE card = ?", "t", a3, NULL);
+}
+
+static int current_version(struct centre_store *st, int64_t *v)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if (prep(st, "SELECT MAX(version) FROM card_changes", &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  rc = sqlite3_step(s);
+  *v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  return rc == SQLITE_ROW ? CENTRE_OK : db_err(st, "version", rc);
+}
+
+int centre_store_card_set_many(struct centre_store *st, const char *const *cards, size_t n,
+                               int op, int64_t now, uint64_t *version)
+{
+  int64_t v;
+  int rc;
+  for (size_t i = 0; i < n; i++)
+    if (!centre_token_ok(cards[i], CENTRE_CARD_MAX, 0))
+      return CENTRE_E_INVALID_ARG;
+  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+    return CENTRE_E_DB;
+  rc = current_version(st, &v);
+  for (size_t i = 0; rc == CENTRE_OK && i < n; i++)
+    rc = card_set_one(st, cards[i], op ? 1 : 0, NULL, now, ++v);
+  if (rc == CENTRE_OK)
+    rc = exec(st, "COMMIT");
+  if (rc != CENTRE_OK) {
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  if (version)
+    *version = (uint64_t)v;
+  return CENTRE_OK;
+}
+
+int centre_store_card_set(struct centre_store *st, const char *card, int op, const char *reason,
+                          int64_t now, uint64_t *version)
+{
+  int64_t v;
+  int rc;
+  if (!centre_token_ok(card, CENTRE_CARD_MAX, 0) ||
+      (reason && !centre_token_ok(reason, CENTRE_REASON_MAX, 0)))
+    return CENTRE_E_INVALID_ARG;
+  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+    return CENTRE_E_DB;
+  rc = current_version(st, &v);
+  if (rc == CENTRE_OK)
+    rc = card_set_one(st, card, op ? 1 : 0, reason, now, ++v);
+  if (rc == CENTRE_OK)
+    rc = exec(st, "COMMIT");
+  if (rc != CENTRE_OK) {
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  if (version)
+    *version = (uint64_t)v;
+  return CENTRE_OK;
+}
+
+int centre_store_revocations(struct centre_store *st, uint64_t since,
+                             struct centre_rev_entry **out, size_t *n, uint64_t *version)
+{
+  sqlite3_stmt *s;
+  struct centre_rev_entry *v = NULL;
+  size_t len = 0, cap = 0;
+  int64_t cur;
+  int rc, ret = CENTRE_OK;
+
+  *out = NULL;
+  *n = 0;
+  /* One read transaction so that the version and the entries agree. */
+  if (exec(st, "BEGIN") != CENTRE_OK)
+    return CENTRE_E_DB;
+  ret = current_version(st, &cur);
+  if (ret != CENTRE_OK)
+    goto out_end;
+  if (since == 0)
+    ret = prep(st, "SELECT card, 1 FROM revoked_cards ORDER BY card", &s);
+  else
+    /* The final state of each card changed after `since`: its row in revoked_cards
+     * (revoked) or its absence (restored). */
+    ret = prep(st,
+               "SELECT c.card, CASE WHEN r.card IS NULL THEN 0 ELSE 1 END"
+               " FROM (SELECT DISTINCT card FROM card_changes WHERE version > ?) c"
+               " LEFT JOIN revoked_cards r ON r.card = c.card ORDER BY c.card",
+               &s);
+  if (ret != CENTRE_OK)
+    goto out_end;
+  if (since)
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (len == cap) {
+      size_t ncap = cap ? cap * 2 : 256;
+      struct centre_rev_entry *nv = realloc(v, ncap * sizeof *v);
+      if (!nv) {
+        ret = CENTRE_E_NO_MEMORY;
+        break;
+      }
+      v = nv;
+      cap = ncap;
+    }
+    snprintf(v[len].card, sizeof v[len].card, "%s", (const char *)sqlite3_column_text(s, 0));
+    v[len].op = sqlite3_column_int(s, 1);
+    len++;
+  }
+  if (ret == CENTRE_OK && rc != SQLITE_DONE)
+    ret = db_err(st, "revocations", rc);
+  sqlite3_finalize(s);
+out_end:
+  sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+  if (ret != CENTRE_OK) {
+    free(v);
+    return ret;
+  }
+  *out = v;
+  *n = len;
+  *version = (uint64_t)cur;
+  return CENTRE_OK;
+}
+
+int centre_store_doc_put(struct centre_store *st, const char *kind, const char *content,
+                         int64_t now, uint64_t *version)
+{
+  sqlite3_stmt *s;
+  int64_t v = 0;
+  int rc;
+  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+    return CENTRE_E_DB;
+  rc = prep(st, "SELECT MAX(version) FROM documents WHERE kind = ?", &s);
+  if (rc == CENTRE_OK) {
+    text(s, 1, kind);
+    if (sqlite3_step(s) == SQLITE_ROW)
+      v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    v++;
+    {
+      const void *args[] = {kind, &v, &now, content};
+      rc = run(st, "INSERT INTO documents (kind, version, issued_at, content) VALUES (?, ?, ?, ?)",
+               "tiit", args, NULL);
+    }
+  }
+  if (rc == CENTRE_OK)
+    rc = exec(st, "COMMIT");
+  if (rc != CENTRE_OK) {
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  *version = (uint64_t)v;
+  return CENTRE_OK;
+}
+
+int centre_store_doc_get(struct centre_store *st, const char *kind, char **content,
+                         uint64_t *version, int64_t *issued)
+{
+  sqlite3_stmt *s;
+  int rc, ret = CENTRE_OK;
+  *content = NULL;
+  if (prep(st,
+           "SELECT version, issued_at, content FROM documents WHERE kind = ?"
+           " ORDER BY version DESC LIMIT 1",
+           &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  text(s, 1, kind);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    *version = (uint64_t)sqlite3_column_int64(s, 0);
+    *issued = sqlite3_column_int64(s, 1);
+    *content = strdup((const char *)sqlite3_column_text(s, 2));
+    if (!*content)
+      ret = CENTRE_E_NO_MEMORY;
+  } else {
+    ret = rc == SQLITE_DONE ? CENTRE_E_NOT_FOUND : db_err(st, "doc get", rc);
+  }
+  sqlite3_finalize(s);
+  return ret;
+}
+
+int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if (prep(st,
+           "SELECT site_id, month, kind,"
+           " SUM(CASE WHEN verdict = 'allow' THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN verdict = 'allow' THEN 0 ELSE 1 END),"
+           " SUM(CASE WHEN verdict = 'allow' THEN fee_cents ELSE 0 END)"
+           " FROM events WHERE month >= ? AND month <= ?"
+           " GROUP BY site_id, month, kind ORDER BY site_id, month, kind",
+           &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  sqlite3_bind_int(s, 1, from ? from : 0);
+  sqlite3_bind_int(s, 2, to ? to : 999999);
+  fprintf(out, "site,month,kind,allowed,denied,waived_yuan\n");
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int month = sqlite3_column_int(s, 1);
+    int64_t cents = sqlite3_column_int64(s, 5);
+    fprintf(out, "%s,%04d-%02d,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ".%02" PRId64 "\n",
+            (const char *)sqlite3_column_text(s, 0), month / 100, month % 100,
+            (const char *)sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3),
+            (int64_t)sqlite3_column_int64(s, 4), cents / 100, cents % 100);
+  }
+  sqlite3_finalize(s);
+  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "usage", rc);
+}
+
+int centre_store_terminals_csv(struct centre_store *st, FILE *out)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if (prep(st,
+           "SELECT terminal_id, site_id, state, head_seq, last_sync, sw_version, queue_depth,"
+           " reader_state, reported_at FROM terminals ORDER BY terminal_id",
+           &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  fprintf(out, "terminal,site,state,acked_through,last_sync,software,queue_depth,reader,"
+               "reported_at\n");
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    for (int i = 0; i < 9; i++) {
+      const unsigned char *v = sqlite3_column_text(s, i);
+      fprintf(out, "%s%s", i ? "," : "", v ? (const char *)v : "");
+    }
+    fputc('\n', out);
+  }
+  sqlite3_finalize(s);
+  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "terminals", rc);
+}
+
+int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if (prep(st, "SELECT COUNT(*) FROM events WHERE terminal_id = ?", &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  text(s, 1, terminal);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    *n = (uint64_t)sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return rc == SQLITE_ROW ? CENTRE_OK : db_err(st, "count", rc);
+}
