@@ -1,0 +1,78 @@
+/*
+ * kiosk terminal configuration: which site and mode this terminal serves, where its
+ * files are, and the policy numbers (scheme window, repeat windows, revocation list
+ * age). INI-like file, format in docs/kiosk.md ("Terminal configuration") and in the
+ * commented example assets/kiosk.example.ini.
+ *
+ * Invalid configuration stops start-up: every error names file:line and the problem
+ * (unknown key, duplicate key, unknown site, mode not allowed at that site, bad date,
+ * missing trust store, ...). With no file, embedded defaults are used (a gate terminal
+ * at 容州古城 with paths under $YH_STATE_DIR, else ./yh-state), parsed by the same code.
+ *
+ * struct kiosk_config is a plain value: copy it freely.
+ */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#include "kiosk/decide.h"
+#include "kiosk/sites.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KIOSK_PATH_MAX 1024u
+#define KIOSK_TERMINAL_ID_MAX 31u
+#define KIOSK_READER_MAX 127u
+
+/* File names inside the trust store (documented in docs/kiosk.md). */
+#define KIOSK_TRUST_REVOCATION_KEY "revocation-signer.pub.pem"
+
+struct kiosk_config {
+  char source[KIOSK_PATH_MAX]; /* the file read, or "(embedded defaults)" */
+  /* [terminal] */
+  char site_id[KIOSK_SITE_ID_MAX + 1];
+  enum kiosk_mode mode;
+  char terminal_id[KIOSK_TERMINAL_ID_MAX + 1];
+  char reader[KIOSK_READER_MAX + 1];
+  char vehicle[KIOSK_VEHICLE_ID_MAX + 1]; /* bus only */
+  char route[KIOSK_VEHICLE_ID_MAX + 1];   /* bus only, optional */
+  char staff_id[KIOSK_STAFF_ID_MAX + 1];  /* optional default staff sign-in (demo) */
+  /* [paths], absolute after loading */
+  char sites_path[KIOSK_PATH_MAX];
+  char trust_dir[KIOSK_PATH_MAX];
+  char journal_path[KIOSK_PATH_MAX];
+  char revocation_path[KIOSK_PATH_MAX];
+  /* [policy] */
+  struct kiosk_policy policy;
+  unsigned override_queue_max; /* staff overrides held while the journal is down */
+};
+
+/* Flags for kiosk_config_parse. */
+#define KIOSK_CONFIG_NO_FS_CHECK 0x1u /* skip "trust store exists" (fuzzing, tests) */
+
+/*
+ * Parse a configuration from memory. file names it in diagnostics and anchors relative
+ * paths (its directory); sites is the registry to check the site against, or NULL to
+ * load the registry the file names ([paths] sites, else kiosk_sites_default_path()).
+ * Errors: SYNTAX, CONFIG, TOO_LARGE, NOT_FOUND (sites file), NO_MEMORY; diag names the
+ * file and line.
+ */
+int kiosk_config_parse(const char *buf, size_t len, const char *file,
+                       const struct kiosk_sites *sites, unsigned flags,
+                       struct kiosk_config *out, struct kiosk_diag *diag);
+
+/* Read and parse a file; path NULL means the embedded defaults. */
+int kiosk_config_load(const char *path, const struct kiosk_sites *sites, unsigned flags,
+                      struct kiosk_config *out, struct kiosk_diag *diag);
+
+/* The embedded default configuration text (documented, parseable). */
+const char *kiosk_config_defaults(void);
+
+/* The directory that relative paths of the embedded defaults live in. */
+const char *kiosk_config_state_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KIOSK_CONFIG_H */

@@ -1,0 +1,404 @@
+/* Terminal configuration: strict INI-like parsing and cross-checks (kiosk/config.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ini.h"
+#include "kiosk/config.h"
+
+static const char defaults_text[] =
+    "# Embedded defaults: a gate terminal at 容州古城 for the demo.\n"
+    "# Relative paths are relative to $YH_STATE_DIR (else ./yh-state).\n"
+    "[terminal]\n"
+    "site = park.rongzhou-gucheng\n"
+    "mode = gate\n"
+    "terminal_id = demo-gate-1\n"
+    "reader = Virtual PCD 00 00\n"
+    "[paths]\n"
+    "trust_store = trust\n"
+    "journal = journal.db\n"
+    "revocation = revocation.yrl\n"
+    "[policy]\n"
+    "# 玉政规〔2018〕5号 Art. 23: in force from issue (2018-12-27) for 5 years.\n"
+    "policy_start = 2018-12-27\n"
+    "policy_end = 2023-12-27\n"
+    "utc_offset = +08:00\n"
+    "gate_repeat_minutes = 120\n"
+    "bus_repeat_minutes = 10\n"
+    "revocation_max_age_hours = 72\n"
+    "revocation_stale = warn\n"
+    "cashier_max_fen = 10000\n"
+    "override_queue_max = 64\n";
+
+#define DEFAULTS_NAME "(embedded defaults)"
+
+const char *kiosk_config_defaults(void)
+{
+  return defaults_text;
+}
+
+const char *kiosk_config_state_dir(void)
+{
+  const char *d = getenv("YH_STATE_DIR");
+  return d && *d ? d : "yh-state";
+}
+
+#define KEY_LIST(X)                                                                      \
+  X(TERMINAL, SITE, "site", 1)                                                           \
+  X(TERMINAL, MODE, "mode", 1)                                                           \
+  X(TERMINAL, TERMINAL_ID, "terminal_id", 1)                                             \
+  X(TERMINAL, READER, "reader", 0)                                                       \
+  X(TERMINAL, VEHICLE, "vehicle", 0)                                                     \
+  X(TERMINAL, ROUTE, "route", 0)                                                         \
+  X(TERMINAL, STAFF_ID, "staff_id", 0)                                                   \
+  X(PATHS, SITES, "sites", 0)                                                            \
+  X(PATHS, TRUST, "trust_store", 0)                                                      \
+  X(PATHS, JOURNAL, "journal", 0)                                                        \
+  X(PATHS, REVOCATION, "revocation", 0)                                                  \
+  X(POLICY, START, "policy_start", 1)                                                    \
+  X(POLICY, END, "policy_end", 1)                                                        \
+  X(POLICY, UTC_OFFSET, "utc_offset", 0)                                                 \
+  X(POLICY, GATE_REPEAT, "gate_repeat_minutes", 0)                                       \
+  X(POLICY, BUS_REPEAT, "bus_repeat_minutes", 0)                                         \
+  X(POLICY, REV_AGE, "revocation_max_age_hours", 0)                                      \
+  X(POLICY, REV_STALE, "revocation_stale", 0)                                            \
+  X(POLICY, CASHIER_MAX, "cashier_max_fen", 0)                                           \
+  X(POLICY, OVERRIDE_MAX, "override_queue_max", 0)
+
+enum sect { SECT_NONE, SECT_TERMINAL, SECT_PATHS, SECT_POLICY };
+static const char *const sect_names[] = {"", "terminal", "paths", "policy"};
+
+enum ckey {
+#define X_ENUM(sect, name, text, req) K_##name,
+  KEY_LIST(X_ENUM)
+#undef X_ENUM
+  K_COUNT
+};
+
+struct key_def {
+  enum sect sect;
+  const char *name;
+  int required;
+};
+static const struct key_def keys[K_COUNT] = {
+#define X_DEF(sect, name, text, req) {SECT_##sect, text, req},
+    KEY_LIST(X_DEF)
+#undef X_DEF
+};
+
+struct parse {
+  const char *file;
+  enum sect sect;
+  unsigned line[K_COUNT]; /* 0: not set */
+  char *raw[K_COUNT];
+  unsigned section_line[4];
+};
+
+static int on_section(void *user, const char *name, unsigned line, struct kiosk_diag *diag)
+{
+  struct parse *p = user;
+  for (int i = 1; i < 4; i++)
+    if (strcmp(name, sect_names[i]) == 0) {
+      p->sect = (enum sect)i;
+      p->section_line[i] = line;
+      return KIOSK_OK;
+    }
+  return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, line,
+                        "unknown section [%s] (terminal, paths, policy)", name);
+}
+
+static int on_pair(void *user, const char *section, const char *key, const char *value,
+                   unsigned line, struct kiosk_diag *diag)
+{
+  struct parse *p = user;
+  (void)section;
+  if (p->sect == SECT_NONE)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, line,
+                          "key '%s' before any [section]", key);
+  for (int k = 0; k < K_COUNT; k++) {
+    if (strcmp(keys[k].name, key) != 0)
+      continue;
+    if (keys[k].sect != p->sect)
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, line,
+                            "key '%s' belongs in [%s], not [%s]", key,
+                            sect_names[keys[k].sect], sect_names[p->sect]);
+    /* Duplicates inside one section are caught by the INI parser. */
+    p->raw[k] = strdup(value);
+    if (!p->raw[k])
+      return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, p->file, line, "out of memory");
+    p->line[k] = line;
+    return KIOSK_OK;
+  }
+  return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, line, "unknown key '%s' in [%s]", key,
+                        sect_names[p->sect]);
+}
+
+static int copy_field(char *dst, size_t cap, const char *v, const struct parse *p, int k,
+                      struct kiosk_diag *diag)
+{
+  if (strlen(v) >= cap)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
+                          "%s: longer than %zu bytes", keys[k].name, cap - 1);
+  memcpy(dst, v, strlen(v) + 1);
+  return KIOSK_OK;
+}
+
+static int token_ok(const char *s)
+{
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '-' || *s == '_' || *s == '.'))
+      return 0;
+  return 1;
+}
+
+/* Join base directory and a relative path. */
+static int resolve(char *dst, size_t cap, const char *base, const char *v, const struct parse *p,
+                   int k, struct kiosk_diag *diag)
+{
+  int n;
+  if (v[0] == '/' || !base || !base[0])
+    n = snprintf(dst, cap, "%s", v);
+  else
+    n = snprintf(dst, cap, "%s/%s", base, v);
+  if (n < 0 || (size_t)n >= cap)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k], "%s: path too long",
+                          keys[k].name);
+  return KIOSK_OK;
+}
+
+static int parse_minutes(const char *v, uint64_t max, uint32_t mult, uint32_t *out,
+                         const struct parse *p, int k, struct kiosk_diag *diag, uint64_t min)
+{
+  uint64_t n;
+  if (kiosk_parse_u64(v, max, &n) != KIOSK_OK || n < min)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
+                          "%s: expected a whole number %llu..%llu, got '%s'", keys[k].name,
+                          (unsigned long long)min, (unsigned long long)max, v);
+  *out = (uint32_t)(n * mult);
+  return KIOSK_OK;
+}
+
+static int parse_offset(const char *v, int32_t *out)
+{
+  /* "+08:00" / "-03:30" */
+  if (strlen(v) != 6 || (v[0] != '+' && v[0] != '-') || v[3] != ':')
+    return KIOSK_E_SYNTAX;
+  for (int i = 1; i < 6; i++)
+    if (i != 3 && (v[i] < '0' || v[i] > '9'))
+      return KIOSK_E_SYNTAX;
+  int h = (v[1] - '0') * 10 + (v[2] - '0');
+  int m = (v[4] - '0') * 10 + (v[5] - '0');
+  if (h > 14 || m > 59 || (h == 14 && m))
+    return KIOSK_E_RANGE;
+  *out = (int32_t)((h * 3600 + m * 60) * (v[0] == '-' ? -1 : 1));
+  return KIOSK_OK;
+}
+
+static int build(struct parse *p, const char *base, const struct kiosk_sites *given_sites,
+                 unsigned flags, struct kiosk_config *c, struct kiosk_diag *diag)
+{
+  int rc;
+  for (int k = 0; k < K_COUNT; k++)
+    if (keys[k].required && !p->raw[k])
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[keys[k].sect],
+                            "missing key '%s' in [%s]", keys[k].name, sect_names[keys[k].sect]);
+
+  /* Defaults for the optional keys. */
+  static const char *const dflt[K_COUNT] = {
+      [K_READER] = "Virtual PCD 00 00", [K_TRUST] = "trust",
+      [K_JOURNAL] = "journal.db",       [K_REVOCATION] = "revocation.yrl",
+      [K_UTC_OFFSET] = "+08:00",        [K_GATE_REPEAT] = "120",
+      [K_BUS_REPEAT] = "10",            [K_REV_AGE] = "72",
+      [K_REV_STALE] = "warn",           [K_CASHIER_MAX] = "10000",
+      [K_OVERRIDE_MAX] = "64"};
+  const char *v[K_COUNT];
+  for (int k = 0; k < K_COUNT; k++)
+    v[k] = p->raw[k] ? p->raw[k] : dflt[k];
+
+  if ((rc = copy_field(c->site_id, sizeof c->site_id, v[K_SITE], p, K_SITE, diag)))
+    return rc;
+  if (kiosk_mode_parse(v[K_MODE], &c->mode) != KIOSK_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_MODE],
+                          "mode: expected gate, cashier, bus or station, got '%s'", v[K_MODE]);
+  if (!token_ok(v[K_TERMINAL_ID]) || strlen(v[K_TERMINAL_ID]) > KIOSK_TERMINAL_ID_MAX)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_TERMINAL_ID],
+                          "terminal_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_TERMINAL_ID_MAX);
+  memcpy(c->terminal_id, v[K_TERMINAL_ID], strlen(v[K_TERMINAL_ID]) + 1);
+  if ((rc = copy_field(c->reader, sizeof c->reader, v[K_READER], p, K_READER, diag)))
+    return rc;
+  if (v[K_STAFF_ID]) {
+    if (!token_ok(v[K_STAFF_ID]) || strlen(v[K_STAFF_ID]) > KIOSK_STAFF_ID_MAX)
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_STAFF_ID],
+                            "staff_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_STAFF_ID_MAX);
+    memcpy(c->staff_id, v[K_STAFF_ID], strlen(v[K_STAFF_ID]) + 1);
+  }
+
+  /* Policy. */
+  if (kiosk_parse_date(v[K_START], &c->policy.start_day) != KIOSK_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_START],
+                          "policy_start: expected a date YYYY-MM-DD, got '%s'", v[K_START]);
+  if (kiosk_parse_date(v[K_END], &c->policy.end_day) != KIOSK_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_END],
+                          "policy_end: expected a date YYYY-MM-DD, got '%s'", v[K_END]);
+  if (c->policy.end_day <= c->policy.start_day)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_END],
+                          "policy_end (first day no longer valid) must be after policy_start");
+  if (parse_offset(v[K_UTC_OFFSET], &c->policy.utc_offset_s) != KIOSK_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_UTC_OFFSET],
+                          "utc_offset: expected +HH:MM or -HH:MM, got '%s'", v[K_UTC_OFFSET]);
+  if ((rc = parse_minutes(v[K_GATE_REPEAT], 1440, 60, &c->policy.gate_repeat_s, p, K_GATE_REPEAT,
+                          diag, 0)))
+    return rc;
+  if ((rc = parse_minutes(v[K_BUS_REPEAT], 1440, 60, &c->policy.bus_repeat_s, p, K_BUS_REPEAT,
+                          diag, 0)))
+    return rc;
+  if ((rc = parse_minutes(v[K_REV_AGE], 8760, 3600, &c->policy.revlist_max_age_s, p, K_REV_AGE,
+                          diag, 1)))
+    return rc;
+  if (strcmp(v[K_REV_STALE], "warn") == 0)
+    c->policy.stale = KIOSK_STALE_WARN;
+  else if (strcmp(v[K_REV_STALE], "deny") == 0)
+    c->policy.stale = KIOSK_STALE_DENY;
+  else
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_REV_STALE],
+                          "revocation_stale: expected warn or deny, got '%s'", v[K_REV_STALE]);
+  uint64_t n;
+  if (kiosk_parse_u64(v[K_CASHIER_MAX], 10000000u, &n) != KIOSK_OK || n == 0)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_CASHIER_MAX],
+                          "cashier_max_fen: expected 1..10000000 fen, got '%s'",
+                          v[K_CASHIER_MAX]);
+  c->policy.cashier_max_fen = (int64_t)n;
+  if (kiosk_parse_u64(v[K_OVERRIDE_MAX], 4096, &n) != KIOSK_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_OVERRIDE_MAX],
+                          "override_queue_max: expected 0..4096, got '%s'", v[K_OVERRIDE_MAX]);
+  c->override_queue_max = (unsigned)n;
+
+  /* Paths. */
+  if (p->raw[K_SITES]) {
+    if ((rc = resolve(c->sites_path, sizeof c->sites_path, base, v[K_SITES], p, K_SITES, diag)))
+      return rc;
+  } else {
+    snprintf(c->sites_path, sizeof c->sites_path, "%s", kiosk_sites_default_path());
+  }
+  if ((rc = resolve(c->trust_dir, sizeof c->trust_dir, base, v[K_TRUST], p, K_TRUST, diag)) ||
+      (rc = resolve(c->journal_path, sizeof c->journal_path, base, v[K_JOURNAL], p, K_JOURNAL,
+                    diag)) ||
+      (rc = resolve(c->revocation_path, sizeof c->revocation_path, base, v[K_REVOCATION], p,
+                    K_REVOCATION, diag)))
+    return rc;
+
+  /* Site, mode and vehicle against the registry. */
+  struct kiosk_sites *loaded = NULL;
+  const struct kiosk_sites *sites = given_sites;
+  if (!sites) {
+    struct kiosk_diag sd;
+    rc = kiosk_sites_load(c->sites_path, &loaded, &sd);
+    if (rc != KIOSK_OK) {
+      char msg[2 * KIOSK_DIAG_TEXT_MAX];
+      kiosk_diag_format(&sd, msg, sizeof msg);
+      return kiosk_diag_set(diag, rc, p->file, p->line[K_SITES],
+                            "site registry: %.200s", msg);
+    }
+    sites = loaded;
+  }
+  const struct kiosk_site *s = kiosk_sites_find(sites, c->site_id);
+  rc = KIOSK_OK;
+  if (!s) {
+    rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_SITE],
+                        "site: unknown site id '%s'", c->site_id);
+  } else if (!(s->modes & KIOSK_MODE_BIT(c->mode))) {
+    rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_MODE],
+                        "mode: '%s' is not allowed at site '%s'", kiosk_mode_name(c->mode),
+                        c->site_id);
+  } else if (c->mode == KIOSK_MODE_BUS) {
+    if (!p->raw[K_VEHICLE])
+      rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_TERMINAL],
+                          "missing key 'vehicle' in [terminal] (required in bus mode)");
+    else if (!kiosk_site_has_vehicle(s, p->raw[K_VEHICLE]))
+      rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_VEHICLE],
+                          "vehicle: '%s' is not declared at site '%s'", p->raw[K_VEHICLE],
+                          c->site_id);
+    else if (p->raw[K_ROUTE] && !kiosk_site_has_route(s, p->raw[K_ROUTE]))
+      rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_ROUTE],
+                          "route: '%s' is not declared at site '%s'", p->raw[K_ROUTE],
+                          c->site_id);
+    else {
+      snprintf(c->vehicle, sizeof c->vehicle, "%s", p->raw[K_VEHICLE]);
+      if (p->raw[K_ROUTE])
+        snprintf(c->route, sizeof c->route, "%s", p->raw[K_ROUTE]);
+    }
+  } else if (p->raw[K_VEHICLE] || p->raw[K_ROUTE]) {
+    int k = p->raw[K_VEHICLE] ? K_VEHICLE : K_ROUTE;
+    rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
+                        "%s: only a bus terminal has one", keys[k].name);
+  }
+  kiosk_sites_destroy(loaded);
+  if (rc != KIOSK_OK)
+    return rc;
+
+  if (!(flags & KIOSK_CONFIG_NO_FS_CHECK)) {
+    struct stat st;
+    int bad = stat(c->trust_dir, &st) != 0;
+    const char *why = bad ? strerror(errno) : "not a directory";
+    if (bad || !S_ISDIR(st.st_mode))
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_TRUST],
+                            "trust_store: '%s': %s", c->trust_dir, why);
+  }
+  return KIOSK_OK;
+}
+
+int kiosk_config_parse(const char *buf, size_t len, const char *file,
+                       const struct kiosk_sites *sites, unsigned flags,
+                       struct kiosk_config *out, struct kiosk_diag *diag)
+{
+  struct kiosk_config c;
+  memset(&c, 0, sizeof c);
+  struct parse p;
+  memset(&p, 0, sizeof p);
+  p.file = file ? file : "(config)";
+  snprintf(c.source, sizeof c.source, "%s", p.file);
+
+  /* Relative paths: beside the file, or in the state directory for the defaults. */
+  char base[KIOSK_PATH_MAX];
+  if (!file || strcmp(file, DEFAULTS_NAME) == 0) {
+    snprintf(base, sizeof base, "%s", kiosk_config_state_dir());
+  } else {
+    snprintf(base, sizeof base, "%s", file);
+    char *slash = strrchr(base, '/');
+    if (slash)
+      *slash = '\0';
+    else
+      snprintf(base, sizeof base, ".");
+  }
+
+  static const struct kiosk_ini_handler h = {on_section, on_pair};
+  int rc = kiosk_ini_parse(buf, len, p.file, &h, &p, diag);
+  if (rc == KIOSK_OK)
+    rc = build(&p, base, sites, flags, &c, diag);
+  for (int k = 0; k < K_COUNT; k++)
+    free(p.raw[k]);
+  if (rc == KIOSK_OK)
+    *out = c;
+  return rc;
+}
+
+int kiosk_config_load(const char *path, const struct kiosk_sites *sites, unsigned flags,
+                      struct kiosk_config *out, struct kiosk_diag *diag)
+{
+  if (!path)
+    return kiosk_config_parse(defaults_text, sizeof defaults_text - 1, DEFAULTS_NAME, sites,
+                              flags, out, diag);
+  char *buf;
+  size_t len;
+  int rc = kiosk_read_file(path, KIOSK_INI_INPUT_MAX, &buf, &len, diag);
+  if (rc != KIOSK_OK)
+    return rc;
+  rc = kiosk_config_parse(buf, len, path, sites, flags, out, diag);
+  free(buf);
+  return rc;
+}

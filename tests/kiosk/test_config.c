@@ -1,0 +1,283 @@
+/* Site registry and terminal configuration: the shipped registry, and every kind of
+ * configuration error naming its file and line. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kiosk/config.h"
+
+static char tmpdir[256];
+static struct kiosk_sites *sites;
+
+static void setup(void)
+{
+  snprintf(tmpdir, sizeof tmpdir, "/tmp/kiosk-config-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+  char trust[300];
+  snprintf(trust, sizeof trust, "%s/trust", tmpdir);
+  ck_assert_int_eq(mkdir(trust, 0700), 0);
+  struct kiosk_diag d;
+  int rc = kiosk_sites_load(kiosk_sites_default_path(), &sites, &d);
+  char msg[600];
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+}
+
+static void teardown(void)
+{
+  kiosk_sites_destroy(sites);
+  sites = NULL;
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(registry_has_all_sites)
+{
+  size_t parks = 0, hosp_city = 0, hosp_county = 0, stations = 0, buses = 0;
+  size_t l4a = 0, l3a = 0;
+  for (size_t i = 0; i < kiosk_sites_count(sites); i++) {
+    const struct kiosk_site *s = kiosk_sites_at(sites, i);
+    switch (s->kind) {
+    case KIOSK_SITE_PARK:
+      parks++;
+      l4a += strcmp(s->level, "4A") == 0;
+      l3a += strcmp(s->level, "3A") == 0;
+      ck_assert_uint_eq(s->modes, KIOSK_MODE_BIT(KIOSK_MODE_GATE));
+      break;
+    case KIOSK_SITE_HOSPITAL:
+      if (strcmp(s->level, "city") == 0)
+        hosp_city++;
+      else
+        hosp_county++;
+      ck_assert_uint_eq(s->modes, KIOSK_MODE_BIT(KIOSK_MODE_CASHIER));
+      break;
+    case KIOSK_SITE_STATION:
+      stations++;
+      break;
+    case KIOSK_SITE_BUS:
+      buses++;
+      ck_assert_uint_gt(s->nvehicles, 0);
+      break;
+    }
+  }
+  ck_assert_uint_eq(parks, 14);
+  ck_assert_uint_eq(l4a, 6);
+  ck_assert_uint_eq(l3a, 8);
+  ck_assert_uint_eq(hosp_city, 8);
+  ck_assert_uint_eq(hosp_county, 19);
+  ck_assert_uint_eq(stations, 1);
+  ck_assert_uint_ge(buses, 1);
+  const struct kiosk_site *s = kiosk_sites_find(sites, "station.yl-central-blood");
+  ck_assert_ptr_nonnull(s);
+  ck_assert_str_eq(s->name, "玉林市中心血站");
+  s = kiosk_sites_find(sites, "hosp.yl-first-people");
+  ck_assert_ptr_nonnull(s);
+  ck_assert_str_eq(s->name, "玉林市第一人民医院");
+}
+END_TEST
+
+static const char good[] = "[terminal]\n"
+                           "site = hosp.yl-first-people\n"
+                           "mode = cashier\n"
+                           "terminal_id = yl1-mz-01\n"
+                           "[paths]\n"
+                           "trust_store = trust\n"
+                           "[policy]\n"
+                           "policy_start = 2018-12-27\n"
+                           "policy_end = 2023-12-27\n"
+                           "revocation_stale = deny\n"
+                           "gate_repeat_minutes = 30\n";
+
+static int parse_text(const char *text, struct kiosk_config *c, struct kiosk_diag *d)
+{
+  char path[300];
+  snprintf(path, sizeof path, "%s/kiosk.ini", tmpdir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+  memset(d, 0, sizeof *d);
+  return kiosk_config_load(path, sites, 0, c, d);
+}
+
+START_TEST(good_config)
+{
+  struct kiosk_config c;
+  struct kiosk_diag d;
+  char msg[600];
+  int rc = parse_text(good, &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_str_eq(c.site_id, "hosp.yl-first-people");
+  ck_assert_int_eq(c.mode, KIOSK_MODE_CASHIER);
+  ck_assert_int_eq(c.policy.stale, KIOSK_STALE_DENY);
+  ck_assert_uint_eq(c.policy.gate_repeat_s, 1800);
+  ck_assert_uint_eq(c.policy.bus_repeat_s, 600);
+  ck_assert_uint_eq(c.policy.revlist_max_age_s, 72 * 3600);
+  ck_assert_int_eq(c.policy.utc_offset_s, 8 * 3600);
+  char want[400];
+  snprintf(want, sizeof want, "%s/trust", tmpdir);
+  ck_assert_str_eq(c.trust_dir, want);
+  snprintf(want, sizeof want, "%s/journal.db", tmpdir);
+  ck_assert_str_eq(c.journal_path, want);
+  char day[11];
+  kiosk_format_date(c.policy.end_day, day);
+  ck_assert_str_eq(day, "2023-12-27");
+}
+END_TEST
+
+START_TEST(embedded_defaults)
+{
+  setenv("YH_STATE_DIR", tmpdir, 1);
+  struct kiosk_config c;
+  struct kiosk_diag d;
+  char msg[600];
+  int rc = kiosk_config_load(NULL, NULL, 0, &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_str_eq(c.site_id, "park.rongzhou-gucheng");
+  ck_assert_int_eq(c.mode, KIOSK_MODE_GATE);
+  unsetenv("YH_STATE_DIR");
+}
+END_TEST
+
+/* Each bad configuration: the text, the line the error must name, a word the message
+ * must contain. */
+struct bad {
+  const char *text;
+  unsigned line;
+  const char *word;
+};
+
+#define HEAD "[terminal]\nsite = hosp.yl-first-people\nmode = cashier\nterminal_id = t1\n"
+#define POL "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2023-12-27\n"
+#define PATHS "[paths]\ntrust_store = trust\n"
+
+static const struct bad bads[] = {
+    {"[terminal]\nsite = park.nowhere\nmode = gate\nterminal_id = t1\n" PATHS POL, 2,
+     "unknown site"},
+    {"[terminal]\nsite = park.guishan\nmode = cashier\nterminal_id = t1\n" PATHS POL, 3,
+     "not allowed"},
+    {"[terminal]\nsite = hosp.yl-tcm\nmode = bus\nterminal_id = t1\n" PATHS POL, 3,
+     "not allowed"},
+    {"[terminal]\nsite = park.guishan\nmode = turnstile\nterminal_id = t1\n" PATHS POL, 3,
+     "mode"},
+    {HEAD PATHS "[policy]\npolicy_start = 2018-02-30\npolicy_end = 2023-12-27\n", 8,
+     "policy_start"},
+    {HEAD PATHS "[policy]\npolicy_start = 2018-12-27\npolicy_end = 27/12/2023\n", 9,
+     "policy_end"},
+    {HEAD PATHS "[policy]\npolicy_start = 2023-12-27\npolicy_end = 2018-12-27\n", 9,
+     "after"},
+    {HEAD "[paths]\ntrust_store = no-such-dir\n" POL, 6, "trust_store"},
+    {HEAD PATHS POL "colour = blue\n", 10, "unknown key"},
+    {HEAD PATHS POL "gate_repeat_minutes = 5\ngate_repeat_minutes = 6\n", 11, "duplicate key"},
+    {HEAD "mode = gate\n" PATHS POL, 5, "duplicate key"},
+    {HEAD PATHS POL "[terminal]\n", 10, "duplicate section"},
+    {HEAD PATHS POL "[extras]\n", 10, "unknown section"},
+    {HEAD PATHS POL "revocation_stale = maybe\n", 10, "warn or deny"},
+    {HEAD PATHS POL "bus_repeat_minutes = -1\n", 10, "bus_repeat_minutes"},
+    {HEAD PATHS POL "revocation_max_age_hours = 0\n", 10, "revocation_max_age_hours"},
+    {HEAD PATHS POL "utc_offset = 8\n", 10, "utc_offset"},
+    {HEAD PATHS POL "this is not a pair\n", 10, "key = value"},
+    {HEAD PATHS POL "gate_repeat_minutes =\n", 10, "empty value"},
+    {HEAD PATHS POL "gate_repeat_minutes = 99999999999999999999999\n", 10,
+     "gate_repeat_minutes"},
+    {HEAD "policy_start = 2018-12-27\n" PATHS POL, 5, "belongs in [policy]"},
+    {"site = hosp.yl-tcm\n", 1, "before any"},
+    {"[terminal]\nsite = hosp.yl-tcm\nmode = cashier\n" PATHS POL, 1, "terminal_id"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\n" PATHS POL, 1,
+     "vehicle"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = X-1\n" PATHS
+         POL,
+     5, "not declared"},
+    {HEAD "vehicle = GK-D0001\n" PATHS POL, 5, "only a bus"},
+    {HEAD "terminal_id2 = x\n" PATHS POL, 5, "unknown key"},
+    {HEAD "reader = a\xff" "b\n" PATHS POL, 5, "UTF-8"},
+    {HEAD "reader = a\x01" "b\n" PATHS POL, 5, "control"},
+    {HEAD "[Paths]\n", 5, "section name"},
+    {HEAD "[paths\n", 5, "']'"},
+};
+
+START_TEST(bad_config_names_line)
+{
+  const struct bad *b = &bads[_i];
+  struct kiosk_config c;
+  struct kiosk_diag d;
+  char msg[600];
+  int rc = parse_text(b->text, &c, &d);
+  kiosk_diag_format(&d, msg, sizeof msg);
+  ck_assert_msg(rc != KIOSK_OK, "case %d accepted", _i);
+  ck_assert_msg(d.line == b->line, "case %d: line %u, want %u: %s", _i, d.line, b->line, msg);
+  ck_assert_msg(strstr(msg, b->word) != NULL, "case %d: '%s' lacks '%s'", _i, msg, b->word);
+  ck_assert_msg(strstr(msg, "kiosk.ini:") != NULL, "case %d: no file name: %s", _i, msg);
+}
+END_TEST
+
+START_TEST(bus_config)
+{
+  struct kiosk_config c;
+  struct kiosk_diag d;
+  char msg[600];
+  int rc = parse_text("[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = b1\n"
+                      "vehicle = GK-D0003\nroute = 10\n" PATHS POL,
+                      &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_str_eq(c.vehicle, "GK-D0003");
+  ck_assert_str_eq(c.route, "10");
+}
+END_TEST
+
+static const struct bad bad_sites[] = {
+    {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 6A\nmodes = gate\n", 1, "level"},
+    {"[park.x]\nname = X\ncounty = 广州\nkind = park\nlevel = 3A\nmodes = gate\n", 3, "county"},
+    {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\nmodes = cashier\n", 1,
+     "cannot allow"},
+    {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\n", 1, "modes"},
+    {"[hosp.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\nmodes = gate\n", 1, "park."},
+    {"[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\n", 1,
+     "operator"},
+    {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\nmodes = gate\nvehicles = a\n",
+     1, "bus sites only"},
+    {"[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\noperator = o\n"
+     "routes = 1 2 1\nvehicles = v\n",
+     8, "duplicate id"},
+    {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\nmodes = gate\nfee = 1\n", 7,
+     "unknown key"},
+    {"[park.x]\nname = X\n[park.x]\n", 3, "duplicate section"},
+    {"# nothing\n", 0, "no sites"},
+};
+
+START_TEST(bad_sites_names_line)
+{
+  const struct bad *b = &bad_sites[_i];
+  struct kiosk_sites *s = NULL;
+  struct kiosk_diag d;
+  char msg[600];
+  int rc = kiosk_sites_parse(b->text, strlen(b->text), "sites.ini", &s, &d);
+  kiosk_diag_format(&d, msg, sizeof msg);
+  ck_assert_msg(rc != KIOSK_OK, "case %d accepted", _i);
+  ck_assert_ptr_null(s);
+  ck_assert_msg(d.line == b->line, "case %d: line %u, want %u: %s", _i, d.line, b->line, msg);
+  ck_assert_msg(strstr(msg, b->word) != NULL, "case %d: '%s' lacks '%s'", _i, msg, b->word);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("kiosk_config");
+  TCase *tc = tcase_create("config");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, registry_has_all_sites);
+  tcase_add_test(tc, good_config);
+  tcase_add_test(tc, embedded_defaults);
+  tcase_add_test(tc, bus_config);
+  tcase_add_loop_test(tc, bad_config_names_line, 0, (int)(sizeof bads / sizeof bads[0]));
+  tcase_add_loop_test(tc, bad_sites_names_line, 0, (int)(sizeof bad_sites / sizeof bad_sites[0]));
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
