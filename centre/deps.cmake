@@ -1,6 +1,8 @@
-# The centre's extra dependencies (the shared ones come from cmake/deps.cmake).
-yh_require(LIBEVENT     libevent         libevent-dev)
-yh_require(LIBEVENT_SSL libevent_openssl libevent-dev)
-yh_require(LIBEVENT_PTH libevent_pthreads libevent-dev)
-yh_require(JANSSON      jansson          libjansson-dev)
-yh_require(ZLIB         zlib             zlib1g-dev)
+# The centre's extra dependencies (the shared ones come from cmake/deps.cmake; jansson and
+# zlib are shared with netsync through netsync/deps.cmake).
+include(${PROJECT_SOURCE_DIR}/netsync/deps.cmake)
+if(NOT TARGET PkgConfig::LIBEVENT)
+  yh_require(LIBEVENT     libevent          libevent-dev)
+  yh_require(LIBEVENT_SSL libevent_openssl  libevent-dev)
+  yh_require(LIBEVENT_PTH libevent_pthreads libevent-dev)
+endif()

@@ -1,0 +1,164 @@
+/* Batch encoding: JSON text, then gzip. Tokens are escaped although the journal only
+ * holds [A-Za-z0-9._-]: a damaged row must give a request the centre refuses, not
+ * broken JSON. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "netsync_int.h"
+
+int ns_buf_add(struct ns_buf *b, const void *p, size_t n)
+{
+  if (n > b->max - b->len) {
+    ns_buf_free(b);
+    return NETSYNC_E_NO_MEMORY;
+  }
+  if (b->len + n + 1 > b->cap) {
+    size_t ncap = b->cap ? b->cap : 4096;
+    char *nd;
+    while (ncap < b->len + n + 1)
+      ncap *= 2;
+    if (ncap > b->max + 1)
+      ncap = b->max + 1;
+    nd = realloc(b->data, ncap);
+    if (!nd) {
+      ns_buf_free(b);
+      return NETSYNC_E_NO_MEMORY;
+    }
+    b->data = nd;
+    b->cap = ncap;
+  }
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return NETSYNC_OK;
+}
+
+void ns_buf_free(struct ns_buf *b)
+{
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+static int add_str(struct ns_buf *b, const char *s)
+{
+  char tmp[8];
+  int rc = ns_buf_add(b, "\"", 1);
+  for (; rc == NETSYNC_OK && *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\' || c < 0x20) {
+      snprintf(tmp, sizeof tmp, "\\u%04x", c);
+      rc = ns_buf_add(b, tmp, 6);
+    } else {
+      rc = ns_buf_add(b, s, 1);
+    }
+  }
+  return rc == NETSYNC_OK ? ns_buf_add(b, "\"", 1) : rc;
+}
+
+static int add_fmt(struct ns_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int add_fmt(struct ns_buf *b, const char *fmt, ...)
+{
+  char tmp[128];
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof tmp)
+    return NETSYNC_E_INVALID_ARG;
+  return ns_buf_add(b, tmp, (size_t)n);
+}
+
+int netsync_encode_batch(const struct netsync_event *ev, size_t n, struct ns_buf *json,
+                         struct ns_buf *out)
+{
+  z_stream zs;
+  int rc = add_fmt(json, "{\"v\":1,\"events\":[");
+  for (size_t i = 0; rc == NETSYNC_OK && i < n; i++) {
+    const struct netsync_event *e = &ev[i];
+    rc = add_fmt(json, "%s{\"seq\":%" PRIu64 ",\"ts\":%" PRId64 ",\"kind\":", i ? "," : "",
+                 e->seq, e->ts);
+    if (rc == NETSYNC_OK)
+      rc = add_str(json, e->kind);
+    if (rc == NETSYNC_OK)
+      rc = add_fmt(json, ",\"verdict\":");
+    if (rc == NETSYNC_OK)
+      rc = add_str(json, e->verdict);
+    if (rc == NETSYNC_OK)
+      rc = add_fmt(json, ",\"reason\":");
+    if (rc == NETSYNC_OK)
+      rc = add_str(json, e->reason);
+    if (rc == NETSYNC_OK)
+      rc = add_fmt(json, ",\"card\":");
+    if (rc == NETSYNC_OK)
+      rc = add_str(json, e->card);
+    if (rc == NETSYNC_OK)
+      rc = add_fmt(json, ",\"fee_cents\":%" PRId64 ",\"prev_hash\":", e->fee_cents);
+    if (rc == NETSYNC_OK)
+      rc = add_str(json, e->prev_hash);
+    if (rc == NETSYNC_OK)
+      rc = add_fmt(json, ",\"hash\":");
+    if (rc == NETSYNC_OK)
+      rc = add_str(json, e->hash);
+    if (rc == NETSYNC_OK)
+      rc = ns_buf_add(json, "}", 1);
+  }
+  if (rc == NETSYNC_OK)
+    rc = ns_buf_add(json, "]}", 2);
+  if (rc != NETSYNC_OK)
+    return rc;
+
+  memset(&zs, 0, sizeof zs);
+  if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    return NETSYNC_E_NO_MEMORY;
+  {
+    size_t bound = deflateBound(&zs, (uLong)json->len) + 64;
+    char *p;
+    out->len = 0;
+    if (bound > out->max) {
+      deflateEnd(&zs);
+      return NETSYNC_E_NO_MEMORY;
+    }
+    if (out->cap < bound + 1) {
+      p = realloc(out->data, bound + 1);
+      if (!p) {
+        deflateEnd(&zs);
+        return NETSYNC_E_NO_MEMORY;
+      }
+      out->data = p;
+      out->cap = bound + 1;
+    }
+    zs.next_in = (Bytef *)json->data;
+    zs.avail_in = (uInt)json->len;
+    zs.next_out = (Bytef *)out->data;
+    zs.avail_out = (uInt)bound;
+    if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+      deflateEnd(&zs);
+      return NETSYNC_E_NO_MEMORY;
+    }
+    out->len = bound - zs.avail_out;
+  }
+  deflateEnd(&zs);
+  return NETSYNC_OK;
+}
+
+uint64_t netsync_backoff_ms(unsigned attempt, unsigned base_ms, unsigned cap_ms, uint64_t *rng)
+{
+  uint64_t ceiling = base_ms ? base_ms : 1, x;
+  for (unsigned i = 1; i < attempt && ceiling < cap_ms; i++)
+    ceiling *= 2;
+  if (ceiling > cap_ms)
+    ceiling = cap_ms;
+  /* xorshift64*: good enough to spread terminals apart; seeded from RAND_bytes. */
+  x = *rng ? *rng : 0x9e3779b97f4a7c15ULL;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *rng = x;
+  return (x * 0x2545f4914f6cdd1dULL) % (ceiling + 1);
+}
