@@ -25,9 +25,6 @@ extern "C" {
 #define KIOSK_TERMINAL_ID_MAX 31u
 #define KIOSK_READER_MAX 127u
 
-/* File names inside the trust store (documented in docs/kiosk.md). */
-#define KIOSK_TRUST_REVOCATION_KEY "revocation-signer.pub.pem"
-
 struct kiosk_config {
   char source[KIOSK_PATH_MAX]; /* the file read, or "(embedded defaults)" */
   /* [terminal] */

@@ -1,0 +1,809 @@
+/*
+ * Revocation list codec and in-memory index (kiosk/revoke.h). Format: docs/kiosk.md.
+ * Every blob is parsed with a cursor and the bytes left; entries must be strictly
+ * ascending, so loading is linear and needs no sort.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kiosk/revoke.h"
+
+/* In memory: 16 bytes an entry. */
+struct rev_rec {
+  uint64_t card;
+  uint32_t gen;
+  uint32_t kind;
+};
+
+struct kiosk_revlist {
+  struct rev_rec *v;
+  size_t n;
+  uint64_t version;
+  int64_t issued_at;
+};
+
+struct kiosk_revkey {
+  EVP_PKEY *pkey;
+  int has_private;
+};
+
+/* ------------------------------------------------------------------- keys -- */
+
+static int key_is_p256(EVP_PKEY *pk)
+{
+  if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_EC)
+    return 0;
+  char group[64];
+  size_t glen = 0;
+  if (!EVP_PKEY_get_utf8_string_param(pk, "group", group, sizeof group, &glen))
+    return 0;
+  return strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0;
+}
+
+static int load_key(const char *path, int private, struct kiosk_revkey **out,
+                    struct kiosk_diag *d)
+{
+  *out = NULL;
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return kiosk_diag_set(d, errno == ENOENT ? KIOSK_E_NOT_FOUND : KIOSK_E_IO, path, 0,
+                          "cannot open key: %s", strerror(errno));
+  EVP_PKEY *pk = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
+                         : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+  fclose(f);
+  if (!pk)
+    return kiosk_diag_set(d, KIOSK_E_CRYPTO, path, 0, "not a PEM %s key",
+                          private ? "private" : "public");
+  if (!key_is_p256(pk)) {
+    EVP_PKEY_free(pk);
+    return kiosk_diag_set(d, KIOSK_E_CRYPTO, path, 0, "key is not EC P-256");
+  }
+  struct kiosk_revkey *k = calloc(1, sizeof *k);
+  if (!k) {
+    EVP_PKEY_free(pk);
+    return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, path, 0, "out of memory");
+  }
+  k->pkey = pk;
+  k->has_private = private;
+  *out = k;
+  return KIOSK_OK;
+}
+
+int kiosk_revkey_load_public(const char *path, struct kiosk_revkey **out, struct kiosk_diag *d)
+{
+  return load_key(path, 0, out, d);
+}
+
+int kiosk_revkey_load_private(const char *path, struct kiosk_revkey **out, struct kiosk_diag *d)
+{
+  return load_key(path, 1, out, d);
+}
+
+int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
+                            struct kiosk_diag *d)
+{
+  char path[2048];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", trust_dir, KIOSK_TRUST_REVOCATION_KEY) >=
+      sizeof path)
+    return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, trust_dir, 0, "path too long");
+  return load_key(path, 0, out, d);
+}
+
+int kiosk_revkey_generate(struct kiosk_revkey **out)
+{
+  *out = NULL;
+  EVP_PKEY *pk = EVP_EC_gen("P-256");
+  if (!pk)
+    return KIOSK_E_CRYPTO;
+  struct kiosk_revkey *k = calloc(1, sizeof *k);
+  if (!k) {
+    EVP_PKEY_free(pk);
+    return KIOSK_E_NO_MEMORY;
+  }
+  k->pkey = pk;
+  k->has_private = 1;
+  *out = k;
+  return KIOSK_OK;
+}
+
+static int write_pem(const struct kiosk_revkey *key, const char *path, int private)
+{
+  if (!key || (private && !key->has_private))
+    return KIOSK_E_INVALID_ARG;
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, private ? 0600 : 0644);
+  if (fd < 0)
+    return KIOSK_E_IO;
+  FILE *f = fdopen(fd, "w");
+  if (!f) {
+    close(fd);
+    return KIOSK_E_IO;
+  }
+  int ok = private ? PEM_write_PrivateKey(f, key->pkey, NULL, NULL, 0, NULL, NULL)
+                   : PEM_write_PUBKEY(f, key->pkey);
+  if (fclose(f) != 0)
+    ok = 0;
+  return ok ? KIOSK_OK : KIOSK_E_CRYPTO;
+}
+
+int kiosk_revkey_write_public(const struct kiosk_revkey *key, const char *path)
+{
+  return write_pem(key, path, 0);
+}
+
+int kiosk_revkey_write_private(const struct kiosk_revkey *key, const char *path)
+{
+  return write_pem(key, path, 1);
+}
+
+void kiosk_revkey_destroy(struct kiosk_revkey *key)
+{
+  if (!key)
+    return;
+  EVP_PKEY_free(key->pkey);
+  free(key);
+}
+
+/* ------------------------------------------------------------ byte codec -- */
+
+struct cur {
+  const uint8_t *p;
+  size_t left;
+};
+
+static int get_bytes(struct cur *c, size_t n, const uint8_t **out)
+{
+  if (n > c->left)
+    return KIOSK_E_FORMAT;
+  *out = c->p;
+  c->p += n;
+  c->left -= n;
+  return KIOSK_OK;
+}
+
+static uint64_t be_get(const uint8_t *p, unsigned n)
+{
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+static void be_put(uint8_t *p, uint64_t v, unsigned n)
+{
+  for (unsigned i = 0; i < n; i++)
+    p[n - 1 - i] = (uint8_t)(v >> (8 * i));
+}
+
+static int rec_cmp(const struct rev_rec *a, const struct rev_rec *b)
+{
+  if (a->card != b->card)
+    return a->card < b->card ? -1 : 1;
+  if (a->gen != b->gen)
+    return a->gen < b->gen ? -1 : 1;
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  return 0;
+}
+
+static int rec_cmp_q(const void *a, const void *b)
+{
+  return rec_cmp(a, b);
+}
+
+/* Order on (card, generation, kind byte), ignoring flags above the byte. */
+static int rec_cmp_key_q(const void *pa, const void *pb)
+{
+  struct rev_rec a = *(const struct rev_rec *)pa, b = *(const struct rev_rec *)pb;
+  a.kind &= 0xFFu;
+  b.kind &= 0xFFu;
+  return rec_cmp(&a, &b);
+}
+
+static int entry_ok(uint64_t card, uint32_t gen, unsigned kind)
+{
+  return card >= 1 && card <= KIOSK_CARD_NO_MAX && gen >= 1 &&
+         (kind == KIOSK_REV_EXACT || kind == KIOSK_REV_BELOW);
+}
+
+int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct kiosk_revlist_header *h)
+{
+  if (!buf || !h)
+    return KIOSK_E_INVALID_ARG;
+  struct cur c = {buf, len};
+  const uint8_t *p;
+  if (get_bytes(&c, KIOSK_REVLIST_HEADER_LEN, &p) != KIOSK_OK)
+    return KIOSK_E_FORMAT;
+  if (memcmp(p, KIOSK_REVLIST_MAGIC, 4) != 0 || p[4] != KIOSK_REVLIST_FORMAT ||
+      (p[5] != KIOSK_REVLIST_SNAPSHOT && p[5] != KIOSK_REVLIST_DELTA) || p[6] != 0 || p[7] != 0)
+    return KIOSK_E_FORMAT;
+  memset(h, 0, sizeof *h);
+  h->type = (enum kiosk_revlist_type)p[5];
+  h->version = be_get(p + 8, 8);
+  h->base_version = be_get(p + 16, 8);
+  h->issued_at = (int64_t)be_get(p + 24, 8);
+  h->count = (uint32_t)be_get(p + 32, 4);
+  if (h->version == 0 || (h->type == KIOSK_REVLIST_SNAPSHOT && h->base_version != 0) ||
+      (h->type == KIOSK_REVLIST_DELTA && (h->base_version == 0 || h->version <= h->base_version)))
+    return KIOSK_E_FORMAT;
+  if (h->count > KIOSK_REVLIST_MAX_ENTRIES)
+    return KIOSK_E_TOO_LARGE;
+  size_t body = (size_t)h->count * KIOSK_REVLIST_ENTRY_LEN;
+  if (get_bytes(&c, body, &p) != KIOSK_OK || get_bytes(&c, 2, &p) != KIOSK_OK)
+    return KIOSK_E_FORMAT;
+  size_t siglen = (size_t)be_get(p, 2);
+  if (siglen < 8 || siglen > KIOSK_REVLIST_SIG_MAX || get_bytes(&c, siglen, &p) != KIOSK_OK)
+    return KIOSK_E_FORMAT;
+  h->total_len = KIOSK_REVLIST_HEADER_LEN + body + 2 + siglen;
+  return KIOSK_OK;
+}
+
+static int verify_sig(const uint8_t *buf, const struct kiosk_revlist_header *h,
+                      const struct kiosk_revkey *key)
+{
+  size_t signed_len = KIOSK_REVLIST_HEADER_LEN + (size_t)h->count * KIOSK_REVLIST_ENTRY_LEN;
+  const uint8_t *sig = buf + signed_len + 2;
+  size_t siglen = h->total_len - signed_len - 2;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx)
+    return KIOSK_E_NO_MEMORY;
+  int rc = KIOSK_E_SIGNATURE;
+  if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) == 1 &&
+      EVP_DigestVerify(ctx, sig, siglen, buf, signed_len) == 1)
+    rc = KIOSK_OK;
+  EVP_MD_CTX_free(ctx);
+  return rc;
+}
+
+/* Parse and check a whole blob: header, exact length, signature, entry order. On
+ * success, *recs holds the entries (for a delta: kind | 0x80 marks a removal). */
+static int parse_blob(const uint8_t *buf, size_t len, const struct kiosk_revkey *key,
+                      struct kiosk_revlist_header *h, struct rev_rec **recs,
+                      struct kiosk_diag *d)
+{
+  *recs = NULL;
+  if (!key)
+    return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, "revocation list", 0, "no key");
+  int rc = kiosk_revlist_peek(buf, len, h);
+  if (rc != KIOSK_OK)
+    return kiosk_diag_set(d, rc, "revocation list", 0,
+                          rc == KIOSK_E_TOO_LARGE ? "more than %u entries"
+                                                  : "malformed header or length (%u)",
+                          KIOSK_REVLIST_MAX_ENTRIES);
+  if (h->total_len != len)
+    return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0,
+                          "%zu trailing bytes after the signature", len - h->total_len);
+  rc = verify_sig(buf, h, key);
+  if (rc != KIOSK_OK)
+    return kiosk_diag_set(d, rc, "revocation list", 0,
+                          "signature does not verify with the centre's key (version %llu)",
+                          (unsigned long long)h->version);
+  struct rev_rec *v = NULL;
+  if (h->count) {
+    v = malloc((size_t)h->count * sizeof *v);
+    if (!v)
+      return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, "revocation list", 0, "out of memory");
+  }
+  const uint8_t *p = buf + KIOSK_REVLIST_HEADER_LEN;
+  for (uint32_t i = 0; i < h->count; i++, p += KIOSK_REVLIST_ENTRY_LEN) {
+    unsigned op = p[0];
+    unsigned kind = op & 0x7Fu;
+    int removal = (op & 0x80u) != 0;
+    v[i].card = be_get(p + 1, 8);
+    v[i].gen = (uint32_t)be_get(p + 9, 4);
+    v[i].kind = op;
+    if (!entry_ok(v[i].card, v[i].gen, kind) || (removal && h->type != KIOSK_REVLIST_DELTA)) {
+      free(v);
+      return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0, "entry %u is invalid", i);
+    }
+    /* Strictly ascending by (card, generation, kind); a delta may not touch one key twice. */
+    if (i > 0) {
+      struct rev_rec a = v[i - 1], b = v[i];
+      a.kind &= 0x7Fu;
+      b.kind &= 0x7Fu;
+      if (rec_cmp(&a, &b) >= 0) {
+        free(v);
+        return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0,
+                              "entry %u out of order or duplicated", i);
+      }
+    }
+  }
+  *recs = v;
+  return KIOSK_OK;
+}
+
+int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct kiosk_revkey *key,
+                         struct kiosk_revlist_header *hdr, struct kiosk_diag *d)
+{
+  struct kiosk_revlist_header h;
+  struct rev_rec *v;
+  int rc = parse_blob(buf, len, key, &h, &v, d);
+  free(v);
+  if (rc == KIOSK_OK && hdr)
+    *hdr = h;
+  return rc;
+}
+
+/* ----------------------------------------------------------------- writer -- */
+
+static int sign_blob(uint8_t *buf, size_t signed_len, const struct kiosk_revkey *key,
+                     uint8_t **out, size_t *out_len)
+{
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx)
+    return KIOSK_E_NO_MEMORY;
+  int rc = KIOSK_E_CRYPTO;
+  size_t siglen = 0;
+  if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) != 1 ||
+      EVP_DigestSign(ctx, NULL, &siglen, buf, signed_len) != 1 || siglen > KIOSK_REVLIST_SIG_MAX)
+    goto out_free_ctx;
+  /* buf was allocated with room for the largest signature. */
+  if (EVP_DigestSign(ctx, buf + signed_len + 2, &siglen, buf, signed_len) != 1)
+    goto out_free_ctx;
+  be_put(buf + signed_len, siglen, 2);
+  *out = buf;
+  *out_len = signed_len + 2 + siglen;
+  rc = KIOSK_OK;
+out_free_ctx:
+  EVP_MD_CTX_free(ctx);
+  return rc;
+}
+
+static uint8_t *alloc_blob(enum kiosk_revlist_type type, size_t n, uint64_t version,
+                           uint64_t base, int64_t issued_at)
+{
+  uint8_t *buf = malloc(KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN + 2 +
+                        KIOSK_REVLIST_SIG_MAX);
+  if (!buf)
+    return NULL;
+  memcpy(buf, KIOSK_REVLIST_MAGIC, 4);
+  buf[4] = KIOSK_REVLIST_FORMAT;
+  buf[5] = (uint8_t)type;
+  buf[6] = buf[7] = 0;
+  be_put(buf + 8, version, 8);
+  be_put(buf + 16, base, 8);
+  be_put(buf + 24, (uint64_t)issued_at, 8);
+  be_put(buf + 32, n, 4);
+  return buf;
+}
+
+static void put_entry(uint8_t *p, unsigned op, uint64_t card, uint32_t gen)
+{
+  p[0] = (uint8_t)op;
+  be_put(p + 1, card, 8);
+  be_put(p + 9, gen, 4);
+}
+
+int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
+                                 uint64_t version, int64_t issued_at,
+                                 const struct kiosk_revkey *key, uint8_t **out, size_t *out_len)
+{
+  *out = NULL;
+  *out_len = 0;
+  if (!key || !key->has_private || version == 0 || n > KIOSK_REVLIST_MAX_ENTRIES ||
+      (n && !entries))
+    return KIOSK_E_INVALID_ARG;
+  struct rev_rec *v = malloc((n ? n : 1) * sizeof *v);
+  if (!v)
+    return KIOSK_E_NO_MEMORY;
+  int rc = KIOSK_E_INVALID_ARG;
+  for (size_t i = 0; i < n; i++) {
+    if (!entry_ok(entries[i].card_no, entries[i].generation, entries[i].kind))
+      goto out_free_v;
+    v[i].card = entries[i].card_no;
+    v[i].gen = entries[i].generation;
+    v[i].kind = entries[i].kind;
+  }
+  qsort(v, n, sizeof *v, rec_cmp_q);
+  for (size_t i = 1; i < n; i++)
+    if (rec_cmp(&v[i - 1], &v[i]) == 0)
+      goto out_free_v;
+  uint8_t *buf = alloc_blob(KIOSK_REVLIST_SNAPSHOT, n, version, 0, issued_at);
+  rc = KIOSK_E_NO_MEMORY;
+  if (!buf)
+    goto out_free_v;
+  for (size_t i = 0; i < n; i++)
+    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, v[i].kind, v[i].card,
+              v[i].gen);
+  rc = sign_blob(buf, KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN, key, out, out_len);
+  if (rc != KIOSK_OK)
+    free(buf);
+out_free_v:
+  free(v);
+  return rc;
+}
+
+int kiosk_revlist_write_delta(const struct kiosk_rev_change *changes, size_t n,
+                              uint64_t base_version, uint64_t version, int64_t issued_at,
+                              const struct kiosk_revkey *key, uint8_t **out, size_t *out_len)
+{
+  *out = NULL;
+  *out_len = 0;
+  if (!key || !key->has_private || base_version == 0 || version <= base_version ||
+      n > KIOSK_REVLIST_MAX_ENTRIES || (n && !changes))
+    return KIOSK_E_INVALID_ARG;
+  struct rev_rec *v = malloc((n ? n : 1) * sizeof *v);
+  if (!v)
+    return KIOSK_E_NO_MEMORY;
+  int rc = KIOSK_E_INVALID_ARG;
+  for (size_t i = 0; i < n; i++) {
+    const struct kiosk_rev_entry *e = &changes[i].entry;
+    if (!entry_ok(e->card_no, e->generation, e->kind))
+      goto out_free_v;
+    v[i].card = e->card_no;
+    v[i].gen = e->generation;
+    /* The removal flag rides above the kind's byte; the order ignores it. */
+    v[i].kind = e->kind | (changes[i].remove ? 0x100u : 0u);
+  }
+  qsort(v, n, sizeof *v, rec_cmp_key_q);
+  for (size_t i = 1; i < n; i++)
+    if (rec_cmp_key_q(&v[i - 1], &v[i]) == 0)
+      goto out_free_v;
+  uint8_t *buf = alloc_blob(KIOSK_REVLIST_DELTA, n, version, base_version, issued_at);
+  rc = KIOSK_E_NO_MEMORY;
+  if (!buf)
+    goto out_free_v;
+  for (size_t i = 0; i < n; i++) {
+    unsigned op = (v[i].kind & 0xFFu) | ((v[i].kind & 0x100u) ? 0x80u : 0u);
+    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, op, v[i].card,
+              v[i].gen);
+  }
+  rc = sign_blob(buf, KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN, key, out, out_len);
+  if (rc != KIOSK_OK)
+    free(buf);
+out_free_v:
+  free(v);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- the list -- */
+
+int kiosk_revlist_create(struct kiosk_revlist **out)
+{
+  *out = calloc(1, sizeof **out);
+  return *out ? KIOSK_OK : KIOSK_E_NO_MEMORY;
+}
+
+void kiosk_revlist_destroy(struct kiosk_revlist *rl)
+{
+  if (!rl)
+    return;
+  free(rl->v);
+  free(rl);
+}
+
+/* Build the list that applying buf would give, without touching rl. */
+static int prepare(const struct kiosk_revlist *rl, const uint8_t *buf, size_t len,
+                   const struct kiosk_revkey *key, struct rev_rec **out, size_t *out_n,
+                   struct kiosk_revlist_header *h, struct kiosk_diag *d)
+{
+  *out = NULL;
+  *out_n = 0;
+  struct rev_rec *recs;
+  int rc = parse_blob(buf, len, key, h, &recs, d);
+  if (rc != KIOSK_OK)
+    return rc;
+  if (h->type == KIOSK_REVLIST_SNAPSHOT) {
+    if (h->version <= rl->version) {
+      free(recs);
+      return kiosk_diag_set(d, KIOSK_E_NOT_NEWER, "revocation list", 0,
+                            "snapshot version %llu is not newer than the current %llu",
+                            (unsigned long long)h->version, (unsigned long long)rl->version);
+    }
+    *out = recs;
+    *out_n = h->count;
+    return KIOSK_OK;
+  }
+  if (h->base_version != rl->version) {
+    free(recs);
+    return kiosk_diag_set(d, KIOSK_E_WRONG_BASE, "revocation list", 0,
+                          "delta %llu applies to version %llu, but the list is at version %llu",
+                          (unsigned long long)h->version, (unsigned long long)h->base_version,
+                          (unsigned long long)rl->version);
+  }
+  /* Merge: both sorted. */
+  size_t cap = rl->n + h->count;
+  struct rev_rec *m = malloc((cap ? cap : 1) * sizeof *m);
+  if (!m) {
+    free(recs);
+    return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, "revocation list", 0, "out of memory");
+  }
+  size_t i = 0, j = 0, k = 0;
+  rc = KIOSK_OK;
+  while (j < h->count) {
+    struct rev_rec c = recs[j];
+    int removal = (c.kind & 0x80u) != 0;
+    c.kind &= 0x7Fu;
+    while (i < rl->n && rec_cmp(&rl->v[i], &c) < 0)
+      m[k++] = rl->v[i++];
+    int present = i < rl->n && rec_cmp(&rl->v[i], &c) == 0;
+    if (removal && !present) {
+      rc = kiosk_diag_set(d, KIOSK_E_CONFLICT, "revocation list", 0,
+                          "delta %llu removes entry %zu, which is not in the list",
+                          (unsigned long long)h->version, j);
+      break;
+    }
+    if (!removal && present) {
+      rc = kiosk_diag_set(d, KIOSK_E_CONFLICT, "revocation list", 0,
+                          "delta %llu adds entry %zu, which is already in the list",
+                          (unsigned long long)h->version, j);
+      break;
+    }
+    if (removal)
+      i++;
+    else
+      m[k++] = c;
+    j++;
+  }
+  free(recs);
+  if (rc != KIOSK_OK) {
+    free(m);
+    return rc;
+  }
+  while (i < rl->n)
+    m[k++] = rl->v[i++];
+  *out = m;
+  *out_n = k;
+  return KIOSK_OK;
+}
+
+static void install(struct kiosk_revlist *rl, struct rev_rec *v, size_t n,
+                    const struct kiosk_revlist_header *h)
+{
+  free(rl->v);
+  rl->v = v;
+  rl->n = n;
+  rl->version = h->version;
+  rl->issued_at = h->issued_at;
+}
+
+int kiosk_revlist_apply(struct kiosk_revlist *rl, const uint8_t *buf, size_t len,
+                        const struct kiosk_revkey *key, struct kiosk_diag *d)
+{
+  if (!rl || !buf)
+    return KIOSK_E_INVALID_ARG;
+  struct rev_rec *v;
+  size_t n;
+  struct kiosk_revlist_header h;
+  int rc = prepare(rl, buf, len, key, &v, &n, &h, d);
+  if (rc == KIOSK_OK)
+    install(rl, v, n, &h);
+  return rc;
+}
+
+static int read_all(const char *path, uint8_t **out, size_t *len, struct kiosk_diag *d)
+{
+  *out = NULL;
+  *len = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return kiosk_diag_set(d, errno == ENOENT ? KIOSK_E_NOT_FOUND : KIOSK_E_IO, path, 0,
+                          "cannot open: %s", strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return kiosk_diag_set(d, KIOSK_E_IO, path, 0, "not a regular file");
+  }
+  if ((uint64_t)st.st_size > KIOSK_REVLIST_FILE_MAX) {
+    close(fd);
+    return kiosk_diag_set(d, KIOSK_E_TOO_LARGE, path, 0, "file too large");
+  }
+  size_t n = (size_t)st.st_size;
+  uint8_t *buf = malloc(n ? n : 1);
+  if (!buf) {
+    close(fd);
+    return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, path, 0, "out of memory");
+  }
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      free(buf);
+      close(fd);
+      return kiosk_diag_set(d, KIOSK_E_IO, path, 0, "read error");
+    }
+    got += (size_t)r;
+  }
+  close(fd);
+  *out = buf;
+  *len = n;
+  return KIOSK_OK;
+}
+
+int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
+                       const struct kiosk_revkey *key, struct kiosk_diag *d)
+{
+  if (!rl || !path)
+    return KIOSK_E_INVALID_ARG;
+  if (rl->version != 0)
+    return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, path, 0, "list already loaded");
+  uint8_t *buf;
+  size_t len;
+  int rc = read_all(path, &buf, &len, d);
+  if (rc != KIOSK_OK)
+    return rc;
+  struct kiosk_revlist tmp = {NULL, 0, 0, 0};
+  size_t pos = 0;
+  unsigned blob = 0;
+  if (len == 0)
+    rc = kiosk_diag_set(d, KIOSK_E_FORMAT, path, 0, "empty file");
+  while (rc == KIOSK_OK && pos < len) {
+    struct kiosk_revlist_header h;
+    rc = kiosk_revlist_peek(buf + pos, len - pos, &h);
+    if (rc != KIOSK_OK) {
+      rc = kiosk_diag_set(d, rc, path, 0, "blob %u at byte %zu is malformed or truncated", blob,
+                          pos);
+      break;
+    }
+    rc = kiosk_revlist_apply(&tmp, buf + pos, h.total_len, key, d);
+    if (rc != KIOSK_OK) {
+      char inner[KIOSK_DIAG_TEXT_MAX];
+      snprintf(inner, sizeof inner, "%s", d ? d->text : "");
+      kiosk_diag_set(d, rc, path, 0, "blob %u: %.200s", blob, inner);
+      break;
+    }
+    pos += h.total_len;
+    blob++;
+  }
+  free(buf);
+  if (rc != KIOSK_OK) {
+    free(tmp.v);
+    return rc;
+  }
+  *rl = tmp;
+  return KIOSK_OK;
+}
+
+static int fsync_dir_of(const char *path)
+{
+  char dir[2048];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir)
+    dir[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+  else
+    snprintf(dir, sizeof dir, ".");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  int rc = fsync(fd);
+  close(fd);
+  return rc;
+}
+
+static int write_full(int fd, const uint8_t *p, size_t n)
+{
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8_t *buf,
+                         size_t len, const struct kiosk_revkey *key, struct kiosk_diag *d)
+{
+  if (!rl || !path || !buf)
+    return KIOSK_E_INVALID_ARG;
+  struct rev_rec *v;
+  size_t n;
+  struct kiosk_revlist_header h;
+  int rc = prepare(rl, buf, len, key, &v, &n, &h, d);
+  if (rc != KIOSK_OK)
+    return rc;
+  uint8_t *old = NULL;
+  size_t old_len = 0;
+  if (h.type == KIOSK_REVLIST_DELTA) {
+    rc = read_all(path, &old, &old_len, d);
+    if (rc != KIOSK_OK)
+      goto out_free_v;
+  }
+  char tmp[2048];
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+    rc = kiosk_diag_set(d, KIOSK_E_INVALID_ARG, path, 0, "path too long");
+    goto out_free_old;
+  }
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    rc = kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "cannot create: %s", strerror(errno));
+    goto out_free_old;
+  }
+  if ((old_len && write_full(fd, old, old_len) != 0) || write_full(fd, buf, len) != 0 ||
+      fsync(fd) != 0) {
+    rc = kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "write failed: %s", strerror(errno));
+    close(fd);
+    unlink(tmp);
+    goto out_free_old;
+  }
+  close(fd);
+  if (rename(tmp, path) != 0 || fsync_dir_of(path) != 0) {
+    rc = kiosk_diag_set(d, KIOSK_E_IO, path, 0, "cannot install: %s", strerror(errno));
+    unlink(tmp);
+    goto out_free_old;
+  }
+  install(rl, v, n, &h);
+  v = NULL;
+  rc = KIOSK_OK;
+out_free_old:
+  free(old);
+out_free_v:
+  free(v);
+  return rc;
+}
+
+void kiosk_revlist_lookup(const struct kiosk_revlist *rl, uint64_t card_no, uint32_t generation,
+                          struct kiosk_rev_lookup *out)
+{
+  memset(out, 0, sizeof *out);
+  if (!rl || rl->version == 0) {
+    out->status = KIOSK_REV_NO_LIST;
+    return;
+  }
+  out->version = rl->version;
+  out->issued_at = rl->issued_at;
+  out->status = KIOSK_REV_NOT_LISTED;
+  /* lower bound of card_no */
+  size_t lo = 0, hi = rl->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (rl->v[mid].card < card_no)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < rl->n && rl->v[i].card == card_no; i++) {
+    const struct rev_rec *r = &rl->v[i];
+    if ((r->kind == KIOSK_REV_EXACT && r->gen == generation) ||
+        (r->kind == KIOSK_REV_BELOW && generation < r->gen)) {
+      out->status = KIOSK_REV_REVOKED;
+      return;
+    }
+  }
+}
+
+uint64_t kiosk_revlist_version(const struct kiosk_revlist *rl)
+{
+  return rl ? rl->version : 0;
+}
+
+int64_t kiosk_revlist_issued_at(const struct kiosk_revlist *rl)
+{
+  return rl ? rl->issued_at : 0;
+}
+
+size_t kiosk_revlist_count(const struct kiosk_revlist *rl)
+{
+  return rl ? rl->n : 0;
+}
+
+int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct kiosk_rev_entry *out)
+{
+  if (!rl || i >= rl->n || !out)
+    return KIOSK_E_RANGE;
+  out->card_no = rl->v[i].card;
+  out->generation = rl->v[i].gen;
+  out->kind = (uint8_t)rl->v[i].kind;
+  return KIOSK_OK;
+}
+
+size_t kiosk_revlist_memory(const struct kiosk_revlist *rl)
+{
+  return rl ? sizeof *rl + rl->n * sizeof(struct rev_rec) : 0;
+}

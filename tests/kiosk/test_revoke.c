@@ -1,0 +1,320 @@
+/* Revocation list: codec, signatures, snapshot/delta semantics, the bundle file, and a
+ * 1,000,000-entry list. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kiosk/revoke.h"
+
+static struct kiosk_revkey *key, *other;
+static char dir[256];
+
+static void setup(void)
+{
+  ck_assert_int_eq(kiosk_revkey_generate(&key), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revkey_generate(&other), KIOSK_OK);
+  snprintf(dir, sizeof dir, "/tmp/kiosk-revoke-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+  kiosk_revkey_destroy(key);
+  kiosk_revkey_destroy(other);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+static const struct kiosk_rev_entry base_entries[] = {
+    {1001, 1, KIOSK_REV_EXACT},
+    {1002, 3, KIOSK_REV_BELOW}, /* generations 1 and 2 of card 1002 */
+    {999999999999999999ull, 7, KIOSK_REV_EXACT},
+    {5, 2, KIOSK_REV_EXACT},
+};
+
+static struct kiosk_revlist *make_list(uint64_t version)
+{
+  uint8_t *blob;
+  size_t len;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 4, version, 1600000000, key, &blob,
+                                                &len),
+                   KIOSK_OK);
+  struct kiosk_revlist *rl;
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_OK);
+  free(blob);
+  return rl;
+}
+
+static enum kiosk_rev_status status(const struct kiosk_revlist *rl, uint64_t card, uint32_t gen)
+{
+  struct kiosk_rev_lookup r;
+  kiosk_revlist_lookup(rl, card, gen, &r);
+  return r.status;
+}
+
+START_TEST(snapshot_lookup)
+{
+  struct kiosk_revlist *rl;
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  ck_assert_int_eq(status(rl, 1001, 1), KIOSK_REV_NO_LIST);
+  kiosk_revlist_destroy(rl);
+
+  rl = make_list(10);
+  ck_assert_uint_eq(kiosk_revlist_version(rl), 10);
+  ck_assert_uint_eq(kiosk_revlist_count(rl), 4);
+  ck_assert_int_eq(kiosk_revlist_issued_at(rl), 1600000000);
+  ck_assert_int_eq(status(rl, 1001, 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, 1001, 2), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, 1002, 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, 1002, 2), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, 1002, 3), KIOSK_REV_NOT_LISTED); /* the reissued card */
+  ck_assert_int_eq(status(rl, 1003, 1), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, 999999999999999999ull, 7), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, 5, 2), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, 4, 2), KIOSK_REV_NOT_LISTED);
+  struct kiosk_rev_entry e;
+  ck_assert_int_eq(kiosk_revlist_entry(rl, 0, &e), KIOSK_OK);
+  ck_assert_uint_eq(e.card_no, 5); /* sorted */
+  kiosk_revlist_destroy(rl);
+}
+END_TEST
+
+START_TEST(delta_apply_and_wrong_base)
+{
+  struct kiosk_revlist *rl = make_list(10);
+  struct kiosk_rev_change ch[] = {
+      {0, {2000, 1, KIOSK_REV_EXACT}},
+      {1, {1001, 1, KIOSK_REV_EXACT}},
+  };
+  uint8_t *blob;
+  size_t len;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_revlist_write_delta(ch, 2, 9, 11, 1600000500, key, &blob, &len),
+                   KIOSK_OK);
+  memset(&d, 0, sizeof d);
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_WRONG_BASE);
+  ck_assert_msg(strstr(d.text, "version 9") && strstr(d.text, "version 10"), "%s", d.text);
+  ck_assert_uint_eq(kiosk_revlist_version(rl), 10); /* unchanged */
+  free(blob);
+
+  ck_assert_int_eq(kiosk_revlist_write_delta(ch, 2, 10, 11, 1600000500, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_OK);
+  ck_assert_uint_eq(kiosk_revlist_version(rl), 11);
+  ck_assert_int_eq(kiosk_revlist_issued_at(rl), 1600000500);
+  ck_assert_int_eq(status(rl, 1001, 1), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, 2000, 1), KIOSK_REV_REVOKED);
+  ck_assert_uint_eq(kiosk_revlist_count(rl), 4);
+  /* The same delta again: its base is now wrong. */
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_WRONG_BASE);
+  free(blob);
+
+  /* Removing what is not there is a conflict; the list stays as it was. */
+  struct kiosk_rev_change bad[] = {{1, {3000, 1, KIOSK_REV_EXACT}}};
+  ck_assert_int_eq(kiosk_revlist_write_delta(bad, 1, 11, 12, 1600000600, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_CONFLICT);
+  ck_assert_uint_eq(kiosk_revlist_version(rl), 11);
+  free(blob);
+  /* Adding what is there, too. */
+  struct kiosk_rev_change dup[] = {{0, {2000, 1, KIOSK_REV_EXACT}}};
+  ck_assert_int_eq(kiosk_revlist_write_delta(dup, 1, 11, 12, 1600000600, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_CONFLICT);
+  free(blob);
+  /* A delta that adds and removes one key is refused by the writer. */
+  struct kiosk_rev_change twice[] = {{0, {7, 1, KIOSK_REV_EXACT}}, {1, {7, 1, KIOSK_REV_EXACT}}};
+  ck_assert_int_eq(kiosk_revlist_write_delta(twice, 2, 11, 12, 1, key, &blob, &len),
+                   KIOSK_E_INVALID_ARG);
+  kiosk_revlist_destroy(rl);
+}
+END_TEST
+
+START_TEST(no_rollback)
+{
+  struct kiosk_revlist *rl = make_list(10);
+  uint8_t *blob;
+  size_t len;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 1, 10, 1, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_NOT_NEWER);
+  free(blob);
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 1, 12, 1, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_OK);
+  ck_assert_uint_eq(kiosk_revlist_count(rl), 1);
+  free(blob);
+  kiosk_revlist_destroy(rl);
+}
+END_TEST
+
+START_TEST(tamper)
+{
+  uint8_t *blob;
+  size_t len;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 4, 3, 1, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_verify(blob, len, key, NULL, &d), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_verify(blob, len, other, NULL, &d), KIOSK_E_SIGNATURE);
+  /* Every single-byte change of the signed part breaks the signature or the format. */
+  for (size_t i = 0; i < KIOSK_REVLIST_HEADER_LEN + 4 * KIOSK_REVLIST_ENTRY_LEN; i++) {
+    blob[i] ^= 0x01;
+    int rc = kiosk_revlist_verify(blob, len, key, NULL, &d);
+    ck_assert_msg(rc == KIOSK_E_SIGNATURE || rc == KIOSK_E_FORMAT || rc == KIOSK_E_TOO_LARGE,
+                  "byte %zu: %d", i, rc);
+    blob[i] ^= 0x01;
+  }
+  for (size_t cut = 0; cut < len; cut++)
+    ck_assert_int_ne(kiosk_revlist_verify(blob, cut, key, NULL, &d), KIOSK_OK);
+  uint8_t *longer = malloc(len + 1);
+  memcpy(longer, blob, len);
+  longer[len] = 0;
+  ck_assert_int_eq(kiosk_revlist_verify(longer, len + 1, key, NULL, &d), KIOSK_E_FORMAT);
+  free(longer);
+  free(blob);
+}
+END_TEST
+
+START_TEST(bundle_file)
+{
+  char path[300], pub[300];
+  snprintf(path, sizeof path, "%s/revocation.yrl", dir);
+  snprintf(pub, sizeof pub, "%s/%s", dir, KIOSK_TRUST_REVOCATION_KEY);
+  ck_assert_int_eq(kiosk_revkey_write_public(key, pub), KIOSK_OK);
+  struct kiosk_revkey *pk;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_revkey_load_trust(dir, &pk, &d), KIOSK_OK);
+
+  struct kiosk_revlist *rl;
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(rl, path, pk, &d), KIOSK_E_NOT_FOUND);
+  uint8_t *blob;
+  size_t len;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 4, 20, 100, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_OK);
+  free(blob);
+  for (uint64_t v = 21; v <= 25; v++) {
+    struct kiosk_rev_change ch = {0, {7000 + v, 1, KIOSK_REV_EXACT}};
+    ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, v - 1, v, (int64_t)v * 100, key, &blob,
+                                               &len),
+                     KIOSK_OK);
+    ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_OK);
+    free(blob);
+  }
+  /* A delta on the wrong base leaves the file alone. */
+  struct kiosk_rev_change ch = {0, {9, 1, KIOSK_REV_EXACT}};
+  ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, 3, 4, 1, key, &blob, &len), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_E_WRONG_BASE);
+  free(blob);
+
+  struct kiosk_revlist *again;
+  ck_assert_int_eq(kiosk_revlist_create(&again), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(again, path, pk, &d), KIOSK_OK);
+  ck_assert_uint_eq(kiosk_revlist_version(again), 25);
+  ck_assert_uint_eq(kiosk_revlist_count(again), 9);
+  ck_assert_int_eq(kiosk_revlist_issued_at(again), 2500);
+  ck_assert_int_eq(status(again, 7023, 1), KIOSK_REV_REVOKED);
+  kiosk_revlist_destroy(again);
+
+  /* A newer snapshot replaces the bundle. */
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 2, 30, 3000, key, &blob, &len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_OK);
+  free(blob);
+  ck_assert_int_eq(kiosk_revlist_create(&again), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(again, path, pk, &d), KIOSK_OK);
+  ck_assert_uint_eq(kiosk_revlist_count(again), 2);
+  kiosk_revlist_destroy(again);
+
+  /* A wrong key fails the load. */
+  ck_assert_int_eq(kiosk_revlist_create(&again), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(again, path, other, &d), KIOSK_E_SIGNATURE);
+  ck_assert_int_eq(status(again, 1001, 1), KIOSK_REV_NO_LIST);
+  kiosk_revlist_destroy(again);
+  kiosk_revlist_destroy(rl);
+  kiosk_revkey_destroy(pk);
+}
+END_TEST
+
+static double now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+START_TEST(million_entries)
+{
+  const size_t n = 1000000;
+  struct kiosk_rev_entry *e = malloc(n * sizeof *e);
+  ck_assert_ptr_nonnull(e);
+  for (size_t i = 0; i < n; i++) {
+    e[i].card_no = 450000000000ull + i * 7;
+    e[i].generation = (uint32_t)(1 + i % 3);
+    e[i].kind = i % 10 == 0 ? KIOSK_REV_BELOW : KIOSK_REV_EXACT;
+  }
+  uint8_t *blob;
+  size_t len;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(e, n, 1, 1700000000, key, &blob, &len),
+                   KIOSK_OK);
+  free(e);
+  char path[300];
+  snprintf(path, sizeof path, "%s/big.yrl", dir);
+  struct kiosk_revlist *rl;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, key, &d), KIOSK_OK);
+  free(blob);
+  kiosk_revlist_destroy(rl);
+
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  double t0 = now_s();
+  ck_assert_int_eq(kiosk_revlist_load(rl, path, key, &d), KIOSK_OK);
+  double t1 = now_s();
+  ck_assert_uint_eq(kiosk_revlist_count(rl), n);
+  ck_assert_uint_lt(kiosk_revlist_memory(rl), 32u * 1024u * 1024u);
+  /* Spot checks: listed entries found, the card numbers between them not. */
+  for (size_t i = 0; i < n; i += 997) {
+    uint64_t card = 450000000000ull + i * 7;
+    uint32_t gen = (uint32_t)(1 + i % 3);
+    if (i % 10 != 0)
+      ck_assert_int_eq(status(rl, card, gen), KIOSK_REV_REVOKED);
+    else if (gen > 1) /* BELOW gen: gen - 1 is revoked, gen itself is not */
+      ck_assert_int_eq(status(rl, card, gen - 1), KIOSK_REV_REVOKED);
+    ck_assert_int_eq(status(rl, card, gen + 1), KIOSK_REV_NOT_LISTED);
+    ck_assert_int_eq(status(rl, card + 1, 1), KIOSK_REV_NOT_LISTED);
+  }
+  fprintf(stderr, "1,000,000 entries: load %.1f ms, %.1f MB in memory\n", (t1 - t0) * 1e3,
+          (double)kiosk_revlist_memory(rl) / 1048576.0);
+  kiosk_revlist_destroy(rl);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("kiosk_revoke");
+  TCase *tc = tcase_create("revoke");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, snapshot_lookup);
+  tcase_add_test(tc, delta_apply_and_wrong_base);
+  tcase_add_test(tc, no_rollback);
+  tcase_add_test(tc, tamper);
+  tcase_add_test(tc, bundle_file);
+  tcase_add_test(tc, million_entries);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
