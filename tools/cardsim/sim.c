@@ -269,14 +269,16 @@ static void engine_reset(struct cardsim *s)
   s->held_active = 0;
 }
 
+/* The observable state changes before the socket closes: whoever sees the close
+ * (vpcd, a test) then also sees connected() == 0. */
 static void close_fd(struct cardsim *s)
 {
+  atomic_store(&s->connected, 0);
   if (s->fd >= 0) {
     close(s->fd);
     s->fd = -1;
     trace(s, "closed");
   }
-  atomic_store(&s->connected, 0);
   s->rx_len = 0;
   s->tx_pending = 0;
   engine_reset(s);
@@ -285,13 +287,13 @@ static void close_fd(struct cardsim *s)
 /* The card leaves the reader: connection closed, state freed. */
 static void card_out(struct cardsim *s)
 {
+  atomic_store(&s->profile, NULL);
   close_fd(s);
   if (s->prof && s->prof->destroy)
     s->prof->destroy(s->state);
   s->state = NULL;
   s->prof = NULL;
   s->inserted = 0;
-  atomic_store(&s->profile, NULL);
 }
 
 /* vpcd went away (pcscd stopped or restarted): the card stays in, reconnecting. */
@@ -321,6 +323,9 @@ static void flush_tx(struct cardsim *s)
   size_t off = 0;
   uint64_t deadline = now_ms() + SIM_SEND_TIMEOUT_MS;
   s->tx_pending = 0;
+  /* Counted before it leaves: whoever has read the answer sees it counted. */
+  if (s->tx_is_apdu)
+    atomic_fetch_add(&s->answered, 1);
   while (off < s->tx_len) {
     ssize_t n = send(s->fd, s->tx + off, s->tx_len - off, MSG_NOSIGNAL);
     if (n > 0) {
@@ -337,8 +342,6 @@ static void flush_tx(struct cardsim *s)
     peer_gone(s);
     return;
   }
-  if (s->tx_is_apdu)
-    atomic_fetch_add(&s->answered, 1);
 }
 
 static void answer(struct cardsim *s, const uint8_t *data, size_t n, int is_apdu, int delay_ms)
