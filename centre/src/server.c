@@ -366,6 +366,8 @@ static void handle_revocations(struct centre_worker *w, struct evhttp_request *r
   }
   snprintf(vbuf, sizeof vbuf, "%" PRIu64, version);
   evhttp_add_header(evhttp_request_get_output_headers(req), "X-YH-Revocation-Version", vbuf);
+  evhttp_add_header(evhttp_request_get_output_headers(req), "X-YH-Revocation-Kind",
+                    since ? "delta" : "snapshot");
   /* The list carries its own signature; the header signature covers it as well. */
   reply_signed(w, req, 200, "application/octet-stream", bin, len);
   free(bin);

@@ -413,7 +413,7 @@ static int card_set_one(struct centre_store *st, const char *card, int op, const
   int rc = run(st,
                "INSERT INTO card_changes (version, card, op, reason, changed_at)"
                " VALUES (?, ?, ?, ?, ?)",
-               reason ? "titti" : "titni", a1, NULL);
+               reason ? "ititi" : "itini", a1, NULL);
   if (rc != CENTRE_OK)
     return rc;
   if (op)

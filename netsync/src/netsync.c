@@ -169,7 +169,8 @@ static int curl_to_err(CURLcode c)
   switch (c) {
   case CURLE_OK:
     return NETSYNC_OK;
-  case CURLE_SSL_CONNECT_ERROR:
+  /* Certificate trouble is TLS (it will not heal by itself); CURLE_SSL_CONNECT_ERROR
+   * is not here: a peer that vanishes mid-handshake gives it too, and that is NET. */
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_CACERT_BADFILE:
@@ -333,11 +334,26 @@ static int upload_batch(struct netsync *ns, struct netsync_event *ev, size_t n, 
     trace(ns, "receipt refused: %s", netsync_errname(rc));
     return rc;
   }
-  if (rc_.acked_through != ev[n - 1].seq || strcmp(rc_.head_hash, ev[n - 1].hash) != 0 ||
-      (ns->terminal[0] && strcmp(rc_.terminal, ns->terminal) != 0)) {
-    trace(ns, "receipt does not match the batch (acked %" PRIu64 ", sent up to %" PRIu64 ")",
+  /* The receipt must name us and our own head: the last event sent, or a later one of
+   * ours when the centre already held more (a replay after a lost reply). */
+  rc = NETSYNC_OK;
+  if (ns->terminal[0] && strcmp(rc_.terminal, ns->terminal) != 0)
+    rc = NETSYNC_E_BAD_REPLY;
+  else if (rc_.acked_through == ev[n - 1].seq)
+    rc = strcmp(rc_.head_hash, ev[n - 1].hash) == 0 ? NETSYNC_OK : NETSYNC_E_BAD_REPLY;
+  else if (rc_.acked_through < ev[n - 1].seq)
+    rc = NETSYNC_E_BAD_REPLY;
+  else {
+    struct netsync_event mine;
+    size_t got = 0;
+    if (ns->j->read(ns->jctx, rc_.acked_through, &mine, 1, &got) != 0 || got != 1 ||
+        mine.seq != rc_.acked_through || strcmp(mine.hash, rc_.head_hash) != 0)
+      rc = NETSYNC_E_BAD_REPLY;
+  }
+  if (rc != NETSYNC_OK) {
+    trace(ns, "receipt does not match our journal (acked %" PRIu64 ", sent up to %" PRIu64 ")",
           rc_.acked_through, ev[n - 1].seq);
-    return NETSYNC_E_BAD_REPLY;
+    return rc;
   }
   if (ns->j->set_acked(ns->jctx, rc_.acked_through) != 0)
     return NETSYNC_E_JOURNAL;

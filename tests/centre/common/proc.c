@@ -1,0 +1,253 @@
+/* The centre as a child process, and small helpers around it. */
+#include <errno.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "synctest.h"
+
+#ifndef CENTRE_BIN
+#error CENTRE_BIN must name the centre program
+#endif
+#ifndef CENTRE_ADMIN_BIN
+#error CENTRE_ADMIN_BIN must name the centre-admin program
+#endif
+
+uint64_t synctest_now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(unsigned ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+int synctest_tmpdir(const char *tag, char *out, size_t cap)
+{
+  const char *base = getenv("TMPDIR");
+  snprintf(out, cap, "%s/yh-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+  return mkdtemp(out) ? 0 : -1;
+}
+
+void synctest_centre_init(struct synctest_centre *c, const char *dir, const char *db_name)
+{
+  memset(c, 0, sizeof *c);
+  c->pid = -1;
+  c->workers = 4;
+  snprintf(c->dir, sizeof c->dir, "%s", dir);
+  snprintf(c->conf, sizeof c->conf, "%s/centre.conf", dir);
+  snprintf(c->db, sizeof c->db, "%s/%s", dir, db_name);
+  snprintf(c->portfile, sizeof c->portfile, "%s/centre.port", dir);
+  snprintf(c->server_cert, sizeof c->server_cert, "%s/server.pem", dir);
+  snprintf(c->server_key, sizeof c->server_key, "%s/server.key", dir);
+}
+
+static int write_conf(const struct synctest_centre *c)
+{
+  FILE *f = fopen(c->conf, "w");
+  if (!f)
+    return -1;
+  fprintf(f,
+          "# written by the test\n"
+          "[listen]\naddress = 127.0.0.1\nport = %u\nport_file = %s\nworkers = %u\n"
+          "[tls]\ncert = %s\nkey = %s\nca = %s/ca.pem\n"
+          "[store]\ndb = %s\nsync_full = false\n"
+          "[signing]\nkey = %s/sign.key\n"
+          "[limits]\nmax_body = 4194304\nmax_inflated = 16777216\nmax_events = 5000\n"
+          "timeout = 10\n"
+          "[log]\nlevel = 1\n",
+          c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->dir, c->db, c->dir);
+  return fclose(f);
+}
+
+int synctest_centre_start(struct synctest_centre *c, const char *const *env)
+{
+  uint64_t deadline;
+  pid_t pid;
+  if (write_conf(c) != 0)
+    return -1;
+  unlink(c->portfile);
+  pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    for (size_t i = 0; env && env[i]; i++)
+      putenv((char *)(uintptr_t)env[i]);
+    execl(CENTRE_BIN, CENTRE_BIN, "--config", c->conf, (char *)NULL);
+    _exit(127);
+  }
+  c->pid = pid;
+  deadline = synctest_now_ms() + 10000;
+  while (synctest_now_ms() < deadline) {
+    FILE *f = fopen(c->portfile, "r");
+    int status;
+    if (f) {
+      unsigned port = 0;
+      int ok = fscanf(f, "%u", &port) == 1;
+      fclose(f);
+      if (ok && port) {
+        c->port = port;
+        return 0;
+      }
+    }
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      c->pid = -1;
+      return -1;
+    }
+    sleep_ms(10);
+  }
+  synctest_centre_kill9(c);
+  return -1;
+}
+
+int synctest_centre_wait(struct synctest_centre *c, unsigned timeout_ms)
+{
+  uint64_t deadline = synctest_now_ms() + timeout_ms;
+  int status;
+  if (c->pid <= 0)
+    return -1;
+  while (synctest_now_ms() < deadline) {
+    if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+      c->pid = -1;
+      return status;
+    }
+    sleep_ms(5);
+  }
+  return -1;
+}
+
+int synctest_centre_stop(struct synctest_centre *c)
+{
+  int status;
+  if (c->pid <= 0)
+    return -1;
+  kill(c->pid, SIGTERM);
+  status = synctest_centre_wait(c, 5000);
+  if (status == -1)
+    synctest_centre_kill9(c);
+  return status;
+}
+
+void synctest_centre_kill9(struct synctest_centre *c)
+{
+  if (c->pid <= 0)
+    return;
+  kill(c->pid, SIGKILL);
+  waitpid(c->pid, NULL, 0);
+  c->pid = -1;
+}
+
+int synctest_admin(const struct synctest_centre *c, const char *out_path, ...)
+{
+  const char *argv[32];
+  size_t n = 0;
+  va_list ap;
+  pid_t pid;
+  int status;
+  if (write_conf(c) != 0)
+    return -1;
+  argv[n++] = CENTRE_ADMIN_BIN;
+  argv[n++] = "--config";
+  argv[n++] = c->conf;
+  va_start(ap, out_path);
+  for (const char *a; n < 31 && (a = va_arg(ap, const char *)) != NULL;)
+    argv[n++] = a;
+  va_end(ap);
+  argv[n] = NULL;
+  pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    if (out_path) {
+      int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0)
+        _exit(126);
+      dup2(fd, 1);
+      close(fd);
+    } else {
+      int fd = open("/dev/null", O_WRONLY);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        close(fd);
+      }
+    }
+    execv(CENTRE_ADMIN_BIN, (char *const *)(uintptr_t)argv);
+    _exit(127);
+  }
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
+void synctest_centre_url(const struct synctest_centre *c, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "https://127.0.0.1:%u", c->port);
+}
+
+static long query_long(const char *db, const char *sql, const char *param)
+{
+  sqlite3 *h = NULL;
+  sqlite3_stmt *s = NULL;
+  long v = -1;
+  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    goto out_close;
+  sqlite3_busy_timeout(h, 5000);
+  if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
+    goto out_close;
+  if (param)
+    sqlite3_bind_text(s, 1, param, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(s) == SQLITE_ROW)
+    v = (long)sqlite3_column_int64(s, 0);
+out_close:
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return v;
+}
+
+long synctest_centre_count(const struct synctest_centre *c, const char *terminal)
+{
+  return query_long(c->db, "SELECT COUNT(*) FROM events WHERE terminal_id = ?", terminal);
+}
+
+long synctest_centre_duplicates(const struct synctest_centre *c)
+{
+  return query_long(c->db,
+                    "SELECT (SELECT COUNT(*) FROM events) -"
+                    " (SELECT COUNT(*) FROM (SELECT DISTINCT terminal_id, seq FROM events))",
+                    NULL);
+}
+
+void synctest_netsync_config(const struct synctest_centre *c, const char *terminal,
+                             struct synctest_paths *p, struct netsync_config *cfg)
+{
+  memset(cfg, 0, sizeof *cfg);
+  synctest_centre_url(c, p->url, sizeof p->url);
+  snprintf(p->ca, sizeof p->ca, "%s/ca.pem", c->dir);
+  snprintf(p->cert, sizeof p->cert, "%s/%s.pem", c->dir, terminal);
+  snprintf(p->key, sizeof p->key, "%s/%s.key", c->dir, terminal);
+  snprintf(p->sign, sizeof p->sign, "%s/sign.pub", c->dir);
+  cfg->url = p->url;
+  cfg->ca_file = p->ca;
+  cfg->cert_file = p->cert;
+  cfg->key_file = p->key;
+  cfg->sign_pubkey_file = p->sign;
+  cfg->software = "test-1.0";
+  cfg->connect_timeout_ms = 2000;
+  cfg->total_timeout_ms = 20000;
+  cfg->batch_max = 2000;
+  cfg->backoff_base_ms = 20;
+  cfg->backoff_cap_ms = 200;
+  cfg->poll_ms = 60000;
+}

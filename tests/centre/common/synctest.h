@@ -1,0 +1,81 @@
+/*
+ * Shared helpers for the centre and netsync integration tests: a PKI made with the
+ * OpenSSL API, the centre as a child process on a free loopback port, and a small
+ * SQLite journal with a valid hash chain that stands in for kiosk's journal.
+ */
+#ifndef SYNCTEST_H
+#define SYNCTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "netsync/netsync.h"
+
+/* ------------------------------------------------------------------ PKI -- */
+/*
+ * In dir: ca.pem/ca.key (project CA), server.pem/server.key (CN centre, SAN localhost,
+ * 127.0.0.1, ::1), sign.key/sign.pub (the centre's signing key), <id>.pem/<id>.key for
+ * each terminal id, and the impostors: rogue-ca.pem, rogue-server.pem/.key (same names,
+ * other CA: a man in the middle), rogue-client.pem/.key (CN T-ROGUE, other CA),
+ * other-sign.pub (a signing key that is not the centre's). Keys are mode 0600.
+ */
+int synctest_pki_make(const char *dir, const char *const *terminals, size_t n);
+
+/* ---------------------------------------------------------------- centre -- */
+struct synctest_centre {
+  pid_t pid;
+  unsigned port;    /* 0 until first start: then fixed for restarts */
+  char dir[512];    /* PKI and files */
+  char conf[600];
+  char db[600];
+  char portfile[600];
+  char server_cert[600], server_key[600];
+  unsigned workers;
+};
+
+/* Prepare (no process yet): db file in dir, server cert = dir/server.pem. */
+void synctest_centre_init(struct synctest_centre *c, const char *dir, const char *db_name);
+/* Start; env: NULL or NULL-terminated "KEY=VALUE" list. Waits for the port (10 s). */
+int synctest_centre_start(struct synctest_centre *c, const char *const *env);
+/* SIGTERM and wait (SIGKILL after 5 s). Returns the exit status or -1. */
+int synctest_centre_stop(struct synctest_centre *c);
+void synctest_centre_kill9(struct synctest_centre *c);
+/* Wait for the child to exit by itself; -1 on timeout, else its wait status. */
+int synctest_centre_wait(struct synctest_centre *c, unsigned timeout_ms);
+/* Run centre-admin with the given arguments (NULL-terminated); exit code. stdout goes to
+ * out_path when not NULL. */
+int synctest_admin(const struct synctest_centre *c, const char *out_path, ...);
+/* "https://127.0.0.1:<port>" */
+void synctest_centre_url(const struct synctest_centre *c, char *buf, size_t cap);
+/* Row count for a terminal, straight from the SQLite file. */
+long synctest_centre_count(const struct synctest_centre *c, const char *terminal);
+/* SELECT COUNT(*) FROM events (all terminals) minus COUNT(DISTINCT terminal_id, seq). */
+long synctest_centre_duplicates(const struct synctest_centre *c);
+
+/* --------------------------------------------------------------- journal -- */
+struct synctest_journal;
+int synctest_journal_open(const char *path, struct synctest_journal **out);
+void synctest_journal_close(struct synctest_journal *j);
+/* Append n events with a valid chain (the centre's hash function). */
+int synctest_journal_append(struct synctest_journal *j, size_t n);
+/* Change the fee of one event without fixing its hash (an altered row). */
+int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq);
+int synctest_journal_reset_acked(struct synctest_journal *j);
+uint64_t synctest_journal_acked(struct synctest_journal *j);
+extern const struct netsync_journal_ops synctest_journal_ops;
+
+/* The usual netsync config for a terminal in dir (callers adjust fields). Strings point
+ * into *bufs, which must outlive the config. */
+struct synctest_paths {
+  char url[128], ca[600], cert[600], key[600], sign[600];
+};
+void synctest_netsync_config(const struct synctest_centre *c, const char *terminal,
+                             struct synctest_paths *p, struct netsync_config *cfg);
+
+/* Milliseconds on CLOCK_MONOTONIC. */
+uint64_t synctest_now_ms(void);
+/* A fresh temporary directory under TMPDIR (or /tmp). */
+int synctest_tmpdir(const char *tag, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,721 @@
+/*
+ * The centre over real TLS on loopback: uploads, idempotence, gaps, broken chains,
+ * malformed bodies, identities (unknown, retired, revoked, other CA), a man in the
+ * middle, crashes (killed mid-upload, died after commit before the reply), many
+ * terminals at once, status reports, reports, revocation lists and signed documents.
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "centre/centre.h"
+#include "netsync/netsync.h"
+#include "synctest.h"
+
+#define NTERM 16
+static char pki_dir[512];
+static const char *terms[NTERM + 4];
+
+/* Each test: a fresh directory holding symlinks to the shared PKI and its own db. */
+static void fresh(struct synctest_centre *c, const char *tag)
+{
+  char dir[512], cmd[2600];
+  ck_assert_int_eq(synctest_tmpdir(tag, dir, sizeof dir), 0);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  synctest_centre_init(c, dir, "centre.db");
+}
+
+static void quiet(void *ctx, const char *line)
+{
+  (void)ctx;
+  if (getenv("YH_TEST_VERBOSE"))
+    fprintf(stderr, "netsync: %s\n", line);
+}
+
+struct term {
+  struct synctest_journal *j;
+  struct synctest_paths p;
+  struct netsync_config cfg;
+  struct netsync *ns;
+  char jpath[700];
+};
+
+static void term_open(struct term *t, const struct synctest_centre *c, const char *id,
+                      size_t events)
+{
+  memset(t, 0, sizeof *t);
+  snprintf(t->jpath, sizeof t->jpath, "%s/journal-%s.db", c->dir, id);
+  ck_assert_int_eq(synctest_journal_open(t->jpath, &t->j), 0);
+  if (events)
+    ck_assert_int_eq(synctest_journal_append(t->j, events), 0);
+  synctest_netsync_config(c, id, &t->p, &t->cfg);
+  t->cfg.trace = quiet;
+}
+
+static void term_ns(struct term *t)
+{
+  ck_assert_int_eq(netsync_create(&t->cfg, &synctest_journal_ops, t->j, NULL, NULL, &t->ns),
+                   NETSYNC_OK);
+}
+
+static void term_close(struct term *t)
+{
+  netsync_destroy(t->ns);
+  synctest_journal_close(t->j);
+  memset(t, 0, sizeof *t);
+}
+
+static void start(struct synctest_centre *c, const char *const *env)
+{
+  ck_assert_msg(synctest_centre_start(c, env) == 0, "centre did not start");
+}
+
+static void reg(struct synctest_centre *c, const char *id, const char *site)
+{
+  ck_assert_int_eq(synctest_admin(c, NULL, "terminal", "register", id, site, NULL), 0);
+}
+
+/* ------------------------------------------------------------ raw HTTP -- */
+
+struct raw_reply {
+  long code;
+  char body[4096];
+  size_t len;
+};
+
+static size_t raw_write(char *p, size_t s, size_t n, void *arg)
+{
+  struct raw_reply *r = arg;
+  size_t k = s * n;
+  if (k > sizeof r->body - 1 - r->len)
+    k = sizeof r->body - 1 - r->len;
+  memcpy(r->body + r->len, p, k);
+  r->len += k;
+  r->body[r->len] = '\0';
+  return s * n;
+}
+
+/* POST body to path as terminal `id`; encoding NULL: none. Returns the curl code. */
+static int raw_post(const struct synctest_centre *c, const char *id, const char *path,
+                    const void *body, size_t len, const char *encoding, struct raw_reply *r)
+{
+  struct synctest_paths p;
+  struct netsync_config cfg;
+  struct curl_slist *h = NULL;
+  char url[256], hdr[64];
+  CURL *cu = curl_easy_init();
+  CURLcode cc;
+  memset(r, 0, sizeof *r);
+  synctest_netsync_config(c, id, &p, &cfg);
+  snprintf(url, sizeof url, "%s%s", p.url, path);
+  curl_easy_setopt(cu, CURLOPT_URL, url);
+  curl_easy_setopt(cu, CURLOPT_CAINFO, p.ca);
+  curl_easy_setopt(cu, CURLOPT_CAPATH, NULL);
+  curl_easy_setopt(cu, CURLOPT_SSLCERT, p.cert);
+  curl_easy_setopt(cu, CURLOPT_SSLKEY, p.key);
+  curl_easy_setopt(cu, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, raw_write);
+  curl_easy_setopt(cu, CURLOPT_WRITEDATA, r);
+  h = curl_slist_append(h, "Content-Type: application/json");
+  h = curl_slist_append(h, "Expect:");
+  if (encoding) {
+    snprintf(hdr, sizeof hdr, "Content-Encoding: %s", encoding);
+    h = curl_slist_append(h, hdr);
+  }
+  curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(cu, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+  cc = curl_easy_perform(cu);
+  curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &r->code);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(cu);
+  return (int)cc;
+}
+
+static size_t gzip_buf(const void *in, size_t len, unsigned char *out, size_t cap)
+{
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  zs.next_in = (Bytef *)(uintptr_t)in;
+  zs.avail_in = (uInt)len;
+  zs.next_out = out;
+  zs.avail_out = (uInt)cap;
+  deflate(&zs, Z_FINISH);
+  deflateEnd(&zs);
+  return cap - zs.avail_out;
+}
+
+/* One valid event JSON at seq with prev hash; fills hash_out. */
+static int event_json(uint64_t seq, const char *prev, char *hash_out, char *buf, size_t cap)
+{
+  struct centre_event e;
+  memset(&e, 0, sizeof e);
+  e.seq = seq;
+  e.ts = 1767225600 + (int64_t)seq;
+  snprintf(e.kind, sizeof e.kind, "park");
+  snprintf(e.verdict, sizeof e.verdict, "allow");
+  snprintf(e.reason, sizeof e.reason, "ok");
+  snprintf(e.card, sizeof e.card, "4509001");
+  e.fee_cents = 2000;
+  snprintf(e.prev_hash, sizeof e.prev_hash, "%s", prev);
+  centre_event_hash(&e, e.hash);
+  snprintf(hash_out, 65, "%s", e.hash);
+  return snprintf(buf, cap,
+                  "{\"seq\":%" PRIu64 ",\"ts\":%" PRId64 ",\"kind\":\"park\",\"verdict\":\"allow\","
+                  "\"reason\":\"ok\",\"card\":\"4509001\",\"fee_cents\":2000,\"prev_hash\":\"%s\","
+                  "\"hash\":\"%s\"}",
+                  seq, e.ts, e.prev_hash, e.hash);
+}
+
+/* --------------------------------------------------------------- tests -- */
+
+START_TEST(upload_and_replay)
+{
+  struct synctest_centre c;
+  struct term t;
+  struct netsync_status st;
+  fresh(&c, "upload");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 5000);
+  t.cfg.batch_max = 700;
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 5000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 5000);
+  netsync_get_status(t.ns, &st);
+  ck_assert_uint_eq(st.queue_depth, 0);
+  ck_assert_int_ne(st.last_sync, 0);
+  /* The terminal forgets its mark (as after a lost reply): the replay is accepted and
+   * adds nothing. */
+  ck_assert_int_eq(synctest_journal_reset_acked(t.j), 0);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 5000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 5000);
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  /* More events later continue the chain. */
+  ck_assert_int_eq(synctest_journal_append(t.j, 123), 0);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 5123);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(gap_names_expected_seq)
+{
+  struct synctest_centre c;
+  struct raw_reply r;
+  char ev[600], body[800], hash[65];
+  fresh(&c, "gap");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  event_json(5, centre_genesis_hash, hash, ev, sizeof ev);
+  snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
+  ck_assert_int_eq(raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r), 0);
+  ck_assert_int_eq(r.code, 409);
+  ck_assert_msg(strstr(r.body, "\"error\":\"gap\"") && strstr(r.body, "\"expected_seq\":1"),
+                "%s", r.body);
+  /* A wrong prev_hash at seq 1 is a broken chain, not a gap. */
+  event_json(1, "1111111111111111111111111111111111111111111111111111111111111111", hash, ev,
+             sizeof ev);
+  snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
+  raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
+  ck_assert_int_eq(r.code, 409);
+  ck_assert_msg(strstr(r.body, "\"error\":\"chain\""), "%s", r.body);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 0);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(malformed_bodies)
+{
+  static const struct {
+    const char *body;
+    long code;
+    const char *needle;
+  } cases[] = {
+      {"{\"v\":1,\"events\":[", 400, "JSON syntax error"},
+      {"[1,2,3]", 400, "top level is not an object"},
+      {"{\"v\":2,\"events\":[]}", 400, "\\\"v\\\": 1 expected"},
+      {"{\"v\":1,\"events\":[]}", 400, "empty"},
+      {"{\"v\":1,\"events\":[{\"seq\":1}],\"name\":\"x\"}", 400, "unknown top-level member"},
+      {"{\"v\":1,\"events\":[{\"seq\":\"1\"}]}", 400, "seq"},
+      {"{\"v\":1,\"v\":1,\"events\":[]}", 400, "JSON syntax error"},
+  };
+  struct synctest_centre c;
+  struct raw_reply r;
+  unsigned char *gz, *zeros;
+  size_t n;
+  fresh(&c, "malformed");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    raw_post(&c, "T01", "/v1/journal", cases[i].body, strlen(cases[i].body), NULL, &r);
+    ck_assert_msg(r.code == cases[i].code, "case %zu: HTTP %ld", i, r.code);
+    ck_assert_msg(strstr(r.body, cases[i].needle), "case %zu: %s", i, r.body);
+  }
+  /* An event carrying an extra member (say, a name) is refused. */
+  {
+    char ev[600], body[900], hash[65];
+    event_json(1, centre_genesis_hash, hash, ev, sizeof ev);
+    ev[strlen(ev) - 1] = '\0';
+    snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s,\"holder\":\"x\"}]}", ev);
+    raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
+    ck_assert_int_eq(r.code, 400);
+    ck_assert_msg(strstr(r.body, "unknown member"), "%s", r.body);
+  }
+  /* Not gzip although it says so. */
+  raw_post(&c, "T01", "/v1/journal", "hello", 5, "gzip", &r);
+  ck_assert_int_eq(r.code, 400);
+  raw_post(&c, "T01", "/v1/journal", "hello", 5, "br", &r);
+  ck_assert_int_eq(r.code, 415);
+  /* A gzip bomb: 64 MiB of zeros in a small body. */
+  zeros = calloc(64u << 20, 1);
+  gz = malloc(1u << 20);
+  ck_assert_ptr_nonnull(zeros);
+  ck_assert_ptr_nonnull(gz);
+  n = gzip_buf(zeros, 64u << 20, gz, 1u << 20);
+  free(zeros);
+  raw_post(&c, "T01", "/v1/journal", gz, n, "gzip", &r);
+  ck_assert_int_eq(r.code, 413);
+  free(gz);
+  /* A body over max_body on the wire. */
+  {
+    size_t big = 5u << 20;
+    char *b = malloc(big);
+    memset(b, ' ', big);
+    /* The centre answers 413 from the headers and closes; curl may still be sending and
+     * see the reset instead of the reply. Either way nothing is stored. */
+    int cc = raw_post(&c, "T01", "/v1/journal", b, big, NULL, &r);
+    ck_assert_msg(r.code == 413 || (r.code == 0 && cc != 0), "HTTP %ld curl %d", r.code, cc);
+    free(b);
+  }
+  raw_post(&c, "T01", "/v1/nothing", "{}", 2, NULL, &r);
+  ck_assert_int_eq(r.code, 404);
+  raw_post(&c, "T01", "/v1/status", "{\"software\":1}", 14, NULL, &r);
+  ck_assert_int_eq(r.code, 400);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 0);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(altered_row_rejected)
+{
+  struct synctest_centre c;
+  struct term t;
+  fresh(&c, "altered");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 100);
+  ck_assert_int_eq(synctest_journal_tamper(t.j, 50), 0);
+  t.cfg.batch_max = 20;
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_REJECTED);
+  /* Batches before the altered one are in; the one holding it is refused whole. */
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 40);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 40);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(man_in_the_middle_refused)
+{
+  struct synctest_centre c;
+  struct term t;
+  fresh(&c, "mitm");
+  /* The impostor has a certificate for the same names from another CA. */
+  snprintf(c.server_cert, sizeof c.server_cert, "%s/rogue-server.pem", c.dir);
+  snprintf(c.server_key, sizeof c.server_key, "%s/rogue-server.key", c.dir);
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 10);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_TLS);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 0);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 0);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(identities_refused)
+{
+  struct synctest_centre c;
+  struct term t;
+  char pem[700];
+  fresh(&c, "ident");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  reg(&c, "T02", "yl-museum");
+  reg(&c, "T03", "yl-museum");
+  /* Unknown: a valid certificate, never registered. */
+  term_open(&t, &c, "T04", 5);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_REFUSED);
+  term_close(&t);
+  /* Retired. */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "retire", "T02", NULL), 0);
+  term_open(&t, &c, "T02", 5);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_REFUSED);
+  term_close(&t);
+  /* Revoked certificate. */
+  snprintf(pem, sizeof pem, "%s/T03.pem", c.dir);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "cert", "revoke", "--pem", pem, NULL), 0);
+  term_open(&t, &c, "T03", 5);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_REFUSED);
+  ck_assert_int_eq(synctest_centre_count(&c, "T03"), 0);
+  term_close(&t);
+  /* A client certificate from another CA does not get past the handshake. */
+  term_open(&t, &c, "rogue-client", 5);
+  term_ns(&t);
+  {
+    int rc = netsync_upload_all(t.ns);
+    ck_assert_msg(rc == NETSYNC_E_TLS || rc == NETSYNC_E_NET, "%s", netsync_errname(rc));
+  }
+  term_close(&t);
+  /* T01 still works. */
+  term_open(&t, &c, "T01", 5);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(commit_then_die_no_duplicate)
+{
+  static const char *const env[] = {"YH_CENTRE_TEST_EXIT_AFTER_COMMIT=2", NULL};
+  struct synctest_centre c;
+  struct term t;
+  int rc, status;
+  fresh(&c, "die");
+  start(&c, env);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 3000);
+  t.cfg.batch_max = 1000;
+  term_ns(&t);
+  rc = netsync_upload_all(t.ns);
+  ck_assert_msg(rc == NETSYNC_E_NET, "%s", netsync_errname(rc));
+  status = synctest_centre_wait(&c, 5000);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 70, "status %d", status);
+  /* The second batch is committed at the centre, but the terminal never heard so. */
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 1000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 2000);
+  start(&c, NULL);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 3000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 3000);
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(killed_mid_upload)
+{
+  static const char *const env[] = {"YH_CENTRE_TEST_STALL_MS=3000", NULL};
+  struct synctest_centre c;
+  struct term t;
+  struct netsync_status st;
+  uint64_t deadline;
+  fresh(&c, "kill");
+  start(&c, env);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 4000);
+  t.cfg.batch_max = 1000;
+  term_ns(&t);
+  ck_assert_int_eq(netsync_start(t.ns), NETSYNC_OK);
+  usleep(500 * 1000); /* the first batch is inside the centre, stalled before its commit */
+  synctest_centre_kill9(&c);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 0);
+  start(&c, NULL);
+  deadline = synctest_now_ms() + 20000;
+  do {
+    usleep(20 * 1000);
+    netsync_get_status(t.ns, &st);
+  } while (synctest_journal_acked(t.j) < 4000 && synctest_now_ms() < deadline);
+  netsync_stop(t.ns);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 4000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 4000);
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+struct many_arg {
+  struct term t;
+  int rc;
+};
+
+static void *many_worker(void *arg)
+{
+  struct many_arg *a = arg;
+  a->rc = netsync_upload_all(a->t.ns);
+  return NULL;
+}
+
+START_TEST(many_terminals_at_once)
+{
+  struct synctest_centre c;
+  static struct many_arg a[NTERM];
+  pthread_t th[NTERM];
+  fresh(&c, "many");
+  start(&c, NULL);
+  for (int i = 0; i < NTERM; i++) {
+    reg(&c, terms[i], i % 2 ? "yl-museum" : "yl-first-hospital");
+    term_open(&a[i].t, &c, terms[i], 1500);
+    a[i].t.cfg.batch_max = 250;
+    term_ns(&a[i].t);
+  }
+  for (int i = 0; i < NTERM; i++)
+    ck_assert_int_eq(pthread_create(&th[i], NULL, many_worker, &a[i]), 0);
+  for (int i = 0; i < NTERM; i++) {
+    pthread_join(th[i], NULL);
+    ck_assert_msg(a[i].rc == NETSYNC_OK, "%s: %s", terms[i], netsync_errname(a[i].rc));
+    ck_assert_int_eq(synctest_centre_count(&c, terms[i]), 1500);
+    term_close(&a[i].t);
+  }
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+static int file_has(const char *path, const char *needle)
+{
+  char buf[8192];
+  FILE *f = fopen(path, "r");
+  size_t n;
+  if (!f)
+    return 0;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return strstr(buf, needle) != NULL;
+}
+
+START_TEST(status_and_reports)
+{
+  struct synctest_centre c;
+  struct term t;
+  char out[700];
+  fresh(&c, "report");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 51);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(synctest_journal_append(t.j, 4), 0);
+  ck_assert_int_eq(netsync_report(t.ns), NETSYNC_OK);
+  snprintf(out, sizeof out, "%s/terminals.csv", c.dir);
+  ck_assert_int_eq(synctest_admin(&c, out, "terminal", "list", NULL), 0);
+  ck_assert_msg(file_has(out, "T01,yl-museum,active,51,"), "terminal list");
+  ck_assert_msg(file_has(out, ",test-1.0,4,unknown,"), "status report");
+  snprintf(out, sizeof out, "%s/usage.csv", c.dir);
+  ck_assert_int_eq(synctest_admin(&c, out, "report", "usage", "2026-01", "2026-01", NULL), 0);
+  ck_assert_msg(file_has(out, "site,month,kind,allowed,denied,waived_yuan\n"), "header");
+  /* seq 1..51: seq%3==1 hospital 60.00, ==2 bus 15.00, ==0 park 0; 34, 17, 51 denied. */
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,hospital,16,1,960.00\n"), "hospital row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,park,16,1,0.00\n"), "park row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,bus,16,1,240.00\n"), "bus row");
+  ck_assert_int_eq(synctest_admin(&c, NULL, "report", "usage", "2026-13", NULL), 2);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+/* A sink that records what netsync hands over. */
+struct sink {
+  uint64_t rev_version;
+  uint8_t rev[65536];
+  size_t rev_len;
+  int rev_delta, rev_calls;
+  uint64_t doc_version;
+  char doc[256];
+  int doc_calls;
+};
+
+static int s_rev_version(void *ctx, uint64_t *v)
+{
+  *v = ((struct sink *)ctx)->rev_version;
+  return 0;
+}
+
+static int s_apply_rev(void *ctx, const uint8_t *list, size_t len, int is_delta)
+{
+  struct sink *s = ctx;
+  if (len > sizeof s->rev || len < 26 || memcmp(list, "YHRL", 4) != 0)
+    return -1;
+  memcpy(s->rev, list, len);
+  s->rev_len = len;
+  s->rev_delta = is_delta;
+  s->rev_calls++;
+  s->rev_version = 0;
+  for (int i = 0; i < 8; i++)
+    s->rev_version = (s->rev_version << 8) | list[14 + i];
+  return 0;
+}
+
+static int s_doc_version(void *ctx, const char *kind, uint64_t *v)
+{
+  (void)kind;
+  *v = ((struct sink *)ctx)->doc_version;
+  return 0;
+}
+
+static int s_apply_doc(void *ctx, const char *kind, uint64_t version, const char *content,
+                       size_t len)
+{
+  struct sink *s = ctx;
+  (void)kind;
+  if (len >= sizeof s->doc)
+    return -1;
+  memcpy(s->doc, content, len + 1);
+  s->doc_version = version;
+  s->doc_calls++;
+  return 0;
+}
+
+static const struct netsync_sink_ops sink_ops = {s_rev_version, s_apply_rev, s_doc_version,
+                                                 s_apply_doc, NULL};
+
+START_TEST(revocations_and_documents)
+{
+  struct synctest_centre c;
+  struct term t;
+  static struct sink s;
+  char path[700];
+  FILE *f;
+  memset(&s, 0, sizeof s);
+  fresh(&c, "revdoc");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 0);
+  ck_assert_int_eq(netsync_create(&t.cfg, &synctest_journal_ops, t.j, &sink_ops, &s, &t.ns),
+                   NETSYNC_OK);
+  /* Empty list: a snapshot at version 0. */
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(s.rev_calls, 1);
+  ck_assert_int_eq(s.rev_delta, 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "lent", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012399", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "bad card!", NULL), 2);
+  /* version 0 held -> snapshot of 2 */
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(s.rev_delta, 0);
+  ck_assert_uint_eq(s.rev_version, 2);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900012399", NULL), 0);
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(s.rev_delta, 1);
+  ck_assert_uint_eq(s.rev_version, 3);
+  ck_assert_int_eq(s.rev[26], 0); /* the one entry: restored */
+
+  /* Documents: none yet -> nothing applied. */
+  ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_OK);
+  ck_assert_int_eq(s.doc_calls, 0);
+  snprintf(path, sizeof path, "%s/terminal.conf", c.dir);
+  f = fopen(path, "w");
+  fputs("[sync]\npoll = 300\n", f);
+  fclose(f);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "doc", "set", "config", path, NULL), 0);
+  ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_OK);
+  ck_assert_int_eq(s.doc_calls, 1);
+  ck_assert_uint_eq(s.doc_version, 1);
+  ck_assert_str_eq(s.doc, "[sync]\npoll = 300\n");
+  ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_OK); /* up to date: 204 */
+  ck_assert_int_eq(s.doc_calls, 1);
+  netsync_destroy(t.ns);
+  t.ns = NULL;
+
+  /* With the wrong signing key pinned, nothing signed is accepted. */
+  s.doc_version = 0;
+  snprintf(t.p.sign, sizeof t.p.sign, "%s/other-sign.pub", c.dir);
+  ck_assert_int_eq(netsync_create(&t.cfg, &synctest_journal_ops, t.j, &sink_ops, &s, &t.ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_E_SIGNATURE);
+  ck_assert_int_eq(synctest_journal_append(t.j, 3), 0);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_SIGNATURE);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 0);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(hundred_thousand_offline_then_synced)
+{
+  struct synctest_centre c;
+  struct term t;
+  uint64_t t0, ms;
+  fresh(&c, "100k");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 100000);
+  t.cfg.batch_max = 5000;
+  term_ns(&t);
+  t0 = synctest_now_ms();
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ms = synctest_now_ms() - t0;
+  fprintf(stderr, "100000 events synced in %" PRIu64 " ms\n", ms);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 100000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 100000);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("centre");
+  TCase *tc = tcase_create("loopback");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, upload_and_replay);
+  tcase_add_test(tc, gap_names_expected_seq);
+  tcase_add_test(tc, malformed_bodies);
+  tcase_add_test(tc, altered_row_rejected);
+  tcase_add_test(tc, man_in_the_middle_refused);
+  tcase_add_test(tc, identities_refused);
+  tcase_add_test(tc, commit_then_die_no_duplicate);
+  tcase_add_test(tc, killed_mid_upload);
+  tcase_add_test(tc, many_terminals_at_once);
+  tcase_add_test(tc, status_and_reports);
+  tcase_add_test(tc, revocations_and_documents);
+  tcase_add_test(tc, hundred_thousand_offline_then_synced);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  static char names[NTERM][8];
+  SRunner *sr;
+  int failed;
+  signal(SIGPIPE, SIG_IGN);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  for (int i = 0; i < NTERM; i++) {
+    snprintf(names[i], sizeof names[i], "T%02d", i + 1);
+    terms[i] = names[i];
+  }
+  if (synctest_tmpdir("pki", pki_dir, sizeof pki_dir) != 0 ||
+      synctest_pki_make(pki_dir, terms, NTERM) != 0) {
+    fprintf(stderr, "cannot make the test PKI\n");
+    return 1;
+  }
+  sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
