@@ -252,9 +252,52 @@ struct acc {
 #define STAFF(a, r) ((a)->staff |= KIOSK_RBIT(r))
 #define INFO(a, r) ((a)->info |= KIOSK_RBIT(r))
 
+int kiosk_token_valid(const char *s, size_t max)
+{
+  if (!s)
+    return 0;
+  size_t n = 0;
+  for (; s[n]; n++) {
+    char c = s[n];
+    if (n >= max || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+      return 0;
+  }
+  return n > 0;
+}
+
+int kiosk_looks_like_citizen_id(const char *s)
+{
+  if (!s)
+    return 0;
+  static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+    sum += (s[i] - '0') * w[i];
+  }
+  int check = (12 - sum % 11) % 11; /* 10 is written X */
+  char want = check == 10 ? 'X' : (char)('0' + check);
+  char got = s[17] == 'x' ? 'X' : s[17];
+  return got == want && s[18] == '\0';
+}
+
+int kiosk_card_no_valid(const char *s)
+{
+  if (!s)
+    return 0;
+  size_t n = 0;
+  for (; s[n]; n++)
+    if (n >= KIOSK_CARD_NO_MAX ||
+        !((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'A' && s[n] <= 'Z') || s[n] == '-'))
+      return 0;
+  return n > 0 && !kiosk_looks_like_citizen_id(s);
+}
+
 static void check_card(const struct kiosk_card_facts *c, struct acc *a)
 {
-  if (c->card_no == 0 || c->card_no > KIOSK_CARD_NO_MAX || c->generation == 0)
+  if (!kiosk_card_no_valid(c->card_no))
     DENY(a, CARD_NO_INVALID);
   static const enum kiosk_reason failed[KIOSK_CHECK_COUNT] = {
       KIOSK_R_FORMAT_FAILED, KIOSK_R_CHAIN_FAILED, KIOSK_R_SIGNATURE_FAILED,
@@ -365,7 +408,9 @@ static void check_cashier(const struct kiosk_policy *p, const struct kiosk_reque
     STAFF(a, HOLDER_CREDENTIAL_NEEDED);
   if (r->visit != KIOSK_VISIT_OUTPATIENT && r->visit != KIOSK_VISIT_INPATIENT)
     STAFF(a, VISIT_KIND_MISSING);
-  if (!r->bill_ref || !r->bill_ref[0] || strlen(r->bill_ref) > KIOSK_BILL_REF_MAX)
+  /* A bill reference is a token, and never something shaped like an ID number. */
+  if (!kiosk_token_valid(r->bill_ref, KIOSK_BILL_REF_MAX) ||
+      kiosk_looks_like_citizen_id(r->bill_ref))
     STAFF(a, BILL_REF_MISSING);
   if (r->amount_fen <= 0 || r->amount_fen > p->cashier_max_fen)
     STAFF(a, AMOUNT_INVALID);
@@ -425,7 +470,8 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
   }
 
   /* Staff actions are accountable: whoever confirms must be signed in. */
-  if (r->staff && (!r->staff_id || !r->staff_id[0] || strlen(r->staff_id) > KIOSK_STAFF_ID_MAX))
+  if (r->staff && (!kiosk_token_valid(r->staff_id, KIOSK_STAFF_ID_MAX) ||
+                   kiosk_looks_like_citizen_id(r->staff_id)))
     STAFF(&a, STAFF_ID_MISSING);
 
   /* Fail closed on the journal: no grant that cannot be recorded, unless staff take

@@ -17,12 +17,86 @@
 
 #include "kiosk/revoke.h"
 
-/* In memory: 16 bytes an entry. */
+/* In memory: 24 bytes an entry; (hi, lo) is the packed card number. */
 struct rev_rec {
-  uint64_t card;
+  uint64_t hi, lo;
   uint32_t gen;
   uint32_t kind;
 };
+
+/* Card number characters as base-38 digits, in ASCII order: NUL (padding) 0, '-' 1,
+ * '0'-'9' 2-11, 'A'-'Z' 12-37. So packed keys sort like the NUL-padded strings. */
+static int card_digit(char c)
+{
+  if (c == '\0')
+    return 0;
+  if (c == '-')
+    return 1;
+  if (c >= '0' && c <= '9')
+    return 2 + (c - '0');
+  if (c >= 'A' && c <= 'Z')
+    return 12 + (c - 'A');
+  return -1;
+}
+
+static char card_char(unsigned d)
+{
+  if (d == 0)
+    return '\0';
+  if (d == 1)
+    return '-';
+  if (d < 12)
+    return (char)('0' + (d - 2));
+  return (char)('A' + (d - 12));
+}
+
+/* Pack a card number of exactly KIOSK_CARD_NO_MAX bytes (NUL-padded). Returns 0 when it
+ * is not a valid card number (bad character, a character after the padding, empty,
+ * ID-shaped). */
+static int card_pack(const char field[KIOSK_CARD_NO_MAX], uint64_t *hi, uint64_t *lo)
+{
+  char s[KIOSK_CARD_NO_MAX + 1];
+  memcpy(s, field, KIOSK_CARD_NO_MAX);
+  s[KIOSK_CARD_NO_MAX] = '\0';
+  size_t n = strlen(s);
+  for (size_t i = n; i < KIOSK_CARD_NO_MAX; i++)
+    if (field[i] != '\0')
+      return 0;
+  if (!kiosk_card_no_valid(s))
+    return 0;
+  uint64_t h = 0, l = 0;
+  for (size_t i = 0; i < 10; i++)
+    h = h * 38u + (uint64_t)card_digit(s[i]);
+  for (size_t i = 10; i < 20; i++)
+    l = l * 38u + (uint64_t)card_digit(s[i]);
+  *hi = h;
+  *lo = l;
+  return 1;
+}
+
+static void card_unpack(uint64_t hi, uint64_t lo, char out[KIOSK_CARD_NO_MAX + 1])
+{
+  for (int i = 9; i >= 0; i--) {
+    out[i] = card_char((unsigned)(hi % 38u));
+    hi /= 38u;
+  }
+  for (int i = 19; i >= 10; i--) {
+    out[i] = card_char((unsigned)(lo % 38u));
+    lo /= 38u;
+  }
+  out[KIOSK_CARD_NO_MAX] = '\0';
+}
+
+/* A C string card number into the NUL-padded field; 0 when too long. */
+static int card_field(const char *s, char field[KIOSK_CARD_NO_MAX])
+{
+  size_t n = strnlen(s, KIOSK_CARD_NO_MAX + 1);
+  if (n > KIOSK_CARD_NO_MAX)
+    return 0;
+  memset(field, 0, KIOSK_CARD_NO_MAX);
+  memcpy(field, s, n);
+  return 1;
+}
 
 struct kiosk_revlist {
   struct rev_rec *v;
@@ -185,8 +259,10 @@ static void be_put(uint8_t *p, uint64_t v, unsigned n)
 
 static int rec_cmp(const struct rev_rec *a, const struct rev_rec *b)
 {
-  if (a->card != b->card)
-    return a->card < b->card ? -1 : 1;
+  if (a->hi != b->hi)
+    return a->hi < b->hi ? -1 : 1;
+  if (a->lo != b->lo)
+    return a->lo < b->lo ? -1 : 1;
   if (a->gen != b->gen)
     return a->gen < b->gen ? -1 : 1;
   if (a->kind != b->kind)
@@ -208,10 +284,21 @@ static int rec_cmp_key_q(const void *pa, const void *pb)
   return rec_cmp(&a, &b);
 }
 
-static int entry_ok(uint64_t card, uint32_t gen, unsigned kind)
+static int entry_ok(uint32_t gen, unsigned kind)
 {
-  return card >= 1 && card <= KIOSK_CARD_NO_MAX && gen >= 1 &&
-         (kind == KIOSK_REV_EXACT || kind == KIOSK_REV_BELOW);
+  return kind == KIOSK_REV_EXACT || (kind == KIOSK_REV_BELOW && gen >= 1);
+}
+
+/* An API entry into a record; 0 when invalid. */
+static int rec_from_entry(const struct kiosk_rev_entry *e, struct rev_rec *r)
+{
+  char field[KIOSK_CARD_NO_MAX];
+  if (!card_field(e->card_no, field) || !card_pack(field, &r->hi, &r->lo) ||
+      !entry_ok(e->generation, e->kind))
+    return 0;
+  r->gen = e->generation;
+  r->kind = e->kind;
+  return 1;
 }
 
 int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct kiosk_revlist_header *h)
@@ -297,10 +384,10 @@ static int parse_blob(const uint8_t *buf, size_t len, const struct kiosk_revkey 
     unsigned op = p[0];
     unsigned kind = op & 0x7Fu;
     int removal = (op & 0x80u) != 0;
-    v[i].card = be_get(p + 1, 8);
-    v[i].gen = (uint32_t)be_get(p + 9, 4);
+    v[i].gen = (uint32_t)be_get(p + 1 + KIOSK_CARD_NO_MAX, 4);
     v[i].kind = op;
-    if (!entry_ok(v[i].card, v[i].gen, kind) || (removal && h->type != KIOSK_REVLIST_DELTA)) {
+    if (!card_pack((const char *)p + 1, &v[i].hi, &v[i].lo) || !entry_ok(v[i].gen, kind) ||
+        (removal && h->type != KIOSK_REVLIST_DELTA)) {
       free(v);
       return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0, "entry %u is invalid", i);
     }
@@ -375,11 +462,13 @@ static uint8_t *alloc_blob(enum kiosk_revlist_type type, size_t n, uint64_t vers
   return buf;
 }
 
-static void put_entry(uint8_t *p, unsigned op, uint64_t card, uint32_t gen)
+static void put_entry(uint8_t *p, unsigned op, const struct rev_rec *r)
 {
+  char s[KIOSK_CARD_NO_MAX + 1];
+  card_unpack(r->hi, r->lo, s);
   p[0] = (uint8_t)op;
-  be_put(p + 1, card, 8);
-  be_put(p + 9, gen, 4);
+  memcpy(p + 1, s, KIOSK_CARD_NO_MAX); /* unpack leaves NUL padding */
+  be_put(p + 1 + KIOSK_CARD_NO_MAX, r->gen, 4);
 }
 
 int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
@@ -395,13 +484,9 @@ int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n
   if (!v)
     return KIOSK_E_NO_MEMORY;
   int rc = KIOSK_E_INVALID_ARG;
-  for (size_t i = 0; i < n; i++) {
-    if (!entry_ok(entries[i].card_no, entries[i].generation, entries[i].kind))
+  for (size_t i = 0; i < n; i++)
+    if (!rec_from_entry(&entries[i], &v[i]))
       goto out_free_v;
-    v[i].card = entries[i].card_no;
-    v[i].gen = entries[i].generation;
-    v[i].kind = entries[i].kind;
-  }
   qsort(v, n, sizeof *v, rec_cmp_q);
   for (size_t i = 1; i < n; i++)
     if (rec_cmp(&v[i - 1], &v[i]) == 0)
@@ -411,8 +496,7 @@ int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n
   if (!buf)
     goto out_free_v;
   for (size_t i = 0; i < n; i++)
-    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, v[i].kind, v[i].card,
-              v[i].gen);
+    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, v[i].kind, &v[i]);
   rc = sign_blob(buf, KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN, key, out, out_len);
   if (rc != KIOSK_OK)
     free(buf);
@@ -435,13 +519,10 @@ int kiosk_revlist_write_delta(const struct kiosk_rev_change *changes, size_t n,
     return KIOSK_E_NO_MEMORY;
   int rc = KIOSK_E_INVALID_ARG;
   for (size_t i = 0; i < n; i++) {
-    const struct kiosk_rev_entry *e = &changes[i].entry;
-    if (!entry_ok(e->card_no, e->generation, e->kind))
+    if (!rec_from_entry(&changes[i].entry, &v[i]))
       goto out_free_v;
-    v[i].card = e->card_no;
-    v[i].gen = e->generation;
     /* The removal flag rides above the kind's byte; the order ignores it. */
-    v[i].kind = e->kind | (changes[i].remove ? 0x100u : 0u);
+    v[i].kind |= changes[i].remove ? 0x100u : 0u;
   }
   qsort(v, n, sizeof *v, rec_cmp_key_q);
   for (size_t i = 1; i < n; i++)
@@ -453,8 +534,7 @@ int kiosk_revlist_write_delta(const struct kiosk_rev_change *changes, size_t n,
     goto out_free_v;
   for (size_t i = 0; i < n; i++) {
     unsigned op = (v[i].kind & 0xFFu) | ((v[i].kind & 0x100u) ? 0x80u : 0u);
-    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, op, v[i].card,
-              v[i].gen);
+    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, op, &v[i]);
   }
   rc = sign_blob(buf, KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN, key, out, out_len);
   if (rc != KIOSK_OK)
@@ -748,8 +828,8 @@ out_free_v:
   return rc;
 }
 
-void kiosk_revlist_lookup(const struct kiosk_revlist *rl, uint64_t card_no, uint32_t generation,
-                          struct kiosk_rev_lookup *out)
+void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
+                          uint32_t generation, struct kiosk_rev_lookup *out)
 {
   memset(out, 0, sizeof *out);
   if (!rl || rl->version == 0) {
@@ -759,16 +839,21 @@ void kiosk_revlist_lookup(const struct kiosk_revlist *rl, uint64_t card_no, uint
   out->version = rl->version;
   out->issued_at = rl->issued_at;
   out->status = KIOSK_REV_NOT_LISTED;
-  /* lower bound of card_no */
+  char field[KIOSK_CARD_NO_MAX];
+  uint64_t khi, klo;
+  if (!card_no || !card_field(card_no, field) || !card_pack(field, &khi, &klo))
+    return; /* not a card number: nothing can be listed under it */
+  /* lower bound of the card */
   size_t lo = 0, hi = rl->n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (rl->v[mid].card < card_no)
+    const struct rev_rec *m = &rl->v[mid];
+    if (m->hi < khi || (m->hi == khi && m->lo < klo))
       lo = mid + 1;
     else
       hi = mid;
   }
-  for (size_t i = lo; i < rl->n && rl->v[i].card == card_no; i++) {
+  for (size_t i = lo; i < rl->n && rl->v[i].hi == khi && rl->v[i].lo == klo; i++) {
     const struct rev_rec *r = &rl->v[i];
     if ((r->kind == KIOSK_REV_EXACT && r->gen == generation) ||
         (r->kind == KIOSK_REV_BELOW && generation < r->gen)) {
@@ -797,7 +882,7 @@ int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct kiosk_r
 {
   if (!rl || i >= rl->n || !out)
     return KIOSK_E_RANGE;
-  out->card_no = rl->v[i].card;
+  card_unpack(rl->v[i].hi, rl->v[i].lo, out->card_no);
   out->generation = rl->v[i].gen;
   out->kind = (uint8_t)rl->v[i].kind;
   return KIOSK_OK;

@@ -59,8 +59,7 @@ struct row {
   const char *bill;
   enum kiosk_visit visit;
   unsigned site_modes;  /* 0: all */
-  uint64_t card_no;     /* 0: default */
-  uint32_t generation;  /* 0: default */
+  const char *card_no;  /* NULL: default */
   enum kiosk_verdict_kind want;
   uint64_t reasons;     /* exact reason set wanted */
 };
@@ -152,10 +151,25 @@ static const struct row rows[] = {
     {"garbage check value fails closed", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
      .check = 1 + KIOSK_CHECK_CHAIN, .check_state = (enum kiosk_check_state)7,
      .want = KIOSK_VERDICT_DENY, .reasons = R(CHAIN_FAILED)},
-    {"card number 0", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .card_no = UINT64_MAX,
+    {"card number empty", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .card_no = "",
      .want = KIOSK_VERDICT_DENY, .reasons = R(CARD_NO_INVALID)},
-    {"generation 0", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .generation = UINT32_MAX,
+    {"card number lower case", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .card_no = "yl-1",
      .want = KIOSK_VERDICT_DENY, .reasons = R(CARD_NO_INVALID)},
+    {"card number 21 characters", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "123456789012345678901", .want = KIOSK_VERDICT_DENY,
+     .reasons = R(CARD_NO_INVALID)},
+    {"card number shaped like a citizen ID", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "11010519491231002X", .want = KIOSK_VERDICT_DENY,
+     .reasons = R(CARD_NO_INVALID)},
+    {"card number of 20 characters", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "YL-2019-000000000001", .want = KIOSK_VERDICT_GRANT},
+    {"cashier, bill reference shaped like an ID number", KIOSK_MODE_CASHIER,
+     KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED,
+     .bill = "11010519491231002x", .want = KIOSK_VERDICT_STAFF_CHECK,
+     .reasons = CASH_OK | R(BILL_REF_MISSING)},
+    {"cashier, bill reference with a blank", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "MZ 1", .want = KIOSK_VERDICT_STAFF_CHECK,
+     .reasons = CASH_OK | R(BILL_REF_MISSING)},
 
     /* --- policy window: start inclusive, end exclusive, local time (UTC+8) --- */
     {"policy: the day before start, 23:59:59", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
@@ -292,8 +306,10 @@ static struct kiosk_verdict run_row(const struct row *w, struct kiosk_policy *po
 {
   struct kiosk_card_facts card;
   memset(&card, 0, sizeof card);
-  card.card_no = w->card_no == UINT64_MAX ? 0 : 450900000123ull;
-  card.generation = w->generation == UINT32_MAX ? 0 : 1;
+  snprintf(card.card_no, sizeof card.card_no, "%s", w->card_no ? w->card_no : "YL2019-000123");
+  if (w->card_no && strlen(w->card_no) > KIOSK_CARD_NO_MAX)
+    memcpy(card.card_no, w->card_no, KIOSK_CARD_NO_MAX + 1); /* fills the array, no NUL */
+  card.generation = 0;
   card.award = w->award;
   card.award_level = w->level;
   for (int i = 0; i < KIOSK_CHECK_COUNT; i++)

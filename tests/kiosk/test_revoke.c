@@ -30,10 +30,10 @@ static void teardown(void)
 }
 
 static const struct kiosk_rev_entry base_entries[] = {
-    {1001, 1, KIOSK_REV_EXACT},
-    {1002, 3, KIOSK_REV_BELOW}, /* generations 1 and 2 of card 1002 */
-    {999999999999999999ull, 7, KIOSK_REV_EXACT},
-    {5, 2, KIOSK_REV_EXACT},
+    {"YL-1001", 1, KIOSK_REV_EXACT},
+    {"YL-1002", 3, KIOSK_REV_BELOW}, /* generations 0, 1 and 2 of card YL-1002 */
+    {"ZZZZZZZZZZZZZZZZZZZZ", 7, KIOSK_REV_EXACT},
+    {"5", 0, KIOSK_REV_EXACT},
 };
 
 static struct kiosk_revlist *make_list(uint64_t version)
@@ -51,7 +51,7 @@ static struct kiosk_revlist *make_list(uint64_t version)
   return rl;
 }
 
-static enum kiosk_rev_status status(const struct kiosk_revlist *rl, uint64_t card, uint32_t gen)
+static enum kiosk_rev_status status(const struct kiosk_revlist *rl, const char *card, uint32_t gen)
 {
   struct kiosk_rev_lookup r;
   kiosk_revlist_lookup(rl, card, gen, &r);
@@ -62,25 +62,30 @@ START_TEST(snapshot_lookup)
 {
   struct kiosk_revlist *rl;
   ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
-  ck_assert_int_eq(status(rl, 1001, 1), KIOSK_REV_NO_LIST);
+  ck_assert_int_eq(status(rl, "YL-1001", 1), KIOSK_REV_NO_LIST);
   kiosk_revlist_destroy(rl);
 
   rl = make_list(10);
   ck_assert_uint_eq(kiosk_revlist_version(rl), 10);
   ck_assert_uint_eq(kiosk_revlist_count(rl), 4);
   ck_assert_int_eq(kiosk_revlist_issued_at(rl), 1600000000);
-  ck_assert_int_eq(status(rl, 1001, 1), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(status(rl, 1001, 2), KIOSK_REV_NOT_LISTED);
-  ck_assert_int_eq(status(rl, 1002, 1), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(status(rl, 1002, 2), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(status(rl, 1002, 3), KIOSK_REV_NOT_LISTED); /* the reissued card */
-  ck_assert_int_eq(status(rl, 1003, 1), KIOSK_REV_NOT_LISTED);
-  ck_assert_int_eq(status(rl, 999999999999999999ull, 7), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(status(rl, 5, 2), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(status(rl, 4, 2), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, "YL-1001", 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, "YL-1001", 2), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, "YL-1002", 0), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, "YL-1002", 2), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, "YL-1002", 3), KIOSK_REV_NOT_LISTED); /* the reissued card */
+  ck_assert_int_eq(status(rl, "YL-1003", 1), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, "ZZZZZZZZZZZZZZZZZZZZ", 7), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, "5", 0), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, "4", 0), KIOSK_REV_NOT_LISTED);
   struct kiosk_rev_entry e;
   ck_assert_int_eq(kiosk_revlist_entry(rl, 0, &e), KIOSK_OK);
-  ck_assert_uint_eq(e.card_no, 5); /* sorted */
+  ck_assert_str_eq(e.card_no, "5"); /* sorted */
+  ck_assert_int_eq(kiosk_revlist_entry(rl, 3, &e), KIOSK_OK);
+  ck_assert_str_eq(e.card_no, "ZZZZZZZZZZZZZZZZZZZZ");
+  /* Not card numbers: never listed. */
+  ck_assert_int_eq(status(rl, "yl-1001", 1), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, "YL-1001-TOO-LONG-12345", 1), KIOSK_REV_NOT_LISTED);
   kiosk_revlist_destroy(rl);
 }
 END_TEST
@@ -89,8 +94,8 @@ START_TEST(delta_apply_and_wrong_base)
 {
   struct kiosk_revlist *rl = make_list(10);
   struct kiosk_rev_change ch[] = {
-      {0, {2000, 1, KIOSK_REV_EXACT}},
-      {1, {1001, 1, KIOSK_REV_EXACT}},
+      {0, {"YL-2000", 1, KIOSK_REV_EXACT}},
+      {1, {"YL-1001", 1, KIOSK_REV_EXACT}},
   };
   uint8_t *blob;
   size_t len;
@@ -108,28 +113,28 @@ START_TEST(delta_apply_and_wrong_base)
   ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_OK);
   ck_assert_uint_eq(kiosk_revlist_version(rl), 11);
   ck_assert_int_eq(kiosk_revlist_issued_at(rl), 1600000500);
-  ck_assert_int_eq(status(rl, 1001, 1), KIOSK_REV_NOT_LISTED);
-  ck_assert_int_eq(status(rl, 2000, 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(rl, "YL-1001", 1), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(status(rl, "YL-2000", 1), KIOSK_REV_REVOKED);
   ck_assert_uint_eq(kiosk_revlist_count(rl), 4);
   /* The same delta again: its base is now wrong. */
   ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_WRONG_BASE);
   free(blob);
 
   /* Removing what is not there is a conflict; the list stays as it was. */
-  struct kiosk_rev_change bad[] = {{1, {3000, 1, KIOSK_REV_EXACT}}};
+  struct kiosk_rev_change bad[] = {{1, {"YL-3000", 1, KIOSK_REV_EXACT}}};
   ck_assert_int_eq(kiosk_revlist_write_delta(bad, 1, 11, 12, 1600000600, key, &blob, &len),
                    KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_CONFLICT);
   ck_assert_uint_eq(kiosk_revlist_version(rl), 11);
   free(blob);
   /* Adding what is there, too. */
-  struct kiosk_rev_change dup[] = {{0, {2000, 1, KIOSK_REV_EXACT}}};
+  struct kiosk_rev_change dup[] = {{0, {"YL-2000", 1, KIOSK_REV_EXACT}}};
   ck_assert_int_eq(kiosk_revlist_write_delta(dup, 1, 11, 12, 1600000600, key, &blob, &len),
                    KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_CONFLICT);
   free(blob);
   /* A delta that adds and removes one key is refused by the writer. */
-  struct kiosk_rev_change twice[] = {{0, {7, 1, KIOSK_REV_EXACT}}, {1, {7, 1, KIOSK_REV_EXACT}}};
+  struct kiosk_rev_change twice[] = {{0, {"7", 1, KIOSK_REV_EXACT}}, {1, {"7", 1, KIOSK_REV_EXACT}}};
   ck_assert_int_eq(kiosk_revlist_write_delta(twice, 2, 11, 12, 1, key, &blob, &len),
                    KIOSK_E_INVALID_ARG);
   kiosk_revlist_destroy(rl);
@@ -203,7 +208,8 @@ START_TEST(bundle_file)
   ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_OK);
   free(blob);
   for (uint64_t v = 21; v <= 25; v++) {
-    struct kiosk_rev_change ch = {0, {7000 + v, 1, KIOSK_REV_EXACT}};
+    struct kiosk_rev_change ch = {0, {"", 1, KIOSK_REV_EXACT}};
+    snprintf(ch.entry.card_no, sizeof ch.entry.card_no, "YL-%llu", (unsigned long long)(7000 + v));
     ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, v - 1, v, (int64_t)v * 100, key, &blob,
                                                &len),
                      KIOSK_OK);
@@ -211,7 +217,7 @@ START_TEST(bundle_file)
     free(blob);
   }
   /* A delta on the wrong base leaves the file alone. */
-  struct kiosk_rev_change ch = {0, {9, 1, KIOSK_REV_EXACT}};
+  struct kiosk_rev_change ch = {0, {"9", 1, KIOSK_REV_EXACT}};
   ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, 3, 4, 1, key, &blob, &len), KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_E_WRONG_BASE);
   free(blob);
@@ -222,7 +228,7 @@ START_TEST(bundle_file)
   ck_assert_uint_eq(kiosk_revlist_version(again), 25);
   ck_assert_uint_eq(kiosk_revlist_count(again), 9);
   ck_assert_int_eq(kiosk_revlist_issued_at(again), 2500);
-  ck_assert_int_eq(status(again, 7023, 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(status(again, "YL-7023", 1), KIOSK_REV_REVOKED);
   kiosk_revlist_destroy(again);
 
   /* A newer snapshot replaces the bundle. */
@@ -238,7 +244,7 @@ START_TEST(bundle_file)
   /* A wrong key fails the load. */
   ck_assert_int_eq(kiosk_revlist_create(&again), KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_load(again, path, other, &d), KIOSK_E_SIGNATURE);
-  ck_assert_int_eq(status(again, 1001, 1), KIOSK_REV_NO_LIST);
+  ck_assert_int_eq(status(again, "YL-1001", 1), KIOSK_REV_NO_LIST);
   kiosk_revlist_destroy(again);
   kiosk_revlist_destroy(rl);
   kiosk_revkey_destroy(pk);
@@ -258,7 +264,7 @@ START_TEST(million_entries)
   struct kiosk_rev_entry *e = malloc(n * sizeof *e);
   ck_assert_ptr_nonnull(e);
   for (size_t i = 0; i < n; i++) {
-    e[i].card_no = 450000000000ull + i * 7;
+    snprintf(e[i].card_no, sizeof e[i].card_no, "YL2019-%08zu", i * 7);
     e[i].generation = (uint32_t)(1 + i % 3);
     e[i].kind = i % 10 == 0 ? KIOSK_REV_BELOW : KIOSK_REV_EXACT;
   }
@@ -281,17 +287,19 @@ START_TEST(million_entries)
   ck_assert_int_eq(kiosk_revlist_load(rl, path, key, &d), KIOSK_OK);
   double t1 = now_s();
   ck_assert_uint_eq(kiosk_revlist_count(rl), n);
-  ck_assert_uint_lt(kiosk_revlist_memory(rl), 32u * 1024u * 1024u);
+  ck_assert_uint_lt(kiosk_revlist_memory(rl), 32u * 1024u * 1024u); /* goal < 32 MB */
   /* Spot checks: listed entries found, the card numbers between them not. */
   for (size_t i = 0; i < n; i += 997) {
-    uint64_t card = 450000000000ull + i * 7;
+    char card[32], next[32];
+    snprintf(card, sizeof card, "YL2019-%08zu", i * 7);
+    snprintf(next, sizeof next, "YL2019-%08zu", i * 7 + 1);
     uint32_t gen = (uint32_t)(1 + i % 3);
     if (i % 10 != 0)
       ck_assert_int_eq(status(rl, card, gen), KIOSK_REV_REVOKED);
     else if (gen > 1) /* BELOW gen: gen - 1 is revoked, gen itself is not */
       ck_assert_int_eq(status(rl, card, gen - 1), KIOSK_REV_REVOKED);
     ck_assert_int_eq(status(rl, card, gen + 1), KIOSK_REV_NOT_LISTED);
-    ck_assert_int_eq(status(rl, card + 1, 1), KIOSK_REV_NOT_LISTED);
+    ck_assert_int_eq(status(rl, next, 1), KIOSK_REV_NOT_LISTED);
   }
   fprintf(stderr, "1,000,000 entries: load %.1f ms, %.1f MB in memory\n", (t1 - t0) * 1e3,
           (double)kiosk_revlist_memory(rl) / 1048576.0);

@@ -74,12 +74,13 @@ enum kiosk_check {
 };
 const char *kiosk_check_name(int check);
 
-/* Card numbers: the station's unified number (统一编号), 1..KIOSK_CARD_NO_MAX. */
-#define KIOSK_CARD_NO_MAX 999999999999999999ULL /* 18 decimal digits */
+/* Card numbers: the station's unified number (统一编号), 1..20 of [0-9A-Z-] (the honour
+ * card's format, cardio/honour.h CARDIO_HC_CARDNO_MAX). */
+#define KIOSK_CARD_NO_MAX 20u
 
 struct kiosk_card_facts {
-  uint64_t card_no;
-  uint32_t generation; /* 1 for the first card; +1 for each reissue (补办) */
+  char card_no[KIOSK_CARD_NO_MAX + 1];
+  uint32_t generation; /* 0 for the first card; +1 for each reissue (补办) */
   enum kiosk_award award;
   unsigned award_level; /* stars 1..5 for DONOR_STAR and VOLUNTEER_STAR, else 0 */
   enum kiosk_check_state check[KIOSK_CHECK_COUNT];
@@ -180,7 +181,7 @@ struct kiosk_policy {
  * the centre reads them: never renumber, only append.
  */
 #define KIOSK_REASON_MAP(X)                                                                 \
-  X(CARD_NO_INVALID, 0, "card number or generation out of range", "卡号或卡代次无效")        \
+  X(CARD_NO_INVALID, 0, "card number malformed", "卡号无效")        \
   X(AWARD_NOT_ELIGIBLE, 1, "this award does not carry the three exemptions",                \
     "该奖项不享受“三免”待遇")                                                              \
   X(AWARD_INVALID, 2, "unknown award or star level on the card", "卡内奖项或星级无效")      \
@@ -279,6 +280,18 @@ struct kiosk_verdict {
  */
 int kiosk_decide(const struct kiosk_policy *policy, const struct kiosk_request *req,
                  struct kiosk_verdict *out);
+
+/* 1 when s is a well-formed card number: 1..20 of [0-9A-Z-], and not shaped like a
+ * citizen ID number (kiosk_looks_like_citizen_id), which must never reach a journal. */
+int kiosk_card_no_valid(const char *s);
+
+/* 1 when s has the shape of a citizen ID number: 18 characters, 17 digits and a check
+ * digit (0-9 or X/x) that is right under ISO 7064 MOD 11-2. Used to keep ID numbers
+ * out of card numbers, bill references and staff ids. */
+int kiosk_looks_like_citizen_id(const char *s);
+
+/* 1 when s is 1..max of [A-Za-z0-9._-] (the journal's token alphabet). */
+int kiosk_token_valid(const char *s, size_t max);
 
 /* Whether a card's award carries the three exemptions (Measures Art. 18):
  * donor star >= 3, volunteer star 5, volunteer lifetime honour, lifetime achievement. */

@@ -10,8 +10,9 @@
  * Entries: (card number, generation, kind) where kind is EXACT (that generation only) or
  * BELOW (every generation < the given one: "all cards before the reissue").
  *
- * The terminal keeps the list in memory as a sorted array (16 bytes an entry: 16 MB for
- * 1,000,000 entries) and looks up by binary search. On disk it keeps a "bundle" file:
+ * The terminal keeps the list in memory as a sorted array and looks up by binary search:
+ * a card number is packed losslessly into two 64-bit words (base 38, 10 characters a
+ * word, order-preserving), so an entry is 24 bytes (23 MB for 1,000,000 entries). On disk it keeps a "bundle" file:
  * the last snapshot followed by the deltas applied since, each still signed, so the
  * file is verified again on every start. The centre's public key lives in the trust
  * store as KIOSK_TRUST_REVOCATION_KEY ("revocation-signer.pub.pem", PEM SubjectPublicKeyInfo).
@@ -35,7 +36,7 @@ extern "C" {
 #define KIOSK_REVLIST_MAGIC "YHRL"
 #define KIOSK_REVLIST_FORMAT 1u
 #define KIOSK_REVLIST_HEADER_LEN 36u
-#define KIOSK_REVLIST_ENTRY_LEN 13u
+#define KIOSK_REVLIST_ENTRY_LEN 25u /* op, card number (20, NUL-padded), generation */
 #define KIOSK_REVLIST_MAX_ENTRIES 8000000u
 #define KIOSK_REVLIST_SIG_MAX 80u
 /* Largest bundle file accepted: a full snapshot plus room for deltas. */
@@ -49,8 +50,8 @@ enum kiosk_rev_kind {
 };
 
 struct kiosk_rev_entry {
-  uint64_t card_no;    /* 1..KIOSK_CARD_NO_MAX */
-  uint32_t generation; /* >= 1 */
+  char card_no[KIOSK_CARD_NO_MAX + 1]; /* kiosk_card_no_valid() */
+  uint32_t generation; /* EXACT: the generation (0 = first card); BELOW: >= 1 */
   uint8_t kind;        /* enum kiosk_rev_kind */
 };
 
@@ -91,8 +92,8 @@ void kiosk_revkey_destroy(struct kiosk_revkey *key);
 /* ----------------------------------------------------------------- writer -- */
 
 /*
- * Encode and sign a snapshot. Entries are copied and sorted; duplicates, card number 0
- * or > KIOSK_CARD_NO_MAX, generation 0 or unknown kind are INVALID_ARG. version >= 1.
+ * Encode and sign a snapshot. Entries are copied and sorted; duplicates, a card number
+ * that fails kiosk_card_no_valid(), BELOW 0 or an unknown kind are INVALID_ARG. version >= 1.
  * *out is malloc'd (free it). key must be a private key.
  */
 int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
@@ -147,8 +148,8 @@ int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8
                          size_t len, const struct kiosk_revkey *key, struct kiosk_diag *d);
 
 /* Is this card revoked? Fills status (NO_LIST when version 0), issued_at and version. */
-void kiosk_revlist_lookup(const struct kiosk_revlist *rl, uint64_t card_no, uint32_t generation,
-                          struct kiosk_rev_lookup *out);
+void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
+                          uint32_t generation, struct kiosk_rev_lookup *out);
 
 uint64_t kiosk_revlist_version(const struct kiosk_revlist *rl);
 int64_t kiosk_revlist_issued_at(const struct kiosk_revlist *rl);
