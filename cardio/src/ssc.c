@@ -1,0 +1,390 @@
+/* Social security card reading, citizen ID numbers, masks (ssc.h). */
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+#include "cardio/crypto.h"
+#include "cardio/ssc.h"
+#include "cardio_int.h"
+
+/* ------------------------------------------------------------ ID numbers -- */
+
+const char *cardio_id_status_text(enum cardio_id_status s)
+{
+  switch (s) {
+  case CARDIO_ID_OK:
+    return "valid";
+  case CARDIO_ID_BAD_LENGTH:
+    return "an ID number has 18 characters";
+  case CARDIO_ID_BAD_CHAR:
+    return "an ID number is 17 digits and a digit or X";
+  case CARDIO_ID_BAD_CHECK_DIGIT:
+    return "the check digit is wrong (mistyped?)";
+  }
+  return "unknown";
+}
+
+char cardio_id_check_char(const char *first17)
+{
+  /* ISO 7064 MOD 11-2: weights 2^(17-i) mod 11, check = (12 - sum mod 11) mod 11. */
+  static const unsigned weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  unsigned sum = 0, c;
+  if (!first17)
+    return 0;
+  for (int i = 0; i < 17; i++) {
+    if (first17[i] < '0' || first17[i] > '9')
+      return 0;
+    sum += (unsigned)(first17[i] - '0') * weights[i];
+  }
+  c = (12 - sum % 11) % 11;
+  return c == 10 ? 'X' : (char)('0' + c);
+}
+
+enum cardio_id_status cardio_id_check(const char *id)
+{
+  char want, got;
+  if (!id || strnlen(id, CARDIO_ID_LEN + 1) != CARDIO_ID_LEN)
+    return CARDIO_ID_BAD_LENGTH;
+  for (int i = 0; i < 17; i++)
+    if (id[i] < '0' || id[i] > '9')
+      return CARDIO_ID_BAD_CHAR;
+  got = id[17] == 'x' ? 'X' : id[17];
+  if (!((got >= '0' && got <= '9') || got == 'X'))
+    return CARDIO_ID_BAD_CHAR;
+  want = cardio_id_check_char(id);
+  return want == got ? CARDIO_ID_OK : CARDIO_ID_BAD_CHECK_DIGIT;
+}
+
+int cardio_id_mask(const char *id, char *out, size_t cap)
+{
+  size_t n;
+  if (!id || !out)
+    return CARDIO_E_INVALID_ARG;
+  n = strnlen(id, CARDIO_ID_LEN + 1);
+  if (n > CARDIO_ID_LEN)
+    n = CARDIO_ID_LEN;
+  if (cap < n + 1)
+    return CARDIO_E_BUFFER_TOO_SMALL;
+  if (n == CARDIO_ID_LEN) {
+    memcpy(out, id, 6);
+    memset(out + 6, '*', 8);
+    memcpy(out + 14, id + 14, 4);
+    if (out[17] == 'x')
+      out[17] = 'X';
+  } else {
+    memset(out, '*', n);
+  }
+  out[n] = '\0';
+  return CARDIO_OK;
+}
+
+/* Length of the UTF-8 sequence at s (with n bytes left), 0 when ill-formed. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+  uint32_t cp;
+  size_t len;
+  if (n == 0)
+    return 0;
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xC2 && s[0] <= 0xDF)
+    len = 2, cp = s[0] & 0x1Fu;
+  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+    len = 3, cp = s[0] & 0x0Fu;
+  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+    len = 4, cp = s[0] & 0x07u;
+  else
+    return 0;
+  if (len > n)
+    return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[i] & 0x3Fu);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+int cardio_utf8_valid(const char *s, size_t len)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  if (!s)
+    return 0;
+  while (i < len) {
+    size_t k = utf8_seq(p + i, len - i);
+    if (k == 0 || (k == 1 && (p[i] < 0x20 || p[i] == 0x7F)))
+      return 0;
+    /* C1 controls U+0080..U+009F */
+    if (k == 2 && p[i] == 0xC2 && p[i + 1] < 0xA0)
+      return 0;
+    i += k;
+  }
+  return 1;
+}
+
+int cardio_name_mask(const char *name, char *out, size_t cap)
+{
+  const unsigned char *p = (const unsigned char *)name;
+  size_t len, first, last = 0, chars = 0, i = 0, need, o = 0;
+  if (!name || !out)
+    return CARDIO_E_INVALID_ARG;
+  len = strlen(name);
+  if (len == 0 || !cardio_utf8_valid(name, len))
+    return CARDIO_E_INVALID_ARG;
+  first = utf8_seq(p, len);
+  while (i < len) {
+    size_t k = utf8_seq(p + i, len - i);
+    last = i;
+    i += k;
+    chars++;
+  }
+  if (chars == 1)
+    need = 1;
+  else if (chars == 2)
+    need = first + 1;
+  else
+    need = first + (chars - 2) + (len - last);
+  if (cap < need + 1)
+    return CARDIO_E_BUFFER_TOO_SMALL;
+  if (chars == 1) {
+    out[o++] = '*';
+  } else {
+    memcpy(out, name, first);
+    o = first;
+    for (size_t k = 0; k < (chars == 2 ? 1 : chars - 2); k++)
+      out[o++] = '*';
+    if (chars > 2) {
+      memcpy(out + o, name + last, len - last);
+      o += len - last;
+    }
+  }
+  out[o] = '\0';
+  return CARDIO_OK;
+}
+
+int cardio_gb18030_to_utf8(const uint8_t *in, size_t len, char *out, size_t cap)
+{
+  iconv_t cd;
+  char *inp, *outp;
+  size_t inleft, outleft, r;
+  int rc = CARDIO_OK;
+  if (!in || !out || cap == 0)
+    return CARDIO_E_INVALID_ARG;
+  /* Cards pad the fixed-size field with NUL or spaces. */
+  while (len > 0 && (in[len - 1] == 0x00 || in[len - 1] == 0x20))
+    len--;
+  cd = iconv_open("UTF-8", "GB18030");
+  if (cd == (iconv_t)-1)
+    return CARDIO_E_UNSUPPORTED;
+  inp = (char *)(uintptr_t)in; /* iconv's prototype is not const-correct */
+  inleft = len;
+  outp = out;
+  outleft = cap - 1;
+  r = iconv(cd, &inp, &inleft, &outp, &outleft);
+  if (r == (size_t)-1)
+    rc = errno == E2BIG ? CARDIO_E_BUFFER_TOO_SMALL : CARDIO_E_MALFORMED;
+  else if (iconv(cd, NULL, NULL, &outp, &outleft) == (size_t)-1)
+    rc = CARDIO_E_MALFORMED;
+  iconv_close(cd);
+  *outp = '\0';
+  if (rc == CARDIO_OK && !cardio_utf8_valid(out, (size_t)(outp - out)))
+    rc = CARDIO_E_MALFORMED; /* a control character inside a name */
+  if (rc != CARDIO_OK)
+    cardio_cleanse(out, cap);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ card -- */
+
+int cardio_ssc_parse_record(const uint8_t *buf, size_t len, uint8_t tag,
+                            const uint8_t **value, size_t *value_len)
+{
+  /* A record answer is one byte of tag, one byte of length, the value: the SSC's
+   * records are all under 128 bytes. Anything after the value is an error. */
+  if (!buf || !value || !value_len || len < 2 || buf[0] != tag)
+    return CARDIO_E_MALFORMED;
+  if (buf[1] != len - 2)
+    return CARDIO_E_MALFORMED;
+  *value = buf + 2;
+  *value_len = buf[1];
+  return CARDIO_OK;
+}
+
+void cardio_ssc_data_clear(struct cardio_ssc_data *d)
+{
+  if (d)
+    cardio_cleanse(d, sizeof *d);
+}
+
+static int select_ef(struct cardio_card *card, uint16_t fid)
+{
+  uint8_t f[2] = {(uint8_t)(fid >> 8), (uint8_t)fid};
+  struct cardio_apdu a = {0x00, 0xA4, 0x02, 0x00, f, 2, CARDIO_LE_NONE, 0};
+  uint16_t sw = 0;
+  size_t n = 0;
+  uint8_t resp[256];
+  int rc = cardio_transmit(card, &a, resp, sizeof resp, &n, &sw);
+  if (rc != CARDIO_OK)
+    return rc;
+  return sw == 0x9000 ? CARDIO_OK : cardio_sw_to_err(sw);
+}
+
+/* READ RECORD P1 = record identifier, P2 = 00, Le = length + 2 (domain.md section 6).
+ * Returns NOT_FOUND when the card has no such record. */
+static int read_record(struct cardio_card *card, uint8_t rec, size_t vlen, uint8_t *val,
+                       size_t *got)
+{
+  struct cardio_apdu a = {0x00, 0xB2, rec, 0x00, NULL, 0, vlen + 2, 0};
+  uint8_t resp[258];
+  const uint8_t *v;
+  size_t n = 0, l = 0;
+  uint16_t sw = 0;
+  int rc = cardio_transmit(card, &a, resp, sizeof resp, &n, &sw);
+  if (rc == CARDIO_E_BUFFER_TOO_SMALL)
+    rc = CARDIO_E_MALFORMED;
+  if (rc != CARDIO_OK)
+    goto out;
+  if (sw != 0x9000) {
+    rc = cardio_sw_to_err(sw);
+    goto out;
+  }
+  rc = cardio_ssc_parse_record(resp, n, rec, &v, &l);
+  if (rc == CARDIO_OK && l > vlen)
+    rc = CARDIO_E_MALFORMED;
+  if (rc == CARDIO_OK) {
+    memcpy(val, v, l);
+    *got = l;
+  }
+out:
+  cardio_cleanse(resp, sizeof resp);
+  return rc;
+}
+
+static uint32_t bcd_date(const uint8_t *v, size_t l)
+{
+  uint32_t d = 0;
+  if (l != 4)
+    return 0;
+  for (size_t i = 0; i < 4; i++) {
+    if ((v[i] >> 4) > 9 || (v[i] & 0x0F) > 9)
+      return 0;
+    d = d * 100 + (v[i] >> 4) * 10 + (v[i] & 0x0F);
+  }
+  return cardio_date_valid(d) ? d : 0;
+}
+
+/* Printable ASCII field of exactly n characters (padding stripped), else 0. */
+static int ascii_field(const uint8_t *v, size_t l, char *out, size_t cap)
+{
+  while (l > 0 && (v[l - 1] == 0x00 || v[l - 1] == 0x20))
+    l--;
+  if (l + 1 > cap)
+    return 0;
+  for (size_t i = 0; i < l; i++)
+    if (v[i] < 0x21 || v[i] > 0x7E)
+      return 0;
+  memcpy(out, v, l);
+  out[l] = '\0';
+  return 1;
+}
+
+int cardio_ssc_read(struct cardio_card *card, struct cardio_ssc_data *out)
+{
+  static const uint8_t df[] = CARDIO_SSC_DF_NAME;
+  struct cardio_apdu sel = {0x00, 0xA4, 0x04, 0x00, df, CARDIO_SSC_DF_NAME_LEN, CARDIO_LE_NONE, 0};
+  uint8_t resp[256], v[64];
+  size_t n = 0, l = 0;
+  uint16_t sw = 0;
+  int rc;
+
+  if (!card || !out)
+    return CARDIO_E_INVALID_ARG;
+  cardio_ssc_data_clear(out);
+  rc = cardio_transmit(card, &sel, resp, sizeof resp, &n, &sw);
+  if (rc == CARDIO_E_BUFFER_TOO_SMALL)
+    rc = CARDIO_E_MALFORMED;
+  if (rc != CARDIO_OK)
+    return rc;
+  if (sw != 0x9000)
+    return CARDIO_E_NOT_FOUND;
+
+  /* EF05: card identification. Optional records: a card without one still serves the
+   * holder match. */
+  rc = select_ef(card, 0xEF05);
+  if (rc == CARDIO_OK) {
+    if ((rc = read_record(card, 0x01, 16, v, &l)) == CARDIO_OK && l == 16)
+      memcpy(out->card_id, v, 16);
+    else if (rc != CARDIO_OK && rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+      goto out_fail;
+    if ((rc = read_record(card, 0x05, 4, v, &l)) == CARDIO_OK)
+      out->issue_date = bcd_date(v, l);
+    else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+      goto out_fail;
+    if ((rc = read_record(card, 0x06, 4, v, &l)) == CARDIO_OK)
+      out->expiry_date = bcd_date(v, l);
+    else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+      goto out_fail;
+    if ((rc = read_record(card, 0x07, 9, v, &l)) == CARDIO_OK)
+      ascii_field(v, l, out->card_number, sizeof out->card_number);
+    else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+      goto out_fail;
+  } else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW) {
+    goto out_fail;
+  }
+
+  /* EF06: personal data. 08 and 09 are what the terminal is here for. */
+  rc = select_ef(card, 0xEF06);
+  if (rc == CARDIO_E_SW)
+    rc = CARDIO_E_NOT_FOUND;
+  if (rc != CARDIO_OK)
+    goto out_fail;
+  rc = read_record(card, 0x08, 18, v, &l);
+  if (rc == CARDIO_E_SW)
+    rc = CARDIO_E_NOT_FOUND;
+  if (rc != CARDIO_OK)
+    goto out_fail;
+  if (l != CARDIO_ID_LEN || !ascii_field(v, l, out->id_number, sizeof out->id_number) ||
+      cardio_id_check(out->id_number) == CARDIO_ID_BAD_CHAR) {
+    rc = CARDIO_E_MALFORMED;
+    goto out_fail;
+  }
+  out->id_valid = cardio_id_check(out->id_number) == CARDIO_ID_OK;
+  rc = read_record(card, 0x09, 30, v, &l);
+  if (rc == CARDIO_E_SW)
+    rc = CARDIO_E_NOT_FOUND;
+  if (rc != CARDIO_OK)
+    goto out_fail;
+  rc = cardio_gb18030_to_utf8(v, l, out->name, sizeof out->name);
+  if (rc != CARDIO_OK || out->name[0] == '\0') {
+    rc = CARDIO_E_MALFORMED;
+    goto out_fail;
+  }
+  if (read_record(card, 0x0A, 1, v, &l) == CARDIO_OK && l == 1)
+    out->sex = v[0];
+  if (read_record(card, 0x0B, 1, v, &l) == CARDIO_OK && l == 1)
+    out->nation = v[0];
+  if (read_record(card, 0x0C, 3, v, &l) == CARDIO_OK && l == 3) {
+    for (size_t i = 0; i < 3; i++) {
+      if ((v[i] >> 4) > 9 || (v[i] & 0x0F) > 9) {
+        out->birthplace[0] = '\0';
+        break;
+      }
+      out->birthplace[2 * i] = (char)('0' + (v[i] >> 4));
+      out->birthplace[2 * i + 1] = (char)('0' + (v[i] & 0x0F));
+      out->birthplace[2 * i + 2] = '\0';
+    }
+  }
+  if (read_record(card, 0x0D, 4, v, &l) == CARDIO_OK)
+    out->birth_date = bcd_date(v, l);
+  cardio_cleanse(v, sizeof v);
+  return CARDIO_OK;
+
+out_fail:
+  cardio_cleanse(v, sizeof v);
+  cardio_ssc_data_clear(out);
+  return rc;
+}
