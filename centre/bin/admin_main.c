@@ -5,8 +5,8 @@
  *   centre-admin --config FILE terminal retire ID
  *   centre-admin --config FILE terminal list                  (CSV)
  *   centre-admin --config FILE cert revoke SERIAL_HEX | --pem CERT.pem
- *   centre-admin --config FILE card revoke CARD [REASON]
- *   centre-admin --config FILE card restore CARD
+ *   centre-admin --config FILE card revoke|restore CARD [--generation G | --below G]
+ *                [--reason TOKEN]
  *   centre-admin --config FILE report usage [FROM [TO]]       (YYYY-MM; CSV on stdout)
  *   centre-admin --config FILE doc set config|trust FILE
  *
@@ -30,7 +30,7 @@ static void usage(void)
           "usage: centre-admin --config FILE COMMAND\n"
           "  terminal register ID SITE | terminal retire ID | terminal list\n"
           "  cert revoke SERIAL_HEX | cert revoke --pem CERT.pem\n"
-          "  card revoke CARD [REASON] | card restore CARD\n"
+          "  card revoke|restore CARD [--generation G | --below G] [--reason TOKEN]\n"
           "  report usage [FROM [TO]]   (months as YYYY-MM)\n"
           "  doc set config|trust FILE\n");
 }
@@ -133,11 +133,37 @@ static int run(struct centre_store *st, int argc, char **argv)
   }
   if (argc >= 3 && strcmp(argv[0], "card") == 0 &&
       (strcmp(argv[1], "revoke") == 0 || strcmp(argv[1], "restore") == 0)) {
+    struct centre_rev_entry e;
+    const char *reason = NULL;
+    size_t changed = 0;
     int op = strcmp(argv[1], "revoke") == 0;
-    rc = centre_store_card_set(st, argv[2], op, argc >= 4 ? argv[3] : NULL, now, &version);
-    /* The card number is the operator's own input; echo only the version. */
+    memset(&e, 0, sizeof e);
+    if (strlen(argv[2]) >= sizeof e.card_no)
+      return CENTRE_E_INVALID_ARG;
+    snprintf(e.card_no, sizeof e.card_no, "%s", argv[2]);
+    e.kind = 1; /* EXACT, generation 0 (the first card) unless told */
+    for (int i = 3; i < argc; i++) {
+      unsigned long g;
+      char *end;
+      if ((strcmp(argv[i], "--generation") == 0 || strcmp(argv[i], "--below") == 0) &&
+          i + 1 < argc) {
+        g = strtoul(argv[i + 1], &end, 10);
+        if (*end || g > 0xffffffffUL)
+          return CENTRE_E_INVALID_ARG;
+        e.generation = (uint32_t)g;
+        e.kind = strcmp(argv[i], "--below") == 0 ? 2 : 1;
+        i++;
+      } else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+        reason = argv[++i];
+      } else {
+        return CENTRE_E_INVALID_ARG;
+      }
+    }
+    rc = centre_store_card_set_many(st, &e, 1, op, reason, now, &version, &changed);
+    /* The card number is the operator's own input; echo only the outcome. */
     if (rc == CENTRE_OK)
-      printf("revocation list version %llu\n", (unsigned long long)version);
+      printf("%s; revocation list version %llu\n", changed ? "changed" : "no change (already so)",
+             (unsigned long long)version);
     return rc;
   }
   if (argc >= 2 && strcmp(argv[0], "report") == 0 && strcmp(argv[1], "usage") == 0) {

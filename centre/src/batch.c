@@ -11,6 +11,7 @@
 
 #include "centre/centre.h"
 #include "centre_int.h"
+#include "kiosk/decide.h"
 
 static int fail(char *why, size_t cap, int err, const char *fmt, ...)
 {
@@ -92,8 +93,11 @@ static int parse_event(json_t *o, struct centre_event *ev, size_t i, char *why, 
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].verdict: token expected", i);
   if (get_token(o, "reason", ev->reason, CENTRE_REASON_MAX, 0) != 0)
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].reason: token expected", i);
-  if (get_token(o, "card", ev->card, CENTRE_CARD_MAX, 1) != 0)
-    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].card: token expected", i);
+  if (get_token(o, "card", ev->card, CENTRE_CARD_MAX, 1) != 0 ||
+      (ev->card[0] && !kiosk_card_no_valid(ev->card)))
+    return fail(why, cap, CENTRE_E_MALFORMED,
+                "events[%zu].card: a card number (1..20 of 0-9 A-Z -, not an ID number) expected",
+                i);
   if (get_hex(o, "prev_hash", ev->prev_hash) != 0)
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].prev_hash: 64 lowercase hex expected",
                 i);

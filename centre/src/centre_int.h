@@ -18,6 +18,8 @@ int centre_token_ok(const char *s, size_t max, int allow_empty);
 int centre_hex_ok(const char *s, size_t want);
 void centre_hex(const uint8_t *in, size_t n, char *out);
 int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1]);
+/* gzip (level 9) into a new buffer; *out freed with free(). */
+int centre_gzip(const void *in, size_t len, char **out, size_t *out_len);
 /* Month of a UTC time in China Standard Time (UTC+8, no DST) as yyyymm. */
 int centre_month_cst(int64_t ts);
 
@@ -87,20 +89,25 @@ int centre_store_terminal_register(struct centre_store *st, const char *terminal
 int centre_store_terminal_retire(struct centre_store *st, const char *terminal, int64_t now);
 int centre_store_cert_revoke(struct centre_store *st, const char *serial_hex, int64_t now);
 
-/* Revoke (op 1) or restore (op 0) a card; *version is the new list version. */
-int centre_store_card_set(struct centre_store *st, const char *card, int op, const char *reason,
-                          int64_t now, uint64_t *version);
-/* Bulk form for tools and benchmarks: many cards, one version each, one transaction. */
-int centre_store_card_set_many(struct centre_store *st, const char *const *cards, size_t n,
-                               int op, int64_t now, uint64_t *version);
-
+/* An entry of the revocation list (kiosk/revoke.h's model: card number, generation,
+ * kind EXACT 1 or BELOW 2), and for deltas whether it goes (remove 1) or comes. */
 struct centre_rev_entry {
-  char card[CENTRE_CARD_MAX + 1];
-  int op;                              /* 1 revoked, 0 restored */
+  char card_no[21];
+  uint32_t generation;
+  uint8_t kind;
+  int remove;
 };
-/* since == 0: the snapshot (all revoked cards, op 1, sorted by card). since > 0: the
- * cards whose state changed after version `since`, each once with its final state,
- * sorted by card. *version: the current version. *out freed with free(). */
+
+/* Revoke (op 1) or restore (op 0) entries in one transaction. Entries already in that
+ * state are left alone (*changed counts the others). *version: the list version now
+ * (list version L holds changes 1..L-1; an empty list is version 1). */
+int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_entry *e,
+                               size_t n, int op, const char *reason, int64_t now,
+                               uint64_t *version, size_t *changed);
+
+/* since == 0 (or a version the centre never issued): the snapshot. since >= 1: the
+ * changes from list version `since` to now (empty when since is current). *version: the
+ * current list version. *out freed with free(). */
 int centre_store_revocations(struct centre_store *st, uint64_t since,
                              struct centre_rev_entry **out, size_t *n, uint64_t *version);
 
@@ -120,13 +127,16 @@ int centre_store_count_events(struct centre_store *st, const char *terminal, uin
 
 /* ------------------------------------------------------ revocation lists -- */
 /*
- * The signed binary revocation list the terminals load. Adapter: until kiosk's writer
- * functions (kiosk/revoke.h) exist this file writes the format in docs/sync-protocol.md;
- * then it calls kiosk's writer. entries sorted by card. *out freed with free().
+ * The signed binary revocation list the terminals load: kiosk's codec (kiosk/revoke.h),
+ * signed with the centre's signing key. delta == 0: a snapshot of e (remove ignored);
+ * else a delta from base_version. *out freed with free().
  */
-int centre_revlist_encode(struct centre_signer *signer, int delta, uint64_t base_version,
-                          uint64_t version, const struct centre_rev_entry *e, size_t n,
-                          uint8_t **out, size_t *out_len);
+struct centre_revsigner;
+int centre_revsigner_create(const char *key_path, struct centre_revsigner **out);
+void centre_revsigner_destroy(struct centre_revsigner *s);
+int centre_revlist_encode(const struct centre_revsigner *signer, int delta, uint64_t base_version,
+                          uint64_t version, int64_t issued_at, const struct centre_rev_entry *e,
+                          size_t n, uint8_t **out, size_t *out_len);
 
 /* ---------------------------------------------------------------- server -- */
 struct centre_server;

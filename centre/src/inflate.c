@@ -81,3 +81,34 @@ out_end:
   free(buf);
   return rc;
 }
+
+int centre_gzip(const void *in, size_t len, char **out, size_t *out_len)
+{
+  z_stream zs;
+  size_t bound;
+  char *buf;
+  *out = NULL;
+  *out_len = 0;
+  memset(&zs, 0, sizeof zs);
+  if (len > 0xffffffffu || deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    return CENTRE_E_TOO_LARGE;
+  bound = deflateBound(&zs, (uLong)len) + 64;
+  buf = malloc(bound);
+  if (!buf) {
+    deflateEnd(&zs);
+    return CENTRE_E_NO_MEMORY;
+  }
+  zs.next_in = (Bytef *)(uintptr_t)in;
+  zs.avail_in = (uInt)len;
+  zs.next_out = (Bytef *)buf;
+  zs.avail_out = (uInt)bound;
+  if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+    deflateEnd(&zs);
+    free(buf);
+    return CENTRE_E_NO_MEMORY;
+  }
+  *out_len = bound - zs.avail_out;
+  *out = buf;
+  deflateEnd(&zs);
+  return CENTRE_OK;
+}

@@ -57,6 +57,7 @@ struct centre_server {
   struct centre_conf conf;
   SSL_CTX *ctx;
   struct centre_signer *signer;
+  struct centre_revsigner *revsigner;
   char key_id[CENTRE_HASH_HEX + 1];
   int fd;
   unsigned port;
@@ -337,40 +338,79 @@ static int get_query_u64(struct evhttp_request *req, const char *key, uint64_t *
   return rc;
 }
 
+/* gzip when the client accepts it (revocation snapshots compress well). */
+static int accepts_gzip(struct evhttp_request *req)
+{
+  const char *ae = evhttp_find_header(evhttp_request_get_input_headers(req), "Accept-Encoding");
+  return ae && strstr(ae, "gzip") != NULL;
+}
+
 static void handle_revocations(struct centre_worker *w, struct evhttp_request *req)
 {
   uint64_t since = 0, version = 0;
   struct centre_rev_entry *e = NULL;
   size_t n = 0, len = 0;
   uint8_t *bin = NULL;
-  char vbuf[32];
+  char vbuf[32], sig[128];
+  struct evbuffer *out;
+  struct evkeyvalq *h = evhttp_request_get_output_headers(req);
   int q = get_query_u64(req, "since", &since);
-  int rc;
+  int rc, delta;
   if (q < 0) {
     reply_error(req, 400, "malformed", "since: unsigned integer expected", NULL, 0);
     return;
   }
   rc = centre_store_revocations(w->st, since, &e, &n, &version);
-  if (rc == CENTRE_OK && since > version) {
-    /* The terminal claims a version we never issued (a restored centre?): snapshot. */
-    free(e);
-    since = 0;
-    rc = centre_store_revocations(w->st, 0, &e, &n, &version);
-  }
-  if (rc == CENTRE_OK)
-    rc = centre_revlist_encode(w->srv->signer, since != 0, since, version, e, n, &bin, &len);
-  free(e);
   if (rc != CENTRE_OK) {
     reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
     return;
   }
+  if (since == version) {
+    free(e);
+    evhttp_send_reply(req, 204, "No Content", NULL);
+    return;
+  }
+  delta = since != 0 && since < version;
+  rc = centre_revlist_encode(w->srv->revsigner, delta, since, version, (int64_t)time(NULL), e, n,
+                             &bin, &len);
+  free(e);
+  if (rc == CENTRE_OK)
+    rc = centre_sign_b64(w->srv->signer, bin, len, sig, sizeof sig);
+  if (rc != CENTRE_OK) {
+    free(bin);
+    reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
+    return;
+  }
   snprintf(vbuf, sizeof vbuf, "%" PRIu64, version);
-  evhttp_add_header(evhttp_request_get_output_headers(req), "X-YH-Revocation-Version", vbuf);
-  evhttp_add_header(evhttp_request_get_output_headers(req), "X-YH-Revocation-Kind",
-                    since ? "delta" : "snapshot");
-  /* The list carries its own signature; the header signature covers it as well. */
-  reply_signed(w, req, 200, "application/octet-stream", bin, len);
+  evhttp_add_header(h, "Content-Type", "application/octet-stream");
+  evhttp_add_header(h, "Cache-Control", "no-store");
+  evhttp_add_header(h, "X-YH-Revocation-Version", vbuf);
+  evhttp_add_header(h, "X-YH-Revocation-Kind", delta ? "delta" : "snapshot");
+  /* The list carries kiosk's signature; the header one covers the same bytes. */
+  evhttp_add_header(h, "X-YH-Signature", sig);
+  evhttp_add_header(h, "X-YH-Key-Id", w->srv->key_id);
+  out = evbuffer_new();
+  if (!out) {
+    free(bin);
+    reply_error(req, 500, "internal", "out of memory", NULL, 0);
+    return;
+  }
+  if (accepts_gzip(req) && len > 256) {
+    char *gz = NULL;
+    size_t gz_len = 0;
+    if (centre_gzip(bin, len, &gz, &gz_len) == CENTRE_OK) {
+      evhttp_add_header(h, "Content-Encoding", "gzip");
+      evbuffer_add(out, gz, gz_len);
+      free(gz);
+    } else {
+      evbuffer_add(out, bin, len);
+    }
+  } else {
+    evbuffer_add(out, bin, len);
+  }
   free(bin);
+  evhttp_send_reply(req, 200, "OK", out);
+  evbuffer_free(out);
 }
 
 static void handle_doc(struct centre_worker *w, struct evhttp_request *req, const char *kind)
@@ -677,6 +717,8 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
   }
   rc = centre_signer_key_id(srv->signer, srv->key_id);
   if (rc == CENTRE_OK)
+    rc = centre_revsigner_create(conf->sign_key, &srv->revsigner);
+  if (rc == CENTRE_OK)
     rc = tls_setup(srv);
   if (rc == CENTRE_OK)
     rc = listen_socket(srv);
@@ -784,5 +826,6 @@ void centre_server_destroy(struct centre_server *srv)
     close(srv->fd);
   SSL_CTX_free(srv->ctx);
   centre_signer_destroy(srv->signer);
+  centre_revsigner_destroy(srv->revsigner);
   free(srv);
 }

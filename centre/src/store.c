@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "centre_int.h"
+#include "kiosk/decide.h"
+#include "kiosk/revoke.h"
 
 struct centre_store {
   sqlite3 *db;
@@ -58,15 +60,21 @@ static const char *const schema[] = {
     "CREATE TABLE IF NOT EXISTS revoked_certs ("
     " serial VARCHAR(80) PRIMARY KEY,"
     " revoked_at BIGINT NOT NULL)",
+    /* Every change to the revocation list, numbered; list version L holds changes < L. */
     "CREATE TABLE IF NOT EXISTS card_changes ("
     " version BIGINT PRIMARY KEY,"
-    " card VARCHAR(32) NOT NULL,"
+    " card_no VARCHAR(20) NOT NULL,"
+    " generation BIGINT NOT NULL,"
+    " kind SMALLINT NOT NULL,"
     " op SMALLINT NOT NULL,"
     " reason VARCHAR(32),"
     " changed_at BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS revoked_cards ("
-    " card VARCHAR(32) PRIMARY KEY,"
-    " version BIGINT NOT NULL)",
+    " card_no VARCHAR(20) NOT NULL,"
+    " generation BIGINT NOT NULL,"
+    " kind SMALLINT NOT NULL,"
+    " version BIGINT NOT NULL,"
+    " PRIMARY KEY (card_no, generation, kind))",
     "CREATE TABLE IF NOT EXISTS documents ("
     " kind VARCHAR(16) NOT NULL,"
     " version BIGINT NOT NULL,"
@@ -403,28 +411,95 @@ int centre_store_cert_revoke(struct centre_store *st, const char *serial_hex, in
   return rc == CENTRE_E_EXISTS ? CENTRE_OK : rc;
 }
 
-static int card_set_one(struct centre_store *st, const char *card, int op, const char *reason,
-                        int64_t now, int64_t version)
+struct card_stmts {
+  sqlite3_stmt *exists, *change, *add, *del;
+};
+
+static void card_stmts_free(struct card_stmts *c)
 {
-  int64_t op64 = op;
-  const void *a1[] = {&version, card, &op64, reason, &now};
-  const void *a2[] = {card, &version, &version};
-  const void *a3[] = {card};
-  int rc = run(st,
-               "INSERT INTO card_changes (version, card, op, reason, changed_at)"
-               " VALUES (?, ?, ?, ?, ?)",
-               reason ? "ititi" : "itini", a1, NULL);
-  if (rc != CENTRE_OK)
-    return rc;
-  if (op)
-    return run(st,
-               "INSERT INTO revoked_cards (card, version) VALUES (?, ?)"
-               " ON CONFLICT (card) DO UPDATE SET version = ?",
-               "tii", a2, NULL);
-  return run(st, "DELETE FROM revoked_cards WHERE card = ?", "t", a3, NULL);
+  sqlite3_finalize(c->exists);
+  sqlite3_finalize(c->change);
+  sqlite3_finalize(c->add);
+  sqlite3_finalize(c->del);
 }
 
-static int current_version(struct centre_store *st, int64_t *v)
+static int card_stmts_prep(struct centre_store *st, struct card_stmts *c)
+{
+  memset(c, 0, sizeof *c);
+  if (prep(st,
+           "SELECT 1 FROM revoked_cards WHERE card_no = ? AND generation = ? AND kind = ?",
+           &c->exists) != CENTRE_OK ||
+      prep(st,
+           "INSERT INTO card_changes (version, card_no, generation, kind, op, reason, changed_at)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?)",
+           &c->change) != CENTRE_OK ||
+      prep(st, "INSERT INTO revoked_cards (card_no, generation, kind, version) VALUES (?, ?, ?, ?)",
+           &c->add) != CENTRE_OK ||
+      prep(st, "DELETE FROM revoked_cards WHERE card_no = ? AND generation = ? AND kind = ?",
+           &c->del) != CENTRE_OK) {
+    card_stmts_free(c);
+    return CENTRE_E_DB;
+  }
+  return CENTRE_OK;
+}
+
+static int step_done(struct centre_store *st, sqlite3_stmt *s, const char *what)
+{
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, what, rc);
+}
+
+/* One change; a change that changes nothing (revoking a revoked entry) writes nothing
+ * and leaves *version alone, so that deltas only carry real changes. */
+static int card_set_one(struct centre_store *st, struct card_stmts *c,
+                        const struct centre_rev_entry *e, int op, const char *reason, int64_t now,
+                        int64_t *version, int *changed)
+{
+  int rc, present;
+  *changed = 0;
+  text(c->exists, 1, e->card_no);
+  sqlite3_bind_int64(c->exists, 2, e->generation);
+  sqlite3_bind_int(c->exists, 3, e->kind);
+  rc = sqlite3_step(c->exists);
+  sqlite3_reset(c->exists);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return db_err(st, "card exists", rc);
+  present = rc == SQLITE_ROW;
+  if (present == (op != 0))
+    return CENTRE_OK;
+  ++*version;
+  sqlite3_bind_int64(c->change, 1, *version);
+  text(c->change, 2, e->card_no);
+  sqlite3_bind_int64(c->change, 3, e->generation);
+  sqlite3_bind_int(c->change, 4, e->kind);
+  sqlite3_bind_int(c->change, 5, op ? 1 : 0);
+  if (reason)
+    text(c->change, 6, reason);
+  else
+    sqlite3_bind_null(c->change, 6);
+  sqlite3_bind_int64(c->change, 7, now);
+  rc = step_done(st, c->change, "card change");
+  if (rc != CENTRE_OK)
+    return rc;
+  if (op) {
+    text(c->add, 1, e->card_no);
+    sqlite3_bind_int64(c->add, 2, e->generation);
+    sqlite3_bind_int(c->add, 3, e->kind);
+    sqlite3_bind_int64(c->add, 4, *version);
+    rc = step_done(st, c->add, "card add");
+  } else {
+    text(c->del, 1, e->card_no);
+    sqlite3_bind_int64(c->del, 2, e->generation);
+    sqlite3_bind_int(c->del, 3, e->kind);
+    rc = step_done(st, c->del, "card delete");
+  }
+  *changed = 1;
+  return rc;
+}
+
+/* The newest change number (0 when none). */
+static int last_change(struct centre_store *st, int64_t *v)
 {
   sqlite3_stmt *s;
   int rc;
@@ -436,104 +511,133 @@ static int current_version(struct centre_store *st, int64_t *v)
   return rc == SQLITE_ROW ? CENTRE_OK : db_err(st, "version", rc);
 }
 
-int centre_store_card_set_many(struct centre_store *st, const char *const *cards, size_t n,
-                               int op, int64_t now, uint64_t *version)
+int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_entry *e,
+                               size_t n, int op, const char *reason, int64_t now,
+                               uint64_t *version, size_t *changed)
 {
+  struct card_stmts c;
   int64_t v;
+  size_t count = 0;
   int rc;
   for (size_t i = 0; i < n; i++)
-    if (!centre_token_ok(cards[i], CENTRE_CARD_MAX, 0))
+    if (!kiosk_card_no_valid(e[i].card_no) ||
+        (e[i].kind != KIOSK_REV_EXACT && e[i].kind != KIOSK_REV_BELOW) ||
+        (e[i].kind == KIOSK_REV_BELOW && e[i].generation == 0))
       return CENTRE_E_INVALID_ARG;
-  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+  if (reason && !centre_token_ok(reason, CENTRE_REASON_MAX, 0))
+    return CENTRE_E_INVALID_ARG;
+  if (card_stmts_prep(st, &c) != CENTRE_OK)
     return CENTRE_E_DB;
-  rc = current_version(st, &v);
-  for (size_t i = 0; rc == CENTRE_OK && i < n; i++)
-    rc = card_set_one(st, cards[i], op ? 1 : 0, NULL, now, ++v);
+  rc = exec(st, "BEGIN IMMEDIATE");
+  if (rc == CENTRE_OK)
+    rc = last_change(st, &v);
+  for (size_t i = 0; rc == CENTRE_OK && i < n; i++) {
+    int ch = 0;
+    rc = card_set_one(st, &c, &e[i], op, reason, now, &v, &ch);
+    count += (size_t)ch;
+  }
   if (rc == CENTRE_OK)
     rc = exec(st, "COMMIT");
-  if (rc != CENTRE_OK) {
+  if (rc != CENTRE_OK)
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  card_stmts_free(&c);
+  if (rc != CENTRE_OK)
     return rc;
-  }
   if (version)
-    *version = (uint64_t)v;
+    *version = (uint64_t)v + 1;
+  if (changed)
+    *changed = count;
   return CENTRE_OK;
 }
 
-int centre_store_card_set(struct centre_store *st, const char *card, int op, const char *reason,
-                          int64_t now, uint64_t *version)
+static int push_entry(struct centre_rev_entry **v, size_t *len, size_t *cap,
+                      const struct centre_rev_entry *e)
 {
-  int64_t v;
-  int rc;
-  if (!centre_token_ok(card, CENTRE_CARD_MAX, 0) ||
-      (reason && !centre_token_ok(reason, CENTRE_REASON_MAX, 0)))
-    return CENTRE_E_INVALID_ARG;
-  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
-    return CENTRE_E_DB;
-  rc = current_version(st, &v);
-  if (rc == CENTRE_OK)
-    rc = card_set_one(st, card, op ? 1 : 0, reason, now, ++v);
-  if (rc == CENTRE_OK)
-    rc = exec(st, "COMMIT");
-  if (rc != CENTRE_OK) {
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
+  if (*len == *cap) {
+    size_t ncap = *cap ? *cap * 2 : 256;
+    struct centre_rev_entry *nv = realloc(*v, ncap * sizeof **v);
+    if (!nv)
+      return CENTRE_E_NO_MEMORY;
+    *v = nv;
+    *cap = ncap;
   }
-  if (version)
-    *version = (uint64_t)v;
+  (*v)[(*len)++] = *e;
   return CENTRE_OK;
+}
+
+static void row_entry(sqlite3_stmt *s, struct centre_rev_entry *e)
+{
+  memset(e, 0, sizeof *e);
+  snprintf(e->card_no, sizeof e->card_no, "%s", (const char *)sqlite3_column_text(s, 0));
+  e->generation = (uint32_t)sqlite3_column_int64(s, 1);
+  e->kind = (uint8_t)sqlite3_column_int(s, 2);
 }
 
 int centre_store_revocations(struct centre_store *st, uint64_t since,
                              struct centre_rev_entry **out, size_t *n, uint64_t *version)
 {
-  sqlite3_stmt *s;
-  struct centre_rev_entry *v = NULL;
+  sqlite3_stmt *s = NULL;
+  struct centre_rev_entry *v = NULL, cur, e;
   size_t len = 0, cap = 0;
-  int64_t cur;
-  int rc, ret = CENTRE_OK;
+  int64_t last;
+  int rc, ret, first_op = 0, last_op = 0, have = 0;
 
   *out = NULL;
   *n = 0;
-  /* One read transaction so that the version and the entries agree. */
+  /* One read transaction, so that the version and the entries agree. */
   if (exec(st, "BEGIN") != CENTRE_OK)
     return CENTRE_E_DB;
-  ret = current_version(st, &cur);
+  ret = last_change(st, &last);
   if (ret != CENTRE_OK)
     goto out_end;
-  if (since == 0)
-    ret = prep(st, "SELECT card, 1 FROM revoked_cards ORDER BY card", &s);
-  else
-    /* The final state of each card changed after `since`: its row in revoked_cards
-     * (revoked) or its absence (restored). */
-    ret = prep(st,
-               "SELECT c.card, CASE WHEN r.card IS NULL THEN 0 ELSE 1 END"
-               " FROM (SELECT DISTINCT card FROM card_changes WHERE version > ?) c"
-               " LEFT JOIN revoked_cards r ON r.card = c.card ORDER BY c.card",
-               &s);
-  if (ret != CENTRE_OK)
-    goto out_end;
-  if (since)
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 256;
-      struct centre_rev_entry *nv = realloc(v, ncap * sizeof *v);
-      if (!nv) {
-        ret = CENTRE_E_NO_MEMORY;
-        break;
-      }
-      v = nv;
-      cap = ncap;
+  *version = (uint64_t)last + 1;
+  if (since == 0 || since > (uint64_t)last + 1) {
+    ret = prep(st, "SELECT card_no, generation, kind FROM revoked_cards", &s);
+    if (ret != CENTRE_OK)
+      goto out_end;
+    while (ret == CENTRE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+      row_entry(s, &e);
+      ret = push_entry(&v, &len, &cap, &e);
     }
-    snprintf(v[len].card, sizeof v[len].card, "%s", (const char *)sqlite3_column_text(s, 0));
-    v[len].op = sqlite3_column_int(s, 1);
-    len++;
+  } else {
+    /* Changes in [since, last]: per entry, the state before (the opposite of its first
+     * change) and after (its last change); only entries whose state differs go out, so
+     * the delta never adds what is there or removes what is not. */
+    ret = prep(st,
+               "SELECT card_no, generation, kind, op FROM card_changes WHERE version >= ?"
+               " ORDER BY card_no, generation, kind, version",
+               &s);
+    if (ret != CENTRE_OK)
+      goto out_end;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+    memset(&cur, 0, sizeof cur);
+    while (ret == CENTRE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+      int op = sqlite3_column_int(s, 3);
+      row_entry(s, &e);
+      if (have && (strcmp(e.card_no, cur.card_no) != 0 || e.generation != cur.generation ||
+                   e.kind != cur.kind)) {
+        if (first_op == last_op) { /* before: !first_op; after: last_op */
+          cur.remove = !last_op;
+          ret = push_entry(&v, &len, &cap, &cur);
+        }
+        have = 0;
+      }
+      if (!have) {
+        cur = e;
+        first_op = op;
+        have = 1;
+      }
+      last_op = op;
+    }
+    if (ret == CENTRE_OK && have && first_op == last_op) {
+      cur.remove = !last_op;
+      ret = push_entry(&v, &len, &cap, &cur);
+    }
   }
   if (ret == CENTRE_OK && rc != SQLITE_DONE)
     ret = db_err(st, "revocations", rc);
-  sqlite3_finalize(s);
 out_end:
+  sqlite3_finalize(s);
   sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
   if (ret != CENTRE_OK) {
     free(v);
@@ -541,7 +645,6 @@ out_end:
   }
   *out = v;
   *n = len;
-  *version = (uint64_t)cur;
   return CENTRE_OK;
 }
 

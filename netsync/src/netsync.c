@@ -420,11 +420,16 @@ int netsync_fetch_revocations(struct netsync *ns)
   if (ns->s.revocation_version && ns->s.revocation_version(ns->sctx, &have) != 0)
     have = 0;
 again:
+  /* have == 0: we hold no list; ask for the snapshot. */
   snprintf(path, sizeof path, "/v1/revocations?since=%" PRIu64, have);
   rc = request(ns, path, NULL, 0, 0, NULL, &r);
   if (rc != NETSYNC_OK)
     return rc;
   set_online(ns, 1);
+  if (r.code == 204) { /* up to date */
+    ns_buf_free(&r.body);
+    return NETSYNC_OK;
+  }
   if (r.code != 200) {
     rc = http_error(ns, "/v1/revocations", &r, &er);
     ns_buf_free(&r.body);
@@ -695,6 +700,8 @@ static int setup_curl(struct netsync *ns)
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, ns);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "yh-netsync/1");
+  /* Revocation lists come gzip'd; libcurl inflates them (into on_body's capped buffer). */
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
   return NETSYNC_OK;
 }
 

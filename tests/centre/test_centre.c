@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "centre/centre.h"
+#include "kiosk/revoke.h"
 #include "netsync/netsync.h"
 #include "synctest.h"
 
@@ -537,11 +538,10 @@ START_TEST(status_and_reports)
 }
 END_TEST
 
-/* A sink that records what netsync hands over. */
+/* A sink that records what netsync hands over; revocations go into kiosk's list. */
 struct sink {
-  uint64_t rev_version;
-  uint8_t rev[65536];
-  size_t rev_len;
+  struct kiosk_revlist *rl;
+  struct kiosk_revkey *key;
   int rev_delta, rev_calls;
   uint64_t doc_version;
   char doc[256];
@@ -550,23 +550,17 @@ struct sink {
 
 static int s_rev_version(void *ctx, uint64_t *v)
 {
-  *v = ((struct sink *)ctx)->rev_version;
+  *v = kiosk_revlist_version(((struct sink *)ctx)->rl);
   return 0;
 }
 
 static int s_apply_rev(void *ctx, const uint8_t *list, size_t len, int is_delta)
 {
   struct sink *s = ctx;
-  if (len > sizeof s->rev || len < 26 || memcmp(list, "YHRL", 4) != 0)
-    return -1;
-  memcpy(s->rev, list, len);
-  s->rev_len = len;
+  struct kiosk_diag d;
   s->rev_delta = is_delta;
   s->rev_calls++;
-  s->rev_version = 0;
-  for (int i = 0; i < 8; i++)
-    s->rev_version = (s->rev_version << 8) | list[14 + i];
-  return 0;
+  return kiosk_revlist_apply(s->rl, list, len, s->key, &d);
 }
 
 static int s_doc_version(void *ctx, const char *kind, uint64_t *v)
@@ -592,36 +586,61 @@ static int s_apply_doc(void *ctx, const char *kind, uint64_t version, const char
 static const struct netsync_sink_ops sink_ops = {s_rev_version, s_apply_rev, s_doc_version,
                                                  s_apply_doc, NULL};
 
+static enum kiosk_rev_status lookup(struct sink *s, const char *card, uint32_t gen)
+{
+  struct kiosk_rev_lookup l;
+  kiosk_revlist_lookup(s->rl, card, gen, &l);
+  return l.status;
+}
+
 START_TEST(revocations_and_documents)
 {
   struct synctest_centre c;
   struct term t;
   static struct sink s;
+  struct kiosk_diag d;
   char path[700];
   FILE *f;
   memset(&s, 0, sizeof s);
   fresh(&c, "revdoc");
   start(&c, NULL);
   reg(&c, "T01", "yl-museum");
+  snprintf(path, sizeof path, "%s/sign.pub", c.dir);
+  ck_assert_int_eq(kiosk_revkey_load_public(path, &s.key, &d), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_create(&s.rl), KIOSK_OK);
   term_open(&t, &c, "T01", 0);
   ck_assert_int_eq(netsync_create(&t.cfg, &synctest_journal_ops, t.j, &sink_ops, &s, &t.ns),
                    NETSYNC_OK);
-  /* Empty list: a snapshot at version 0. */
+  /* Nothing revoked yet: an empty snapshot, version 1. */
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
   ck_assert_int_eq(s.rev_calls, 1);
   ck_assert_int_eq(s.rev_delta, 0);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "lent", NULL), 0);
+  ck_assert_uint_eq(kiosk_revlist_version(s.rl), 1);
+  ck_assert_int_eq(lookup(&s, "450900012345", 0), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "--reason", "lent",
+                                  NULL), 0);
   ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012399", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "A7", "--below", "2", NULL), 0);
   ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "bad card!", NULL), 2);
-  /* version 0 held -> snapshot of 2 */
-  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
-  ck_assert_int_eq(s.rev_delta, 0);
-  ck_assert_uint_eq(s.rev_version, 2);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900012399", NULL), 0);
+  /* A citizen ID number is not a card number. */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "11010519491231002X", NULL), 2);
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
   ck_assert_int_eq(s.rev_delta, 1);
-  ck_assert_uint_eq(s.rev_version, 3);
-  ck_assert_int_eq(s.rev[26], 0); /* the one entry: restored */
+  ck_assert_uint_eq(kiosk_revlist_version(s.rl), 4);
+  ck_assert_int_eq(lookup(&s, "450900012345", 0), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(lookup(&s, "A7", 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(lookup(&s, "A7", 2), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900012399", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900077777", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900077777", NULL), 0);
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(kiosk_revlist_version(s.rl), 7);
+  ck_assert_int_eq(lookup(&s, "450900012399", 0), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(lookup(&s, "450900077777", 0), KIOSK_REV_NOT_LISTED);
+  ck_assert_uint_eq(kiosk_revlist_count(s.rl), 2);
+  s.rev_calls = 0;
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK); /* up to date: 204 */
+  ck_assert_int_eq(s.rev_calls, 0);
 
   /* Documents: none yet -> nothing applied. */
   ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_OK);
@@ -637,6 +656,8 @@ START_TEST(revocations_and_documents)
   ck_assert_str_eq(s.doc, "[sync]\npoll = 300\n");
   ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_OK); /* up to date: 204 */
   ck_assert_int_eq(s.doc_calls, 1);
+  ck_assert_int_eq(netsync_fetch_doc(t.ns, "trust"), NETSYNC_OK);
+  ck_assert_int_eq(s.doc_calls, 1);
   netsync_destroy(t.ns);
   t.ns = NULL;
 
@@ -650,6 +671,8 @@ START_TEST(revocations_and_documents)
   ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_SIGNATURE);
   ck_assert_uint_eq(synctest_journal_acked(t.j), 0);
   term_close(&t);
+  kiosk_revlist_destroy(s.rl);
+  kiosk_revkey_destroy(s.key);
   synctest_centre_stop(&c);
 }
 END_TEST
