@@ -1,0 +1,178 @@
+/*
+ * station: the Yulin Central Blood Station's desk (市中心血站). It imports donation and
+ * volunteer records exported by the blood service information system, evaluates award
+ * rounds (Measures Art. 5-9, 21), publishes the public notice (公示, Art. 12) with names
+ * and ID numbers masked, and issues, reissues and revokes honour cards (Rules §3).
+ *
+ * Headers:
+ *   station/station.h  this one: errors, problem lists, dates, ID numbers, masking
+ *   station/csv.h      the streaming RFC 4180 reader (UTF-8 / GB18030 detection)
+ *   station/award.h    the award rules as a pure function of a person's totals
+ *   station/cardno.h   the unified card number (统一编号) and its check digits
+ *   station/db.h       the station's database: import, rounds, notice, cards
+ *   station/photo.h    the holder photo, scaled and compressed for the card
+ *   station/cli.h      station_cli_main(), the `station` / `kiosk station` commands
+ *
+ * Data flow: CSV file -> csv reader -> import (validation, one transaction) -> records
+ * table -> round evaluation (award.h rules) -> awards -> notice (CSV, HTML) / card
+ * application -> unified number -> personalization (cardio) -> read-back -> centre
+ * registration -> ready for collection.
+ *
+ * Functions return enum station_err: STATION_OK (0) or a negative code. Ownership: a
+ * *_create/_open allocates, the matching *_destroy/_close frees and accepts NULL.
+ *
+ * Personal data (PIPL): citizen ID numbers and names are held only in the station's
+ * database (file mode 0600, docs/station.md "Personal data"). Nothing in this module
+ * puts them in an error text, a problem report or a log line; outputs meant for other
+ * eyes (notice, `show`, ready list) carry only the masked forms below.
+ */
+#ifndef STATION_STATION_H
+#define STATION_STATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The error list: name, value, text. One list, so that no code lacks its string. */
+#define STATION_ERRNO_MAP(X)                                                             \
+  X(OK, 0, "success")                                                                    \
+  X(INVALID_ARG, -1, "invalid argument")                                                 \
+  X(NO_MEMORY, -2, "out of memory")                                                      \
+  X(IO, -3, "file input/output error")                                                   \
+  X(TOO_LARGE, -4, "input exceeds its limit")                                            \
+  X(ENCODING, -5, "text is neither UTF-8 nor GBK/GB18030")                               \
+  X(SYNTAX, -6, "malformed CSV")                                                         \
+  X(HEADER, -7, "CSV header lacks required columns")                                     \
+  X(ROWS, -8, "rows failed validation; nothing was imported")                            \
+  X(DB, -9, "station database error")                                                    \
+  X(NOT_FOUND, -10, "not found")                                                         \
+  X(EXISTS, -11, "already exists")                                                       \
+  X(CONFLICT, -12, "conflicts with data already recorded")                               \
+  X(STATE, -13, "not allowed in the current state")                                      \
+  X(NOT_ELIGIBLE, -14, "the person holds no card-eligible award")                        \
+  X(OVERRIDE_REQUIRED, -15, "a recorded override is required (card revoked for misuse)") \
+  X(PHOTO, -16, "photo cannot be loaded or does not fit the card")                       \
+  X(CARD, -17, "card personalization or read-back failed")                               \
+  X(CENTRE, -18, "the centre refused or could not be reached")                           \
+  X(UNAVAILABLE, -19, "not available in this build")                                     \
+  X(ABORTED, -20, "stopped by the caller")
+
+enum station_err {
+#define STATION_X_ENUM(name, value, text) STATION_E_##name = (value),
+  STATION_ERRNO_MAP(STATION_X_ENUM)
+#undef STATION_X_ENUM
+};
+#define STATION_OK STATION_E_OK
+
+/* Human text for an error; never NULL. */
+const char *station_strerror(int err);
+/* Symbolic name ("STATION_E_ROWS"); never NULL. */
+const char *station_errname(int err);
+
+/* --------------------------------------------------------------- problems -- */
+
+/*
+ * Problems found in an input, each with its line (0: no line, e.g. the whole file) and
+ * a text. Texts name columns and rules, never the values of personal fields. A list
+ * keeps at most `cap` problems and counts the rest in `dropped`.
+ */
+#define STATION_PROBLEM_TEXT_MAX 200u
+struct station_problem {
+  unsigned long line;
+  char text[STATION_PROBLEM_TEXT_MAX];
+};
+struct station_problems {
+  struct station_problem *v;
+  size_t n;              /* problems kept */
+  size_t cap;            /* the most kept (0: STATION_PROBLEMS_DEFAULT_CAP) */
+  size_t alloc;          /* entries allocated (private) */
+  unsigned long dropped; /* problems beyond cap, counted only */
+};
+#define STATION_PROBLEMS_DEFAULT_CAP 1000u
+
+/* Append a problem (printf-style). STATION_OK, or NO_MEMORY (the list stays valid). */
+int station_problem_add(struct station_problems *p, unsigned long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Free the list's storage and zero it (keeps cap). Accepts NULL. */
+void station_problems_clear(struct station_problems *p);
+
+/* ------------------------------------------------------------------ dates -- */
+
+/*
+ * Civil dates are days since 1970-01-01 (proleptic Gregorian), int32_t. Parsing
+ * accepts YYYY-MM-DD and YYYY/M/D (one or two digits for month and day), years
+ * 1900..2999, and checks the day exists. Errors: SYNTAX.
+ */
+int station_date_parse(const char *s, size_t len, int32_t *day);
+int32_t station_date_from_ymd(int y, unsigned m, unsigned d);
+void station_date_to_ymd(int32_t day, int *y, unsigned *m, unsigned *d);
+/* "YYYY-MM-DD" into buf (at least 11 bytes); returns buf. */
+char *station_date_format(int32_t day, char *buf, size_t cap);
+/*
+ * The same day n years later; when that day does not exist (29 February) the last day
+ * of the month (Civil Code Art. 202: a period counted in years ends on the corresponding
+ * day, or on the month's last day when there is none).
+ */
+int32_t station_date_add_years(int32_t day, int n);
+/* Today in Yulin (UTC+8) from the system clock. */
+int32_t station_date_today(void);
+
+/* ------------------------------------------------------------- ID numbers -- */
+
+#define STATION_IDNO_LEN 18u
+
+/* Why an ID number is refused (0: valid). Stable values; texts name no digits. */
+#define STATION_IDNO_MAP(X)                                                              \
+  X(OK, 0, "valid")                                                                      \
+  X(LENGTH, 1, "must be 18 characters (15-digit numbers must be converted first)")       \
+  X(CHARS, 2, "must be 17 digits followed by a digit or X")                              \
+  X(REGION, 3, "region code is not a plausible administrative division")                 \
+  X(BIRTH_DATE, 4, "birth date is not a real date")                                      \
+  X(CHECK_DIGIT, 5, "check digit is wrong (ISO 7064 MOD 11-2)")
+
+enum station_idno_status {
+#define STATION_X_IDNO(name, value, text) STATION_IDNO_##name = (value),
+  STATION_IDNO_MAP(STATION_X_IDNO)
+#undef STATION_X_IDNO
+};
+const char *station_idno_text(int status);
+
+/* The ISO 7064 MOD 11-2 check character of the first 17 digits: '0'..'9' or 'X'. */
+char station_idno_check_char(const char digits17[17]);
+/*
+ * Validate s[len] and, when valid, copy the normalized form ('x' -> 'X') into out[19]
+ * (out may be NULL). Returns a station_idno_status; *birth_day (may be NULL) gets the
+ * birth date.
+ */
+int station_idno_check(const char *s, size_t len, char out[STATION_IDNO_LEN + 1],
+                       int32_t *birth_day);
+
+/* ---------------------------------------------------------------- masking -- */
+
+/* 450902********1234: the first 6 and the last 4 characters kept. out: 19 bytes. A
+ * string that is not 18 characters becomes all '*' (never echoed). Returns out. */
+char *station_mask_idno(const char *idno, char out[STATION_IDNO_LEN + 1]);
+/*
+ * Names: 张* (2 characters), 张*明 (3), 欧**明 (4), first and last kept for longer names,
+ * middle characters replaced one '*' each; one character becomes '*'. UTF-8 in and out;
+ * a name that is not valid UTF-8 becomes "*". Writes at most cap bytes (NUL included);
+ * returns out.
+ */
+char *station_mask_name(const char *name, char *out, size_t cap);
+#define STATION_NAME_MAX 64u /* bytes of UTF-8 */
+
+/* ------------------------------------------------------------------ UTF-8 -- */
+
+/* Length of the valid UTF-8 prefix of s[len] (shortest forms, no surrogates, <= U+10FFFF). */
+size_t station_utf8_valid_prefix(const uint8_t *s, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* STATION_STATION_H */

@@ -1,0 +1,207 @@
+/* The station database: file creation (mode 0600), pragmas, schema. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "station_int.h"
+
+/*
+ * Schema, version 1. Days are days since 1970-01-01; amounts are integers in the unit
+ * of their kind (ml, centiunits, centihours); times are Unix seconds.
+ */
+static const char station_schema_v1[] =
+    "CREATE TABLE imports("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL UNIQUE,"
+    "  file TEXT NOT NULL,"
+    "  encoding TEXT NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  today INTEGER NOT NULL,"
+    "  rows INTEGER NOT NULL DEFAULT 0,"
+    "  added INTEGER NOT NULL DEFAULT 0,"
+    "  unchanged INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE persons("
+    "  id INTEGER PRIMARY KEY,"
+    "  donor_id TEXT NOT NULL UNIQUE,"
+    "  id_number TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  birth_day INTEGER NOT NULL,"
+    "  import_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  card_no TEXT UNIQUE);"
+    "CREATE TABLE records("
+    "  id INTEGER PRIMARY KEY,"
+    "  record_id TEXT NOT NULL UNIQUE,"
+    "  person INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  amount INTEGER NOT NULL,"
+    "  site TEXT NOT NULL,"
+    "  import_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL);"
+    /* One donation per donor, day, kind, amount and site: the duplicate check, and the
+     * covering index of the evaluation's scan (ordered by person). */
+    "CREATE UNIQUE INDEX records_content ON records(person, day, kind, amount, site);"
+    "CREATE TABLE rounds("
+    "  id TEXT PRIMARY KEY,"
+    "  cutoff INTEGER NOT NULL,"
+    "  evaluated_at INTEGER NOT NULL,"
+    "  today INTEGER NOT NULL,"
+    "  persons INTEGER NOT NULL,"
+    "  awardees INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE awards("
+    "  round TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  award INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  blood_ml INTEGER NOT NULL,"
+    "  volunteer_centih INTEGER NOT NULL,"
+    "  card_eligible INTEGER NOT NULL,"
+    "  PRIMARY KEY(round, person, award)) WITHOUT ROWID;"
+    "CREATE INDEX awards_person ON awards(person, award, level);";
+
+int station_db_fail(struct station_db *db, int sqlite_rc, const char *where)
+{
+  snprintf(db->err, sizeof db->err, "%s: %s (sqlite %d)", where,
+           db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(sqlite_rc), sqlite_rc);
+  return STATION_E_DB;
+}
+
+int station_db_exec(struct station_db *db, const char *sql)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK) {
+    snprintf(db->err, sizeof db->err, "%s (sqlite %d)", msg ? msg : sqlite3_errstr(rc), rc);
+    sqlite3_free(msg);
+    return STATION_E_DB;
+  }
+  return STATION_OK;
+}
+
+int station_db_prepare(struct station_db *db, const char *sql, sqlite3_stmt **st)
+{
+  int rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+  if (rc != SQLITE_OK)
+    return station_db_fail(db, rc, "prepare");
+  return STATION_OK;
+}
+
+int station_token_ok(const char *s, size_t len, size_t max)
+{
+  if (!s || len == 0 || len > max)
+    return 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+          c == '.' || c == '_' || c == ':' || c == '/' || c == '-'))
+      return 0;
+  }
+  return 1;
+}
+
+const char *station_db_errmsg(const struct station_db *db)
+{
+  return db && db->err[0] ? db->err : "no error";
+}
+
+/* The file exists, belongs to us and is readable by its owner only. */
+static int db_prepare_file(const char *path, char *err, size_t errcap)
+{
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    snprintf(err, errcap, "cannot open the database file: %s", strerror(errno));
+    return STATION_E_IO;
+  }
+  struct stat st;
+  int rc = STATION_OK;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    snprintf(err, errcap, "the database path is not a regular file");
+    rc = STATION_E_IO;
+  } else if ((st.st_mode & 077) != 0 && fchmod(fd, 0600) != 0) {
+    snprintf(err, errcap, "cannot restrict the database file to mode 0600: %s",
+             strerror(errno));
+    rc = STATION_E_IO;
+  }
+  close(fd);
+  return rc;
+}
+
+static int db_schema(struct station_db *db)
+{
+  sqlite3_stmt *st;
+  int version = 0, rc;
+  if ((rc = station_db_prepare(db, "PRAGMA user_version", &st)) != STATION_OK)
+    return rc;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (version == 1)
+    return STATION_OK;
+  if (version != 0) {
+    snprintf(db->err, sizeof db->err, "database schema version %d is newer than this program",
+             version);
+    return STATION_E_DB;
+  }
+  if ((rc = station_db_exec(db, "BEGIN IMMEDIATE")) != STATION_OK)
+    return rc;
+  if ((rc = station_db_exec(db, station_schema_v1)) != STATION_OK ||
+      (rc = station_issue_schema(db)) != STATION_OK ||
+      (rc = station_db_exec(db, "PRAGMA user_version = 1")) != STATION_OK) {
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  return station_db_exec(db, "COMMIT");
+}
+
+int station_db_open(const char *path, struct station_db **out, char *why, size_t why_cap)
+{
+  if (why && why_cap)
+    why[0] = '\0';
+  if (!path || !out)
+    return STATION_E_INVALID_ARG;
+  *out = NULL;
+  struct station_db *db = calloc(1, sizeof *db);
+  if (!db)
+    return STATION_E_NO_MEMORY;
+  int rc = db_prepare_file(path, db->err, sizeof db->err);
+  if (rc != STATION_OK) {
+    if (why && why_cap)
+      snprintf(why, why_cap, "%s", db->err);
+    free(db);
+    return rc;
+  }
+  int src = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (src != SQLITE_OK) {
+    rc = station_db_fail(db, src, "open");
+    goto out_close;
+  }
+  sqlite3_busy_timeout(db->h, 5000);
+  if ((rc = station_db_exec(db, "PRAGMA journal_mode=WAL;"
+                                "PRAGMA synchronous=NORMAL;"
+                                "PRAGMA foreign_keys=ON;"
+                                "PRAGMA secure_delete=ON;")) != STATION_OK)
+    goto out_close;
+  if ((rc = db_schema(db)) != STATION_OK)
+    goto out_close;
+  *out = db;
+  return STATION_OK;
+out_close:
+  if (why && why_cap)
+    snprintf(why, why_cap, "%s", db->err);
+  sqlite3_close(db->h);
+  free(db);
+  return rc;
+}
+
+void station_db_close(struct station_db *db)
+{
+  if (!db)
+    return;
+  sqlite3_close(db->h);
+  free(db);
+}

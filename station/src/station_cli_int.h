@@ -1,0 +1,40 @@
+/* The CLI's shared pieces (cli.c, cli_issue.c). */
+#ifndef STATION_CLI_INT_H
+#define STATION_CLI_INT_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+#include "station/db.h"
+
+struct cli {
+  const char *prog;    /* "station" or "kiosk station" */
+  const char *cmd;     /* the subcommand */
+  const char *db_path;
+  struct station_db *db;
+  int32_t today;
+  int today_set;
+  int bad;             /* an option failed to parse */
+};
+
+#define CLI_COMMON_OPTIONS                                                               \
+  {"db", required_argument, NULL, 'D'}, {"today", required_argument, NULL, 'T'},         \
+  {"help", no_argument, NULL, 'h'}
+
+void cli_usage_error(const struct cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int cli_date(const struct cli *c, const char *text, int32_t *day);
+int cli_open(struct cli *c);
+int cli_idno(const struct cli *c, const char *arg, char out[STATION_IDNO_LEN + 1]);
+int cli_common_opt(struct cli *c, int opt, const char *arg);
+int cli_find_person(struct cli *c, const char *idno_arg, const char *card, int64_t *person);
+
+int cli_cmd_apply(struct cli *c, int argc, char **argv);
+int cli_cmd_issue(struct cli *c, int argc, char **argv);
+int cli_cmd_reissue(struct cli *c, int argc, char **argv);
+int cli_cmd_revoke(struct cli *c, int argc, char **argv);
+int cli_cmd_collect(struct cli *c, int argc, char **argv);
+int cli_cmd_ready_list(struct cli *c, int argc, char **argv);
+int cli_cmd_outbox(struct cli *c, int argc, char **argv);
+
+#endif
