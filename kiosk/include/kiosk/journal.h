@@ -1,0 +1,168 @@
+/*
+ * kiosk audit journal: every decision the terminal gives, in a tamper-evident chain.
+ *
+ * SQLite in WAL mode with synchronous=FULL: an append returns KIOSK_OK only after its
+ * transaction is durable, so a committed event survives kill -9 or power loss. Each
+ * event has a gapless sequence number (1, 2, 3, ...) and a SHA-256 hash over its
+ * canonical encoding and its predecessor's hash (docs/journal.md has the schema and the
+ * exact hash input, which the centre re-computes).
+ *
+ * What an event holds is only what the centre needs: card number and generation, site,
+ * terminal, vehicle, time, mode, verdict, reasons, amount waived, bill reference and
+ * staff id. Never a citizen ID number or a name: string fields are tokens of
+ * [A-Za-z0-9._-] and anything shaped like an ID number is refused.
+ *
+ * The sync engine (netsync) uses: kiosk_journal_read (events in a seq range),
+ * kiosk_journal_acked / kiosk_journal_set_acked (the acknowledged-through mark, stored
+ * in the same database), kiosk_journal_last_seq, kiosk_journal_count_unsent. The
+ * decision path uses kiosk_journal_recent (indexed) and kiosk_journal_append.
+ *
+ * Threads: a struct kiosk_journal is one SQLite connection: use it from one thread at a
+ * time. Open a second handle on the same file for another thread (the sync worker);
+ * WAL lets readers run beside the writer, writers wait up to 5 s for each other.
+ */
+#ifndef KIOSK_JOURNAL_H
+#define KIOSK_JOURNAL_H
+
+#include <stdio.h>
+
+#include "kiosk/decide.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KIOSK_HASH_LEN 32u
+#define KIOSK_JOURNAL_SCHEMA 1
+
+/* Event kinds. Stored and hashed by name: never rename. */
+#define KIOSK_EVENT_KIND_MAP(X)                                                          \
+  X(DECISION, 1, "decision") /* a verdict given and journaled at once */                 \
+  X(OVERRIDE, 2, "override") /* a staff override given while the journal was down,      \
+                                appended later from the override queue */
+
+enum kiosk_event_kind {
+#define KIOSK_X_EK(name, value, text) KIOSK_EVENT_##name = (value),
+  KIOSK_EVENT_KIND_MAP(KIOSK_X_EK)
+#undef KIOSK_X_EK
+};
+const char *kiosk_event_kind_name(int kind);
+
+#define KIOSK_SITE_TOKEN_MAX 63u
+#define KIOSK_TOKEN_MAX 31u
+
+struct kiosk_event {
+  uint64_t seq; /* set by append */
+  int64_t time; /* Unix seconds, UTC, when the verdict was given */
+  char terminal[KIOSK_TOKEN_MAX + 1];   /* token, required */
+  char site[KIOSK_SITE_TOKEN_MAX + 1];  /* site id, token, required */
+  enum kiosk_mode mode;
+  char vehicle[KIOSK_TOKEN_MAX + 1];    /* bus vehicle id, "" otherwise */
+  char card_no[KIOSK_CARD_NO_MAX + 1];  /* "" when no card number could be read */
+  uint32_t generation;
+  enum kiosk_event_kind kind;
+  enum kiosk_verdict_kind verdict;
+  uint64_t reasons;                     /* KIOSK_RBIT() set */
+  int64_t amount_fen;                   /* consultation fee waived (cashier GRANT), else 0 */
+  char bill_ref[KIOSK_BILL_REF_MAX + 1]; /* cashier, token or "" */
+  char staff_id[KIOSK_STAFF_ID_MAX + 1]; /* who confirmed or overrode, token or "" */
+  uint8_t prev_hash[KIOSK_HASH_LEN];     /* set by append */
+  uint8_t hash[KIOSK_HASH_LEN];          /* set by append */
+};
+
+/* Check an event's fields as append would (tokens, lengths, no ID-shaped values).
+ * KIOSK_OK or KIOSK_E_INVALID_ARG with a short reason in why (may be NULL). */
+int kiosk_event_check(const struct kiosk_event *ev, char *why, size_t why_cap);
+
+/*
+ * The canonical hash input of an event (an ASCII line, no newline; docs/journal.md):
+ *   kiosk-journal-v1|seq|time|terminal|site|mode|vehicle|card_no|generation|kind|verdict|
+ *   reasons(16 hex)|amount_fen|bill_ref|staff_id|prev_hash(64 hex)
+ * Returns the length, or 0 when it does not fit in cap or a field is invalid.
+ */
+size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap);
+/* hash = SHA-256(canonical line). KIOSK_OK or INVALID_ARG / CRYPTO. */
+int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN]);
+
+/* One event as a JSON object (jansson), one line, no newline; malloc'd, free() it. */
+char *kiosk_event_to_json(const struct kiosk_event *ev);
+
+/* ---------------------------------------------------------------- journal -- */
+
+struct kiosk_journal;
+
+#define KIOSK_JOURNAL_READONLY 0x1u /* open an existing journal read-only (verify, export) */
+
+/*
+ * Open (creating when absent, unless READONLY) the journal at path: WAL,
+ * synchronous=FULL, schema checked. Errors: DB (with SQLite's code and text in diag),
+ * DB_READONLY, NOT_FOUND (READONLY and no file), CHAIN (schema from the future).
+ */
+int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **out,
+                       struct kiosk_diag *diag);
+void kiosk_journal_close(struct kiosk_journal *j);
+
+/* SQLite's last error text on this handle, for log lines (never holds event data). */
+const char *kiosk_journal_errmsg(const struct kiosk_journal *j);
+
+/*
+ * Append one event durably. Sets ev->seq (last + 1), ev->prev_hash, ev->hash. Returns
+ * KIOSK_OK only once the transaction is on disk. Errors: INVALID_ARG (a field fails
+ * kiosk_event_check), DB_FULL (disk full), DB_READONLY, DB (other, e.g. I/O error);
+ * on error nothing was appended.
+ */
+int kiosk_journal_append(struct kiosk_journal *j, struct kiosk_event *ev);
+
+/* The newest seq (0 when empty). */
+int kiosk_journal_last_seq(struct kiosk_journal *j, uint64_t *seq);
+
+/* Read one event. NOT_FOUND when there is no such seq. */
+int kiosk_journal_get(struct kiosk_journal *j, uint64_t seq, struct kiosk_event *ev);
+
+/*
+ * Call fn for each event with from <= seq <= to (to 0: up to the last), in seq order.
+ * fn returns 0 to go on, anything else to stop (kiosk_journal_read then returns that
+ * value). For netsync: read a batch with from = acked + 1 and stop after max events.
+ */
+typedef int (*kiosk_journal_event_fn)(const struct kiosk_event *ev, void *user);
+int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
+                       kiosk_journal_event_fn fn, void *user);
+
+/* The acknowledged-through mark: every event with seq <= mark is safe at the centre. */
+int kiosk_journal_acked(struct kiosk_journal *j, uint64_t *seq);
+/* Set it, durably. RANGE when seq is below the current mark or above the last seq
+ * (setting the current value again is OK). */
+int kiosk_journal_set_acked(struct kiosk_journal *j, uint64_t seq);
+/* Events not yet acknowledged: last_seq - acked. */
+int kiosk_journal_count_unsent(struct kiosk_journal *j, uint64_t *count);
+
+/*
+ * Granted uses of a card at a site (and vehicle: "" for none) with time > since.
+ * Indexed on (card_no, time). Fills out->known = 1, count and last_time; on a database
+ * error returns it and leaves out->known = 0.
+ */
+int kiosk_journal_recent(struct kiosk_journal *j, const char *card_no, const char *site,
+                         const char *vehicle, int64_t since, struct kiosk_recent *out);
+
+/* Result of a chain verification. */
+struct kiosk_journal_check {
+  uint64_t checked;   /* events verified */
+  uint64_t bad_seq;   /* first seq where the chain breaks (0 when intact) */
+  char problem[160];  /* what is wrong there */
+};
+/* Verify the whole chain: seqs gapless from 1, each prev_hash the predecessor's hash,
+ * each hash recomputed, the head record matching the last event. KIOSK_OK, or
+ * KIOSK_E_CHAIN with res filled, or a DB error. */
+int kiosk_journal_verify(struct kiosk_journal *j, struct kiosk_journal_check *res);
+
+/* Cap the database at this many pages (PRAGMA max_page_count): a quota, and the way
+ * tests make the disk "full" (appends then fail with DB_FULL). */
+int kiosk_journal_set_max_pages(struct kiosk_journal *j, uint64_t pages);
+
+/* Write events from..to (to 0: the last) as JSON lines (kiosk_event_to_json). */
+int kiosk_journal_export(struct kiosk_journal *j, uint64_t from, uint64_t to, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KIOSK_JOURNAL_H */

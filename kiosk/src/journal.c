@@ -1,0 +1,735 @@
+/*
+ * The audit journal (kiosk/journal.h): SQLite, WAL, synchronous=FULL, SHA-256 chain.
+ * Schema and hash input: docs/journal.md. SQLite result codes are translated here,
+ * once; the raw code and text stay available through kiosk_journal_errmsg().
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "kiosk/journal.h"
+
+#define CANON_TAG "kiosk-journal-v1"
+#define CANON_MAX 512u
+
+struct kiosk_journal {
+  sqlite3 *db;
+  sqlite3_stmt *st_head, *st_insert, *st_set_head, *st_recent, *st_get_meta,
+      *st_set_meta, *st_last;
+  char errmsg[256];
+};
+
+const char *kiosk_event_kind_name(int kind)
+{
+  switch (kind) {
+#define KIOSK_X_EKN(name, value, text)                                                   \
+  case (value):                                                                          \
+    return (text);
+    KIOSK_EVENT_KIND_MAP(KIOSK_X_EKN)
+#undef KIOSK_X_EKN
+  default:
+    return NULL;
+  }
+}
+
+/* ----------------------------------------------------------- event codec -- */
+
+static int opt_token(const char *s, size_t max)
+{
+  return s[0] == '\0' || kiosk_token_valid(s, max);
+}
+
+int kiosk_event_check(const struct kiosk_event *ev, char *why, size_t why_cap)
+{
+  const char *bad = NULL;
+  if (!ev)
+    bad = "no event";
+  else if (!kiosk_token_valid(ev->terminal, KIOSK_TOKEN_MAX))
+    bad = "terminal is not a token";
+  else if (!kiosk_token_valid(ev->site, KIOSK_SITE_TOKEN_MAX))
+    bad = "site is not a token";
+  else if (!kiosk_mode_name(ev->mode))
+    bad = "unknown mode";
+  else if (!opt_token(ev->vehicle, KIOSK_TOKEN_MAX))
+    bad = "vehicle is not a token";
+  else if (ev->card_no[0] && !kiosk_card_no_valid(ev->card_no))
+    bad = "card number malformed (or shaped like an ID number)";
+  else if (!kiosk_event_kind_name(ev->kind))
+    bad = "unknown event kind";
+  else if (!kiosk_verdict_name(ev->verdict))
+    bad = "unknown verdict";
+  else if (ev->amount_fen < 0 || ev->amount_fen > INT64_C(100000000000))
+    bad = "amount out of range";
+  else if (!opt_token(ev->bill_ref, KIOSK_BILL_REF_MAX) || kiosk_looks_like_citizen_id(ev->bill_ref))
+    bad = "bill reference is not a token (or shaped like an ID number)";
+  else if (!opt_token(ev->staff_id, KIOSK_STAFF_ID_MAX) || kiosk_looks_like_citizen_id(ev->staff_id))
+    bad = "staff id is not a token (or shaped like an ID number)";
+  if (bad) {
+    if (why && why_cap)
+      snprintf(why, why_cap, "%s", bad);
+    return KIOSK_E_INVALID_ARG;
+  }
+  return KIOSK_OK;
+}
+
+static void hex(const uint8_t *in, size_t n, char *out)
+{
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[in[i] >> 4];
+    out[2 * i + 1] = digits[in[i] & 15u];
+  }
+  out[2 * n] = '\0';
+}
+
+size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap)
+{
+  if (kiosk_event_check(ev, NULL, 0) != KIOSK_OK || !buf)
+    return 0;
+  char prev[2 * KIOSK_HASH_LEN + 1];
+  hex(ev->prev_hash, KIOSK_HASH_LEN, prev);
+  int n = snprintf(buf, cap,
+                   CANON_TAG "|%" PRIu64 "|%" PRId64 "|%s|%s|%s|%s|%s|%" PRIu32
+                             "|%s|%s|%016" PRIx64 "|%" PRId64 "|%s|%s|%s",
+                   ev->seq, ev->time, ev->terminal, ev->site, kiosk_mode_name(ev->mode),
+                   ev->vehicle, ev->card_no, ev->generation, kiosk_event_kind_name(ev->kind),
+                   kiosk_verdict_name(ev->verdict), ev->reasons, ev->amount_fen, ev->bill_ref,
+                   ev->staff_id, prev);
+  if (n < 0 || (size_t)n >= cap)
+    return 0;
+  return (size_t)n;
+}
+
+int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
+{
+  char line[CANON_MAX];
+  size_t n = kiosk_event_canonical(ev, line, sizeof line);
+  if (n == 0)
+    return KIOSK_E_INVALID_ARG;
+  unsigned int len = 0;
+  if (!EVP_Digest(line, n, out, &len, EVP_sha256(), NULL) || len != KIOSK_HASH_LEN)
+    return KIOSK_E_CRYPTO;
+  return KIOSK_OK;
+}
+
+char *kiosk_event_to_json(const struct kiosk_event *ev)
+{
+  json_t *o = json_object();
+  json_t *rs = json_array();
+  if (!o || !rs) {
+    json_decref(o);
+    json_decref(rs);
+    return NULL;
+  }
+  for (int i = 0; i < KIOSK_R_COUNT; i++)
+    if (ev->reasons & (UINT64_C(1) << i))
+      json_array_append_new(rs, json_string(kiosk_reason_name(i)));
+  char prev[2 * KIOSK_HASH_LEN + 1], cur[2 * KIOSK_HASH_LEN + 1], rhex[17], when[32];
+  hex(ev->prev_hash, KIOSK_HASH_LEN, prev);
+  hex(ev->hash, KIOSK_HASH_LEN, cur);
+  snprintf(rhex, sizeof rhex, "%016" PRIx64, ev->reasons);
+  time_t t = (time_t)ev->time;
+  struct tm tm;
+  if (gmtime_r(&t, &tm))
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  else
+    snprintf(when, sizeof when, "?");
+  json_object_set_new(o, "seq", json_integer((json_int_t)ev->seq));
+  json_object_set_new(o, "time", json_integer((json_int_t)ev->time));
+  json_object_set_new(o, "time_utc", json_string(when));
+  json_object_set_new(o, "terminal", json_string(ev->terminal));
+  json_object_set_new(o, "site", json_string(ev->site));
+  json_object_set_new(o, "mode", json_string(kiosk_mode_name(ev->mode)));
+  json_object_set_new(o, "vehicle", json_string(ev->vehicle));
+  json_object_set_new(o, "card_no", json_string(ev->card_no));
+  json_object_set_new(o, "generation", json_integer(ev->generation));
+  json_object_set_new(o, "kind", json_string(kiosk_event_kind_name(ev->kind)));
+  json_object_set_new(o, "verdict", json_string(kiosk_verdict_name(ev->verdict)));
+  json_object_set_new(o, "reasons", rs);
+  json_object_set_new(o, "reasons_hex", json_string(rhex));
+  json_object_set_new(o, "amount_fen", json_integer((json_int_t)ev->amount_fen));
+  json_object_set_new(o, "bill_ref", json_string(ev->bill_ref));
+  json_object_set_new(o, "staff_id", json_string(ev->staff_id));
+  json_object_set_new(o, "prev_hash", json_string(prev));
+  json_object_set_new(o, "hash", json_string(cur));
+  char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref(o);
+  return s;
+}
+
+/* ---------------------------------------------------------------- sqlite -- */
+
+static int map_rc(struct kiosk_journal *j, int rc)
+{
+  if (j) {
+    const char *m = j->db ? sqlite3_errmsg(j->db) : sqlite3_errstr(rc);
+    snprintf(j->errmsg, sizeof j->errmsg, "sqlite %d: %s", rc, m);
+  }
+  switch (rc & 0xFF) {
+  case SQLITE_OK:
+  case SQLITE_DONE:
+  case SQLITE_ROW:
+    return KIOSK_OK;
+  case SQLITE_FULL:
+    return KIOSK_E_DB_FULL;
+  case SQLITE_READONLY:
+    return KIOSK_E_DB_READONLY;
+  case SQLITE_NOMEM:
+    return KIOSK_E_NO_MEMORY;
+  case SQLITE_IOERR:
+    /* ENOSPC during write or fsync arrives as an I/O error on some paths. */
+    return KIOSK_E_DB;
+  default:
+    return KIOSK_E_DB;
+  }
+}
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 1), ('acked_through', 0);"
+    "CREATE TABLE IF NOT EXISTS head("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " seq INTEGER NOT NULL,"
+    " hash BLOB NOT NULL);"
+    "INSERT OR IGNORE INTO head(id, seq, hash) VALUES (1, 0, zeroblob(32));"
+    "CREATE TABLE IF NOT EXISTS events("
+    " seq INTEGER PRIMARY KEY,"
+    " time INTEGER NOT NULL,"
+    " terminal TEXT NOT NULL,"
+    " site TEXT NOT NULL,"
+    " mode INTEGER NOT NULL,"
+    " vehicle TEXT NOT NULL,"
+    " card_no TEXT NOT NULL,"
+    " generation INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " verdict INTEGER NOT NULL,"
+    " reasons INTEGER NOT NULL,"
+    " amount_fen INTEGER NOT NULL,"
+    " bill_ref TEXT NOT NULL,"
+    " staff_id TEXT NOT NULL,"
+    " prev_hash BLOB NOT NULL,"
+    " hash BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS events_card_time ON events(card_no, time);";
+
+#define EVENT_COLS                                                                       \
+  "seq, time, terminal, site, mode, vehicle, card_no, generation, kind, verdict, "       \
+  "reasons, amount_fen, bill_ref, staff_id, prev_hash, hash"
+
+static int prep(struct kiosk_journal *j, const char *sql, sqlite3_stmt **st)
+{
+  int rc = sqlite3_prepare_v3(j->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+  return rc == SQLITE_OK ? KIOSK_OK : map_rc(j, rc);
+}
+
+static int exec(struct kiosk_journal *j, const char *sql)
+{
+  int rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? KIOSK_OK : map_rc(j, rc);
+}
+
+void kiosk_journal_close(struct kiosk_journal *j)
+{
+  if (!j)
+    return;
+  sqlite3_stmt *all[] = {j->st_head,     j->st_insert,   j->st_set_head, j->st_recent,
+                         j->st_get_meta, j->st_set_meta, j->st_last};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+    sqlite3_finalize(all[i]);
+  sqlite3_close(j->db);
+  free(j);
+}
+
+const char *kiosk_journal_errmsg(const struct kiosk_journal *j)
+{
+  return j && j->errmsg[0] ? j->errmsg : "";
+}
+
+static int get_meta(struct kiosk_journal *j, const char *key, int64_t *value)
+{
+  sqlite3_stmt *st = j->st_get_meta;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *value = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return KIOSK_OK;
+  }
+  int err = rc == SQLITE_DONE ? KIOSK_E_NOT_FOUND : map_rc(j, rc);
+  sqlite3_reset(st);
+  return err;
+}
+
+int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **out,
+                       struct kiosk_diag *diag)
+{
+  *out = NULL;
+  int ro = (flags & KIOSK_JOURNAL_READONLY) != 0;
+  if (ro) {
+    struct stat st;
+    if (stat(path, &st) != 0)
+      return kiosk_diag_set(diag, KIOSK_E_NOT_FOUND, path, 0, "no journal here");
+  }
+  struct kiosk_journal *j = calloc(1, sizeof *j);
+  if (!j)
+    return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, path, 0, "out of memory");
+  int oflags = ro ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path, &j->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+  int err;
+  if (rc != SQLITE_OK) {
+    err = map_rc(j, rc);
+    goto out_fail;
+  }
+  sqlite3_busy_timeout(j->db, 5000);
+  sqlite3_extended_result_codes(j->db, 0);
+  if (!ro) {
+    /* WAL: one fsync per commit. synchronous=FULL: the WAL is synced at every commit,
+     * so a committed transaction survives power loss, not just a process crash. */
+    sqlite3_stmt *st = NULL;
+    err = prep(j, "PRAGMA journal_mode=WAL", &st);
+    if (err == KIOSK_OK) {
+      rc = sqlite3_step(st);
+      const unsigned char *mode = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+      if (!mode || strcmp((const char *)mode, "wal") != 0)
+        err = rc == SQLITE_ROW ? KIOSK_E_DB : map_rc(j, rc);
+      if (err != KIOSK_OK && rc == SQLITE_ROW)
+        snprintf(j->errmsg, sizeof j->errmsg, "cannot switch to WAL mode");
+    }
+    sqlite3_finalize(st);
+    if (err != KIOSK_OK)
+      goto out_fail;
+    if ((err = exec(j, "PRAGMA synchronous=FULL")) != KIOSK_OK ||
+        (err = exec(j, "BEGIN IMMEDIATE")) != KIOSK_OK)
+      goto out_fail;
+    if ((err = exec(j, schema_sql)) != KIOSK_OK) {
+      exec(j, "ROLLBACK");
+      goto out_fail;
+    }
+    if ((err = exec(j, "COMMIT")) != KIOSK_OK) {
+      exec(j, "ROLLBACK");
+      goto out_fail;
+    }
+  }
+  if ((err = prep(j, "SELECT value FROM meta WHERE key = ?1", &j->st_get_meta)) ||
+      (err = prep(j, "SELECT seq, hash FROM head WHERE id = 1", &j->st_head)) ||
+      (err = prep(j,
+                  "SELECT COUNT(*), MAX(time) FROM events WHERE card_no = ?1 AND time > ?2"
+                  " AND site = ?3 AND vehicle = ?4 AND verdict = 1",
+                  &j->st_recent)) ||
+      (err = prep(j, "SELECT MAX(seq) FROM events", &j->st_last)))
+    goto out_fail;
+  if (!ro &&
+      ((err = prep(j, "INSERT INTO events(" EVENT_COLS ") VALUES "
+                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                   &j->st_insert)) ||
+       (err = prep(j, "UPDATE head SET seq = ?1, hash = ?2 WHERE id = 1", &j->st_set_head)) ||
+       (err = prep(j, "UPDATE meta SET value = ?2 WHERE key = ?1", &j->st_set_meta))))
+    goto out_fail;
+  int64_t schema = 0;
+  if ((err = get_meta(j, "schema", &schema)) != KIOSK_OK)
+    goto out_fail;
+  if (schema != KIOSK_JOURNAL_SCHEMA) {
+    err = KIOSK_E_CHAIN;
+    snprintf(j->errmsg, sizeof j->errmsg, "journal schema %lld, this program knows %d",
+             (long long)schema, KIOSK_JOURNAL_SCHEMA);
+    goto out_fail;
+  }
+  *out = j;
+  return KIOSK_OK;
+out_fail:
+  kiosk_diag_set(diag, err, path, 0, "%s", j->errmsg[0] ? j->errmsg : kiosk_strerror(err));
+  kiosk_journal_close(j);
+  return err;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+  sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int kiosk_journal_append(struct kiosk_journal *j, struct kiosk_event *ev)
+{
+  if (!j || !ev || !j->st_insert)
+    return KIOSK_E_INVALID_ARG;
+  char why[96];
+  if (kiosk_event_check(ev, why, sizeof why) != KIOSK_OK) {
+    snprintf(j->errmsg, sizeof j->errmsg, "event refused: %s", why);
+    return KIOSK_E_INVALID_ARG;
+  }
+  int err = exec(j, "BEGIN IMMEDIATE");
+  if (err != KIOSK_OK)
+    return err;
+  sqlite3_stmt *st = j->st_head;
+  sqlite3_reset(st);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 1) != (int)KIOSK_HASH_LEN) {
+    err = rc == SQLITE_ROW ? KIOSK_E_CHAIN : map_rc(j, rc);
+    sqlite3_reset(st);
+    goto out_rollback;
+  }
+  struct kiosk_event e = *ev;
+  e.seq = (uint64_t)sqlite3_column_int64(st, 0) + 1u;
+  memcpy(e.prev_hash, sqlite3_column_blob(st, 1), KIOSK_HASH_LEN);
+  sqlite3_reset(st);
+  if ((err = kiosk_event_hash(&e, e.hash)) != KIOSK_OK)
+    goto out_rollback;
+
+  st = j->st_insert;
+  sqlite3_reset(st);
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)e.seq);
+  sqlite3_bind_int64(st, 2, e.time);
+  bind_text(st, 3, e.terminal);
+  bind_text(st, 4, e.site);
+  sqlite3_bind_int(st, 5, (int)e.mode);
+  bind_text(st, 6, e.vehicle);
+  bind_text(st, 7, e.card_no);
+  sqlite3_bind_int64(st, 8, e.generation);
+  sqlite3_bind_int(st, 9, (int)e.kind);
+  sqlite3_bind_int(st, 10, (int)e.verdict);
+  sqlite3_bind_int64(st, 11, (sqlite3_int64)e.reasons);
+  sqlite3_bind_int64(st, 12, e.amount_fen);
+  bind_text(st, 13, e.bill_ref);
+  bind_text(st, 14, e.staff_id);
+  sqlite3_bind_blob(st, 15, e.prev_hash, KIOSK_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 16, e.hash, KIOSK_HASH_LEN, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    err = map_rc(j, rc);
+    goto out_rollback;
+  }
+  st = j->st_set_head;
+  sqlite3_reset(st);
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)e.seq);
+  sqlite3_bind_blob(st, 2, e.hash, KIOSK_HASH_LEN, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    err = map_rc(j, rc);
+    goto out_rollback;
+  }
+  if ((err = exec(j, "COMMIT")) != KIOSK_OK)
+    goto out_rollback;
+  *ev = e;
+  return KIOSK_OK;
+out_rollback:
+  if (!sqlite3_get_autocommit(j->db))
+    sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+  return err;
+}
+
+int kiosk_journal_last_seq(struct kiosk_journal *j, uint64_t *seq)
+{
+  if (!j || !seq)
+    return KIOSK_E_INVALID_ARG;
+  sqlite3_stmt *st = j->st_last;
+  sqlite3_reset(st);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    int err = map_rc(j, rc);
+    sqlite3_reset(st);
+    return err;
+  }
+  *seq = (uint64_t)sqlite3_column_int64(st, 0); /* NULL reads as 0 */
+  sqlite3_reset(st);
+  return KIOSK_OK;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap)
+{
+  const unsigned char *s = sqlite3_column_text(st, col);
+  snprintf(dst, cap, "%s", s ? (const char *)s : "");
+}
+
+static void row_to_event(sqlite3_stmt *st, struct kiosk_event *e)
+{
+  memset(e, 0, sizeof *e);
+  e->seq = (uint64_t)sqlite3_column_int64(st, 0);
+  e->time = sqlite3_column_int64(st, 1);
+  copy_col(st, 2, e->terminal, sizeof e->terminal);
+  copy_col(st, 3, e->site, sizeof e->site);
+  e->mode = (enum kiosk_mode)sqlite3_column_int(st, 4);
+  copy_col(st, 5, e->vehicle, sizeof e->vehicle);
+  copy_col(st, 6, e->card_no, sizeof e->card_no);
+  e->generation = (uint32_t)sqlite3_column_int64(st, 7);
+  e->kind = (enum kiosk_event_kind)sqlite3_column_int(st, 8);
+  e->verdict = (enum kiosk_verdict_kind)sqlite3_column_int(st, 9);
+  e->reasons = (uint64_t)sqlite3_column_int64(st, 10);
+  e->amount_fen = sqlite3_column_int64(st, 11);
+  copy_col(st, 12, e->bill_ref, sizeof e->bill_ref);
+  copy_col(st, 13, e->staff_id, sizeof e->staff_id);
+  /* A blob of the wrong size (tampering) leaves zeros, which verify reports. */
+  if (sqlite3_column_bytes(st, 14) == (int)KIOSK_HASH_LEN)
+    memcpy(e->prev_hash, sqlite3_column_blob(st, 14), KIOSK_HASH_LEN);
+  if (sqlite3_column_bytes(st, 15) == (int)KIOSK_HASH_LEN)
+    memcpy(e->hash, sqlite3_column_blob(st, 15), KIOSK_HASH_LEN);
+}
+
+int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
+                       kiosk_journal_event_fn fn, void *user)
+{
+  if (!j || !fn)
+    return KIOSK_E_INVALID_ARG;
+  if (to == 0)
+    to = (uint64_t)INT64_MAX;
+  if (from > (uint64_t)INT64_MAX || to > (uint64_t)INT64_MAX)
+    return KIOSK_E_RANGE;
+  /* A statement of its own, so that fn may call other journal functions. */
+  sqlite3_stmt *st = NULL;
+  int err = prep(j, "SELECT " EVENT_COLS " FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+                 &st);
+  if (err != KIOSK_OK)
+    return err;
+  sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    struct kiosk_event e;
+    row_to_event(st, &e);
+    int r = fn(&e, user);
+    if (r != 0) {
+      sqlite3_finalize(st);
+      return r;
+    }
+  }
+  err = rc == SQLITE_DONE ? KIOSK_OK : map_rc(j, rc);
+  sqlite3_finalize(st);
+  return err;
+}
+
+struct get_ctx {
+  struct kiosk_event *ev;
+  int found;
+};
+
+static int get_cb(const struct kiosk_event *ev, void *user)
+{
+  struct get_ctx *c = user;
+  *c->ev = *ev;
+  c->found = 1;
+  return 0;
+}
+
+int kiosk_journal_get(struct kiosk_journal *j, uint64_t seq, struct kiosk_event *ev)
+{
+  if (!ev || seq == 0)
+    return KIOSK_E_INVALID_ARG;
+  struct get_ctx c = {ev, 0};
+  int err = kiosk_journal_read(j, seq, seq, get_cb, &c);
+  if (err != KIOSK_OK)
+    return err;
+  return c.found ? KIOSK_OK : KIOSK_E_NOT_FOUND;
+}
+
+int kiosk_journal_acked(struct kiosk_journal *j, uint64_t *seq)
+{
+  if (!j || !seq)
+    return KIOSK_E_INVALID_ARG;
+  int64_t v = 0;
+  int err = get_meta(j, "acked_through", &v);
+  if (err == KIOSK_OK)
+    *seq = (uint64_t)v;
+  return err;
+}
+
+int kiosk_journal_set_acked(struct kiosk_journal *j, uint64_t seq)
+{
+  if (!j || !j->st_set_meta)
+    return KIOSK_E_INVALID_ARG;
+  int err = exec(j, "BEGIN IMMEDIATE");
+  if (err != KIOSK_OK)
+    return err;
+  uint64_t cur = 0, last = 0;
+  if ((err = kiosk_journal_acked(j, &cur)) != KIOSK_OK ||
+      (err = kiosk_journal_last_seq(j, &last)) != KIOSK_OK)
+    goto out_rollback;
+  if (seq < cur || seq > last) {
+    snprintf(j->errmsg, sizeof j->errmsg,
+             "acknowledged-through %" PRIu64 " outside %" PRIu64 "..%" PRIu64, seq, cur, last);
+    err = KIOSK_E_RANGE;
+    goto out_rollback;
+  }
+  if (seq == cur) {
+    exec(j, "ROLLBACK");
+    return KIOSK_OK;
+  }
+  sqlite3_stmt *st = j->st_set_meta;
+  sqlite3_reset(st);
+  sqlite3_bind_text(st, 1, "acked_through", -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    err = map_rc(j, rc);
+    goto out_rollback;
+  }
+  if ((err = exec(j, "COMMIT")) != KIOSK_OK)
+    goto out_rollback;
+  return KIOSK_OK;
+out_rollback:
+  if (!sqlite3_get_autocommit(j->db))
+    sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+  return err;
+}
+
+int kiosk_journal_count_unsent(struct kiosk_journal *j, uint64_t *count)
+{
+  uint64_t acked = 0, last = 0;
+  int err;
+  if (!count)
+    return KIOSK_E_INVALID_ARG;
+  if ((err = kiosk_journal_acked(j, &acked)) != KIOSK_OK ||
+      (err = kiosk_journal_last_seq(j, &last)) != KIOSK_OK)
+    return err;
+  *count = last > acked ? last - acked : 0;
+  return KIOSK_OK;
+}
+
+int kiosk_journal_recent(struct kiosk_journal *j, const char *card_no, const char *site,
+                         const char *vehicle, int64_t since, struct kiosk_recent *out)
+{
+  if (!out)
+    return KIOSK_E_INVALID_ARG;
+  memset(out, 0, sizeof *out);
+  if (!j || !card_no || !site)
+    return KIOSK_E_INVALID_ARG;
+  sqlite3_stmt *st = j->st_recent;
+  sqlite3_reset(st);
+  bind_text(st, 1, card_no);
+  sqlite3_bind_int64(st, 2, since);
+  bind_text(st, 3, site);
+  bind_text(st, 4, vehicle ? vehicle : "");
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    int err = map_rc(j, rc);
+    sqlite3_reset(st);
+    return err;
+  }
+  out->known = 1;
+  out->count = (uint32_t)sqlite3_column_int64(st, 0);
+  out->last_time = sqlite3_column_int64(st, 1);
+  sqlite3_reset(st);
+  return KIOSK_OK;
+}
+
+struct verify_ctx {
+  struct kiosk_journal_check *res;
+  uint64_t expect;
+  uint8_t prev[KIOSK_HASH_LEN];
+};
+
+static int verify_cb(const struct kiosk_event *ev, void *user)
+{
+  struct verify_ctx *c = user;
+  struct kiosk_journal_check *r = c->res;
+  if (ev->seq != c->expect) {
+    r->bad_seq = c->expect;
+    snprintf(r->problem, sizeof r->problem, "event %" PRIu64 " missing (next is %" PRIu64 ")",
+             c->expect, ev->seq);
+    return KIOSK_E_CHAIN;
+  }
+  if (memcmp(ev->prev_hash, c->prev, KIOSK_HASH_LEN) != 0) {
+    r->bad_seq = ev->seq;
+    snprintf(r->problem, sizeof r->problem,
+             "prev_hash does not match the hash of event %" PRIu64, ev->seq - 1);
+    return KIOSK_E_CHAIN;
+  }
+  uint8_t h[KIOSK_HASH_LEN];
+  if (kiosk_event_hash(ev, h) != KIOSK_OK) {
+    r->bad_seq = ev->seq;
+    snprintf(r->problem, sizeof r->problem, "fields invalid (altered)");
+    return KIOSK_E_CHAIN;
+  }
+  if (memcmp(h, ev->hash, KIOSK_HASH_LEN) != 0) {
+    r->bad_seq = ev->seq;
+    snprintf(r->problem, sizeof r->problem, "hash does not match the fields (altered)");
+    return KIOSK_E_CHAIN;
+  }
+  memcpy(c->prev, ev->hash, KIOSK_HASH_LEN);
+  c->expect++;
+  r->checked++;
+  return 0;
+}
+
+int kiosk_journal_verify(struct kiosk_journal *j, struct kiosk_journal_check *res)
+{
+  if (!j || !res)
+    return KIOSK_E_INVALID_ARG;
+  memset(res, 0, sizeof *res);
+  /* One read transaction, so that the rows and the head are one snapshot. */
+  int err = exec(j, "BEGIN");
+  if (err != KIOSK_OK)
+    return err;
+  struct verify_ctx c;
+  memset(&c, 0, sizeof c);
+  c.res = res;
+  c.expect = 1;
+  err = kiosk_journal_read(j, 1, 0, verify_cb, &c);
+  if (err == KIOSK_OK) {
+    /* The head must name the last event: a deleted tail shows here. */
+    sqlite3_stmt *st = j->st_head;
+    sqlite3_reset(st);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+      err = map_rc(j, rc);
+    } else {
+      uint64_t head_seq = (uint64_t)sqlite3_column_int64(st, 0);
+      int hash_ok = sqlite3_column_bytes(st, 1) == (int)KIOSK_HASH_LEN &&
+                    memcmp(sqlite3_column_blob(st, 1), c.prev, KIOSK_HASH_LEN) == 0;
+      if (head_seq != c.expect - 1 || !hash_ok) {
+        err = KIOSK_E_CHAIN;
+        res->bad_seq = c.expect;
+        snprintf(res->problem, sizeof res->problem,
+                 "head says event %" PRIu64 " is the last, the table ends at %" PRIu64
+                 "%s",
+                 head_seq, c.expect - 1, hash_ok ? "" : " (hash differs)");
+      }
+    }
+    sqlite3_reset(st);
+  }
+  exec(j, "COMMIT");
+  return err;
+}
+
+struct export_ctx {
+  FILE *out;
+  int err;
+};
+
+static int export_cb(const struct kiosk_event *ev, void *user)
+{
+  struct export_ctx *c = user;
+  char *s = kiosk_event_to_json(ev);
+  if (!s)
+    return KIOSK_E_NO_MEMORY;
+  int bad = fputs(s, c->out) < 0 || fputc('\n', c->out) == EOF;
+  free(s);
+  return bad ? KIOSK_E_IO : 0;
+}
+
+int kiosk_journal_export(struct kiosk_journal *j, uint64_t from, uint64_t to, FILE *out)
+{
+  if (!out)
+    return KIOSK_E_INVALID_ARG;
+  struct export_ctx c = {out, 0};
+  int err = kiosk_journal_read(j, from ? from : 1, to, export_cb, &c);
+  if (err == KIOSK_OK && fflush(out) != 0)
+    err = KIOSK_E_IO;
+  return err;
+}
+
+int kiosk_journal_set_max_pages(struct kiosk_journal *j, uint64_t pages)
+{
+  if (!j)
+    return KIOSK_E_INVALID_ARG;
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA max_page_count=%" PRIu64, pages);
+  return exec(j, sql);
+}

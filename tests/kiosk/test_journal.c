@@ -1,0 +1,441 @@
+/* The audit journal: append and read, the acknowledged mark, recent uses, the chain
+ * against tampering (altered, deleted, reordered rows, a cut tail), export, disk full. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kiosk/journal.h"
+
+static char dir[256], path[300];
+
+static void setup(void)
+{
+  snprintf(dir, sizeof dir, "/tmp/kiosk-journal-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/journal.db", dir);
+}
+
+static void teardown(void)
+{
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+static struct kiosk_journal *open_j(void)
+{
+  struct kiosk_journal *j;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_journal_open(path, 0, &j, &d), KIOSK_OK);
+  return j;
+}
+
+static struct kiosk_event event(const char *card, int64_t t, enum kiosk_verdict_kind v)
+{
+  struct kiosk_event e;
+  memset(&e, 0, sizeof e);
+  e.time = t;
+  snprintf(e.terminal, sizeof e.terminal, "gate-1");
+  snprintf(e.site, sizeof e.site, "park.guishan");
+  e.mode = KIOSK_MODE_GATE;
+  snprintf(e.card_no, sizeof e.card_no, "%s", card);
+  e.generation = 0;
+  e.kind = KIOSK_EVENT_DECISION;
+  e.verdict = v;
+  e.reasons = KIOSK_RBIT(HOLDER_CONFIRMED);
+  snprintf(e.staff_id, sizeof e.staff_id, "S01");
+  return e;
+}
+
+static void fill(struct kiosk_journal *j, int n)
+{
+  for (int i = 0; i < n; i++) {
+    struct kiosk_event e = event("YL-1", 1000 + i, KIOSK_VERDICT_GRANT);
+    ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+    ck_assert_uint_eq(e.seq, (uint64_t)i + 1);
+  }
+}
+
+static void tamper(const char *sql)
+{
+  sqlite3 *db;
+  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+  char *err = NULL;
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+  ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "");
+  sqlite3_close(db);
+}
+
+START_TEST(append_read_chain)
+{
+  struct kiosk_journal *j = open_j();
+  uint64_t last = 99;
+  ck_assert_int_eq(kiosk_journal_last_seq(j, &last), KIOSK_OK);
+  ck_assert_uint_eq(last, 0);
+  struct kiosk_event a = event("YL-1", 1000, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &a), KIOSK_OK);
+  uint8_t zero[KIOSK_HASH_LEN] = {0};
+  ck_assert_mem_eq(a.prev_hash, zero, KIOSK_HASH_LEN);
+  struct kiosk_event b = event("YL-2", 1001, KIOSK_VERDICT_DENY);
+  ck_assert_int_eq(kiosk_journal_append(j, &b), KIOSK_OK);
+  ck_assert_uint_eq(b.seq, 2);
+  ck_assert_mem_eq(b.prev_hash, a.hash, KIOSK_HASH_LEN);
+  struct kiosk_event g;
+  ck_assert_int_eq(kiosk_journal_get(j, 2, &g), KIOSK_OK);
+  ck_assert_str_eq(g.card_no, "YL-2");
+  ck_assert_mem_eq(g.hash, b.hash, KIOSK_HASH_LEN);
+  ck_assert_int_eq(kiosk_journal_get(j, 3, &g), KIOSK_E_NOT_FOUND);
+  struct kiosk_journal_check res;
+  ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
+  ck_assert_uint_eq(res.checked, 2);
+  kiosk_journal_close(j);
+
+  /* Reopen: the chain continues. */
+  j = open_j();
+  struct kiosk_event c = event("YL-3", 1002, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &c), KIOSK_OK);
+  ck_assert_uint_eq(c.seq, 3);
+  ck_assert_mem_eq(c.prev_hash, b.hash, KIOSK_HASH_LEN);
+  ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
+  ck_assert_uint_eq(res.checked, 3);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+START_TEST(canonical_line)
+{
+  struct kiosk_event e = event("YL-2019-0001", 1545840000, KIOSK_VERDICT_GRANT);
+  e.seq = 7;
+  e.mode = KIOSK_MODE_CASHIER;
+  snprintf(e.site, sizeof e.site, "hosp.yl-first-people");
+  e.amount_fen = 1500;
+  snprintf(e.bill_ref, sizeof e.bill_ref, "MZ-0001");
+  e.reasons = KIOSK_RBIT(HOLDER_MATCHED);
+  char line[512];
+  size_t n = kiosk_event_canonical(&e, line, sizeof line);
+  ck_assert_uint_gt(n, 0);
+  ck_assert_str_eq(line, "kiosk-journal-v1|7|1545840000|gate-1|hosp.yl-first-people|cashier||"
+                         "YL-2019-0001|0|decision|GRANT|0000000001000000|1500|MZ-0001|S01|"
+                         "0000000000000000000000000000000000000000000000000000000000000000");
+  /* The documented example (docs/journal.md) hashes to this. */
+  uint8_t h[KIOSK_HASH_LEN];
+  ck_assert_int_eq(kiosk_event_hash(&e, h), KIOSK_OK);
+  char *json = kiosk_event_to_json(&e);
+  ck_assert_ptr_nonnull(json);
+  ck_assert_ptr_nonnull(strstr(json, "\"reasons\":[\"HOLDER_MATCHED\"]"));
+  ck_assert_ptr_nonnull(strstr(json, "\"card_no\":\"YL-2019-0001\""));
+  free(json);
+}
+END_TEST
+
+START_TEST(refuses_id_numbers)
+{
+  struct kiosk_journal *j = open_j();
+  struct kiosk_event e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  snprintf(e.bill_ref, sizeof e.bill_ref, "11010519491231002X");
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  e = event("11010519491231002X", 1, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  snprintf(e.staff_id, sizeof e.staff_id, "张三");
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  uint64_t last;
+  ck_assert_int_eq(kiosk_journal_last_seq(j, &last), KIOSK_OK);
+  ck_assert_uint_eq(last, 0);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+START_TEST(acked_mark)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  uint64_t v;
+  ck_assert_int_eq(kiosk_journal_acked(j, &v), KIOSK_OK);
+  ck_assert_uint_eq(v, 0);
+  ck_assert_int_eq(kiosk_journal_count_unsent(j, &v), KIOSK_OK);
+  ck_assert_uint_eq(v, 10);
+  ck_assert_int_eq(kiosk_journal_set_acked(j, 4), KIOSK_OK);
+  ck_assert_int_eq(kiosk_journal_set_acked(j, 4), KIOSK_OK);
+  ck_assert_int_eq(kiosk_journal_set_acked(j, 3), KIOSK_E_RANGE);
+  ck_assert_int_eq(kiosk_journal_set_acked(j, 11), KIOSK_E_RANGE);
+  ck_assert_int_eq(kiosk_journal_count_unsent(j, &v), KIOSK_OK);
+  ck_assert_uint_eq(v, 6);
+  kiosk_journal_close(j);
+  /* Persisted; a second handle (the sync thread's) sees it. */
+  struct kiosk_journal *a = open_j(), *b = open_j();
+  ck_assert_int_eq(kiosk_journal_acked(a, &v), KIOSK_OK);
+  ck_assert_uint_eq(v, 4);
+  ck_assert_int_eq(kiosk_journal_set_acked(b, 10), KIOSK_OK);
+  ck_assert_int_eq(kiosk_journal_count_unsent(a, &v), KIOSK_OK);
+  ck_assert_uint_eq(v, 0);
+  kiosk_journal_close(a);
+  kiosk_journal_close(b);
+}
+END_TEST
+
+struct collect {
+  uint64_t seqs[64];
+  int n;
+  int stop_after;
+};
+
+static int collect_cb(const struct kiosk_event *ev, void *user)
+{
+  struct collect *c = user;
+  c->seqs[c->n++] = ev->seq;
+  return c->stop_after && c->n >= c->stop_after ? 42 : 0;
+}
+
+START_TEST(read_range)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 20);
+  struct collect c = {{0}, 0, 0};
+  ck_assert_int_eq(kiosk_journal_read(j, 5, 9, collect_cb, &c), KIOSK_OK);
+  ck_assert_int_eq(c.n, 5);
+  ck_assert_uint_eq(c.seqs[0], 5);
+  ck_assert_uint_eq(c.seqs[4], 9);
+  struct collect d = {{0}, 0, 3};
+  ck_assert_int_eq(kiosk_journal_read(j, 18, 0, collect_cb, &d), 42);
+  ck_assert_int_eq(d.n, 3);
+  ck_assert_uint_eq(d.seqs[2], 20);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+START_TEST(recent_uses)
+{
+  struct kiosk_journal *j = open_j();
+  struct kiosk_event e = event("YL-7", 5000, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+  e = event("YL-7", 5100, KIOSK_VERDICT_DENY); /* denials do not count */
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+  e = event("YL-7", 5200, KIOSK_VERDICT_GRANT);
+  snprintf(e.site, sizeof e.site, "park.shizishan"); /* another site */
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+  struct kiosk_recent r;
+  ck_assert_int_eq(kiosk_journal_recent(j, "YL-7", "park.guishan", "", 4999, &r), KIOSK_OK);
+  ck_assert_int_eq(r.known, 1);
+  ck_assert_uint_eq(r.count, 1);
+  ck_assert_int_eq(r.last_time, 5000);
+  /* since is exclusive: a use at exactly `since` is outside the window. */
+  ck_assert_int_eq(kiosk_journal_recent(j, "YL-7", "park.guishan", "", 5000, &r), KIOSK_OK);
+  ck_assert_uint_eq(r.count, 0);
+  ck_assert_int_eq(kiosk_journal_recent(j, "YL-8", "park.guishan", "", 0, &r), KIOSK_OK);
+  ck_assert_uint_eq(r.count, 0);
+  /* The query uses the index. */
+  sqlite3 *db;
+  ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *st;
+  ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                      "EXPLAIN QUERY PLAN SELECT COUNT(*), MAX(time) FROM events "
+                                      "WHERE card_no = 'x' AND time > 0 AND site = 's' AND "
+                                      "vehicle = '' AND verdict = 1",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  int indexed = 0;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    indexed |= strstr((const char *)sqlite3_column_text(st, 3), "events_card_time") != NULL;
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  ck_assert(indexed);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+static uint64_t verify_bad(void)
+{
+  struct kiosk_journal *j = open_j();
+  struct kiosk_journal_check res;
+  int rc = kiosk_journal_verify(j, &res);
+  kiosk_journal_close(j);
+  ck_assert_msg(rc == KIOSK_E_CHAIN, "tampering not detected (rc %d)", rc);
+  ck_assert_str_ne(res.problem, "");
+  return res.bad_seq;
+}
+
+START_TEST(tamper_altered)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  tamper("UPDATE events SET verdict = 0 WHERE seq = 6");
+  ck_assert_uint_eq(verify_bad(), 6);
+}
+END_TEST
+
+START_TEST(tamper_altered_amount_rehashed)
+{
+  /* Changing a field and recomputing its hash breaks the next link. */
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  struct kiosk_event e;
+  ck_assert_int_eq(kiosk_journal_get(j, 4, &e), KIOSK_OK);
+  kiosk_journal_close(j);
+  e.amount_fen = 99999;
+  uint8_t h[KIOSK_HASH_LEN];
+  ck_assert_int_eq(kiosk_event_hash(&e, h), KIOSK_OK);
+  char sql[256], hx[65];
+  for (int i = 0; i < 32; i++)
+    snprintf(hx + 2 * i, 3, "%02x", h[i]);
+  snprintf(sql, sizeof sql, "UPDATE events SET amount_fen = 99999, hash = x'%s' WHERE seq = 4",
+           hx);
+  tamper(sql);
+  ck_assert_uint_eq(verify_bad(), 5);
+}
+END_TEST
+
+START_TEST(tamper_deleted)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  tamper("DELETE FROM events WHERE seq = 3");
+  ck_assert_uint_eq(verify_bad(), 3);
+}
+END_TEST
+
+START_TEST(tamper_deleted_tail)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  tamper("DELETE FROM events WHERE seq >= 9");
+  ck_assert_uint_eq(verify_bad(), 9);
+}
+END_TEST
+
+START_TEST(tamper_reordered)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  tamper("UPDATE events SET seq = -1 WHERE seq = 4;"
+         "UPDATE events SET seq = 4 WHERE seq = 5;"
+         "UPDATE events SET seq = 5 WHERE seq = -1;");
+  ck_assert_uint_eq(verify_bad(), 4);
+}
+END_TEST
+
+START_TEST(tamper_renumbered)
+{
+  /* Delete a row and renumber the rest to close the gap: the links break. */
+  struct kiosk_journal *j = open_j();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  tamper("DELETE FROM events WHERE seq = 7;"
+         "UPDATE events SET seq = seq - 1 WHERE seq > 7;"
+         "UPDATE head SET seq = 9;");
+  ck_assert_uint_eq(verify_bad(), 7);
+}
+END_TEST
+
+START_TEST(export_lines)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 5);
+  char out[300];
+  snprintf(out, sizeof out, "%s/export.jsonl", dir);
+  FILE *f = fopen(out, "w+");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(kiosk_journal_export(j, 2, 4, f), KIOSK_OK);
+  rewind(f);
+  char line[2048];
+  int n = 0;
+  while (fgets(line, sizeof line, f)) {
+    n++;
+    ck_assert_ptr_nonnull(strstr(line, "\"seq\":"));
+    ck_assert_ptr_nonnull(strstr(line, "\"hash\":\""));
+  }
+  fclose(f);
+  ck_assert_int_eq(n, 3);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+START_TEST(disk_full)
+{
+  struct kiosk_journal *j = open_j();
+  fill(j, 3);
+  uint64_t pages = 0;
+  {
+    sqlite3 *db;
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, NULL);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    pages = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  ck_assert_int_eq(kiosk_journal_set_max_pages(j, pages), KIOSK_OK);
+  int rc = KIOSK_OK;
+  int appended = 0;
+  for (int i = 0; i < 10000 && rc == KIOSK_OK; i++) {
+    struct kiosk_event e = event("YL-9", 2000 + i, KIOSK_VERDICT_GRANT);
+    rc = kiosk_journal_append(j, &e);
+    appended += rc == KIOSK_OK;
+  }
+  ck_assert_int_eq(rc, KIOSK_E_DB_FULL);
+  struct kiosk_journal_check res;
+  ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
+  ck_assert_uint_eq(res.checked, 3u + (uint64_t)appended);
+  /* Space again: appends continue the chain. */
+  ck_assert_int_eq(kiosk_journal_set_max_pages(j, 1u << 30), KIOSK_OK);
+  struct kiosk_event e = event("YL-9", 99999, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+  ck_assert_uint_eq(e.seq, 4u + (uint64_t)appended);
+  ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+START_TEST(readonly_open)
+{
+  struct kiosk_journal *j;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_journal_open(path, KIOSK_JOURNAL_READONLY, &j, &d), KIOSK_E_NOT_FOUND);
+  j = open_j();
+  fill(j, 2);
+  kiosk_journal_close(j);
+  ck_assert_int_eq(kiosk_journal_open(path, KIOSK_JOURNAL_READONLY, &j, &d), KIOSK_OK);
+  struct kiosk_journal_check res;
+  ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
+  struct kiosk_event e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  ck_assert_int_ne(kiosk_journal_append(j, &e), KIOSK_OK);
+  kiosk_journal_close(j);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("kiosk_journal");
+  TCase *tc = tcase_create("journal");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, append_read_chain);
+  tcase_add_test(tc, canonical_line);
+  tcase_add_test(tc, refuses_id_numbers);
+  tcase_add_test(tc, acked_mark);
+  tcase_add_test(tc, read_range);
+  tcase_add_test(tc, recent_uses);
+  tcase_add_test(tc, tamper_altered);
+  tcase_add_test(tc, tamper_altered_amount_rehashed);
+  tcase_add_test(tc, tamper_deleted);
+  tcase_add_test(tc, tamper_deleted_tail);
+  tcase_add_test(tc, tamper_reordered);
+  tcase_add_test(tc, tamper_renumbered);
+  tcase_add_test(tc, export_lines);
+  tcase_add_test(tc, disk_full);
+  tcase_add_test(tc, readonly_open);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
