@@ -11,7 +11,6 @@
 
 #include "centre/centre.h"
 #include "centre_int.h"
-#include "kiosk/decide.h"
 
 static int fail(char *why, size_t cap, int err, const char *fmt, ...)
 {
@@ -24,30 +23,26 @@ static int fail(char *why, size_t cap, int err, const char *fmt, ...)
   return err;
 }
 
-static int get_token(json_t *obj, const char *key, char *dst, size_t max, int allow_empty)
+/* A string member of at most cap-1 bytes (no NUL inside) into dst; "" allowed. */
+static int get_str(json_t *obj, const char *key, char *dst, size_t cap)
 {
   json_t *v = json_object_get(obj, key);
-  const char *s;
+  size_t n;
   if (!json_is_string(v))
     return -1;
-  s = json_string_value(v);
-  if (json_string_length(v) != strlen(s) || !centre_token_ok(s, max, allow_empty))
+  n = json_string_length(v);
+  if (n >= cap || strlen(json_string_value(v)) != n)
     return -1;
-  memcpy(dst, s, strlen(s) + 1);
+  memcpy(dst, json_string_value(v), n + 1);
   return 0;
 }
 
-static int get_hex(json_t *obj, const char *key, char *dst)
+static int get_hash(json_t *obj, const char *key, uint8_t out[KIOSK_HASH_LEN])
 {
-  json_t *v = json_object_get(obj, key);
-  const char *s;
-  if (!json_is_string(v))
+  char hex[CENTRE_HASH_HEX + 1];
+  if (get_str(obj, key, hex, sizeof hex) != 0 || strlen(hex) != CENTRE_HASH_HEX)
     return -1;
-  s = json_string_value(v);
-  if (json_string_length(v) != CENTRE_HASH_HEX || !centre_hex_ok(s, CENTRE_HASH_HEX))
-    return -1;
-  memcpy(dst, s, CENTRE_HASH_HEX + 1);
-  return 0;
+  return centre_unhex(hex, out, KIOSK_HASH_LEN);
 }
 
 static int get_int(json_t *obj, const char *key, json_int_t lo, json_int_t hi, json_int_t *out)
@@ -59,53 +54,87 @@ static int get_int(json_t *obj, const char *key, json_int_t lo, json_int_t hi, j
   return (*out < lo || *out > hi) ? -1 : 0;
 }
 
-static const char *const event_keys[] = {"seq",  "ts",        "kind",      "verdict", "reason",
-                                         "card", "fee_cents", "prev_hash", "hash"};
+/* The members of an event: exactly kiosk's hashed fields (docs/sync-protocol.md). */
+static const char *const event_keys[] = {
+    "seq",     "time",   "terminal", "site",       "mode",     "vehicle",   "card_no",  "generation",
+    "kind",    "verdict", "reasons", "amount_fen", "bill_ref", "staff_id", "prev_hash", "hash"};
+#define N_EVENT_KEYS (sizeof event_keys / sizeof event_keys[0])
 
-static int parse_event(json_t *o, struct centre_event *ev, size_t i, char *why, size_t cap)
+static int parse_kind(const char *s, enum kiosk_event_kind *out)
 {
-  json_int_t seq, ts, fee;
+  for (int k = 1; k <= 8; k++) {
+    const char *name = kiosk_event_kind_name(k);
+    if (name && strcmp(name, s) == 0) {
+      *out = (enum kiosk_event_kind)k;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+static int parse_event(json_t *o, struct kiosk_event *ev, size_t i, char *why, size_t cap)
+{
+  json_int_t seq, t, gen, amount;
+  char mode[16], kind[16], verdict[16], reasons[17], bad[96];
   const char *key;
   json_t *val;
   if (!json_is_object(o))
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu] is not an object", i);
-  json_object_foreach(o, key, val)
-  {
-    size_t k;
-    (void)val;
-    for (k = 0; k < sizeof event_keys / sizeof event_keys[0]; k++)
-      if (strcmp(key, event_keys[k]) == 0)
-        break;
-    if (k == sizeof event_keys / sizeof event_keys[0])
-      return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu]: unknown member", i);
+  if (json_object_size(o) != N_EVENT_KEYS) {
+    json_object_foreach(o, key, val)
+    {
+      size_t k;
+      (void)val;
+      for (k = 0; k < N_EVENT_KEYS; k++)
+        if (strcmp(key, event_keys[k]) == 0)
+          break;
+      if (k == N_EVENT_KEYS)
+        return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu]: unknown member", i);
+    }
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu]: %zu members expected", i,
+                N_EVENT_KEYS);
   }
-  /* ts: 2000-01-01 .. 2100-01-01, wide enough for clock trouble, narrow enough to sum. */
+  memset(ev, 0, sizeof *ev);
   if (get_int(o, "seq", 1, (json_int_t)1 << 53, &seq) != 0)
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].seq: integer >= 1 expected", i);
-  if (get_int(o, "ts", 946684800LL, 4102444800LL, &ts) != 0)
-    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].ts: integer time expected", i);
-  if (get_int(o, "fee_cents", 0, CENTRE_FEE_MAX, &fee) != 0)
-    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].fee_cents: 0..%lld expected", i,
-                (long long)CENTRE_FEE_MAX);
-  if (get_token(o, "kind", ev->kind, CENTRE_KIND_MAX, 0) != 0)
-    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].kind: token expected", i);
-  if (get_token(o, "verdict", ev->verdict, CENTRE_VERDICT_MAX, 0) != 0)
-    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].verdict: token expected", i);
-  if (get_token(o, "reason", ev->reason, CENTRE_REASON_MAX, 0) != 0)
-    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].reason: token expected", i);
-  if (get_token(o, "card", ev->card, CENTRE_CARD_MAX, 1) != 0 ||
-      (ev->card[0] && !kiosk_card_no_valid(ev->card)))
-    return fail(why, cap, CENTRE_E_MALFORMED,
-                "events[%zu].card: a card number (1..20 of 0-9 A-Z -, not an ID number) expected",
+  /* 2000-01-01 .. 2100-01-01: wide enough for clock trouble, narrow enough to sum. */
+  if (get_int(o, "time", 946684800LL, 4102444800LL, &t) != 0)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].time: integer time expected", i);
+  if (get_int(o, "generation", 0, 0xffffffffLL, &gen) != 0)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].generation: 0..2^32-1 expected", i);
+  if (get_int(o, "amount_fen", 0, 100000000000LL, &amount) != 0)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].amount_fen: out of range", i);
+  if (get_str(o, "terminal", ev->terminal, sizeof ev->terminal) != 0 ||
+      get_str(o, "site", ev->site, sizeof ev->site) != 0 ||
+      get_str(o, "vehicle", ev->vehicle, sizeof ev->vehicle) != 0 ||
+      get_str(o, "card_no", ev->card_no, sizeof ev->card_no) != 0 ||
+      get_str(o, "bill_ref", ev->bill_ref, sizeof ev->bill_ref) != 0 ||
+      get_str(o, "staff_id", ev->staff_id, sizeof ev->staff_id) != 0)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu]: a text member is missing or too long",
                 i);
-  if (get_hex(o, "prev_hash", ev->prev_hash) != 0)
+  if (get_str(o, "mode", mode, sizeof mode) != 0 || kiosk_mode_parse(mode, &ev->mode) != KIOSK_OK)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].mode: unknown", i);
+  if (get_str(o, "kind", kind, sizeof kind) != 0 || parse_kind(kind, &ev->kind) != 0)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].kind: unknown", i);
+  if (get_str(o, "verdict", verdict, sizeof verdict) != 0 ||
+      kiosk_verdict_parse(verdict, &ev->verdict) != KIOSK_OK)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].verdict: unknown", i);
+  if (get_str(o, "reasons", reasons, sizeof reasons) != 0 || strlen(reasons) != 16 ||
+      !centre_hex_ok(reasons, 16))
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].reasons: 16 lowercase hex expected", i);
+  if (get_hash(o, "prev_hash", ev->prev_hash) != 0)
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].prev_hash: 64 lowercase hex expected",
                 i);
-  if (get_hex(o, "hash", ev->hash) != 0)
+  if (get_hash(o, "hash", ev->hash) != 0)
     return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu].hash: 64 lowercase hex expected", i);
   ev->seq = (uint64_t)seq;
-  ev->ts = (int64_t)ts;
-  ev->fee_cents = (int64_t)fee;
+  ev->time = (int64_t)t;
+  ev->generation = (uint32_t)gen;
+  ev->amount_fen = (int64_t)amount;
+  ev->reasons = strtoull(reasons, NULL, 16);
+  /* kiosk's own field rules: tokens, no ID-number shapes. */
+  if (kiosk_event_check(ev, bad, sizeof bad) != KIOSK_OK)
+    return fail(why, cap, CENTRE_E_MALFORMED, "events[%zu]: %s", i, bad);
   return CENTRE_OK;
 }
 

@@ -17,6 +17,8 @@ void centre_log_set_level(enum centre_log_level max);
 int centre_token_ok(const char *s, size_t max, int allow_empty);
 int centre_hex_ok(const char *s, size_t want);
 void centre_hex(const uint8_t *in, size_t n, char *out);
+/* Exactly 2n lowercase hex digits -> n bytes; -1 otherwise. */
+int centre_unhex(const char *s, uint8_t *out, size_t n);
 int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1]);
 /* gzip (level 9) into a new buffer; *out freed with free(). */
 int centre_gzip(const void *in, size_t len, char **out, size_t *out_len);
@@ -69,8 +71,8 @@ struct centre_upload_result {
 };
 
 /* Apply a batch in one transaction: replays of accepted events are checked and skipped,
- * new ones are chain-checked, hash-checked and inserted; the head moves; commit. Errors:
- * GAP, CHAIN, HASH, CONFLICT (nothing written), DB. `hook` runs after the commit (tests). */
+ * new ones are checked (terminal and site as registered, chain, hash) and inserted; the
+ * head moves; commit. Errors: GAP, IDENTITY, CHAIN, HASH, CONFLICT (nothing written), DB. */
 int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
                         const struct centre_batch *b, int64_t now,
                         struct centre_upload_result *res);

@@ -1,24 +1,14 @@
 /*
- * The chain hash of a journal event. This file is the one place on the centre's side
- * that says which fields are hashed and how; docs/sync-protocol.md ("Chain") spells it
- * out, and it must stay identical to docs/journal.md (the kiosk's journal).
- *
- * Hash input: the ASCII line
- *     yhj1|<seq>|<ts>|<kind>|<verdict>|<reason>|<card>|<fee_cents>|<prev_hash>
- * with decimal integers (no leading zeros, '-' only for a negative ts) and lowercase hex
- * prev_hash; hash = lowercase hex SHA-256 of that line (no newline). Tokens cannot hold
- * '|', so the line parses back one way only.
+ * The chain hash of a journal event, and small hex helpers. The hash is kiosk's
+ * (kiosk_event_hash over the canonical line of docs/journal.md): the centre recomputes
+ * exactly what the terminal's journal computed, with the same code.
  */
-#include <inttypes.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "centre/centre.h"
 #include "centre_int.h"
-
-const char centre_genesis_hash[CENTRE_HASH_HEX + 1] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
 
 int centre_token_ok(const char *s, size_t max, int allow_empty)
 {
@@ -65,22 +55,32 @@ int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1
   return CENTRE_OK;
 }
 
-int centre_event_hash(const struct centre_event *ev, char out[CENTRE_HASH_HEX + 1])
+int centre_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
 {
-  char line[256];
-  int n;
+  int rc;
   if (!ev || !out)
     return CENTRE_E_INVALID_ARG;
-  if (!centre_token_ok(ev->kind, CENTRE_KIND_MAX, 0) ||
-      !centre_token_ok(ev->verdict, CENTRE_VERDICT_MAX, 0) ||
-      !centre_token_ok(ev->reason, CENTRE_REASON_MAX, 0) ||
-      !centre_token_ok(ev->card, CENTRE_CARD_MAX, 1) ||
-      !centre_hex_ok(ev->prev_hash, CENTRE_HASH_HEX))
-    return CENTRE_E_INVALID_ARG;
-  n = snprintf(line, sizeof line, "yhj1|%" PRIu64 "|%" PRId64 "|%s|%s|%s|%s|%" PRId64 "|%s",
-               ev->seq, ev->ts, ev->kind, ev->verdict, ev->reason, ev->card, ev->fee_cents,
-               ev->prev_hash);
-  if (n < 0 || (size_t)n >= sizeof line)
-    return CENTRE_E_INVALID_ARG;
-  return centre_sha256_hex(line, (size_t)n, out);
+  rc = kiosk_event_hash(ev, out);
+  if (rc == KIOSK_OK)
+    return CENTRE_OK;
+  return rc == KIOSK_E_CRYPTO ? CENTRE_E_CRYPTO : CENTRE_E_INVALID_ARG;
+}
+
+int centre_unhex(const char *s, uint8_t *out, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    int v = 0;
+    for (int k = 0; k < 2; k++) {
+      char c = s[2 * i + (size_t)k];
+      v <<= 4;
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else
+        return -1;
+    }
+    out[i] = (uint8_t)v;
+  }
+  return s[2 * n] == '\0' ? 0 : -1;
 }

@@ -294,11 +294,15 @@ static void handle_upload(struct centre_worker *w, struct evhttp_request *req, c
   case CENTRE_E_CHAIN:
   case CENTRE_E_HASH:
   case CENTRE_E_CONFLICT:
+  case CENTRE_E_IDENTITY:
     snprintf(why, sizeof why, "seq %" PRIu64 ": %s", res.bad_seq, centre_strerror(rc));
     centre_log(CENTRE_LOG_WARN, "upload from %s refused: %s", terminal, why);
-    reply_error(req, rc == CENTRE_E_HASH ? 422 : 409,
-                rc == CENTRE_E_HASH ? "hash" : rc == CENTRE_E_CHAIN ? "chain" : "conflict", why,
-                "seq", res.bad_seq);
+    reply_error(req, rc == CENTRE_E_CHAIN || rc == CENTRE_E_CONFLICT ? 409 : 422,
+                rc == CENTRE_E_HASH       ? "hash"
+                : rc == CENTRE_E_CHAIN    ? "chain"
+                : rc == CENTRE_E_IDENTITY ? "identity"
+                                          : "conflict",
+                why, "seq", res.bad_seq);
     goto out_free_batch;
   default:
     reply_error(req, 503, "unavailable", "store error, retry later", NULL, 0);

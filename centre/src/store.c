@@ -41,17 +41,24 @@ static const char *const schema[] = {
     " reported_last_sync BIGINT,"
     " reader_state VARCHAR(32),"
     " reported_at BIGINT)",
+    /* kiosk's journal event (kiosk/journal.h) plus where and when it arrived; month is
+     * yyyymm in China time, computed here so that reports need no date functions. */
     "CREATE TABLE IF NOT EXISTS events ("
     " terminal_id VARCHAR(64) NOT NULL,"
     " seq BIGINT NOT NULL,"
-    " ts BIGINT NOT NULL,"
+    " time BIGINT NOT NULL,"
     " month INTEGER NOT NULL,"
     " site_id VARCHAR(64) NOT NULL,"
+    " mode VARCHAR(16) NOT NULL,"
+    " vehicle VARCHAR(32) NOT NULL,"
+    " card_no VARCHAR(20) NOT NULL,"
+    " generation BIGINT NOT NULL,"
     " kind VARCHAR(16) NOT NULL,"
-    " verdict VARCHAR(8) NOT NULL,"
-    " reason VARCHAR(32) NOT NULL,"
-    " card VARCHAR(32) NOT NULL,"
-    " fee_cents BIGINT NOT NULL,"
+    " verdict VARCHAR(16) NOT NULL,"
+    " reasons VARCHAR(16) NOT NULL,"
+    " amount_fen BIGINT NOT NULL,"
+    " bill_ref VARCHAR(64) NOT NULL,"
+    " staff_id VARCHAR(32) NOT NULL,"
     " prev_hash VARCHAR(64) NOT NULL,"
     " hash VARCHAR(64) NOT NULL,"
     " received_at BIGINT NOT NULL,"
@@ -139,9 +146,9 @@ int centre_store_open(const char *path, int sync_full, struct centre_store **out
     if (exec(st, schema[i]) != CENTRE_OK)
       goto out_close;
   if (prep(st,
-           "INSERT INTO events (terminal_id, seq, ts, month, site_id, kind, verdict, reason,"
-           " card, fee_cents, prev_hash, hash, received_at)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           "INSERT INTO events (terminal_id, seq, time, month, site_id, mode, vehicle, card_no,"
+           " generation, kind, verdict, reasons, amount_fen, bill_ref, staff_id, prev_hash, hash,"
+           " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            &st->ins_event) != CENTRE_OK ||
       prep(st, "SELECT hash FROM events WHERE terminal_id = ? AND seq = ?",
            &st->get_event_hash) != CENTRE_OK ||
@@ -225,24 +232,32 @@ static int stored_hash(struct centre_store *st, const char *terminal, uint64_t s
   return ret;
 }
 
-static int insert_event(struct centre_store *st, const char *terminal, const char *site,
-                        const struct centre_event *e, int64_t now)
+static int insert_event(struct centre_store *st, const char *terminal,
+                        const struct kiosk_event *e, const char *prev_hex, const char *hash_hex,
+                        int64_t now)
 {
   sqlite3_stmt *s = st->ins_event;
+  char reasons[17];
   int rc;
+  snprintf(reasons, sizeof reasons, "%016" PRIx64, e->reasons);
   text(s, 1, terminal);
   sqlite3_bind_int64(s, 2, (sqlite3_int64)e->seq);
-  sqlite3_bind_int64(s, 3, e->ts);
-  sqlite3_bind_int(s, 4, centre_month_cst(e->ts));
-  text(s, 5, site);
-  text(s, 6, e->kind);
-  text(s, 7, e->verdict);
-  text(s, 8, e->reason);
-  text(s, 9, e->card);
-  sqlite3_bind_int64(s, 10, e->fee_cents);
-  text(s, 11, e->prev_hash);
-  text(s, 12, e->hash);
-  sqlite3_bind_int64(s, 13, now);
+  sqlite3_bind_int64(s, 3, e->time);
+  sqlite3_bind_int(s, 4, centre_month_cst(e->time));
+  text(s, 5, e->site);
+  text(s, 6, kiosk_mode_name(e->mode));
+  text(s, 7, e->vehicle);
+  text(s, 8, e->card_no);
+  sqlite3_bind_int64(s, 9, e->generation);
+  text(s, 10, kiosk_event_kind_name(e->kind));
+  text(s, 11, kiosk_verdict_name(e->verdict));
+  text(s, 12, reasons);
+  sqlite3_bind_int64(s, 13, e->amount_fen);
+  text(s, 14, e->bill_ref);
+  text(s, 15, e->staff_id);
+  text(s, 16, prev_hex);
+  text(s, 17, hash_hex);
+  sqlite3_bind_int64(s, 18, now);
   rc = sqlite3_step(s);
   sqlite3_reset(s);
   return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "insert event", rc);
@@ -268,6 +283,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   if (rc != SQLITE_ROW) {
     sqlite3_reset(s);
     ret = rc == SQLITE_DONE ? CENTRE_E_UNKNOWN_TERMINAL : db_err(st, "head", rc);
+    head = 0;
     goto out_rollback;
   }
   head = (uint64_t)sqlite3_column_int64(s, 0);
@@ -280,38 +296,42 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
     goto out_rollback;
   }
   for (size_t i = 0; i < b->n; i++) {
-    const struct centre_event *e = &b->ev[i];
-    char want[CENTRE_HASH_HEX + 1];
+    const struct kiosk_event *e = &b->ev[i];
+    char hash_hex[CENTRE_HASH_HEX + 1], prev_hex[CENTRE_HASH_HEX + 1], want[CENTRE_HASH_HEX + 1];
+    uint8_t h[KIOSK_HASH_LEN];
+    centre_hex(e->hash, KIOSK_HASH_LEN, hash_hex);
+    centre_hex(e->prev_hash, KIOSK_HASH_LEN, prev_hex);
+    res->bad_seq = e->seq;
+    /* The certificate says who is talking; the event must say the same. */
+    if (strcmp(e->terminal, terminal) != 0 || strcmp(e->site, site) != 0) {
+      ret = CENTRE_E_IDENTITY;
+      goto out_rollback;
+    }
     if (e->seq <= head) {
       /* A replay (the reply to an earlier upload was lost): it must be the same event. */
       ret = stored_hash(st, terminal, e->seq, want);
-      if (ret == CENTRE_OK && strcmp(want, e->hash) != 0)
+      if (ret == CENTRE_E_NOT_FOUND || (ret == CENTRE_OK && strcmp(want, hash_hex) != 0))
         ret = CENTRE_E_CONFLICT;
-      if (ret != CENTRE_OK) {
-        res->bad_seq = e->seq;
-        if (ret == CENTRE_E_NOT_FOUND)
-          ret = CENTRE_E_CONFLICT;
+      if (ret != CENTRE_OK)
         goto out_rollback;
-      }
       continue;
     }
-    if (strcmp(e->prev_hash, prev) != 0) {
-      res->bad_seq = e->seq;
+    if (strcmp(prev_hex, prev) != 0) {
       ret = CENTRE_E_CHAIN;
       goto out_rollback;
     }
-    if (centre_event_hash(e, want) != CENTRE_OK || strcmp(want, e->hash) != 0) {
-      res->bad_seq = e->seq;
+    if (centre_event_hash(e, h) != CENTRE_OK || memcmp(h, e->hash, KIOSK_HASH_LEN) != 0) {
       ret = CENTRE_E_HASH;
       goto out_rollback;
     }
-    ret = insert_event(st, terminal, site, e, now);
+    ret = insert_event(st, terminal, e, prev_hex, hash_hex, now);
     if (ret != CENTRE_OK)
       goto out_rollback;
-    memcpy(prev, e->hash, sizeof prev);
+    memcpy(prev, hash_hex, sizeof prev);
     head = e->seq;
     res->inserted++;
   }
+  res->bad_seq = 0;
   s = st->set_head;
   sqlite3_bind_int64(s, 1, (sqlite3_int64)head);
   text(s, 2, prev);
@@ -333,9 +353,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
 
 out_rollback:
   sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-  if (ret == CENTRE_E_GAP || ret == CENTRE_E_CONFLICT) {
-    res->acked_through = head;
-  }
+  res->acked_through = head;
   return ret;
 }
 
@@ -382,7 +400,9 @@ int centre_store_status(struct centre_store *st, const char *terminal,
 int centre_store_terminal_register(struct centre_store *st, const char *terminal,
                                    const char *site, int64_t now)
 {
-  const void *args[] = {terminal, site, &now, centre_genesis_hash};
+  static const char genesis[] =
+      "0000000000000000000000000000000000000000000000000000000000000000";
+  const void *args[] = {terminal, site, &now, genesis};
   if (!centre_token_ok(terminal, CENTRE_TERMINAL_ID_MAX, 0) ||
       !centre_token_ok(site, CENTRE_TERMINAL_ID_MAX, 0))
     return CENTRE_E_INVALID_ARG;
@@ -524,7 +544,7 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
         (e[i].kind != KIOSK_REV_EXACT && e[i].kind != KIOSK_REV_BELOW) ||
         (e[i].kind == KIOSK_REV_BELOW && e[i].generation == 0))
       return CENTRE_E_INVALID_ARG;
-  if (reason && !centre_token_ok(reason, CENTRE_REASON_MAX, 0))
+  if (reason && !centre_token_ok(reason, 32, 0))
     return CENTRE_E_INVALID_ARG;
   if (card_stmts_prep(st, &c) != CENTRE_OK)
     return CENTRE_E_DB;
@@ -710,24 +730,26 @@ int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out)
   sqlite3_stmt *s;
   int rc;
   if (prep(st,
-           "SELECT site_id, month, kind,"
-           " SUM(CASE WHEN verdict = 'allow' THEN 1 ELSE 0 END),"
-           " SUM(CASE WHEN verdict = 'allow' THEN 0 ELSE 1 END),"
-           " SUM(CASE WHEN verdict = 'allow' THEN fee_cents ELSE 0 END)"
+           "SELECT site_id, month, mode,"
+           " SUM(CASE WHEN verdict = 'GRANT' THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN verdict = 'STAFF_CHECK' THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN verdict = 'DENY' THEN 1 ELSE 0 END),"
+           " SUM(CASE WHEN verdict = 'GRANT' THEN amount_fen ELSE 0 END)"
            " FROM events WHERE month >= ? AND month <= ?"
-           " GROUP BY site_id, month, kind ORDER BY site_id, month, kind",
+           " GROUP BY site_id, month, mode ORDER BY site_id, month, mode",
            &s) != CENTRE_OK)
     return CENTRE_E_DB;
   sqlite3_bind_int(s, 1, from ? from : 0);
   sqlite3_bind_int(s, 2, to ? to : 999999);
-  fprintf(out, "site,month,kind,allowed,denied,waived_yuan\n");
+  fprintf(out, "site,month,mode,granted,staff_check,denied,waived_yuan\n");
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     int month = sqlite3_column_int(s, 1);
-    int64_t cents = sqlite3_column_int64(s, 5);
-    fprintf(out, "%s,%04d-%02d,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ".%02" PRId64 "\n",
+    int64_t fen = sqlite3_column_int64(s, 6);
+    fprintf(out, "%s,%04d-%02d,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ".%02" PRId64 "\n",
             (const char *)sqlite3_column_text(s, 0), month / 100, month % 100,
             (const char *)sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3),
-            (int64_t)sqlite3_column_int64(s, 4), cents / 100, cents % 100);
+            (int64_t)sqlite3_column_int64(s, 4), (int64_t)sqlite3_column_int64(s, 5), fen / 100,
+            fen % 100);
   }
   sqlite3_finalize(s);
   return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "usage", rc);

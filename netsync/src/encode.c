@@ -74,37 +74,65 @@ static int add_fmt(struct ns_buf *b, const char *fmt, ...)
   return ns_buf_add(b, tmp, (size_t)n);
 }
 
-int netsync_encode_batch(const struct netsync_event *ev, size_t n, struct ns_buf *json,
+static void hex(const uint8_t *in, size_t n, char *out)
+{
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[in[i] >> 4];
+    out[2 * i + 1] = digits[in[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+static int add_member(struct ns_buf *b, const char *name, const char *value)
+{
+  int rc = add_fmt(b, ",\"%s\":", name);
+  return rc == NETSYNC_OK ? add_str(b, value) : rc;
+}
+
+int netsync_encode_batch(const struct kiosk_event *ev, size_t n, struct ns_buf *json,
                          struct ns_buf *out)
 {
   z_stream zs;
   int rc = add_fmt(json, "{\"v\":1,\"events\":[");
   for (size_t i = 0; rc == NETSYNC_OK && i < n; i++) {
-    const struct netsync_event *e = &ev[i];
-    rc = add_fmt(json, "%s{\"seq\":%" PRIu64 ",\"ts\":%" PRId64 ",\"kind\":", i ? "," : "",
-                 e->seq, e->ts);
+    const struct kiosk_event *e = &ev[i];
+    const char *mode = kiosk_mode_name(e->mode), *kind = kiosk_event_kind_name(e->kind),
+               *verdict = kiosk_verdict_name(e->verdict);
+    char prev[2 * KIOSK_HASH_LEN + 1], cur[2 * KIOSK_HASH_LEN + 1], reasons[17];
+    hex(e->prev_hash, KIOSK_HASH_LEN, prev);
+    hex(e->hash, KIOSK_HASH_LEN, cur);
+    snprintf(reasons, sizeof reasons, "%016" PRIx64, e->reasons);
+    /* Unknown enum values go out as "?": the centre refuses the batch, visibly. */
+    rc = add_fmt(json, "%s{\"seq\":%" PRIu64 ",\"time\":%" PRId64, i ? "," : "", e->seq, e->time);
     if (rc == NETSYNC_OK)
-      rc = add_str(json, e->kind);
+      rc = add_member(json, "terminal", e->terminal);
     if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"verdict\":");
+      rc = add_member(json, "site", e->site);
     if (rc == NETSYNC_OK)
-      rc = add_str(json, e->verdict);
+      rc = add_member(json, "mode", mode ? mode : "?");
     if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"reason\":");
+      rc = add_member(json, "vehicle", e->vehicle);
     if (rc == NETSYNC_OK)
-      rc = add_str(json, e->reason);
+      rc = add_member(json, "card_no", e->card_no);
     if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"card\":");
+      rc = add_fmt(json, ",\"generation\":%" PRIu32, e->generation);
     if (rc == NETSYNC_OK)
-      rc = add_str(json, e->card);
+      rc = add_member(json, "kind", kind ? kind : "?");
     if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"fee_cents\":%" PRId64 ",\"prev_hash\":", e->fee_cents);
+      rc = add_member(json, "verdict", verdict ? verdict : "?");
     if (rc == NETSYNC_OK)
-      rc = add_str(json, e->prev_hash);
+      rc = add_member(json, "reasons", reasons);
     if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"hash\":");
+      rc = add_fmt(json, ",\"amount_fen\":%" PRId64, e->amount_fen);
     if (rc == NETSYNC_OK)
-      rc = add_str(json, e->hash);
+      rc = add_member(json, "bill_ref", e->bill_ref);
+    if (rc == NETSYNC_OK)
+      rc = add_member(json, "staff_id", e->staff_id);
+    if (rc == NETSYNC_OK)
+      rc = add_member(json, "prev_hash", prev);
+    if (rc == NETSYNC_OK)
+      rc = add_member(json, "hash", cur);
     if (rc == NETSYNC_OK)
       rc = ns_buf_add(json, "}", 1);
   }

@@ -298,9 +298,18 @@ static void set_online(struct netsync *ns, int online)
   pthread_mutex_unlock(&ns->mu);
 }
 
+static int same_hash(const char *hex, const uint8_t bin[KIOSK_HASH_LEN])
+{
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < KIOSK_HASH_LEN; i++)
+    if (hex[2 * i] != digits[bin[i] >> 4] || hex[2 * i + 1] != digits[bin[i] & 15])
+      return 0;
+  return hex[2 * KIOSK_HASH_LEN] == '\0';
+}
+
 /* Send events [from .. from+n) and on a valid receipt move the mark. *next: the seq to
  * send next (moves back on a gap). */
-static int upload_batch(struct netsync *ns, struct netsync_event *ev, size_t n, uint64_t *next)
+static int upload_batch(struct netsync *ns, struct kiosk_event *ev, size_t n, uint64_t *next)
 {
   struct ns_buf json = {NULL, 0, 0, BATCH_JSON_MAX}, gz = {NULL, 0, 0, BATCH_JSON_MAX};
   struct reply r;
@@ -340,14 +349,14 @@ static int upload_batch(struct netsync *ns, struct netsync_event *ev, size_t n, 
   if (ns->terminal[0] && strcmp(rc_.terminal, ns->terminal) != 0)
     rc = NETSYNC_E_BAD_REPLY;
   else if (rc_.acked_through == ev[n - 1].seq)
-    rc = strcmp(rc_.head_hash, ev[n - 1].hash) == 0 ? NETSYNC_OK : NETSYNC_E_BAD_REPLY;
+    rc = same_hash(rc_.head_hash, ev[n - 1].hash) ? NETSYNC_OK : NETSYNC_E_BAD_REPLY;
   else if (rc_.acked_through < ev[n - 1].seq)
     rc = NETSYNC_E_BAD_REPLY;
   else {
-    struct netsync_event mine;
+    struct kiosk_event mine;
     size_t got = 0;
     if (ns->j->read(ns->jctx, rc_.acked_through, &mine, 1, &got) != 0 || got != 1 ||
-        mine.seq != rc_.acked_through || strcmp(mine.hash, rc_.head_hash) != 0)
+        mine.seq != rc_.acked_through || !same_hash(rc_.head_hash, mine.hash))
       rc = NETSYNC_E_BAD_REPLY;
   }
   if (rc != NETSYNC_OK) {
@@ -363,7 +372,7 @@ static int upload_batch(struct netsync *ns, struct netsync_event *ev, size_t n, 
 
 int netsync_upload_all(struct netsync *ns)
 {
-  struct netsync_event *ev;
+  struct kiosk_event *ev;
   uint64_t acked = 0, last = 0, next;
   unsigned gaps = 0;
   int rc = NETSYNC_OK;

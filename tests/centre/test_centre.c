@@ -49,21 +49,28 @@ struct term {
   char jpath[700];
 };
 
-static void term_open(struct term *t, const struct synctest_centre *c, const char *id,
-                      size_t events)
+static void term_open_at(struct term *t, const struct synctest_centre *c, const char *id,
+                         const char *site, size_t events)
 {
   memset(t, 0, sizeof *t);
   snprintf(t->jpath, sizeof t->jpath, "%s/journal-%s.db", c->dir, id);
-  ck_assert_int_eq(synctest_journal_open(t->jpath, &t->j), 0);
+  ck_assert_int_eq(synctest_journal_open(t->jpath, id, site, &t->j), 0);
   if (events)
     ck_assert_int_eq(synctest_journal_append(t->j, events), 0);
   synctest_netsync_config(c, id, &t->p, &t->cfg);
   t->cfg.trace = quiet;
 }
 
+static void term_open(struct term *t, const struct synctest_centre *c, const char *id,
+                      size_t events)
+{
+  term_open_at(t, c, id, "yl-museum", events);
+}
+
 static void term_ns(struct term *t)
 {
-  ck_assert_int_eq(netsync_create(&t->cfg, &synctest_journal_ops, t->j, NULL, NULL, &t->ns),
+  ck_assert_int_eq(netsync_create(&t->cfg, &netsync_kiosk_journal_ops,
+                                  synctest_journal_kiosk(t->j), NULL, NULL, &t->ns),
                    NETSYNC_OK);
 }
 
@@ -155,27 +162,39 @@ static size_t gzip_buf(const void *in, size_t len, unsigned char *out, size_t ca
   return cap - zs.avail_out;
 }
 
-/* One valid event JSON at seq with prev hash; fills hash_out. */
-static int event_json(uint64_t seq, const char *prev, char *hash_out, char *buf, size_t cap)
+static void hexs(const uint8_t *in, size_t n, char *out)
 {
-  struct centre_event e;
-  memset(&e, 0, sizeof e);
-  e.seq = seq;
-  e.ts = 1767225600 + (int64_t)seq;
-  snprintf(e.kind, sizeof e.kind, "park");
-  snprintf(e.verdict, sizeof e.verdict, "allow");
-  snprintf(e.reason, sizeof e.reason, "ok");
-  snprintf(e.card, sizeof e.card, "4509001");
-  e.fee_cents = 2000;
-  snprintf(e.prev_hash, sizeof e.prev_hash, "%s", prev);
-  centre_event_hash(&e, e.hash);
-  snprintf(hash_out, 65, "%s", e.hash);
-  return snprintf(buf, cap,
-                  "{\"seq\":%" PRIu64 ",\"ts\":%" PRId64 ",\"kind\":\"park\",\"verdict\":\"allow\","
-                  "\"reason\":\"ok\",\"card\":\"4509001\",\"fee_cents\":2000,\"prev_hash\":\"%s\","
-                  "\"hash\":\"%s\"}",
-                  seq, e.ts, e.prev_hash, e.hash);
+  for (size_t i = 0; i < n; i++)
+    sprintf(out + 2 * i, "%02x", in[i]);
 }
+
+/* One valid event JSON for T01 at seq with the given prev hash (hex); extra: appended
+ * members. */
+static int event_json(uint64_t seq, const char *prev_hex, const char *extra, char *buf, size_t cap)
+{
+  struct kiosk_event e;
+  char prev[65], cur[65];
+  synctest_event(seq, "T01", "yl-museum", &e);
+  for (size_t i = 0; i < KIOSK_HASH_LEN; i++) {
+    unsigned v;
+    sscanf(prev_hex + 2 * i, "%2x", &v);
+    e.prev_hash[i] = (uint8_t)v;
+  }
+  centre_event_hash(&e, e.hash);
+  hexs(e.prev_hash, KIOSK_HASH_LEN, prev);
+  hexs(e.hash, KIOSK_HASH_LEN, cur);
+  return snprintf(buf, cap,
+                  "{\"seq\":%" PRIu64 ",\"time\":%" PRId64 ",\"terminal\":\"T01\","
+                  "\"site\":\"yl-museum\",\"mode\":\"%s\",\"vehicle\":\"%s\",\"card_no\":\"%s\","
+                  "\"generation\":0,\"kind\":\"decision\",\"verdict\":\"%s\","
+                  "\"reasons\":\"%016" PRIx64 "\",\"amount_fen\":%" PRId64 ",\"bill_ref\":\"%s\","
+                  "\"staff_id\":\"\",\"prev_hash\":\"%s\",\"hash\":\"%s\"%s}",
+                  seq, e.time, kiosk_mode_name(e.mode), e.vehicle, e.card_no,
+                  kiosk_verdict_name(e.verdict), e.reasons, e.amount_fen, e.bill_ref, prev, cur,
+                  extra ? extra : "");
+}
+
+static const char zeros64[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /* --------------------------------------------------------------- tests -- */
 
@@ -216,24 +235,36 @@ START_TEST(gap_names_expected_seq)
 {
   struct synctest_centre c;
   struct raw_reply r;
-  char ev[600], body[800], hash[65];
+  char ev[900], body[1000];
   fresh(&c, "gap");
   start(&c, NULL);
   reg(&c, "T01", "yl-museum");
-  event_json(5, centre_genesis_hash, hash, ev, sizeof ev);
+  event_json(5, zeros64, NULL, ev, sizeof ev);
   snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
   ck_assert_int_eq(raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r), 0);
   ck_assert_int_eq(r.code, 409);
   ck_assert_msg(strstr(r.body, "\"error\":\"gap\"") && strstr(r.body, "\"expected_seq\":1"),
                 "%s", r.body);
   /* A wrong prev_hash at seq 1 is a broken chain, not a gap. */
-  event_json(1, "1111111111111111111111111111111111111111111111111111111111111111", hash, ev,
+  event_json(1, "1111111111111111111111111111111111111111111111111111111111111111", NULL, ev,
              sizeof ev);
   snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
   raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
   ck_assert_int_eq(r.code, 409);
   ck_assert_msg(strstr(r.body, "\"error\":\"chain\""), "%s", r.body);
+  /* The body must not speak for another terminal: the certificate says T02. */
+  reg(&c, "T02", "yl-museum");
+  event_json(1, zeros64, NULL, ev, sizeof ev);
+  snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
+  raw_post(&c, "T02", "/v1/journal", body, strlen(body), NULL, &r);
+  ck_assert_int_eq(r.code, 422);
+  ck_assert_msg(strstr(r.body, "\"error\":\"identity\""), "%s", r.body);
   ck_assert_int_eq(synctest_centre_count(&c, "T01"), 0);
+  ck_assert_int_eq(synctest_centre_count(&c, "T02"), 0);
+  /* The same event from T01 itself goes in. */
+  raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
+  ck_assert_int_eq(r.code, 200);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 1);
   synctest_centre_stop(&c);
 }
 END_TEST
@@ -267,10 +298,9 @@ START_TEST(malformed_bodies)
   }
   /* An event carrying an extra member (say, a name) is refused. */
   {
-    char ev[600], body[900], hash[65];
-    event_json(1, centre_genesis_hash, hash, ev, sizeof ev);
-    ev[strlen(ev) - 1] = '\0';
-    snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s,\"holder\":\"x\"}]}", ev);
+    char ev[900], body[1000];
+    event_json(1, zeros64, ",\"holder\":\"x\"", ev, sizeof ev);
+    snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
     raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
     ck_assert_int_eq(r.code, 400);
     ck_assert_msg(strstr(r.body, "unknown member"), "%s", r.body);
@@ -477,8 +507,9 @@ START_TEST(many_terminals_at_once)
   fresh(&c, "many");
   start(&c, NULL);
   for (int i = 0; i < NTERM; i++) {
-    reg(&c, terms[i], i % 2 ? "yl-museum" : "yl-first-hospital");
-    term_open(&a[i].t, &c, terms[i], 1500);
+    const char *site = i % 2 ? "yl-museum" : "yl-first-hospital";
+    reg(&c, terms[i], site);
+    term_open_at(&a[i].t, &c, terms[i], site, 1500);
     a[i].t.cfg.batch_max = 250;
     term_ns(&a[i].t);
   }
@@ -527,11 +558,12 @@ START_TEST(status_and_reports)
   ck_assert_msg(file_has(out, ",test-1.0,4,unknown,"), "status report");
   snprintf(out, sizeof out, "%s/usage.csv", c.dir);
   ck_assert_int_eq(synctest_admin(&c, out, "report", "usage", "2026-01", "2026-01", NULL), 0);
-  ck_assert_msg(file_has(out, "site,month,kind,allowed,denied,waived_yuan\n"), "header");
-  /* seq 1..51: seq%3==1 hospital 60.00, ==2 bus 15.00, ==0 park 0; 34, 17, 51 denied. */
-  ck_assert_msg(file_has(out, "yl-museum,2026-01,hospital,16,1,960.00\n"), "hospital row");
-  ck_assert_msg(file_has(out, "yl-museum,2026-01,park,16,1,0.00\n"), "park row");
-  ck_assert_msg(file_has(out, "yl-museum,2026-01,bus,16,1,240.00\n"), "bus row");
+  ck_assert_msg(file_has(out, "site,month,mode,granted,staff_check,denied,waived_yuan\n"),
+                "header");
+  /* seq 1..51: seq%3==1 cashier (60.00 waived each), ==2 bus, ==0 gate; 34, 17, 51 denied. */
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,cashier,16,0,1,960.00\n"), "cashier row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,gate,16,0,1,0.00\n"), "gate row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,bus,16,0,1,0.00\n"), "bus row");
   ck_assert_int_eq(synctest_admin(&c, NULL, "report", "usage", "2026-13", NULL), 2);
   term_close(&t);
   synctest_centre_stop(&c);
@@ -609,7 +641,7 @@ START_TEST(revocations_and_documents)
   ck_assert_int_eq(kiosk_revkey_load_public(path, &s.key, &d), KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_create(&s.rl), KIOSK_OK);
   term_open(&t, &c, "T01", 0);
-  ck_assert_int_eq(netsync_create(&t.cfg, &synctest_journal_ops, t.j, &sink_ops, &s, &t.ns),
+  ck_assert_int_eq(netsync_create(&t.cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(t.j), &sink_ops, &s, &t.ns),
                    NETSYNC_OK);
   /* Nothing revoked yet: an empty snapshot, version 1. */
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
@@ -664,7 +696,7 @@ START_TEST(revocations_and_documents)
   /* With the wrong signing key pinned, nothing signed is accepted. */
   s.doc_version = 0;
   snprintf(t.p.sign, sizeof t.p.sign, "%s/other-sign.pub", c.dir);
-  ck_assert_int_eq(netsync_create(&t.cfg, &synctest_journal_ops, t.j, &sink_ops, &s, &t.ns),
+  ck_assert_int_eq(netsync_create(&t.cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(t.j), &sink_ops, &s, &t.ns),
                    NETSYNC_OK);
   ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_E_SIGNATURE);
   ck_assert_int_eq(synctest_journal_append(t.j, 3), 0);

@@ -7,8 +7,7 @@
  * are thin mains over the library `centre_core`, whose public part is this header:
  *
  *   - the error enum (one list, CENTRE_ERRNO_MAP);
- *   - the journal event as it travels (struct centre_event) and its chain hash
- *     (centre_event_hash: the single place that defines which fields are hashed);
+ *   - the chain hash of an uploaded event (centre_event_hash: kiosk's journal hash);
  *   - the batch parser (centre_batch_parse: JSON text -> events, bounded, strict);
  *   - the signing helpers used for receipts and signed documents.
  *
@@ -21,6 +20,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "kiosk/journal.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,7 +47,8 @@ extern "C" {
   X(REVOKED, -16, "terminal certificate revoked")                                \
   X(NOT_FOUND, -17, "not found")                                                 \
   X(EXISTS, -18, "already exists")                                               \
-  X(NET, -19, "network error")
+  X(NET, -19, "network error")                                                   \
+  X(IDENTITY, -20, "event names another terminal or site than the certificate's")
 
 enum centre_err {
 #define CENTRE_X_ENUM(name, value, text) CENTRE_E_##name = (value),
@@ -62,43 +64,21 @@ const char *centre_errname(int err);
 
 /* ------------------------------------------------------------------ events -- */
 
-/* Field limits. Text fields are tokens of [A-Za-z0-9._-], so that the hash input
- * (below) is unambiguous and nothing resembling a name fits in them. */
-#define CENTRE_KIND_MAX 16
-#define CENTRE_VERDICT_MAX 8
-#define CENTRE_REASON_MAX 32
-#define CENTRE_CARD_MAX 32
+/*
+ * An uploaded event is kiosk's journal event (struct kiosk_event, kiosk/journal.h):
+ * the same fields, hashed the same way (docs/journal.md). `card_no` is the honour card's
+ * unified number, never a citizen ID number; no names are carried at all.
+ */
 #define CENTRE_HASH_HEX 64
-#define CENTRE_FEE_MAX 100000000LL /* cents: one million yuan */
 #define CENTRE_TERMINAL_ID_MAX 64
 
 /*
- * One journal event as uploaded. `card` is the honour card's unified number (the
- * number printed on the card), never a citizen ID number; names are not carried at all.
- * `fee_cents` is the fee waived (ticket or consultation fee), 0 for a denial or a bus.
+ * The chain hash of an event from its fields and ev->prev_hash. This one function is
+ * the centre's definition of the hash; it calls kiosk_event_hash(), so the centre
+ * recomputes exactly what the terminal's journal computed. Errors: INVALID_ARG (a field
+ * kiosk_event_check() refuses), CRYPTO.
  */
-struct centre_event {
-  uint64_t seq;                        /* 1, 2, 3, ... per terminal */
-  int64_t ts;                          /* seconds since the epoch, UTC */
-  char kind[CENTRE_KIND_MAX + 1];      /* "park", "hospital", "bus" */
-  char verdict[CENTRE_VERDICT_MAX + 1]; /* "allow", "deny" */
-  char reason[CENTRE_REASON_MAX + 1];  /* "ok", "revoked", ... */
-  char card[CENTRE_CARD_MAX + 1];
-  int64_t fee_cents;
-  char prev_hash[CENTRE_HASH_HEX + 1]; /* lowercase hex */
-  char hash[CENTRE_HASH_HEX + 1];
-};
-
-/* prev_hash of event 1: 64 zeros. */
-extern const char centre_genesis_hash[CENTRE_HASH_HEX + 1];
-
-/*
- * The chain hash of an event from its fields and ev->prev_hash, as lowercase hex into
- * out (65 bytes with the NUL). This one function defines the hash on the centre's side;
- * it follows docs/journal.md (see docs/sync-protocol.md, "Chain"). Errors: INVALID_ARG
- * for a field that is not a valid token.
- */
-int centre_event_hash(const struct centre_event *ev, char out[CENTRE_HASH_HEX + 1]);
+int centre_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN]);
 
 /* --------------------------------------------------------------- the batch -- */
 
@@ -108,7 +88,7 @@ int centre_event_hash(const struct centre_event *ev, char out[CENTRE_HASH_HEX + 
 
 struct centre_batch {
   size_t n;
-  struct centre_event *ev; /* n events, seq strictly increasing by 1 */
+  struct kiosk_event *ev; /* n events, seq strictly increasing by 1 */
 };
 
 /*

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiosk/journal.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -57,22 +59,10 @@ const char *netsync_errname(int err);
 
 /* ------------------------------------------------------------- events -- */
 
-#define NETSYNC_TOKEN_MAX 32
+/* Events are kiosk's journal events (struct kiosk_event, kiosk/journal.h), uploaded with
+ * exactly the fields the journal hashes (docs/sync-protocol.md, "Upload"): no names, no
+ * citizen ID numbers. */
 #define NETSYNC_HASH_HEX 64
-
-/* One journal event as uploaded (docs/sync-protocol.md, "Upload"). No names, no
- * citizen ID numbers: `card` is the honour card's unified number. */
-struct netsync_event {
-  uint64_t seq;
-  int64_t ts;
-  char kind[17];
-  char verdict[9];
-  char reason[NETSYNC_TOKEN_MAX + 1];
-  char card[NETSYNC_TOKEN_MAX + 1];
-  int64_t fee_cents;
-  char prev_hash[NETSYNC_HASH_HEX + 1];
-  char hash[NETSYNC_HASH_HEX + 1];
-};
 
 /*
  * What netsync needs of the journal. All are called on the worker thread only (give it
@@ -84,7 +74,7 @@ struct netsync_event {
  *   last_seq:  the newest seq in the journal (0 when empty).
  */
 struct netsync_journal_ops {
-  int (*read)(void *ctx, uint64_t from, struct netsync_event *out, size_t max, size_t *n);
+  int (*read)(void *ctx, uint64_t from, struct kiosk_event *out, size_t max, size_t *n);
   int (*acked)(void *ctx, uint64_t *seq);
   int (*set_acked)(void *ctx, uint64_t seq);
   int (*last_seq)(void *ctx, uint64_t *seq);
@@ -100,6 +90,10 @@ struct netsync_journal_ops {
  *   apply_doc:          a document whose centre signature netsync has verified, with a
  *                       version newer than doc_version.
  */
+/* The table for kiosk's journal: ctx is a struct kiosk_journal * that only the worker
+ * uses (open a second handle on the journal file for it). */
+extern const struct netsync_journal_ops netsync_kiosk_journal_ops;
+
 struct netsync_sink_ops {
   int (*revocation_version)(void *ctx, uint64_t *version);
   int (*apply_revocations)(void *ctx, const uint8_t *list, size_t len, int is_delta);

@@ -1,7 +1,7 @@
 /*
- * A stand-in for kiosk's journal: SQLite, one row per event, the acknowledged mark in a
- * meta table. The chain is made with the centre's own hash function, so a valid chain
- * here is valid there.
+ * Test journals: kiosk's real journal (kiosk/journal.h) filled with made-up events, plus
+ * the two things a test must do behind the journal's back (alter a row, forget the
+ * acknowledged mark), done with plain SQL on the file.
  */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -9,199 +9,116 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "centre/centre.h"
 #include "synctest.h"
 
 struct synctest_journal {
-  sqlite3 *db;
+  struct kiosk_journal *kj;
+  char path[700];
+  char terminal[32], site[64];
 };
 
-int synctest_journal_open(const char *path, struct synctest_journal **out)
+int synctest_journal_open(const char *path, const char *terminal, const char *site,
+                          struct synctest_journal **out)
 {
   struct synctest_journal *j = calloc(1, sizeof *j);
+  struct kiosk_diag d;
   *out = NULL;
   if (!j)
     return -1;
-  if (sqlite3_open(path, &j->db) != SQLITE_OK)
-    goto out_fail;
-  sqlite3_busy_timeout(j->db, 5000);
-  if (sqlite3_exec(j->db,
-                   "PRAGMA journal_mode=WAL;"
-                   "CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, ts INTEGER,"
-                   " kind TEXT, verdict TEXT, reason TEXT, card TEXT, fee_cents INTEGER,"
-                   " prev_hash TEXT, hash TEXT);"
-                   "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER);"
-                   "INSERT OR IGNORE INTO meta VALUES ('acked', 0);",
-                   NULL, NULL, NULL) != SQLITE_OK)
-    goto out_fail;
+  snprintf(j->path, sizeof j->path, "%s", path);
+  snprintf(j->terminal, sizeof j->terminal, "%s", terminal);
+  snprintf(j->site, sizeof j->site, "%s", site);
+  if (kiosk_journal_open(path, 0, &j->kj, &d) != KIOSK_OK) {
+    free(j);
+    return -1;
+  }
   *out = j;
   return 0;
-out_fail:
-  sqlite3_close(j->db);
-  free(j);
-  return -1;
 }
 
 void synctest_journal_close(struct synctest_journal *j)
 {
   if (!j)
     return;
-  sqlite3_close(j->db);
+  kiosk_journal_close(j->kj);
   free(j);
 }
 
-static int last(void *ctx, uint64_t *seq)
+struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j)
 {
-  struct synctest_journal *j = ctx;
-  sqlite3_stmt *s;
-  int rc;
-  if (sqlite3_prepare_v2(j->db, "SELECT COALESCE(MAX(seq), 0) FROM journal", -1, &s, NULL))
-    return -1;
-  rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
-  if (rc == 0)
-    *seq = (uint64_t)sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return rc;
+  return j->kj;
+}
+
+void synctest_event(uint64_t seq, const char *terminal, const char *site, struct kiosk_event *e)
+{
+  memset(e, 0, sizeof *e);
+  e->seq = seq;
+  e->time = 1767225600 + (int64_t)seq * 7; /* from 2026-01-01 UTC */
+  snprintf(e->terminal, sizeof e->terminal, "%s", terminal);
+  snprintf(e->site, sizeof e->site, "%s", site);
+  e->mode = seq % 3 == 0 ? KIOSK_MODE_GATE : seq % 3 == 1 ? KIOSK_MODE_CASHIER : KIOSK_MODE_BUS;
+  if (e->mode == KIOSK_MODE_BUS)
+    snprintf(e->vehicle, sizeof e->vehicle, "B-%03u", (unsigned)(seq % 40));
+  snprintf(e->card_no, sizeof e->card_no, "%" PRIu64, (uint64_t)450900000000ULL + (seq * 7919) % 100000);
+  e->kind = KIOSK_EVENT_DECISION;
+  if (seq % 17 == 0) {
+    e->verdict = KIOSK_VERDICT_DENY;
+    e->reasons = UINT64_C(1) << 3;
+  } else {
+    e->verdict = KIOSK_VERDICT_GRANT;
+    if (e->mode == KIOSK_MODE_CASHIER) {
+      e->amount_fen = 6000;
+      snprintf(e->bill_ref, sizeof e->bill_ref, "MZ-%" PRIu64, seq);
+    }
+  }
 }
 
 int synctest_journal_append(struct synctest_journal *j, size_t n)
 {
-  static const char *const kinds[] = {"park", "hospital", "bus"};
-  sqlite3_stmt *s = NULL, *h = NULL;
-  struct centre_event e;
-  uint64_t seq = 0;
-  int rc = -1;
-  memset(&e, 0, sizeof e);
-  if (last(j, &seq) != 0)
+  uint64_t last = 0;
+  if (kiosk_journal_last_seq(j->kj, &last) != KIOSK_OK)
     return -1;
-  snprintf(e.prev_hash, sizeof e.prev_hash, "%s", centre_genesis_hash);
-  if (seq > 0) {
-    if (sqlite3_prepare_v2(j->db, "SELECT hash FROM journal WHERE seq = ?", -1, &h, NULL))
-      return -1;
-    sqlite3_bind_int64(h, 1, (sqlite3_int64)seq);
-    if (sqlite3_step(h) == SQLITE_ROW)
-      snprintf(e.prev_hash, sizeof e.prev_hash, "%s", (const char *)sqlite3_column_text(h, 0));
-    sqlite3_finalize(h);
-  }
-  sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL);
-  if (sqlite3_prepare_v2(j->db, "INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s,
-                         NULL))
-    goto out_end;
   for (size_t i = 0; i < n; i++) {
-    seq++;
-    e.seq = seq;
-    e.ts = 1767225600 + (int64_t)seq * 7; /* from 2026-01-01 */
-    snprintf(e.kind, sizeof e.kind, "%s", kinds[seq % 3]);
-    if (seq % 17 == 0) {
-      snprintf(e.verdict, sizeof e.verdict, "deny");
-      snprintf(e.reason, sizeof e.reason, "revoked");
-      e.fee_cents = 0;
-    } else {
-      snprintf(e.verdict, sizeof e.verdict, "allow");
-      snprintf(e.reason, sizeof e.reason, "ok");
-      e.fee_cents = seq % 3 == 0 ? 0 : seq % 3 == 1 ? 6000 : 1500;
-    }
-    snprintf(e.card, sizeof e.card, "%" PRIu64, (uint64_t)450900000000ULL + (seq * 7919) % 100000);
-    if (centre_event_hash(&e, e.hash) != CENTRE_OK)
-      goto out_end;
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)e.seq);
-    sqlite3_bind_int64(s, 2, e.ts);
-    sqlite3_bind_text(s, 3, e.kind, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 4, e.verdict, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, e.reason, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 6, e.card, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, 7, e.fee_cents);
-    sqlite3_bind_text(s, 8, e.prev_hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 9, e.hash, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_DONE)
-      goto out_end;
-    sqlite3_reset(s);
-    memcpy(e.prev_hash, e.hash, sizeof e.hash);
+    struct kiosk_event e;
+    synctest_event(last + 1 + i, j->terminal, j->site, &e);
+    if (kiosk_journal_append(j->kj, &e) != KIOSK_OK)
+      return -1;
   }
-  rc = 0;
-out_end:
+  return 0;
+}
+
+static int sql(struct synctest_journal *j, const char *stmt, uint64_t arg)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  int rc = -1;
+  if (sqlite3_open(j->path, &db) != SQLITE_OK)
+    goto out_close;
+  sqlite3_busy_timeout(db, 5000);
+  if (sqlite3_prepare_v2(db, stmt, -1, &s, NULL) != SQLITE_OK)
+    goto out_close;
+  if (sqlite3_bind_parameter_count(s) > 0)
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)arg);
+  rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+out_close:
   sqlite3_finalize(s);
-  sqlite3_exec(j->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close(db);
   return rc;
 }
 
 int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq)
 {
-  char sql[128];
-  snprintf(sql, sizeof sql, "UPDATE journal SET fee_cents = fee_cents + 100 WHERE seq = %" PRIu64,
-           seq);
-  return sqlite3_exec(j->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-static int set_acked(void *ctx, uint64_t seq)
-{
-  struct synctest_journal *j = ctx;
-  sqlite3_stmt *s;
-  int rc;
-  if (sqlite3_prepare_v2(j->db, "UPDATE meta SET v = ? WHERE k = 'acked' AND v < ?", -1, &s,
-                         NULL))
-    return -1;
-  sqlite3_bind_int64(s, 1, (sqlite3_int64)seq);
-  sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
-  rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-  sqlite3_finalize(s);
-  return rc;
-}
-
-static int acked(void *ctx, uint64_t *seq)
-{
-  struct synctest_journal *j = ctx;
-  sqlite3_stmt *s;
-  int rc;
-  if (sqlite3_prepare_v2(j->db, "SELECT v FROM meta WHERE k = 'acked'", -1, &s, NULL))
-    return -1;
-  rc = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
-  if (rc == 0)
-    *seq = (uint64_t)sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return rc;
+  return sql(j, "UPDATE events SET amount_fen = amount_fen + 100 WHERE seq = ?", seq);
 }
 
 int synctest_journal_reset_acked(struct synctest_journal *j)
 {
-  return sqlite3_exec(j->db, "UPDATE meta SET v = 0", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+  return sql(j, "UPDATE meta SET value = 0 WHERE key = 'acked_through'", 0);
 }
 
 uint64_t synctest_journal_acked(struct synctest_journal *j)
 {
   uint64_t v = 0;
-  acked(j, &v);
+  kiosk_journal_acked(j->kj, &v);
   return v;
 }
-
-static int read_events(void *ctx, uint64_t from, struct netsync_event *out, size_t max, size_t *n)
-{
-  struct synctest_journal *j = ctx;
-  sqlite3_stmt *s;
-  size_t k = 0;
-  int rc;
-  if (sqlite3_prepare_v2(j->db,
-                         "SELECT seq, ts, kind, verdict, reason, card, fee_cents, prev_hash, hash"
-                         " FROM journal WHERE seq >= ? ORDER BY seq LIMIT ?",
-                         -1, &s, NULL))
-    return -1;
-  sqlite3_bind_int64(s, 1, (sqlite3_int64)from);
-  sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW && k < max) {
-    struct netsync_event *e = &out[k++];
-    e->seq = (uint64_t)sqlite3_column_int64(s, 0);
-    e->ts = sqlite3_column_int64(s, 1);
-    snprintf(e->kind, sizeof e->kind, "%s", (const char *)sqlite3_column_text(s, 2));
-    snprintf(e->verdict, sizeof e->verdict, "%s", (const char *)sqlite3_column_text(s, 3));
-    snprintf(e->reason, sizeof e->reason, "%s", (const char *)sqlite3_column_text(s, 4));
-    snprintf(e->card, sizeof e->card, "%s", (const char *)sqlite3_column_text(s, 5));
-    e->fee_cents = sqlite3_column_int64(s, 6);
-    snprintf(e->prev_hash, sizeof e->prev_hash, "%s", (const char *)sqlite3_column_text(s, 7));
-    snprintf(e->hash, sizeof e->hash, "%s", (const char *)sqlite3_column_text(s, 8));
-  }
-  sqlite3_finalize(s);
-  *n = k;
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
-const struct netsync_journal_ops synctest_journal_ops = {read_events, acked, set_acked, last};

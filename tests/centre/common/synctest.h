@@ -54,16 +54,22 @@ long synctest_centre_count(const struct synctest_centre *c, const char *terminal
 long synctest_centre_duplicates(const struct synctest_centre *c);
 
 /* --------------------------------------------------------------- journal -- */
+/* kiosk's real journal with events made up by the test. */
 struct synctest_journal;
-int synctest_journal_open(const char *path, struct synctest_journal **out);
+int synctest_journal_open(const char *path, const char *terminal, const char *site,
+                          struct synctest_journal **out);
 void synctest_journal_close(struct synctest_journal *j);
-/* Append n events with a valid chain (the centre's hash function). */
+/* The kiosk journal handle: the ctx for netsync_kiosk_journal_ops. */
+struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j);
+/* Append n events (a mix of gate, cashier and bus; every 17th a DENY). */
 int synctest_journal_append(struct synctest_journal *j, size_t n);
-/* Change the fee of one event without fixing its hash (an altered row). */
+/* Change the amount of one event in the file without fixing its hash (an altered row). */
 int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq);
+/* Set the acknowledged mark back to 0 in the file (as if the receipt was lost). */
 int synctest_journal_reset_acked(struct synctest_journal *j);
 uint64_t synctest_journal_acked(struct synctest_journal *j);
-extern const struct netsync_journal_ops synctest_journal_ops;
+/* One event as the generator makes it (for raw requests). */
+void synctest_event(uint64_t seq, const char *terminal, const char *site, struct kiosk_event *ev);
 
 /* The usual netsync config for a terminal in dir (callers adjust fields). Strings point
  * into *bufs, which must outlive the config. */
