@@ -1,0 +1,99 @@
+/*
+ * kiosk terminal: the decision path of one terminal, wired together.
+ *
+ * card facts (from the reader adapter) + staff input
+ *   -> revocation lookup (kiosk/revoke.h) + recent uses (kiosk/journal.h)
+ *   -> kiosk_decide() (kiosk/decide.h)
+ *   -> journal append -> outcome for the screen.
+ *
+ * Fail closed, with a way through: when the journal cannot be written (disk full,
+ * read-only, I/O error), a GRANT is never given silently. The outcome is STAFF_CHECK
+ * with the reason JOURNAL_UNAVAILABLE and the flag KIOSK_VF_OVERRIDE_OFFERED (DENY on a
+ * bus, where there is no staff). If staff then decide again with KIOSK_STAFF_OVERRIDE
+ * and their staff id, the grant is given and the event is held in a bounded in-memory
+ * queue (config override_queue_max); it is appended (kind "override") before anything
+ * else as soon as the journal can be written again. A full queue refuses overrides.
+ *
+ * STAFF_CHECK is a question, not an outcome: it is not journaled. The decision taken
+ * after staff act (GRANT or DENY) is.
+ *
+ * Threads: one terminal belongs to one thread (the card/decision thread).
+ */
+#ifndef KIOSK_TERMINAL_H
+#define KIOSK_TERMINAL_H
+
+#include "kiosk/config.h"
+#include "kiosk/journal.h"
+#include "kiosk/revoke.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct kiosk_terminal;
+
+/* What the reader and the staff give for one presentation of a card. */
+struct kiosk_input {
+  const struct kiosk_card_facts *card;
+  enum kiosk_holder holder;
+  unsigned staff;       /* KIOSK_STAFF_* */
+  const char *staff_id; /* NULL: the configuration's staff_id, if any */
+  enum kiosk_visit visit;
+  const char *bill_ref;
+  int64_t amount_fen;
+};
+
+struct kiosk_outcome {
+  struct kiosk_verdict verdict;
+  uint64_t seq;     /* journal seq of this decision, 0 when not journaled */
+  int journaled;    /* 1: appended to the journal */
+  int queued;       /* 1: a staff override held in the queue for the journal */
+  struct kiosk_rev_lookup revocation;
+  struct kiosk_recent recent;
+};
+
+struct kiosk_terminal_status {
+  int journal_ok;          /* the journal is open and the last append worked */
+  size_t overrides_queued; /* held for the journal */
+  uint64_t last_seq, unsent;
+  uint64_t revlist_version;
+  int64_t revlist_issued_at;
+  size_t revlist_entries;
+};
+
+/*
+ * Open a terminal for a loaded configuration: the site registry, the revocation key and
+ * list from the trust store (a missing list is an empty one, answered NO_LIST; a list
+ * file without the key to check it is an error), and the journal. A journal that cannot
+ * be opened is not an error here: the terminal starts fail-closed and retries.
+ * Errors: CONFIG, NOT_FOUND, SIGNATURE, FORMAT, ... with diag.
+ */
+int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **out,
+                        struct kiosk_diag *diag);
+void kiosk_terminal_close(struct kiosk_terminal *t);
+
+/*
+ * Decide for one card at time now and journal the outcome (see above). Always fills
+ * *out; returns KIOSK_OK, or INVALID_ARG for a missing card.
+ */
+int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in, int64_t now,
+                          struct kiosk_outcome *out);
+
+/* Try to (re)open the journal and append the queued overrides. KIOSK_OK when the queue
+ * is empty afterwards. Called by kiosk_terminal_decide too; the UI may call it when idle. */
+int kiosk_terminal_flush(struct kiosk_terminal *t);
+
+void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_status *out);
+
+/* The pieces, for the UI, the sync thread's setup and tests. Owned by the terminal.
+ * The journal may be NULL while it cannot be opened. */
+struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t);
+struct kiosk_revlist *kiosk_terminal_revlist(struct kiosk_terminal *t);
+const struct kiosk_revkey *kiosk_terminal_revkey(struct kiosk_terminal *t);
+const struct kiosk_config *kiosk_terminal_config(const struct kiosk_terminal *t);
+const struct kiosk_site *kiosk_terminal_site(const struct kiosk_terminal *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KIOSK_TERMINAL_H */
