@@ -523,6 +523,7 @@ static void on_control(struct cardsim *s, uint8_t code)
       s->prof->reset(s->state);
     break;
   case VPCD_CTRL_ATR:
+    trace(s, "ATR");
     answer(s, s->prof->atr, s->prof->atr_len, 0, 0);
     break;
   default:
