@@ -58,14 +58,16 @@ enum cardio_id_status cardio_id_check(const char *id)
 int cardio_id_mask(const char *id, char *out, size_t cap)
 {
   size_t n;
+  int full;
   if (!id || !out)
     return CARDIO_E_INVALID_ARG;
   n = strnlen(id, CARDIO_ID_LEN + 1);
+  full = n == CARDIO_ID_LEN;
   if (n > CARDIO_ID_LEN)
     n = CARDIO_ID_LEN;
   if (cap < n + 1)
     return CARDIO_E_BUFFER_TOO_SMALL;
-  if (n == CARDIO_ID_LEN) {
+  if (full) {
     memcpy(out, id, 6);
     memset(out + 6, '*', 8);
     memcpy(out + 14, id + 14, 4);

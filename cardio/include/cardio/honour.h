@@ -4,7 +4,7 @@
  * The card is an ISO 7816-4 application (docs/card-spec.md): SELECT by AID returns the
  * issuer-signed holder record in its FCI, and INTERNAL AUTHENTICATE signs a fresh
  * terminal challenge with the card's own private key, whose public key is in the signed
- * record. A terminal reads and verifies a card in two command APDUs, offline, against a
+ * record. A terminal reads and verifies a card in three command APDUs, offline, against a
  * trust store (cardio/crypto.h), and gets one result per check, not one boolean:
  *
  *   FORMAT     the application answers and the record parses within its limits;
@@ -232,7 +232,8 @@ int cardio_hc_verify_fci(const struct cardio_trust *trust, int64_t now, const ui
  * The fast path: SELECT the application (the FCI carries the signed record), then
  * INTERNAL AUTHENTICATE over a fresh challenge (challenge NULL: 16 random bytes;
  * otherwise CARDIO_HC_CHALLENGE_LEN bytes the caller chose, for tests), then every
- * check. Two command APDUs, about 430 bytes both ways (docs/card-spec.md).
+ * check. Three command APDUs (SELECT, its GET RESPONSE for the FCI past 256 bytes,
+ * INTERNAL AUTHENTICATE), 430 bytes both ways for a typical card (docs/card-spec.md).
  * Returns CARDIO_OK when the card gave a verdict, good or bad: garbage, a missing
  * application and short answers are FORMAT failures, not errors. Returns the
  * transport's error when the exchange itself broke (NO_CARD, CARD_REMOVED,

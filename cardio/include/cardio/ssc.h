@@ -33,8 +33,8 @@ extern "C" {
 
 #define CARDIO_ID_LEN 18u
 #define CARDIO_ID_MASKED_LEN 18u
-/* A 30-byte GB18030 name becomes at most 60 bytes of UTF-8 (4-byte sequences map to
- * 4-byte UTF-8, 2-byte ones to at most 3). */
+/* A 30-byte GB18030 name becomes at most 45 bytes of UTF-8 (2-byte sequences map to
+ * at most 3 bytes, 4-byte ones to 4); the buffer leaves room. */
 #define CARDIO_SSC_NAME_MAX 64u
 
 struct cardio_ssc_data {
