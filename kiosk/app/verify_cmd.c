@@ -1,0 +1,251 @@
+/*
+ * `kiosk verify`: read the honour card on the configured reader (cardio), turn the
+ * result into kiosk card facts (card_adapter.c), take the holder match from a social
+ * security card or an ID number typed on stdin, decide and journal through the
+ * terminal, print the verdict as JSON. No ID number or name is printed or stored: the
+ * ID number only reaches cardio_hc_holder_match() and is wiped after.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cardio/cardio.h>
+#include <cardio/crypto.h>
+#include <cardio/honour.h>
+#include <cardio/ssc.h>
+
+#include "app.h"
+#include "card_adapter.h"
+#include "kiosk/terminal.h"
+
+static const char help_verify[] =
+    "usage: kiosk verify [--config FILE] [--reader NAME] [--timeout MS] [--time T]\n"
+    "                    [--ssc-reader NAME | --id-stdin]\n"
+    "                    [--confirm-holder] [--accept-repeat] [--override] [--staff-id ID]\n"
+    "                    [--visit outpatient|inpatient] [--bill REF] [--amount FEN]\n"
+    "\n"
+    "Wait up to MS milliseconds (default 10000) for a card in the configured reader\n"
+    "(or NAME), read and verify the honour card against the trust store, decide for the\n"
+    "configured site and mode, journal the outcome, print it as JSON.\n"
+    "\n"
+    "  --ssc-reader NAME  read the holder's social security card in reader NAME and match\n"
+    "                     its ID number against the honour card (cashier)\n"
+    "  --id-stdin         staff type the holder's ID number on standard input instead\n"
+    "  --confirm-holder   staff compared the ID card and photo with the holder (gate)\n"
+    "  --accept-repeat    staff accept a repeat use at this gate\n"
+    "  --override         staff grant although the journal cannot be written\n"
+    "  --staff-id ID      who confirms (default: the configuration's staff_id)\n"
+    "  --time T           decide as of Unix time T (tests and demos)\n"
+    "Exit 0 when a verdict was printed (whatever it is), 2 on configuration errors,\n"
+    "3 when no card could be read.\n";
+
+static int opt(int argc, char **argv, int *i, const char *name, const char **val)
+{
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) != 0)
+    return 0;
+  if (argv[*i][n] == '=') {
+    *val = argv[*i] + n + 1;
+    return 1;
+  }
+  if (argv[*i][n] != '\0')
+    return 0;
+  if (*i + 1 >= argc) {
+    fprintf(stderr, "kiosk verify: %s needs a value\n", name);
+    exit(EXIT_USAGE);
+  }
+  *val = argv[++*i];
+  return 1;
+}
+
+/* Read the SSC in another reader and match its ID number. */
+static enum kiosk_holder ssc_match(struct cardio_ctx *ctx, const char *reader,
+                                   const struct cardio_hc_result *res)
+{
+  struct cardio_card *card = NULL;
+  int rc = cardio_connect(ctx, reader, &card);
+  if (rc != CARDIO_OK) {
+    fprintf(stderr, "kiosk verify: social security card: %s\n", cardio_strerror(rc));
+    return KIOSK_HOLDER_NOT_PRESENTED;
+  }
+  struct cardio_ssc_data d;
+  rc = cardio_ssc_read(card, &d);
+  cardio_card_destroy(card);
+  enum kiosk_holder h = KIOSK_HOLDER_NOT_PRESENTED;
+  if (rc == CARDIO_OK && res->have_record)
+    h = kiosk_holder_from_cardio(cardio_hc_holder_match(&res->rec, d.id_number), 1);
+  else if (rc != CARDIO_OK)
+    fprintf(stderr, "kiosk verify: social security card: %s\n", cardio_strerror(rc));
+  cardio_ssc_data_clear(&d);
+  return h;
+}
+
+static enum kiosk_holder typed_match(const struct cardio_hc_result *res)
+{
+  char line[64];
+  enum kiosk_holder h = KIOSK_HOLDER_NOT_PRESENTED;
+  if (fgets(line, sizeof line, stdin)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    if (res->have_record)
+      h = kiosk_holder_from_cardio(cardio_hc_holder_match(&res->rec, line), 0);
+  }
+  cardio_cleanse(line, sizeof line);
+  return h;
+}
+
+static json_t *card_json(const struct cardio_hc_result *res, const struct kiosk_card_facts *f)
+{
+  json_t *c = json_object();
+  json_object_set_new(c, "card_no", json_string(f->card_no));
+  json_object_set_new(c, "generation", json_integer(f->generation));
+  json_object_set_new(c, "award", json_string(kiosk_award_name(f->award) ? kiosk_award_name(f->award) : "?"));
+  json_object_set_new(c, "award_zh", json_string(res->have_record
+                                                     ? cardio_hc_award_text(res->rec.award,
+                                                                            res->rec.award_level)
+                                                     : ""));
+  json_object_set_new(c, "level", json_integer(f->award_level));
+  json_t *checks = json_object();
+  for (int i = 0; i < CARDIO_HC_CHECK_COUNT; i++) {
+    json_t *k = json_object();
+    json_object_set_new(k, "status", json_string(cardio_hc_status_name(res->check[i].status)));
+    json_object_set_new(k, "reason", json_string(cardio_hc_reason_name(res->check[i].reason)));
+    json_object_set_new(checks, cardio_hc_check_name((enum cardio_hc_check)i), k);
+  }
+  json_object_set_new(c, "checks", checks);
+  return c;
+}
+
+int kiosk_cmd_verify(int argc, char **argv)
+{
+  const char *cfgpath = NULL, *reader = NULL, *ssc_reader = NULL, *staff_id = NULL;
+  const char *bill = NULL, *v;
+  int timeout = 10000, id_stdin = 0;
+  int64_t now = (int64_t)time(NULL), amount = 0;
+  unsigned staff = 0;
+  enum kiosk_visit visit = KIOSK_VISIT_NONE;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(help_verify, stdout);
+      return 0;
+    } else if (opt(argc, argv, &i, "--config", &cfgpath) || opt(argc, argv, &i, "--reader", &reader) ||
+               opt(argc, argv, &i, "--ssc-reader", &ssc_reader) ||
+               opt(argc, argv, &i, "--staff-id", &staff_id) || opt(argc, argv, &i, "--bill", &bill)) {
+      continue;
+    } else if (opt(argc, argv, &i, "--timeout", &v)) {
+      timeout = atoi(v);
+    } else if (opt(argc, argv, &i, "--time", &v)) {
+      now = strtoll(v, NULL, 10);
+    } else if (opt(argc, argv, &i, "--amount", &v)) {
+      amount = strtoll(v, NULL, 10);
+    } else if (opt(argc, argv, &i, "--visit", &v)) {
+      if (strcmp(v, "outpatient") == 0)
+        visit = KIOSK_VISIT_OUTPATIENT;
+      else if (strcmp(v, "inpatient") == 0)
+        visit = KIOSK_VISIT_INPATIENT;
+      else {
+        fprintf(stderr, "kiosk verify: --visit outpatient|inpatient\n");
+        return EXIT_USAGE;
+      }
+    } else if (strcmp(argv[i], "--id-stdin") == 0) {
+      id_stdin = 1;
+    } else if (strcmp(argv[i], "--confirm-holder") == 0) {
+      staff |= KIOSK_STAFF_HOLDER_CONFIRMED;
+    } else if (strcmp(argv[i], "--accept-repeat") == 0) {
+      staff |= KIOSK_STAFF_REPEAT_ACCEPTED;
+    } else if (strcmp(argv[i], "--override") == 0) {
+      staff |= KIOSK_STAFF_OVERRIDE;
+    } else {
+      fprintf(stderr, "kiosk verify: unexpected argument '%s' (see --help)\n", argv[i]);
+      return EXIT_USAGE;
+    }
+  }
+
+  struct kiosk_config cfg;
+  struct kiosk_diag d;
+  char msg[600];
+  memset(&d, 0, sizeof d);
+  if (kiosk_config_load(cfgpath, NULL, 0, &cfg, &d) != KIOSK_OK) {
+    fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
+    return EXIT_USAGE;
+  }
+  struct kiosk_terminal *t;
+  if (kiosk_terminal_open(&cfg, &t, &d) != KIOSK_OK) {
+    fprintf(stderr, "kiosk: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
+    return EXIT_USAGE;
+  }
+  int rc = EXIT_RUNTIME;
+  struct cardio_trust *trust = NULL;
+  struct cardio_ctx *ctx = NULL;
+  struct cardio_card *card = NULL;
+  int err = cardio_trust_load(cfg.trust_dir, &trust);
+  if (err != CARDIO_OK) {
+    fprintf(stderr, "kiosk verify: trust store %s: %s\n", cfg.trust_dir, cardio_strerror(err));
+    rc = EXIT_USAGE;
+    goto out;
+  }
+  if ((err = cardio_ctx_create(&ctx)) != CARDIO_OK ||
+      (err = cardio_wait_card(ctx, reader ? reader : cfg.reader, timeout)) != CARDIO_OK ||
+      (err = cardio_connect(ctx, reader ? reader : cfg.reader, &card)) != CARDIO_OK) {
+    fprintf(stderr, "kiosk verify: reader \"%s\": %s\n", reader ? reader : cfg.reader,
+            cardio_strerror(err));
+    goto out;
+  }
+  struct cardio_hc_result res;
+  err = cardio_hc_read_verify(card, trust, now, NULL, &res);
+  if (err != CARDIO_OK) {
+    fprintf(stderr, "kiosk verify: reading the card: %s\n", cardio_strerror(err));
+    goto out;
+  }
+  struct kiosk_card_facts facts;
+  kiosk_facts_from_cardio(&res, &facts);
+  enum kiosk_holder holder = KIOSK_HOLDER_NOT_PRESENTED;
+  if (ssc_reader)
+    holder = ssc_match(ctx, ssc_reader, &res);
+  else if (id_stdin)
+    holder = typed_match(&res);
+
+  struct kiosk_input in;
+  memset(&in, 0, sizeof in);
+  in.card = &facts;
+  in.holder = holder;
+  in.staff = staff;
+  in.staff_id = staff_id;
+  in.visit = visit;
+  in.bill_ref = bill;
+  in.amount_fen = amount;
+  struct kiosk_outcome out;
+  kiosk_terminal_decide(t, &in, now, &out);
+
+  json_t *o = kiosk_app_verdict_json(&out.verdict);
+  json_object_set_new(o, "card", card_json(&res, &facts));
+  json_object_set_new(o, "holder", json_string(kiosk_holder_name(holder)));
+  json_object_set_new(o, "site", json_string(cfg.site_id));
+  json_object_set_new(o, "mode", json_string(kiosk_mode_name(cfg.mode)));
+  json_object_set_new(o, "terminal", json_string(cfg.terminal_id));
+  json_object_set_new(o, "time", json_integer((json_int_t)now));
+  json_t *jr = json_object();
+  json_object_set_new(jr, "journaled", json_boolean(out.journaled));
+  json_object_set_new(jr, "seq", json_integer((json_int_t)out.seq));
+  json_object_set_new(jr, "queued", json_boolean(out.queued));
+  json_object_set_new(o, "journal", jr);
+  json_t *rv = json_object();
+  json_object_set_new(rv, "status", json_string(out.revocation.status == KIOSK_REV_REVOKED ? "revoked"
+                                                : out.revocation.status == KIOSK_REV_NOT_LISTED
+                                                    ? "not_listed"
+                                                    : "no_list"));
+  json_object_set_new(rv, "version", json_integer((json_int_t)out.revocation.version));
+  json_object_set_new(rv, "issued_at", json_integer((json_int_t)out.revocation.issued_at));
+  json_object_set_new(o, "revocation", rv);
+  kiosk_app_print_json(o);
+  json_decref(o);
+  rc = 0;
+out:
+  cardio_card_destroy(card);
+  cardio_ctx_destroy(ctx);
+  cardio_trust_destroy(trust);
+  kiosk_terminal_close(t);
+  return rc;
+}
