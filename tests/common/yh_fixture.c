@@ -143,9 +143,10 @@ static size_t conf_parse_file(const char *path, struct conf_entry *e, size_t n, 
     if (*l == '#' || !*l)
       continue;
     if (conf_value(l, "FRIENDLYNAME", value, sizeof value)) {
-      if (n >= max || strlen(value) >= sizeof e[n].friendly)
+      size_t len = strlen(value);
+      if (n >= max || len >= sizeof e[n].friendly)
         break;
-      snprintf(e[n].friendly, sizeof e[n].friendly, "%s", value);
+      memcpy(e[n].friendly, value, len + 1);
       e[n].port = -1;
       channel = -1;
       n++;
