@@ -36,6 +36,7 @@ int cardio_pcsc_to_err(long rv)
     return CARDIO_E_NO_SERVICE;
   case SCARD_E_SERVICE_STOPPED:
   case SCARD_E_INVALID_HANDLE:
+  case SCARD_F_COMM_ERROR: /* pcsc-lite: "RPC transport error", the daemon went away */
     return CARDIO_E_SERVICE_GONE;
   case SCARD_E_UNKNOWN_READER:
   case SCARD_E_READER_UNAVAILABLE:
@@ -65,7 +66,6 @@ int cardio_pcsc_to_err(long rv)
   case SCARD_E_INVALID_VALUE:
     return CARDIO_E_INVALID_ARG;
   case SCARD_E_NOT_TRANSACTED:
-  case SCARD_F_COMM_ERROR:
   case SCARD_E_PROTO_MISMATCH:
   case SCARD_E_UNKNOWN_CARD:
     return CARDIO_E_COMM;
@@ -119,12 +119,14 @@ void cardio_ctx_destroy(struct cardio_ctx *ctx)
   free(ctx);
 }
 
-/* After pcscd restarted, the old context is dead: make a new one, once per call. */
-static int cardio_ctx_revive(struct cardio_ctx *ctx)
+/* After pcscd restarted, the old context is dead: make a new one, once per call.
+ * SCardIsValidContext only consults the client's own table, so after a call failed
+ * with a service error the context is replaced whatever it says (force). */
+static int cardio_ctx_revive(struct cardio_ctx *ctx, int force)
 {
   LONG rv;
 
-  if (ctx->valid && SCardIsValidContext(ctx->h) == SCARD_S_SUCCESS)
+  if (!force && ctx->valid && SCardIsValidContext(ctx->h) == SCARD_S_SUCCESS)
     return CARDIO_OK;
   if (ctx->valid)
     SCardReleaseContext(ctx->h);
@@ -141,10 +143,11 @@ static int cardio_ctx_revive(struct cardio_ctx *ctx)
 #define CARDIO_PCSC_RETRY(ctx, rv, call)                                               \
   do {                                                                                 \
     (rv) = (call);                                                                     \
-    if (((rv) == SCARD_E_NO_SERVICE || (rv) == SCARD_E_SERVICE_STOPPED ||              \
-         (rv) == SCARD_E_INVALID_HANDLE) &&                                            \
-        cardio_ctx_revive(ctx) == CARDIO_OK)                                           \
+    if ((cardio_pcsc_to_err(rv) == CARDIO_E_SERVICE_GONE ||                            \
+         (rv) == SCARD_E_NO_SERVICE) &&                                                \
+        cardio_ctx_revive((ctx), 1) == CARDIO_OK) {                                    \
       (rv) = (call);                                                                   \
+    }                                                                                  \
   } while (0)
 
 int cardio_list_readers(struct cardio_ctx *ctx, char ***names, size_t *count)
@@ -160,7 +163,7 @@ int cardio_list_readers(struct cardio_ctx *ctx, char ***names, size_t *count)
     *count = 0;
   if (!ctx || !names || !count)
     return CARDIO_E_INVALID_ARG;
-  if (!ctx->valid && cardio_ctx_revive(ctx) != CARDIO_OK)
+  if (!ctx->valid && cardio_ctx_revive(ctx, 0) != CARDIO_OK)
     return CARDIO_E_SERVICE_GONE;
 
   for (int attempt = 0; attempt < 3; attempt++) {
@@ -233,7 +236,7 @@ int cardio_wait_card(struct cardio_ctx *ctx, const char *reader, int timeout_ms)
 
   if (!ctx || !reader)
     return CARDIO_E_INVALID_ARG;
-  if (!ctx->valid && cardio_ctx_revive(ctx) != CARDIO_OK)
+  if (!ctx->valid && cardio_ctx_revive(ctx, 0) != CARDIO_OK)
     return CARDIO_E_SERVICE_GONE;
   memset(&st, 0, sizeof st);
   st.szReader = reader;
@@ -302,6 +305,13 @@ static int cardio_pcsc_transmit(void *vctx, const uint8_t *cmd, size_t cmd_len, 
 
   rv = SCardTransmit(pc->h, pci, cmd, (DWORD)cmd_len, NULL, resp, &rl);
   if (rv == SCARD_S_SUCCESS) {
+    /* vpcd answers an exchange cut by the card's departure with zero bytes. */
+    if (rl < 2 && cardio_pcsc_was_removed(pc)) {
+      *resp_len = 0;
+      cardio_log(CARDIO_LOG_INFO, "SCardTransmit: %s (%lu-byte response, slot empty)",
+                 cardio_errname(CARDIO_E_CARD_REMOVED), (unsigned long)rl);
+      return CARDIO_E_CARD_REMOVED;
+    }
     *resp_len = rl;
     return CARDIO_OK;
   }
@@ -356,7 +366,7 @@ int cardio_connect(struct cardio_ctx *ctx, const char *reader, struct cardio_car
   *out = NULL;
   if (!ctx || !reader || strlen(reader) >= sizeof pc->reader)
     return CARDIO_E_INVALID_ARG;
-  if (!ctx->valid && cardio_ctx_revive(ctx) != CARDIO_OK)
+  if (!ctx->valid && cardio_ctx_revive(ctx, 0) != CARDIO_OK)
     return CARDIO_E_SERVICE_GONE;
   pc = calloc(1, sizeof *pc);
   if (!pc)
