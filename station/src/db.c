@@ -33,6 +33,9 @@ static const char station_schema_v1[] =
     "  import_id INTEGER NOT NULL,"
     "  line INTEGER NOT NULL,"
     "  card_no TEXT UNIQUE);"
+    "CREATE TABLE sites("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE);"
     "CREATE TABLE records("
     "  id INTEGER PRIMARY KEY,"
     "  record_id TEXT NOT NULL UNIQUE,"
@@ -40,7 +43,7 @@ static const char station_schema_v1[] =
     "  day INTEGER NOT NULL,"
     "  kind INTEGER NOT NULL,"
     "  amount INTEGER NOT NULL,"
-    "  site TEXT NOT NULL,"
+    "  site INTEGER NOT NULL,"
     "  import_id INTEGER NOT NULL,"
     "  line INTEGER NOT NULL);"
     /* One donation per donor, day, kind, amount and site: the duplicate check, and the
@@ -181,8 +184,11 @@ int station_db_open(const char *path, struct station_db **out, char *why, size_t
     goto out_close;
   }
   sqlite3_busy_timeout(db->h, 5000);
-  if ((rc = station_db_exec(db, "PRAGMA journal_mode=WAL;"
-                                "PRAGMA synchronous=NORMAL;"
+  /* A rollback journal, not WAL: the desk is one process, and an import's pages are
+   * then written once (WAL writes them twice: to the log, then at the checkpoint). */
+  if ((rc = station_db_exec(db, "PRAGMA page_size=8192;"
+                                "PRAGMA journal_mode=TRUNCATE;"
+                                "PRAGMA synchronous=FULL;"
                                 "PRAGMA foreign_keys=ON;"
                                 "PRAGMA secure_delete=ON;")) != STATION_OK)
     goto out_close;

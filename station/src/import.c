@@ -63,8 +63,10 @@ static const struct {
 };
 
 #define IMP_RECORD_ID_MAX 64u
+#define STATION_IMPORT_CACHE_KIB "262144" /* 256 MiB at most, only while importing */
 #define IMP_DONOR_ID_MAX 32u
 #define IMP_SITE_MAX 128u
+#define IMP_SITE_CACHE 64u
 
 struct imp {
   struct station_db *db;
@@ -74,6 +76,13 @@ struct imp {
   int col[COL_COUNT]; /* field index of each column */
   size_t nheader;
   int64_t import_id;
+  sqlite3_stmt *site_get, *site_ins;
+  /* Sites seen in this import (a handful in practice; a miss goes to the table). */
+  struct {
+    char name[IMP_SITE_MAX + 1];
+    int64_t id;
+  } sites[IMP_SITE_CACHE];
+  size_t nsites;
   sqlite3_stmt *imp_find, *imp_ins, *person_get, *person_by_idno, *person_ins, *person_name,
       *rec_ins, *rec_get, *rec_dup;
   /* The last person seen: exports are mostly grouped by donor. */
@@ -210,43 +219,48 @@ static int imp_validate(struct imp *m, const struct station_csv_rec *rec, struct
   unsigned long ln = rec->line;
   int ok = 1;
 
+  int empty[COL_COUNT];
   for (int c = 0; c < COL_COUNT; c++) {
     r->f[c] = rec->fields[m->col[c]].data;
     r->len[c] = rec->fields[m->col[c]].len;
     imp_trim(&r->f[c], &r->len[c]);
-    if (r->len[c] == 0) {
+    empty[c] = r->len[c] == 0;
+    if (empty[c]) {
       station_problem_add(pr, ln, "%s: empty", imp_columns[c].name);
       ok = 0;
     }
   }
-  if (!ok)
-    return 0;
-  if (!station_token_ok(r->f[COL_RECORD_ID], r->len[COL_RECORD_ID], IMP_RECORD_ID_MAX)) {
+  /* Each non-empty field is checked too, so that a row's problems come all at once. */
+  if (!empty[COL_RECORD_ID] && !station_token_ok(r->f[COL_RECORD_ID], r->len[COL_RECORD_ID], IMP_RECORD_ID_MAX)) {
     station_problem_add(pr, ln, "record_id: must be 1-%u characters of A-Z a-z 0-9 . _ : / -",
                         IMP_RECORD_ID_MAX);
     ok = 0;
   }
-  if (!station_token_ok(r->f[COL_DONOR_ID], r->len[COL_DONOR_ID], IMP_DONOR_ID_MAX)) {
+  if (!empty[COL_DONOR_ID] && !station_token_ok(r->f[COL_DONOR_ID], r->len[COL_DONOR_ID], IMP_DONOR_ID_MAX)) {
     station_problem_add(pr, ln, "donor_id: must be 1-%u characters of A-Z a-z 0-9 . _ : / -",
                         IMP_DONOR_ID_MAX);
     ok = 0;
   }
   int st = station_idno_check(r->f[COL_ID_NUMBER], r->len[COL_ID_NUMBER], r->idno, &r->birth);
-  if (st != STATION_IDNO_OK) {
+  if (st != STATION_IDNO_OK && !empty[COL_ID_NUMBER]) {
     station_problem_add(pr, ln, "id_number: %s", station_idno_text(st));
     ok = 0;
   }
-  if (r->len[COL_NAME] > STATION_NAME_MAX || !imp_text_ok(r->f[COL_NAME], r->len[COL_NAME])) {
+  if (!empty[COL_NAME] &&
+      (r->len[COL_NAME] > STATION_NAME_MAX || !imp_text_ok(r->f[COL_NAME], r->len[COL_NAME]))) {
     station_problem_add(pr, ln, "name: must be 1-%u bytes without control characters",
                         STATION_NAME_MAX);
     ok = 0;
   }
-  if (r->len[COL_SITE] > IMP_SITE_MAX || !imp_text_ok(r->f[COL_SITE], r->len[COL_SITE])) {
+  if (!empty[COL_SITE] &&
+      (r->len[COL_SITE] > IMP_SITE_MAX || !imp_text_ok(r->f[COL_SITE], r->len[COL_SITE]))) {
     station_problem_add(pr, ln, "site: must be 1-%u bytes without control characters",
                         IMP_SITE_MAX);
     ok = 0;
   }
-  if (station_date_parse(r->f[COL_DATE], r->len[COL_DATE], &r->day) != STATION_OK) {
+  if (empty[COL_DATE]) {
+    /* reported above */
+  } else if (station_date_parse(r->f[COL_DATE], r->len[COL_DATE], &r->day) != STATION_OK) {
     station_problem_add(pr, ln, "date: not a date (YYYY-MM-DD or YYYY/M/D, 1900-2999)");
     ok = 0;
   } else {
@@ -261,7 +275,7 @@ static int imp_validate(struct imp *m, const struct station_csv_rec *rec, struct
     }
   }
   int kind_ok = station_kind_parse(r->f[COL_KIND], r->len[COL_KIND], &r->kind) == STATION_OK;
-  if (!kind_ok) {
+  if (!kind_ok && !empty[COL_KIND]) {
     station_problem_add(pr, ln, "kind: must be whole_blood (全血), platelets (机采血小板) or "
                                 "volunteer (志愿服务)");
     ok = 0;
@@ -271,7 +285,8 @@ static int imp_validate(struct imp *m, const struct station_csv_rec *rec, struct
   static const char *const amount_err[] = {"", "not a number", "must be more than zero",
                                            "at most 2 decimals", "too large"};
   if (a != 0) {
-    station_problem_add(pr, ln, "amount: %s", amount_err[a]);
+    if (!empty[COL_AMOUNT])
+      station_problem_add(pr, ln, "amount: %s", amount_err[a]);
     ok = 0;
   } else if (kind_ok) {
     switch (r->kind) {
@@ -439,6 +454,48 @@ static int imp_person(struct imp *m, unsigned long ln, const struct imp_row *r, 
   return 1;
 }
 
+/* The id of a site name, found or inserted. Returns 1, or -1 on a database error. */
+static int imp_site(struct imp *m, const char *name, size_t len, int64_t *id)
+{
+  for (size_t i = 0; i < m->nsites; i++) {
+    if (strlen(m->sites[i].name) == len && memcmp(m->sites[i].name, name, len) == 0) {
+      *id = m->sites[i].id;
+      return 1;
+    }
+  }
+  sqlite3_stmt *g = m->site_get;
+  sqlite3_reset(g);
+  sqlite3_bind_text(g, 1, name, (int)len, SQLITE_STATIC);
+  int src = sqlite3_step(g);
+  if (src == SQLITE_ROW) {
+    *id = sqlite3_column_int64(g, 0);
+  } else if (src == SQLITE_DONE) {
+    sqlite3_stmt *ins = m->site_ins;
+    sqlite3_reset(ins);
+    sqlite3_bind_text(ins, 1, name, (int)len, SQLITE_STATIC);
+    src = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (src != SQLITE_DONE) {
+      sqlite3_reset(g);
+      station_db_fail(m->db, src, "insert site");
+      return -1;
+    }
+    *id = sqlite3_last_insert_rowid(m->db->h);
+  } else {
+    sqlite3_reset(g);
+    station_db_fail(m->db, src, "find site");
+    return -1;
+  }
+  sqlite3_reset(g);
+  if (m->nsites < IMP_SITE_CACHE) {
+    memcpy(m->sites[m->nsites].name, name, len);
+    m->sites[m->nsites].name[len] = '\0';
+    m->sites[m->nsites].id = *id;
+    m->nsites++;
+  }
+  return 1;
+}
+
 /* Insert the record; on a clash, tell an identical record imported before (unchanged)
  * from a duplicate row or a conflicting record. Returns 1 added, 2 unchanged, 0 problem
  * reported, -1 database error. */
@@ -446,6 +503,9 @@ static int imp_record(struct imp *m, unsigned long ln, const struct imp_row *r, 
 {
   struct station_problems *pr = &m->res->problems;
   char where[64];
+  int64_t site;
+  if (imp_site(m, r->f[COL_SITE], r->len[COL_SITE], &site) < 0)
+    return -1;
   sqlite3_stmt *s = m->rec_ins;
   sqlite3_reset(s);
   sqlite3_bind_text(s, 1, r->f[COL_RECORD_ID], (int)r->len[COL_RECORD_ID], SQLITE_STATIC);
@@ -453,7 +513,7 @@ static int imp_record(struct imp *m, unsigned long ln, const struct imp_row *r, 
   sqlite3_bind_int64(s, 3, r->day);
   sqlite3_bind_int64(s, 4, r->kind);
   sqlite3_bind_int64(s, 5, r->amount);
-  sqlite3_bind_text(s, 6, r->f[COL_SITE], (int)r->len[COL_SITE], SQLITE_STATIC);
+  sqlite3_bind_int64(s, 6, site);
   sqlite3_bind_int64(s, 7, m->import_id);
   sqlite3_bind_int64(s, 8, (sqlite3_int64)ln);
   int src = sqlite3_step(s);
@@ -468,11 +528,9 @@ static int imp_record(struct imp *m, unsigned long ln, const struct imp_row *r, 
   sqlite3_reset(g);
   sqlite3_bind_text(g, 1, r->f[COL_RECORD_ID], (int)r->len[COL_RECORD_ID], SQLITE_STATIC);
   if (sqlite3_step(g) == SQLITE_ROW) {
-    const char *site = (const char *)sqlite3_column_text(g, 4);
     int same = sqlite3_column_int64(g, 0) == person && sqlite3_column_int64(g, 1) == r->day &&
                sqlite3_column_int64(g, 2) == r->kind && sqlite3_column_int64(g, 3) == r->amount &&
-               site && strlen(site) == r->len[COL_SITE] &&
-               memcmp(site, r->f[COL_SITE], r->len[COL_SITE]) == 0;
+               sqlite3_column_int64(g, 4) == site;
     int64_t gimp = sqlite3_column_int64(g, 5);
     unsigned long gline = (unsigned long)sqlite3_column_int64(g, 6);
     sqlite3_reset(g);
@@ -492,7 +550,7 @@ static int imp_record(struct imp *m, unsigned long ln, const struct imp_row *r, 
   sqlite3_bind_int64(d, 2, r->day);
   sqlite3_bind_int64(d, 3, r->kind);
   sqlite3_bind_int64(d, 4, r->amount);
-  sqlite3_bind_text(d, 5, r->f[COL_SITE], (int)r->len[COL_SITE], SQLITE_STATIC);
+  sqlite3_bind_int64(d, 5, site);
   if (sqlite3_step(d) == SQLITE_ROW) {
     imp_where(m, sqlite3_column_int64(d, 0), (unsigned long)sqlite3_column_int64(d, 1), where,
               sizeof where);
@@ -578,7 +636,10 @@ static int imp_on_info(void *user, const struct station_csv_file_info *fi)
     return STATION_E_EXISTS;
   }
   sqlite3_reset(f);
-  if (station_db_exec(m->db, "BEGIN IMMEDIATE") != STATION_OK) {
+  /* One transaction for the whole file: a page cache large enough that SQLite does not
+   * spill it to the WAL and read it back (bounded: STATION_IMPORT_CACHE_KIB). */
+  if (station_db_exec(m->db, "PRAGMA cache_size = -" STATION_IMPORT_CACHE_KIB) != STATION_OK ||
+      station_db_exec(m->db, "BEGIN IMMEDIATE") != STATION_OK) {
     m->db_failed = 1;
     return STATION_E_DB;
   }
@@ -640,6 +701,8 @@ int station_import_csv(struct station_db *db, const char *path,
   m.import_id = -1;
 
   if ((rc = station_db_prepare(db, "SELECT id FROM imports WHERE sha256 = ?", &m.imp_find)) ||
+      (rc = station_db_prepare(db, "SELECT id FROM sites WHERE name = ?", &m.site_get)) ||
+      (rc = station_db_prepare(db, "INSERT INTO sites(name) VALUES(?)", &m.site_ins)) ||
       (rc = station_db_prepare(db, "INSERT INTO imports(sha256, file, encoding, at, today) "
                                    "VALUES(?, ?, ?, ?, ?)", &m.imp_ins)) ||
       (rc = station_db_prepare(db, "SELECT id, id_number, name, import_id, line FROM persons "
@@ -707,7 +770,10 @@ int station_import_csv(struct station_db *db, const char *path,
     sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
   res->import_id = m.import_id;
 out_finalize:
+  sqlite3_exec(db->h, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
   sqlite3_finalize(m.imp_find);
+  sqlite3_finalize(m.site_get);
+  sqlite3_finalize(m.site_ins);
   sqlite3_finalize(m.imp_ins);
   sqlite3_finalize(m.person_get);
   sqlite3_finalize(m.person_by_idno);

@@ -236,6 +236,16 @@ size_t station_utf8_valid_prefix(const uint8_t *s, size_t len)
 {
   size_t i = 0;
   while (i < len) {
+    /* ASCII runs 8 bytes at a time (CSV exports are mostly ASCII). */
+    while (len - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (w & 0x8080808080808080ull)
+        break;
+      i += 8;
+    }
+    if (i >= len)
+      break;
     uint8_t c = s[i];
     if (c < 0x80) {
       i++;
