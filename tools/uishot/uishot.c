@@ -1,0 +1,96 @@
+/*
+ * uishot: draw kiosk screens to PNG files without a window or a display.
+ *
+ *   uishot --list                      the sample names
+ *   uishot --all DIR                   every sample to DIR/<name>.png
+ *   uishot NAME OUT.png [--en]         one sample
+ *   uishot --tones DIR                 the tones as WAV files
+ *   uishot --pin-hash SALT PIN         a staff PIN hash for the configuration
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/samples.h"
+#include "ui/tone.h"
+#include "ui/ui.h"
+
+static int usage(void)
+{
+  fprintf(stderr, "usage: uishot --list | --all DIR | NAME OUT.png [--en] | --tones DIR |"
+                  " --pin-hash SALT PIN\n");
+  return 2;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2)
+    return usage();
+  if (strcmp(argv[1], "--list") == 0) {
+    for (size_t i = 0; i < ui_sample_count(); i++)
+      printf("%s\n", ui_sample_name(i));
+    return 0;
+  }
+  if (strcmp(argv[1], "--pin-hash") == 0 && argc == 4) {
+    char out[160];
+    int rc = ui_pin_hash(argv[2], argv[3], out, sizeof out);
+    if (rc != UI_OK) {
+      fprintf(stderr, "uishot: %s\n", ui_strerror(rc));
+      return 1;
+    }
+    printf("%s\n", out);
+    return 0;
+  }
+  if (strcmp(argv[1], "--tones") == 0 && argc == 3) {
+    for (int t = 0; t < UI_TONE_COUNT; t++) {
+      char path[1024];
+      snprintf(path, sizeof path, "%s/%s.wav", argv[2], ui_tone_name(t));
+      if (ui_tone_write_wav((enum ui_tone)t, path) != UI_OK) {
+        fprintf(stderr, "uishot: cannot write %s\n", path);
+        return 1;
+      }
+      printf("%s\n", path);
+    }
+    return 0;
+  }
+  struct ui_canvas *c = NULL;
+  int rc = ui_canvas_create(NULL, &c);
+  if (rc != UI_OK) {
+    fprintf(stderr, "uishot: %s\n", ui_strerror(rc));
+    return 1;
+  }
+  int status = 0;
+  if (strcmp(argv[1], "--all") == 0 && argc == 3) {
+    for (size_t i = 0; i < ui_sample_count(); i++) {
+      struct ui_shot shot;
+      char path[1024];
+      ui_sample_shot(i, &shot);
+      snprintf(path, sizeof path, "%s/%s.png", argv[2], ui_sample_name(i));
+      rc = ui_canvas_save_png(c, &shot, path);
+      printf("%s %s (%.1f ms)\n", rc == UI_OK ? "wrote" : "FAILED", path,
+             (double)ui_canvas_last_draw_ns(c) / 1e6);
+      if (rc != UI_OK)
+        status = 1;
+    }
+  } else if (argc >= 3) {
+    size_t i = ui_sample_find(argv[1]);
+    struct ui_shot shot;
+    if (i == (size_t)-1) {
+      fprintf(stderr, "uishot: no sample '%s' (see --list)\n", argv[1]);
+      status = 2;
+    } else {
+      ui_sample_shot(i, &shot);
+      if (argc >= 4 && strcmp(argv[3], "--en") == 0)
+        shot.lang = UI_LANG_EN;
+      rc = ui_canvas_save_png(c, &shot, argv[2]);
+      if (rc != UI_OK) {
+        fprintf(stderr, "uishot: %s\n", ui_strerror(rc));
+        status = 1;
+      }
+    }
+  } else {
+    status = usage();
+  }
+  ui_canvas_destroy(c);
+  return status;
+}

@@ -1,0 +1,1026 @@
+/*
+ * The kiosk window: SDL event loop on the main thread, posts from any thread as SDL
+ * user events, the screen state machine, staff input (PIN, confirm, cashier fields),
+ * tones, and frames drawn only when something visible changed.
+ */
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paint.h"
+#include "ui/tone.h"
+#include "ui/ui.h"
+#include "utf8.h"
+
+#define PIN_LEN_MAX 8u
+#define PIN_FAILURES_MAX 5u
+#define PIN_LOCK_MS 60000u
+#define ANIM_MS 90u
+
+/* One posted message: the SDL event's data1. Owned by the queue until handled. */
+struct ui_msg {
+  enum ui_msg_kind kind;
+  uint64_t posted_ns;
+  unsigned char *photo; /* the view's or station's photo bytes, owned */
+  union {
+    struct ui_view view;
+    struct ui_status status;
+    struct ui_station station;
+    char key[UI_KEY_MAX];
+  } u;
+};
+
+struct ui {
+  struct ui_config cfg;
+  char *strings_dir, *font_regular, *font_bold, *pin_hash; /* owned copies */
+  SDL_Window *win;
+  SDL_Renderer *ren;
+  struct ui_painter *painter;
+  struct ui_fsm *fsm;
+  Uint32 ev_type;
+  SDL_AudioDeviceID audio;
+  int16_t *tone_pcm[UI_TONE_COUNT];
+  size_t tone_len[UI_TONE_COUNT];
+
+  enum ui_lang lang;
+  struct ui_view view;
+  unsigned char *view_photo;
+  int have_view;
+  struct ui_status status;
+  struct ui_station station;
+  unsigned char *station_photo;
+  int have_station;
+  size_t station_sel;
+  char read_error[UI_KEY_MAX];
+  char pin[PIN_LEN_MAX + 1];
+  size_t pin_len;
+  unsigned pin_failures;
+  uint64_t pin_locked_until;
+  const char *pin_msg;
+  char bill[UI_BILL_REF_MAX];
+  int staff;
+
+  int dirty, quit;
+  enum ui_screen drawn_screen;
+  enum ui_phase drawn_phase;
+  int drawn_seconds;
+  uint64_t drawn_anim;
+  uint64_t pending_view_ns; /* decided_at of a view not yet on screen; 0: none */
+  uint64_t reading_since;
+  uint64_t create_ns;
+  struct ui_stats stats;
+};
+
+/* ------------------------------------------------------------------ logging -- */
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void logf_ui(struct ui *ui, const char *fmt, ...)
+{
+  char line[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (ui->cfg.log)
+    ui->cfg.log(ui->cfg.user, line);
+  else
+    fprintf(stderr, "%s\n", line);
+}
+
+static void trace_cb(void *user, const char *line)
+{
+  struct ui *ui = user;
+  if (ui->cfg.log)
+    ui->cfg.log(ui->cfg.user, line);
+  else
+    fprintf(stderr, "%s\n", line);
+}
+
+static uint64_t now_ms(struct ui *ui)
+{
+  if (ui->cfg.clock_ms)
+    return ui->cfg.clock_ms(ui->cfg.user);
+  return SDL_GetTicks64();
+}
+
+static void act(struct ui *ui, enum ui_action_kind kind, uint32_t seq, int value, const char *text)
+{
+  struct ui_action a = {kind, seq, value, ""};
+  if (text)
+    ui_utf8_copy(a.text, sizeof a.text, text);
+  logf_ui(ui, "ui: action %s", ui_action_name(kind));
+  if (ui->cfg.on_action)
+    ui->cfg.on_action(ui->cfg.user, &a);
+}
+
+/* -------------------------------------------------------------------- sound -- */
+
+static void sound_open(struct ui *ui)
+{
+  if (!ui->cfg.sound)
+    return;
+  if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+    logf_ui(ui, "ui: no audio (%s): tones off", SDL_GetError());
+    return;
+  }
+  SDL_AudioSpec want = {0}, have;
+  want.freq = UI_TONE_RATE;
+  want.format = AUDIO_S16SYS;
+  want.channels = 1;
+  want.samples = 1024;
+  ui->audio = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
+  if (!ui->audio) {
+    logf_ui(ui, "ui: no audio device (%s): tones off", SDL_GetError());
+    return;
+  }
+  for (int t = 0; t < UI_TONE_COUNT; t++) {
+    size_t n = ui_tone_generate((enum ui_tone)t, NULL, 0);
+    ui->tone_pcm[t] = malloc(n * sizeof *ui->tone_pcm[t]);
+    if (ui->tone_pcm[t])
+      ui->tone_len[t] = ui_tone_generate((enum ui_tone)t, ui->tone_pcm[t], n);
+  }
+  SDL_PauseAudioDevice(ui->audio, 0);
+}
+
+static void play(struct ui *ui, enum ui_tone t)
+{
+  if (!ui->audio || !ui->tone_pcm[t])
+    return;
+  SDL_ClearQueuedAudio(ui->audio);
+  SDL_QueueAudio(ui->audio, ui->tone_pcm[t], (Uint32)(ui->tone_len[t] * sizeof(int16_t)));
+}
+
+/* ------------------------------------------------------------------- create -- */
+
+static char *dup_or_null(const char *s, int *fail)
+{
+  if (!s)
+    return NULL;
+  char *d = strdup(s);
+  if (!d)
+    *fail = 1;
+  return d;
+}
+
+static void draw_frame(struct ui *ui);
+
+int ui_create(const struct ui_config *cfg, struct ui **out)
+{
+  if (!out)
+    return UI_E_INVALID_ARG;
+  *out = NULL;
+  uint64_t t0 = ui_monotonic_ns();
+  struct ui *ui = calloc(1, sizeof *ui);
+  if (!ui)
+    return UI_E_NO_MEMORY;
+  if (cfg)
+    ui->cfg = *cfg;
+  else
+    ui_config_init(&ui->cfg);
+  if (ui->cfg.mode < UI_MODE_GATE || ui->cfg.mode > UI_MODE_STATION)
+    ui->cfg.mode = UI_MODE_GATE;
+  ui->create_ns = t0;
+  int fail = 0, rc = UI_E_NO_MEMORY;
+  ui->strings_dir = dup_or_null(ui->cfg.strings_dir, &fail);
+  ui->font_regular = dup_or_null(ui->cfg.font_regular, &fail);
+  ui->font_bold = dup_or_null(ui->cfg.font_bold, &fail);
+  ui->pin_hash = dup_or_null(ui->cfg.pin_hash, &fail);
+  ui->cfg.strings_dir = ui->strings_dir;
+  ui->cfg.font_regular = ui->font_regular;
+  ui->cfg.font_bold = ui->font_bold;
+  ui->cfg.pin_hash = ui->pin_hash;
+  if (fail) {
+    free(ui);
+    return rc;
+  }
+  ui->lang = ui->cfg.lang == UI_LANG_EN ? UI_LANG_EN : UI_LANG_ZH;
+  ui->status.reader = UI_READER_READY;
+  /* SDL's own signal handlers would turn SIGINT into a quit event; keep the host's. */
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+    logf_ui(ui, "ui: SDL_Init: %s", SDL_GetError());
+    rc = UI_E_SDL;
+    goto out_free;
+  }
+  ui->ev_type = SDL_RegisterEvents(1);
+  if (ui->ev_type == (Uint32)-1) {
+    rc = UI_E_SDL;
+    goto out_free;
+  }
+  int w = ui->cfg.width > 0 ? ui->cfg.width : UI_LOGICAL_W;
+  int h = ui->cfg.height > 0 ? ui->cfg.height : UI_LOGICAL_H;
+  Uint32 wflags = SDL_WINDOW_SHOWN | (ui->cfg.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+  ui->win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, wflags);
+  if (!ui->win) {
+    logf_ui(ui, "ui: SDL_CreateWindow: %s", SDL_GetError());
+    rc = UI_E_SDL;
+    goto out_free;
+  }
+  Uint32 rflags = ui->cfg.software ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED;
+  if (ui->cfg.vsync)
+    rflags |= SDL_RENDERER_PRESENTVSYNC;
+  ui->ren = SDL_CreateRenderer(ui->win, -1, rflags);
+  if (!ui->ren && !ui->cfg.software)
+    ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_SOFTWARE);
+  if (!ui->ren) {
+    logf_ui(ui, "ui: SDL_CreateRenderer: %s", SDL_GetError());
+    rc = UI_E_SDL;
+    goto out_free;
+  }
+  SDL_RenderSetLogicalSize(ui->ren, UI_LOGICAL_W, UI_LOGICAL_H);
+  if (ui->cfg.fullscreen)
+    SDL_ShowCursor(SDL_DISABLE);
+  char diag[512];
+  rc = ui_painter_create(ui->ren, &ui->cfg, &ui->painter, diag, sizeof diag);
+  if (rc != UI_OK) {
+    logf_ui(ui, "ui: %s: %s", ui_errname(rc), diag);
+    goto out_free;
+  }
+  SDL_SetWindowTitle(ui->win, ui_painter_string(ui->painter, ui->lang, "app.window"));
+  struct ui_fsm_config fc = {0};
+  memcpy(fc.timeout_ms, ui->cfg.timeout_ms, sizeof fc.timeout_ms);
+  fc.warn_ms = ui->cfg.warn_ms;
+  fc.trace = trace_cb;
+  fc.user = ui;
+  rc = ui_fsm_create(&fc, now_ms(ui), &ui->fsm);
+  if (rc != UI_OK)
+    goto out_free;
+  sound_open(ui);
+  draw_frame(ui);
+  ui->stats.ready_ns = ui_monotonic_ns() - t0;
+  SDL_RendererInfo info;
+  SDL_GetRendererInfo(ui->ren, &info);
+  logf_ui(ui, "ui: ready in %.1f ms (video %s, renderer %s, %dx%d)",
+          (double)ui->stats.ready_ns / 1e6, SDL_GetCurrentVideoDriver(), info.name, w, h);
+  *out = ui;
+  return UI_OK;
+
+out_free:
+  ui_destroy(ui);
+  return rc;
+}
+
+static void msg_free(struct ui_msg *m)
+{
+  if (!m)
+    return;
+  free(m->photo);
+  free(m);
+}
+
+void ui_destroy(struct ui *ui)
+{
+  if (!ui)
+    return;
+  if (ui->ev_type && ui->ev_type != (Uint32)-1 && SDL_WasInit(SDL_INIT_EVENTS)) {
+    SDL_Event evs[32];
+    int n;
+    while ((n = SDL_PeepEvents(evs, 32, SDL_GETEVENT, ui->ev_type, ui->ev_type)) > 0)
+      for (int i = 0; i < n; i++)
+        msg_free(evs[i].user.data1);
+  }
+  if (ui->audio)
+    SDL_CloseAudioDevice(ui->audio);
+  for (int t = 0; t < UI_TONE_COUNT; t++)
+    free(ui->tone_pcm[t]);
+  ui_fsm_destroy(ui->fsm);
+  ui_painter_destroy(ui->painter);
+  if (ui->ren)
+    SDL_DestroyRenderer(ui->ren);
+  if (ui->win)
+    SDL_DestroyWindow(ui->win);
+  free(ui->view_photo);
+  free(ui->station_photo);
+  free(ui->strings_dir);
+  free(ui->font_regular);
+  free(ui->font_bold);
+  free(ui->pin_hash);
+  free(ui);
+  if (TTF_WasInit())
+    TTF_Quit();
+  SDL_Quit();
+}
+
+/* -------------------------------------------------------------------- posts -- */
+
+static int post(struct ui *ui, struct ui_msg *m)
+{
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = ui->ev_type;
+  ev.user.code = (Sint32)m->kind;
+  ev.user.data1 = m;
+  m->posted_ns = ui_monotonic_ns();
+  if (SDL_PushEvent(&ev) != 1) {
+    msg_free(m);
+    return UI_E_SDL;
+  }
+  return UI_OK;
+}
+
+static struct ui_msg *msg_new(enum ui_msg_kind kind)
+{
+  struct ui_msg *m = calloc(1, sizeof *m);
+  if (m)
+    m->kind = kind;
+  return m;
+}
+
+static int post_simple(struct ui *ui, enum ui_msg_kind kind, const char *key)
+{
+  if (!ui)
+    return UI_E_INVALID_ARG;
+  struct ui_msg *m = msg_new(kind);
+  if (!m)
+    return UI_E_NO_MEMORY;
+  if (key)
+    ui_utf8_copy(m->u.key, sizeof m->u.key, key);
+  return post(ui, m);
+}
+
+int ui_post_card_present(struct ui *ui)
+{
+  return post_simple(ui, UI_MSG_CARD_PRESENT, NULL);
+}
+
+int ui_post_card_removed(struct ui *ui)
+{
+  return post_simple(ui, UI_MSG_CARD_REMOVED, NULL);
+}
+
+int ui_post_read_error(struct ui *ui, const char *reason_key)
+{
+  return post_simple(ui, UI_MSG_READ_ERROR, reason_key);
+}
+
+int ui_post_reset(struct ui *ui)
+{
+  return post_simple(ui, UI_MSG_RESET, NULL);
+}
+
+int ui_post_quit(struct ui *ui)
+{
+  return post_simple(ui, UI_MSG_QUIT, NULL);
+}
+
+/* Copy a holder's photo into the message (the caller's buffer stays theirs). */
+static int take_photo(struct ui_msg *m, struct ui_holder *h)
+{
+  if (!h->photo || h->photo_len == 0 || h->photo_len > UI_PHOTO_MAX) {
+    h->photo = NULL;
+    h->photo_len = 0;
+    return UI_OK;
+  }
+  m->photo = malloc(h->photo_len);
+  if (!m->photo)
+    return UI_E_NO_MEMORY;
+  memcpy(m->photo, h->photo, h->photo_len);
+  h->photo = m->photo;
+  return UI_OK;
+}
+
+int ui_post_view(struct ui *ui, const struct ui_view *view)
+{
+  if (!ui || !view)
+    return UI_E_INVALID_ARG;
+  struct ui_msg *m = msg_new(UI_MSG_VIEW);
+  if (!m)
+    return UI_E_NO_MEMORY;
+  m->u.view = *view;
+  if (take_photo(m, &m->u.view.holder) != UI_OK) {
+    msg_free(m);
+    return UI_E_NO_MEMORY;
+  }
+  return post(ui, m);
+}
+
+int ui_post_status(struct ui *ui, const struct ui_status *status)
+{
+  if (!ui || !status)
+    return UI_E_INVALID_ARG;
+  struct ui_msg *m = msg_new(UI_MSG_STATUS);
+  if (!m)
+    return UI_E_NO_MEMORY;
+  m->u.status = *status;
+  return post(ui, m);
+}
+
+int ui_post_station(struct ui *ui, const struct ui_station *station)
+{
+  if (!ui || !station)
+    return UI_E_INVALID_ARG;
+  struct ui_msg *m = msg_new(UI_MSG_STATION);
+  if (!m)
+    return UI_E_NO_MEMORY;
+  m->u.station = *station;
+  if (take_photo(m, &m->u.station.holder) != UI_OK) {
+    msg_free(m);
+    return UI_E_NO_MEMORY;
+  }
+  return post(ui, m);
+}
+
+uint32_t ui_event_type(const struct ui *ui)
+{
+  return ui ? ui->ev_type : 0;
+}
+
+/* ------------------------------------------------------------ state changes -- */
+
+/* After a transition into idle: the session ends. Back to the default language,
+ * staff signed out, inputs cleared; the program hears of a timeout. */
+static void on_idle(struct ui *ui, enum ui_screen before, enum ui_input why)
+{
+  if (ui_fsm_screen(ui->fsm) != UI_SCREEN_IDLE || before == UI_SCREEN_IDLE)
+    return;
+  if (why == UI_IN_TICK && before != UI_SCREEN_STAFF_MENU && before != UI_SCREEN_PIN)
+    act(ui, UI_ACT_TIMEOUT, ui->have_view ? ui->view.seq : 0, 0, NULL);
+  if (ui->staff) {
+    ui->staff = 0;
+    act(ui, UI_ACT_STAFF_LOGOUT, 0, 0, NULL);
+  }
+  ui->lang = ui->cfg.lang == UI_LANG_EN ? UI_LANG_EN : UI_LANG_ZH;
+  ui->bill[0] = '\0';
+  memset(ui->pin, 0, sizeof ui->pin);
+  ui->pin_len = 0;
+  ui->pin_msg = NULL;
+}
+
+static void fsm_in(struct ui *ui, enum ui_input kind)
+{
+  struct ui_fsm_event ev = {0};
+  ev.kind = kind;
+  enum ui_screen before = ui_fsm_screen(ui->fsm);
+  if (ui_fsm_step(ui->fsm, &ev, now_ms(ui)) > 0)
+    ui->dirty = 1;
+  on_idle(ui, before, kind);
+}
+
+static void show_view(struct ui *ui, struct ui_msg *m)
+{
+  unsigned blanked = ui_view_sanitize(&m->u.view);
+  if (blanked)
+    logf_ui(ui, "ui: view %u: %u personal field(s) not masked, not shown", m->u.view.seq, blanked);
+  free(ui->view_photo);
+  ui->view = m->u.view;
+  ui->view_photo = m->photo; /* the view's holder.photo points here */
+  m->photo = NULL;
+  ui->have_view = 1;
+  if (ui->view.seq != 0 && strcmp(ui->bill, ui->view.cashier.bill_ref) != 0 && ui->view.cashier.bill_ref[0])
+    ui->bill[0] = '\0';
+  ui->pending_view_ns = m->u.view.decided_at_ns ? m->u.view.decided_at_ns : m->posted_ns;
+  struct ui_fsm_event ev = {0};
+  ev.kind = UI_IN_VIEW;
+  ev.mode = ui->view.mode;
+  ev.verdict = ui->view.verdict;
+  ev.needs = ui->view.needs;
+  ui_fsm_step(ui->fsm, &ev, now_ms(ui));
+  ui->dirty = 1;
+  ui->stats.views++;
+  switch (ui->view.verdict) {
+  case UI_VERDICT_GRANT:
+    play(ui, UI_TONE_ACCEPT);
+    break;
+  case UI_VERDICT_STAFF_CHECK:
+    play(ui, UI_TONE_ATTENTION);
+    break;
+  case UI_VERDICT_DENY:
+  case UI_VERDICT_ERROR:
+  default:
+    play(ui, UI_TONE_DENY);
+    break;
+  }
+}
+
+static void handle_msg(struct ui *ui, struct ui_msg *m)
+{
+  switch (m->kind) {
+  case UI_MSG_CARD_PRESENT:
+    ui->reading_since = now_ms(ui);
+    fsm_in(ui, UI_IN_CARD_PRESENT);
+    break;
+  case UI_MSG_CARD_REMOVED:
+    if (ui_fsm_screen(ui->fsm) == UI_SCREEN_READING) {
+      ui_utf8_copy(ui->read_error, sizeof ui->read_error, "error.removed");
+      play(ui, UI_TONE_RETRY);
+    }
+    fsm_in(ui, UI_IN_CARD_REMOVED);
+    break;
+  case UI_MSG_READ_ERROR:
+    ui_utf8_copy(ui->read_error, sizeof ui->read_error, m->u.key);
+    fsm_in(ui, UI_IN_READ_ERROR);
+    play(ui, UI_TONE_RETRY);
+    break;
+  case UI_MSG_VIEW:
+    show_view(ui, m);
+    break;
+  case UI_MSG_STATUS:
+    ui->status = m->u.status;
+    ui->status.site[sizeof ui->status.site - 1] = '\0';
+    ui->status.terminal_id[sizeof ui->status.terminal_id - 1] = '\0';
+    ui->status.version[sizeof ui->status.version - 1] = '\0';
+    ui->status.reader_name[sizeof ui->status.reader_name - 1] = '\0';
+    ui->dirty = 1;
+    break;
+  case UI_MSG_STATION: {
+    free(ui->station_photo);
+    ui->station = m->u.station;
+    ui->station_photo = m->photo;
+    m->photo = NULL;
+    ui->have_station = 1;
+    ui->station_sel = ui->station.selected;
+    struct ui_fsm_event ev = {0};
+    ev.kind = UI_IN_STATION;
+    ev.station = ui->station.kind;
+    ui_fsm_step(ui->fsm, &ev, now_ms(ui));
+    ui->dirty = 1;
+    break;
+  }
+  case UI_MSG_RESET:
+    fsm_in(ui, UI_IN_RESET);
+    break;
+  case UI_MSG_QUIT:
+    ui->quit = 1;
+    break;
+  }
+}
+
+/* ------------------------------------------------------------- staff input -- */
+
+static void lang_toggle(struct ui *ui)
+{
+  ui->lang = ui->lang == UI_LANG_ZH ? UI_LANG_EN : UI_LANG_ZH;
+  ui->dirty = 1;
+  act(ui, UI_ACT_LANGUAGE, 0, (int)ui->lang, NULL);
+}
+
+static void pin_submit(struct ui *ui)
+{
+  uint64_t now = now_ms(ui);
+  if (ui->pin_locked_until > now) {
+    ui->pin_msg = "pin.locked";
+    return;
+  }
+  int ok = 0;
+  if (ui->cfg.pin_check)
+    ok = ui->cfg.pin_check(ui->cfg.user, ui->pin) == 1;
+  else if (ui->cfg.pin_hash)
+    ok = ui_pin_verify(ui->cfg.pin_hash, ui->pin) == 1;
+  else
+    ui->pin_msg = "pin.closed";
+  memset(ui->pin, 0, sizeof ui->pin);
+  ui->pin_len = 0;
+  if (ok) {
+    ui->pin_failures = 0;
+    ui->pin_msg = NULL;
+    ui->staff = 1;
+    fsm_in(ui, UI_IN_PIN_OK);
+    act(ui, UI_ACT_STAFF_LOGIN, 0, 0, NULL);
+    return;
+  }
+  if (!ui->cfg.pin_check && !ui->cfg.pin_hash)
+    return;
+  ui->pin_failures++;
+  logf_ui(ui, "ui: wrong staff PIN (%u of %u)", ui->pin_failures, PIN_FAILURES_MAX);
+  play(ui, UI_TONE_RETRY);
+  if (ui->pin_failures >= PIN_FAILURES_MAX) {
+    ui->pin_locked_until = now + PIN_LOCK_MS;
+    ui->pin_failures = 0;
+    ui->pin_msg = "pin.locked";
+  } else {
+    ui->pin_msg = "pin.wrong";
+  }
+}
+
+static void pin_digit(struct ui *ui, int d)
+{
+  if (ui->pin_len < PIN_LEN_MAX) {
+    ui->pin[ui->pin_len++] = (char)('0' + d);
+    ui->pin[ui->pin_len] = '\0';
+  }
+  ui->pin_msg = NULL;
+}
+
+/* Keys and touches, by screen. Returns 1 when it was handled. */
+enum ui_key_cmd {
+  CMD_NONE, CMD_ENTER, CMD_ESC, CMD_LANG, CMD_STAFF, CMD_OVERRIDE, CMD_LEFT, CMD_RIGHT, CMD_UP,
+  CMD_DOWN, CMD_BACKSPACE, CMD_CHAR, CMD_TONE
+};
+
+static void command(struct ui *ui, enum ui_key_cmd cmd, int ch)
+{
+  enum ui_screen s = ui_fsm_screen(ui->fsm);
+  uint32_t seq = ui->have_view ? ui->view.seq : 0;
+  fsm_in(ui, UI_IN_ACTIVITY);
+  ui->dirty = 1;
+  if (cmd == CMD_LANG) {
+    lang_toggle(ui);
+    return;
+  }
+  switch (s) {
+  case UI_SCREEN_IDLE:
+  case UI_SCREEN_PLACE_AGAIN:
+    if (cmd == CMD_STAFF) {
+      ui->pin_len = 0;
+      ui->pin_msg = ui->cfg.pin_check || ui->cfg.pin_hash ? NULL : "pin.closed";
+      fsm_in(ui, UI_IN_STAFF);
+    } else if (cmd == CMD_ESC && s == UI_SCREEN_PLACE_AGAIN) {
+      fsm_in(ui, UI_IN_BACK);
+    }
+    break;
+  case UI_SCREEN_HOLDER_CHECK: {
+    unsigned n = ui->view.needs;
+    if (cmd == CMD_ENTER)
+      act(ui, (n & UI_NEED_REPEAT_ACCEPT) && !(n & UI_NEED_HOLDER_CONFIRM) ? UI_ACT_REPEAT_ACCEPT
+                                                                           : UI_ACT_HOLDER_CONFIRM,
+          seq, 0, NULL);
+    else if (cmd == CMD_ESC)
+      act(ui, UI_ACT_HOLDER_REFUSE, seq, 0, NULL);
+    else if (cmd == CMD_OVERRIDE && (n & UI_OFFER_OVERRIDE))
+      act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
+    break;
+  }
+  case UI_SCREEN_VERDICT:
+  case UI_SCREEN_BUS:
+    if (cmd == CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE))
+      act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
+    else if (cmd == CMD_ESC || cmd == CMD_ENTER)
+      fsm_in(ui, UI_IN_BACK);
+    break;
+  case UI_SCREEN_CASHIER: {
+    size_t len = strlen(ui->bill);
+    if (cmd == CMD_LEFT || cmd == CMD_RIGHT) {
+      ui->view.cashier.visit = cmd == CMD_LEFT ? UI_VISIT_OUTPATIENT : UI_VISIT_INPATIENT;
+      act(ui, UI_ACT_VISIT, seq, (int)ui->view.cashier.visit, NULL);
+    } else if (cmd == CMD_CHAR && (ui->view.needs & UI_NEED_BILL) && len + 1 < sizeof ui->bill) {
+      ui->bill[len] = (char)ch;
+      ui->bill[len + 1] = '\0';
+    } else if (cmd == CMD_BACKSPACE && len) {
+      ui->bill[len - 1] = '\0';
+    } else if (cmd == CMD_ENTER && ui->bill[0]) {
+      act(ui, UI_ACT_BILL_REF, seq, 0, ui->bill);
+    } else if (cmd == CMD_ESC) {
+      act(ui, UI_ACT_TIMEOUT, seq, 1, NULL);
+      fsm_in(ui, UI_IN_BACK);
+    } else if (cmd == CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE)) {
+      act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
+    }
+    break;
+  }
+  case UI_SCREEN_PIN:
+    if (cmd == CMD_CHAR && ch >= '0' && ch <= '9')
+      pin_digit(ui, ch - '0');
+    else if (cmd == CMD_BACKSPACE && ui->pin_len)
+      ui->pin[--ui->pin_len] = '\0';
+    else if (cmd == CMD_ENTER)
+      pin_submit(ui);
+    else if (cmd == CMD_ESC) {
+      memset(ui->pin, 0, sizeof ui->pin);
+      ui->pin_len = 0;
+      fsm_in(ui, UI_IN_BACK);
+    }
+    break;
+  case UI_SCREEN_STAFF_MENU:
+    if (cmd == CMD_TONE) {
+      play(ui, UI_TONE_ACCEPT);
+    } else if (cmd == CMD_ESC) {
+      fsm_in(ui, UI_IN_BACK);
+    }
+    break;
+  case UI_SCREEN_STATION_LIST:
+    if ((cmd == CMD_UP || cmd == CMD_DOWN) && ui->station.nrows) {
+      size_t n = ui->station.nrows > UI_TABLE_ROWS_MAX ? UI_TABLE_ROWS_MAX : ui->station.nrows;
+      if (cmd == CMD_UP && ui->station_sel > 0)
+        ui->station_sel--;
+      else if (cmd == CMD_DOWN && ui->station_sel + 1 < n)
+        ui->station_sel++;
+    } else if (cmd == CMD_ENTER) {
+      act(ui, UI_ACT_STATION_SELECT, ui->station.seq, (int)ui->station_sel, NULL);
+    } else if (cmd == CMD_ESC) {
+      fsm_in(ui, UI_IN_BACK);
+    }
+    break;
+  case UI_SCREEN_STATION_CONFIRM:
+    if (cmd == CMD_ENTER)
+      act(ui, UI_ACT_STATION_CONFIRM, ui->station.seq, (int)ui->station.action, NULL);
+    else if (cmd == CMD_ESC) {
+      act(ui, UI_ACT_STATION_CANCEL, ui->station.seq, 0, NULL);
+      fsm_in(ui, UI_IN_BACK);
+    }
+    break;
+  case UI_SCREEN_STATION_SUMMARY:
+  case UI_SCREEN_READING:
+    if (cmd == CMD_ESC)
+      fsm_in(ui, UI_IN_BACK);
+    break;
+  case UI_SCREEN_COUNT:
+    break;
+  }
+}
+
+static void on_key(struct ui *ui, const SDL_KeyboardEvent *k)
+{
+  switch (k->keysym.sym) {
+  case SDLK_RETURN:
+  case SDLK_KP_ENTER:
+    command(ui, CMD_ENTER, 0);
+    return;
+  case SDLK_ESCAPE:
+    command(ui, CMD_ESC, 0);
+    return;
+  case SDLK_F2:
+    command(ui, CMD_LANG, 0);
+    return;
+  case SDLK_F12:
+    command(ui, CMD_STAFF, 0);
+    return;
+  case SDLK_F9:
+    command(ui, CMD_OVERRIDE, 0);
+    return;
+  case SDLK_LEFT:
+    command(ui, CMD_LEFT, 0);
+    return;
+  case SDLK_RIGHT:
+    command(ui, CMD_RIGHT, 0);
+    return;
+  case SDLK_UP:
+    command(ui, CMD_UP, 0);
+    return;
+  case SDLK_DOWN:
+    command(ui, CMD_DOWN, 0);
+    return;
+  case SDLK_BACKSPACE:
+    command(ui, CMD_BACKSPACE, 0);
+    return;
+  default:
+    break;
+  }
+  SDL_Keycode c = k->keysym.sym;
+  if (c >= SDLK_KP_1 && c <= SDLK_KP_9)
+    command(ui, CMD_CHAR, '1' + (int)(c - SDLK_KP_1));
+  else if (c == SDLK_KP_0)
+    command(ui, CMD_CHAR, '0');
+  else if ((c >= '0' && c <= '9') || c == '-')
+    command(ui, CMD_CHAR, (int)c);
+  else if (c >= 'a' && c <= 'z')
+    command(ui, CMD_CHAR, (int)(k->keysym.mod & KMOD_SHIFT ? c - 'a' + 'A' : c));
+  else
+    command(ui, CMD_NONE, 0); /* any other key still counts as activity */
+}
+
+static void on_touch(struct ui *ui, int x, int y)
+{
+  const struct ui_hit *hits;
+  size_t n = ui_painter_hits(ui->painter, &hits);
+  SDL_Point pt = {x, y};
+  for (size_t i = 0; i < n; i++) {
+    if (!SDL_PointInRect(&pt, &hits[i].r))
+      continue;
+    switch (hits[i].kind) {
+    case UI_HIT_CONFIRM:
+    case UI_HIT_REPEAT_ACCEPT:
+    case UI_HIT_STATION_CONFIRM:
+    case UI_HIT_PIN_OK:
+    case UI_HIT_BILL_OK:
+      command(ui, CMD_ENTER, 0);
+      return;
+    case UI_HIT_REFUSE:
+    case UI_HIT_STATION_CANCEL:
+    case UI_HIT_PIN_CANCEL:
+    case UI_HIT_LOGOUT:
+      command(ui, CMD_ESC, 0);
+      return;
+    case UI_HIT_OVERRIDE:
+      command(ui, CMD_OVERRIDE, 0);
+      return;
+    case UI_HIT_VISIT:
+      command(ui, hits[i].value == UI_VISIT_INPATIENT ? CMD_RIGHT : CMD_LEFT, 0);
+      return;
+    case UI_HIT_LANG:
+      command(ui, CMD_LANG, 0);
+      return;
+    case UI_HIT_DIGIT:
+      command(ui, CMD_CHAR, '0' + hits[i].value);
+      return;
+    case UI_HIT_PIN_DEL:
+      command(ui, CMD_BACKSPACE, 0);
+      return;
+    case UI_HIT_TONE:
+      command(ui, CMD_TONE, 0);
+      return;
+    case UI_HIT_ROW:
+      ui->station_sel = (size_t)hits[i].value;
+      command(ui, CMD_ENTER, 0);
+      return;
+    case UI_HIT_STAFF:
+      command(ui, CMD_STAFF, 0);
+      return;
+    case UI_HIT_COUNT:
+      break;
+    }
+  }
+  command(ui, CMD_NONE, 0);
+}
+
+/* ------------------------------------------------------------------- frames -- */
+
+static void build_shot(struct ui *ui, struct ui_shot *s, uint64_t now)
+{
+  memset(s, 0, sizeof *s);
+  s->screen = ui_fsm_screen(ui->fsm);
+  s->phase = ui_fsm_phase(ui->fsm);
+  s->lang = ui->lang;
+  s->mode = ui->cfg.mode;
+  s->view = ui->have_view ? &ui->view : NULL;
+  s->status = &ui->status;
+  s->station = ui->have_station ? &ui->station : NULL;
+  s->read_error_key = ui->read_error[0] ? ui->read_error : NULL;
+  s->remaining_ms = ui_fsm_remaining_ms(ui->fsm, now);
+  s->warn_ms = ui->cfg.warn_ms ? ui->cfg.warn_ms : 3000u;
+  s->anim_ms = now - ui->reading_since;
+  s->pin_len = ui->pin_len;
+  s->pin_message_key = ui->pin_msg;
+  s->bill_input = ui->bill;
+  if (ui->have_station)
+    ui->station.selected = ui->station_sel;
+}
+
+static void draw_frame(struct ui *ui)
+{
+  uint64_t t0 = ui_monotonic_ns();
+  uint64_t now = now_ms(ui);
+  struct ui_shot s;
+  build_shot(ui, &s, now);
+  SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+  SDL_RenderClear(ui->ren);
+  ui_painter_draw(ui->painter, &s);
+  SDL_RenderPresent(ui->ren);
+  uint64_t t1 = ui_monotonic_ns();
+  ui->stats.frames++;
+  ui->stats.last_frame_ns = t1 - t0;
+  if (ui->pending_view_ns) {
+    uint64_t lat = t1 > ui->pending_view_ns ? t1 - ui->pending_view_ns : 0;
+    ui->stats.last_view_latency_ns = lat;
+    if (lat > ui->stats.max_view_latency_ns)
+      ui->stats.max_view_latency_ns = lat;
+    ui->pending_view_ns = 0;
+  }
+  ui->drawn_screen = s.screen;
+  ui->drawn_phase = s.phase;
+  ui->drawn_seconds = (int)((s.remaining_ms + 999u) / 1000u);
+  ui->drawn_anim = s.anim_ms / ANIM_MS;
+  ui->dirty = 0;
+}
+
+/* Whether time alone changed what the screen shows (countdown, spinner, warning). */
+static int time_dirty(struct ui *ui, uint64_t now)
+{
+  enum ui_screen s = ui_fsm_screen(ui->fsm);
+  if (s == UI_SCREEN_READING && (now - ui->reading_since) / ANIM_MS != ui->drawn_anim)
+    return 1;
+  uint32_t rem = ui_fsm_remaining_ms(ui->fsm, now);
+  if (rem && (int)((rem + 999u) / 1000u) != ui->drawn_seconds &&
+      (s == UI_SCREEN_VERDICT || ui_fsm_phase(ui->fsm) == UI_PHASE_WARN))
+    return 1;
+  return ui_fsm_phase(ui->fsm) == UI_PHASE_WARN; /* the progress bar moves */
+}
+
+static void handle_event(struct ui *ui, const SDL_Event *ev)
+{
+  if (ev->type == ui->ev_type) {
+    struct ui_msg *m = ev->user.data1;
+    if (m)
+      handle_msg(ui, m);
+    msg_free(m);
+    return;
+  }
+  switch (ev->type) {
+  case SDL_QUIT:
+    ui->quit = 1;
+    act(ui, UI_ACT_QUIT, 0, 0, NULL);
+    break;
+  case SDL_KEYDOWN:
+    on_key(ui, &ev->key);
+    break;
+  case SDL_MOUSEBUTTONDOWN:
+    if (ev->button.button == SDL_BUTTON_LEFT)
+      on_touch(ui, ev->button.x, ev->button.y);
+    break;
+  case SDL_WINDOWEVENT:
+    if (ev->window.event == SDL_WINDOWEVENT_EXPOSED || ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+      ui->dirty = 1;
+    break;
+  case SDL_RENDER_TARGETS_RESET:
+  case SDL_RENDER_DEVICE_RESET:
+    ui->dirty = 1;
+    break;
+  default:
+    break;
+  }
+}
+
+int ui_step(struct ui *ui, uint32_t wait_ms)
+{
+  if (!ui)
+    return 1;
+  uint64_t now = now_ms(ui);
+  uint32_t wait = wait_ms;
+  uint32_t next = ui_fsm_next_deadline_ms(ui->fsm, now);
+  if (next < wait)
+    wait = next;
+  enum ui_screen s = ui_fsm_screen(ui->fsm);
+  if ((s == UI_SCREEN_READING || ui_fsm_phase(ui->fsm) == UI_PHASE_WARN) && wait > ANIM_MS)
+    wait = ANIM_MS;
+  uint32_t rem = ui_fsm_remaining_ms(ui->fsm, now);
+  if (s == UI_SCREEN_VERDICT && rem && rem % 1000u + 1u < wait)
+    wait = rem % 1000u + 1u;
+  SDL_Event ev;
+  if (ui->dirty)
+    wait = 0;
+  if (SDL_WaitEventTimeout(&ev, (int)(wait > INT32_MAX ? INT32_MAX : wait)))
+    handle_event(ui, &ev);
+  while (!ui->quit && SDL_PollEvent(&ev))
+    handle_event(ui, &ev);
+  now = now_ms(ui);
+  enum ui_screen before = ui_fsm_screen(ui->fsm);
+  struct ui_fsm_event tick = {0};
+  tick.kind = UI_IN_TICK;
+  if (ui_fsm_step(ui->fsm, &tick, now) > 0) {
+    ui->dirty = 1;
+    on_idle(ui, before, UI_IN_TICK);
+  }
+  if (!ui->quit && (ui->dirty || time_dirty(ui, now)))
+    draw_frame(ui);
+  return ui->quit;
+}
+
+int ui_run(struct ui *ui)
+{
+  if (!ui)
+    return UI_E_INVALID_ARG;
+  while (!ui_step(ui, 1000))
+    ;
+  return UI_OK;
+}
+
+/* ---------------------------------------------------------------- queries -- */
+
+enum ui_screen ui_current_screen(const struct ui *ui)
+{
+  return ui ? ui_fsm_screen(ui->fsm) : UI_SCREEN_IDLE;
+}
+
+enum ui_phase ui_current_phase(const struct ui *ui)
+{
+  return ui ? ui_fsm_phase(ui->fsm) : UI_PHASE_SHOW;
+}
+
+enum ui_lang ui_current_lang(const struct ui *ui)
+{
+  return ui ? ui->lang : UI_LANG_ZH;
+}
+
+void ui_get_stats(const struct ui *ui, struct ui_stats *out)
+{
+  if (!out)
+    return;
+  memset(out, 0, sizeof *out);
+  if (!ui)
+    return;
+  *out = ui->stats;
+  struct ui_lru_stats ls;
+  ui_textctx_stats(ui_painter_text(ui->painter), &ls);
+  out->text_cache_hits = ls.hits;
+  out->text_cache_misses = ls.misses;
+  out->text_cache_entries = ls.entries;
+}
+
+int ui_read_frame(struct ui *ui, SDL_Surface **out)
+{
+  if (!ui || !out)
+    return UI_E_INVALID_ARG;
+  *out = NULL;
+  struct ui_shot s;
+  build_shot(ui, &s, now_ms(ui));
+  SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+  SDL_RenderClear(ui->ren);
+  ui_painter_draw(ui->painter, &s);
+  int w = 0, h = 0;
+  SDL_GetRendererOutputSize(ui->ren, &w, &h);
+  SDL_Surface *surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
+  if (!surf)
+    return UI_E_NO_MEMORY;
+  int rc = SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_RGB24, surf->pixels, surf->pitch);
+  SDL_RenderPresent(ui->ren);
+  if (rc != 0) {
+    SDL_FreeSurface(surf);
+    return UI_E_SDL;
+  }
+  *out = surf;
+  return UI_OK;
+}

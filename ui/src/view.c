@@ -1,0 +1,116 @@
+/*
+ * View model helpers. ui_view_sanitize is the UI's own check that personal data
+ * arrives masked: the card module masks, but a screen in a public hall is the last
+ * place to catch a mistake, so a field that does not look masked is not shown.
+ */
+#include <string.h>
+
+#include "ui/view.h"
+#include "utf8.h"
+
+void ui_text_set(struct ui_text *t, const char *key, const char *zh, const char *en)
+{
+  if (!t)
+    return;
+  ui_utf8_copy(t->key, sizeof t->key, key);
+  ui_utf8_copy(t->text[UI_LANG_ZH], sizeof t->text[UI_LANG_ZH], zh);
+  ui_utf8_copy(t->text[UI_LANG_EN], sizeof t->text[UI_LANG_EN], en);
+}
+
+void ui_view_init(struct ui_view *view, enum ui_mode mode, enum ui_verdict verdict)
+{
+  if (!view)
+    return;
+  memset(view, 0, sizeof *view);
+  view->mode = mode;
+  view->verdict = verdict;
+  view->cashier.fee_fen = -1;
+}
+
+void ui_view_add_reason(struct ui_view *view, const char *key, const char *zh,
+                        const char *en)
+{
+  if (!view)
+    return;
+  if (view->nreasons >= UI_REASONS_MAX) {
+    view->nreasons_more++;
+    return;
+  }
+  ui_text_set(&view->reasons[view->nreasons++], key, zh, en);
+}
+
+static void terminate(char *s, size_t cap)
+{
+  s[cap - 1] = '\0';
+  /* Also drop a character cut by the terminator or an invalid byte. */
+  s[ui_utf8_clip(s, strlen(s))] = '\0';
+}
+
+static void text_terminate(struct ui_text *t)
+{
+  terminate(t->key, sizeof t->key);
+  for (int l = 0; l < UI_LANG_COUNT; l++)
+    terminate(t->text[l], sizeof t->text[l]);
+}
+
+/* A masked field has a '*'; an ID additionally shows at most 10 digits in clear. */
+static int looks_masked(const char *s, int is_id)
+{
+  if (!s[0])
+    return 1;
+  if (!strchr(s, '*'))
+    return 0;
+  if (is_id) {
+    size_t digits = 0;
+    for (const char *p = s; *p; p++)
+      if ((*p >= '0' && *p <= '9') || *p == 'X' || *p == 'x')
+        digits++;
+    if (digits > 10)
+      return 0;
+  }
+  return 1;
+}
+
+static unsigned holder_sanitize(struct ui_holder *h)
+{
+  unsigned blanked = 0;
+  terminate(h->name_masked, sizeof h->name_masked);
+  terminate(h->id_masked, sizeof h->id_masked);
+  terminate(h->card_no, sizeof h->card_no);
+  text_terminate(&h->award);
+  if (!looks_masked(h->name_masked, 0)) {
+    memset(h->name_masked, 0, sizeof h->name_masked);
+    blanked++;
+  }
+  if (!looks_masked(h->id_masked, 1)) {
+    memset(h->id_masked, 0, sizeof h->id_masked);
+    blanked++;
+  }
+  if (h->award_stars > 5)
+    h->award_stars = 5;
+  if (!h->photo || h->photo_len > UI_PHOTO_MAX) {
+    h->photo = NULL;
+    h->photo_len = 0;
+  }
+  return blanked;
+}
+
+unsigned ui_view_sanitize(struct ui_view *view)
+{
+  if (!view)
+    return 0;
+  if (view->nreasons > UI_REASONS_MAX)
+    view->nreasons = UI_REASONS_MAX;
+  for (size_t i = 0; i < view->nreasons; i++)
+    text_terminate(&view->reasons[i]);
+  if ((unsigned)view->verdict > UI_VERDICT_ERROR)
+    view->verdict = UI_VERDICT_ERROR;
+  if (view->mode < UI_MODE_GATE || view->mode > UI_MODE_STATION)
+    view->mode = UI_MODE_GATE;
+  terminate(view->cashier.bill_ref, sizeof view->cashier.bill_ref);
+  if ((unsigned)view->cashier.visit > UI_VISIT_INPATIENT)
+    view->cashier.visit = UI_VISIT_NONE;
+  if ((unsigned)view->cashier.credential > UI_CREDENTIAL_ID_MISMATCHED)
+    view->cashier.credential = UI_CREDENTIAL_WAITING;
+  return holder_sanitize(&view->holder);
+}
