@@ -73,7 +73,7 @@ void synctest_event(uint64_t seq, const char *terminal, const char *site, struct
   }
 }
 
-int synctest_journal_append(struct synctest_journal *j, size_t n)
+int synctest_journal_append_api(struct synctest_journal *j, size_t n)
 {
   uint64_t last = 0;
   if (kiosk_journal_last_seq(j->kj, &last) != KIOSK_OK)
@@ -85,6 +85,83 @@ int synctest_journal_append(struct synctest_journal *j, size_t n)
       return -1;
   }
   return 0;
+}
+
+/*
+ * Bulk: kiosk_journal_append makes each event durable on its own (an fsync each), which
+ * is right for a terminal and far too slow for making 100,000 test events. This writes
+ * the same rows (kiosk's schema, kiosk's hash) in one transaction through a second
+ * connection, then has kiosk verify the whole chain.
+ */
+int synctest_journal_append(struct synctest_journal *j, size_t n)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *ins = NULL, *head = NULL;
+  struct kiosk_event e;
+  struct kiosk_journal_check chk;
+  uint8_t prev[KIOSK_HASH_LEN];
+  uint64_t seq;
+  int rc = -1;
+  if (sqlite3_open(j->path, &db) != SQLITE_OK)
+    goto out_close;
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_exec(db, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT seq, hash FROM head WHERE id = 1", -1, &head, NULL) ||
+      sqlite3_step(head) != SQLITE_ROW || sqlite3_column_bytes(head, 1) != KIOSK_HASH_LEN)
+    goto out_close;
+  seq = (uint64_t)sqlite3_column_int64(head, 0);
+  memcpy(prev, sqlite3_column_blob(head, 1), KIOSK_HASH_LEN);
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO events (seq, time, terminal, site, mode, vehicle, card_no,"
+                         " generation, kind, verdict, reasons, amount_fen, bill_ref, staff_id,"
+                         " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         -1, &ins, NULL))
+    goto out_close;
+  for (size_t i = 0; i < n; i++) {
+    synctest_event(++seq, j->terminal, j->site, &e);
+    memcpy(e.prev_hash, prev, KIOSK_HASH_LEN);
+    if (kiosk_event_hash(&e, e.hash) != KIOSK_OK)
+      goto out_close;
+    sqlite3_bind_int64(ins, 1, (sqlite3_int64)e.seq);
+    sqlite3_bind_int64(ins, 2, e.time);
+    sqlite3_bind_text(ins, 3, e.terminal, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 4, e.site, -1, SQLITE_STATIC);
+    sqlite3_bind_int(ins, 5, (int)e.mode);
+    sqlite3_bind_text(ins, 6, e.vehicle, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 7, e.card_no, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 8, e.generation);
+    sqlite3_bind_int(ins, 9, (int)e.kind);
+    sqlite3_bind_int(ins, 10, (int)e.verdict);
+    sqlite3_bind_int64(ins, 11, (sqlite3_int64)e.reasons);
+    sqlite3_bind_int64(ins, 12, e.amount_fen);
+    sqlite3_bind_text(ins, 13, e.bill_ref, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 14, e.staff_id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 15, e.prev_hash, KIOSK_HASH_LEN, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 16, e.hash, KIOSK_HASH_LEN, SQLITE_STATIC);
+    if (sqlite3_step(ins) != SQLITE_DONE)
+      goto out_close;
+    sqlite3_reset(ins);
+    memcpy(prev, e.hash, KIOSK_HASH_LEN);
+  }
+  sqlite3_finalize(head);
+  head = NULL;
+  if (sqlite3_prepare_v2(db, "UPDATE head SET seq = ?, hash = ? WHERE id = 1", -1, &head, NULL))
+    goto out_close;
+  sqlite3_bind_int64(head, 1, (sqlite3_int64)seq);
+  sqlite3_bind_blob(head, 2, prev, KIOSK_HASH_LEN, SQLITE_STATIC);
+  if (sqlite3_step(head) != SQLITE_DONE)
+    goto out_close;
+  rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+out_close:
+  if (rc != 0)
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_finalize(ins);
+  sqlite3_finalize(head);
+  sqlite3_close(db);
+  if (rc == 0 && kiosk_journal_verify(j->kj, &chk) != KIOSK_OK)
+    rc = -1;
+  return rc;
 }
 
 static int sql(struct synctest_journal *j, const char *stmt, uint64_t arg)

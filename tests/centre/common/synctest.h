@@ -61,8 +61,10 @@ int synctest_journal_open(const char *path, const char *terminal, const char *si
 void synctest_journal_close(struct synctest_journal *j);
 /* The kiosk journal handle: the ctx for netsync_kiosk_journal_ops. */
 struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j);
-/* Append n events (a mix of gate, cashier and bus; every 17th a DENY). */
+/* Append n events (a mix of gate, cashier and bus; every 17th a DENY): _api through
+ * kiosk_journal_append (one durable commit each), the other in bulk (same rows). */
 int synctest_journal_append(struct synctest_journal *j, size_t n);
+int synctest_journal_append_api(struct synctest_journal *j, size_t n);
 /* Change the amount of one event in the file without fixing its hash (an altered row). */
 int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq);
 /* Set the acknowledged mark back to 0 in the file (as if the receipt was lost). */

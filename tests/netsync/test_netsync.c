@@ -1,0 +1,483 @@
+/*
+ * netsync: backoff and reply parsers (tables), then loopback runs against the real
+ * centre: an outage of simulated hours on an accelerated clock, the sync process killed
+ * with -9 mid-sync, a clean stop while an upload hangs, the status the UI shows, and a
+ * revocation made at the centre that reaches the terminal and makes kiosk's engine deny
+ * that card offline.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kiosk/decide.h"
+#include "kiosk/revoke.h"
+#include "netsync/netsync.h"
+#include "netsync_int.h"
+#include "synctest.h"
+
+static char pki_dir[512];
+
+static void fresh(struct synctest_centre *c, const char *tag)
+{
+  char dir[512], cmd[2600];
+  ck_assert_int_eq(synctest_tmpdir(tag, dir, sizeof dir), 0);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir, dir);
+  ck_assert_int_eq(system(cmd), 0);
+  synctest_centre_init(c, dir, "centre.db");
+}
+
+static void quiet(void *ctx, const char *line)
+{
+  (void)ctx;
+  if (getenv("YH_TEST_VERBOSE"))
+    fprintf(stderr, "netsync: %s\n", line);
+}
+
+static void sleep_ms(unsigned ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* ---------------------------------------------------------------- units -- */
+
+START_TEST(backoff_full_jitter)
+{
+  static const struct {
+    unsigned attempt, base, cap;
+    uint64_t ceiling;
+  } rows[] = {
+      {1, 1000, 300000, 1000},      {2, 1000, 300000, 2000},     {3, 1000, 300000, 4000},
+      {9, 1000, 300000, 256000},    {10, 1000, 300000, 300000},  {64, 1000, 300000, 300000},
+      {1000000, 1000, 300000, 300000}, {5, 1, 10, 10},           {1, 0, 10, 1},
+  };
+  uint64_t rng = 12345;
+  for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+    uint64_t lo = UINT64_MAX, hi = 0, sum = 0;
+    for (int i = 0; i < 4000; i++) {
+      uint64_t d = netsync_backoff_ms(rows[r].attempt, rows[r].base, rows[r].cap, &rng);
+      ck_assert_uint_le(d, rows[r].ceiling);
+      lo = d < lo ? d : lo;
+      hi = d > hi ? d : hi;
+      sum += d;
+    }
+    /* Full jitter: spread over the whole range, mean near half the ceiling. */
+    if (rows[r].ceiling >= 1000) {
+      ck_assert_uint_lt(lo, rows[r].ceiling / 20);
+      ck_assert_uint_gt(hi, rows[r].ceiling - rows[r].ceiling / 20);
+      ck_assert_uint_gt(sum / 4000, rows[r].ceiling * 4 / 10);
+      ck_assert_uint_lt(sum / 4000, rows[r].ceiling * 6 / 10);
+    }
+  }
+}
+END_TEST
+
+START_TEST(reply_parsers)
+{
+  static const struct {
+    const char *body;
+    int ok;
+  } receipts[] = {
+      {"{\"receipt\":\"yh-receipt/1\",\"terminal\":\"T01\",\"acked_through\":5,\"head_hash\":"
+       "\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\",\"received\":1,"
+       "\"key_id\":\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}",
+       1},
+      {"{\"receipt\":\"yh-receipt/2\",\"terminal\":\"T01\",\"acked_through\":5}", 0},
+      {"{\"receipt\":\"yh-receipt/1\",\"terminal\":\"T01\",\"acked_through\":-5,\"head_hash\":"
+       "\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\",\"received\":1,"
+       "\"key_id\":\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}",
+       0},
+      {"{\"receipt\":\"yh-receipt/1\",\"terminal\":\"T01\",\"acked_through\":5,\"head_hash\":"
+       "\"00112233445566778899AABBCCDDEEFF00112233445566778899aabbccddeeff\",\"received\":1,"
+       "\"key_id\":\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}",
+       0},
+      {"[]", 0},
+      {"", 0},
+      {"{\"receipt\":\"yh-receipt/1\"", 0},
+  };
+  struct netsync_receipt r;
+  struct netsync_error_reply e;
+  struct netsync_doc d;
+  for (size_t i = 0; i < sizeof receipts / sizeof receipts[0]; i++)
+    ck_assert_msg((netsync_parse_receipt(receipts[i].body, strlen(receipts[i].body), &r) ==
+                   NETSYNC_OK) == receipts[i].ok,
+                  "receipt %zu", i);
+  ck_assert_uint_eq(netsync_parse_receipt(receipts[0].body, strlen(receipts[0].body), &r), 0);
+  ck_assert_uint_eq(r.acked_through, 5);
+  ck_assert_str_eq(r.terminal, "T01");
+  {
+    static const char gap[] = "{\"error\":\"gap\",\"reason\":\"x\",\"expected_seq\":7}";
+    ck_assert_int_eq(netsync_parse_error(gap, strlen(gap), &e), NETSYNC_OK);
+  }
+  ck_assert_str_eq(e.error, "gap");
+  ck_assert_uint_eq(e.expected_seq, 7);
+  ck_assert_int_eq(netsync_parse_error("{\"error\":7}", 11, &e), NETSYNC_E_BAD_REPLY);
+  {
+    static const char ok[] = "{\"doc\":\"config\",\"version\":2,\"issued\":1,\"content\":\"a=b\"}";
+    static const char nul[] = "{\"doc\":\"config\",\"version\":2,\"issued\":1,"
+                              "\"content\":\"a\\u0000b\"}";
+    ck_assert_int_eq(netsync_parse_doc(ok, strlen(ok), &d), NETSYNC_OK);
+    ck_assert_uint_eq(d.content_len, 3);
+    ck_assert_uint_eq(d.version, 2);
+    netsync_doc_free(&d);
+    /* A NUL inside a document is refused (the parser is jansson without ALLOW_NUL). */
+    ck_assert_int_eq(netsync_parse_doc(nul, strlen(nul), &d), NETSYNC_E_BAD_REPLY);
+  }
+  ck_assert_int_eq(netsync_parse_doc("{\"doc\":\"other\",\"version\":2,\"issued\":1,"
+                                     "\"content\":\"\"}",
+                                     53, &d),
+                   NETSYNC_E_BAD_REPLY);
+  ck_assert_int_eq(netsync_parse_doc("{\"doc\":\"trust\",\"version\":0,\"issued\":1,"
+                                     "\"content\":\"\"}",
+                                     53, &d),
+                   NETSYNC_E_BAD_REPLY);
+}
+END_TEST
+
+/* ---------------------------------------------------------- integration -- */
+
+/* An accelerated clock: 1 real ms = 10 simulated seconds. */
+#define SPEEDUP 10000u
+static uint64_t fast_now(void *ctx)
+{
+  (void)ctx;
+  return synctest_now_ms() * SPEEDUP;
+}
+
+struct trace_stats {
+  uint64_t max_delay;
+  unsigned lines;
+};
+
+static void trace_delays(void *ctx, const char *line)
+{
+  struct trace_stats *t = ctx;
+  const char *p = strstr(line, "retry in ");
+  t->lines++;
+  if (p) {
+    uint64_t d = strtoull(p + 9, NULL, 10);
+    if (d > t->max_delay)
+      t->max_delay = d;
+  }
+  quiet(NULL, line);
+}
+
+START_TEST(long_outage_on_simulated_clock)
+{
+  static const struct netsync_clock clock = {fast_now, NULL};
+  static struct trace_stats ts;
+  struct synctest_centre c;
+  struct synctest_journal *j;
+  struct netsync_config cfg;
+  struct synctest_paths p;
+  struct netsync *ns;
+  struct netsync_status st;
+  char jpath[700];
+  uint64_t t0, deadline;
+  fresh(&c, "outage");
+  ck_assert_int_eq(synctest_centre_start(&c, NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  synctest_centre_stop(&c); /* the centre is down from here on; its port is remembered */
+  snprintf(jpath, sizeof jpath, "%s/journal.db", c.dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-museum", &j), 0);
+  ck_assert_int_eq(synctest_journal_append(j, 500), 0);
+  synctest_netsync_config(&c, "T01", &p, &cfg);
+  cfg.backoff_base_ms = 1000;
+  cfg.backoff_cap_ms = 300000; /* 5 simulated minutes */
+  cfg.connect_timeout_ms = 500;
+  cfg.clock = &clock;
+  cfg.trace = trace_delays;
+  cfg.trace_ctx = &ts;
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  NULL, NULL, &ns),
+                   NETSYNC_OK);
+  t0 = fast_now(NULL);
+  ck_assert_int_eq(netsync_start(ns), NETSYNC_OK);
+  /* Six simulated hours of outage. */
+  while (fast_now(NULL) - t0 < 6ull * 3600 * 1000)
+    sleep_ms(50);
+  netsync_get_status(ns, &st);
+  ck_assert_msg(st.state == NETSYNC_STATE_BACKOFF || st.state == NETSYNC_STATE_UPLOADING, "%s",
+                netsync_state_name((int)st.state));
+  ck_assert_int_eq(st.online, 0);
+  ck_assert_int_eq(st.last_error, NETSYNC_E_NET);
+  ck_assert_uint_ge(st.attempts, 40);   /* it kept trying all along ... */
+  ck_assert_uint_le(st.attempts, 2000); /* ... without hammering */
+  ck_assert_uint_eq(st.queue_depth, 500); /* and dropped nothing */
+  ck_assert_uint_le(ts.max_delay, 300000);
+  ck_assert_uint_gt(ts.max_delay, 60000);
+  ck_assert_uint_eq(synctest_journal_acked(j), 0);
+  /* The centre comes back: within one capped wait (30 ms real) everything goes up. */
+  ck_assert_int_eq(synctest_centre_start(&c, NULL), 0);
+  deadline = synctest_now_ms() + 10000;
+  while (synctest_journal_acked(j) < 500 && synctest_now_ms() < deadline)
+    sleep_ms(10);
+  ck_assert_uint_eq(synctest_journal_acked(j), 500);
+  deadline = synctest_now_ms() + 5000;
+  do {
+    sleep_ms(10);
+    netsync_get_status(ns, &st);
+  } while (st.state != NETSYNC_STATE_IDLE && synctest_now_ms() < deadline);
+  ck_assert_int_eq(st.state, NETSYNC_STATE_IDLE);
+  ck_assert_int_eq(st.online, 1);
+  ck_assert_uint_eq(st.queue_depth, 0);
+  ck_assert_uint_eq(st.attempts, 0);
+  ck_assert_int_ne(st.last_sync, 0);
+  netsync_destroy(ns);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 500);
+  synctest_journal_close(j);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+static pid_t spawn_runner(const struct synctest_centre *c, const char *jpath, const char *batch)
+{
+  char url[128];
+  pid_t pid;
+  synctest_centre_url(c, url, sizeof url);
+  pid = fork();
+  if (pid == 0) {
+    execl(NS_RUNNER_BIN, NS_RUNNER_BIN, c->dir, "T01", jpath, url, batch, (char *)NULL);
+    _exit(127);
+  }
+  return pid;
+}
+
+START_TEST(terminal_killed_mid_sync)
+{
+  static const char *const env[] = {"YH_CENTRE_TEST_STALL_MS=100", NULL};
+  struct synctest_centre c;
+  struct synctest_journal *j;
+  char jpath[700];
+  uint64_t deadline, acked;
+  pid_t pid;
+  int status;
+  fresh(&c, "kill9");
+  ck_assert_int_eq(synctest_centre_start(&c, env), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  snprintf(jpath, sizeof jpath, "%s/journal.db", c.dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-museum", &j), 0);
+  ck_assert_int_eq(synctest_journal_append(j, 20000), 0);
+  pid = spawn_runner(&c, jpath, "1000");
+  ck_assert_int_gt(pid, 0);
+  deadline = synctest_now_ms() + 20000;
+  while ((acked = synctest_journal_acked(j)) < 3000 && synctest_now_ms() < deadline)
+    sleep_ms(5);
+  ck_assert_uint_ge(acked, 3000);
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  ck_assert(WIFSIGNALED(status));
+  acked = synctest_journal_acked(j);
+  ck_assert_uint_lt(acked, 20000);
+  /* A new process resumes from the journal's mark. */
+  pid = spawn_runner(&c, jpath, "1000");
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFEXITED(status));
+  ck_assert_int_eq(WEXITSTATUS(status), 0);
+  ck_assert_uint_eq(synctest_journal_acked(j), 20000);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 20000);
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  synctest_journal_close(j);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(clean_stop_while_upload_hangs)
+{
+  static const char *const env[] = {"YH_CENTRE_TEST_STALL_MS=8000", NULL};
+  struct synctest_centre c;
+  struct synctest_journal *j;
+  struct netsync_config cfg;
+  struct synctest_paths p;
+  struct netsync *ns;
+  struct netsync_status st;
+  char jpath[700];
+  uint64_t t0;
+  fresh(&c, "stop");
+  ck_assert_int_eq(synctest_centre_start(&c, env), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  snprintf(jpath, sizeof jpath, "%s/journal.db", c.dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-museum", &j), 0);
+  ck_assert_int_eq(synctest_journal_append(j, 10), 0);
+  synctest_netsync_config(&c, "T01", &p, &cfg);
+  cfg.trace = quiet;
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  NULL, NULL, &ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(netsync_start(ns), NETSYNC_OK);
+  sleep_ms(300);
+  /* The card path keeps its answers: status never blocks. */
+  t0 = synctest_now_ms();
+  netsync_get_status(ns, &st);
+  netsync_kick(ns);
+  ck_assert_uint_lt(synctest_now_ms() - t0, 50);
+  ck_assert_int_eq(st.state, NETSYNC_STATE_UPLOADING);
+  ck_assert_uint_eq(st.queue_depth, 10);
+  t0 = synctest_now_ms();
+  netsync_stop(ns);
+  ck_assert_uint_lt(synctest_now_ms() - t0, 1500);
+  netsync_get_status(ns, &st);
+  ck_assert_int_eq(st.state, NETSYNC_STATE_STOPPED);
+  ck_assert_uint_eq(synctest_journal_acked(j), 0); /* nothing lost: still unsent */
+  netsync_destroy(ns);
+  synctest_journal_close(j);
+  synctest_centre_kill9(&c);
+}
+END_TEST
+
+/* The terminal's side of revocations: kiosk's list and bundle file, behind the sink. */
+struct term_revs {
+  struct kiosk_revlist *rl;
+  struct kiosk_revkey *key;
+  char bundle[700];
+};
+
+static int tr_version(void *ctx, uint64_t *v)
+{
+  *v = kiosk_revlist_version(((struct term_revs *)ctx)->rl);
+  return 0;
+}
+
+static int tr_apply(void *ctx, const uint8_t *list, size_t len, int is_delta)
+{
+  struct term_revs *t = ctx;
+  struct kiosk_diag d;
+  (void)is_delta;
+  return kiosk_revlist_commit(t->rl, t->bundle, list, len, t->key, &d) == KIOSK_OK ? 0 : -1;
+}
+
+static const struct netsync_sink_ops tr_ops = {tr_version, tr_apply, NULL, NULL, NULL};
+
+static enum kiosk_verdict_kind decide_offline(const struct term_revs *t, const char *card,
+                                              uint64_t *reasons)
+{
+  struct kiosk_card_facts f;
+  struct kiosk_policy pol;
+  struct kiosk_request req;
+  struct kiosk_verdict v;
+  memset(&f, 0, sizeof f);
+  snprintf(f.card_no, sizeof f.card_no, "%s", card);
+  f.award = KIOSK_AWARD_DONOR_STAR;
+  f.award_level = 3;
+  for (int i = 0; i < KIOSK_CHECK_COUNT; i++)
+    f.check[i] = KIOSK_CHECK_OK;
+  memset(&pol, 0, sizeof pol);
+  pol.start_day = 0;
+  pol.end_day = 100000;
+  pol.utc_offset_s = 8 * 3600;
+  pol.gate_repeat_s = 3600;
+  pol.bus_repeat_s = 600;
+  pol.revlist_max_age_s = 7 * 86400;
+  pol.stale = KIOSK_STALE_DENY;
+  pol.cashier_max_fen = 100000;
+  memset(&req, 0, sizeof req);
+  req.card = &f;
+  req.mode = KIOSK_MODE_BUS;
+  req.site_modes = KIOSK_MODE_BIT(KIOSK_MODE_BUS);
+  req.now = (int64_t)time(NULL);
+  req.holder = KIOSK_HOLDER_NOT_PRESENTED;
+  kiosk_revlist_lookup(t->rl, card, 0, &req.revocation);
+  req.recent.known = 1;
+  req.journal_writable = 1;
+  req.override_queue_room = 1;
+  ck_assert_int_eq(kiosk_decide(&pol, &req, &v), KIOSK_OK);
+  *reasons = v.reasons;
+  return v.verdict;
+}
+
+START_TEST(revocation_reaches_terminal_and_denies_offline)
+{
+  struct synctest_centre c;
+  struct synctest_journal *j;
+  struct netsync_config cfg;
+  struct synctest_paths p;
+  struct netsync *ns;
+  static struct term_revs t;
+  struct kiosk_diag d;
+  char jpath[700], pub[700];
+  uint64_t reasons = 0, deadline;
+  fresh(&c, "revoke");
+  ck_assert_int_eq(synctest_centre_start(&c, NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-bus", NULL), 0);
+  snprintf(pub, sizeof pub, "%s/sign.pub", c.dir);
+  ck_assert_int_eq(kiosk_revkey_load_public(pub, &t.key, &d), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_create(&t.rl), KIOSK_OK);
+  snprintf(t.bundle, sizeof t.bundle, "%s/revocations.bundle", c.dir);
+  snprintf(jpath, sizeof jpath, "%s/journal.db", c.dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-bus", &j), 0);
+  synctest_netsync_config(&c, "T01", &p, &cfg);
+  cfg.trace = quiet;
+  cfg.poll_ms = 50;
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  &tr_ops, &t, &ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(netsync_start(ns), NETSYNC_OK);
+  deadline = synctest_now_ms() + 5000;
+  while (kiosk_revlist_version(t.rl) == 0 && synctest_now_ms() < deadline)
+    sleep_ms(10);
+  ck_assert_uint_eq(kiosk_revlist_version(t.rl), 1);
+  ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_GRANT);
+  /* The blood station revokes the card at the centre (it was lent). */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL-0042", "--reason", "lent",
+                                  NULL),
+                   0);
+  deadline = synctest_now_ms() + 5000;
+  while (kiosk_revlist_version(t.rl) < 2 && synctest_now_ms() < deadline)
+    sleep_ms(10);
+  ck_assert_uint_eq(kiosk_revlist_version(t.rl), 2);
+  netsync_destroy(ns);
+  synctest_centre_stop(&c); /* offline from here */
+  ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_DENY);
+  ck_assert(reasons & KIOSK_RBIT(CARD_REVOKED));
+  ck_assert_int_eq(decide_offline(&t, "YL-0043", &reasons), KIOSK_VERDICT_GRANT);
+  /* After a restart the terminal reloads the list from its bundle file, still offline. */
+  kiosk_revlist_destroy(t.rl);
+  ck_assert_int_eq(kiosk_revlist_create(&t.rl), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(t.rl, t.bundle, t.key, &d), KIOSK_OK);
+  ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_DENY);
+  kiosk_revlist_destroy(t.rl);
+  kiosk_revkey_destroy(t.key);
+  synctest_journal_close(j);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("netsync");
+  TCase *u = tcase_create("unit");
+  TCase *tc = tcase_create("loopback");
+  tcase_add_test(u, backoff_full_jitter);
+  tcase_add_test(u, reply_parsers);
+  suite_add_tcase(s, u);
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, long_outage_on_simulated_clock);
+  tcase_add_test(tc, terminal_killed_mid_sync);
+  tcase_add_test(tc, clean_stop_while_upload_hangs);
+  tcase_add_test(tc, revocation_reaches_terminal_and_denies_offline);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  static const char *const terms[] = {"T01"};
+  SRunner *sr;
+  int failed;
+  signal(SIGPIPE, SIG_IGN);
+  if (synctest_tmpdir("nspki", pki_dir, sizeof pki_dir) != 0 ||
+      synctest_pki_make(pki_dir, terms, 1) != 0) {
+    fprintf(stderr, "cannot make the test PKI\n");
+    return 1;
+  }
+  sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
