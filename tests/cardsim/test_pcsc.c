@@ -268,7 +268,8 @@ START_TEST(test_fault_garbage_short_slow)
     expect_hex(h, "00 10 00 00", "90 00");
   fprintf(stderr, "20 round trips through pcscd: %llu ms\n",
           (unsigned long long)(yh_now_ms() - t0));
-  ck_assert_uint_lt(yh_now_ms() - t0, 500);
+  /* Without TCP_NODELAY / TCP_QUICKACK a round trip took 48 ms (20: ~960 ms). */
+  ck_assert_uint_lt(yh_now_ms() - t0, 600);
   SCardDisconnect(h, SCARD_LEAVE_CARD);
   cardsim_destroy(s);
 }

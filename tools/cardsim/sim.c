@@ -32,7 +32,7 @@
 
 #define SIM_FRAME_MAX (2u + CARDSIM_MSG_MAX)
 #define SIM_SEND_TIMEOUT_MS 2000
-#define SIM_CONNECT_ATTEMPT_MS 1000
+#define SIM_CONNECT_ATTEMPT_MS 500 /* vpcd is on loopback; a full backlog drops SYNs */
 #define SIM_GARBAGE_DEFAULT_MAX 40u
 #define SIM_SHORT_BYTE 0x90
 #define SIM_HOST_MAX 256
