@@ -13,6 +13,8 @@
 #include "centre_int.h"
 
 static int fail(char *why, size_t cap, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *why, size_t cap, int err, const char *fmt, ...)
 {
   va_list ap;
   if (why && cap) {

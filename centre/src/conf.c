@@ -30,6 +30,8 @@ static void set_defaults(struct centre_conf *c)
 }
 
 static int fail(char *why, size_t cap, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *why, size_t cap, int line, const char *fmt, ...)
 {
   va_list ap;
   char msg[256];
