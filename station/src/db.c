@@ -32,7 +32,9 @@ static const char station_schema_v1[] =
     "  birth_day INTEGER NOT NULL,"
     "  import_id INTEGER NOT NULL,"
     "  line INTEGER NOT NULL,"
-    "  card_no TEXT UNIQUE);"
+    "  card_no TEXT UNIQUE,"      /* the unified number, once given */
+    "  misuse_day INTEGER,"       /* last revocation for misuse (altered, lent) */
+    "  misuse_at INTEGER);"
     "CREATE TABLE sites("
     "  id INTEGER PRIMARY KEY,"
     "  name TEXT NOT NULL UNIQUE);"
