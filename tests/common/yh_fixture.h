@@ -8,12 +8,12 @@
  * CHANNELID), and slot 1, "<FRIENDLYNAME> NN 01", on port+1 (NN is pcscd's index for
  * readers of the same name, normally 00). yh_reader_name() parses the reader
  * definitions (env YH_READER_CONF_DIR, else $YH_SOURCE_DIR/etc/reader.conf.d) to find
- * the entry and slot for a port, then looks for that reader in pcscd's list:
- *   35963 -> "Virtual PCD 00 00"       35964 -> "Virtual PCD 00 01"
- *   35965 -> "Yulin Spare PCD 00 00"   35966 -> "Yulin Spare PCD 00 01"
- * A test plays its cards on yh_vpcd_port() (env YH_VPCD_PORT, default 35963, so that a
- * developer can run the tests beside a running demo with YH_VPCD_PORT=35965) and,
- * when it needs two readers, on yh_vpcd_port() + 1.
+ * the entry and slot for a port, then looks for that reader in pcscd's list. With
+ * etc/reader.conf.d/yulin-vpcd: 35963 -> "Virtual PCD 00 00", 35964 -> "Virtual PCD
+ * 00 01". A test plays its cards on yh_vpcd_port() (env YH_VPCD_PORT, default 35963)
+ * and, when it needs two readers, on yh_vpcd_port() + 1. To run the card tests beside
+ * a demo or another developer's tests, give them a pcscd of their own with
+ * tests/fixture/isolated.sh rather than another port.
  *
  * Errors go to stderr with the raw PC/SC code, so that a failing test says why.
  */
