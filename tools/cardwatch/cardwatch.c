@@ -100,7 +100,7 @@ static void cardwatch_read(struct cardio_ctx *ctx, const char *reader)
     printf("%s  %-24s not a card this terminal knows (SELECT: %04X %s)\n", t, reader, sw,
            cardio_sw_text(sw));
   } else {
-    struct cardio_apdu get = {0x00, 0xCA, 0x00, 0x10, NULL, 0, 16, 0};
+    struct cardio_apdu get = {0x00, 0xCA, 0x00, 0x10, NULL, 0, 256, 0}; /* Le 00: all */
     rc = cardio_transmit(card, &get, resp, sizeof resp, &len, &sw);
     if (rc == CARDIO_OK && sw == 0x9000) {
       cardwatch_hex(resp, len, hex, sizeof hex);
