@@ -14,3 +14,13 @@ if(YH_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# Fuzzing: every library gets libFuzzer's coverage instrumentation and the sanitizers,
+# so the fuzzer is guided through the parsers' own code, not just the target file.
+if(YH_FUZZ)
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "YH_FUZZ needs clang: CC=clang cmake -DYH_FUZZ=ON ...")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
