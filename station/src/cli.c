@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "station/cli.h"
+#include "station/issue.h"
 #include "station/db.h"
 #include "station_cli_int.h"
 #include "station_int.h"
@@ -370,6 +371,7 @@ static const struct {
   {"collect", cli_cmd_collect, "record that the holder collected a card"},
   {"ready-list", cli_cmd_ready_list, "list cards ready for collection"},
   {"outbox", cli_cmd_outbox, "show or send what is queued for the centre"},
+  {"card-status", cli_cmd_card_status, "is a card revoked here? (the local view)"},
   {"show", cmd_show, "show a person, masked"},
 };
 

@@ -36,5 +36,6 @@ int cli_cmd_revoke(struct cli *c, int argc, char **argv);
 int cli_cmd_collect(struct cli *c, int argc, char **argv);
 int cli_cmd_ready_list(struct cli *c, int argc, char **argv);
 int cli_cmd_outbox(struct cli *c, int argc, char **argv);
+int cli_cmd_card_status(struct cli *c, int argc, char **argv);
 
 #endif

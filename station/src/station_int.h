@@ -23,9 +23,6 @@ int station_issue_schema(struct station_db *db);
 /* The cards part of `show` (issue.c). */
 int station_issue_show(struct station_db *db, int64_t person, FILE *out);
 
-/* The person holding a card number (issue.c). */
-int station_card_person(struct station_db *db, const char *card, int64_t *person);
-
 /* 1 when s[len] is a token of [A-Za-z0-9._:/-] of 1..max characters. */
 int station_token_ok(const char *s, size_t len, size_t max);
 
