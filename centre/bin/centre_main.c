@@ -2,6 +2,7 @@
  * centre: the sync server. `centre --config centre.conf` (docs/centre.md).
  * Runs in the foreground until SIGTERM or SIGINT; logs to stderr.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,6 +41,10 @@ int main(int argc, char **argv)
     return 2;
   }
   centre_log_set_level((enum centre_log_level)conf.log_level);
+  /* Upload buffers (inflated bodies, parsed batches) are a few MB each and come and go
+   * with every request: keep them in the heap instead of a fresh mmap each time. */
+  mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   rc = centre_server_create(&conf, &srv);
   if (rc != CENTRE_OK) {
     centre_log(CENTRE_LOG_ERROR, "cannot start: %s", centre_errname(rc));

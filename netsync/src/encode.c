@@ -48,14 +48,19 @@ static int add_str(struct ns_buf *b, const char *s)
 {
   char tmp[8];
   int rc = ns_buf_add(b, "\"", 1);
-  for (; rc == NETSYNC_OK && *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\' || c < 0x20) {
-      snprintf(tmp, sizeof tmp, "\\u%04x", c);
-      rc = ns_buf_add(b, tmp, 6);
-    } else {
-      rc = ns_buf_add(b, s, 1);
+  while (rc == NETSYNC_OK && *s) {
+    size_t run = 0;
+    /* Tokens need no escaping: append runs whole. */
+    while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
+      run++;
+    if (run) {
+      rc = ns_buf_add(b, s, run);
+      s += run;
+      continue;
     }
+    snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned char)*s);
+    rc = ns_buf_add(b, tmp, 6);
+    s++;
   }
   return rc == NETSYNC_OK ? ns_buf_add(b, "\"", 1) : rc;
 }
@@ -142,7 +147,7 @@ int netsync_encode_batch(const struct kiosk_event *ev, size_t n, struct ns_buf *
     return rc;
 
   memset(&zs, 0, sizeof zs);
-  if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
     return NETSYNC_E_NO_MEMORY;
   {
     size_t bound = deflateBound(&zs, (uLong)json->len) + 64;
