@@ -1,7 +1,7 @@
 /*
  * The centre's store: one SQLite file (WAL). The SQL is kept portable so that a
  * PostgreSQL back end can follow: bound parameters only, standard types (BIGINT,
- * VARCHAR, TEXT), INSERT ... ON CONFLICT, no SQLite date functions (the month is
+ * VARCHAR, TEXT), no upserts, no SQLite date functions (the month is
  * computed here and stored). The one SQLite-only statement is BEGIN IMMEDIATE, which
  * takes the write lock up front; on PostgreSQL it becomes BEGIN plus SELECT ... FOR
  * UPDATE on the terminal's row.
