@@ -1012,7 +1012,7 @@ static int issue_send_one(struct station_db *db, const struct station_centre *ce
     return STATION_OK;
   int sent = centre->send(centre->ctx, &it, err, sizeof err);
   if (why && cap)
-    snprintf(why, cap, "%s", sent == STATION_OK ? "sent" : err);
+    snprintf(why, cap, "%s", sent == STATION_OK && !err[0] ? "sent" : err);
   if ((rc = station_db_prepare(db, "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,"
                                    " sent_at = CASE WHEN ?3 THEN ?4 ELSE NULL END WHERE id = ?1",
                                &st)) != STATION_OK)

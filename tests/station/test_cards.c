@@ -11,12 +11,14 @@
 #include <SDL.h>
 #include <SDL_image.h>
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cardio/cardio.h"
+#include "cardio/crypto.h"
 #include "cardio/honour.h"
 #include "cardsim.h"
 #include "pki.h"
@@ -275,6 +277,81 @@ START_TEST(test_issue_reissue_revoke)
 }
 END_TEST
 
+/* The real centre tool: revocations reach the centre's store through centre-admin;
+ * registration stays queued (the centre has none yet). */
+START_TEST(test_real_centre_admin)
+{
+  int32_t today = station_date_today();
+  struct station_db *db = setup(today);
+  char why[300], conf[2048];
+  struct cardio_key *sign;
+  ck_assert_int_eq(cardio_key_generate(CARDIO_SUITE_P256, &sign), CARDIO_OK);
+  ck_assert_int_eq(cardio_key_save_private_pem(sign, st_path("sign.key.pem")), CARDIO_OK);
+  cardio_key_destroy(sign);
+  snprintf(conf, sizeof conf,
+           "[tls]\ncert = %s/tls/server-centre.pem\nkey = %s/tls/server-centre.key.pem\n"
+           "ca = %s/tls/ca.pem\n[store]\ndb = %s\n[signing]\nkey = %s\n",
+           pki_dir, pki_dir, pki_dir, st_path("centre.db"), st_path("sign.key.pem"));
+  st_write(st_path("centre.conf"), conf, -1);
+  struct station_centre_admin admin = {STATION_TEST_CENTRE_ADMIN, st_path("centre.conf")};
+  struct station_centre centre;
+  station_centre_admin_init(&admin, &centre);
+
+  make_photo(st_path("photo.png"), 250);
+  uint8_t *jpeg = NULL;
+  size_t jlen = 0;
+  ck_assert_int_eq(station_photo_prepare(st_path("photo.png"), NULL, &jpeg, &jlen, NULL, why,
+                                         sizeof why), STATION_OK);
+  struct station_application a = {idno, "张三明", jpeg, jlen, today, NULL};
+  int64_t app;
+  ck_assert_int_eq(station_apply(db, &a, &app, why, sizeof why), STATION_OK);
+  struct station_pcsc_writer *w;
+  struct station_card_writer writer;
+  ck_assert_int_eq(station_pcsc_writer_create(reader, pki_dir, "sm2", &w, why, sizeof why),
+                   STATION_OK);
+  station_pcsc_writer_ops(w, &writer);
+  struct cardsim *sim;
+  ck_assert_int_eq(cardsim_create(NULL, yh_vpcd_port(), &sim), 0);
+  put_card(sim, "honour-blank");
+  struct station_issue_opts io = {0, today, 0, &writer, &centre, "staff01"};
+  struct station_issued out;
+  int rc = station_issue(db, app, &io, &out, why, sizeof why);
+  ck_assert_msg(rc == STATION_OK, "issue: %s: %s", station_errname(rc), why);
+  ck_assert_int_eq(out.registered, 0);
+  ck_assert_ptr_nonnull(strstr(out.centre_why, "no card registration"));
+  ck_assert(strncmp(out.card_no + 6, "00", 2) == 0);
+
+  rc = station_revoke(db, out.card_no, STATION_REVOKE_DAMAGED, "staff01", today, &centre, why,
+                      sizeof why);
+  ck_assert_msg(rc == STATION_OK, "revoke: %s", why);
+  ck_assert_ptr_nonnull(strstr(why, "revocation list version"));
+  /* The centre's store has the card, exact generation 0, reason damaged. */
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  ck_assert_int_eq(sqlite3_open(st_path("centre.db"), &h), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT c.generation, c.kind, c.reason FROM card_changes c"
+                                         " WHERE c.card_no = ?1 AND c.op = 1", -1, &st, NULL),
+                   SQLITE_OK);
+  sqlite3_bind_text(st, 1, out.card_no, -1, SQLITE_STATIC);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+  ck_assert_int_eq(sqlite3_column_int(st, 1), 1);
+  ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), "damaged");
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  /* What is left in the outbox: the registration only. */
+  unsigned long sent = 9, pending = 9;
+  ck_assert_int_eq(station_outbox_flush(db, &centre, &sent, &pending), STATION_OK);
+  ck_assert_uint_eq(sent, 0);
+  ck_assert_uint_eq(pending, 1);
+
+  cardsim_destroy(sim);
+  station_pcsc_writer_destroy(w);
+  station_db_close(db);
+  free(jpeg);
+}
+END_TEST
+
 START_TEST(test_not_eligible)
 {
   int32_t today = station_date_today();
@@ -295,6 +372,7 @@ int main(void)
   TCase *tc = tcase_create("cards");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_issue_reissue_revoke);
+  tcase_add_test(tc, test_real_centre_admin);
   tcase_add_test(tc, test_not_eligible);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
