@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "station/award.h"
+#include "station/cardno.h"
 #include "station/station.h"
 
 /* Dates in the table as YYYYMMDD (0: none), converted when the case runs. */
@@ -250,6 +251,50 @@ START_TEST(test_utf8)
 }
 END_TEST
 
+/* ---- unified card numbers ---- */
+
+START_TEST(test_cardno)
+{
+  char no[STATION_CARDNO_LEN + 1];
+  ck_assert_int_eq(station_cardno_format(2019, 2, 123, no), STATION_OK);
+  ck_assert_uint_eq(strlen(no), 16);
+  ck_assert(strncmp(no, "YL201902000123", 14) == 0);
+  ck_assert(station_cardno_valid(no));
+  ck_assert_int_eq(station_cardno_format(2021, 0, 1, no), STATION_OK);
+  ck_assert_str_eq(no, "YL20210000000183");
+  ck_assert_int_eq(station_cardno_format(1999, 2, 1, no), STATION_E_INVALID_ARG);
+  ck_assert_int_eq(station_cardno_format(2019, 100, 1, no), STATION_E_INVALID_ARG);
+  ck_assert_int_eq(station_cardno_format(2019, 2, 0, no), STATION_E_INVALID_ARG);
+  ck_assert_int_eq(station_cardno_format(2019, 2, 1000000, no), STATION_E_INVALID_ARG);
+  ck_assert(!station_cardno_valid("YL2019020001234"));
+  ck_assert(!station_cardno_valid("XL20190200012345"));
+  ck_assert(!station_cardno_valid(NULL));
+  /* Every single wrong digit and every swap of two neighbours is caught. */
+  for (unsigned long serial = 1; serial < 400; serial += 7) {
+    ck_assert_int_eq(station_cardno_format(2020 + (unsigned)(serial % 5), (unsigned)(serial % 100),
+                                           serial, no), STATION_OK);
+    ck_assert(station_cardno_valid(no));
+    for (size_t i = 2; i < 16; i++) {
+      char c = no[i];
+      for (char d = '0'; d <= '9'; d++) {
+        if (d == c)
+          continue;
+        no[i] = d;
+        ck_assert_msg(!station_cardno_valid(no), "%s: digit %zu", no, i);
+      }
+      no[i] = c;
+      if (i + 1 < 16 && no[i] != no[i + 1]) {
+        no[i] = no[i + 1];
+        no[i + 1] = c;
+        ck_assert_msg(!station_cardno_valid(no), "%s: swap at %zu", no, i);
+        no[i + 1] = no[i];
+        no[i] = c;
+      }
+    }
+  }
+}
+END_TEST
+
 START_TEST(test_errors)
 {
   ck_assert_str_eq(station_errname(STATION_E_ROWS), "STATION_E_ROWS");
@@ -271,6 +316,7 @@ static Suite *rules_suite(void)
   tcase_add_loop_test(tc, test_mask_names, 0, (int)(sizeof name_cases / sizeof name_cases[0]));
   tcase_add_test(tc, test_mask_idno);
   tcase_add_test(tc, test_utf8);
+  tcase_add_test(tc, test_cardno);
   tcase_add_test(tc, test_errors);
   suite_add_tcase(s, tc);
   return s;
