@@ -1,16 +1,21 @@
 /* Fonts, line breaking and the text texture cache (text.h). */
 #include <SDL_ttf.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "text.h"
 #include "ui/ui.h"
 #include "utf8.h"
 
-#define FONTS_MAX 48u
 #define TEXT_CACHE_ENTRIES 768u
 #define TEXT_CACHE_BYTES (64u * 1024u * 1024u)
 #define TEXT_LINE_BYTES_MAX 2048u
+#define FONTS_MAX 40u
+#define MEMO_ENTRIES 2048u
 
 struct font_slot {
   int size;
@@ -29,10 +34,23 @@ struct ui_textctx {
   int index[2];
   int synth_bold; /* no bold file: the regular face with TTF_STYLE_BOLD */
   char family[64];
+  /* The font files, mapped once; each (weight, size) opens its own TTF_Font on the
+   * mapping (~8 ms, where opening the file again costs ~40 ms), so that every size
+   * keeps its glyph cache instead of flushing it on each resize. */
+  void *map[2];
+  size_t map_len[2];
   struct font_slot slot[FONTS_MAX];
   size_t nslots;
-  struct ui_lru *cache;
+  struct ui_lru *cache; /* textures */
+  struct ui_lru *memo;  /* measurements and line breaks, so warm frames never
+                           reach FreeType */
 };
+
+static void memo_free(void *value, void *user)
+{
+  (void)user;
+  free(value);
+}
 
 static void text_tex_free(void *value, void *user)
 {
@@ -43,37 +61,68 @@ static void text_tex_free(void *value, void *user)
   free(tt);
 }
 
-/* The Simplified Chinese face of a collection: exact name first, then any "SC". */
-static int find_face(const char *path, char *family, size_t cap)
+static int is_sc(const char *fam)
 {
-  int best = -1, any_sc = -1;
+  return fam && strcmp(fam, "Noto Sans CJK SC") == 0;
+}
+
+static TTF_Font *open_at(const struct ui_textctx *t, int w, int size, int index)
+{
+  if (t->map[w])
+    return TTF_OpenFontIndexRW(SDL_RWFromConstMem(t->map[w], (int)t->map_len[w]), 1, size, index);
+  return TTF_OpenFontIndex(t->path[w], size, index);
+}
+
+/* Find the Simplified Chinese face of a collection: the known index of Noto Sans CJK
+ * SC first (2), then a scan for it, then any " SC" family, then face 0. */
+static int find_face(const struct ui_textctx *t, int w, char *family, size_t cap)
+{
+  TTF_Font *f = open_at(t, w, 24, 2);
+  if (f && is_sc(TTF_FontFaceFamilyName(f))) {
+    ui_utf8_copy(family, cap, TTF_FontFaceFamilyName(f));
+    TTF_CloseFont(f);
+    return 2;
+  }
+  if (f)
+    TTF_CloseFont(f);
+  int any_sc = -1, opened = 0;
   for (int i = 0; i < 16; i++) {
-    TTF_Font *f = TTF_OpenFontIndex(path, 12, i);
+    f = open_at(t, w, 24, i);
     if (!f)
       break;
+    opened++;
     const char *fam = TTF_FontFaceFamilyName(f);
-    if (fam && strcmp(fam, "Noto Sans CJK SC") == 0 && best < 0) {
-      best = i;
+    if (is_sc(fam)) {
       ui_utf8_copy(family, cap, fam);
-    } else if (fam && strstr(fam, " SC") && any_sc < 0) {
-      any_sc = i;
-      if (best < 0)
-        ui_utf8_copy(family, cap, fam);
-    } else if (i == 0 && fam) {
-      ui_utf8_copy(family, cap, fam);
+      TTF_CloseFont(f);
+      return i;
     }
+    if (fam && strstr(fam, " SC") && any_sc < 0)
+      any_sc = i;
+    if (i == 0 && fam)
+      ui_utf8_copy(family, cap, fam);
     TTF_CloseFont(f);
   }
-  if (best >= 0)
-    return best;
   if (any_sc >= 0)
     return any_sc;
-  /* A single-face font (or none of the above): face 0, if it opened at all. */
-  TTF_Font *f = TTF_OpenFontIndex(path, 12, 0);
-  if (!f)
-    return -1;
-  TTF_CloseFont(f);
-  return 0;
+  return opened ? 0 : -1;
+}
+
+/* Map a font file read-only; on failure the path is opened directly. */
+static void map_file(struct ui_textctx *t, int w)
+{
+  int fd = open(t->path[w], O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  struct stat st;
+  if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < INT32_MAX) {
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m != MAP_FAILED) {
+      t->map[w] = m;
+      t->map_len[w] = (size_t)st.st_size;
+    }
+  }
+  close(fd);
 }
 
 int ui_textctx_create(SDL_Renderer *r, const char *regular, const char *bold,
@@ -94,20 +143,29 @@ int ui_textctx_create(SDL_Renderer *r, const char *regular, const char *bold,
   if (!t->path[0] || !t->path[1])
     goto out_free;
   rc = UI_E_FONT;
-  t->index[UI_W_REGULAR] = find_face(t->path[UI_W_REGULAR], t->family, sizeof t->family);
+  map_file(t, UI_W_REGULAR);
+  map_file(t, UI_W_BOLD);
+  t->index[UI_W_REGULAR] = find_face(t, UI_W_REGULAR, t->family, sizeof t->family);
   if (t->index[UI_W_REGULAR] < 0)
     goto out_free;
   char bold_family[64] = "";
-  t->index[UI_W_BOLD] = find_face(t->path[UI_W_BOLD], bold_family, sizeof bold_family);
+  t->index[UI_W_BOLD] = find_face(t, UI_W_BOLD, bold_family, sizeof bold_family);
   if (t->index[UI_W_BOLD] < 0) {
+    /* no bold file: the regular face, emboldened by FreeType */
     free(t->path[UI_W_BOLD]);
     t->path[UI_W_BOLD] = strdup(t->path[UI_W_REGULAR]);
     if (!t->path[UI_W_BOLD])
       goto out_free;
+    if (t->map[UI_W_BOLD])
+      munmap(t->map[UI_W_BOLD], t->map_len[UI_W_BOLD]);
+    t->map[UI_W_BOLD] = NULL;
+    map_file(t, UI_W_BOLD);
     t->index[UI_W_BOLD] = t->index[UI_W_REGULAR];
     t->synth_bold = 1;
   }
   rc = ui_lru_create(TEXT_CACHE_ENTRIES, TEXT_CACHE_BYTES, text_tex_free, NULL, &t->cache);
+  if (rc == UI_OK)
+    rc = ui_lru_create(MEMO_ENTRIES, 0, memo_free, NULL, &t->memo);
   if (rc != UI_OK)
     goto out_free;
   *out = t;
@@ -123,8 +181,12 @@ void ui_textctx_destroy(struct ui_textctx *t)
   if (!t)
     return;
   ui_lru_destroy(t->cache);
+  ui_lru_destroy(t->memo);
   for (size_t i = 0; i < t->nslots; i++)
     TTF_CloseFont(t->slot[i].font);
+  for (int w = 0; w < 2; w++)
+    if (t->map[w])
+      munmap(t->map[w], t->map_len[w]);
   free(t->path[0]);
   free(t->path[1]);
   free(t);
@@ -146,14 +208,14 @@ static TTF_Font *font_get(struct ui_textctx *t, int size, enum ui_weight w)
   for (size_t i = 0; i < t->nslots; i++)
     if (t->slot[i].size == size && t->slot[i].weight == w)
       return t->slot[i].font;
-  TTF_Font *f = TTF_OpenFontIndex(t->path[w], size, t->index[w]);
+  TTF_Font *f = open_at(t, w == UI_W_BOLD, size, t->index[w == UI_W_BOLD]);
   if (!f)
     return NULL;
   TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
   if (w == UI_W_BOLD && t->synth_bold)
     TTF_SetFontStyle(f, TTF_STYLE_BOLD);
   if (t->nslots == FONTS_MAX) {
-    /* Many sizes: recycle the oldest slot (its cached textures stay valid). */
+    /* many sizes: recycle the oldest (its cached textures stay valid) */
     TTF_CloseFont(t->slot[0].font);
     memmove(&t->slot[0], &t->slot[1], (FONTS_MAX - 1) * sizeof t->slot[0]);
     t->nslots--;
@@ -165,27 +227,72 @@ static TTF_Font *font_get(struct ui_textctx *t, int size, enum ui_weight w)
   return f;
 }
 
+/* Memo keys: kind, size, weight, a number (width limit), then the text. */
+static size_t memo_key(unsigned char *key, size_t cap, char kind, int size, enum ui_weight w,
+                       int num, const char *s, size_t len)
+{
+  if (len > cap - 12)
+    len = cap - 12;
+  key[0] = (unsigned char)kind;
+  key[1] = (unsigned char)w;
+  key[2] = (unsigned char)(size & 0xFF);
+  key[3] = (unsigned char)(size >> 8);
+  memcpy(key + 4, &num, sizeof num);
+  memset(key + 4 + sizeof num, 0, 8 - sizeof num);
+  memcpy(key + 12, s, len);
+  return 12 + len;
+}
+
 int ui_text_line_height(struct ui_textctx *t, int size, enum ui_weight w)
 {
+  unsigned char key[16];
+  size_t kl = memo_key(key, sizeof key, 'H', size, w, 0, "", 0);
+  int *m = ui_lru_get(t->memo, key, kl);
+  if (m)
+    return *m;
   TTF_Font *f = font_get(t, size, w);
-  return f ? TTF_FontHeight(f) : size;
+  int h = f ? TTF_FontHeight(f) : size;
+  if (f && (m = malloc(sizeof *m)) != NULL) {
+    *m = h;
+    ui_lru_put(t->memo, key, kl, m, 0);
+  }
+  return h;
 }
 
 int ui_text_size(struct ui_textctx *t, const char *s, int size, enum ui_weight w, int *wpx,
                  int *hpx)
 {
-  int ww = 0, hh = 0;
-  TTF_Font *f = font_get(t, size, w);
-  if (!f)
-    return UI_E_FONT;
-  if (s && s[0] && TTF_SizeUTF8(f, s, &ww, &hh) != 0)
-    return UI_E_FONT;
-  if (!s || !s[0])
-    hh = TTF_FontHeight(f);
+  if (!s || !s[0]) {
+    if (wpx)
+      *wpx = 0;
+    if (hpx)
+      *hpx = ui_text_line_height(t, size, w);
+    return UI_OK;
+  }
+  unsigned char key[12 + TEXT_LINE_BYTES_MAX];
+  size_t kl = memo_key(key, sizeof key, 'W', size, w, 0, s, strlen(s));
+  int *m = ui_lru_get(t->memo, key, kl);
+  if (!m) {
+    int ww = 0, hh = 0;
+    TTF_Font *f = font_get(t, size, w);
+    if (!f || TTF_SizeUTF8(f, s, &ww, &hh) != 0)
+      return UI_E_FONT;
+    m = malloc(2 * sizeof *m);
+    if (!m) {
+      if (wpx)
+        *wpx = ww;
+      if (hpx)
+        *hpx = hh;
+      return UI_OK;
+    }
+    m[0] = ww;
+    m[1] = hh;
+    ui_lru_put(t->memo, key, kl, m, 0);
+  }
   if (wpx)
-    *wpx = ww;
+    *wpx = m[0];
   if (hpx)
-    *hpx = hh;
+    *hpx = m[1];
   return UI_OK;
 }
 
@@ -323,8 +430,8 @@ static uint32_t char_before(const char *s, size_t i, size_t *start)
   return cp;
 }
 
-size_t ui_text_break(struct ui_textctx *t, const char *s, int size, enum ui_weight w,
-                     int max_w, size_t max_lines, size_t *starts, size_t *lens)
+static size_t break_uncached(struct ui_textctx *t, const char *s, int size, enum ui_weight w,
+                             int max_w, size_t max_lines, size_t *starts, size_t *lens)
 {
   TTF_Font *f = font_get(t, size, w);
   if (!f || !s || max_lines == 0)
@@ -379,9 +486,37 @@ size_t ui_text_break(struct ui_textctx *t, const char *s, int size, enum ui_weig
   return n;
 }
 
+#define BREAK_LINES_MAX 16u
+struct break_memo {
+  size_t n;
+  size_t starts[BREAK_LINES_MAX], lens[BREAK_LINES_MAX];
+};
+
+size_t ui_text_break(struct ui_textctx *t, const char *s, int size, enum ui_weight w,
+                     int max_w, size_t max_lines, size_t *starts, size_t *lens)
+{
+  if (!t || !s || max_lines == 0)
+    return 0;
+  if (max_lines > BREAK_LINES_MAX)
+    max_lines = BREAK_LINES_MAX;
+  unsigned char key[12 + TEXT_LINE_BYTES_MAX];
+  size_t kl = memo_key(key, sizeof key, 'B', size, w, max_w * 32 + (int)max_lines, s, strlen(s));
+  struct break_memo *m = ui_lru_get(t->memo, key, kl);
+  if (!m) {
+    m = malloc(sizeof *m);
+    if (!m)
+      return break_uncached(t, s, size, w, max_w, max_lines, starts, lens);
+    m->n = break_uncached(t, s, size, w, max_w, max_lines, m->starts, m->lens);
+    ui_lru_put(t->memo, key, kl, m, 0);
+  }
+  memcpy(starts, m->starts, m->n * sizeof *starts);
+  memcpy(lens, m->lens, m->n * sizeof *lens);
+  return m->n;
+}
+
 /* Cut s[0..len) so that it plus an ellipsis fits max_w; into buf. */
-static void ellipsize(TTF_Font *f, const char *s, size_t len, int max_w, char *buf,
-                      size_t cap)
+static void ellipsize_uncached(TTF_Font *f, const char *s, size_t len, int max_w, char *buf,
+                               size_t cap)
 {
   static const char ell[] = "\xE2\x80\xA6";
   int ew = 0, eh = 0;
@@ -393,6 +528,27 @@ static void ellipsize(TTF_Font *f, const char *s, size_t len, int max_w, char *b
     keep = ui_utf8_clip(s, cap - sizeof ell);
   memcpy(buf, s, keep);
   memcpy(buf + keep, ell, sizeof ell);
+}
+
+static void ellipsize(struct ui_textctx *t, int size, enum ui_weight w, const char *s, size_t len,
+                      int max_w, char *buf, size_t cap)
+{
+  unsigned char key[12 + TEXT_LINE_BYTES_MAX];
+  size_t kl = memo_key(key, sizeof key, 'E', size, w, max_w, s, len);
+  char *m = ui_lru_get(t->memo, key, kl);
+  if (m) {
+    ui_utf8_copy(buf, cap, m);
+    return;
+  }
+  TTF_Font *f = font_get(t, size, w);
+  if (!f) {
+    buf[0] = '\0';
+    return;
+  }
+  ellipsize_uncached(f, s, len, max_w, buf, cap);
+  m = strdup(buf);
+  if (m)
+    ui_lru_put(t->memo, key, kl, m, 0);
 }
 
 int ui_text_draw_fit(struct ui_textctx *t, const char *s, int size, int min_size,
@@ -415,7 +571,7 @@ int ui_text_draw_fit(struct ui_textctx *t, const char *s, int size, int min_size
     return sz;
   }
   char buf[TEXT_LINE_BYTES_MAX + 8];
-  ellipsize(font_get(t, sz, w), s, strlen(s), max_w, buf, sizeof buf);
+  ellipsize(t, sz, w, s, strlen(s), max_w, buf, sizeof buf);
   ui_text_draw(t, buf, sz, w, fg, x, y + dy, align);
   return sz;
 }
@@ -432,7 +588,7 @@ int ui_text_draw_wrapped(struct ui_textctx *t, const char *s, int size, enum ui_
   size_t max_lines = box.h >= lh ? (size_t)((box.h - lh) / pitch + 1) : 1;
   if (max_lines > 16)
     max_lines = 16;
-  size_t starts[16], lens[16];
+  size_t starts[BREAK_LINES_MAX], lens[BREAK_LINES_MAX];
   size_t n = ui_text_break(t, s, size, w, box.w, max_lines, starts, lens);
   int x = align == UI_ALIGN_CENTER ? box.x + box.w / 2
                                    : align == UI_ALIGN_RIGHT ? box.x + box.w : box.x;
@@ -443,7 +599,7 @@ int ui_text_draw_wrapped(struct ui_textctx *t, const char *s, int size, enum ui_
     if (more) {
       char buf[TEXT_LINE_BYTES_MAX + 8];
       /* Leave room for the ellipsis even if the line itself fitted. */
-      ellipsize(font_get(t, size, w), s + starts[i], lens[i], box.w, buf, sizeof buf);
+      ellipsize(t, size, w, s + starts[i], lens[i], box.w, buf, sizeof buf);
       ui_text_draw(t, buf, size, w, fg, x, y, align);
     } else {
       draw_range(t, s + starts[i], lens[i], size, w, fg, x, y, align);
@@ -459,6 +615,8 @@ void ui_textctx_stats(const struct ui_textctx *t, struct ui_lru_stats *out)
 
 void ui_textctx_flush(struct ui_textctx *t)
 {
-  if (t)
-    ui_lru_clear(t->cache);
+  if (!t)
+    return;
+  ui_lru_clear(t->cache);
+  ui_lru_clear(t->memo);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "paint.h"
+#include "ui/samples.h"
 #include "ui/tone.h"
 #include "ui/ui.h"
 #include "utf8.h"
@@ -72,7 +73,14 @@ struct ui {
   uint64_t reading_since;
   uint64_t create_ns;
   struct ui_stats stats;
+  size_t warm_next; /* next warm-up screen (warm_name) */
+  struct ui_hit hits[UI_HITS_MAX]; /* touch targets of the frame on screen */
+  size_t nhits;
 };
+
+
+
+static void draw_frame(struct ui *ui);
 
 /* ------------------------------------------------------------------ logging -- */
 
@@ -166,8 +174,6 @@ static char *dup_or_null(const char *s, int *fail)
     *fail = 1;
   return d;
 }
-
-static void draw_frame(struct ui *ui);
 
 int ui_create(const struct ui_config *cfg, struct ui **out)
 {
@@ -775,8 +781,8 @@ static void on_key(struct ui *ui, const SDL_KeyboardEvent *k)
 
 static void on_touch(struct ui *ui, int x, int y)
 {
-  const struct ui_hit *hits;
-  size_t n = ui_painter_hits(ui->painter, &hits);
+  const struct ui_hit *hits = ui->hits; /* of the frame on screen, not a warm-up */
+  size_t n = ui->nhits;
   SDL_Point pt = {x, y};
   for (size_t i = 0; i < n; i++) {
     if (!SDL_PointInRect(&pt, &hits[i].r))
@@ -861,6 +867,9 @@ static void draw_frame(struct ui *ui)
   ui_painter_draw(ui->painter, &s);
   SDL_RenderPresent(ui->ren);
   uint64_t t1 = ui_monotonic_ns();
+  const struct ui_hit *hits;
+  ui->nhits = ui_painter_hits(ui->painter, &hits);
+  memcpy(ui->hits, hits, ui->nhits * sizeof *hits);
   ui->stats.frames++;
   ui->stats.last_frame_ns = t1 - t0;
   if (ui->pending_view_ns) {
@@ -924,10 +933,85 @@ static void handle_event(struct ui *ui, const SDL_Event *ev)
   }
 }
 
+/* Screens drawn once, unseen, after start-up, per mode: opening each font size and
+ * rasterising the fixed texts costs tens of milliseconds the first time, which must
+ * not fall on the first card of the day. Sample data stands in for the holder. */
+static const char *const warm_common[] = {"reading", "place_again", "verdict_error", "pin"};
+static const char *const warm_gate[] = {"verdict_gate_deny", "verdict_gate_grant", "holder_check"};
+static const char *const warm_cashier[] = {"verdict_cashier_deny", "verdict_cashier_grant",
+                                           "cashier_ssc"};
+static const char *const warm_bus[] = {"bus_deny", "bus_grant"};
+static const char *const warm_station[] = {"verdict_station_grant", "station_list",
+                                           "station_summary", "station_confirm_issue"};
+
+static const char *warm_name(enum ui_mode mode, size_t i)
+{
+  const char *const *list;
+  size_t n;
+  switch (mode) {
+  case UI_MODE_CASHIER:
+    list = warm_cashier, n = sizeof warm_cashier / sizeof *warm_cashier;
+    break;
+  case UI_MODE_BUS:
+    list = warm_bus, n = sizeof warm_bus / sizeof *warm_bus;
+    break;
+  case UI_MODE_STATION:
+    list = warm_station, n = sizeof warm_station / sizeof *warm_station;
+    break;
+  case UI_MODE_GATE:
+  default:
+    list = warm_gate, n = sizeof warm_gate / sizeof *warm_gate;
+    break;
+  }
+  if (i < n)
+    return list[i];
+  i -= n;
+  return i < sizeof warm_common / sizeof *warm_common ? warm_common[i] : NULL;
+}
+
+/* Draw the next warm-up screen into the back buffer (never presented). 0 when done. */
+static int warm_one(struct ui *ui)
+{
+  const char *name = warm_name(ui->cfg.mode, ui->warm_next);
+  if (!name)
+    return 0;
+  ui->warm_next++;
+  struct ui_shot shot;
+  if (ui_sample_shot(ui_sample_find(name), &shot) != UI_OK)
+    return 1;
+  shot.lang = ui->lang;
+  shot.mode = ui->cfg.mode;
+  shot.status = &ui->status;
+  ui_painter_draw(ui->painter, &shot);
+  ui->dirty = 1; /* the back buffer holds the warm-up: redraw before presenting */
+  return 1;
+}
+
+int ui_prepare(struct ui *ui)
+{
+  if (!ui)
+    return UI_E_INVALID_ARG;
+  uint64_t t0 = ui_monotonic_ns();
+  while (warm_one(ui))
+    ;
+  logf_ui(ui, "ui: prepared in %.1f ms", (double)(ui_monotonic_ns() - t0) / 1e6);
+  draw_frame(ui);
+  return UI_OK;
+}
+
 int ui_step(struct ui *ui, uint32_t wait_ms)
 {
   if (!ui)
     return 1;
+  if (!ui->cfg.no_warmup && warm_name(ui->cfg.mode, ui->warm_next)) {
+    /* idle time after start-up: warm one screen unless something is waiting */
+    SDL_PumpEvents();
+    if (SDL_PeepEvents(NULL, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) == 0 && warm_one(ui)) {
+      if (!warm_name(ui->cfg.mode, ui->warm_next))
+        draw_frame(ui);
+      return ui->quit;
+    }
+  }
   uint64_t now = now_ms(ui);
   uint32_t wait = wait_ms;
   uint32_t next = ui_fsm_next_deadline_ms(ui->fsm, now);

@@ -121,6 +121,7 @@ struct ui_config {
   void *user;
   uint32_t timeout_ms[UI_SCREEN_COUNT]; /* 0: the defaults in ui/fsm.h */
   uint32_t warn_ms;                     /* 0: 3000 */
+  int no_warmup;                        /* 1: no idle-time warm-up (ui_prepare) */
 };
 
 /* Defaults: 1280x800, windowed, hardware renderer, GATE, zh-CN, sound on. */
@@ -146,6 +147,12 @@ int ui_run(struct ui *ui);
 /* One round of the loop: wait up to wait_ms for events, handle them all, draw a frame
  * when something changed. Returns 1 when quit was requested, else 0. */
 int ui_step(struct ui *ui, uint32_t wait_ms);
+
+/* Draw every screen of the configured mode once, unseen, so that the first card is
+ * shown as fast as the hundredth (fonts opened, fixed texts rasterised). ui_run and
+ * ui_step do the same in idle time after start-up, one screen per step; call this to
+ * have it done at once (tests, benchmarks). Main thread. */
+int ui_prepare(struct ui *ui);
 
 /* Thread-safe posts. Each returns UI_OK, UI_E_NO_MEMORY or UI_E_SDL (queue full). */
 int ui_post_card_present(struct ui *ui);

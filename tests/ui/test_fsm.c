@@ -1,0 +1,291 @@
+/* The screen state machine, driven by events and an injected clock (no real time):
+ * idle -> reading -> verdict -> warning -> idle; read error -> place again; staff PIN;
+ * screens chosen for views; activity restarts a timeout; one trace line per
+ * transition. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/fsm.h"
+#include "ui/ui.h"
+
+static char trace[64][128];
+static int ntrace;
+
+static void on_trace(void *user, const char *line)
+{
+  (void)user;
+  if (ntrace < 64)
+    snprintf(trace[ntrace++], sizeof trace[0], "%s", line);
+}
+
+static struct ui_fsm *make(uint64_t t0)
+{
+  struct ui_fsm_config cfg = {0};
+  cfg.trace = on_trace;
+  ntrace = 0;
+  struct ui_fsm *f = NULL;
+  ck_assert_int_eq(ui_fsm_create(&cfg, t0, &f), UI_OK);
+  return f;
+}
+
+static int step(struct ui_fsm *f, enum ui_input in, uint64_t t)
+{
+  struct ui_fsm_event ev = {0};
+  ev.kind = in;
+  return ui_fsm_step(f, &ev, t);
+}
+
+static int view(struct ui_fsm *f, enum ui_mode m, enum ui_verdict v, unsigned needs, uint64_t t)
+{
+  struct ui_fsm_event ev = {0};
+  ev.kind = UI_IN_VIEW;
+  ev.mode = m;
+  ev.verdict = v;
+  ev.needs = needs;
+  return ui_fsm_step(f, &ev, t);
+}
+
+#define AT(f, scr, ph)                                                                    \
+  do {                                                                                    \
+    ck_assert_str_eq(ui_screen_name(ui_fsm_screen(f)), ui_screen_name(scr));              \
+    ck_assert_int_eq(ui_fsm_phase(f), ph);                                                \
+  } while (0)
+
+START_TEST(test_card_to_verdict_to_warning_to_idle)
+{
+  struct ui_fsm *f = make(1000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 1000), UINT32_MAX); /* idle stays */
+  ck_assert_int_eq(step(f, UI_IN_TICK, 500000), 0);
+  ck_assert_int_eq(step(f, UI_IN_CARD_PRESENT, 1000), 1);
+  AT(f, UI_SCREEN_READING, UI_PHASE_SHOW);
+  ck_assert_int_eq(view(f, UI_MODE_GATE, UI_VERDICT_GRANT, 0, 1300), 1);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  /* verdict: 10 s with a 3 s warning */
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 1300), 10000);
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 1300), 7000);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 1300 + 6999), 0);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 1300 + 7000), 1);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_WARN);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 1300 + 7000), 3000);
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 1300 + 8000), 2000);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 1300 + 9999), 0);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 1300 + 10000), 1);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ck_assert_int_eq(ntrace, 4);
+  ck_assert_str_eq(trace[0], "ui: idle/show -> reading/show on card-present");
+  ck_assert_str_eq(trace[1], "ui: reading/show -> verdict/show on view");
+  ck_assert_str_eq(trace[2], "ui: verdict/show -> verdict/warn on tick");
+  ck_assert_str_eq(trace[3], "ui: verdict/warn -> idle/show on tick");
+  ck_assert_uint_eq(ui_fsm_transitions(f), 4);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_activity_during_warning_restarts)
+{
+  struct ui_fsm *f = make(0);
+  view(f, UI_MODE_GATE, UI_VERDICT_DENY, 0, 0);
+  step(f, UI_IN_TICK, 7500);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_WARN);
+  ck_assert_int_eq(step(f, UI_IN_ACTIVITY, 8000), 1);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 8000), 10000);
+  step(f, UI_IN_TICK, 8000 + 9000);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_WARN);
+  /* activity while showing restarts the timeout without a transition */
+  struct ui_fsm *g = make(0);
+  view(g, UI_MODE_GATE, UI_VERDICT_DENY, 0, 0);
+  ck_assert_int_eq(step(g, UI_IN_ACTIVITY, 5000), 0);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(g, 5000), 10000);
+  ui_fsm_destroy(f);
+  ui_fsm_destroy(g);
+}
+END_TEST
+
+START_TEST(test_read_error_place_again)
+{
+  struct ui_fsm *f = make(0);
+  step(f, UI_IN_CARD_PRESENT, 0);
+  ck_assert_int_eq(step(f, UI_IN_READ_ERROR, 400), 1);
+  AT(f, UI_SCREEN_PLACE_AGAIN, UI_PHASE_SHOW);
+  /* the card comes back: reading again */
+  ck_assert_int_eq(step(f, UI_IN_CARD_PRESENT, 2000), 1);
+  AT(f, UI_SCREEN_READING, UI_PHASE_SHOW);
+  /* pulled too soon: place again too */
+  ck_assert_int_eq(step(f, UI_IN_CARD_REMOVED, 2100), 1);
+  AT(f, UI_SCREEN_PLACE_AGAIN, UI_PHASE_SHOW);
+  /* removing a card elsewhere changes nothing */
+  view(f, UI_MODE_GATE, UI_VERDICT_GRANT, 0, 3000);
+  ck_assert_int_eq(step(f, UI_IN_CARD_REMOVED, 3100), 0);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  /* place again times out (8 s, warning at 5 s) */
+  step(f, UI_IN_READ_ERROR, 4000);
+  step(f, UI_IN_TICK, 4000 + 5000);
+  AT(f, UI_SCREEN_PLACE_AGAIN, UI_PHASE_WARN);
+  step(f, UI_IN_TICK, 4000 + 8000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_reading_stuck_goes_idle)
+{
+  struct ui_fsm *f = make(0);
+  step(f, UI_IN_CARD_PRESENT, 0);
+  step(f, UI_IN_TICK, 7000);
+  AT(f, UI_SCREEN_READING, UI_PHASE_WARN);
+  step(f, UI_IN_TICK, 10000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_staff_pin)
+{
+  struct ui_fsm *f = make(0);
+  /* PIN_OK without the PIN screen does nothing */
+  ck_assert_int_eq(step(f, UI_IN_PIN_OK, 0), 0);
+  ck_assert_int_eq(step(f, UI_IN_STAFF, 10), 1);
+  AT(f, UI_SCREEN_PIN, UI_PHASE_SHOW);
+  /* a card tapped during PIN entry does not take the screen */
+  ck_assert_int_eq(step(f, UI_IN_CARD_PRESENT, 20), 0);
+  AT(f, UI_SCREEN_PIN, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_PIN_OK, 30), 1);
+  AT(f, UI_SCREEN_STAFF_MENU, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_BACK, 40), 1);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  /* the staff key does nothing on a verdict */
+  view(f, UI_MODE_GATE, UI_VERDICT_GRANT, 0, 50);
+  ck_assert_int_eq(step(f, UI_IN_STAFF, 60), 0);
+  /* an abandoned PIN screen goes back to idle after 30 s */
+  step(f, UI_IN_BACK, 70);
+  step(f, UI_IN_STAFF, 100);
+  step(f, UI_IN_TICK, 100 + 30000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+struct route {
+  enum ui_mode mode;
+  enum ui_verdict verdict;
+  unsigned needs;
+  enum ui_screen screen;
+};
+
+static const struct route routes[] = {
+    {UI_MODE_BUS, UI_VERDICT_GRANT, 0, UI_SCREEN_BUS},
+    {UI_MODE_BUS, UI_VERDICT_DENY, 0, UI_SCREEN_BUS},
+    {UI_MODE_GATE, UI_VERDICT_STAFF_CHECK, UI_NEED_HOLDER_CONFIRM, UI_SCREEN_HOLDER_CHECK},
+    {UI_MODE_GATE, UI_VERDICT_GRANT, 0, UI_SCREEN_VERDICT},
+    {UI_MODE_GATE, UI_VERDICT_DENY, 0, UI_SCREEN_VERDICT},
+    {UI_MODE_GATE, UI_VERDICT_ERROR, 0, UI_SCREEN_VERDICT},
+    {UI_MODE_CASHIER, UI_VERDICT_STAFF_CHECK, UI_NEED_CREDENTIAL, UI_SCREEN_CASHIER},
+    {UI_MODE_CASHIER, UI_VERDICT_STAFF_CHECK, 0, UI_SCREEN_CASHIER},
+    {UI_MODE_CASHIER, UI_VERDICT_GRANT, 0, UI_SCREEN_VERDICT},
+    {UI_MODE_CASHIER, UI_VERDICT_DENY, UI_NEED_BILL, UI_SCREEN_VERDICT},
+    {UI_MODE_STATION, UI_VERDICT_GRANT, 0, UI_SCREEN_VERDICT},
+    {UI_MODE_STATION, UI_VERDICT_STAFF_CHECK, 0, UI_SCREEN_VERDICT},
+};
+
+START_TEST(test_view_routes)
+{
+  const struct route *r = &routes[_i];
+  ck_assert_int_eq(ui_fsm_screen_for_view(r->mode, r->verdict, r->needs), r->screen);
+  struct ui_fsm *f = make(0);
+  ck_assert_int_eq(view(f, r->mode, r->verdict, r->needs, 0), 1);
+  AT(f, r->screen, UI_PHASE_SHOW);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_bus_verdict_has_no_warning)
+{
+  struct ui_fsm *f = make(0);
+  view(f, UI_MODE_BUS, UI_VERDICT_GRANT, 0, 0);
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 0), 2500);
+  step(f, UI_IN_TICK, 2000);
+  AT(f, UI_SCREEN_BUS, UI_PHASE_SHOW);
+  step(f, UI_IN_TICK, 2500);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  /* the next card replaces a bus verdict at once */
+  view(f, UI_MODE_BUS, UI_VERDICT_GRANT, 0, 3000);
+  ck_assert_int_eq(view(f, UI_MODE_BUS, UI_VERDICT_DENY, 0, 3400), 1);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 3400), 2500);
+  ck_assert_str_eq(trace[ntrace - 1], "ui: bus/show -> bus/show on view");
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_configured_timeouts_and_station)
+{
+  struct ui_fsm_config cfg = {0};
+  cfg.timeout_ms[UI_SCREEN_VERDICT] = 4000;
+  cfg.timeout_ms[UI_SCREEN_IDLE] = 5; /* idle never times out, whatever the config */
+  cfg.warn_ms = 1000;
+  struct ui_fsm *f = NULL;
+  ck_assert_int_eq(ui_fsm_create(&cfg, 0, &f), UI_OK);
+  step(f, UI_IN_TICK, 100);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  view(f, UI_MODE_GATE, UI_VERDICT_GRANT, 0, 0);
+  step(f, UI_IN_TICK, 3000);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_WARN);
+  step(f, UI_IN_TICK, 4000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  struct ui_fsm_event ev = {0};
+  ev.kind = UI_IN_STATION;
+  ev.station = UI_STATION_SUMMARY;
+  ck_assert_int_eq(ui_fsm_step(f, &ev, 5000), 1);
+  AT(f, UI_SCREEN_STATION_SUMMARY, UI_PHASE_SHOW);
+  ev.station = UI_STATION_CONFIRM;
+  ui_fsm_step(f, &ev, 5001);
+  AT(f, UI_SCREEN_STATION_CONFIRM, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_RESET, 5002), 1);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ev.kind = (enum ui_input)999;
+  ck_assert_int_eq(ui_fsm_step(f, &ev, 0), UI_E_INVALID_ARG);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+  ck_assert_str_eq(ui_screen_name(UI_SCREEN_PLACE_AGAIN), "place_again");
+  ck_assert_ptr_null(ui_screen_name(UI_SCREEN_COUNT));
+  enum ui_screen s;
+  ck_assert_int_eq(ui_screen_parse("holder_check", &s), 0);
+  ck_assert_int_eq(s, UI_SCREEN_HOLDER_CHECK);
+  ck_assert_int_eq(ui_screen_parse("nope", &s), -1);
+  ck_assert_str_eq(ui_input_name(UI_IN_PIN_OK), "pin-ok");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("ui.fsm");
+  TCase *tc = tcase_create("fsm");
+  tcase_add_test(tc, test_card_to_verdict_to_warning_to_idle);
+  tcase_add_test(tc, test_activity_during_warning_restarts);
+  tcase_add_test(tc, test_read_error_place_again);
+  tcase_add_test(tc, test_reading_stuck_goes_idle);
+  tcase_add_test(tc, test_staff_pin);
+  tcase_add_loop_test(tc, test_view_routes, 0, (int)(sizeof routes / sizeof routes[0]));
+  tcase_add_test(tc, test_bus_verdict_has_no_warning);
+  tcase_add_test(tc, test_configured_timeouts_and_station);
+  tcase_add_test(tc, test_names);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
