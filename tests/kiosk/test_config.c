@@ -214,6 +214,25 @@ START_TEST(bad_config_names_line)
 }
 END_TEST
 
+START_TEST(example_config)
+{
+  /* The documented example parses (beside a trust/ directory). */
+  char src[512], dst[300], cmd[1200];
+  snprintf(src, sizeof src, "%s/assets/kiosk.example.ini",
+           getenv("YH_SOURCE_DIR") ? getenv("YH_SOURCE_DIR") : ".");
+  snprintf(dst, sizeof dst, "%s/example.ini", tmpdir);
+  snprintf(cmd, sizeof cmd, "cp '%s' '%s'", src, dst);
+  ck_assert_int_eq(system(cmd), 0);
+  struct kiosk_config c;
+  struct kiosk_diag d;
+  char msg[600];
+  int rc = kiosk_config_load(dst, sites, 0, &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_int_eq(c.mode, KIOSK_MODE_CASHIER);
+  ck_assert_uint_eq(c.override_queue_max, 64);
+}
+END_TEST
+
 START_TEST(bus_config)
 {
   struct kiosk_config c;
@@ -272,6 +291,7 @@ int main(void)
   tcase_add_test(tc, good_config);
   tcase_add_test(tc, embedded_defaults);
   tcase_add_test(tc, bus_config);
+  tcase_add_test(tc, example_config);
   tcase_add_loop_test(tc, bad_config_names_line, 0, (int)(sizeof bads / sizeof bads[0]));
   tcase_add_loop_test(tc, bad_sites_names_line, 0, (int)(sizeof bad_sites / sizeof bad_sites[0]));
   suite_add_tcase(s, tc);
