@@ -349,7 +349,9 @@ int cardio_ssc_read(struct cardio_card *card, struct cardio_ssc_data *out)
     rc = CARDIO_E_NOT_FOUND;
   if (rc != CARDIO_OK)
     goto out_fail;
+  /* Exactly 18 characters: padding inside the field would make a shorter "ID". */
   if (l != CARDIO_ID_LEN || !ascii_field(v, l, out->id_number, sizeof out->id_number) ||
+      strlen(out->id_number) != CARDIO_ID_LEN ||
       cardio_id_check(out->id_number) == CARDIO_ID_BAD_CHAR) {
     rc = CARDIO_E_MALFORMED;
     goto out_fail;

@@ -249,6 +249,10 @@ START_TEST(test_ssc_read_rare_and_bad_digit)
   ck_assert_int_eq(cardio_ssc_read(card, &d), CARDIO_E_MALFORMED);
   ck_assert_str_eq(d.id_number, "");
   cardio_card_destroy(card);
+  /* 17 digits and a padding byte: not an ID (found by fuzz_ssc). */
+  ck_assert_int_eq(make_card("D5C5", "45090219850612123", &card), CARDIO_OK);
+  ck_assert_int_eq(cardio_ssc_read(card, &d), CARDIO_E_MALFORMED);
+  cardio_card_destroy(card);
   /* A name that does not decode. */
   ck_assert_int_eq(make_card("D5C5 FF", HCT_HOLDER_ID, &card), CARDIO_OK);
   ck_assert_int_eq(cardio_ssc_read(card, &d), CARDIO_E_MALFORMED);
