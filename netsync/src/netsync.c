@@ -46,6 +46,7 @@ struct netsync {
   void *sctx;
 
   CURL *curl;
+  CURLM *multi;
   uint64_t rng;
 
   /* Shared with other threads, under mu. */
@@ -187,14 +188,21 @@ static int curl_to_err(CURLcode c)
 }
 
 /* One request. body NULL: GET. On transport failure the error; otherwise OK with the
- * HTTP code in r->code (the caller maps codes). */
-static int request(struct netsync *ns, const char *path, const void *body, size_t len, int gzip,
-                   const char *ctype, struct reply *r)
+ * HTTP code in r->code (the caller maps codes). idle, when not NULL, runs once while the
+ * request is in flight (after the request went out): the upload uses it to prepare the
+ * next batch while the centre works on this one. */
+typedef void (*ns_idle_fn)(void *arg);
+
+static int request_ex(struct netsync *ns, const char *path, const void *body, size_t len,
+                      int gzip, const char *ctype, struct reply *r, ns_idle_fn idle,
+                      void *idle_arg)
 {
   char url[1024];
   struct curl_slist *h = NULL;
-  CURLcode cc;
-  int rc;
+  CURLcode cc = CURLE_OK;
+  CURLMcode mc;
+  CURLMsg *msg;
+  int rc, running = 0, left = 0;
   memset(r, 0, sizeof *r);
   r->body.max = REPLY_MAX;
   if ((size_t)snprintf(url, sizeof url, "%s%s", ns->url, path) >= sizeof url)
@@ -214,19 +222,41 @@ static int request(struct netsync *ns, const char *path, const void *body, size_
     curl_easy_setopt(ns->curl, CURLOPT_HTTPGET, 1L);
   }
   curl_easy_setopt(ns->curl, CURLOPT_HTTPHEADER, h);
-  cc = curl_easy_perform(ns->curl);
+  /* The multi interface drives the one easy handle, so that the connection is still
+   * reused and `idle` can run while the request is in flight. */
+  mc = curl_multi_add_handle(ns->multi, ns->curl);
+  if (mc == CURLM_OK) {
+    mc = curl_multi_perform(ns->multi, &running);
+    if (idle && mc == CURLM_OK)
+      idle(idle_arg);
+    while (mc == CURLM_OK && running) {
+      mc = curl_multi_poll(ns->multi, NULL, 0, 200, NULL);
+      if (mc == CURLM_OK)
+        mc = curl_multi_perform(ns->multi, &running);
+    }
+    while ((msg = curl_multi_info_read(ns->multi, &left)) != NULL)
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == ns->curl)
+        cc = msg->data.result;
+    curl_multi_remove_handle(ns->multi, ns->curl);
+  }
   curl_easy_setopt(ns->curl, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(h);
-  rc = curl_to_err(cc);
+  rc = mc != CURLM_OK ? NETSYNC_E_NET : curl_to_err(cc);
   if (rc != NETSYNC_OK) {
     if (rc != NETSYNC_E_STOPPED)
       trace(ns, "%s: %s (curl %d: %s)", path, netsync_errname(rc), (int)cc,
-            curl_easy_strerror(cc));
+            mc != CURLM_OK ? curl_multi_strerror(mc) : curl_easy_strerror(cc));
     ns_buf_free(&r->body);
     return rc;
   }
   curl_easy_getinfo(ns->curl, CURLINFO_RESPONSE_CODE, &r->code);
   return NETSYNC_OK;
+}
+
+static int request(struct netsync *ns, const char *path, const void *body, size_t len, int gzip,
+                   const char *ctype, struct reply *r)
+{
+  return request_ex(ns, path, body, len, gzip, ctype, r, NULL, NULL);
 }
 
 /* Verify the centre's signature (base64 DER in the header) over the body. */
@@ -298,6 +328,62 @@ static void set_online(struct netsync *ns, int online)
   pthread_mutex_unlock(&ns->mu);
 }
 
+/* A batch read from the journal and encoded, ready to send. */
+struct batch {
+  struct kiosk_event *ev;
+  size_t n;
+  struct ns_buf json, gz;
+  int rc; /* of preparing it */
+};
+
+static void batch_init(struct batch *b)
+{
+  memset(b, 0, sizeof *b);
+  b->json.max = BATCH_JSON_MAX;
+  b->gz.max = BATCH_JSON_MAX;
+}
+
+static void batch_free(struct batch *b)
+{
+  free(b->ev);
+  ns_buf_free(&b->json);
+  ns_buf_free(&b->gz);
+}
+
+/* Read up to batch_max events from `from` and encode them. */
+static int batch_prepare(struct netsync *ns, struct batch *b, uint64_t from)
+{
+  b->n = 0;
+  if (!b->ev) {
+    b->ev = calloc(ns->batch_max, sizeof *b->ev);
+    if (!b->ev)
+      return b->rc = NETSYNC_E_NO_MEMORY;
+  }
+  if (ns->j->read(ns->jctx, from, b->ev, ns->batch_max, &b->n) != 0 || b->n == 0 ||
+      b->ev[0].seq != from) {
+    b->n = 0;
+    return b->rc = NETSYNC_E_JOURNAL;
+  }
+  b->json.len = 0;
+  b->rc = netsync_encode_batch(b->ev, b->n, &b->json, &b->gz);
+  if (b->rc != NETSYNC_OK)
+    b->n = 0;
+  return b->rc;
+}
+
+struct prefetch {
+  struct netsync *ns;
+  struct batch *b;
+  uint64_t from, last;
+};
+
+static void prefetch_next(void *arg)
+{
+  struct prefetch *p = arg;
+  if (p->from <= p->last)
+    batch_prepare(p->ns, p->b, p->from);
+}
+
 static int same_hash(const char *hex, const uint8_t bin[KIOSK_HASH_LEN])
 {
   static const char digits[] = "0123456789abcdef";
@@ -307,22 +393,18 @@ static int same_hash(const char *hex, const uint8_t bin[KIOSK_HASH_LEN])
   return hex[2 * KIOSK_HASH_LEN] == '\0';
 }
 
-/* Send events [from .. from+n) and on a valid receipt move the mark. *next: the seq to
- * send next (moves back on a gap). */
-static int upload_batch(struct netsync *ns, struct kiosk_event *ev, size_t n, uint64_t *next)
+/* Send a prepared batch and on a valid receipt move the mark. *next: the seq to send
+ * next (moves back on a gap the centre can explain). pf runs while the request flies. */
+static int upload_batch(struct netsync *ns, const struct batch *b, uint64_t *next,
+                        struct prefetch *pf)
 {
-  struct ns_buf json = {NULL, 0, 0, BATCH_JSON_MAX}, gz = {NULL, 0, 0, BATCH_JSON_MAX};
+  const struct kiosk_event *ev = b->ev;
+  size_t n = b->n;
   struct reply r;
   struct netsync_receipt rc_;
   struct netsync_error_reply er;
-  int rc = netsync_encode_batch(ev, n, &json, &gz);
-  ns_buf_free(&json);
-  if (rc != NETSYNC_OK) {
-    ns_buf_free(&gz);
-    return rc;
-  }
-  rc = request(ns, "/v1/journal", gz.data, gz.len, 1, NULL, &r);
-  ns_buf_free(&gz);
+  int rc = request_ex(ns, "/v1/journal", b->gz.data, b->gz.len, 1, NULL, &r,
+                      pf ? prefetch_next : NULL, pf);
   if (rc != NETSYNC_OK)
     return rc;
   set_online(ns, 1);
@@ -345,7 +427,6 @@ static int upload_batch(struct netsync *ns, struct kiosk_event *ev, size_t n, ui
   }
   /* The receipt must name us and our own head: the last event sent, or a later one of
    * ours when the centre already held more (a replay after a lost reply). */
-  rc = NETSYNC_OK;
   if (ns->terminal[0] && strcmp(rc_.terminal, ns->terminal) != 0)
     rc = NETSYNC_E_BAD_REPLY;
   else if (rc_.acked_through == ev[n - 1].seq)
@@ -372,7 +453,7 @@ static int upload_batch(struct netsync *ns, struct kiosk_event *ev, size_t n, ui
 
 int netsync_upload_all(struct netsync *ns)
 {
-  struct kiosk_event *ev;
+  struct batch cur, nxt, tmp;
   uint64_t acked = 0, last = 0, next;
   unsigned gaps = 0;
   int rc = NETSYNC_OK;
@@ -383,24 +464,24 @@ int netsync_upload_all(struct netsync *ns)
   set_queue(ns, acked, last, 0);
   if (acked >= last)
     return NETSYNC_OK;
-  ev = calloc(ns->batch_max, sizeof *ev);
-  if (!ev)
-    return NETSYNC_E_NO_MEMORY;
+  batch_init(&cur);
+  batch_init(&nxt);
   next = acked + 1;
-  while (next <= last) {
-    size_t n = 0;
+  rc = batch_prepare(ns, &cur, next);
+  while (rc == NETSYNC_OK) {
+    struct prefetch pf = {ns, &nxt, cur.ev[cur.n - 1].seq + 1, last};
     uint64_t before = next;
     if (stopping(ns)) {
       rc = NETSYNC_E_STOPPED;
       break;
     }
-    if (ns->j->read(ns->jctx, next, ev, ns->batch_max, &n) != 0 || n == 0 || ev[0].seq != next) {
-      rc = NETSYNC_E_JOURNAL;
-      break;
-    }
-    rc = upload_batch(ns, ev, n, &next);
-    if (rc == NETSYNC_E_GAP && next < before && gaps++ < 2)
+    nxt.n = 0;
+    nxt.rc = NETSYNC_OK;
+    rc = upload_batch(ns, &cur, &next, &pf);
+    if (rc == NETSYNC_E_GAP && next < before && gaps++ < 2) {
+      rc = batch_prepare(ns, &cur, next);
       continue;
+    }
     if (rc != NETSYNC_OK)
       break;
     if (ns->j->last_seq(ns->jctx, &last) != 0) {
@@ -408,8 +489,21 @@ int netsync_upload_all(struct netsync *ns)
       break;
     }
     set_queue(ns, next - 1, last, 1);
+    if (next > last)
+      break;
+    /* The prefetched batch is the one to send next unless the receipt moved us
+     * elsewhere or it could not be made (then read it again, now). */
+    if (nxt.n == 0 || nxt.ev[0].seq != next) {
+      rc = batch_prepare(ns, &nxt, next);
+      if (rc != NETSYNC_OK)
+        break;
+    }
+    tmp = cur;
+    cur = nxt;
+    nxt = tmp;
   }
-  free(ev);
+  batch_free(&cur);
+  batch_free(&nxt);
   return rc;
 }
 
@@ -683,8 +777,12 @@ static int setup_curl(struct netsync *ns)
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, curl_init_once);
   c = curl_easy_init();
-  if (!c)
+  ns->multi = curl_multi_init();
+  if (!c || !ns->multi) {
+    if (c)
+      curl_easy_cleanup(c);
     return NETSYNC_E_NET;
+  }
   ns->curl = c;
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -853,6 +951,8 @@ void netsync_destroy(struct netsync *ns)
   netsync_stop(ns);
   if (ns->curl)
     curl_easy_cleanup(ns->curl);
+  if (ns->multi)
+    curl_multi_cleanup(ns->multi);
   EVP_PKEY_free(ns->sign_key);
   free(ns->url);
   free(ns->ca_file);
