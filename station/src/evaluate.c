@@ -22,7 +22,7 @@ static int round_id_ok(const char *id)
 }
 
 /* The scan: per person, the totals of each kind on or before the cut-off. The GROUP BY
- * person walks the covering index records_content in person order (no sort). */
+ * person walks the table in its key order, person first (no sort). */
 static const char eval_scan_sql[] =
     "SELECT person,"
     " SUM(CASE kind WHEN 1 THEN amount ELSE 0 END),"
