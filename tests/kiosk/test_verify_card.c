@@ -1,0 +1,224 @@
+/*
+ * `kiosk verify` end to end: the real program reads simulated honour cards (tools/cardsim)
+ * through pcscd and vpcd, matches the holder against a simulated social security card in
+ * the second reader, decides, journals, prints JSON. A card test (pcscd fixture, vpcd
+ * lock). The PKI comes from `yhpki test-pki`; the revocation list is signed here.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cardsim.h"
+#include "kiosk/journal.h"
+#include "kiosk/revoke.h"
+#include "yh_fixture.h"
+
+static char dir[256], pki[300], reader[YH_READER_NAME_MAX], reader2[YH_READER_NAME_MAX];
+static struct cardsim *sim, *sim2;
+
+static void run(const char *cmd)
+{
+  int rc = system(cmd);
+  ck_assert_msg(rc == 0, "'%s' failed (%d)", cmd, rc);
+}
+
+static void write_config(const char *name, const char *terminal_section)
+{
+  char path[400];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f,
+          "%s"
+          "reader = %s\n"
+          "staff_id = S01\n"
+          "[paths]\ntrust_store = pki/trust\njournal = %s.db\nrevocation = revocation.yrl\n"
+          "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2099-01-01\n"
+          "revocation_stale = deny\n",
+          terminal_section, reader, name);
+  fclose(f);
+}
+
+static void setup(void)
+{
+  snprintf(dir, sizeof dir, "/tmp/kiosk-verify-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(pki, sizeof pki, "%s/pki", dir);
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "'%s/tools/pki/yhpki' test-pki '%s' >/dev/null", yh_binary_dir(),
+           pki);
+  run(cmd);
+  /* The centre's revocation key and a fresh list revoking one card number. */
+  struct kiosk_revkey *k;
+  ck_assert_int_eq(kiosk_revkey_generate(&k), KIOSK_OK);
+  char path[512];
+  snprintf(path, sizeof path, "%s/trust/%s", pki, KIOSK_TRUST_REVOCATION_KEY);
+  ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
+  struct kiosk_rev_entry e[] = {{"YL-REVOKED-1", 0, KIOSK_REV_EXACT}};
+  uint8_t *blob;
+  size_t len;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 1, (int64_t)time(NULL), k, &blob, &len),
+                   KIOSK_OK);
+  snprintf(path, sizeof path, "%s/revocation.yrl", dir);
+  FILE *f = fopen(path, "wb");
+  ck_assert_uint_eq(fwrite(blob, 1, len, f), len);
+  fclose(f);
+  free(blob);
+  kiosk_revkey_destroy(k);
+
+  uint16_t port = yh_vpcd_port();
+  ck_assert_int_eq(yh_reader_name(port, reader, sizeof reader), 0);
+  ck_assert_int_eq(yh_reader_name((uint16_t)(port + 1), reader2, sizeof reader2), 0);
+  ck_assert_int_eq(cardsim_create(NULL, port, &sim), 0);
+  ck_assert_int_eq(cardsim_create(NULL, (uint16_t)(port + 1), &sim2), 0);
+}
+
+static void teardown(void)
+{
+  cardsim_destroy(sim);
+  cardsim_destroy(sim2);
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+
+static void insert(struct cardsim *s, const char *rdr, const char *profile)
+{
+  if (cardsim_connected(s)) {
+    cardsim_remove(s);
+    ck_assert_int_eq(yh_wait_reader_state(rdr, 0, 5000), 0);
+  }
+  ck_assert_msg(cardsim_insert(s, profile, pki) == 0, "insert %s", profile);
+  ck_assert_int_eq(yh_wait_reader_state(rdr, 1, 5000), 0);
+}
+
+/* Run kiosk verify with extra arguments; return its JSON (caller decrefs). */
+static json_t *verify(const char *config, const char *extra)
+{
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "'%s/kiosk/kiosk' verify --config '%s/%s' --timeout 5000 %s",
+           yh_binary_dir(), dir, config, extra);
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  json_error_t err;
+  json_t *o = json_loadf(p, 0, &err);
+  int rc = pclose(p);
+  ck_assert_msg(o != NULL, "%s: no JSON (%s), exit %d", cmd, err.text, rc);
+  ck_assert_int_eq(rc, 0);
+  return o;
+}
+
+static int has_reason(json_t *o, const char *code)
+{
+  size_t i;
+  json_t *r;
+  json_array_foreach(json_object_get(o, "reasons"), i, r)
+  {
+    if (strcmp(json_string_value(json_object_get(r, "code")), code) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static const char *verdict(json_t *o)
+{
+  return json_string_value(json_object_get(o, "verdict"));
+}
+
+START_TEST(cashier_with_social_security_card)
+{
+  write_config("cashier.ini", "[terminal]\nsite = hosp.yl-first-people\nmode = cashier\n"
+                              "terminal_id = mz-01\n");
+  insert(sim, reader, "honour-star3");
+  insert(sim2, reader2, "ssc-valid");
+  char extra[512];
+  snprintf(extra, sizeof extra,
+           "--ssc-reader '%s' --visit outpatient --bill MZ-20260101-1 --amount 1500", reader2);
+  json_t *o = verify("cashier.ini", extra);
+  ck_assert_str_eq(verdict(o), "GRANT");
+  ck_assert_str_eq(json_string_value(json_object_get(o, "holder")), "ssc_matched");
+  ck_assert(has_reason(o, "HOLDER_MATCHED"));
+  ck_assert(json_is_true(json_object_get(json_object_get(o, "journal"), "journaled")));
+  char *text = json_dumps(o, 0);
+  ck_assert_ptr_null(strstr(text, "450902198506121232")); /* no ID number, ever */
+  ck_assert_ptr_null(strstr(text, "张"));                 /* no name */
+  free(text);
+  json_decref(o);
+
+  /* Somebody else's social security card: refused. */
+  insert(sim2, reader2, "ssc-other-holder");
+  o = verify("cashier.ini", extra);
+  ck_assert_str_eq(verdict(o), "DENY");
+  ck_assert(has_reason(o, "HOLDER_MISMATCH"));
+  json_decref(o);
+
+  /* The journal has both, chained, without the ID number. */
+  char db[400];
+  snprintf(db, sizeof db, "%s/cashier.ini.db", dir);
+  struct kiosk_journal *j;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_journal_open(db, KIOSK_JOURNAL_READONLY, &j, &d), KIOSK_OK);
+  struct kiosk_journal_check res;
+  ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
+  ck_assert_uint_eq(res.checked, 2);
+  struct kiosk_event e;
+  ck_assert_int_eq(kiosk_journal_get(j, 1, &e), KIOSK_OK);
+  ck_assert_int_eq(e.amount_fen, 1500);
+  ck_assert_str_eq(e.bill_ref, "MZ-20260101-1");
+  kiosk_journal_close(j);
+}
+END_TEST
+
+START_TEST(gate_cards)
+{
+  write_config("gate.ini", "[terminal]\nsite = park.rongzhou-gucheng\nmode = gate\n"
+                           "terminal_id = gate-01\n");
+  insert(sim, reader, "honour-volunteer5");
+  json_t *o = verify("gate.ini", "");
+  ck_assert_str_eq(verdict(o), "STAFF_CHECK");
+  ck_assert(has_reason(o, "HOLDER_CONFIRM_NEEDED"));
+  json_decref(o);
+  o = verify("gate.ini", "--confirm-holder");
+  ck_assert_str_eq(verdict(o), "GRANT");
+  json_decref(o);
+  o = verify("gate.ini", "--confirm-holder"); /* again at once: possible lending */
+  ck_assert_str_eq(verdict(o), "STAFF_CHECK");
+  ck_assert(has_reason(o, "REPEAT_AT_GATE"));
+  json_decref(o);
+
+  static const struct {
+    const char *profile, *reason;
+  } bad[] = {
+      {"honour-cloned", "CARD_KEY_FAILED"},     {"honour-altered", "SIGNATURE_FAILED"},
+      {"honour-expired", "VALIDITY_FAILED"},    {"honour-unknown-issuer", "CHAIN_FAILED"},
+      {"honour-garbage", "FORMAT_FAILED"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    insert(sim, reader, bad[i].profile);
+    o = verify("gate.ini", "--confirm-holder");
+    ck_assert_msg(strcmp(verdict(o), "DENY") == 0, "%s: %s", bad[i].profile, verdict(o));
+    ck_assert_msg(has_reason(o, bad[i].reason), "%s lacks %s", bad[i].profile, bad[i].reason);
+    json_decref(o);
+  }
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("kiosk_verify_card");
+  TCase *tc = tcase_create("verify");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, cashier_with_social_security_card);
+  tcase_add_test(tc, gate_cards);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
