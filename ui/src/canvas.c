@@ -93,10 +93,27 @@ int ui_canvas_render(struct ui_canvas *c, const struct ui_shot *shot, SDL_Surfac
   if (!c || !shot || !out)
     return UI_E_INVALID_ARG;
   *out = NULL;
+  /* draw sanitised copies: a screenshot shows masked data only, like the screen */
+  struct ui_shot s = *shot;
+  struct ui_view *v = NULL;
+  struct ui_station *st = NULL;
+  if (shot->view && (v = malloc(sizeof *v)) != NULL) {
+    *v = *shot->view;
+    if (ui_view_sanitize(v))
+      fprintf(stderr, "ui: canvas: personal data not masked, not drawn\n");
+    s.view = v;
+  }
+  if (shot->station && (st = malloc(sizeof *st)) != NULL) {
+    *st = *shot->station;
+    ui_station_sanitize(st);
+    s.station = st;
+  }
   uint64_t t0 = ui_monotonic_ns();
   SDL_SetRenderDrawColor(c->r, 0, 0, 0, 255);
   SDL_RenderClear(c->r);
-  int rc = ui_painter_draw(c->p, shot);
+  int rc = ui_painter_draw(c->p, &s);
+  free(v);
+  free(st);
   SDL_RenderPresent(c->r);
   c->last_draw_ns = ui_monotonic_ns() - t0;
   if (rc != UI_OK)

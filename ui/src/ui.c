@@ -534,6 +534,8 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
     ui->dirty = 1;
     break;
   case UI_MSG_STATION: {
+    if (ui_station_sanitize(&m->u.station))
+      logf_ui(ui, "ui: station data %u: personal field(s) not masked, not shown", m->u.station.seq);
     free(ui->station_photo);
     ui->station = m->u.station;
     ui->station_photo = m->photo;

@@ -114,3 +114,25 @@ unsigned ui_view_sanitize(struct ui_view *view)
     view->cashier.credential = UI_CREDENTIAL_WAITING;
   return holder_sanitize(&view->holder);
 }
+
+unsigned ui_station_sanitize(struct ui_station *st)
+{
+  if (!st)
+    return 0;
+  if (st->ncols > UI_TABLE_COLS_MAX)
+    st->ncols = UI_TABLE_COLS_MAX;
+  if (st->nrows > UI_TABLE_ROWS_MAX)
+    st->nrows = UI_TABLE_ROWS_MAX;
+  if (st->nrows && st->selected >= st->nrows)
+    st->selected = 0;
+  text_terminate(&st->title);
+  text_terminate(&st->note);
+  for (size_t c = 0; c < UI_TABLE_COLS_MAX; c++)
+    text_terminate(&st->heading[c]);
+  for (size_t r = 0; r < UI_TABLE_ROWS_MAX; r++)
+    for (size_t c = 0; c < UI_TABLE_COLS_MAX; c++)
+      terminate(st->cell[r][c], sizeof st->cell[r][c]);
+  if ((unsigned)st->action > UI_STATION_ACTION_REVOKE)
+    st->action = UI_STATION_ACTION_ISSUE;
+  return holder_sanitize(&st->holder);
+}

@@ -277,6 +277,11 @@ struct ui_station {
   struct ui_text note;
 };
 
+/* As ui_view_sanitize, for station data: counts clamped, strings terminated, the
+ * holder's name and ID blanked unless masked. Table cells are shown as given: the
+ * station puts masked names there (张*明). Returns the fields blanked. */
+unsigned ui_station_sanitize(struct ui_station *st);
+
 #ifdef __cplusplus
 }
 #endif
