@@ -354,6 +354,19 @@ static int issue_open(struct station_db *db, int64_t person, int *open_app, int6
   return STATION_OK;
 }
 
+/* 1 when the person was ever given a card number (a later card is a reissue). */
+static int issue_had_card(struct station_db *db, int64_t person)
+{
+  sqlite3_stmt *st;
+  int had = 0;
+  if (station_db_prepare(db, "SELECT 1 FROM cards WHERE person = ?1 LIMIT 1", &st) != STATION_OK)
+    return 1; /* on doubt, not a free first card */
+  sqlite3_bind_int64(st, 1, person);
+  had = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return had;
+}
+
 static int issue_insert_app(struct station_db *db, int64_t person, int kind, int32_t day,
                             const uint8_t *photo, size_t photo_len, int64_t fee, int reason,
                             const char *staff, int64_t override_id, int64_t *app_id)
@@ -417,10 +430,10 @@ int station_apply(struct station_db *db, const struct station_application *a, in
   }
   if ((rc = issue_open(db, person, &open_app, &live)) != STATION_OK)
     goto out_rollback;
-  if (open_app || live) {
+  if (open_app || live || issue_had_card(db, person)) {
     rc = issue_why(why, why_cap, STATION_E_EXISTS,
                    open_app ? "an application is already open" :
-                              "the holder has a card: a lost or damaged card is a reissue");
+                              "the holder has or had a card: a new one is a reissue (fee)");
     goto out_rollback;
   }
   if ((rc = issue_override(db, person, misuse, a->override, a->today, &override_id, why,
@@ -614,15 +627,15 @@ int station_reissue_apply(struct station_db *db, const struct station_reissue *r
     rc = issue_why(why, why_cap, STATION_E_EXISTS, "an application is already open");
     goto out_rollback;
   }
-  /* The card being replaced: the live one, or (after a misuse revocation, with an
-   * override) the last one. */
+  /* The card being replaced: the live one, or the last one when it was revoked already
+   * (reported lost earlier, or revoked for misuse and now overridden). */
   sqlite3_stmt *st;
   if ((rc = station_db_prepare(db, "SELECT card_no, generation, application FROM cards WHERE"
                                    " person = ?1 ORDER BY (state <> 5) DESC, generation DESC"
                                    " LIMIT 1", &st)) != STATION_OK)
     goto out_rollback;
   sqlite3_bind_int64(st, 1, person);
-  if (sqlite3_step(st) != SQLITE_ROW || (!live && !misuse)) {
+  if (sqlite3_step(st) != SQLITE_ROW) {
     sqlite3_finalize(st);
     rc = issue_why(why, why_cap, STATION_E_NOT_FOUND, "the holder has no card to replace");
     goto out_rollback;

@@ -258,7 +258,8 @@ START_TEST(test_issue_reissue_revoke)
   r.override = NULL;
   ck_assert_int_eq(station_reissue_apply(db, &r, &centre, &app2, why, sizeof why),
                    STATION_E_OVERRIDE_REQUIRED);
-  ck_assert_int_eq(station_apply(db, &a, &app2, why, sizeof why), STATION_E_OVERRIDE_REQUIRED);
+  /* A holder who had a card never gets a free first card again. */
+  ck_assert_int_eq(station_apply(db, &a, &app2, why, sizeof why), STATION_E_EXISTS);
   struct station_override ov = {"chief01", "lent once to a relative; warned in writing"};
   r.override = &ov;
   ck_assert_int_eq(station_reissue_apply(db, &r, &centre, &app2, why, sizeof why), STATION_OK);
@@ -267,6 +268,20 @@ START_TEST(test_issue_reissue_revoke)
   ck_assert_msg(rc == STATION_OK, "after override: %s: %s", station_errname(rc), why);
   ck_assert_uint_eq(out.generation, 2);
   read_back(ctx, card_no, 2);
+
+  /* Reported lost first (revoke), replaced later (reissue, no live card left). */
+  ck_assert_int_eq(station_revoke(db, card_no, STATION_REVOKE_LOST, "staff01", today, &centre,
+                                  why, sizeof why), STATION_OK);
+  ck_assert_int_eq(rec.last.kind, STATION_REV_EXACT);
+  ck_assert_uint_eq(rec.last.generation, 2);
+  r.override = NULL;
+  r.fee_cents = 2500;
+  ck_assert_int_eq(station_reissue_apply(db, &r, &centre, &app2, why, sizeof why), STATION_OK);
+  put_card(sim, "honour-blank");
+  rc = station_issue(db, app2, &io, &out, why, sizeof why);
+  ck_assert_msg(rc == STATION_OK, "after lost: %s: %s", station_errname(rc), why);
+  ck_assert_uint_eq(out.generation, 3);
+  read_back(ctx, card_no, 3);
 
   cardio_ctx_destroy(ctx);
   cardsim_destroy(sim);

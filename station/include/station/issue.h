@@ -175,8 +175,9 @@ struct station_application {
 /*
  * Record a first-card application after review (Rules 三(二)). Errors: NOT_FOUND (no
  * records for this ID number), CONFLICT (the name differs from the records),
- * NOT_ELIGIBLE (no card-eligible award in any evaluated round), EXISTS (a live card or
- * an open application: use reissue), OVERRIDE_REQUIRED, INVALID_ARG.
+ * NOT_ELIGIBLE (no card-eligible award in any evaluated round), EXISTS (an open
+ * application, or the holder has or had a card: a new card is a reissue, with its fee),
+ * OVERRIDE_REQUIRED, INVALID_ARG.
  */
 int station_apply(struct station_db *db, const struct station_application *a, int64_t *app_id,
                   char *why, size_t why_cap);
@@ -195,8 +196,9 @@ struct station_reissue {
 /*
  * A reissue for a lost or damaged card: records the application with its fee and
  * revokes the holder's cards at once (every generation below the new one: local view
- * and outbox; sent now when centre is not NULL). Errors: NOT_FOUND (no card to
- * replace), OVERRIDE_REQUIRED, INVALID_ARG, EXISTS (an open application).
+ * and outbox; sent now when centre is not NULL). A card revoked before (reported lost
+ * with `revoke`) is replaced the same way. Errors: NOT_FOUND (the holder never had a
+ * card), OVERRIDE_REQUIRED, INVALID_ARG, EXISTS (an open application).
  */
 int station_reissue_apply(struct station_db *db, const struct station_reissue *r,
                           const struct station_centre *centre, int64_t *app_id, char *why,
