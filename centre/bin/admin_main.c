@@ -9,6 +9,7 @@
  *                [--reason TOKEN]
  *   centre-admin --config FILE report usage [FROM [TO]]       (YYYY-MM; CSV on stdout)
  *   centre-admin --config FILE doc set config|trust FILE
+ *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
  *
  * Exit 0 on success, 1 on failure, 2 on a usage error.
  */
@@ -18,9 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "centre_int.h"
+#include "kiosk/revoke.h"
 
 #define DOC_MAX (1024 * 1024)
 
@@ -32,7 +35,8 @@ static void usage(void)
           "  cert revoke SERIAL_HEX | cert revoke --pem CERT.pem\n"
           "  card revoke|restore CARD [--generation G | --below G] [--reason TOKEN]\n"
           "  report usage [FROM [TO]]   (months as YYYY-MM)\n"
-          "  doc set config|trust FILE\n");
+          "  doc set config|trust FILE\n"
+          "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n");
 }
 
 static int parse_month(const char *s, int *out)
@@ -193,12 +197,41 @@ static int run(struct centre_store *st, int argc, char **argv)
   return CENTRE_E_INVALID_ARG;
 }
 
+/* The centre's signing key: private (PKCS#8, 0600, never overwritten) and the public
+ * half that terminals carry as revocation-signer.pub.pem and netsync's sign_pubkey_file. */
+static int keygen(const char *key_path, const char *pub_path)
+{
+  struct kiosk_revkey *k = NULL;
+  struct stat sb;
+  int rc;
+  /* kiosk's writer truncates; a signing key must never be replaced by accident. */
+  if (stat(key_path, &sb) == 0 || stat(pub_path, &sb) == 0) {
+    fprintf(stderr, "centre-admin: keygen: %s or %s exists; not overwriting\n", key_path,
+            pub_path);
+    return 1;
+  }
+  rc = kiosk_revkey_generate(&k);
+  if (rc == KIOSK_OK)
+    rc = kiosk_revkey_write_private(k, key_path);
+  if (rc == KIOSK_OK)
+    rc = kiosk_revkey_write_public(k, pub_path);
+  kiosk_revkey_destroy(k);
+  if (rc != KIOSK_OK) {
+    fprintf(stderr, "centre-admin: keygen: %s\n", kiosk_strerror(rc));
+    return 1;
+  }
+  printf("signing key written to %s, public key to %s\n", key_path, pub_path);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   struct centre_conf conf;
   struct centre_store *st = NULL;
   char why[256] = "";
   int rc;
+  if (argc == 4 && strcmp(argv[1], "keygen") == 0)
+    return keygen(argv[2], argv[3]);
   if (argc < 4 || strcmp(argv[1], "--config") != 0) {
     usage();
     return 2;

@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "centre/centre.h"
 #include "kiosk/revoke.h"
+#include "pki.h"
 #include "netsync/netsync.h"
 #include "synctest.h"
 
@@ -731,6 +733,43 @@ START_TEST(hundred_thousand_offline_then_synced)
 }
 END_TEST
 
+/* The PKI as the project makes it (yhpki, tools/pki) and a key from centre-admin keygen:
+ * the file names and formats the two tools produce work together. */
+START_TEST(pki_from_yhpki)
+{
+  struct synctest_centre c;
+  struct term t;
+  struct yhpki_validity v = {(int64_t)time(NULL) - 3600, 30};
+  char dir[256], pki[300], key[400], pub[400], cmd[1400];
+  ck_assert_int_eq(synctest_tmpdir("yhpki", dir, sizeof dir), 0);
+  snprintf(pki, sizeof pki, "%s/pki", dir);
+  ck_assert_int_eq(yhpki_init_root(pki, "Yulin Test Root", CARDIO_SUITE_P256, &v), 0);
+  ck_assert_int_eq(yhpki_new_terminal(pki, "T-TEST-01", &v), 0);
+  ck_assert_int_eq(yhpki_new_server(pki, "centre", &v), 0);
+  snprintf(key, sizeof key, "%s/centre-sign.key", dir);
+  snprintf(pub, sizeof pub, "%s/centre-sign.pub", dir);
+  snprintf(cmd, sizeof cmd, "%s keygen %s %s > /dev/null", CENTRE_ADMIN_PATH, key, pub);
+  ck_assert_int_eq(system(cmd), 0);
+  synctest_centre_init(&c, dir, "centre.db");
+  snprintf(c.server_cert, sizeof c.server_cert, "%s/tls/server-centre.pem", pki);
+  snprintf(c.server_key, sizeof c.server_key, "%s/tls/server-centre.key.pem", pki);
+  snprintf(c.ca, sizeof c.ca, "%s/tls/ca.pem", pki);
+  snprintf(c.sign_key, sizeof c.sign_key, "%s", key);
+  start(&c, NULL);
+  reg(&c, "T-TEST-01", "yl-museum");
+  term_open(&t, &c, "T-TEST-01", 25);
+  snprintf(t.p.ca, sizeof t.p.ca, "%s/tls/ca.pem", pki);
+  snprintf(t.p.cert, sizeof t.p.cert, "%s/tls/terminal-T-TEST-01.pem", pki);
+  snprintf(t.p.key, sizeof t.p.key, "%s/tls/terminal-T-TEST-01.key.pem", pki);
+  snprintf(t.p.sign, sizeof t.p.sign, "%s", pub);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(synctest_centre_count(&c, "T-TEST-01"), 25);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("centre");
@@ -748,6 +787,7 @@ static Suite *suite(void)
   tcase_add_test(tc, status_and_reports);
   tcase_add_test(tc, revocations_and_documents);
   tcase_add_test(tc, hundred_thousand_offline_then_synced);
+  tcase_add_test(tc, pki_from_yhpki);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -52,6 +52,8 @@ void synctest_centre_init(struct synctest_centre *c, const char *dir, const char
   snprintf(c->portfile, sizeof c->portfile, "%s/centre.port", dir);
   snprintf(c->server_cert, sizeof c->server_cert, "%s/server.pem", dir);
   snprintf(c->server_key, sizeof c->server_key, "%s/server.key", dir);
+  snprintf(c->ca, sizeof c->ca, "%s/ca.pem", dir);
+  snprintf(c->sign_key, sizeof c->sign_key, "%s/sign.key", dir);
 }
 
 static int write_conf(const struct synctest_centre *c)
@@ -62,13 +64,14 @@ static int write_conf(const struct synctest_centre *c)
   fprintf(f,
           "# written by the test\n"
           "[listen]\naddress = 127.0.0.1\nport = %u\nport_file = %s\nworkers = %u\n"
-          "[tls]\ncert = %s\nkey = %s\nca = %s/ca.pem\n"
+          "[tls]\ncert = %s\nkey = %s\nca = %s\n"
           "[store]\ndb = %s\nsync_full = false\n"
-          "[signing]\nkey = %s/sign.key\n"
+          "[signing]\nkey = %s\n"
           "[limits]\nmax_body = 4194304\nmax_inflated = 16777216\nmax_events = 5000\n"
           "timeout = 10\n"
           "[log]\nlevel = 1\n",
-          c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->dir, c->db, c->dir);
+          c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->ca, c->db,
+          c->sign_key);
   return fclose(f);
 }
 

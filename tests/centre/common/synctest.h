@@ -31,6 +31,7 @@ struct synctest_centre {
   char db[600];
   char portfile[600];
   char server_cert[600], server_key[600];
+  char ca[600], sign_key[600]; /* default dir/ca.pem, dir/sign.key */
   unsigned workers;
 };
 
