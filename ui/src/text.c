@@ -14,14 +14,7 @@
 #define TEXT_CACHE_ENTRIES 768u
 #define TEXT_CACHE_BYTES (64u * 1024u * 1024u)
 #define TEXT_LINE_BYTES_MAX 2048u
-#define FONTS_MAX 40u
 #define MEMO_ENTRIES 2048u
-
-struct font_slot {
-  int size;
-  enum ui_weight weight;
-  TTF_Font *font;
-};
 
 struct text_tex {
   SDL_Texture *tex;
@@ -34,13 +27,15 @@ struct ui_textctx {
   int index[2];
   int synth_bold; /* no bold file: the regular face with TTF_STYLE_BOLD */
   char family[64];
-  /* The font files, mapped once; each (weight, size) opens its own TTF_Font on the
-   * mapping (~8 ms, where opening the file again costs ~40 ms), so that every size
-   * keeps its glyph cache instead of flushing it on each resize. */
+  /* The font files, mapped once, and one TTF_Font per weight resized on demand
+   * (TTF_SetFontSize ~0.01 ms). A face per size would keep each size's glyphs but
+   * costs ~8 ms to open and several MB of FreeType tables per size: 30 sizes put the
+   * process over its memory budget. Warm frames never reach FreeType anyway (the
+   * memo and texture caches below). */
   void *map[2];
   size_t map_len[2];
-  struct font_slot slot[FONTS_MAX];
-  size_t nslots;
+  TTF_Font *font[2];
+  int font_size[2];
   struct ui_lru *cache; /* textures */
   struct ui_lru *memo;  /* measurements and line breaks, so warm frames never
                            reach FreeType */
@@ -182,8 +177,9 @@ void ui_textctx_destroy(struct ui_textctx *t)
     return;
   ui_lru_destroy(t->cache);
   ui_lru_destroy(t->memo);
-  for (size_t i = 0; i < t->nslots; i++)
-    TTF_CloseFont(t->slot[i].font);
+  for (int w = 0; w < 2; w++)
+    if (t->font[w])
+      TTF_CloseFont(t->font[w]);
   for (int w = 0; w < 2; w++)
     if (t->map[w])
       munmap(t->map[w], t->map_len[w]);
@@ -201,30 +197,26 @@ int ui_textctx_face(const struct ui_textctx *t, const char **family)
 
 static TTF_Font *font_get(struct ui_textctx *t, int size, enum ui_weight w)
 {
+  int k = w == UI_W_BOLD;
   if (size < 6)
     size = 6;
   if (size > 400)
     size = 400;
-  for (size_t i = 0; i < t->nslots; i++)
-    if (t->slot[i].size == size && t->slot[i].weight == w)
-      return t->slot[i].font;
-  TTF_Font *f = open_at(t, w == UI_W_BOLD, size, t->index[w == UI_W_BOLD]);
-  if (!f)
-    return NULL;
-  TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
-  if (w == UI_W_BOLD && t->synth_bold)
-    TTF_SetFontStyle(f, TTF_STYLE_BOLD);
-  if (t->nslots == FONTS_MAX) {
-    /* many sizes: recycle the oldest (its cached textures stay valid) */
-    TTF_CloseFont(t->slot[0].font);
-    memmove(&t->slot[0], &t->slot[1], (FONTS_MAX - 1) * sizeof t->slot[0]);
-    t->nslots--;
+  if (!t->font[k]) {
+    t->font[k] = open_at(t, k, size, t->index[k]);
+    if (!t->font[k])
+      return NULL;
+    TTF_SetFontHinting(t->font[k], TTF_HINTING_LIGHT);
+    if (k && t->synth_bold)
+      TTF_SetFontStyle(t->font[k], TTF_STYLE_BOLD);
+    t->font_size[k] = size;
   }
-  t->slot[t->nslots].size = size;
-  t->slot[t->nslots].weight = w;
-  t->slot[t->nslots].font = f;
-  t->nslots++;
-  return f;
+  if (t->font_size[k] != size) {
+    if (TTF_SetFontSize(t->font[k], size) != 0)
+      return NULL;
+    t->font_size[k] = size;
+  }
+  return t->font[k];
 }
 
 /* Memo keys: kind, size, weight, a number (width limit), then the text. */
