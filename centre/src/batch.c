@@ -140,6 +140,16 @@ static int parse_event(json_t *o, struct kiosk_event *ev, size_t i, char *why, s
   return CENTRE_OK;
 }
 
+/* jansson's message, cut before its " near '...'" part: that quotes the input, which could
+ * be anything (a card number, an ID number) and must reach neither the log nor the reply. */
+const char *centre_json_error_text(json_error_t *e)
+{
+  char *near = strstr(e->text, " near ");
+  if (near)
+    *near = '\0';
+  return e->text;
+}
+
 int centre_batch_parse(const char *text, size_t len, size_t max_events, struct centre_batch *out,
                        char *why, size_t why_cap)
 {
@@ -165,7 +175,7 @@ int centre_batch_parse(const char *text, size_t len, size_t max_events, struct c
   root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
   if (!root)
     return fail(why, why_cap, CENTRE_E_MALFORMED, "JSON syntax error at line %d column %d: %s",
-                jerr.line, jerr.column, jerr.text);
+                jerr.line, jerr.column, centre_json_error_text(&jerr));
   if (!json_is_object(root)) {
     rc = fail(why, why_cap, CENTRE_E_MALFORMED, "top level is not an object");
     goto out_free_root;

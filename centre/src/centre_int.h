@@ -3,6 +3,7 @@
 #define CENTRE_INT_H
 
 #include <stdint.h>
+#include <jansson.h>
 #include <stdio.h>
 
 #include "centre/centre.h"
@@ -20,6 +21,8 @@ void centre_hex(const uint8_t *in, size_t n, char *out);
 /* Exactly 2n lowercase hex digits -> n bytes; -1 otherwise. */
 int centre_unhex(const char *s, uint8_t *out, size_t n);
 int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1]);
+/* jansson's error text without the part that quotes the input (never log input). */
+const char *centre_json_error_text(json_error_t *e);
 /* gzip (level 9) into a new buffer; *out freed with free(). */
 int centre_gzip(const void *in, size_t len, char **out, size_t *out_len);
 /* Month of a UTC time in China Standard Time (UTC+8, no DST) as yyyymm. */

@@ -480,7 +480,7 @@ static void handle_status(struct centre_worker *w, struct evhttp_request *req, c
   if (!o) {
     char why[200];
     snprintf(why, sizeof why, "JSON syntax error at line %d column %d: %s", jerr.line,
-             jerr.column, jerr.text);
+             jerr.column, centre_json_error_text(&jerr));
     reply_error(req, 400, "malformed", why, NULL, 0);
     return;
   }

@@ -307,6 +307,14 @@ START_TEST(malformed_bodies)
     ck_assert_int_eq(r.code, 400);
     ck_assert_msg(strstr(r.body, "unknown member"), "%s", r.body);
   }
+  /* A reason never quotes the input (it could hold an ID number). */
+  {
+    static const char leak[] = "{\"v\":1,\"events\":[{\"seq\":11010519491231002X}]}";
+    raw_post(&c, "T01", "/v1/journal", leak, strlen(leak), NULL, &r);
+    ck_assert_int_eq(r.code, 400);
+    ck_assert_msg(strstr(r.body, "JSON syntax error") && !strstr(r.body, "1231002X"), "%s",
+                  r.body);
+  }
   /* Not gzip although it says so. */
   raw_post(&c, "T01", "/v1/journal", "hello", 5, "gzip", &r);
   ck_assert_int_eq(r.code, 400);
