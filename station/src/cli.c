@@ -388,6 +388,8 @@ static void cli_help(const char *prog, FILE *out)
 int station_cli_main(int argc, char **argv)
 {
   const char *prog = argc > 0 && argv[0] ? argv[0] : "station";
+  if (strchr(prog, '/') && !strchr(prog, ' '))
+    prog = strrchr(prog, '/') + 1; /* "station", not the path it was run by */
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
     cli_help(prog, argc < 2 ? stderr : stdout);

@@ -637,7 +637,7 @@ int station_reissue_apply(struct station_db *db, const struct station_reissue *r
   sqlite3_bind_int64(st, 1, person);
   if (sqlite3_step(st) != SQLITE_ROW) {
     sqlite3_finalize(st);
-    rc = issue_why(why, why_cap, STATION_E_NOT_FOUND, "the holder has no card to replace");
+    rc = issue_why(why, why_cap, STATION_E_NOT_FOUND, "the holder never had a card: apply for one");
     goto out_rollback;
   }
   char card_no[STATION_CARDNO_LEN + 1];
@@ -855,7 +855,7 @@ int station_issue(struct station_db *db, int64_t app_id, const struct station_is
     out->registered =
         issue_send_one(db, o->centre, item, out->centre_why, sizeof out->centre_why) == STATION_OK;
   else
-    snprintf(out->centre_why, sizeof out->centre_why, "no centre configured: queued");
+    snprintf(out->centre_why, sizeof out->centre_why, "no centre configured");
   return STATION_OK;
 out_rollback:
   if (st)

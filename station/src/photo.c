@@ -24,17 +24,18 @@ static int photo_fail(char *why, size_t cap, int err, const char *text)
   return err;
 }
 
-/* The border strip (1/20 of each side) must be light (mean luma >= 200) and close to
- * grey-free (mean channel spread <= 40): a white background. */
+/* The background: the top strip and the side strips of the upper half (1/20 of the
+ * width or height; the shoulders may reach the bottom and the lower sides) must be
+ * light (mean luma >= 200) and close to grey-free (mean channel spread <= 40). */
 static int photo_background_white(const SDL_Surface *s)
 {
   const uint8_t *px = s->pixels;
   int bw = s->w / 20 > 0 ? s->w / 20 : 1, bh = s->h / 20 > 0 ? s->h / 20 : 1;
   uint64_t luma = 0, spread = 0, n = 0;
-  for (int y = 0; y < s->h; y++) {
+  for (int y = 0; y < s->h / 2; y++) {
     for (int x = 0; x < s->w; x++) {
-      if (x >= bw && x < s->w - bw && y >= bh && y < s->h - bh)
-        continue; /* inside, not the border */
+      if (y >= bh && x >= bw && x < s->w - bw)
+        continue; /* not the top strip nor a side strip */
       const uint8_t *p = px + (size_t)y * (size_t)s->pitch + (size_t)x * 3;
       uint8_t r = p[0], g = p[1], b = p[2];
       uint8_t mx = r > g ? (r > b ? r : b) : (g > b ? g : b);

@@ -4,7 +4,8 @@
  * keeps it far smaller so that terminals that show it read it in two or three APDUs).
  *
  * Steps: load (any format SDL2_image reads: JPEG, PNG, BMP, ...), check the background
- * (the border strip must be light and grey-free: a white wall, not a scene), crop the
+ * (the top and upper side strips must be light and grey-free: a white wall, not a
+ * scene; the shoulders may reach the bottom), crop the
  * centre to the card's 3:4 aspect, scale down by area averaging to width x height, and
  * write JPEG (SDL_image's IMG_SaveJPG_RW) at decreasing quality until it fits max_bytes.
  */
