@@ -265,7 +265,8 @@ enum cardio_hc_match {
 };
 const char *cardio_hc_match_name(enum cardio_hc_match m);
 /* Compare an ID number (read from a social security card, or typed by staff; 'x' is
- * taken as 'X') with the record's binding. Costs id_iterations HMACs (~5 ms). */
+ * taken as 'X') with the record's binding. Costs id_iterations HMACs (20000: ~13 ms
+ * with SHA-256, ~22 ms with SM3). */
 enum cardio_hc_match cardio_hc_holder_match(const struct cardio_hc_record *rec,
                                             const char *id_number);
 
