@@ -403,8 +403,9 @@ int centre_store_terminal_register(struct centre_store *st, const char *terminal
   static const char genesis[] =
       "0000000000000000000000000000000000000000000000000000000000000000";
   const void *args[] = {terminal, site, &now, genesis};
-  if (!centre_token_ok(terminal, CENTRE_TERMINAL_ID_MAX, 0) ||
-      !centre_token_ok(site, CENTRE_TERMINAL_ID_MAX, 0))
+  /* The same rules as the journal's fields, so that every event can match. */
+  if (!kiosk_token_valid(terminal, KIOSK_TOKEN_MAX) ||
+      !kiosk_token_valid(site, KIOSK_SITE_TOKEN_MAX))
     return CENTRE_E_INVALID_ARG;
   return run(st,
              "INSERT INTO terminals (terminal_id, site_id, state, registered_at, head_seq,"
