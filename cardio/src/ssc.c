@@ -294,6 +294,13 @@ static int ascii_field(const uint8_t *v, size_t l, char *out, size_t cap)
   return 1;
 }
 
+/* The card answered (with data or a status word), as opposed to the exchange breaking. */
+static int card_answered(int rc)
+{
+  return rc == CARDIO_OK || rc == CARDIO_E_NOT_FOUND || rc == CARDIO_E_SW ||
+         rc == CARDIO_E_SECURITY || rc == CARDIO_E_MALFORMED;
+}
+
 int cardio_ssc_read(struct cardio_card *card, struct cardio_ssc_data *out)
 {
   static const uint8_t df[] = CARDIO_SSC_DF_NAME;
@@ -314,27 +321,27 @@ int cardio_ssc_read(struct cardio_card *card, struct cardio_ssc_data *out)
   if (sw != 0x9000)
     return CARDIO_E_NOT_FOUND;
 
-  /* EF05: card identification. Optional records: a card without one still serves the
-   * holder match. */
+  /* EF05: card identification. Optional: a card without it still serves the holder
+   * match, so only a broken exchange stops the read here. */
   rc = select_ef(card, 0xEF05);
   if (rc == CARDIO_OK) {
     if ((rc = read_record(card, 0x01, 16, v, &l)) == CARDIO_OK && l == 16)
       memcpy(out->card_id, v, 16);
-    else if (rc != CARDIO_OK && rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+    if (!card_answered(rc))
       goto out_fail;
     if ((rc = read_record(card, 0x05, 4, v, &l)) == CARDIO_OK)
       out->issue_date = bcd_date(v, l);
-    else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+    if (!card_answered(rc))
       goto out_fail;
     if ((rc = read_record(card, 0x06, 4, v, &l)) == CARDIO_OK)
       out->expiry_date = bcd_date(v, l);
-    else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+    if (!card_answered(rc))
       goto out_fail;
     if ((rc = read_record(card, 0x07, 9, v, &l)) == CARDIO_OK)
       ascii_field(v, l, out->card_number, sizeof out->card_number);
-    else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW && rc != CARDIO_E_MALFORMED)
+    if (!card_answered(rc))
       goto out_fail;
-  } else if (rc != CARDIO_E_NOT_FOUND && rc != CARDIO_E_SW) {
+  } else if (!card_answered(rc)) {
     goto out_fail;
   }
 
