@@ -31,7 +31,8 @@ static void fresh(struct synctest_centre *c, const char *tag)
 {
   char dir[512], cmd[2600];
   ck_assert_int_eq(synctest_tmpdir(tag, dir, sizeof dir), 0);
-  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir, dir);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
+           dir);
   ck_assert_int_eq(system(cmd), 0);
   synctest_centre_init(c, dir, "centre.db");
 }
@@ -385,6 +386,31 @@ START_TEST(man_in_the_middle_refused)
   ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_TLS);
   ck_assert_uint_eq(synctest_journal_acked(t.j), 0);
   ck_assert_int_eq(synctest_centre_count(&c, "T01"), 0);
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+/* The centre's public key pinned on top of the CA: the right pin passes, any other key
+ * (even one the CA vouches for) is refused. */
+START_TEST(pinned_public_key)
+{
+  struct synctest_centre c;
+  struct term t;
+  char pin[700];
+  fresh(&c, "pin");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 10);
+  snprintf(pin, sizeof pin, "%s/T02.spki.pem", c.dir);
+  t.cfg.pinned_pubkey = pin;
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_TLS);
+  netsync_destroy(t.ns);
+  snprintf(pin, sizeof pin, "%s/server.spki.pem", c.dir);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 10);
   term_close(&t);
   synctest_centre_stop(&c);
 }
@@ -788,6 +814,7 @@ static Suite *suite(void)
   tcase_add_test(tc, malformed_bodies);
   tcase_add_test(tc, altered_row_rejected);
   tcase_add_test(tc, man_in_the_middle_refused);
+  tcase_add_test(tc, pinned_public_key);
   tcase_add_test(tc, identities_refused);
   tcase_add_test(tc, commit_then_die_no_duplicate);
   tcase_add_test(tc, killed_mid_upload);

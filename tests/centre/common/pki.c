@@ -125,6 +125,9 @@ static int leaf(const char *dir, const char *file, const char *cn, X509 *ca, EVP
     snprintf(name, sizeof name, "%s.key", file);
     if (rc == 0)
       rc = write_key(dir, name, k);
+    snprintf(name, sizeof name, "%s.spki.pem", file); /* for public key pinning */
+    if (rc == 0)
+      rc = write_pub(dir, name, k);
   }
   X509_free(c);
   EVP_PKEY_free(k);

@@ -18,7 +18,8 @@
  * 127.0.0.1, ::1), sign.key/sign.pub (the centre's signing key), <id>.pem/<id>.key for
  * each terminal id, and the impostors: rogue-ca.pem, rogue-server.pem/.key (same names,
  * other CA: a man in the middle), rogue-client.pem/.key (CN T-ROGUE, other CA),
- * other-sign.pub (a signing key that is not the centre's). Keys are mode 0600.
+ * other-sign.pub (a signing key that is not the centre's). Keys are mode 0600. Each
+ * leaf's public key is also in <name>.spki.pem (for CURLOPT_PINNEDPUBLICKEY).
  */
 int synctest_pki_make(const char *dir, const char *const *terminals, size_t n);
 
