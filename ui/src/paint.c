@@ -576,7 +576,7 @@ static void screen_idle(struct ui_painter *p, const struct ui_shot *s, int top)
     text_fit(p, UI_STYLE_ON_PAPER, 84, 48, UI_W_BOLD, x, y, tw, UI_ALIGN_LEFT, S(p, UI_K_IDLE_PROMPT));
     y += lh(p, 84, UI_W_BOLD) + 28;
     for (size_t i = 0; i < n; i++) {
-      char num[4];
+      char num[24];
       snprintf(num, sizeof num, "%zu", i + 1);
       icon(p, UI_ICON_DISC, x + 28, y + 34, 56, UI_COL_HEADER);
       text_mid(p, UI_STYLE_ON_HEADER, 30, UI_W_BOLD, x + 28, y + 34, UI_ALIGN_CENTER, num);
@@ -1032,7 +1032,7 @@ static void screen_pin(struct ui_painter *p, const struct ui_shot *s)
     SDL_Rect r = {kx + (i % 3) * (kw + g), ky + (i / 3) * (kh + g), kw, kh};
     if (i < 9 || i == 10) {
       int d = i < 9 ? i + 1 : 0;
-      char lab[4];
+      char lab[16];
       snprintf(lab, sizeof lab, "%d", d);
       rrect(p, r, 16, UI_COL_NEUTRAL);
       text_mid(p, UI_STYLE_ON_NEUTRAL, 44, UI_W_BOLD, r.x + kw / 2, r.y + kh / 2, UI_ALIGN_CENTER, lab);

@@ -46,12 +46,8 @@ extern "C" {
   X(SDL, -8, "SDL error")                                                                \
   X(FONT, -9, "font not found or not usable")                                            \
   X(IMAGE, -10, "image could not be decoded or written")                                 \
-  X(AUDIO, -11, "audio device unavailable")                                              \
-  X(PIN_WRONG, -12, "wrong PIN")                                                         \
-  X(PIN_LOCKED, -13, "PIN entry locked after repeated failures")                         \
-  X(PIN_FORMAT, -14, "PIN hash not in the form sha256$salt$hex")                         \
-  X(CRYPTO, -15, "cryptographic library error")                                          \
-  X(NOT_READY, -16, "ui not running")
+  X(PIN_FORMAT, -11, "PIN hash not in the form sha256$salt$hex")                         \
+  X(CRYPTO, -12, "cryptographic library error")
 
 enum ui_err {
 #define UI_X_ENUM(name, value, text) UI_E_##name = (value),
