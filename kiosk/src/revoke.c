@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pem.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,8 @@ static int card_field(const char *s, char field[KIOSK_CARD_NO_MAX])
   return 1;
 }
 
-struct kiosk_revlist {
+/* One version of the list. */
+struct rev_data {
   struct rev_rec *v; /* sorted */
   size_t n;
   uint64_t version;
@@ -126,6 +128,18 @@ struct kiosk_revlist {
    * over a 23 MB array. NULL (binary search) when it could not be allocated. */
   uint32_t *index;
   size_t index_mask;
+};
+
+/* Lookups take the read lock; a new version is built outside any lock (appliers are
+ * serialised by apply_mu) and swapped in under the write lock, so the sync thread may
+ * apply while the decision thread looks up, and lookups wait only for a pointer swap. */
+struct revlist_locks {
+  pthread_mutex_t apply_mu;
+  pthread_rwlock_t rw;
+};
+struct kiosk_revlist {
+  struct revlist_locks *lk; /* a pointer, so that const lists can still be locked */
+  struct rev_data d;
 };
 
 struct kiosk_revkey {
@@ -571,16 +585,45 @@ out_free_v:
 
 int kiosk_revlist_create(struct kiosk_revlist **out)
 {
-  *out = calloc(1, sizeof **out);
-  return *out ? KIOSK_OK : KIOSK_E_NO_MEMORY;
+  struct kiosk_revlist *rl = calloc(1, sizeof *rl);
+  *out = NULL;
+  if (!rl)
+    return KIOSK_E_NO_MEMORY;
+  rl->lk = calloc(1, sizeof *rl->lk);
+  if (!rl->lk) {
+    free(rl);
+    return KIOSK_E_NO_MEMORY;
+  }
+  if (pthread_mutex_init(&rl->lk->apply_mu, NULL) != 0) {
+    free(rl->lk);
+    free(rl);
+    return KIOSK_E_NO_MEMORY;
+  }
+  if (pthread_rwlock_init(&rl->lk->rw, NULL) != 0) {
+    pthread_mutex_destroy(&rl->lk->apply_mu);
+    free(rl->lk);
+    free(rl);
+    return KIOSK_E_NO_MEMORY;
+  }
+  *out = rl;
+  return KIOSK_OK;
+}
+
+static void data_free(struct rev_data *d)
+{
+  free(d->v);
+  free(d->index);
+  memset(d, 0, sizeof *d);
 }
 
 void kiosk_revlist_destroy(struct kiosk_revlist *rl)
 {
   if (!rl)
     return;
-  free(rl->v);
-  free(rl->index);
+  data_free(&rl->d);
+  pthread_rwlock_destroy(&rl->lk->rw);
+  pthread_mutex_destroy(&rl->lk->apply_mu);
+  free(rl->lk);
   free(rl);
 }
 
@@ -593,7 +636,7 @@ static size_t card_hash(uint64_t hi, uint64_t lo)
   return (size_t)(z ^ (z >> 31));
 }
 
-static void build_index(struct kiosk_revlist *rl)
+static void build_index(struct rev_data *rl)
 {
   free(rl->index);
   rl->index = NULL;
@@ -624,7 +667,7 @@ static void build_index(struct kiosk_revlist *rl)
 }
 
 /* Build the list that applying buf would give, without touching rl. */
-static int prepare(const struct kiosk_revlist *rl, const uint8_t *buf, size_t len,
+static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
                    const struct kiosk_revkey *key, struct rev_rec **out, size_t *out_n,
                    struct kiosk_revlist_header *h, struct kiosk_diag *d)
 {
@@ -698,15 +741,28 @@ static int prepare(const struct kiosk_revlist *rl, const uint8_t *buf, size_t le
   return KIOSK_OK;
 }
 
+/* Make the new version (v, n, h) current: index it, swap it in, free the old one. */
 static void install(struct kiosk_revlist *rl, struct rev_rec *v, size_t n,
                     const struct kiosk_revlist_header *h)
 {
-  free(rl->v);
-  rl->v = v;
-  rl->n = n;
-  rl->version = h->version;
-  rl->issued_at = h->issued_at;
-  build_index(rl);
+  struct rev_data nd = {v, n, h->version, h->issued_at, NULL, 0};
+  build_index(&nd);
+  pthread_rwlock_wrlock(&rl->lk->rw);
+  struct rev_data old = rl->d;
+  rl->d = nd;
+  pthread_rwlock_unlock(&rl->lk->rw);
+  data_free(&old);
+}
+
+/* The same for a private version under construction (no lock). */
+static void install_data(struct rev_data *d, struct rev_rec *v, size_t n,
+                         const struct kiosk_revlist_header *h)
+{
+  free(d->v);
+  d->v = v;
+  d->n = n;
+  d->version = h->version;
+  d->issued_at = h->issued_at;
 }
 
 int kiosk_revlist_apply(struct kiosk_revlist *rl, const uint8_t *buf, size_t len,
@@ -717,9 +773,11 @@ int kiosk_revlist_apply(struct kiosk_revlist *rl, const uint8_t *buf, size_t len
   struct rev_rec *v;
   size_t n;
   struct kiosk_revlist_header h;
-  int rc = prepare(rl, buf, len, key, &v, &n, &h, d);
+  pthread_mutex_lock(&rl->lk->apply_mu);
+  int rc = prepare(&rl->d, buf, len, key, &v, &n, &h, d);
   if (rc == KIOSK_OK)
     install(rl, v, n, &h);
+  pthread_mutex_unlock(&rl->lk->apply_mu);
   return rc;
 }
 
@@ -769,14 +827,21 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
 {
   if (!rl || !path)
     return KIOSK_E_INVALID_ARG;
-  if (rl->version != 0)
-    return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, path, 0, "list already loaded");
+  pthread_mutex_lock(&rl->lk->apply_mu);
+  int rc;
+  if (rl->d.version != 0) {
+    rc = kiosk_diag_set(d, KIOSK_E_INVALID_ARG, path, 0, "list already loaded");
+    goto out_unlock;
+  }
   uint8_t *buf;
   size_t len;
-  int rc = read_all(path, &buf, &len, d);
+  rc = read_all(path, &buf, &len, d);
   if (rc != KIOSK_OK)
-    return rc;
-  struct kiosk_revlist tmp = {NULL, 0, 0, 0, NULL, 0};
+    goto out_unlock;
+  struct rev_data tmp;
+  memset(&tmp, 0, sizeof tmp);
+  struct kiosk_revlist_header last;
+  memset(&last, 0, sizeof last);
   size_t pos = 0;
   unsigned blob = 0;
   if (len == 0)
@@ -789,25 +854,29 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
                           pos);
       break;
     }
-    rc = kiosk_revlist_apply(&tmp, buf + pos, h.total_len, key, d);
+    struct rev_rec *v;
+    size_t n;
+    rc = prepare(&tmp, buf + pos, h.total_len, key, &v, &n, &h, d);
     if (rc != KIOSK_OK) {
       char inner[KIOSK_DIAG_TEXT_MAX];
       snprintf(inner, sizeof inner, "%s", d ? d->text : "");
       kiosk_diag_set(d, rc, path, 0, "blob %u: %.200s", blob, inner);
       break;
     }
+    install_data(&tmp, v, n, &h);
+    last = h;
     pos += h.total_len;
     blob++;
   }
   free(buf);
   if (rc != KIOSK_OK) {
-    free(tmp.v);
-    free(tmp.index);
-    return rc;
+    data_free(&tmp);
+    goto out_unlock;
   }
-  free(rl->index);
-  *rl = tmp;
-  return KIOSK_OK;
+  install(rl, tmp.v, tmp.n, &last);
+out_unlock:
+  pthread_mutex_unlock(&rl->lk->apply_mu);
+  return rc;
 }
 
 static int fsync_dir_of(const char *path)
@@ -848,12 +917,13 @@ int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8
 {
   if (!rl || !path || !buf)
     return KIOSK_E_INVALID_ARG;
-  struct rev_rec *v;
+  struct rev_rec *v = NULL;
   size_t n;
   struct kiosk_revlist_header h;
-  int rc = prepare(rl, buf, len, key, &v, &n, &h, d);
+  pthread_mutex_lock(&rl->lk->apply_mu);
+  int rc = prepare(&rl->d, buf, len, key, &v, &n, &h, d);
   if (rc != KIOSK_OK)
-    return rc;
+    goto out_unlock;
   uint8_t *old = NULL;
   size_t old_len = 0;
   if (h.type == KIOSK_REVLIST_DELTA) {
@@ -891,24 +961,21 @@ out_free_old:
   free(old);
 out_free_v:
   free(v);
+out_unlock:
+  pthread_mutex_unlock(&rl->lk->apply_mu);
   return rc;
 }
 
-void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
+static void lookup_locked(const struct rev_data *rl, int valid, uint64_t khi, uint64_t klo,
                           uint32_t generation, struct kiosk_rev_lookup *out)
 {
-  memset(out, 0, sizeof *out);
-  if (!rl || rl->version == 0) {
-    out->status = KIOSK_REV_NO_LIST;
+  if (rl->version == 0)
     return;
-  }
   out->version = rl->version;
   out->issued_at = rl->issued_at;
   out->status = KIOSK_REV_NOT_LISTED;
-  char field[KIOSK_CARD_NO_MAX];
-  uint64_t khi, klo;
-  if (!card_no || !card_field(card_no, field) || !card_pack(field, &khi, &klo))
-    return; /* not a card number: nothing can be listed under it */
+  if (!valid)
+    return;
   size_t lo = 0, hi = rl->n;
   if (rl->index) {
     size_t h = card_hash(khi, klo) & rl->index_mask;
@@ -941,35 +1008,75 @@ void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
   }
 }
 
+void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
+                          uint32_t generation, struct kiosk_rev_lookup *out)
+{
+  memset(out, 0, sizeof *out);
+  out->status = KIOSK_REV_NO_LIST;
+  if (!rl)
+    return;
+  char field[KIOSK_CARD_NO_MAX];
+  uint64_t khi = 0, klo = 0;
+  /* Not a card number: nothing can be listed under it. */
+  int valid = card_no && card_field(card_no, field) && card_pack(field, &khi, &klo);
+  pthread_rwlock_rdlock(&rl->lk->rw);
+  lookup_locked(&rl->d, valid, khi, klo, generation, out);
+  pthread_rwlock_unlock(&rl->lk->rw);
+}
+
 uint64_t kiosk_revlist_version(const struct kiosk_revlist *rl)
 {
-  return rl ? rl->version : 0;
+  if (!rl)
+    return 0;
+  pthread_rwlock_rdlock(&rl->lk->rw);
+  uint64_t v = rl->d.version;
+  pthread_rwlock_unlock(&rl->lk->rw);
+  return v;
 }
 
 int64_t kiosk_revlist_issued_at(const struct kiosk_revlist *rl)
 {
-  return rl ? rl->issued_at : 0;
+  if (!rl)
+    return 0;
+  pthread_rwlock_rdlock(&rl->lk->rw);
+  int64_t v = rl->d.issued_at;
+  pthread_rwlock_unlock(&rl->lk->rw);
+  return v;
 }
 
 size_t kiosk_revlist_count(const struct kiosk_revlist *rl)
 {
-  return rl ? rl->n : 0;
+  if (!rl)
+    return 0;
+  pthread_rwlock_rdlock(&rl->lk->rw);
+  size_t v = rl->d.n;
+  pthread_rwlock_unlock(&rl->lk->rw);
+  return v;
 }
 
 int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct kiosk_rev_entry *out)
 {
-  if (!rl || i >= rl->n || !out)
-    return KIOSK_E_RANGE;
-  card_unpack(rl->v[i].hi, rl->v[i].lo, out->card_no);
-  out->generation = rl->v[i].gen;
-  out->kind = (uint8_t)rl->v[i].kind;
-  return KIOSK_OK;
+  if (!rl || !out)
+    return KIOSK_E_INVALID_ARG;
+  int rc = KIOSK_E_RANGE;
+  pthread_rwlock_rdlock(&rl->lk->rw);
+  if (i < rl->d.n) {
+    card_unpack(rl->d.v[i].hi, rl->d.v[i].lo, out->card_no);
+    out->generation = rl->d.v[i].gen;
+    out->kind = (uint8_t)rl->d.v[i].kind;
+    rc = KIOSK_OK;
+  }
+  pthread_rwlock_unlock(&rl->lk->rw);
+  return rc;
 }
 
 size_t kiosk_revlist_memory(const struct kiosk_revlist *rl)
 {
   if (!rl)
     return 0;
-  return sizeof *rl + rl->n * sizeof(struct rev_rec) +
-         (rl->index ? (rl->index_mask + 1) * sizeof *rl->index : 0);
+  pthread_rwlock_rdlock(&rl->lk->rw);
+  size_t v = sizeof *rl + sizeof *rl->lk + rl->d.n * sizeof(struct rev_rec) +
+             (rl->d.index ? (rl->d.index_mask + 1) * sizeof *rl->d.index : 0);
+  pthread_rwlock_unlock(&rl->lk->rw);
+  return v;
 }

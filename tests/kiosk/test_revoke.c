@@ -1,6 +1,8 @@
 /* Revocation list: codec, signatures, snapshot/delta semantics, the bundle file, and a
  * 1,000,000-entry list. */
 #include <check.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +309,52 @@ START_TEST(million_entries)
 }
 END_TEST
 
+struct reader_ctx {
+  struct kiosk_revlist *rl;
+  atomic_int stop;
+  unsigned long lookups, wrong;
+};
+
+static void *reader_thread(void *arg)
+{
+  struct reader_ctx *c = arg;
+  while (!atomic_load(&c->stop)) {
+    struct kiosk_rev_lookup r;
+    kiosk_revlist_lookup(c->rl, "YL-1001", 1, &r); /* listed in every version */
+    c->wrong += r.status != KIOSK_REV_REVOKED;
+    kiosk_revlist_lookup(c->rl, "YL-NEVER", 1, &r);
+    c->wrong += r.status != KIOSK_REV_NOT_LISTED;
+    c->lookups += 2;
+  }
+  return NULL;
+}
+
+START_TEST(concurrent_apply_and_lookup)
+{
+  struct kiosk_revlist *rl = make_list(10);
+  struct reader_ctx c = {rl, 0, 0, 0};
+  atomic_init(&c.stop, 0);
+  pthread_t th;
+  ck_assert_int_eq(pthread_create(&th, NULL, reader_thread, &c), 0);
+  for (uint64_t v = 11; v < 111; v++) {
+    struct kiosk_rev_change ch = {0, {"", 0, KIOSK_REV_EXACT}};
+    snprintf(ch.entry.card_no, sizeof ch.entry.card_no, "YL-C%llu", (unsigned long long)v);
+    uint8_t *blob;
+    size_t len;
+    struct kiosk_diag d;
+    ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, v - 1, v, 1, key, &blob, &len), KIOSK_OK);
+    ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_OK);
+    free(blob);
+  }
+  atomic_store(&c.stop, 1);
+  pthread_join(th, NULL);
+  ck_assert_uint_eq(c.wrong, 0);
+  ck_assert_uint_gt(c.lookups, 0);
+  ck_assert_uint_eq(kiosk_revlist_count(rl), 104);
+  kiosk_revlist_destroy(rl);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kiosk_revoke");
@@ -319,6 +367,7 @@ int main(void)
   tcase_add_test(tc, tamper);
   tcase_add_test(tc, bundle_file);
   tcase_add_test(tc, million_entries);
+  tcase_add_test(tc, concurrent_apply_and_lookup);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
