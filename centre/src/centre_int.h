@@ -47,6 +47,7 @@ struct centre_conf {
   size_t max_events;                   /* events per batch */
   size_t max_headers;
   unsigned timeout_s;                  /* read/write timeout per connection */
+  unsigned rev_refresh_s;              /* re-issue an unchanged revocation list after this */
   unsigned log_level;                  /* 0 error .. 3 debug */
 };
 
@@ -115,6 +116,14 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
  * current list version. *out freed with free(). */
 int centre_store_revocations(struct centre_store *st, uint64_t since,
                              struct centre_rev_entry **out, size_t *n, uint64_t *version);
+
+/* Terminals judge a list's freshness by its issue time; a list that has not changed
+ * would age into "stale" although it is current. When the newest change is older than
+ * max_age seconds, record a marker change (op 2, no entry) so that the next delta
+ * (empty) carries a fresh issue time. *version: the list version after; *refreshed 1
+ * when a marker was written. */
+int centre_store_revocations_refresh(struct centre_store *st, int64_t now, int64_t max_age,
+                                     uint64_t *version, int *refreshed);
 
 /* Signed documents for the terminals: kind "config" or "trust". */
 int centre_store_doc_put(struct centre_store *st, const char *kind, const char *content,

@@ -26,6 +26,7 @@ static void set_defaults(struct centre_conf *c)
   c->max_events = 5000;
   c->max_headers = 16u * 1024u;
   c->timeout_s = 30;
+  c->rev_refresh_s = 3600;
   c->log_level = 2;
 }
 
@@ -113,6 +114,7 @@ static const struct conf_key keys[] = {
     Z("limits", "max_events", max_events, 1, CENTRE_BATCH_MAX_EVENTS),
     Z("limits", "max_headers", max_headers, 1024, 1u << 20),
     U("limits", "timeout", timeout_s, 1, 3600),
+    U("revocations", "refresh", rev_refresh_s, 1, 7 * 86400),
     U("log", "level", log_level, 0, 3),
 };
 

@@ -370,9 +370,22 @@ static void handle_revocations(struct centre_worker *w, struct evhttp_request *r
     return;
   }
   if (since == version) {
+    /* Up to date; unless the list is old enough to look stale to the terminal, when a
+     * marker makes a new (empty) version to send with a fresh issue time. */
+    int refreshed = 0;
     free(e);
-    evhttp_send_reply(req, 204, "No Content", NULL);
-    return;
+    e = NULL;
+    rc = centre_store_revocations_refresh(w->st, (int64_t)time(NULL),
+                                          (int64_t)w->srv->conf.rev_refresh_s, &version,
+                                          &refreshed);
+    if (rc != CENTRE_OK || !refreshed) {
+      if (rc != CENTRE_OK)
+        reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
+      else
+        evhttp_send_reply(req, 204, "No Content", NULL);
+      return;
+    }
+    n = 0;
   }
   delta = since != 0 && since < version;
   rc = centre_revlist_encode(w->srv->revsigner, delta, since, version, (int64_t)time(NULL), e, n,

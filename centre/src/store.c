@@ -571,6 +571,47 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
   return CENTRE_OK;
 }
 
+int centre_store_revocations_refresh(struct centre_store *st, int64_t now, int64_t max_age,
+                                     uint64_t *version, int *refreshed)
+{
+  sqlite3_stmt *s = NULL;
+  int64_t last = 0, at = 0;
+  int rc;
+  *refreshed = 0;
+  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+    return CENTRE_E_DB;
+  rc = prep(st, "SELECT MAX(version), MAX(changed_at) FROM card_changes", &s);
+  if (rc == CENTRE_OK) {
+    if (sqlite3_step(s) == SQLITE_ROW) {
+      last = sqlite3_column_int64(s, 0);
+      at = sqlite3_column_int64(s, 1);
+    } else {
+      rc = db_err(st, "refresh", SQLITE_ERROR);
+    }
+    sqlite3_finalize(s);
+  }
+  if (rc == CENTRE_OK && now - at >= max_age) {
+    int64_t v = last + 1;
+    const void *args[] = {&v, &now};
+    rc = run(st,
+             "INSERT INTO card_changes (version, card_no, generation, kind, op, reason, changed_at)"
+             " VALUES (?, '', 0, 0, 2, 'refresh', ?)",
+             "ii", args, NULL);
+    if (rc == CENTRE_OK) {
+      last = v;
+      *refreshed = 1;
+    }
+  }
+  if (rc == CENTRE_OK)
+    rc = exec(st, "COMMIT");
+  if (rc != CENTRE_OK) {
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+  }
+  *version = (uint64_t)last + 1;
+  return CENTRE_OK;
+}
+
 static int push_entry(struct centre_rev_entry **v, size_t *len, size_t *cap,
                       const struct centre_rev_entry *e)
 {
@@ -625,7 +666,8 @@ int centre_store_revocations(struct centre_store *st, uint64_t since,
      * change) and after (its last change); only entries whose state differs go out, so
      * the delta never adds what is there or removes what is not. */
     ret = prep(st,
-               "SELECT card_no, generation, kind, op FROM card_changes WHERE version >= ?"
+               "SELECT card_no, generation, kind, op FROM card_changes"
+               " WHERE version >= ? AND op IN (0, 1)"
                " ORDER BY card_no, generation, kind, version",
                &s);
     if (ret != CENTRE_OK)

@@ -709,7 +709,6 @@ START_TEST(revocations_and_documents)
   s.rev_calls = 0;
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK); /* up to date: 204 */
   ck_assert_int_eq(s.rev_calls, 0);
-
   /* Documents: none yet -> nothing applied. */
   ck_assert_int_eq(netsync_fetch_doc(t.ns, "config"), NETSYNC_OK);
   ck_assert_int_eq(s.doc_calls, 0);
@@ -738,6 +737,54 @@ START_TEST(revocations_and_documents)
   ck_assert_int_eq(synctest_journal_append(t.j, 3), 0);
   ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_E_SIGNATURE);
   ck_assert_uint_eq(synctest_journal_acked(t.j), 0);
+  term_close(&t);
+  kiosk_revlist_destroy(s.rl);
+  kiosk_revkey_destroy(s.key);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+/* Nothing changes for longer than [revocations] refresh: the centre issues an empty delta
+ * so that the terminal's list carries a fresh issue time instead of turning "stale". */
+START_TEST(unchanged_list_is_reissued)
+{
+  struct synctest_centre c;
+  struct term t;
+  static struct sink s;
+  struct kiosk_diag d;
+  struct kiosk_rev_lookup l;
+  char path[700];
+  memset(&s, 0, sizeof s);
+  fresh(&c, "refresh");
+  c.rev_refresh = 3;
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  snprintf(path, sizeof path, "%s/sign.pub", c.dir);
+  ck_assert_int_eq(kiosk_revkey_load_public(path, &s.key, &d), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_create(&s.rl), KIOSK_OK);
+  term_open(&t, &c, "T01", 0);
+  ck_assert_int_eq(netsync_create(&t.cfg, &netsync_kiosk_journal_ops,
+                                  synctest_journal_kiosk(t.j), &sink_ops, &s, &t.ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL-7", NULL), 0);
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(kiosk_revlist_version(s.rl), 2);
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK); /* current: 204 */
+  ck_assert_int_eq(s.rev_calls, 1);
+  kiosk_revlist_lookup(s.rl, "YL-7", 0, &l);
+  ck_assert_int_eq(l.status, KIOSK_REV_REVOKED);
+  sleep(4);
+  ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
+  ck_assert_int_eq(s.rev_calls, 2);
+  ck_assert_int_eq(s.rev_delta, 1);
+  ck_assert_uint_eq(kiosk_revlist_version(s.rl), 3);
+  ck_assert_uint_eq(kiosk_revlist_count(s.rl), 1);
+  {
+    struct kiosk_rev_lookup l2;
+    kiosk_revlist_lookup(s.rl, "YL-7", 0, &l2);
+    ck_assert_int_eq(l2.status, KIOSK_REV_REVOKED);
+    ck_assert_int_ge(l2.issued_at, l.issued_at + 3);
+  }
   term_close(&t);
   kiosk_revlist_destroy(s.rl);
   kiosk_revkey_destroy(s.key);
@@ -821,6 +868,7 @@ static Suite *suite(void)
   tcase_add_test(tc, many_terminals_at_once);
   tcase_add_test(tc, status_and_reports);
   tcase_add_test(tc, revocations_and_documents);
+  tcase_add_test(tc, unchanged_list_is_reissued);
   tcase_add_test(tc, hundred_thousand_offline_then_synced);
   tcase_add_test(tc, pki_from_yhpki);
   suite_add_tcase(s, tc);

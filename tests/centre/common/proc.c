@@ -72,6 +72,8 @@ static int write_conf(const struct synctest_centre *c)
           "[log]\nlevel = 1\n",
           c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->ca, c->db,
           c->sign_key);
+  if (c->rev_refresh)
+    fprintf(f, "[revocations]\nrefresh = %u\n", c->rev_refresh);
   return fclose(f);
 }
 

@@ -34,6 +34,7 @@ struct synctest_centre {
   char server_cert[600], server_key[600];
   char ca[600], sign_key[600]; /* default dir/ca.pem, dir/sign.key */
   unsigned workers;
+  unsigned rev_refresh; /* [revocations] refresh, seconds; 0: the default */
 };
 
 /* Prepare (no process yet): db file in dir, server cert = dir/server.pem. */
