@@ -166,6 +166,18 @@ static const char *T(struct ui_painter *p, const struct ui_text *t)
   return t->key;
 }
 
+/* A reason line: kiosk's English texts start in lower case (they are also used
+ * inside sentences); a line on screen starts with a capital. */
+static const char *reason_text(struct ui_painter *p, const struct ui_text *t, char *buf, size_t cap)
+{
+  const char *s = T(p, t);
+  if (s[0] < 'a' || s[0] > 'z')
+    return s;
+  snprintf(buf, cap, "%s", s);
+  buf[0] = (char)(buf[0] - 'a' + 'A');
+  return buf;
+}
+
 /* A data cell: "@key" names a strings entry, anything else is shown as given. */
 static const char *cell_text(struct ui_painter *p, const char *c)
 {
@@ -377,6 +389,12 @@ static void button(struct ui_painter *p, SDL_Rect r, enum ui_style st, enum ui_i
   int size = r.h >= 80 ? 40 : 32;
   int tw = text_w(p, size, UI_W_BOLD, label);
   int iw = with_icon ? size + 16 : 0;
+  while (tw + iw > r.w - 32 && size > 24) {
+    /* a long label (English) shrinks to fit the button */
+    size -= 2;
+    tw = text_w(p, size, UI_W_BOLD, label);
+    iw = with_icon ? size + 16 : 0;
+  }
   int x0 = r.x + (r.w - tw - iw) / 2;
   int cy = r.y + r.h / 2 - (keyhint ? 12 : 0);
   if (with_icon) {
@@ -514,7 +532,8 @@ static int notes(struct ui_painter *p, const struct ui_view *v, SDL_Rect box, in
   for (size_t i = 0; i < v->nreasons; i++) {
     int alert = (v->reason_alert >> i) & 1u;
     enum ui_style st = alert ? UI_STYLE_ON_ALERT : UI_STYLE_ON_SHADE;
-    const char *t = T(p, &v->reasons[i]);
+    char buf[UI_TEXT_MAX];
+    const char *t = reason_text(p, &v->reasons[i], buf, sizeof buf);
     size_t starts[8], lens[8];
     int tw = box.w - 24 - (alert ? 40 : 0);
     size_t n = ui_text_break(p->text, t, size, UI_W_REGULAR, tw, 4, starts, lens);
@@ -570,19 +589,39 @@ static void screen_idle(struct ui_painter *p, const struct ui_shot *s, int top)
       break;
     }
     int x = 580, tw = W - PAD - x;
-    int step_pitch = 96;
-    int block = lh(p, 84, UI_W_BOLD) + 28 + (int)n * step_pitch;
+    /* the prompt on one line, or on two at a smaller size (English is longer) */
+    const char *prompt = S(p, UI_K_IDLE_PROMPT);
+    size_t st0[4], ln0[4];
+    int psize = 84;
+    if (ui_text_break(p->text, prompt, psize, UI_W_BOLD, tw, 3, st0, ln0) > 1)
+      psize = 64;
+    size_t plines = ui_text_break(p->text, prompt, psize, UI_W_BOLD, tw, 2, st0, ln0);
+    int ppitch = lh(p, psize, UI_W_BOLD) * 105 / 100;
+    /* steps: one or two lines each */
+    int slh = lh(p, 36, UI_W_REGULAR), spitch = slh * 112 / 100;
+    size_t slines[3];
+    int block = (int)plines * ppitch + 28;
+    for (size_t i = 0; i < n; i++) {
+      slines[i] = ui_text_break(p->text, S(p, steps[i]), 36, UI_W_REGULAR, tw - 80, 2, st0, ln0);
+      if (slines[i] == 0)
+        slines[i] = 1;
+      int h = (int)(slines[i] - 1) * spitch + slh;
+      block += (h > 56 ? h : 56) + 32;
+    }
     int y = mid - block / 2;
-    text_fit(p, UI_STYLE_ON_PAPER, 84, 48, UI_W_BOLD, x, y, tw, UI_ALIGN_LEFT, S(p, UI_K_IDLE_PROMPT));
-    y += lh(p, 84, UI_W_BOLD) + 28;
+    ui_text_draw_wrapped(p->text, prompt, psize, UI_W_BOLD, style_fg(UI_STYLE_ON_PAPER),
+                         (SDL_Rect){x, y, tw, (int)plines * ppitch}, 105, UI_ALIGN_LEFT);
+    y += (int)plines * ppitch + 28;
     for (size_t i = 0; i < n; i++) {
       char num[24];
       snprintf(num, sizeof num, "%zu", i + 1);
-      icon(p, UI_ICON_DISC, x + 28, y + 34, 56, UI_COL_HEADER);
-      text_mid(p, UI_STYLE_ON_HEADER, 30, UI_W_BOLD, x + 28, y + 34, UI_ALIGN_CENTER, num);
-      wrapped(p, UI_STYLE_ON_PAPER, 36, UI_W_REGULAR, (SDL_Rect){x + 80, y + 34 - lh(p, 36, UI_W_REGULAR) / 2, tw - 80, step_pitch}, UI_ALIGN_LEFT,
-              S(p, steps[i]));
-      y += step_pitch;
+      int h = (int)(slines[i] - 1) * spitch + slh;
+      int row = h > 56 ? h : 56;
+      icon(p, UI_ICON_DISC, x + 28, y + 28, 56, UI_COL_HEADER);
+      text_mid(p, UI_STYLE_ON_HEADER, 30, UI_W_BOLD, x + 28, y + 28, UI_ALIGN_CENTER, num);
+      ui_text_draw_wrapped(p->text, S(p, steps[i]), 36, UI_W_REGULAR, style_fg(UI_STYLE_ON_PAPER),
+                           (SDL_Rect){x + 80, y + 28 - slh / 2, tw - 80, h}, 112, UI_ALIGN_LEFT);
+      y += row + 32;
     }
   }
   fill(p, (SDL_Rect){PAD, foot, W - 2 * PAD, 2}, UI_COL_LINE);
@@ -694,9 +733,10 @@ static int reasons(struct ui_painter *p, const struct ui_view *v, enum ui_style 
   for (size_t i = 0; i < v->nreasons && y < box.y + box.h; i++) {
     int lhh = lh(p, size, UI_W_REGULAR);
     icon(p, UI_ICON_DISC, box.x + 8, y + lhh / 2, 14, fg);
+    char buf[UI_TEXT_MAX];
     int used = wrapped(p, st, size, UI_W_REGULAR,
                        (SDL_Rect){box.x + 32, y, box.w - 32, box.y + box.h - y}, UI_ALIGN_LEFT,
-                       T(p, &v->reasons[i]));
+                       reason_text(p, &v->reasons[i], buf, sizeof buf));
     y += used + 10;
   }
   if (v->nreasons_more && y < box.y + box.h) {
@@ -804,8 +844,11 @@ static void screen_bus(struct ui_painter *p, const struct ui_shot *s, const stru
   text_fit(p, lk.style, 140, 72, UI_W_BOLD, W / 2, cy + 60, W - 2 * PAD, UI_ALIGN_CENTER,
            S(p, headline_key(UI_MODE_BUS, v->verdict)));
   if (v->verdict != UI_VERDICT_GRANT && v->nreasons)
+  {
+    char buf[UI_TEXT_MAX];
     text_fit(p, lk.style, 40, 28, UI_W_REGULAR, W / 2, cy + 250, W - 2 * PAD, UI_ALIGN_CENTER,
-             T(p, &v->reasons[0]));
+             reason_text(p, &v->reasons[0], buf, sizeof buf));
+  }
 }
 
 /* A coloured band with a badge, a title and a hint under the header. */
@@ -889,21 +932,26 @@ static void screen_cashier(struct ui_painter *p, const struct ui_shot *s, int to
   field(p, fx, fy, fw, UI_K_HOLDER_ID, v->holder.id_masked, 30);
   int ay = ph.y + ph.h + 20;
   int ax = left.x + 30, aw = left.w - 60;
+  /* label column as wide as the longer label */
+  int labw = text_w(p, 26, UI_W_REGULAR, S(p, UI_K_HOLDER_AWARD));
+  if (text_w(p, 26, UI_W_REGULAR, S(p, UI_K_HOLDER_CARD_NO)) > labw)
+    labw = text_w(p, 26, UI_W_REGULAR, S(p, UI_K_HOLDER_CARD_NO));
+  labw += 20;
   text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, ax, ay, UI_ALIGN_LEFT, S(p, UI_K_HOLDER_AWARD));
   {
     const char *award = T(p, &v->holder.award);
     int sw = v->holder.award_stars ? (int)v->holder.award_stars * 32 + 12 : 0;
-    int lx = ax + 100;
+    int lx = ax + labw;
     int used = ui_text_draw_fit(p->text, award[0] ? award : "—", 28, 20, UI_W_BOLD,
-                                style_fg(UI_STYLE_ON_PANEL), lx, ay - 2, aw - 100 - sw, UI_ALIGN_LEFT);
+                                style_fg(UI_STYLE_ON_PANEL), lx, ay - 2, aw - labw - sw, UI_ALIGN_LEFT);
     int tw2 = text_w(p, used, UI_W_BOLD, award);
-    if (tw2 > aw - 100 - sw)
-      tw2 = aw - 100 - sw;
+    if (tw2 > aw - labw - sw)
+      tw2 = aw - labw - sw;
     stars(p, v->holder.award_stars, lx + tw2 + 12, ay - 2 + lh(p, 28, UI_W_BOLD) / 2, 28, UI_COL_GOLD);
   }
   ay += lh(p, 28, UI_W_BOLD) + 4;
   text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, ax, ay, UI_ALIGN_LEFT, S(p, UI_K_HOLDER_CARD_NO));
-  text_fit(p, UI_STYLE_ON_PANEL, 28, 20, UI_W_BOLD, ax + 100, ay - 2, aw - 100, UI_ALIGN_LEFT,
+  text_fit(p, UI_STYLE_ON_PANEL, 28, 20, UI_W_BOLD, ax + labw, ay - 2, aw - labw, UI_ALIGN_LEFT,
            v->holder.card_no[0] ? v->holder.card_no : "—");
   ay += lh(p, 28, UI_W_BOLD) + 14;
   if (v->nreasons)
