@@ -583,15 +583,10 @@ static void apply_json(struct decide_req *q, json_t *o, int32_t offset)
     q->r.now = (int64_t)json_integer_value(t);
   else if (json_is_string(t))
     q->r.now = parse_time(json_string_value(t), offset);
-  if ((s = jstr(o, "holder")))
-    q->r.holder = (enum kiosk_holder)lookup_name(
-        (const struct named[]){{"not_presented", KIOSK_HOLDER_NOT_PRESENTED},
-                               {"ssc_matched", KIOSK_HOLDER_SSC_MATCHED},
-                               {"ssc_mismatched", KIOSK_HOLDER_SSC_MISMATCHED},
-                               {"id_typed_matched", KIOSK_HOLDER_ID_TYPED_MATCHED},
-                               {"id_typed_mismatched", KIOSK_HOLDER_ID_TYPED_MISMATCHED},
-                               {NULL, 0}},
-        "holder", s);
+  if ((s = jstr(o, "holder")) && kiosk_holder_parse(s, &q->r.holder) != KIOSK_OK) {
+    fprintf(stderr, "kiosk decide: unknown holder outcome '%s'\n", s);
+    exit(EXIT_USAGE);
+  }
   if ((s = jstr(o, "staff")))
     q->r.staff = name_bits(staff_names, "staff action", s);
   if ((s = jstr(o, "staff_id")))
