@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,20 +337,35 @@ struct term_revs {
   struct kiosk_revlist *rl;
   struct kiosk_revkey *key;
   char bundle[700];
+  pthread_mutex_t mu; /* applies (sync thread) against lookups (card thread) */
 };
 
 static int tr_version(void *ctx, uint64_t *v)
 {
-  *v = kiosk_revlist_version(((struct term_revs *)ctx)->rl);
+  struct term_revs *t = ctx;
+  pthread_mutex_lock(&t->mu);
+  *v = kiosk_revlist_version(t->rl);
+  pthread_mutex_unlock(&t->mu);
   return 0;
+}
+
+static void tr_lookup(struct term_revs *t, const char *card, struct kiosk_rev_lookup *l)
+{
+  pthread_mutex_lock(&t->mu);
+  kiosk_revlist_lookup(t->rl, card, 0, l);
+  pthread_mutex_unlock(&t->mu);
 }
 
 static int tr_apply(void *ctx, const uint8_t *list, size_t len, int is_delta)
 {
   struct term_revs *t = ctx;
   struct kiosk_diag d;
+  int rc;
   (void)is_delta;
-  return kiosk_revlist_commit(t->rl, t->bundle, list, len, t->key, &d) == KIOSK_OK ? 0 : -1;
+  pthread_mutex_lock(&t->mu);
+  rc = kiosk_revlist_commit(t->rl, t->bundle, list, len, t->key, &d);
+  pthread_mutex_unlock(&t->mu);
+  return rc == KIOSK_OK ? 0 : -1;
 }
 
 static const struct netsync_sink_ops tr_ops = {tr_version, tr_apply, NULL, NULL, NULL};
@@ -403,6 +419,7 @@ START_TEST(revocation_reaches_terminal_and_denies_offline)
   char jpath[700], pub[700];
   uint64_t reasons = 0, deadline;
   fresh(&c, "revoke");
+  pthread_mutex_init(&t.mu, NULL);
   ck_assert_int_eq(synctest_centre_start(&c, NULL), 0);
   ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-bus", NULL), 0);
   snprintf(pub, sizeof pub, "%s/sign.pub", c.dir);
@@ -419,18 +436,33 @@ START_TEST(revocation_reaches_terminal_and_denies_offline)
                    NETSYNC_OK);
   ck_assert_int_eq(netsync_start(ns), NETSYNC_OK);
   deadline = synctest_now_ms() + 5000;
-  while (kiosk_revlist_version(t.rl) == 0 && synctest_now_ms() < deadline)
+  for (;;) {
+    uint64_t v = 0;
+    tr_version(&t, &v);
+    if (v > 0 || synctest_now_ms() >= deadline)
+      break;
     sleep_ms(10);
-  ck_assert_uint_eq(kiosk_revlist_version(t.rl), 1);
+  }
+  {
+    uint64_t v = 0;
+    tr_version(&t, &v);
+    ck_assert_uint_ge(v, 1);
+  }
+  pthread_mutex_lock(&t.mu);
   ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_GRANT);
+  pthread_mutex_unlock(&t.mu);
   /* The blood station revokes the card at the centre (it was lent). */
   ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL-0042", "--reason", "lent",
                                   NULL),
                    0);
   deadline = synctest_now_ms() + 5000;
-  while (kiosk_revlist_version(t.rl) < 2 && synctest_now_ms() < deadline)
+  for (;;) {
+    struct kiosk_rev_lookup l;
+    tr_lookup(&t, "YL-0042", &l);
+    if (l.status == KIOSK_REV_REVOKED || synctest_now_ms() >= deadline)
+      break;
     sleep_ms(10);
-  ck_assert_uint_eq(kiosk_revlist_version(t.rl), 2);
+  }
   netsync_destroy(ns);
   synctest_centre_stop(&c); /* offline from here */
   ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_DENY);
