@@ -123,9 +123,11 @@ struct rev_data {
   size_t n;
   uint64_t version;
   int64_t issued_at;
-  /* Open-addressing hash from a card to its first record (slot = index + 1, 0 empty),
-   * so that a lookup costs about two cache misses instead of a binary search's twenty
-   * over a 23 MB array. NULL (binary search) when it could not be allocated. */
+  /* Open-addressing hash from a card to its first record. A slot holds index + 1 in its
+   * low 24 bits (0: empty; KIOSK_REVLIST_MAX_ENTRIES < 2^24) and 8 bits of the card's
+   * hash above them, so a card that is not listed (the usual case) is answered from the
+   * index alone: one cache miss, where a binary search over the 23 MB array takes about
+   * twenty. NULL (binary search) when it could not be allocated. */
   uint32_t *index;
   size_t index_mask;
 };
@@ -636,12 +638,19 @@ static size_t card_hash(uint64_t hi, uint64_t lo)
   return (size_t)(z ^ (z >> 31));
 }
 
+#define SLOT_INDEX_MASK 0x00FFFFFFu
+
+static uint32_t slot_tag(size_t hash)
+{
+  return (uint32_t)((uint64_t)hash >> 56) << 24;
+}
+
 static void build_index(struct rev_data *rl)
 {
   free(rl->index);
   rl->index = NULL;
   rl->index_mask = 0;
-  if (rl->n == 0 || rl->n >= UINT32_MAX)
+  if (rl->n == 0 || rl->n >= SLOT_INDEX_MASK)
     return;
   size_t distinct = 0;
   for (size_t i = 0; i < rl->n; i++)
@@ -657,10 +666,11 @@ static void build_index(struct rev_data *rl)
   for (size_t i = 0; i < rl->n; i++) {
     if (i > 0 && rl->v[i].hi == rl->v[i - 1].hi && rl->v[i].lo == rl->v[i - 1].lo)
       continue;
-    size_t h = card_hash(rl->v[i].hi, rl->v[i].lo) & mask;
+    size_t hash = card_hash(rl->v[i].hi, rl->v[i].lo);
+    size_t h = hash & mask;
     while (idx[h])
       h = (h + 1) & mask;
-    idx[h] = (uint32_t)(i + 1);
+    idx[h] = slot_tag(hash) | (uint32_t)(i + 1);
   }
   rl->index = idx;
   rl->index_mask = mask;
@@ -978,12 +988,16 @@ static void lookup_locked(const struct rev_data *rl, int valid, uint64_t khi, ui
     return;
   size_t lo = 0, hi = rl->n;
   if (rl->index) {
-    size_t h = card_hash(khi, klo) & rl->index_mask;
+    size_t hash = card_hash(khi, klo);
+    size_t h = hash & rl->index_mask;
+    uint32_t tag = slot_tag(hash);
     lo = rl->n; /* not found unless the probe says otherwise */
     for (uint32_t slot; (slot = rl->index[h]) != 0; h = (h + 1) & rl->index_mask) {
-      const struct rev_rec *m = &rl->v[slot - 1];
+      if ((slot & ~SLOT_INDEX_MASK) != tag)
+        continue; /* another card: no need to read its record */
+      const struct rev_rec *m = &rl->v[(slot & SLOT_INDEX_MASK) - 1];
       if (m->hi == khi && m->lo == klo) {
-        lo = slot - 1;
+        lo = (slot & SLOT_INDEX_MASK) - 1;
         break;
       }
     }
