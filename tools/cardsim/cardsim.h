@@ -140,8 +140,9 @@ enum cardsim_fault {
  *    blocked in vpcd until the card is removed;
  *  - CHAIN_61: only answers with data are chained (61xx, xx = the next chunk, 00 for
  *    256); each GET RESPONSE returns min(Le, chunk, left) bytes with 61xx while data
- *    is left, then the profile's own status word; GET RESPONSE with nothing pending is
- *    6985; any other command discards what is pending;
+ *    is left, then the profile's own status word; GET RESPONSE with nothing pending
+ *    goes to the profile (so a card that chains by itself, like the honour card's
+ *    SELECT, keeps working); any other command discards what is pending;
  *  - WRONG_LE_6C: the profile processes the command once; the answer is kept and the
  *    resend (same header and data, Le = the data length) gets it without processing
  *    again; any other command discards it. No 6Cxx for answers without data;

@@ -382,10 +382,10 @@ static size_t chain_61(struct cardsim *s, const uint8_t *cmd, size_t len, int pa
 {
   size_t chunk = param <= 0 || param > 256 ? 256 : (size_t)param;
   struct cardsim_apdu a;
-  if (cardsim_apdu_parse(cmd, len, &a) == 0 && a.ins == 0xC0 && a.p1 == 0 && a.p2 == 0 &&
-      a.lc == 0) {
-    if (!s->chain_active)
-      return cardsim_put_sw(s->resp, 0, sizeof s->resp, 0x6985);
+  /* A GET RESPONSE with nothing of ours pending belongs to the profile (a card that
+   * chains by itself, like the honour card's SELECT): it falls through below. */
+  if (s->chain_active && cardsim_apdu_parse(cmd, len, &a) == 0 && a.ins == 0xC0 &&
+      a.p1 == 0 && a.p2 == 0 && a.lc == 0) {
     size_t le = a.le ? a.le : 256;
     size_t left = s->chain_len - s->chain_off;
     size_t give = left < chunk ? left : chunk;
