@@ -147,6 +147,8 @@ int main(int argc, char **argv)
   if (!window) {
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
+    /* as the ui does with its software renderer: the driver's own framebuffer, no GL */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   }
   setenv("SDL_AUDIODRIVER", "dummy", 1);
   long rss0 = rss_kb("VmRSS:");

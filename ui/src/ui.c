@@ -208,6 +208,11 @@ int ui_create(const struct ui_config *cfg, struct ui **out)
   ui->status.reader = UI_READER_READY;
   /* SDL's own signal handlers would turn SIGINT into a quit event; keep the host's. */
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  /* With the software renderer, present through the video driver's own framebuffer:
+   * otherwise SDL emulates it with an OpenGL texture, which loads the GL stack
+   * (~60 MB resident) only to copy the same pixels. */
+  if (ui->cfg.software)
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
     logf_ui(ui, "ui: SDL_Init: %s", SDL_GetError());
     rc = UI_E_SDL;
