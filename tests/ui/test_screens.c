@@ -244,6 +244,7 @@ START_TEST(test_render_to_png)
   char path[] = "/tmp/yh-ui-shot-XXXXXX.png";
   int fd = mkstemps(path, 4);
   ck_assert_int_ge(fd, 0);
+  close(fd);
   struct ui_shot shot;
   ui_sample_shot(ui_sample_find("verdict_gate_grant"), &shot);
   struct ui_shot viewshot;
@@ -256,6 +257,13 @@ START_TEST(test_render_to_png)
   SDL_FreeSurface(s);
   unlink(path);
   ck_assert_int_eq(ui_render_to_png(NULL, &viewshot, "/nonexistent/dir/x.png"), UI_E_IMAGE);
+  ck_assert_int_eq(ui_render_view_to_png(shot.view, shot.status, path), UI_OK);
+  s = IMG_Load(path);
+  ck_assert_ptr_nonnull(s);
+  ck_assert_int_eq(s->h, 800);
+  SDL_FreeSurface(s);
+  unlink(path);
+  ck_assert_int_eq(ui_render_view_to_png(NULL, NULL, path), UI_E_INVALID_ARG);
 }
 END_TEST
 

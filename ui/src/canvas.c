@@ -165,3 +165,14 @@ void ui_shot_for_view(struct ui_shot *shot, const struct ui_view *view,
     shot->screen = ui_fsm_screen_for_view(view->mode, view->verdict, view->needs);
   }
 }
+
+int ui_render_view_to_png(const struct ui_view *view, const struct ui_status *status,
+                          const char *path)
+{
+  if (!view || !path)
+    return UI_E_INVALID_ARG;
+  struct ui_shot shot;
+  ui_shot_for_view(&shot, view, status, UI_LANG_ZH);
+  shot.remaining_ms = 10000;
+  return ui_render_to_png(NULL, &shot, path);
+}

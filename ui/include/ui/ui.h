@@ -245,6 +245,10 @@ uint64_t ui_canvas_last_draw_ns(const struct ui_canvas *c);
  * .mode = v.mode}, "verdict.png"). */
 int ui_render_to_png(const struct ui_config *cfg, const struct ui_shot *shot,
                      const char *path);
+/* The demo's one-liner: the screen a view goes to, in Chinese, with status (may be
+ * NULL), default configuration, written to path. */
+int ui_render_view_to_png(const struct ui_view *view, const struct ui_status *status,
+                          const char *path);
 /* The shot for a view: the screen the state machine would show for it. */
 void ui_shot_for_view(struct ui_shot *shot, const struct ui_view *view,
                       const struct ui_status *status, enum ui_lang lang);
