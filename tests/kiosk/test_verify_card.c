@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cardsim.h"
@@ -75,12 +76,18 @@ static void setup(void)
   ck_assert_int_eq(yh_reader_name((uint16_t)(port + 1), reader2, sizeof reader2), 0);
   ck_assert_int_eq(cardsim_create(NULL, port, &sim), 0);
   ck_assert_int_eq(cardsim_create(NULL, (uint16_t)(port + 1), &sim2), 0);
+  /* pcscd may still show the previous test's cards: start from empty readers, or the
+   * next "card present" could be the old card's, gone by the time kiosk connects. */
+  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 5000), 0);
+  ck_assert_int_eq(yh_wait_reader_state(reader2, 0, 5000), 0);
 }
 
 static void teardown(void)
 {
   cardsim_destroy(sim);
   cardsim_destroy(sim2);
+  yh_wait_reader_state(reader, 0, 5000);
+  yh_wait_reader_state(reader2, 0, 5000);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   ck_assert_int_eq(system(cmd), 0);
@@ -96,8 +103,9 @@ static void insert(struct cardsim *s, const char *rdr, const char *profile)
   ck_assert_int_eq(yh_wait_reader_state(rdr, 1, 5000), 0);
 }
 
-/* Run kiosk verify with extra arguments; return its JSON (caller decrefs). */
-static json_t *verify(const char *config, const char *extra)
+/* Run kiosk verify with extra arguments; return its JSON (caller decrefs), or NULL when
+ * it could not read a card (exit 3) and may_fail is set. */
+static json_t *verify_ex(const char *config, const char *extra, int may_fail)
 {
   char cmd[2048];
   snprintf(cmd, sizeof cmd, "'%s/kiosk/kiosk' verify --config '%s/%s' --timeout 5000 %s",
@@ -107,9 +115,16 @@ static json_t *verify(const char *config, const char *extra)
   json_error_t err;
   json_t *o = json_loadf(p, 0, &err);
   int rc = pclose(p);
+  if (may_fail && !o && WIFEXITED(rc) && WEXITSTATUS(rc) == 3)
+    return NULL;
   ck_assert_msg(o != NULL, "%s: no JSON (%s), exit %d", cmd, err.text, rc);
   ck_assert_int_eq(rc, 0);
   return o;
+}
+
+static json_t *verify(const char *config, const char *extra)
+{
+  return verify_ex(config, extra, 0);
 }
 
 static int has_reason(json_t *o, const char *code)
@@ -199,7 +214,12 @@ START_TEST(gate_cards)
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     insert(sim, reader, bad[i].profile);
-    o = verify("gate.ini", "--confirm-holder");
+    /* A card answering random bytes may also break the exchange itself (a response
+     * too short for a status word): then no verdict is printed and nothing granted. */
+    int garbage = strcmp(bad[i].profile, "honour-garbage") == 0;
+    o = verify_ex("gate.ini", "--confirm-holder", garbage);
+    if (!o)
+      continue;
     ck_assert_msg(strcmp(verdict(o), "DENY") == 0, "%s: %s", bad[i].profile, verdict(o));
     ck_assert_msg(has_reason(o, bad[i].reason), "%s lacks %s", bad[i].profile, bad[i].reason);
     json_decref(o);
