@@ -61,6 +61,19 @@ static int opt(int argc, char **argv, int *i, const char *name, const char **val
   return 1;
 }
 
+/* A whole decimal number in [min, max], or exit with a usage error. */
+static int64_t number(const char *v, const char *name, int64_t min, int64_t max)
+{
+  char *end;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  if (!*v || *end || errno || n < min || n > max) {
+    fprintf(stderr, "kiosk verify: %s: expected a number, got '%s'\n", name, v);
+    exit(EXIT_USAGE);
+  }
+  return (int64_t)n;
+}
+
 /* Read the SSC in another reader and match its ID number. */
 static enum kiosk_holder ssc_match(struct cardio_ctx *ctx, const char *reader,
                                    const struct cardio_hc_result *res)
@@ -135,11 +148,11 @@ int kiosk_cmd_verify(int argc, char **argv)
                opt(argc, argv, &i, "--staff-id", &staff_id) || opt(argc, argv, &i, "--bill", &bill)) {
       continue;
     } else if (opt(argc, argv, &i, "--timeout", &v)) {
-      timeout = atoi(v);
+      timeout = (int)number(v, "--timeout", 0, 3600000);
     } else if (opt(argc, argv, &i, "--time", &v)) {
-      now = strtoll(v, NULL, 10);
+      now = number(v, "--time", INT64_MIN / 2, INT64_MAX / 2);
     } else if (opt(argc, argv, &i, "--amount", &v)) {
-      amount = strtoll(v, NULL, 10);
+      amount = number(v, "--amount", 0, INT64_C(100000000000));
     } else if (opt(argc, argv, &i, "--visit", &v)) {
       if (strcmp(v, "outpatient") == 0)
         visit = KIOSK_VISIT_OUTPATIENT;
