@@ -6,6 +6,9 @@
 
 #include "kiosk/decide.h"
 
+/* The terminal software's version (status reports to the centre, the staff menu). */
+#define KIOSK_APP_VERSION "1.0.0"
+
 #define EXIT_CHECK 1
 #define EXIT_USAGE 2
 #define EXIT_RUNTIME 3
@@ -17,5 +20,9 @@ void kiosk_app_print_json(json_t *o);
 
 /* `kiosk verify` (verify_cmd.c). */
 int kiosk_cmd_verify(int argc, char **argv);
+/* `kiosk run` (run.c): the terminal program with its screen. */
+int kiosk_cmd_run(int argc, char **argv);
+/* `kiosk ctl` (control.c): the control socket's client. */
+int kiosk_cmd_ctl(int argc, char **argv);
 
 #endif

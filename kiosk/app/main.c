@@ -6,6 +6,9 @@
  *   kiosk decide                  a headless decision (JSON and/or flags), for tests
  *   kiosk verify                  read the card on the configured reader, decide,
  *                                 journal, print the verdict as JSON
+ *   kiosk run                     the terminal program: screen, reader, journal, sync
+ *   kiosk ctl                     talk to a running `kiosk run --control PATH`
+ *   kiosk station ...             the blood station desk (station_cli_main)
  *
  * Every command takes --config FILE (default: the embedded defaults) and --help.
  * Exit codes: 0 done (for decide/verify: whatever the verdict), 1 a check failed
@@ -21,6 +24,7 @@
 #include <time.h>
 
 #include "kiosk/terminal.h"
+#include "station/cli.h"
 #include "app.h"
 
 
@@ -798,6 +802,11 @@ static const char help_main[] =
     "  decide                   a headless decision from JSON and/or flags\n"
     "  verify                   read the card on the configured reader, decide, journal,\n"
     "                           print the verdict as JSON\n"
+    "  run                      the terminal program: full-screen UI, card reader,\n"
+    "                           decisions, journal, sync with the centre\n"
+    "  ctl                      send a command to a running `kiosk run --control PATH`\n"
+    "  station COMMAND          the blood station desk: import, evaluate, notice, apply,\n"
+    "                           issue, reissue, revoke, collect, ready-list, ... (station.md)\n"
     "\n"
     "Every command takes --config FILE; without it the embedded defaults are used\n"
     "(relative paths under $YH_STATE_DIR, else ./yh-state).\n";
@@ -822,6 +831,16 @@ int main(int argc, char **argv)
     return cmd_decide(&a);
   if (strcmp(cmd, "verify") == 0)
     return kiosk_cmd_verify(argc - 2, argv + 2);
+  if (strcmp(cmd, "run") == 0)
+    return kiosk_cmd_run(argc - 2, argv + 2);
+  if (strcmp(cmd, "ctl") == 0)
+    return kiosk_cmd_ctl(argc - 2, argv + 2);
+  if (strcmp(cmd, "station") == 0) {
+    /* the station's CLI with argv[0] = the name its usage lines show (docs/station.md) */
+    static char prog[] = "kiosk station";
+    argv[1] = prog;
+    return station_cli_main(argc - 1, argv + 1);
+  }
   fprintf(stderr, "kiosk: unknown command '%s'\n\n%s", cmd, help_main);
   return EXIT_USAGE;
 }

@@ -7,6 +7,7 @@
 
 #include "ini.h"
 #include "kiosk/config.h"
+#include "kiosk/revoke.h"
 
 static const char defaults_text[] =
     "# Embedded defaults: a gate terminal at 容州古城 for the demo.\n"
@@ -53,6 +54,8 @@ const char *kiosk_config_state_dir(void)
   X(TERMINAL, VEHICLE, "vehicle", 0)                                                     \
   X(TERMINAL, ROUTE, "route", 0)                                                         \
   X(TERMINAL, STAFF_ID, "staff_id", 0)                                                   \
+  X(TERMINAL, SSC_READER, "ssc_reader", 0)                                               \
+  X(TERMINAL, FEE, "consultation_fee_fen", 0)                                            \
   X(PATHS, SITES, "sites", 0)                                                            \
   X(PATHS, TRUST, "trust_store", 0)                                                      \
   X(PATHS, JOURNAL, "journal", 0)                                                        \
@@ -65,10 +68,23 @@ const char *kiosk_config_state_dir(void)
   X(POLICY, REV_AGE, "revocation_max_age_hours", 0)                                      \
   X(POLICY, REV_STALE, "revocation_stale", 0)                                            \
   X(POLICY, CASHIER_MAX, "cashier_max_fen", 0)                                           \
-  X(POLICY, OVERRIDE_MAX, "override_queue_max", 0)
+  X(POLICY, OVERRIDE_MAX, "override_queue_max", 0)                                       \
+  X(SYNC, URL, "url", 0)                                                                 \
+  X(SYNC, CA, "ca", 0)                                                                   \
+  X(SYNC, CERT, "cert", 0)                                                               \
+  X(SYNC, KEY, "key", 0)                                                                 \
+  X(SYNC, SIGNER, "signer", 0)                                                           \
+  X(SYNC, PINNED, "pinned_pubkey", 0)                                                    \
+  X(SYNC, POLL, "poll_seconds", 0)                                                       \
+  X(UI, FULLSCREEN, "fullscreen", 0)                                                     \
+  X(UI, RENDERER, "renderer", 0)                                                         \
+  X(UI, SOUND, "sound", 0)                                                               \
+  X(UI, LANGUAGE, "language", 0)                                                         \
+  X(UI, PIN_HASH, "pin_hash", 0)
 
-enum sect { SECT_NONE, SECT_TERMINAL, SECT_PATHS, SECT_POLICY };
-static const char *const sect_names[] = {"", "terminal", "paths", "policy"};
+enum sect { SECT_NONE, SECT_TERMINAL, SECT_PATHS, SECT_POLICY, SECT_SYNC, SECT_UI, SECT_COUNT };
+static const char *const sect_names[SECT_COUNT] = {"",       "terminal", "paths",
+                                                   "policy", "sync",     "ui"};
 
 enum ckey {
 #define X_ENUM(sect, name, text, req) K_##name,
@@ -93,20 +109,20 @@ struct parse {
   enum sect sect;
   unsigned line[K_COUNT]; /* 0: not set */
   char *raw[K_COUNT];
-  unsigned section_line[4];
+  unsigned section_line[SECT_COUNT];
 };
 
 static int on_section(void *user, const char *name, unsigned line, struct kiosk_diag *diag)
 {
   struct parse *p = user;
-  for (int i = 1; i < 4; i++)
+  for (int i = 1; i < SECT_COUNT; i++)
     if (strcmp(name, sect_names[i]) == 0) {
       p->sect = (enum sect)i;
       p->section_line[i] = line;
       return KIOSK_OK;
     }
   return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, line,
-                        "unknown section [%s] (terminal, paths, policy)", name);
+                        "unknown section [%s] (terminal, paths, policy, sync, ui)", name);
 }
 
 static int on_pair(void *user, const char *section, const char *key, const char *value,
@@ -183,6 +199,100 @@ static int parse_minutes(const char *v, uint64_t max, uint32_t mult, uint32_t *o
   return KIOSK_OK;
 }
 
+/* true/false or yes/no. */
+static int parse_bool(const char *v, int *out, const struct parse *p, int k,
+                      struct kiosk_diag *diag)
+{
+  if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+    *out = 1;
+  else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+    *out = 0;
+  else
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
+                          "%s: expected true or false, got '%s'", keys[k].name, v);
+  return KIOSK_OK;
+}
+
+/* [sync]: all or nothing; paths beside the file. */
+static int build_sync(struct parse *p, const char *base, struct kiosk_config *c,
+                      struct kiosk_diag *diag)
+{
+  struct kiosk_sync_config *y = &c->sync;
+  int rc;
+  static const int need[] = {K_URL, K_CA, K_CERT, K_KEY};
+  if (!p->section_line[SECT_SYNC]) /* its keys are refused anywhere else */
+    return KIOSK_OK;
+  for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+    if (!p->raw[need[i]])
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_SYNC],
+                            "missing key '%s' in [sync]", keys[need[i]].name);
+  y->enabled = 1;
+  const char *url = p->raw[K_URL];
+  if (strncmp(url, "https://", 8) != 0 || !url[8] || url[strlen(url) - 1] == '/' ||
+      strchr(url, ' '))
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_URL],
+                          "url: expected https://host[:port] without a trailing slash, got '%s'",
+                          url);
+  if ((rc = copy_field(y->url, sizeof y->url, url, p, K_URL, diag)) ||
+      (rc = resolve(y->ca_file, sizeof y->ca_file, base, p->raw[K_CA], p, K_CA, diag)) ||
+      (rc = resolve(y->cert_file, sizeof y->cert_file, base, p->raw[K_CERT], p, K_CERT, diag)) ||
+      (rc = resolve(y->key_file, sizeof y->key_file, base, p->raw[K_KEY], p, K_KEY, diag)))
+    return rc;
+  if (p->raw[K_SIGNER])
+    rc = resolve(y->signer_file, sizeof y->signer_file, base, p->raw[K_SIGNER], p, K_SIGNER,
+                 diag);
+  else if ((size_t)snprintf(y->signer_file, sizeof y->signer_file, "%s/%s", c->trust_dir,
+                            KIOSK_TRUST_REVOCATION_KEY) >= sizeof y->signer_file)
+    rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_SYNC],
+                        "signer: path too long");
+  if (rc)
+    return rc;
+  if (p->raw[K_PINNED]) {
+    if (strncmp(p->raw[K_PINNED], "sha256//", 8) == 0)
+      rc = copy_field(y->pinned_pubkey, sizeof y->pinned_pubkey, p->raw[K_PINNED], p, K_PINNED,
+                      diag);
+    else
+      rc = resolve(y->pinned_pubkey, sizeof y->pinned_pubkey, base, p->raw[K_PINNED], p,
+                   K_PINNED, diag);
+    if (rc)
+      return rc;
+  }
+  return parse_minutes(p->raw[K_POLL] ? p->raw[K_POLL] : "60", 86400, 1, &y->poll_s, p, K_POLL,
+                       diag, 1);
+}
+
+static int build_ui(struct parse *p, struct kiosk_config *c, struct kiosk_diag *diag)
+{
+  struct kiosk_ui_config *u = &c->ui;
+  int rc;
+  if ((rc = parse_bool(p->raw[K_FULLSCREEN] ? p->raw[K_FULLSCREEN] : "true", &u->fullscreen, p,
+                       K_FULLSCREEN, diag)) ||
+      (rc = parse_bool(p->raw[K_SOUND] ? p->raw[K_SOUND] : "true", &u->sound, p, K_SOUND, diag)))
+    return rc;
+  const char *r = p->raw[K_RENDERER] ? p->raw[K_RENDERER] : "software";
+  if (strcmp(r, "software") == 0)
+    u->software = 1;
+  else if (strcmp(r, "accelerated") == 0)
+    u->software = 0;
+  else
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_RENDERER],
+                          "renderer: expected software or accelerated, got '%s'", r);
+  const char *l = p->raw[K_LANGUAGE] ? p->raw[K_LANGUAGE] : "zh-CN";
+  if (strcmp(l, "zh-CN") != 0 && strcmp(l, "en") != 0)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_LANGUAGE],
+                          "language: expected zh-CN or en, got '%s'", l);
+  snprintf(u->language, sizeof u->language, "%s", l);
+  if (p->raw[K_PIN_HASH]) {
+    if (strncmp(p->raw[K_PIN_HASH], "sha256$", 7) != 0 || !strchr(p->raw[K_PIN_HASH] + 7, '$'))
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_PIN_HASH],
+                            "pin_hash: expected sha256$<salt>$<hex> (tools/uishot --pin-hash)");
+    if ((rc = copy_field(u->pin_hash, sizeof u->pin_hash, p->raw[K_PIN_HASH], p, K_PIN_HASH,
+                         diag)))
+      return rc;
+  }
+  return KIOSK_OK;
+}
+
 static int parse_offset(const char *v, int32_t *out)
 {
   /* "+08:00" / "-03:30" */
@@ -237,6 +347,10 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
                             "staff_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_STAFF_ID_MAX);
     memcpy(c->staff_id, v[K_STAFF_ID], strlen(v[K_STAFF_ID]) + 1);
   }
+  if (v[K_SSC_READER] &&
+      (rc = copy_field(c->ssc_reader, sizeof c->ssc_reader, v[K_SSC_READER], p, K_SSC_READER,
+                       diag)))
+    return rc;
 
   /* Policy. */
   if (kiosk_parse_date(v[K_START], &c->policy.start_day) != KIOSK_OK)
@@ -273,6 +387,14 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
                           "cashier_max_fen: expected 1..10000000 fen, got '%s'",
                           v[K_CASHIER_MAX]);
   c->policy.cashier_max_fen = (int64_t)n;
+  if (v[K_FEE]) {
+    if (kiosk_parse_u64(v[K_FEE], 10000000u, &n) != KIOSK_OK || n == 0 ||
+        (int64_t)n > c->policy.cashier_max_fen)
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_FEE],
+                            "consultation_fee_fen: expected 1..cashier_max_fen (%lld) fen, got '%s'",
+                            (long long)c->policy.cashier_max_fen, v[K_FEE]);
+    c->consultation_fee_fen = (int64_t)n;
+  }
   if (kiosk_parse_u64(v[K_OVERRIDE_MAX], 4096, &n) != KIOSK_OK)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_OVERRIDE_MAX],
                           "override_queue_max: expected 0..4096, got '%s'", v[K_OVERRIDE_MAX]);
@@ -289,7 +411,8 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
       (rc = resolve(c->journal_path, sizeof c->journal_path, base, v[K_JOURNAL], p, K_JOURNAL,
                     diag)) ||
       (rc = resolve(c->revocation_path, sizeof c->revocation_path, base, v[K_REVOCATION], p,
-                    K_REVOCATION, diag)))
+                    K_REVOCATION, diag)) ||
+      (rc = build_sync(p, base, c, diag)) || (rc = build_ui(p, c, diag)))
     return rc;
 
   /* Site, mode and vehicle against the registry. */
@@ -336,6 +459,11 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
     int k = p->raw[K_VEHICLE] ? K_VEHICLE : K_ROUTE;
     rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
                         "%s: only a bus terminal has one", keys[k].name);
+  }
+  if (rc == KIOSK_OK && c->mode != KIOSK_MODE_CASHIER && (p->raw[K_SSC_READER] || p->raw[K_FEE])) {
+    int k = p->raw[K_SSC_READER] ? K_SSC_READER : K_FEE;
+    rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
+                        "%s: only a cashier terminal has one", keys[k].name);
   }
   kiosk_sites_destroy(loaded);
   if (rc != KIOSK_OK)

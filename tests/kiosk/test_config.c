@@ -196,6 +196,22 @@ static const struct bad bads[] = {
     {HEAD "reader = a\xff" "b\n" PATHS POL, 5, "UTF-8"},
     {HEAD "reader = a\x01" "b\n" PATHS POL, 5, "control"},
     {HEAD "[Paths]\n", 5, "section name"},
+    /* the program's sections: [sync], [ui], and the cashier's keys */
+    {HEAD PATHS POL "[sync]\nurl = https://c.example\n", 10, "missing key 'ca'"},
+    {HEAD PATHS POL "[sync]\nurl = http://c.example\nca = a\ncert = b\nkey = c\n", 11, "https"},
+    {HEAD PATHS POL "[sync]\nurl = https://c.example/\nca = a\ncert = b\nkey = c\n", 11,
+     "trailing slash"},
+    {HEAD PATHS POL "[sync]\nurl = https://c\nca = a\ncert = b\nkey = c\npoll_seconds = 0\n", 15,
+     "poll_seconds"},
+    {HEAD PATHS POL "url = https://c.example\n", 10, "belongs in [sync]"},
+    {HEAD PATHS POL "[ui]\nfullscreen = maybe\n", 11, "true or false"},
+    {HEAD PATHS POL "[ui]\nrenderer = gpu\n", 11, "renderer"},
+    {HEAD PATHS POL "[ui]\nlanguage = fr\n", 11, "language"},
+    {HEAD PATHS POL "[ui]\npin_hash = 123456\n", 11, "pin_hash"},
+    {HEAD "consultation_fee_fen = 0\n" PATHS POL, 5, "consultation_fee_fen"},
+    {HEAD "consultation_fee_fen = 10001\n" PATHS POL, 5, "cashier_max_fen"},
+    {"[terminal]\nsite = park.guishan\nmode = gate\nterminal_id = t1\nssc_reader = R\n" PATHS POL,
+     5, "only a cashier"},
     {HEAD "[paths\n", 5, "']'"},
 };
 
@@ -247,6 +263,48 @@ START_TEST(bus_config)
 }
 END_TEST
 
+START_TEST(program_sections)
+{
+  struct kiosk_config c;
+  struct kiosk_diag d;
+  char msg[600], want[400];
+  int rc = parse_text(HEAD "ssc_reader = Virtual PCD 00 01\nconsultation_fee_fen = 1500\n" PATHS POL
+                      "[sync]\nurl = https://127.0.0.1:8443\nca = tls/ca.pem\n"
+                      "cert = tls/t1.pem\nkey = /etc/t1.key.pem\npinned_pubkey = sha256//AAAA\n"
+                      "poll_seconds = 5\n"
+                      "[ui]\nfullscreen = no\nrenderer = accelerated\nsound = false\n"
+                      "language = en\npin_hash = sha256$s$00\n",
+                      &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_str_eq(c.ssc_reader, "Virtual PCD 00 01");
+  ck_assert_int_eq(c.consultation_fee_fen, 1500);
+  ck_assert_int_eq(c.sync.enabled, 1);
+  ck_assert_str_eq(c.sync.url, "https://127.0.0.1:8443");
+  snprintf(want, sizeof want, "%s/tls/ca.pem", tmpdir);
+  ck_assert_str_eq(c.sync.ca_file, want);
+  ck_assert_str_eq(c.sync.key_file, "/etc/t1.key.pem");
+  snprintf(want, sizeof want, "%s/trust/revocation-signer.pub.pem", tmpdir);
+  ck_assert_str_eq(c.sync.signer_file, want);
+  ck_assert_str_eq(c.sync.pinned_pubkey, "sha256//AAAA");
+  ck_assert_uint_eq(c.sync.poll_s, 5);
+  ck_assert_int_eq(c.ui.fullscreen, 0);
+  ck_assert_int_eq(c.ui.software, 0);
+  ck_assert_int_eq(c.ui.sound, 0);
+  ck_assert_str_eq(c.ui.language, "en");
+  ck_assert_str_eq(c.ui.pin_hash, "sha256$s$00");
+  /* without the sections: offline, full screen, software renderer, sound, Chinese */
+  rc = parse_text(HEAD PATHS POL, &c, &d);
+  ck_assert_int_eq(rc, KIOSK_OK);
+  ck_assert_int_eq(c.sync.enabled, 0);
+  ck_assert_int_eq(c.ui.fullscreen, 1);
+  ck_assert_int_eq(c.ui.software, 1);
+  ck_assert_int_eq(c.ui.sound, 1);
+  ck_assert_str_eq(c.ui.language, "zh-CN");
+  ck_assert_str_eq(c.ui.pin_hash, "");
+  ck_assert_int_eq(c.consultation_fee_fen, 0);
+}
+END_TEST
+
 static const struct bad bad_sites[] = {
     {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 6A\nmodes = gate\n", 1, "level"},
     {"[park.x]\nname = X\ncounty = 广州\nkind = park\nlevel = 3A\nmodes = gate\n", 3, "county"},
@@ -291,6 +349,7 @@ int main(void)
   tcase_add_test(tc, good_config);
   tcase_add_test(tc, embedded_defaults);
   tcase_add_test(tc, bus_config);
+  tcase_add_test(tc, program_sections);
   tcase_add_test(tc, example_config);
   tcase_add_loop_test(tc, bad_config_names_line, 0, (int)(sizeof bads / sizeof bads[0]));
   tcase_add_loop_test(tc, bad_sites_names_line, 0, (int)(sizeof bad_sites / sizeof bad_sites[0]));

@@ -24,6 +24,30 @@ extern "C" {
 #define KIOSK_PATH_MAX 1024u
 #define KIOSK_TERMINAL_ID_MAX 31u
 #define KIOSK_READER_MAX 127u
+#define KIOSK_URL_MAX 511u
+#define KIOSK_PIN_HASH_MAX 159u
+
+/* [sync]: the centre this terminal syncs with (netsync). Without the section the
+ * terminal runs offline: it decides and journals, and nothing is uploaded. */
+struct kiosk_sync_config {
+  int enabled;                          /* the [sync] section is present */
+  char url[KIOSK_URL_MAX + 1];          /* https://host:port, no trailing slash */
+  char ca_file[KIOSK_PATH_MAX];         /* the project CA: the only trust anchor */
+  char cert_file[KIOSK_PATH_MAX];       /* this terminal's client certificate */
+  char key_file[KIOSK_PATH_MAX];        /* and its key */
+  char signer_file[KIOSK_PATH_MAX];     /* the centre's signing key (PEM) */
+  char pinned_pubkey[KIOSK_PATH_MAX];   /* "sha256//..." or a key file; "" for none */
+  uint32_t poll_s;                      /* revocations and status every poll_s seconds */
+};
+
+/* [ui]: the screen of `kiosk run`. */
+struct kiosk_ui_config {
+  int fullscreen;                       /* 1: desktop full screen */
+  int software;                         /* 1: software renderer (no GPU, no GL stack) */
+  int sound;                            /* 1: tones */
+  char language[8];                     /* "zh-CN" or "en": after every return to idle */
+  char pin_hash[KIOSK_PIN_HASH_MAX + 1];/* staff PIN, "sha256$salt$hex"; "" closes the menu */
+};
 
 struct kiosk_config {
   char source[KIOSK_PATH_MAX]; /* the file read, or "(embedded defaults)" */
@@ -35,6 +59,9 @@ struct kiosk_config {
   char vehicle[KIOSK_VEHICLE_ID_MAX + 1]; /* bus only */
   char route[KIOSK_VEHICLE_ID_MAX + 1];   /* bus only, optional */
   char staff_id[KIOSK_STAFF_ID_MAX + 1];  /* optional default staff sign-in (demo) */
+  char ssc_reader[KIOSK_READER_MAX + 1];  /* cashier, optional: the reader for the social
+                                             security card; "": the honour card's reader */
+  int64_t consultation_fee_fen;           /* cashier: the fee waived, in fen; 0 not set */
   /* [paths], absolute after loading */
   char sites_path[KIOSK_PATH_MAX];
   char trust_dir[KIOSK_PATH_MAX];
@@ -43,6 +70,9 @@ struct kiosk_config {
   /* [policy] */
   struct kiosk_policy policy;
   unsigned override_queue_max; /* staff overrides held while the journal is down */
+  /* [sync], [ui]: for the terminal program (`kiosk run`); the library ignores them */
+  struct kiosk_sync_config sync;
+  struct kiosk_ui_config ui;
 };
 
 /* Flags for kiosk_config_parse. */

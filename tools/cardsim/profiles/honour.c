@@ -9,8 +9,9 @@
  * (private/issuer-{p256,sm2,retired}.key.pem) and the stock's transport master key
  * (private/transport.key). Each card is made fresh at create(): its own key pair, a
  * record issued 30 days before today (China Standard Time) and valid for 5 years, a
- * photo of a few kilobytes. The holder is the fictitious 张晓明, ID 450902198506121232
- * (the ssc-valid card's number), iterations 20000.
+ * photo of a few kilobytes (a drawn portrait, holder_photo.h). The holder is the
+ * fictitious 张晓明, ID 450902198506121232 (the ssc-valid card's number), iterations
+ * 20000.
  *
  *   honour-star3 .. honour-lifetime-achievement   valid, one per award kind, both suites
  *   honour-altered       award level changed 3 -> 5 after signing
@@ -45,6 +46,7 @@
 #include <openssl/x509.h>
 
 #include "cardsim.h"
+#include "holder_photo.h"
 
 /* T=1, historical bytes "YHHC" 01 00; TCK 96. */
 static const uint8_t hc_atr[] = {0x3B, 0x86, 0x81, 0x31, 0xFE, 0x45, 0x59,
@@ -350,21 +352,15 @@ static int sign_into(struct hc_card *card, const uint8_t *rec, size_t n, EVP_PKE
   return 1;
 }
 
-/* A stand-in photo: a JPEG SOI/APP0 header, a pattern, EOI. */
+/* The holder's photo: a drawn portrait as a real JPEG (holder_photo.h), so that the
+ * terminal's screen can decode and show it. */
 static uint8_t *make_photo(size_t *len)
 {
-  static const uint8_t head[] = {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00,
-                                 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00};
-  size_t n = 6000;
-  uint8_t *p = malloc(n);
+  uint8_t *p = malloc(sizeof holder_photo_jpeg);
   if (!p)
     return NULL;
-  memcpy(p, head, sizeof head);
-  for (size_t i = sizeof head; i < n - 2; i++)
-    p[i] = (uint8_t)(i * 13 + (i >> 8));
-  p[n - 2] = 0xFF;
-  p[n - 1] = 0xD9;
-  *len = n;
+  memcpy(p, holder_photo_jpeg, sizeof holder_photo_jpeg);
+  *len = sizeof holder_photo_jpeg;
   return p;
 }
 

@@ -1,0 +1,1160 @@
+/*
+ * The decision thread of `kiosk run` (session.h): card in -> read and verify -> decide
+ * -> journal -> view; staff actions -> decide again; every second the status.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cardio/cardio.h>
+#include <cardio/crypto.h>
+#include <cardio/honour.h>
+#include <cardio/ssc.h>
+#include <netsync/netsync.h>
+#include <station/db.h>
+#include <station/issue.h>
+
+#include "applog.h"
+#include "card_adapter.h"
+#include "session.h"
+#include "ui/kiosk_adapter.h"
+
+#define QUEUE_MAX 64u
+#define TICK_MS 1000
+#define STATUS_REFRESH_MS 15000u /* post the status at least this often (ages move) */
+#define READ_ATTEMPTS 3          /* a card read that meets a vanished pcscd is retried */
+#define RETRY_PAUSE_MS 300u
+#define STATION_ROWS UI_TABLE_ROWS_MAX
+
+/* ----------------------------------------------------------------- inputs -- */
+
+enum sev_kind { SEV_CARD_IN, SEV_CARD_OUT, SEV_READER_ADDED, SEV_READER_REMOVED, SEV_SERVICE_LOST,
+                SEV_SERVICE_BACK, SEV_ACTION };
+
+struct sev {
+  enum sev_kind kind;
+  char reader[KIOSK_READER_MAX + 1];
+  struct ui_action action;
+};
+
+/* ------------------------------------------------------------------ state -- */
+
+#define SES_STATE_MAP(X)                                                                 \
+  X(IDLE, "idle")       /* nothing on screen of ours: waiting for a card */              \
+  X(READING, "reading") /* the honour card is being read */                              \
+  X(ASKING, "asking")   /* a STAFF_CHECK is on screen: staff or the social security card */\
+  X(DONE, "done")       /* a GRANT or DENY is on screen */
+
+enum ses_state {
+#define SES_X(name, text) SES_##name,
+  SES_STATE_MAP(SES_X)
+#undef SES_X
+};
+static const char *const ses_state_names[] = {
+#define SES_X(name, text) text,
+    SES_STATE_MAP(SES_X)
+#undef SES_X
+};
+
+/* The reader as the watcher reports it. */
+enum reader_state { RD_MISSING, RD_READY, RD_CARD, RD_ERROR };
+static const char *const reader_names[] = {"missing", "ready", "card", "error"};
+
+struct session {
+  struct kiosk_config cfg;
+  struct ui *ui;
+  char version[32];
+  struct netsync *ns;
+  struct kiosk_terminal *term;
+  struct cardio_trust *trust;
+  struct cardio_ctx *ctx; /* created when needed, dropped when pcscd goes away */
+  char site_name[UI_SITE_MAX];
+
+  pthread_t thread;
+  int started;
+  pthread_mutex_t mu; /* queue, stop flag, heartbeat, reader state */
+  pthread_cond_t cond;
+  int stopping;
+  struct sev q[QUEUE_MAX];
+  size_t qhead, qn;
+  uint64_t heartbeat_ms;
+  enum reader_state reader; /* the honour card reader */
+  int service_up;
+
+  /* the session (decision thread only) */
+  enum ses_state state;
+  uint32_t seq;           /* the last view's seq; actions must name it */
+  struct cardio_hc_record rec;
+  int have_rec;
+  struct kiosk_card_facts facts;
+  char name_masked[UI_NAME_MAX];
+  char id_masked[UI_ID_MAX];
+  uint8_t *photo;
+  size_t photo_len;
+  enum kiosk_holder holder;
+  unsigned staff;
+  enum kiosk_visit visit;
+  char bill[KIOSK_BILL_REF_MAX + 1];
+  unsigned needs;         /* of the view on screen */
+  int ssc_fresh;          /* a card went into the SSC reader since the last session */
+  int ssc_present;        /* a card is in the SSC reader */
+
+  /* status (decision thread) */
+  struct ui_status last_status;
+  uint64_t last_status_ms, last_tick_ms;
+  int32_t count_day;
+  uint32_t grants, denies, staff_checks;
+
+  /* station mode */
+  struct station_db *sdb;
+  char sdb_path[KIOSK_PATH_MAX];
+  struct timespec sdb_mtime[2];
+  off_t sdb_size[2];
+  struct station_ready_card ready[STATION_ROWS];
+  size_t nready, ready_total;
+  uint32_t station_seq;
+  int station_confirming; /* a hand-over confirmation is on screen: ready[station_row] */
+  size_t station_row;
+  int station_pending;    /* the list changed while a card was on screen */
+
+  /* published for other threads */
+  pthread_mutex_t omu;
+  pthread_cond_t ocond;
+  struct session_outcome outcome;
+  struct session_info info;
+};
+
+/* ----------------------------------------------------------------- helpers -- */
+
+/* Bounded copy; a cut falls between UTF-8 characters, never inside one. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+  size_t n = src ? strlen(src) : 0;
+  if (n >= cap) {
+    n = cap - 1;
+    while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+      n--;
+  }
+  if (n)
+    memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+  pthread_condattr_t a;
+  pthread_condattr_init(&a);
+  pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+  pthread_cond_init(c, &a);
+  pthread_condattr_destroy(&a);
+}
+
+static void deadline_in(struct timespec *ts, int ms)
+{
+  clock_gettime(CLOCK_MONOTONIC, ts);
+  ts->tv_sec += ms / 1000;
+  ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+  if (ts->tv_nsec >= 1000000000L) {
+    ts->tv_sec++;
+    ts->tv_nsec -= 1000000000L;
+  }
+}
+
+static void sleep_ms(unsigned ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* The session's state machine: the only place the state changes. */
+static void set_state(struct session *s, enum ses_state to, const char *why)
+{
+  if (to == s->state)
+    return;
+  app_log("session: %s -> %s (%s)", ses_state_names[s->state], ses_state_names[to], why);
+  s->state = to;
+}
+
+/* Forget the holder: a new card, a timeout, a refusal. */
+static void session_clear(struct session *s)
+{
+  cardio_cleanse(&s->rec, sizeof s->rec);
+  s->have_rec = 0;
+  memset(&s->facts, 0, sizeof s->facts);
+  memset(s->name_masked, 0, sizeof s->name_masked);
+  memset(s->id_masked, 0, sizeof s->id_masked);
+  free(s->photo);
+  s->photo = NULL;
+  s->photo_len = 0;
+  s->holder = KIOSK_HOLDER_NOT_PRESENTED;
+  s->staff = 0;
+  s->visit = KIOSK_VISIT_NONE;
+  s->bill[0] = '\0';
+  s->needs = 0;
+}
+
+static void end_session(struct session *s, const char *why)
+{
+  session_clear(s);
+  s->ssc_fresh = 0; /* a social security card left in its reader belongs to nobody now */
+  set_state(s, SES_IDLE, why);
+}
+
+/* ---------------------------------------------------------------- publish -- */
+
+static void needs_text(unsigned needs, char *buf, size_t cap)
+{
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } t[] = {{UI_NEED_HOLDER_CONFIRM, "confirm"}, {UI_NEED_CREDENTIAL, "credential"},
+           {UI_NEED_VISIT, "visit"},            {UI_NEED_BILL, "bill"},
+           {UI_NEED_REPEAT_ACCEPT, "repeat"},   {UI_NEED_STAFF_LOGIN, "login"},
+           {UI_OFFER_OVERRIDE, "override"}};
+  buf[0] = '\0';
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (needs & t[i].bit) {
+      size_t n = strlen(buf);
+      snprintf(buf + n, cap - n, "%s%s", n ? "," : "", t[i].name);
+    }
+}
+
+static void publish(struct session *s, const struct session_outcome *o)
+{
+  pthread_mutex_lock(&s->omu);
+  uint32_t seq = s->outcome.seq + 1;
+  s->outcome = *o;
+  s->outcome.seq = seq;
+  pthread_cond_broadcast(&s->ocond);
+  pthread_mutex_unlock(&s->omu);
+}
+
+void session_last_outcome(struct session *s, struct session_outcome *out)
+{
+  pthread_mutex_lock(&s->omu);
+  *out = s->outcome;
+  pthread_mutex_unlock(&s->omu);
+}
+
+int session_wait_outcome(struct session *s, uint32_t after, int timeout_ms,
+                         struct session_outcome *out)
+{
+  struct timespec dl;
+  deadline_in(&dl, timeout_ms);
+  int rc = 0;
+  pthread_mutex_lock(&s->omu);
+  while (s->outcome.seq <= after && rc == 0)
+    rc = pthread_cond_timedwait(&s->ocond, &s->omu, &dl);
+  int ok = s->outcome.seq > after;
+  *out = s->outcome;
+  pthread_mutex_unlock(&s->omu);
+  return ok ? 0 : -1;
+}
+
+void session_get_info(struct session *s, struct session_info *out)
+{
+  pthread_mutex_lock(&s->omu);
+  *out = s->info;
+  pthread_mutex_unlock(&s->omu);
+}
+
+/* ------------------------------------------------------------ card access -- */
+
+static const char *error_key(int err)
+{
+  switch (err) {
+  case CARDIO_E_CARD_REMOVED:
+  case CARDIO_E_NO_CARD:
+    return "error.removed";
+  case CARDIO_E_TIMEOUT:
+  case CARDIO_E_UNRESPONSIVE:
+    return "error.timeout";
+  case CARDIO_E_NO_READER:
+  case CARDIO_E_NO_SERVICE:
+  case CARDIO_E_SERVICE_GONE:
+  case CARDIO_E_COMM:
+  case CARDIO_E_INTERNAL:
+    return "error.reader";
+  default:
+    return "error.read";
+  }
+}
+
+/* pcscd went away (or never was): the context is useless, make a new one next time. */
+static int retryable(int err)
+{
+  return err == CARDIO_E_SERVICE_GONE || err == CARDIO_E_NO_SERVICE ||
+         err == CARDIO_E_CARD_RESET || err == CARDIO_E_INTERNAL;
+}
+
+static void drop_ctx(struct session *s)
+{
+  cardio_ctx_destroy(s->ctx);
+  s->ctx = NULL;
+}
+
+static int connect_card(struct session *s, const char *reader, struct cardio_card **card)
+{
+  *card = NULL;
+  int rc = CARDIO_OK;
+  if (!s->ctx && (rc = cardio_ctx_create(&s->ctx)) != CARDIO_OK)
+    return rc;
+  rc = cardio_connect(s->ctx, reader, card);
+  if (retryable(rc))
+    drop_ctx(s);
+  return rc;
+}
+
+/* Read and verify the honour card, and its photo unless on a bus (one verdict in a
+ * fraction of a second: the photo is for staff, and a bus has none). */
+static int read_honour(struct session *s, const char *reader, struct cardio_hc_result *res)
+{
+  int rc = CARDIO_E_NO_SERVICE;
+  for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+    if (attempt) {
+      app_log("card: %s, trying again", cardio_errname(rc));
+      sleep_ms(RETRY_PAUSE_MS);
+    }
+    struct cardio_card *card;
+    rc = connect_card(s, reader, &card);
+    if (rc == CARDIO_OK) {
+      rc = cardio_hc_read_verify(card, s->trust, (int64_t)time(NULL), NULL, res);
+      if (rc == CARDIO_OK && res->have_record && res->rec.photo_len &&
+          s->cfg.mode != KIOSK_MODE_BUS) {
+        int prc = cardio_hc_read_photo(card, &res->rec, 0, &s->photo, &s->photo_len);
+        if (prc != CARDIO_OK) {
+          /* no photo, or one that does not match the signed digest: staff see the
+           * placeholder and compare the ID card alone (or refuse) */
+          app_log("card: photo not shown: %s", cardio_errname(prc));
+          free(s->photo);
+          s->photo = NULL;
+          s->photo_len = 0;
+        }
+      }
+      cardio_card_destroy(card);
+      if (retryable(rc))
+        drop_ctx(s);
+    }
+    if (!retryable(rc))
+      break;
+  }
+  return rc;
+}
+
+/* Read a social security card in reader and match its ID number against the honour
+ * card. 1: it was one (s->holder, s->id_masked set), 0: no card there or not a social
+ * security card, -1: the exchange failed. */
+static int read_ssc(struct session *s, const char *reader)
+{
+  struct cardio_card *card = NULL;
+  int rc = connect_card(s, reader, &card);
+  if (rc == CARDIO_E_NO_CARD)
+    return 0;
+  if (rc != CARDIO_OK) {
+    app_log("social security card: %s", cardio_errname(rc));
+    return -1;
+  }
+  struct cardio_ssc_data d;
+  rc = cardio_ssc_read(card, &d);
+  cardio_card_destroy(card);
+  if (rc == CARDIO_E_NOT_FOUND) {
+    cardio_ssc_data_clear(&d);
+    return 0;
+  }
+  if (rc != CARDIO_OK) {
+    app_log("social security card: %s", cardio_errname(rc));
+    cardio_ssc_data_clear(&d);
+    if (retryable(rc))
+      drop_ctx(s);
+    return -1;
+  }
+  enum cardio_hc_match m = s->have_rec ? cardio_hc_holder_match(&s->rec, d.id_number)
+                                       : CARDIO_HC_MATCH_ERROR;
+  s->holder = kiosk_holder_from_cardio(m, 1);
+  if (cardio_id_mask(d.id_number, s->id_masked, sizeof s->id_masked) != CARDIO_OK)
+    s->id_masked[0] = '\0';
+  cardio_ssc_data_clear(&d);
+  app_log("social security card: %s", cardio_hc_match_name(m));
+  return 1;
+}
+
+/* ------------------------------------------------------------- decisions -- */
+
+static void reasons_text(uint64_t bits, char *buf, size_t cap)
+{
+  buf[0] = '\0';
+  for (int r = 0; r < KIOSK_R_COUNT; r++)
+    if (bits & (UINT64_C(1) << (unsigned)r)) {
+      size_t n = strlen(buf);
+      snprintf(buf + n, cap - n, "%s%s", n ? "," : "", kiosk_reason_name(r));
+    }
+}
+
+static void post_status(struct session *s, int force);
+
+/* Decide on what the session knows, journal, show. */
+static void decide(struct session *s, const char *why)
+{
+  struct kiosk_input in;
+  memset(&in, 0, sizeof in);
+  in.card = &s->facts;
+  in.holder = s->holder;
+  in.staff = s->staff;
+  in.staff_id = NULL; /* the configuration's staff_id */
+  in.visit = s->visit;
+  in.bill_ref = s->bill[0] ? s->bill : NULL;
+  in.amount_fen = s->cfg.mode == KIOSK_MODE_CASHIER ? s->cfg.consultation_fee_fen : 0;
+  struct kiosk_outcome out;
+  kiosk_terminal_decide(s->term, &in, (int64_t)time(NULL), &out);
+
+  struct ui_kiosk_holder h = {s->name_masked[0] ? s->name_masked : NULL,
+                              s->id_masked[0] ? s->id_masked : NULL, s->photo, s->photo_len};
+  struct ui_view view;
+  ui_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
+  int prc = ui_post_view(s->ui, &view); /* within a millisecond of the decision */
+  if (prc != UI_OK)
+    app_log("decision %u: ui_post_view: %s", s->seq, ui_errname(prc));
+  s->needs = view.needs;
+
+  struct session_outcome o;
+  memset(&o, 0, sizeof o);
+  copy_str(o.kind, sizeof o.kind, "view");
+  copy_str(o.mode, sizeof o.mode, kiosk_mode_name(s->cfg.mode));
+  copy_str(o.verdict, sizeof o.verdict, kiosk_verdict_name(out.verdict.verdict));
+  copy_str(o.screen, sizeof o.screen,
+           ui_screen_name(ui_fsm_screen_for_view(view.mode, view.verdict, view.needs)));
+  copy_str(o.card_no, sizeof o.card_no, s->facts.card_no);
+  copy_str(o.holder, sizeof o.holder, view.holder.name_masked);
+  copy_str(o.id_masked, sizeof o.id_masked, view.holder.id_masked);
+  copy_str(o.credential, sizeof o.credential, kiosk_holder_name(s->holder));
+  reasons_text(out.verdict.reasons, o.reasons, sizeof o.reasons);
+  o.journaled = out.journaled;
+  o.journal_seq = out.seq;
+  o.photo = s->photo != NULL;
+  needs_text(view.needs, o.needs, sizeof o.needs);
+  publish(s, &o);
+
+  char reasons[sizeof o.reasons];
+  reasons_text(out.verdict.reasons, reasons, sizeof reasons);
+  app_log("decision %u (%s): %s [%s]%s", s->seq, why, kiosk_verdict_name(out.verdict.verdict),
+          reasons, out.journaled ? " journaled" : out.queued ? " queued for the journal" : "");
+
+  if (out.verdict.verdict == KIOSK_VERDICT_STAFF_CHECK) {
+    s->staff_checks++;
+    set_state(s, SES_ASKING, "staff check");
+  } else {
+    if (out.journaled || out.queued) {
+      if (out.verdict.verdict == KIOSK_VERDICT_GRANT)
+        s->grants++;
+      else
+        s->denies++;
+    }
+    set_state(s, SES_DONE, kiosk_verdict_name(out.verdict.verdict));
+  }
+  if (out.journaled && s->ns)
+    netsync_kick(s->ns);
+  post_status(s, 0);
+}
+
+static void publish_read_error(struct session *s, const char *key)
+{
+  struct session_outcome o;
+  memset(&o, 0, sizeof o);
+  copy_str(o.kind, sizeof o.kind, "read-error");
+  copy_str(o.mode, sizeof o.mode, kiosk_mode_name(s->cfg.mode));
+  copy_str(o.screen, sizeof o.screen, "place_again");
+  copy_str(o.reasons, sizeof o.reasons, key);
+  publish(s, &o);
+}
+
+/* A card in the honour card reader: a new session. */
+static void honour_card(struct session *s, const char *reader)
+{
+  session_clear(s);
+  set_state(s, SES_READING, "card in");
+  ui_post_card_present(s->ui);
+  struct cardio_hc_result res;
+  int rc = read_honour(s, reader, &res);
+  if (rc != CARDIO_OK) {
+    const char *key = error_key(rc);
+    app_log("card: not read: %s (%s)", cardio_errname(rc), key);
+    ui_post_read_error(s->ui, key);
+    publish_read_error(s, key);
+    end_session(s, "read error");
+    return;
+  }
+  char summary[512];
+  cardio_hc_result_summary(&res, summary, sizeof summary);
+  app_log("card: %s", summary);
+  if (res.check[CARDIO_HC_CHECK_FORMAT].status == CARDIO_HC_FAILED &&
+      (res.check[CARDIO_HC_CHECK_FORMAT].reason == CARDIO_HC_REASON_NO_APPLICATION ||
+       res.check[CARDIO_HC_CHECK_FORMAT].reason == CARDIO_HC_REASON_NOT_PERSONALISED)) {
+    /* not an honour card at all (a bank card, blank stock): nothing to decide on */
+    ui_post_read_error(s->ui, "error.unknown_card");
+    publish_read_error(s, "error.unknown_card");
+    end_session(s, "not an honour card");
+    return;
+  }
+  kiosk_facts_from_cardio(&res, &s->facts);
+  if (res.have_record) {
+    s->rec = res.rec;
+    s->have_rec = 1;
+    /* the card carries only the masked name; show it only if it looks masked */
+    if (strchr(res.rec.name_masked, '*'))
+      copy_str(s->name_masked, sizeof s->name_masked, res.rec.name_masked);
+  }
+  cardio_cleanse(&res, sizeof res);
+  /* cashier with a second reader: a social security card put down with the honour
+   * card is read at once */
+  if (s->cfg.mode == KIOSK_MODE_CASHIER && s->cfg.ssc_reader[0] && s->ssc_fresh && s->have_rec)
+    read_ssc(s, s->cfg.ssc_reader);
+  decide(s, "card");
+}
+
+static int waiting_for_credential(const struct session *s)
+{
+  return s->cfg.mode == KIOSK_MODE_CASHIER && s->state == SES_ASKING &&
+         (s->needs & UI_NEED_CREDENTIAL) && s->have_rec;
+}
+
+static void on_card_in(struct session *s, const char *reader)
+{
+  int primary = strcmp(reader, s->cfg.reader) == 0;
+  int sscr = s->cfg.ssc_reader[0] && strcmp(reader, s->cfg.ssc_reader) == 0;
+  if (primary) {
+    pthread_mutex_lock(&s->mu);
+    s->reader = RD_CARD;
+    pthread_mutex_unlock(&s->mu);
+  }
+  if (sscr)
+    s->ssc_fresh = s->ssc_present = 1;
+  if (!primary && !sscr)
+    return;
+  /* The cashier screen asks for the social security card: a card on either reader is
+   * tried as one first (with one reader the holder swaps the cards). */
+  if (waiting_for_credential(s)) {
+    int r = read_ssc(s, reader);
+    if (r == 1) {
+      decide(s, "social security card");
+      return;
+    }
+    if (r < 0 || !primary)
+      return; /* still waiting; the screen keeps asking */
+  }
+  if (primary)
+    honour_card(s, reader);
+}
+
+static void on_card_out(struct session *s, const char *reader)
+{
+  if (s->cfg.ssc_reader[0] && strcmp(reader, s->cfg.ssc_reader) == 0)
+    s->ssc_fresh = s->ssc_present = 0;
+  if (strcmp(reader, s->cfg.reader) != 0)
+    return;
+  pthread_mutex_lock(&s->mu);
+  if (s->reader == RD_CARD)
+    s->reader = RD_READY;
+  pthread_mutex_unlock(&s->mu);
+  ui_post_card_removed(s->ui); /* the screen cares only while it shows "reading" */
+}
+
+/* ---------------------------------------------------------------- station -- */
+
+static int ready_cb(void *user, const struct station_ready_card *c)
+{
+  struct session *s = user;
+  if (s->nready < STATION_ROWS)
+    s->ready[s->nready++] = *c;
+  s->ready_total++;
+  return 0;
+}
+
+static void day_text(int32_t day, char *buf, size_t cap)
+{
+  char d[11];
+  kiosk_format_date(day, d);
+  copy_str(buf, cap, d);
+}
+
+/* The ready-for-collection list as the station list screen. */
+static void post_station_list(struct session *s)
+{
+  struct ui_station st;
+  memset(&st, 0, sizeof st);
+  st.seq = ++s->station_seq;
+  st.kind = UI_STATION_LIST;
+  ui_text_set(&st.title, NULL, "待领取荣誉卡", "Cards ready for collection");
+  static const char *const head[][2] = {{"卡号", "Card no."},       {"姓名", "Name"},
+                                        {"类别", "Kind"},           {"制卡日期", "Ready since"},
+                                        {"中心登记", "Centre"},     {"状态", "Status"}};
+  st.ncols = sizeof head / sizeof head[0];
+  for (size_t c = 0; c < st.ncols; c++)
+    ui_text_set(&st.heading[c], NULL, head[c][0], head[c][1]);
+  for (size_t r = 0; r < s->nready; r++) {
+    const struct station_ready_card *c = &s->ready[r];
+    copy_str(st.cell[r][0], UI_CELL_MAX, c->card_no);
+    copy_str(st.cell[r][1], UI_CELL_MAX, c->masked_name);
+    if (c->reissue)
+      snprintf(st.cell[r][2], UI_CELL_MAX, "补办 ¥%lld.%02lld", (long long)(c->fee_cents / 100),
+               (long long)(c->fee_cents % 100));
+    else
+      copy_str(st.cell[r][2], UI_CELL_MAX, "首次");
+    day_text(c->ready_day, st.cell[r][3], UI_CELL_MAX);
+    copy_str(st.cell[r][4], UI_CELL_MAX, c->registered ? "已登记" : "待登记");
+    copy_str(st.cell[r][5], UI_CELL_MAX, "@station.status.ready");
+  }
+  st.nrows = s->nready;
+  st.total = s->ready_total;
+  ui_post_station(s->ui, &st);
+  s->station_confirming = 0;
+  s->station_pending = 0;
+}
+
+/* Hand-over of one ready card: the confirmation screen. */
+static void post_station_confirm(struct session *s, size_t row)
+{
+  const struct station_ready_card *c = &s->ready[row];
+  struct ui_station st;
+  memset(&st, 0, sizeof st);
+  st.seq = ++s->station_seq;
+  st.kind = UI_STATION_CONFIRM;
+  st.action = UI_STATION_ACTION_ISSUE;
+  ui_text_set(&st.title, "station.action.issue", NULL, NULL);
+  copy_str(st.holder.name_masked, sizeof st.holder.name_masked, c->masked_name);
+  copy_str(st.holder.id_masked, sizeof st.holder.id_masked, c->masked_idno);
+  copy_str(st.holder.card_no, sizeof st.holder.card_no, c->card_no);
+  char zh[UI_TEXT_MAX], en[UI_TEXT_MAX];
+  snprintf(zh, sizeof zh, "核对本人身份证后交付荣誉卡（第 %u 代%s）", c->generation,
+           c->reissue ? "，补办" : "");
+  snprintf(en, sizeof en, "Check the holder's ID card, then hand over the card (generation %u%s)",
+           c->generation, c->reissue ? ", reissue" : "");
+  ui_text_set(&st.note, NULL, zh, en);
+  s->station_confirming = 1;
+  s->station_row = row;
+  ui_post_station(s->ui, &st);
+}
+
+static int file_stamp(const char *path, struct timespec *mt, off_t *size)
+{
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    memset(mt, 0, sizeof *mt);
+    *size = -1;
+    return -1;
+  }
+  *mt = st.st_mtim;
+  *size = st.st_size;
+  return 0;
+}
+
+/* Re-read the ready list when the database changed (`kiosk station ...` at the desk
+ * writes it); show it when nothing else is on screen. */
+static void station_refresh(struct session *s, int force)
+{
+  if (!s->sdb)
+    return;
+  char wal[KIOSK_PATH_MAX + 8];
+  snprintf(wal, sizeof wal, "%s-wal", s->sdb_path);
+  struct timespec mt[2];
+  off_t size[2];
+  file_stamp(s->sdb_path, &mt[0], &size[0]);
+  file_stamp(wal, &mt[1], &size[1]);
+  int changed = force || memcmp(mt, s->sdb_mtime, sizeof mt) != 0 ||
+                memcmp(size, s->sdb_size, sizeof size) != 0;
+  if (!changed && !s->station_pending)
+    return;
+  if (changed) {
+    memcpy(s->sdb_mtime, mt, sizeof mt);
+    memcpy(s->sdb_size, size, sizeof size);
+    s->nready = s->ready_total = 0;
+    int rc = station_ready_list(s->sdb, ready_cb, s);
+    if (rc != STATION_OK) {
+      app_log("station: ready list: %s (%s)", station_strerror(rc), station_db_errmsg(s->sdb));
+      return;
+    }
+    s->station_pending = 1;
+  }
+  if (s->state == SES_IDLE && !s->station_confirming)
+    post_station_list(s);
+}
+
+static void station_action(struct session *s, const struct ui_action *a)
+{
+  if (!s->sdb || a->seq != s->station_seq)
+    return;
+  if (a->kind == UI_ACT_STATION_SELECT && !s->station_confirming && a->value >= 0 &&
+      (size_t)a->value < s->nready) {
+    post_station_confirm(s, (size_t)a->value);
+  } else if (a->kind == UI_ACT_STATION_CONFIRM && s->station_confirming) {
+    const struct station_ready_card *c = &s->ready[s->station_row];
+    int rc = station_collect(s->sdb, c->card_no, station_date_today());
+    app_log("station: hand-over: %s", rc == STATION_OK ? "collected" : station_strerror(rc));
+    s->station_confirming = 0;
+    station_refresh(s, 1);
+    post_station_list(s);
+  } else if (a->kind == UI_ACT_STATION_CANCEL) {
+    s->station_confirming = 0;
+    post_station_list(s);
+  }
+}
+
+/* ---------------------------------------------------------------- actions -- */
+
+static void on_action(struct session *s, const struct ui_action *a)
+{
+  switch (a->kind) {
+  case UI_ACT_STATION_SELECT:
+  case UI_ACT_STATION_CONFIRM:
+  case UI_ACT_STATION_CANCEL:
+    station_action(s, a);
+    return;
+  case UI_ACT_TIMEOUT:
+    if (a->seq == 0 || a->seq == s->seq) {
+      if (s->state != SES_IDLE)
+        end_session(s, a->value ? "cancelled" : "timeout");
+      s->station_confirming = 0;
+      if (s->sdb)
+        post_station_list(s); /* the station's home screen */
+    }
+    return;
+  case UI_ACT_STAFF_LOGIN:
+  case UI_ACT_STAFF_LOGOUT:
+  case UI_ACT_LANGUAGE:
+  case UI_ACT_QUIT:
+  case UI_ACT_COUNT:
+    return;
+  default:
+    break;
+  }
+  if (a->seq != s->seq || s->state != SES_ASKING) {
+    app_log("action %s for view %u ignored (view %u is current, session %s)",
+            ui_action_name(a->kind), a->seq, s->seq, ses_state_names[s->state]);
+    return;
+  }
+  switch (a->kind) {
+  case UI_ACT_HOLDER_CONFIRM:
+    s->staff |= KIOSK_STAFF_HOLDER_CONFIRMED;
+    decide(s, "staff confirmed the holder");
+    break;
+  case UI_ACT_REPEAT_ACCEPT:
+    s->staff |= KIOSK_STAFF_REPEAT_ACCEPTED;
+    decide(s, "staff accepted the repeat");
+    break;
+  case UI_ACT_OVERRIDE:
+    s->staff |= KIOSK_STAFF_OVERRIDE;
+    decide(s, "staff override");
+    break;
+  case UI_ACT_HOLDER_REFUSE:
+    /* Staff say it is not the holder. The decision engine has no input for that, so it
+     * is not journaled (open point); the session ends. */
+    app_log("session: staff refused the holder (not journaled)");
+    ui_post_reset(s->ui);
+    end_session(s, "staff refused");
+    break;
+  case UI_ACT_VISIT:
+    s->visit = a->value == UI_VISIT_INPATIENT    ? KIOSK_VISIT_INPATIENT
+               : a->value == UI_VISIT_OUTPATIENT ? KIOSK_VISIT_OUTPATIENT
+                                                 : KIOSK_VISIT_NONE;
+    decide(s, "visit");
+    break;
+  case UI_ACT_BILL_REF:
+    copy_str(s->bill, sizeof s->bill, a->text);
+    decide(s, "bill number");
+    break;
+  default:
+    break;
+  }
+}
+
+/* ----------------------------------------------------------------- status -- */
+
+static int count_cb(const struct kiosk_event *ev, void *user)
+{
+  struct session *s = user;
+  if (kiosk_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {
+    if (ev->verdict == KIOSK_VERDICT_GRANT)
+      s->grants++;
+    else
+      s->denies++;
+  }
+  return 0;
+}
+
+/* Today's grants and denials from the journal (staff checks are never journaled: they
+ * count from this start). At start and at local midnight. */
+static void recount_today(struct session *s, int64_t now)
+{
+  int32_t day = kiosk_local_day(now, s->cfg.policy.utc_offset_s);
+  if (day == s->count_day)
+    return;
+  s->count_day = day;
+  s->grants = s->denies = s->staff_checks = 0;
+  struct kiosk_journal *j = kiosk_terminal_journal(s->term);
+  uint64_t last = 0;
+  if (!j || kiosk_journal_last_seq(j, &last) != KIOSK_OK || last == 0)
+    return;
+  uint64_t from = last > 50000 ? last - 50000 : 1; /* a day is far fewer events */
+  kiosk_journal_read(j, from, 0, count_cb, s);
+}
+
+static const char *sync_name(enum ui_sync v)
+{
+  switch (v) {
+#define SES_X_SYNC(name, value, text)                                                    \
+  case UI_SYNC_##name:                                                                   \
+    return text;
+    UI_SYNC_MAP(SES_X_SYNC)
+#undef SES_X_SYNC
+  }
+  return "?";
+}
+
+static enum ui_sync sync_of(const struct netsync_status *n)
+{
+  if (n->state == NETSYNC_STATE_UPLOADING || n->state == NETSYNC_STATE_FETCHING)
+    return UI_SYNC_SYNCING;
+  if (n->state == NETSYNC_STATE_REFUSED || n->state == NETSYNC_STATE_BACKOFF)
+    return UI_SYNC_OFFLINE;
+  if (n->online)
+    return UI_SYNC_ONLINE;
+  return n->attempts ? UI_SYNC_OFFLINE : UI_SYNC_NEVER;
+}
+
+static void post_status(struct session *s, int force)
+{
+  int64_t now = (int64_t)time(NULL);
+  uint64_t now_ms = app_now_ms();
+  recount_today(s, now);
+  struct ui_status st;
+  memset(&st, 0, sizeof st);
+  struct kiosk_terminal_status ts;
+  kiosk_terminal_status(s->term, &ts);
+  ui_status_from_kiosk(&ts, &st);
+  copy_str(st.site, sizeof st.site, s->site_name);
+  copy_str(st.terminal_id, sizeof st.terminal_id, s->cfg.terminal_id);
+  copy_str(st.version, sizeof st.version, s->version);
+  copy_str(st.reader_name, sizeof st.reader_name, s->cfg.reader);
+  pthread_mutex_lock(&s->mu);
+  enum reader_state rd = s->service_up ? s->reader : RD_ERROR;
+  pthread_mutex_unlock(&s->mu);
+  st.reader = rd == RD_READY ? UI_READER_READY
+              : rd == RD_CARD ? UI_READER_CARD
+              : rd == RD_ERROR ? UI_READER_ERROR
+                               : UI_READER_MISSING;
+  if (rd != RD_READY && rd != RD_CARD)
+    st.banners |= UI_BANNER_NO_READER;
+  struct netsync_status ns;
+  memset(&ns, 0, sizeof ns);
+  st.sync = UI_SYNC_NEVER;
+  if (s->ns) {
+    netsync_get_status(s->ns, &ns);
+    st.sync = sync_of(&ns);
+    st.last_sync = ns.last_sync;
+    if (st.sync == UI_SYNC_OFFLINE)
+      st.banners |= UI_BANNER_OFFLINE;
+  }
+  if (ts.revlist_version == 0 ||
+      now - ts.revlist_issued_at > (int64_t)s->cfg.policy.revlist_max_age_s)
+    st.banners |= UI_BANNER_REVLIST_STALE;
+  st.today_grants = s->grants;
+  st.today_denies = s->denies;
+  st.today_staff_checks = s->staff_checks;
+  st.now = now;
+
+  struct ui_status cmp = s->last_status;
+  cmp.now = now;
+  if (force || memcmp(&cmp, &st, sizeof st) != 0 ||
+      now_ms - s->last_status_ms >= STATUS_REFRESH_MS) {
+    ui_post_status(s->ui, &st);
+    s->last_status = st;
+    s->last_status_ms = now_ms;
+  }
+
+  struct session_info info;
+  memset(&info, 0, sizeof info);
+  copy_str(info.state, sizeof info.state, ses_state_names[s->state]);
+  copy_str(info.reader, sizeof info.reader, reader_names[rd]);
+  copy_str(info.ssc_reader, sizeof info.ssc_reader,
+           !s->cfg.ssc_reader[0] ? "none" : s->ssc_present ? "card" : "empty");
+  copy_str(info.sync, sizeof info.sync, s->ns ? sync_name(st.sync) : "off");
+  copy_str(info.sync_state, sizeof info.sync_state,
+           s->ns ? netsync_state_name(ns.state) : "off");
+  info.queue = ts.unsent;
+  info.journal_last = ts.last_seq;
+  info.revlist_version = ts.revlist_version;
+  info.revlist_entries = ts.revlist_entries;
+  info.revlist_age_s = ts.revlist_version ? now - ts.revlist_issued_at : -1;
+  info.last_sync = ns.last_sync;
+  info.grants = s->grants;
+  info.denies = s->denies;
+  info.staff_checks = s->staff_checks;
+  pthread_mutex_lock(&s->omu);
+  s->info = info;
+  pthread_mutex_unlock(&s->omu);
+}
+
+/* Once a second: overrides held during a journal outage, the status, the station. */
+static void tick(struct session *s)
+{
+  uint64_t now = app_now_ms();
+  if (now - s->last_tick_ms < TICK_MS)
+    return;
+  s->last_tick_ms = now;
+  struct kiosk_terminal_status ts;
+  kiosk_terminal_status(s->term, &ts);
+  if (ts.overrides_queued || !ts.journal_ok) {
+    int rc = kiosk_terminal_flush(s->term);
+    if (rc == KIOSK_OK && ts.overrides_queued) {
+      app_log("journal: %zu override(s) appended", ts.overrides_queued);
+      if (s->ns)
+        netsync_kick(s->ns);
+    }
+  }
+  post_status(s, 0);
+  station_refresh(s, 0);
+}
+
+/* ----------------------------------------------------------------- thread -- */
+
+static void handle(struct session *s, const struct sev *ev)
+{
+  switch (ev->kind) {
+  case SEV_CARD_IN:
+    on_card_in(s, ev->reader);
+    post_status(s, 0);
+    break;
+  case SEV_CARD_OUT:
+    on_card_out(s, ev->reader);
+    post_status(s, 0);
+    break;
+  case SEV_READER_ADDED:
+  case SEV_READER_REMOVED:
+    if (strcmp(ev->reader, s->cfg.reader) == 0) {
+      pthread_mutex_lock(&s->mu);
+      s->reader = ev->kind == SEV_READER_ADDED ? RD_READY : RD_MISSING;
+      pthread_mutex_unlock(&s->mu);
+      app_log("reader %s", ev->kind == SEV_READER_ADDED ? "present" : "gone");
+      post_status(s, 1);
+    }
+    break;
+  case SEV_SERVICE_LOST:
+  case SEV_SERVICE_BACK:
+    pthread_mutex_lock(&s->mu);
+    s->service_up = ev->kind == SEV_SERVICE_BACK;
+    pthread_mutex_unlock(&s->mu);
+    drop_ctx(s); /* a context of the old pcscd is no use with the new one */
+    app_log("pcscd %s", ev->kind == SEV_SERVICE_BACK ? "back" : "gone");
+    post_status(s, 1);
+    break;
+  case SEV_ACTION:
+    on_action(s, &ev->action);
+    break;
+  }
+}
+
+static void *session_main(void *arg)
+{
+  struct session *s = arg;
+  post_status(s, 1);
+  station_refresh(s, 1);
+  for (;;) {
+    struct sev ev;
+    int have = 0;
+    pthread_mutex_lock(&s->mu);
+    if (!s->stopping && s->qn == 0) {
+      struct timespec dl;
+      deadline_in(&dl, TICK_MS);
+      pthread_cond_timedwait(&s->cond, &s->mu, &dl);
+    }
+    if (s->stopping) {
+      pthread_mutex_unlock(&s->mu);
+      break;
+    }
+    if (s->qn) {
+      ev = s->q[s->qhead];
+      s->qhead = (s->qhead + 1) % QUEUE_MAX;
+      s->qn--;
+      have = 1;
+    }
+    s->heartbeat_ms = app_now_ms();
+    pthread_mutex_unlock(&s->mu);
+    if (have)
+      handle(s, &ev);
+    tick(s);
+  }
+  return NULL;
+}
+
+static void enqueue(struct session *s, const struct sev *ev)
+{
+  pthread_mutex_lock(&s->mu);
+  if (s->qn == QUEUE_MAX) {
+    pthread_mutex_unlock(&s->mu);
+    app_log("session: input queue full, event dropped");
+    return;
+  }
+  s->q[(s->qhead + s->qn) % QUEUE_MAX] = *ev;
+  s->qn++;
+  pthread_cond_signal(&s->cond);
+  pthread_mutex_unlock(&s->mu);
+}
+
+void session_card_event(struct session *s, const struct cardio_watch_event *ev)
+{
+  struct sev e;
+  memset(&e, 0, sizeof e);
+  switch (ev->kind) {
+  case CARDIO_WATCH_CARD_INSERTED:
+    e.kind = SEV_CARD_IN;
+    break;
+  case CARDIO_WATCH_CARD_REMOVED:
+    e.kind = SEV_CARD_OUT;
+    break;
+  case CARDIO_WATCH_READER_ADDED:
+    e.kind = SEV_READER_ADDED;
+    break;
+  case CARDIO_WATCH_READER_REMOVED:
+    e.kind = SEV_READER_REMOVED;
+    break;
+  case CARDIO_WATCH_SERVICE_LOST:
+    e.kind = SEV_SERVICE_LOST;
+    break;
+  case CARDIO_WATCH_SERVICE_BACK:
+    e.kind = SEV_SERVICE_BACK;
+    break;
+  default:
+    return;
+  }
+  copy_str(e.reader, sizeof e.reader, ev->reader);
+  enqueue(s, &e);
+}
+
+void session_ui_action(struct session *s, const struct ui_action *a)
+{
+  struct sev e;
+  memset(&e, 0, sizeof e);
+  e.kind = SEV_ACTION;
+  e.action = *a;
+  enqueue(s, &e);
+}
+
+const char *session_reader_state(struct session *s)
+{
+  pthread_mutex_lock(&s->mu);
+  enum reader_state r = s->service_up ? s->reader : RD_ERROR;
+  pthread_mutex_unlock(&s->mu);
+  return r == RD_READY || r == RD_CARD ? "ok" : r == RD_MISSING ? "absent" : "error";
+}
+
+uint64_t session_heartbeat_ms(struct session *s)
+{
+  pthread_mutex_lock(&s->mu);
+  uint64_t h = s->heartbeat_ms;
+  pthread_mutex_unlock(&s->mu);
+  return h;
+}
+
+/* ------------------------------------------------------------- lifecycle -- */
+
+int session_create(const struct session_config *sc, struct session **out, char *why, size_t cap)
+{
+  *out = NULL;
+  struct session *s = calloc(1, sizeof *s);
+  if (!s) {
+    copy_str(why, cap, "out of memory");
+    return -1;
+  }
+  s->cfg = *sc->cfg;
+  s->ui = sc->ui;
+  copy_str(s->version, sizeof s->version, sc->version);
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_mutex_init(&s->omu, NULL);
+  cond_init_monotonic(&s->cond);
+  cond_init_monotonic(&s->ocond);
+  s->service_up = 1;
+  s->reader = RD_MISSING; /* until the watcher reports it */
+  s->count_day = INT32_MIN;
+  s->heartbeat_ms = app_now_ms();
+  s->state = SES_IDLE;
+
+  struct kiosk_diag d;
+  memset(&d, 0, sizeof d);
+  char msg[600];
+  if (kiosk_terminal_open(&s->cfg, &s->term, &d) != KIOSK_OK) {
+    snprintf(why, cap, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+    goto out_fail;
+  }
+  const struct kiosk_site *site = kiosk_terminal_site(s->term);
+  copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
+  int rc = cardio_trust_load(s->cfg.trust_dir, &s->trust);
+  if (rc != CARDIO_OK) {
+    snprintf(why, cap, "trust store %s: %s", s->cfg.trust_dir, cardio_strerror(rc));
+    goto out_fail;
+  }
+  if (sc->station_db) {
+    char sw[256] = "";
+    copy_str(s->sdb_path, sizeof s->sdb_path, sc->station_db);
+    if (station_db_open(sc->station_db, &s->sdb, sw, sizeof sw) != STATION_OK) {
+      snprintf(why, cap, "station database %s: %s", sc->station_db, sw);
+      goto out_fail;
+    }
+  }
+  *out = s;
+  return 0;
+
+out_fail:
+  session_destroy(s);
+  return -1;
+}
+
+void session_set_netsync(struct session *s, struct netsync *ns)
+{
+  s->ns = ns;
+}
+
+struct kiosk_terminal *session_terminal(struct session *s)
+{
+  return s->term;
+}
+
+int session_start(struct session *s)
+{
+  if (pthread_create(&s->thread, NULL, session_main, s) != 0)
+    return -1;
+  s->started = 1;
+  return 0;
+}
+
+void session_stop(struct session *s)
+{
+  if (!s || !s->started)
+    return;
+  pthread_mutex_lock(&s->mu);
+  s->stopping = 1;
+  pthread_cond_broadcast(&s->cond);
+  pthread_mutex_unlock(&s->mu);
+  pthread_join(s->thread, NULL);
+  s->started = 0;
+}
+
+void session_destroy(struct session *s)
+{
+  if (!s)
+    return;
+  session_stop(s);
+  session_clear(s);
+  drop_ctx(s);
+  cardio_trust_destroy(s->trust);
+  kiosk_terminal_close(s->term);
+  station_db_close(s->sdb);
+  pthread_cond_destroy(&s->cond);
+  pthread_cond_destroy(&s->ocond);
+  pthread_mutex_destroy(&s->mu);
+  pthread_mutex_destroy(&s->omu);
+  free(s);
+}

@@ -1,0 +1,111 @@
+/*
+ * The card session of `kiosk run`: the decision thread.
+ *
+ *   watcher thread (cardio/watch.h) --card in/out, reader, service--\
+ *   main thread (ui on_action) ------staff actions-------------------+--> queue
+ *                                                                         |
+ *   decision thread: read + verify the honour card (cardio, card_adapter.c), the social
+ *   security card for the cashier, kiosk_terminal_decide (journal), ui_view_from_kiosk
+ *   -> ui_post_view; every second: terminal status -> ui_post_status; station mode: the
+ *   station's ready-for-collection list -> ui_post_station.
+ *
+ * The thread owns the kiosk terminal (decisions and journal), the PC/SC context for
+ * reading, the trust store and, in station mode, the station database: nothing else
+ * touches them, except netsync's sink, which applies revocation lists to the terminal's
+ * list (kiosk_revlist_commit: safe against the lookups of this thread).
+ *
+ * One state machine (enum ses_state, one transition function, one trace line per
+ * transition): IDLE -> READING -> ASKING (a STAFF_CHECK on screen, waiting for staff or
+ * the social security card) or DONE (GRANT/DENY on screen) -> IDLE on a timeout, a
+ * refusal or the next card. Staff actions carry the seq of the view they answer; an
+ * action for an older view is ignored.
+ *
+ * Personal data: the holder's name and ID number only ever exist masked here (the
+ * honour card carries the masked name; the social security card's ID number is matched
+ * and masked at once, then wiped). Log lines carry verdicts, reasons and error names,
+ * never a name, an ID number or a card number.
+ */
+#ifndef KIOSK_APP_SESSION_H
+#define KIOSK_APP_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cardio/watch.h>
+
+#include "kiosk/config.h"
+#include "kiosk/terminal.h"
+#include "ui/ui.h"
+
+struct netsync;
+struct session;
+
+struct session_config {
+  const struct kiosk_config *cfg; /* copied */
+  struct ui *ui;                  /* views, status and station data are posted here */
+  const char *version;            /* software version for the staff menu */
+  const char *station_db;         /* station mode: the station's database, or NULL */
+};
+
+/* Open the terminal (journal, revocation list), the trust store and the station
+ * database. On failure why says what. Returns 0 or -1. */
+int session_create(const struct session_config *sc, struct session **out, char *why, size_t cap);
+/* Sync status and kicks go to ns (may be NULL: offline terminal). Before session_start. */
+void session_set_netsync(struct session *s, struct netsync *ns);
+int session_start(struct session *s);
+/* Stop the thread and join it. Idempotent. */
+void session_stop(struct session *s);
+void session_destroy(struct session *s);
+
+/* The terminal, for netsync's sink (its revocation list and key). */
+struct kiosk_terminal *session_terminal(struct session *s);
+
+/* Inputs, from any thread; each is queued and returns at once. */
+void session_card_event(struct session *s, const struct cardio_watch_event *ev);
+void session_ui_action(struct session *s, const struct ui_action *a);
+
+/* The reader for the centre's status report: "ok", "absent" or "error". Any thread. */
+const char *session_reader_state(struct session *s);
+/* CLOCK_MONOTONIC ms of the decision thread's last loop (the watchdog's proof of life). */
+uint64_t session_heartbeat_ms(struct session *s);
+
+/* What the terminal showed last: a decision or a read error. For the control socket. */
+struct session_outcome {
+  uint32_t seq;            /* 0: nothing yet; increases with every outcome */
+  char kind[16];           /* "view" or "read-error" */
+  char mode[12];           /* gate, cashier, bus, station */
+  char verdict[16];        /* GRANT, DENY, STAFF_CHECK; "" for a read error */
+  char screen[24];         /* the screen the UI shows it on */
+  char card_no[24];        /* the honour card's number ("" when unreadable) */
+  char holder[64];         /* the masked name, as on screen */
+  char id_masked[32];      /* the masked ID number (cashier), as on screen */
+  char credential[24];     /* cashier: waiting, ssc_matched, ssc_mismatched */
+  char reasons[720];       /* reason names, comma separated; read errors: the error key */
+  int journaled;
+  uint64_t journal_seq;
+  int photo;               /* 1: the card's photo is on screen */
+  char needs[96];          /* what staff still have to do: confirm, credential, ... */
+};
+void session_last_outcome(struct session *s, struct session_outcome *out);
+/* Wait up to timeout_ms for an outcome with seq > after. 0, or -1 on timeout. */
+int session_wait_outcome(struct session *s, uint32_t after, int timeout_ms,
+                         struct session_outcome *out);
+
+/* The figures of the staff menu, for the control socket's status line. */
+struct session_info {
+  char state[16];          /* the session state */
+  char reader[16];         /* missing, ready, card, error */
+  char ssc_reader[8];      /* cashier with a second reader: card, empty; else none */
+  char sync[16];           /* off, never, online, offline, syncing */
+  char sync_state[16];     /* netsync's state name */
+  uint64_t queue;          /* journal events not yet acknowledged by the centre */
+  uint64_t journal_last;   /* journal records */
+  uint64_t revlist_version;
+  size_t revlist_entries;
+  int64_t revlist_age_s;   /* -1: no list */
+  int64_t last_sync;
+  uint32_t grants, denies, staff_checks; /* today */
+};
+void session_get_info(struct session *s, struct session_info *out);
+
+#endif
