@@ -280,7 +280,7 @@ static int bench_delta(const char *dir, size_t entries)
 
   synctest_centre_init(&c, dir, "centre-revs.db");
   unlink(c.db);
-  if (centre_store_open(c.db, 0, &st) != CENTRE_OK)
+  if (centre_store_create(c.db, 0, &st) != CENTRE_OK)
     return die("store");
   e = calloc(entries, sizeof *e);
   if (!e)
@@ -311,7 +311,7 @@ static int bench_delta(const char *dir, size_t entries)
             CENTRE_OK)
       return die("changes");
   }
-  centre_store_close(st);
+  centre_store_destroy(st);
   free(e);
   if (synctest_centre_start(&c, NULL) != 0 ||
       synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL) != 0)

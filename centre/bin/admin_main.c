@@ -241,13 +241,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "centre-admin: %s: %s\n", argv[2], why);
     return 2;
   }
-  rc = centre_store_open(conf.db, conf.db_sync_full, &st);
+  rc = centre_store_create(conf.db, conf.db_sync_full, &st);
   if (rc != CENTRE_OK) {
     fprintf(stderr, "centre-admin: cannot open %s\n", conf.db);
     return 1;
   }
   rc = run(st, argc - 3, argv + 3);
-  centre_store_close(st);
+  centre_store_destroy(st);
   if (rc == CENTRE_E_INVALID_ARG)
     return 2;
   if (rc != CENTRE_OK) {

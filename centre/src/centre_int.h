@@ -58,8 +58,8 @@ int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t 
 struct centre_store;
 
 /* Open (creating the schema if needed) the SQLite file; WAL, busy timeout. */
-int centre_store_open(const char *path, int sync_full, struct centre_store **out);
-void centre_store_close(struct centre_store *st);
+int centre_store_create(const char *path, int sync_full, struct centre_store **out);
+void centre_store_destroy(struct centre_store *st);
 
 /* May this terminal talk to us? OK and its site, or UNKNOWN_TERMINAL, RETIRED,
  * REVOKED (the certificate serial, uppercase hex, is on the revoked list). */

@@ -752,7 +752,7 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     int fd;
     w->srv = srv;
     w->idx = i;
-    rc = centre_store_open(conf->db, conf->db_sync_full, &w->st);
+    rc = centre_store_create(conf->db, conf->db_sync_full, &w->st);
     if (rc != CENTRE_OK)
       goto out_destroy;
     w->base = event_base_new();
@@ -836,7 +836,7 @@ void centre_server_destroy(struct centre_server *srv)
       evhttp_free(w->http);
     if (w->base)
       event_base_free(w->base);
-    centre_store_close(w->st);
+    centre_store_destroy(w->st);
   }
   free(srv->w);
   if (srv->fd >= 0)

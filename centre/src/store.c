@@ -121,7 +121,7 @@ int centre_month_cst(int64_t ts)
   return (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
 }
 
-int centre_store_open(const char *path, int sync_full, struct centre_store **out)
+int centre_store_create(const char *path, int sync_full, struct centre_store **out)
 {
   struct centre_store *st;
   int rc;
@@ -165,11 +165,11 @@ int centre_store_open(const char *path, int sync_full, struct centre_store **out
   return CENTRE_OK;
 
 out_close:
-  centre_store_close(st);
+  centre_store_destroy(st);
   return CENTRE_E_DB;
 }
 
-void centre_store_close(struct centre_store *st)
+void centre_store_destroy(struct centre_store *st)
 {
   if (!st)
     return;
