@@ -25,6 +25,8 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -664,7 +666,10 @@ static int listen_socket(struct centre_server *srv)
     return CENTRE_E_CONFIG;
   }
   fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  /* TCP_NODELAY on the listener is inherited by accepted sockets (Linux): a reply that
+   * leaves in two writes must not wait for the client's delayed ACK (Nagle). */
   if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
       bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0 ||
       evutil_make_socket_nonblocking(fd) != 0 ||
       getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {

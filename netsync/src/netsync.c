@@ -371,15 +371,29 @@ static int batch_prepare(struct netsync *ns, struct batch *b, uint64_t from)
   return b->rc;
 }
 
+/* Work done while a batch is in flight: first record the previous receipt's mark (a
+ * durable write, an fsync: off the critical path this way), then prepare the next batch.
+ * A crash before the mark is written only means that batch is sent again, and the
+ * centre's replay check absorbs it. */
 struct prefetch {
   struct netsync *ns;
   struct batch *b;
   uint64_t from, last;
+  uint64_t ack;  /* mark to record, 0: none */
+  int ack_rc;
 };
+
+static void record_ack(struct prefetch *p)
+{
+  if (p->ack && p->ack_rc == NETSYNC_OK)
+    p->ack_rc = p->ns->j->set_acked(p->ns->jctx, p->ack) == 0 ? NETSYNC_OK : NETSYNC_E_JOURNAL;
+  p->ack = 0;
+}
 
 static void prefetch_next(void *arg)
 {
   struct prefetch *p = arg;
+  record_ack(p);
   if (p->from <= p->last)
     batch_prepare(p->ns, p->b, p->from);
 }
@@ -393,10 +407,11 @@ static int same_hash(const char *hex, const uint8_t bin[KIOSK_HASH_LEN])
   return hex[2 * KIOSK_HASH_LEN] == '\0';
 }
 
-/* Send a prepared batch and on a valid receipt move the mark. *next: the seq to send
- * next (moves back on a gap the centre can explain). pf runs while the request flies. */
+/* Send a prepared batch; on a valid receipt *acked is the seq the centre acknowledged
+ * (the caller records it). *next: the seq to send next (moves back on a gap the centre
+ * can explain). pf runs while the request flies. */
 static int upload_batch(struct netsync *ns, const struct batch *b, uint64_t *next,
-                        struct prefetch *pf)
+                        uint64_t *acked, struct prefetch *pf)
 {
   const struct kiosk_event *ev = b->ev;
   size_t n = b->n;
@@ -445,8 +460,7 @@ static int upload_batch(struct netsync *ns, const struct batch *b, uint64_t *nex
           rc_.acked_through, ev[n - 1].seq);
     return rc;
   }
-  if (ns->j->set_acked(ns->jctx, rc_.acked_through) != 0)
-    return NETSYNC_E_JOURNAL;
+  *acked = rc_.acked_through;
   *next = rc_.acked_through + 1;
   return NETSYNC_OK;
 }
@@ -454,7 +468,7 @@ static int upload_batch(struct netsync *ns, const struct batch *b, uint64_t *nex
 int netsync_upload_all(struct netsync *ns)
 {
   struct batch cur, nxt, tmp;
-  uint64_t acked = 0, last = 0, next;
+  uint64_t acked = 0, last = 0, next, pending = 0;
   unsigned gaps = 0;
   int rc = NETSYNC_OK;
   if (!ns)
@@ -469,21 +483,28 @@ int netsync_upload_all(struct netsync *ns)
   next = acked + 1;
   rc = batch_prepare(ns, &cur, next);
   while (rc == NETSYNC_OK) {
-    struct prefetch pf = {ns, &nxt, cur.ev[cur.n - 1].seq + 1, last};
-    uint64_t before = next;
+    struct prefetch pf = {ns, &nxt, cur.ev[cur.n - 1].seq + 1, last, pending, NETSYNC_OK};
+    uint64_t before = next, got = 0;
     if (stopping(ns)) {
       rc = NETSYNC_E_STOPPED;
       break;
     }
     nxt.n = 0;
     nxt.rc = NETSYNC_OK;
-    rc = upload_batch(ns, &cur, &next, &pf);
+    rc = upload_batch(ns, &cur, &next, &got, &pf);
+    record_ack(&pf); /* when the request failed before its idle step */
+    pending = 0;
+    if (pf.ack_rc != NETSYNC_OK) {
+      rc = pf.ack_rc;
+      break;
+    }
     if (rc == NETSYNC_E_GAP && next < before && gaps++ < 2) {
       rc = batch_prepare(ns, &cur, next);
       continue;
     }
     if (rc != NETSYNC_OK)
       break;
+    pending = got;
     if (ns->j->last_seq(ns->jctx, &last) != 0) {
       rc = NETSYNC_E_JOURNAL;
       break;
@@ -502,6 +523,9 @@ int netsync_upload_all(struct netsync *ns)
     cur = nxt;
     nxt = tmp;
   }
+  /* The last receipt's mark (and any left by an error path). */
+  if (pending && ns->j->set_acked(ns->jctx, pending) != 0 && rc == NETSYNC_OK)
+    rc = NETSYNC_E_JOURNAL;
   batch_free(&cur);
   batch_free(&nxt);
   return rc;
