@@ -283,8 +283,12 @@ START_TEST(malformed_bodies)
       {"[1,2,3]", 400, "top level is not an object"},
       {"{\"v\":2,\"events\":[]}", 400, "\\\"v\\\": 1 expected"},
       {"{\"v\":1,\"events\":[]}", 400, "empty"},
-      {"{\"v\":1,\"events\":[{\"seq\":1}],\"name\":\"x\"}", 400, "unknown top-level member"},
-      {"{\"v\":1,\"events\":[{\"seq\":\"1\"}]}", 400, "members expected"},
+      {"{\"v\":1,\"name\":\"x\",\"events\":[{\"seq\":1}]}", 400, "unknown top-level member"},
+      {"{\"v\":1,\"events\":[{\"seq\":\"1\"}]}", 400, "seq: integer expected"},
+      {"{\"v\":1,\"events\":[{\"seq\":1}]}", 400, "16 members expected"},
+      {"{\"v\":1,\"events\":[{\"seq\":1.5}]}", 400, "seq: integer expected"},
+      {"{\"v\":1,\"events\":[{\"site\":\"a\\u0041\"}]}", 400, "escape"},
+      {"{\"v\":1} x", 400, "trailing bytes"},
       {"{\"v\":1,\"v\":1,\"events\":[]}", 400, "JSON syntax error"},
   };
   struct synctest_centre c;
