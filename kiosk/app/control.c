@@ -17,7 +17,7 @@
 #include "session.h"
 
 #define LINE_MAX_BYTES 1024u
-#define REPLY_MAX 2048u
+#define REPLY_MAX 3072u
 #define CLIENTS_MAX 8
 #define WAIT_DEFAULT_MS 10000
 #define WAIT_MAX_MS 600000
@@ -51,6 +51,7 @@ static void outcome_line(const struct session_outcome *o, char *out, size_t cap)
     return;
   }
   char card[32], holder[80], id[40], cred[32], needs[110], reasons[740], verdict[20];
+  char deny[420], staff[420];
   dash(card, sizeof card, o->card_no);
   dash(holder, sizeof holder, o->holder);
   dash(id, sizeof id, o->id_masked);
@@ -58,11 +59,14 @@ static void outcome_line(const struct session_outcome *o, char *out, size_t cap)
   dash(needs, sizeof needs, o->needs);
   dash(reasons, sizeof reasons, o->reasons);
   dash(verdict, sizeof verdict, o->verdict);
+  dash(deny, sizeof deny, o->deny);
+  dash(staff, sizeof staff, o->staff);
   snprintf(out, cap,
            "ok seq=%" PRIu32 " kind=%s mode=%s verdict=%s screen=%s card=%s holder=%s id=%s "
-           "credential=%s needs=%s photo=%d journaled=%d journal_seq=%" PRIu64 " reasons=%s",
+           "credential=%s needs=%s photo=%d journaled=%d journal_seq=%" PRIu64
+           " deny=%s staff=%s reasons=%s",
            o->seq, o->kind, o->mode, verdict, o->screen, card, holder, id, cred, needs, o->photo,
-           o->journaled, o->journal_seq, reasons);
+           o->journaled, o->journal_seq, deny, staff, reasons);
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
@@ -78,8 +82,9 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
   return 0;
 }
 
-/* One command line -> one reply line (without the newline). */
-static void execute(struct control *c, char *line, char *out, size_t cap)
+/* One command line -> one reply line (without the newline). *quit: stop the program
+ * once the reply is out (stopping closes this connection). */
+static void execute(struct control *c, char *line, char *out, size_t cap, int *quit)
 {
   char *save = NULL;
   char *cmd = strtok_r(line, " \t", &save);
@@ -155,7 +160,7 @@ static void execute(struct control *c, char *line, char *out, size_t cap)
     c->ops.reset(c->ops.user);
     snprintf(out, cap, "ok");
   } else if (strcmp(cmd, "quit") == 0) {
-    c->ops.quit(c->ops.user);
+    *quit = 1;
     snprintf(out, cap, "ok quitting");
   } else {
     snprintf(out, cap, "error unknown command (help)");
@@ -195,15 +200,19 @@ static void *client_main(void *arg)
       if (nl > buf && nl[-1] == '\r')
         nl[-1] = '\0';
       char reply[REPLY_MAX];
+      int quit = 0;
       if (overflow) {
         snprintf(reply, sizeof reply, "error line too long");
         overflow = 0;
       } else {
-        execute(cl->ctl, buf, reply, sizeof reply - 1);
+        execute(cl->ctl, buf, reply, sizeof reply - 1, &quit);
       }
       size_t rl = strlen(reply);
       reply[rl++] = '\n';
-      if (write_all(cl->fd, reply, rl) != 0)
+      int wrc = write_all(cl->fd, reply, rl);
+      if (quit)
+        cl->ctl->ops.quit(cl->ctl->ops.user);
+      if (wrc != 0)
         goto out;
       len -= (size_t)(nl + 1 - buf);
       memmove(buf, nl + 1, len);

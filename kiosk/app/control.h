@@ -17,7 +17,8 @@
  *
  * An outcome line: ok seq=N kind=view|read-error mode=gate verdict=GRANT screen=verdict
  * card=NO holder=张*明 id=- credential=... needs=... photo=0|1 journaled=0|1
- * journal_seq=N reasons=A,B (empty fields are "-"). Names and ID numbers appear masked,
+ * journal_seq=N deny=A staff=B reasons=A,B,C (the reasons that deny, those that ask
+ * staff to act, and every reason; empty fields are "-"). Names and ID numbers appear masked,
  * as on the screen; the socket is the screen's equivalent for the terminal's own user.
  */
 #ifndef KIOSK_APP_CONTROL_H

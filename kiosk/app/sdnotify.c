@@ -43,9 +43,12 @@ uint64_t yh_sd_watchdog_usec(void)
   if (!us || !*us)
     return 0;
   if (pid && *pid) {
+    /* The watchdog belongs to the service's main process: this one, or our parent when
+     * the program runs inside a compositor or X session that the unit starts (cage,
+     * xinit); NotifyAccess=all lets systemd take our pings then. */
     char *end;
     long p = strtol(pid, &end, 10);
-    if (*end || p != (long)getpid())
+    if (*end || (p != (long)getpid() && p != (long)getppid()))
       return 0;
   }
   char *end;

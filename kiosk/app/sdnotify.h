@@ -21,7 +21,8 @@
 int yh_sd_notify(const char *msg);
 
 /* The watchdog interval in microseconds from $WATCHDOG_USEC (when $WATCHDOG_PID is
- * absent or names this process), else 0: no watchdog to ping. */
+ * absent or names this process or its parent, the compositor the unit starts), else
+ * 0: no watchdog to ping. */
 uint64_t yh_sd_watchdog_usec(void);
 
 #endif

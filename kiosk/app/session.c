@@ -433,6 +433,8 @@ static void decide(struct session *s, const char *why)
   copy_str(o.id_masked, sizeof o.id_masked, view.holder.id_masked);
   copy_str(o.credential, sizeof o.credential, kiosk_holder_name(s->holder));
   reasons_text(out.verdict.reasons, o.reasons, sizeof o.reasons);
+  reasons_text(out.verdict.deny, o.deny, sizeof o.deny);
+  reasons_text(out.verdict.staff, o.staff, sizeof o.staff);
   o.journaled = out.journaled;
   o.journal_seq = out.seq;
   o.photo = s->photo != NULL;

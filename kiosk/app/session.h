@@ -80,7 +80,9 @@ struct session_outcome {
   char holder[64];         /* the masked name, as on screen */
   char id_masked[32];      /* the masked ID number (cashier), as on screen */
   char credential[24];     /* cashier: waiting, ssc_matched, ssc_mismatched */
-  char reasons[720];       /* reason names, comma separated; read errors: the error key */
+  char reasons[720];       /* every reason name, comma separated; read errors: the key */
+  char deny[400];          /* the reasons that deny */
+  char staff[400];         /* the reasons that ask staff to act */
   int journaled;
   uint64_t journal_seq;
   int photo;               /* 1: the card's photo is on screen */

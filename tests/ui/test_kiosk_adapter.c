@@ -115,6 +115,14 @@ START_TEST(test_revoked_denies_first)
   ck_assert_str_eq(v.reasons[0].key, "reason.CARD_REVOKED");
   ck_assert_str_eq(v.reasons[0].text[UI_LANG_EN], "card revoked (lost, reissued, altered or lent)");
   ck_assert_uint_eq(v.reason_alert & 1u, 1u);
+  /* not confirmed yet: the refusal does not ask staff to check the holder */
+  req.staff = 0;
+  req.staff_id = NULL;
+  v = decide_view(NULL);
+  ck_assert_int_eq(v.verdict, UI_VERDICT_DENY);
+  ck_assert(has_reason(&v, "reason.CARD_REVOKED"));
+  ck_assert(!has_reason(&v, "reason.HOLDER_CONFIRM_NEEDED"));
+  ck_assert_uint_eq(v.needs, 0);
 }
 END_TEST
 

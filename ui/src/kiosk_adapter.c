@@ -72,10 +72,13 @@ void ui_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
   out->seq = seq;
   if (verdict) {
     uint64_t info = verdict->reasons & ~(verdict->deny | verdict->staff);
+    /* On a DENY the staff reasons ask for something that no longer matters (confirm
+     * the holder of a revoked card, type a bill that will not be waived): the screen
+     * shows why it is refused, not a task. They stay in the verdict (journal, log). */
+    uint64_t st = verdict->verdict == KIOSK_VERDICT_DENY ? 0 : verdict->staff;
     add_reasons(out, verdict->deny, 1);
-    add_reasons(out, verdict->staff & ~verdict->deny, 1);
+    add_reasons(out, st & ~verdict->deny, 1);
     add_reasons(out, info, 0);
-    uint64_t st = verdict->staff;
     if (st & KIOSK_RBIT(HOLDER_CONFIRM_NEEDED))
       out->needs |= UI_NEED_HOLDER_CONFIRM;
     if (st & (KIOSK_RBIT(HOLDER_CREDENTIAL_NEEDED) | KIOSK_RBIT(HOLDER_MISMATCH)))

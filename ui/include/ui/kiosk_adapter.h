@@ -3,7 +3,8 @@
  * The view model (ui/view.h) knows nothing of kiosk; this adapter knows both, and
  * decides nothing: it copies the verdict, turns every reason bit into a reason line
  * (deny reasons first, then staff, then information; kiosk's own zh-CN and English
- * texts, overridable by reason.<NAME> in the strings files), and the staff reasons and
+ * texts, overridable by reason.<NAME> in the strings files; a DENY shows no staff
+ * reasons: nothing is left for staff to do), and the staff reasons and
  * verdict flags into what the staff screens ask for (UI_NEED_*).
  *
  * The holder's name, ID and photo come from the card reader (cardio), already masked;
