@@ -117,6 +117,9 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
 int centre_store_revocations(struct centre_store *st, uint64_t since,
                              struct centre_rev_entry **out, size_t *n, uint64_t *version);
 
+/* The current list version (cheap: no entries read). */
+int centre_store_revocation_version(struct centre_store *st, uint64_t *version);
+
 /* Terminals judge a list's freshness by its issue time; a list that has not changed
  * would age into "stale" although it is current. When the newest change is older than
  * max_age seconds, record a marker change (op 2, no entry) so that the next delta

@@ -45,6 +45,18 @@
 
 #include "centre_int.h"
 
+/* A signed list ready to send: the binary, its gzip form, the header signature. */
+struct revlist_blob {
+  uint64_t version;
+  int64_t issued;
+  int delta;
+  uint8_t *bin;
+  size_t len;
+  char *gz;
+  size_t gz_len;
+  char sig[128];
+};
+
 struct centre_worker {
   struct centre_server *srv;
   struct event_base *base;
@@ -66,6 +78,9 @@ struct centre_server {
   unsigned nworkers;
   struct centre_worker *w;
   /* Test hooks (docs/centre.md, "Test hooks"): read once from the environment. */
+  /* The last revocation snapshot (send_snapshot). */
+  pthread_mutex_t snap_mu;
+  struct revlist_blob snap;
   long hook_exit_after_commit;
   long hook_stall_ms;
   atomic_long commits;
@@ -351,85 +366,135 @@ static int accepts_gzip(struct evhttp_request *req)
   return ae && strstr(ae, "gzip") != NULL;
 }
 
+static void blob_free(struct revlist_blob *b)
+{
+  free(b->bin);
+  free(b->gz);
+  memset(b, 0, sizeof *b);
+}
+
+/* Encode, gzip and sign entries e[n] as a snapshot (since 0) or a delta from since. */
+static int blob_make(struct centre_worker *w, uint64_t since, uint64_t version,
+                     const struct centre_rev_entry *e, size_t n, struct revlist_blob *b)
+{
+  int rc;
+  memset(b, 0, sizeof *b);
+  b->version = version;
+  b->issued = (int64_t)time(NULL);
+  b->delta = since != 0;
+  rc = centre_revlist_encode(w->srv->revsigner, b->delta, since, version, b->issued, e, n,
+                             &b->bin, &b->len);
+  if (rc == CENTRE_OK)
+    rc = centre_sign_b64(w->srv->signer, b->bin, b->len, b->sig, sizeof b->sig);
+  if (rc == CENTRE_OK && b->len > 256 && centre_gzip(b->bin, b->len, &b->gz, &b->gz_len) != CENTRE_OK)
+    b->gz = NULL; /* send it plain */
+  if (rc != CENTRE_OK)
+    blob_free(b);
+  return rc;
+}
+
+static void blob_send(struct centre_worker *w, struct evhttp_request *req,
+                      const struct revlist_blob *b)
+{
+  struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+  struct evbuffer *out = evbuffer_new();
+  char vbuf[32];
+  if (!out) {
+    reply_error(req, 500, "internal", "out of memory", NULL, 0);
+    return;
+  }
+  snprintf(vbuf, sizeof vbuf, "%" PRIu64, b->version);
+  evhttp_add_header(h, "Content-Type", "application/octet-stream");
+  evhttp_add_header(h, "Cache-Control", "no-store");
+  evhttp_add_header(h, "X-YH-Revocation-Version", vbuf);
+  evhttp_add_header(h, "X-YH-Revocation-Kind", b->delta ? "delta" : "snapshot");
+  /* The list carries kiosk's signature; the header one covers the same (decoded) bytes. */
+  evhttp_add_header(h, "X-YH-Signature", b->sig);
+  evhttp_add_header(h, "X-YH-Key-Id", w->srv->key_id);
+  if (b->gz && accepts_gzip(req)) {
+    evhttp_add_header(h, "Content-Encoding", "gzip");
+    evbuffer_add(out, b->gz, b->gz_len);
+  } else {
+    evbuffer_add(out, b->bin, b->len);
+  }
+  evhttp_send_reply(req, 200, "OK", out);
+  evbuffer_free(out);
+}
+
+/* The snapshot is the expensive one (the whole list: 25 MB for a million entries) and
+ * the one a fleet asks for at once after a reinstall: one copy per version is kept, and
+ * made by one worker at a time while the others wait for it. It is remade when it is
+ * older than [revocations] refresh, so its issue time stays fresh. */
+static void send_snapshot(struct centre_worker *w, struct evhttp_request *req, uint64_t version)
+{
+  struct centre_server *srv = w->srv;
+  struct centre_rev_entry *e = NULL;
+  size_t n = 0;
+  int64_t now = (int64_t)time(NULL);
+  int rc = CENTRE_OK;
+  pthread_mutex_lock(&srv->snap_mu);
+  if (!srv->snap.bin || srv->snap.version != version ||
+      now - srv->snap.issued >= (int64_t)srv->conf.rev_refresh_s) {
+    struct revlist_blob fresh;
+    rc = centre_store_revocations(w->st, 0, &e, &n, &version);
+    if (rc == CENTRE_OK)
+      rc = blob_make(w, 0, version, e, n, &fresh);
+    free(e);
+    if (rc == CENTRE_OK) {
+      blob_free(&srv->snap);
+      srv->snap = fresh;
+    }
+  }
+  if (rc == CENTRE_OK)
+    blob_send(w, req, &srv->snap);
+  pthread_mutex_unlock(&srv->snap_mu);
+  if (rc != CENTRE_OK)
+    reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
+}
+
 static void handle_revocations(struct centre_worker *w, struct evhttp_request *req)
 {
   uint64_t since = 0, version = 0;
   struct centre_rev_entry *e = NULL;
-  size_t n = 0, len = 0;
-  uint8_t *bin = NULL;
-  char vbuf[32], sig[128];
-  struct evbuffer *out;
-  struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+  struct revlist_blob b;
+  size_t n = 0;
   int q = get_query_u64(req, "since", &since);
-  int rc, delta;
+  int rc;
   if (q < 0) {
     reply_error(req, 400, "malformed", "since: unsigned integer expected", NULL, 0);
     return;
   }
-  rc = centre_store_revocations(w->st, since, &e, &n, &version);
-  if (rc != CENTRE_OK) {
-    reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
-    return;
-  }
-  if (since == version) {
+  rc = centre_store_revocation_version(w->st, &version);
+  if (rc == CENTRE_OK && since != 0 && since == version) {
     /* Up to date; unless the list is old enough to look stale to the terminal, when a
      * marker makes a new (empty) version to send with a fresh issue time. */
     int refreshed = 0;
-    free(e);
-    e = NULL;
     rc = centre_store_revocations_refresh(w->st, (int64_t)time(NULL),
                                           (int64_t)w->srv->conf.rev_refresh_s, &version,
                                           &refreshed);
-    if (rc != CENTRE_OK || !refreshed) {
-      if (rc != CENTRE_OK)
-        reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
-      else
-        evhttp_send_reply(req, 204, "No Content", NULL);
+    if (rc == CENTRE_OK && !refreshed) {
+      evhttp_send_reply(req, 204, "No Content", NULL);
       return;
     }
-    n = 0;
   }
-  delta = since != 0 && since < version;
-  rc = centre_revlist_encode(w->srv->revsigner, delta, since, version, (int64_t)time(NULL), e, n,
-                             &bin, &len);
-  free(e);
-  if (rc == CENTRE_OK)
-    rc = centre_sign_b64(w->srv->signer, bin, len, sig, sizeof sig);
   if (rc != CENTRE_OK) {
-    free(bin);
     reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
     return;
   }
-  snprintf(vbuf, sizeof vbuf, "%" PRIu64, version);
-  evhttp_add_header(h, "Content-Type", "application/octet-stream");
-  evhttp_add_header(h, "Cache-Control", "no-store");
-  evhttp_add_header(h, "X-YH-Revocation-Version", vbuf);
-  evhttp_add_header(h, "X-YH-Revocation-Kind", delta ? "delta" : "snapshot");
-  /* The list carries kiosk's signature; the header one covers the same bytes. */
-  evhttp_add_header(h, "X-YH-Signature", sig);
-  evhttp_add_header(h, "X-YH-Key-Id", w->srv->key_id);
-  out = evbuffer_new();
-  if (!out) {
-    free(bin);
-    reply_error(req, 500, "internal", "out of memory", NULL, 0);
+  if (since == 0 || since > version) { /* none held, or a version we never issued */
+    send_snapshot(w, req, version);
     return;
   }
-  if (accepts_gzip(req) && len > 256) {
-    char *gz = NULL;
-    size_t gz_len = 0;
-    if (centre_gzip(bin, len, &gz, &gz_len) == CENTRE_OK) {
-      evhttp_add_header(h, "Content-Encoding", "gzip");
-      evbuffer_add(out, gz, gz_len);
-      free(gz);
-    } else {
-      evbuffer_add(out, bin, len);
-    }
-  } else {
-    evbuffer_add(out, bin, len);
+  rc = centre_store_revocations(w->st, since, &e, &n, &version);
+  if (rc == CENTRE_OK)
+    rc = blob_make(w, since, version, e, n, &b);
+  free(e);
+  if (rc != CENTRE_OK) {
+    reply_error(req, 503, "unavailable", "revocation list unavailable", NULL, 0);
+    return;
   }
-  free(bin);
-  evhttp_send_reply(req, 200, "OK", out);
-  evbuffer_free(out);
+  blob_send(w, req, &b);
+  blob_free(&b);
 }
 
 static void handle_doc(struct centre_worker *w, struct evhttp_request *req, const char *kind)
@@ -722,6 +787,7 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     return CENTRE_E_NO_MEMORY;
   srv->conf = *conf;
   srv->fd = -1;
+  pthread_mutex_init(&srv->snap_mu, NULL);
   atomic_init(&srv->commits, 0);
   srv->hook_exit_after_commit = env_long("YH_CENTRE_TEST_EXIT_AFTER_COMMIT");
   srv->hook_stall_ms = env_long("YH_CENTRE_TEST_STALL_MS");
@@ -849,5 +915,7 @@ void centre_server_destroy(struct centre_server *srv)
   SSL_CTX_free(srv->ctx);
   centre_signer_destroy(srv->signer);
   centre_revsigner_destroy(srv->revsigner);
+  blob_free(&srv->snap);
+  pthread_mutex_destroy(&srv->snap_mu);
   free(srv);
 }

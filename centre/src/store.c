@@ -571,6 +571,15 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
   return CENTRE_OK;
 }
 
+int centre_store_revocation_version(struct centre_store *st, uint64_t *version)
+{
+  int64_t last = 0;
+  int rc = last_change(st, &last);
+  if (rc == CENTRE_OK)
+    *version = (uint64_t)last + 1;
+  return rc;
+}
+
 int centre_store_revocations_refresh(struct centre_store *st, int64_t now, int64_t max_age,
                                      uint64_t *version, int *refreshed)
 {
