@@ -107,10 +107,12 @@ static void execute(struct control *c, char *line, char *out, size_t cap, int *q
     snprintf(out, cap,
              "ok screen=%s session=%s reader=%s ssc_reader=%s sync=%s sync_state=%s queue=%" PRIu64
              " journal=%" PRIu64 " revlist=%" PRIu64 " revlist_entries=%zu revlist_age=%lld"
-             " last_sync=%lld grants=%u denies=%u staff_checks=%u latency_ms=%.1f frames=%" PRIu64,
+             " last_sync=%lld grants=%u denies=%u staff_checks=%u station_ready=%ld latency_ms=%.1f"
+             " frames=%" PRIu64,
              screen, i.state, i.reader, i.ssc_reader, i.sync, i.sync_state, i.queue, i.journal_last,
              i.revlist_version, i.revlist_entries, (long long)i.revlist_age_s,
-             (long long)i.last_sync, i.grants, i.denies, i.staff_checks, lat, frames);
+             (long long)i.last_sync, i.grants, i.denies, i.staff_checks, i.station_ready, lat,
+             frames);
   } else if (strcmp(cmd, "last") == 0) {
     struct session_outcome o;
     session_last_outcome(c->ops.session, &o);

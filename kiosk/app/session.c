@@ -115,7 +115,8 @@ struct session {
   char sdb_path[KIOSK_PATH_MAX];
   struct timespec sdb_mtime[2];
   off_t sdb_size[2];
-  struct station_ready_card ready[STATION_ROWS];
+  struct station_ready_card ready[STATION_ROWS]; /* photo: ready_photo[i] */
+  uint8_t *ready_photo[STATION_ROWS];
   size_t nready, ready_total;
   uint32_t station_seq;
   int station_confirming; /* a hand-over confirmation is on screen: ready[station_row] */
@@ -567,11 +568,30 @@ static void on_card_out(struct session *s, const char *reader)
 
 /* ---------------------------------------------------------------- station -- */
 
+static void ready_clear(struct session *s)
+{
+  for (size_t i = 0; i < STATION_ROWS; i++) {
+    free(s->ready_photo[i]);
+    s->ready_photo[i] = NULL;
+  }
+  s->nready = s->ready_total = 0;
+}
+
 static int ready_cb(void *user, const struct station_ready_card *c)
 {
   struct session *s = user;
-  if (s->nready < STATION_ROWS)
-    s->ready[s->nready++] = *c;
+  if (s->nready < STATION_ROWS) {
+    size_t i = s->nready++;
+    s->ready[i] = *c;
+    s->ready[i].photo = NULL; /* the row's photo lives only during the callback */
+    s->ready[i].photo_len = 0;
+    if (c->photo && c->photo_len && c->photo_len <= UI_PHOTO_MAX &&
+        (s->ready_photo[i] = malloc(c->photo_len)) != NULL) {
+      memcpy(s->ready_photo[i], c->photo, c->photo_len);
+      s->ready[i].photo = s->ready_photo[i];
+      s->ready[i].photo_len = c->photo_len;
+    }
+  }
   s->ready_total++;
   return 0;
 }
@@ -630,6 +650,13 @@ static void post_station_confirm(struct session *s, size_t row)
   copy_str(st.holder.name_masked, sizeof st.holder.name_masked, c->masked_name);
   copy_str(st.holder.id_masked, sizeof st.holder.id_masked, c->masked_idno);
   copy_str(st.holder.card_no, sizeof st.holder.card_no, c->card_no);
+  /* the station's award values are kiosk's (docs/station.md) */
+  ui_text_set(&st.holder.award, ui_kiosk_award_key(c->award), kiosk_award_name_zh(c->award),
+              kiosk_award_name(c->award));
+  if (c->award == KIOSK_AWARD_DONOR_STAR || c->award == KIOSK_AWARD_VOLUNTEER_STAR)
+    st.holder.award_stars = c->level <= 5 ? c->level : 5;
+  st.holder.photo = c->photo; /* copied by ui_post_station */
+  st.holder.photo_len = c->photo_len;
   char zh[UI_TEXT_MAX], en[UI_TEXT_MAX];
   snprintf(zh, sizeof zh, "核对本人身份证后交付荣誉卡（第 %u 代%s）", c->generation,
            c->reissue ? "，补办" : "");
@@ -673,7 +700,7 @@ static void station_refresh(struct session *s, int force)
   if (changed) {
     memcpy(s->sdb_mtime, mt, sizeof mt);
     memcpy(s->sdb_size, size, sizeof size);
-    s->nready = s->ready_total = 0;
+    ready_clear(s);
     int rc = station_ready_list(s->sdb, ready_cb, s);
     if (rc != STATION_OK) {
       app_log("station: ready list: %s (%s)", station_strerror(rc), station_db_errmsg(s->sdb));
@@ -683,6 +710,8 @@ static void station_refresh(struct session *s, int force)
   }
   if (s->state == SES_IDLE && !s->station_confirming)
     post_station_list(s);
+  if (changed)
+    post_status(s, 0);
 }
 
 static void station_action(struct session *s, const struct ui_action *a)
@@ -895,6 +924,7 @@ static void post_status(struct session *s, int force)
   info.grants = s->grants;
   info.denies = s->denies;
   info.staff_checks = s->staff_checks;
+  info.station_ready = s->sdb ? (long)s->ready_total : -1;
   pthread_mutex_lock(&s->omu);
   s->info = info;
   pthread_mutex_unlock(&s->omu);
@@ -1150,6 +1180,7 @@ void session_destroy(struct session *s)
     return;
   session_stop(s);
   session_clear(s);
+  ready_clear(s);
   drop_ctx(s);
   cardio_trust_destroy(s->trust);
   kiosk_terminal_close(s->term);

@@ -107,6 +107,7 @@ struct session_info {
   int64_t revlist_age_s;   /* -1: no list */
   int64_t last_sync;
   uint32_t grants, denies, staff_checks; /* today */
+  long station_ready;      /* station mode: cards ready for collection; -1 otherwise */
 };
 void session_get_info(struct session *s, struct session_info *out);
 

@@ -212,6 +212,12 @@ START_TEST(test_holder_check_keys_and_touch)
   post_sample_view("verdict_gate_grant", 11);
   pump();
   ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_VERDICT);
+  /* dismissed by hand: the program hears the session end, as on a timeout */
+  key(SDLK_ESCAPE);
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_IDLE);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_TIMEOUT);
+  ck_assert_uint_eq(actions[nactions - 1].seq, 11);
+  ck_assert_int_eq(actions[nactions - 1].value, 1);
 }
 END_TEST
 

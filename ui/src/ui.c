@@ -660,10 +660,13 @@ static void command(struct ui *ui, enum ui_key_cmd cmd, int ch)
   }
   case UI_SCREEN_VERDICT:
   case UI_SCREEN_BUS:
-    if (cmd == CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE))
+    if (cmd == CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE)) {
       act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
-    else if (cmd == CMD_ESC || cmd == CMD_ENTER)
+    } else if (cmd == CMD_ESC || cmd == CMD_ENTER) {
+      /* dismissed before its timeout: the session ends all the same (value 1: by hand) */
+      act(ui, UI_ACT_TIMEOUT, seq, 1, NULL);
       fsm_in(ui, UI_IN_BACK);
+    }
     break;
   case UI_SCREEN_CASHIER: {
     size_t len = strlen(ui->bill);

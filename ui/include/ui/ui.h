@@ -76,7 +76,7 @@ const char *ui_errname(int err);  /* "UI_E_FONT"; never NULL */
   X(STAFF_LOGIN, "staff-login")         /* right PIN entered */                          \
   X(STAFF_LOGOUT, "staff-logout")                                                        \
   X(LANGUAGE, "language")               /* value: enum ui_lang now shown */              \
-  X(TIMEOUT, "timeout")                 /* back to idle without a decision: end session */\
+  X(TIMEOUT, "timeout")    /* back to idle: end session (value 1: dismissed by hand) */\
   X(QUIT, "quit")                       /* window closed */
 
 enum ui_action_kind {
