@@ -139,6 +139,18 @@ static int cmd_config(struct args *a)
   printf("  gate repeat %u min, bus repeat %u min, revocation list max age %u h (%s)\n",
          c.policy.gate_repeat_s / 60, c.policy.bus_repeat_s / 60,
          c.policy.revlist_max_age_s / 3600, c.policy.stale == KIOSK_STALE_DENY ? "deny" : "warn");
+  if (c.mode == KIOSK_MODE_CASHIER)
+    printf("  social security card reader \"%s\", consultation fee %lld fen%s\n",
+           c.ssc_reader[0] ? c.ssc_reader : c.reader, (long long)c.consultation_fee_fen,
+           c.consultation_fee_fen ? "" : " (not set: kiosk run refuses to start)");
+  if (c.sync.enabled)
+    printf("  centre %s, every %u s (CA %s, certificate %s)\n", c.sync.url, c.sync.poll_s,
+           c.sync.ca_file, c.sync.cert_file);
+  else
+    printf("  no [sync]: offline, nothing is uploaded\n");
+  printf("  screen: %s, %s renderer, sound %s, %s, staff menu %s\n",
+         c.ui.fullscreen ? "full screen" : "window", c.ui.software ? "software" : "accelerated",
+         c.ui.sound ? "on" : "off", c.ui.language, c.ui.pin_hash[0] ? "PIN" : "closed");
   return 0;
 }
 

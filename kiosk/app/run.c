@@ -357,10 +357,12 @@ static int run_loop(struct run_app *app)
     if (done)
       break;
     if (wd_ms) {
-      /* alive = this loop turns AND the decision thread turns (a card exchange that
-       * hangs for longer than half the interval stops the pings: systemd restarts us) */
+      /* alive = this loop turns AND the decision thread turns (it does at least every
+       * SESSION_TICK_MS; a card exchange that hangs for longer than half the interval
+       * stops the pings: systemd restarts us) */
       uint64_t now = app_now_ms();
-      if (now - last_ping >= wd_ms / 2 && now - session_heartbeat_ms(app->ses) < wd_ms / 2) {
+      if (now - last_ping >= wd_ms / 2 &&
+          now - session_heartbeat_ms(app->ses) < wd_ms / 2 + SESSION_TICK_MS) {
         yh_sd_notify("WATCHDOG=1");
         last_ping = now;
       }

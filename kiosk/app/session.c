@@ -25,7 +25,7 @@
 #include "ui/kiosk_adapter.h"
 
 #define QUEUE_MAX 64u
-#define TICK_MS 1000
+#define TICK_MS SESSION_TICK_MS
 #define STATUS_REFRESH_MS 15000u /* post the status at least this often (ages move) */
 #define READ_ATTEMPTS 3          /* a card read that meets a vanished pcscd is retried */
 #define RETRY_PAUSE_MS 300u

@@ -66,6 +66,8 @@ void session_ui_action(struct session *s, const struct ui_action *a);
 
 /* The reader for the centre's status report: "ok", "absent" or "error". Any thread. */
 const char *session_reader_state(struct session *s);
+/* The decision thread turns at least this often when nothing happens. */
+#define SESSION_TICK_MS 1000
 /* CLOCK_MONOTONIC ms of the decision thread's last loop (the watchdog's proof of life). */
 uint64_t session_heartbeat_ms(struct session *s);
 

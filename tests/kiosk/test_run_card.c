@@ -9,7 +9,8 @@
  *     security card when the screen asks; staff choose the visit and type the bill;
  *   - station mode shows the station database's ready-for-collection list;
  *   - SIGTERM stops it cleanly (exit 0); neither its log nor its journal holds the
- *     holder's ID number or name.
+ *     holder's ID number or name;
+ *   - systemd: READY=1, WATCHDOG=1 every half interval, STOPPING=1 on $NOTIFY_SOCKET.
  *
  * A card test (pcscd fixture, vpcd lock). The PKI comes from `yhpki test-pki`; the
  * revocation list is signed here (the terminal runs offline: no [sync]).
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -186,6 +188,9 @@ static int status_is(const char *name, const char *value, int timeout_ms)
   return -1;
 }
 
+/* Environment for the next start_kiosk (NULL-terminated "K=V" list), or NULL. */
+static const char *const *kiosk_env;
+
 static void start_kiosk(const char *extra_arg, const char *extra_val)
 {
   char bin[400], cfg[400];
@@ -202,6 +207,8 @@ static void start_kiosk(const char *extra_arg, const char *extra_val)
     setenv("SDL_VIDEODRIVER", "offscreen", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
     setenv("SDL_AUDIODRIVER", "dummy", 1);
+    for (size_t i = 0; kiosk_env && kiosk_env[i]; i++)
+      putenv((char *)(uintptr_t)kiosk_env[i]);
     if (extra_arg)
       execl(bin, bin, "run", "--config", cfg, "--control", sock, extra_arg, extra_val,
             (char *)NULL);
@@ -400,6 +407,56 @@ START_TEST(station_shows_ready_list)
 }
 END_TEST
 
+/* The systemd side: a datagram socket standing in for $NOTIFY_SOCKET. */
+START_TEST(systemd_ready_watchdog_stopping)
+{
+  char path[400], env_sock[460], line[2048];
+  snprintf(path, sizeof path, "%s/notify.sock", dir);
+  snprintf(env_sock, sizeof env_sock, "NOTIFY_SOCKET=%s", path);
+  int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+  ck_assert_int_ge(fd, 0);
+  struct sockaddr_un sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sun_family = AF_UNIX;
+  ck_assert_uint_lt(strlen(path), sizeof sa.sun_path);
+  memcpy(sa.sun_path, path, strlen(path));
+  ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  struct timeval tv = {0, 200000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const char *const env[] = {env_sock, "WATCHDOG_USEC=400000", NULL};
+  kiosk_env = env;
+  write_config("[terminal]\nsite = park.rongzhou-gucheng\nmode = gate\nterminal_id = g1\n");
+  start_kiosk(NULL, NULL);
+  kiosk_env = NULL;
+  int ready = 0, pings = 0, stopping = 0;
+  uint64_t end = yh_now_ms() + 4000;
+  while (yh_now_ms() < end) {
+    char msg[256];
+    ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
+    if (n <= 0)
+      continue;
+    msg[n] = '\0';
+    ready |= strstr(msg, "READY=1") != NULL;
+    pings += strstr(msg, "WATCHDOG=1") != NULL;
+  }
+  ck_assert_msg(ready, "no READY=1");
+  /* every 200 ms: about 20 in 4 s; a busy machine gets room */
+  ck_assert_msg(pings >= 8, "%d watchdog pings in 4 s (every 200 ms expected)", pings);
+  ck_assert_int_eq(ctl("status", line, sizeof line), 0);
+  sigterm_kiosk();
+  for (int i = 0; i < 20 && !stopping; i++) {
+    char msg[256];
+    ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
+    if (n > 0) {
+      msg[n] = '\0';
+      stopping |= strstr(msg, "STOPPING=1") != NULL;
+    }
+  }
+  ck_assert_msg(stopping, "no STOPPING=1");
+  close(fd);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kiosk_run_card");
@@ -409,6 +466,7 @@ int main(void)
   tcase_add_test(tc, gate_rides_out_pcscd_restart);
   tcase_add_test(tc, cashier_with_one_reader);
   tcase_add_test(tc, station_shows_ready_list);
+  tcase_add_test(tc, systemd_ready_watchdog_stopping);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
