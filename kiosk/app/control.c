@@ -215,7 +215,7 @@ static void *client_main(void *arg)
       if (quit)
         cl->ctl->ops.quit(cl->ctl->ops.user);
       if (wrc != 0)
-        goto out;
+        goto out_close;
       len -= (size_t)(nl + 1 - buf);
       memmove(buf, nl + 1, len);
     }
@@ -224,7 +224,7 @@ static void *client_main(void *arg)
       len = 0;
     }
   }
-out:
+out_close:
   pthread_mutex_lock(&cl->ctl->mu);
   close(cl->fd);
   cl->fd = -1;

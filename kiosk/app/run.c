@@ -453,7 +453,7 @@ int kiosk_cmd_run(int argc, char **argv)
   if (err != UI_OK) {
     fprintf(stderr, "kiosk: the screen: %s (no display? headless: SDL_VIDEODRIVER=offscreen)\n",
             ui_strerror(err));
-    goto out;
+    goto out_stop;
   }
   app.wake_type = SDL_RegisterEvents(1);
   struct session_config sc = {cfg, app.ui, "kiosk " KIOSK_APP_VERSION, station_db};
@@ -461,12 +461,12 @@ int kiosk_cmd_run(int argc, char **argv)
   if (session_create(&sc, &app.ses, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
     rc = EXIT_USAGE;
-    goto out;
+    goto out_stop;
   }
   if (cfg->sync.enabled && start_sync(&app, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
     rc = EXIT_USAGE;
-    goto out;
+    goto out_stop;
   }
   if (ctlpath) {
     struct control_ops ops = {&app,      app.ses,   ctl_shot, ctl_key,
@@ -474,7 +474,7 @@ int kiosk_cmd_run(int argc, char **argv)
     if (control_start(ctlpath, &ops, &app.ctl, why, sizeof why) != 0) {
       fprintf(stderr, "kiosk: control socket: %s\n", why);
       rc = EXIT_USAGE;
-      goto out;
+      goto out_stop;
     }
     app_log("control socket %s", ctlpath);
   }
@@ -483,12 +483,12 @@ int kiosk_cmd_run(int argc, char **argv)
   if (session_start(app.ses) != 0 || cardio_watch_create(watch_cb, &app, &app.watch) != CARDIO_OK ||
       cardio_watch_start(app.watch) != CARDIO_OK || (app.ns && netsync_start(app.ns) != NETSYNC_OK)) {
     fprintf(stderr, "kiosk: cannot start the worker threads\n");
-    goto out;
+    goto out_stop;
   }
   rc = run_loop(&app) == 0 ? 0 : EXIT_RUNTIME;
   app_log("stopping");
 
-out:
+out_stop:
   /* Stop every thread that posts to the screen before the screen goes. */
   control_stop(app.ctl);
   cardio_watch_destroy(app.watch);

@@ -442,13 +442,12 @@ static void decide(struct session *s, const char *why)
   needs_text(view.needs, o.needs, sizeof o.needs);
   publish(s, &o);
 
-  char reasons[sizeof o.reasons];
-  reasons_text(out.verdict.reasons, reasons, sizeof reasons);
   app_log("decision %u (%s): %s [%s]%s", s->seq, why, kiosk_verdict_name(out.verdict.verdict),
-          reasons, out.journaled ? " journaled" : out.queued ? " queued for the journal" : "");
+          o.reasons, out.journaled ? " journaled" : out.queued ? " queued for the journal" : "");
 
   if (out.verdict.verdict == KIOSK_VERDICT_STAFF_CHECK) {
-    s->staff_checks++;
+    if (s->state != SES_ASKING) /* one staff check per holder, however many questions */
+      s->staff_checks++;
     set_state(s, SES_ASKING, "staff check");
   } else {
     if (out.journaled || out.queued) {
@@ -457,6 +456,9 @@ static void decide(struct session *s, const char *why)
       else
         s->denies++;
     }
+    /* the social security card has served: one left in its reader is not the next
+     * holder's */
+    s->ssc_fresh = 0;
     set_state(s, SES_DONE, kiosk_verdict_name(out.verdict.verdict));
   }
   if (out.journaled && s->ns)
@@ -1119,27 +1121,27 @@ int session_create(const struct session_config *sc, struct session **out, char *
   char msg[600];
   if (kiosk_terminal_open(&s->cfg, &s->term, &d) != KIOSK_OK) {
     snprintf(why, cap, "%s", kiosk_diag_format(&d, msg, sizeof msg));
-    goto out_fail;
+    goto out_destroy;
   }
   const struct kiosk_site *site = kiosk_terminal_site(s->term);
   copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
   int rc = cardio_trust_load(s->cfg.trust_dir, &s->trust);
   if (rc != CARDIO_OK) {
     snprintf(why, cap, "trust store %s: %s", s->cfg.trust_dir, cardio_strerror(rc));
-    goto out_fail;
+    goto out_destroy;
   }
   if (sc->station_db) {
     char sw[256] = "";
     copy_str(s->sdb_path, sizeof s->sdb_path, sc->station_db);
     if (station_db_open(sc->station_db, &s->sdb, sw, sizeof sw) != STATION_OK) {
       snprintf(why, cap, "station database %s: %s", sc->station_db, sw);
-      goto out_fail;
+      goto out_destroy;
     }
   }
   *out = s;
   return 0;
 
-out_fail:
+out_destroy:
   session_destroy(s);
   return -1;
 }

@@ -36,6 +36,13 @@
 
 #define HOLDER_ID "450902198506121232" /* the simulated holder's ID number */
 
+/* decision -> frame on screen (sanitizers slow every memory access: more room) */
+#if defined(__SANITIZE_ADDRESS__)
+#define LATENCY_LIMIT_MS 400.0
+#else
+#define LATENCY_LIMIT_MS 100.0
+#endif
+
 static char dir[256], pki[300], reader[YH_READER_NAME_MAX], reader2[YH_READER_NAME_MAX];
 static char sock[320], logpath[320];
 static struct cardsim *sim, *sim2;
@@ -367,6 +374,11 @@ START_TEST(cashier_with_one_reader)
   ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
   expect(line, "verdict", "GRANT");
   expect(line, "journaled", "1");
+  /* the view was on screen within 100 ms of the decision (the screen's own measure) */
+  char v[32];
+  ck_assert_int_eq(ctl("status", line, sizeof line), 0);
+  double lat = strtod(field(line, "latency_ms", v, sizeof v), NULL);
+  ck_assert_msg(lat > 0 && lat < LATENCY_LIMIT_MS, "decision to frame %.1f ms", lat);
   /* a late key for a view that is gone changes nothing */
   seq = last_seq();
   ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
