@@ -7,9 +7,14 @@
  *   centre-admin --config FILE cert revoke SERIAL_HEX | --pem CERT.pem
  *   centre-admin --config FILE card revoke|restore CARD [--generation G | --below G]
  *                [--reason TOKEN]
+ *   centre-admin --config FILE card register CARD --generation G --award KIND --level N
+ *                --round YYYY --issued YYYY-MM-DD --not-after YYYY-MM-DD --issuer KEYID
+ *   centre-admin --config FILE card show CARD               (each generation's state)
  *   centre-admin --config FILE report usage [FROM [TO]]       (YYYY-MM; CSV on stdout)
  *   centre-admin --config FILE doc set config|trust FILE
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
+ *
+ *   centre-admin --help
  *
  * Exit 0 on success, 1 on failure, 2 on a usage error.
  */
@@ -23,20 +28,202 @@
 #include <time.h>
 
 #include "centre_int.h"
+#include "kiosk/decide.h"
 #include "kiosk/revoke.h"
 
 #define DOC_MAX (1024 * 1024)
 
-static void usage(void)
+static void usage(FILE *out)
 {
-  fprintf(stderr,
+  fprintf(out,
           "usage: centre-admin --config FILE COMMAND\n"
           "  terminal register ID SITE | terminal retire ID | terminal list\n"
           "  cert revoke SERIAL_HEX | cert revoke --pem CERT.pem\n"
           "  card revoke|restore CARD [--generation G | --below G] [--reason TOKEN]\n"
+          "  card register CARD --generation G --award KIND --level N --round YYYY\n"
+          "       --issued YYYY-MM-DD --not-after YYYY-MM-DD --issuer KEYID\n"
+          "       (KIND: donor_star, volunteer_star, volunteer_lifetime,\n"
+          "       lifetime_achievement; KEYID: the card's issuer key id, 16 lowercase hex\n"
+          "       digits; the same registration again changes nothing, other data for a\n"
+          "       registered generation is refused; a new generation revokes nothing)\n"
+          "  card show CARD   (CSV: each registered generation and its state; no personal data)\n"
           "  report usage [FROM [TO]]   (months as YYYY-MM)\n"
           "  doc set config|trust FILE\n"
-          "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n");
+          "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
+          "exit status: 0 done, 1 failed, 2 usage or invalid argument\n");
+}
+
+/* Award kinds as the station names them (station/award.h), values as kiosk's. */
+static const struct {
+  const char *token;
+  unsigned award;
+} award_tokens[] = {
+    {"donor_star", KIOSK_AWARD_DONOR_STAR},
+    {"volunteer_star", KIOSK_AWARD_VOLUNTEER_STAR},
+    {"volunteer_lifetime", KIOSK_AWARD_VOLUNTEER_LIFETIME},
+    {"lifetime_achievement", KIOSK_AWARD_LIFETIME_ACHIEVEMENT},
+};
+
+static const char *award_token(unsigned award)
+{
+  for (size_t i = 0; i < sizeof award_tokens / sizeof award_tokens[0]; i++)
+    if (award_tokens[i].award == award)
+      return award_tokens[i].token;
+  return "unknown";
+}
+
+/* Plain decimal digits (no sign, no space), at most max. */
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+  unsigned long v = 0;
+  if (!*s || strlen(s) > 10)
+    return -1;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || v > (max - (unsigned long)(*s - '0')) / 10)
+      return -1;
+    v = v * 10 + (unsigned long)(*s - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+/* YYYY-MM-DD exactly -> YYYYMMDD (the store checks that it is a real date). */
+static int parse_date(const char *s, uint32_t *out)
+{
+  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return -1;
+  uint32_t v = 0;
+  for (int i = 0; i < 10; i++) {
+    if (i == 4 || i == 7)
+      continue;
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (uint32_t)(s[i] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+static int reg_fail(const char *what)
+{
+  fprintf(stderr, "centre-admin: card register: %s\n", what);
+  return CENTRE_E_INVALID_ARG;
+}
+
+/* card register CARD --generation G --award KIND --level N --round YYYY
+ *   --issued YYYY-MM-DD --not-after YYYY-MM-DD --issuer KEYID: every option once. */
+static int card_register(struct centre_store *st, int argc, char **argv, int64_t now)
+{
+  static const char *const opts[] = {"--generation", "--award",     "--level", "--round",
+                                     "--issued",     "--not-after", "--issuer"};
+  enum { NOPTS = sizeof opts / sizeof opts[0] };
+  const char *val[NOPTS] = {NULL};
+  struct centre_card_reg r;
+  unsigned long v;
+  char why[160];
+  int created = 0, rc;
+  memset(&r, 0, sizeof r);
+  if (argc < 1 || argv[0][0] == '-')
+    return reg_fail("the card number comes first");
+  if (strlen(argv[0]) >= sizeof r.card_no || !kiosk_card_no_valid(argv[0]))
+    return reg_fail("card number: 1-20 of 0-9 A-Z -, and not shaped like a citizen ID number");
+  snprintf(r.card_no, sizeof r.card_no, "%s", argv[0]);
+  for (int i = 1; i < argc; i += 2) {
+    size_t k;
+    for (k = 0; k < NOPTS && strcmp(argv[i], opts[k]) != 0; k++)
+      ;
+    if (k == NOPTS) {
+      fprintf(stderr, "centre-admin: card register: unknown argument %s\n",
+              argv[i][0] == '-' ? argv[i] : "(a value without its option)");
+      return CENTRE_E_INVALID_ARG;
+    }
+    if (i + 1 >= argc) {
+      fprintf(stderr, "centre-admin: card register: %s needs a value\n", opts[k]);
+      return CENTRE_E_INVALID_ARG;
+    }
+    if (val[k]) {
+      fprintf(stderr, "centre-admin: card register: %s given twice\n", opts[k]);
+      return CENTRE_E_INVALID_ARG;
+    }
+    val[k] = argv[i + 1];
+  }
+  for (size_t k = 0; k < NOPTS; k++)
+    if (!val[k]) {
+      fprintf(stderr, "centre-admin: card register: %s is required\n", opts[k]);
+      return CENTRE_E_INVALID_ARG;
+    }
+  if (parse_uint(val[0], 0xffffffffUL, &v) != 0)
+    return reg_fail("--generation: a number from 0 to 4294967295");
+  r.generation = (uint32_t)v;
+  for (size_t i = 0; i < sizeof award_tokens / sizeof award_tokens[0]; i++)
+    if (strcmp(val[1], award_tokens[i].token) == 0)
+      r.award = award_tokens[i].award;
+  if (!r.award)
+    return reg_fail("--award: donor_star, volunteer_star, volunteer_lifetime or "
+                    "lifetime_achievement");
+  if (parse_uint(val[2], 5, &v) != 0)
+    return reg_fail("--level: a number from 0 to 5");
+  r.level = (unsigned)v;
+  if (parse_uint(val[3], 9999, &v) != 0)
+    return reg_fail("--round: the award round's year, YYYY");
+  r.round_year = (unsigned)v;
+  if (parse_date(val[4], &r.issued) != 0)
+    return reg_fail("--issued: a date as YYYY-MM-DD");
+  if (parse_date(val[5], &r.not_after) != 0)
+    return reg_fail("--not-after: a date as YYYY-MM-DD");
+  if (strlen(val[6]) != CENTRE_ISSUER_ID_HEX)
+    return reg_fail("--issuer: the key id is 16 lowercase hex digits");
+  snprintf(r.issuer, sizeof r.issuer, "%s", val[6]);
+  rc = centre_store_card_register(st, &r, now, &created, why, sizeof why);
+  /* The card number is the operator's own input; echo only the outcome. */
+  if (rc == CENTRE_OK)
+    printf("%s\n", created ? "registered" : "no change (already registered with the same data)");
+  else if (rc == CENTRE_E_INVALID_ARG || rc == CENTRE_E_CARD_CONFLICT)
+    fprintf(stderr, "centre-admin: card register: %s\n", why);
+  return rc;
+}
+
+static void print_ymd(FILE *out, uint32_t d)
+{
+  fprintf(out, "%04u-%02u-%02u", (unsigned)(d / 10000), (unsigned)(d / 100 % 100),
+          (unsigned)(d % 100));
+}
+
+/* card show CARD: CSV, one line per registered generation; never a name or ID number
+ * (the centre has none). */
+static int card_show(struct centre_store *st, const char *card_no)
+{
+  struct centre_card_info *v = NULL;
+  size_t n = 0;
+  int rc = centre_store_card_show(st, card_no, &v, &n);
+  if (rc == CENTRE_E_INVALID_ARG) {
+    fprintf(stderr, "centre-admin: card show: card number: 1-20 of 0-9 A-Z -, and not "
+                    "shaped like a citizen ID number\n");
+    return rc;
+  }
+  if (rc == CENTRE_E_NOT_FOUND) {
+    fprintf(stderr, "centre-admin: card show: no registration for this card\n");
+    return rc;
+  }
+  if (rc != CENTRE_OK)
+    return rc;
+  printf("generation,state,award,level,round,issued,not_after,issuer,registered_at\n");
+  for (size_t i = 0; i < n; i++) {
+    char when[32];
+    struct tm tm;
+    time_t t = (time_t)v[i].registered_at;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf("%lu,%s,%s,%u,%u,", (unsigned long)v[i].reg.generation,
+           v[i].revoked ? "revoked" : "active", award_token(v[i].reg.award), v[i].reg.level,
+           v[i].reg.round_year);
+    print_ymd(stdout, v[i].reg.issued);
+    putchar(',');
+    print_ymd(stdout, v[i].reg.not_after);
+    printf(",%s,%s\n", v[i].reg.issuer, when);
+  }
+  free(v);
+  return CENTRE_OK;
 }
 
 static int parse_month(const char *s, int *out)
@@ -135,6 +322,10 @@ static int run(struct centre_store *st, int argc, char **argv)
       printf("certificate serial %s revoked\n", serial);
     return rc;
   }
+  if (argc >= 2 && strcmp(argv[0], "card") == 0 && strcmp(argv[1], "register") == 0)
+    return card_register(st, argc - 2, argv + 2, now);
+  if (argc == 3 && strcmp(argv[0], "card") == 0 && strcmp(argv[1], "show") == 0)
+    return card_show(st, argv[2]);
   if (argc >= 3 && strcmp(argv[0], "card") == 0 &&
       (strcmp(argv[1], "revoke") == 0 || strcmp(argv[1], "restore") == 0)) {
     struct centre_rev_entry e;
@@ -193,7 +384,7 @@ static int run(struct centre_store *st, int argc, char **argv)
       printf("%s version %llu\n", argv[2], (unsigned long long)version);
     return rc;
   }
-  usage();
+  usage(stderr);
   return CENTRE_E_INVALID_ARG;
 }
 
@@ -204,8 +395,10 @@ static int keygen(const char *key_path, const char *pub_path)
   struct kiosk_revkey *k = NULL;
   struct stat sb;
   int rc;
-  /* kiosk's writer truncates; a signing key must never be replaced by accident. */
-  if (stat(key_path, &sb) == 0 || stat(pub_path, &sb) == 0) {
+  /* A signing key must never be replaced by accident: kiosk's private-key writer
+   * refuses an existing file (O_EXCL); the public half is checked here too, so that
+   * neither is written when either exists. */
+  if (lstat(key_path, &sb) == 0 || lstat(pub_path, &sb) == 0) {
     fprintf(stderr, "centre-admin: keygen: %s or %s exists; not overwriting\n", key_path,
             pub_path);
     return 1;
@@ -217,7 +410,8 @@ static int keygen(const char *key_path, const char *pub_path)
     rc = kiosk_revkey_write_public(k, pub_path);
   kiosk_revkey_destroy(k);
   if (rc != KIOSK_OK) {
-    fprintf(stderr, "centre-admin: keygen: %s\n", kiosk_strerror(rc));
+    fprintf(stderr, "centre-admin: keygen: %s: %s\n",
+            rc == KIOSK_E_EXISTS ? key_path : "writing the key pair", kiosk_strerror(rc));
     return 1;
   }
   printf("signing key written to %s, public key to %s\n", key_path, pub_path);
@@ -230,10 +424,15 @@ int main(int argc, char **argv)
   struct centre_store *st = NULL;
   char why[256] = "";
   int rc;
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      usage(stdout);
+      return 0;
+    }
   if (argc == 4 && strcmp(argv[1], "keygen") == 0)
     return keygen(argv[2], argv[3]);
   if (argc < 4 || strcmp(argv[1], "--config") != 0) {
-    usage();
+    usage(stderr);
     return 2;
   }
   rc = centre_conf_load(argv[2], &conf, why, sizeof why);

@@ -111,6 +111,49 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
                                size_t n, int op, const char *reason, int64_t now,
                                uint64_t *version, size_t *changed);
 
+/*
+ * A card as the station registered it: what the card carries about its award and
+ * validity, and the issuer key that signed it. Never a name, an ID number or a photo:
+ * the centre needs none of them (PIPL).
+ */
+#define CENTRE_ISSUER_ID_HEX 16 /* the card's 8-byte issuer key id (cardio), hex */
+struct centre_card_reg {
+  char card_no[21];           /* kiosk_card_no_valid() */
+  uint32_t generation;
+  unsigned award;             /* enum kiosk_award of a card-carrying award */
+  unsigned level;             /* kiosk_award_eligible(award, level) */
+  unsigned round_year;        /* the award round, 2000..2100, not after the issue year */
+  uint32_t issued;            /* YYYYMMDD, a real date */
+  uint32_t not_after;         /* YYYYMMDD, >= issued */
+  char issuer[CENTRE_ISSUER_ID_HEX + 1]; /* lowercase hex */
+};
+
+/* A registered generation and its state. */
+struct centre_card_info {
+  struct centre_card_reg reg;
+  int64_t registered_at;
+  int revoked;                /* on the revocation list (EXACT or BELOW) */
+};
+
+/* Check every field of a registration; INVALID_ARG with why[] naming the field. */
+int centre_card_reg_check(const struct centre_card_reg *r, char *why, size_t cap);
+
+/*
+ * Register one generation of a card. Idempotent: the same (card, generation) with the
+ * same data again is OK (*created 0, nothing written); with other data CARD_CONFLICT,
+ * why[] naming the fields that differ (never their values). A new generation does not
+ * revoke older ones (revocation is its own operation). The state starts "revoked" when
+ * the revocation list already covers it (a revocation that arrived first).
+ * Errors: INVALID_ARG (why[] says which field), CARD_CONFLICT, DB.
+ */
+int centre_store_card_register(struct centre_store *st, const struct centre_card_reg *r,
+                               int64_t now, int *created, char *why, size_t cap);
+
+/* Every registered generation of a card, oldest first; *out freed with free().
+ * NOT_FOUND when none; INVALID_ARG for a malformed number. */
+int centre_store_card_show(struct centre_store *st, const char *card_no,
+                           struct centre_card_info **out, size_t *n);
+
 /* since == 0 (or a version the centre never issued): the snapshot. since >= 1: the
  * changes from list version `since` to now (empty when since is current). *version: the
  * current list version. *out freed with free(). */

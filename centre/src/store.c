@@ -82,6 +82,22 @@ static const char *const schema[] = {
     " kind SMALLINT NOT NULL,"
     " version BIGINT NOT NULL,"
     " PRIMARY KEY (card_no, generation, kind))",
+    /* The cards the station issued, one row per generation: what the card carries about
+     * its award and validity and which issuer key signed it. No name, ID number or photo
+     * (PIPL): the centre needs none. Dates are YYYYMMDD; state is active or revoked,
+     * kept in step with revoked_cards. */
+    "CREATE TABLE IF NOT EXISTS cards ("
+    " card_no VARCHAR(20) NOT NULL,"
+    " generation BIGINT NOT NULL,"
+    " award SMALLINT NOT NULL,"
+    " award_level SMALLINT NOT NULL,"
+    " award_round INTEGER NOT NULL,"
+    " issue_date INTEGER NOT NULL,"
+    " not_after INTEGER NOT NULL,"
+    " issuer_key_id VARCHAR(16) NOT NULL,"
+    " registered_at BIGINT NOT NULL,"
+    " state VARCHAR(16) NOT NULL,"
+    " PRIMARY KEY (card_no, generation))",
     "CREATE TABLE IF NOT EXISTS documents ("
     " kind VARCHAR(16) NOT NULL,"
     " version BIGINT NOT NULL,"
@@ -432,8 +448,17 @@ int centre_store_cert_revoke(struct centre_store *st, const char *serial_hex, in
   return rc == CENTRE_E_EXISTS ? CENTRE_OK : rc;
 }
 
+/* A registered card's state follows the revocation list: revoked when an EXACT entry
+ * names its generation or a BELOW entry a later one. Recomputed for every generation of
+ * the number after each change (a restore may leave another entry covering it). */
+static const char restate_sql[] =
+    "UPDATE cards SET state = CASE WHEN EXISTS (SELECT 1 FROM revoked_cards r"
+    " WHERE r.card_no = cards.card_no AND ((r.kind = 1 AND r.generation = cards.generation)"
+    " OR (r.kind = 2 AND cards.generation < r.generation)))"
+    " THEN 'revoked' ELSE 'active' END WHERE card_no = ?";
+
 struct card_stmts {
-  sqlite3_stmt *exists, *change, *add, *del;
+  sqlite3_stmt *exists, *change, *add, *del, *restate;
 };
 
 static void card_stmts_free(struct card_stmts *c)
@@ -442,6 +467,7 @@ static void card_stmts_free(struct card_stmts *c)
   sqlite3_finalize(c->change);
   sqlite3_finalize(c->add);
   sqlite3_finalize(c->del);
+  sqlite3_finalize(c->restate);
 }
 
 static int card_stmts_prep(struct centre_store *st, struct card_stmts *c)
@@ -457,7 +483,8 @@ static int card_stmts_prep(struct centre_store *st, struct card_stmts *c)
       prep(st, "INSERT INTO revoked_cards (card_no, generation, kind, version) VALUES (?, ?, ?, ?)",
            &c->add) != CENTRE_OK ||
       prep(st, "DELETE FROM revoked_cards WHERE card_no = ? AND generation = ? AND kind = ?",
-           &c->del) != CENTRE_OK) {
+           &c->del) != CENTRE_OK ||
+      prep(st, restate_sql, &c->restate) != CENTRE_OK) {
     card_stmts_free(c);
     return CENTRE_E_DB;
   }
@@ -515,6 +542,10 @@ static int card_set_one(struct centre_store *st, struct card_stmts *c,
     sqlite3_bind_int(c->del, 3, e->kind);
     rc = step_done(st, c->del, "card delete");
   }
+  if (rc != CENTRE_OK)
+    return rc;
+  text(c->restate, 1, e->card_no);
+  rc = step_done(st, c->restate, "card state");
   *changed = 1;
   return rc;
 }
@@ -568,6 +599,203 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
     *version = (uint64_t)v + 1;
   if (changed)
     *changed = count;
+  return CENTRE_OK;
+}
+
+/* ---------------------------------------------------------------- cards -- */
+
+static int ymd_ok(uint32_t d)
+{
+  static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  unsigned y = d / 10000, m = d / 100 % 100, day = d % 100;
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 2000 || y > 2100 || m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
+    return 0;
+  return !(m == 2 && day == 29 && !leap);
+}
+
+int centre_card_reg_check(const struct centre_card_reg *r, char *why, size_t cap)
+{
+  const char *bad = NULL;
+  size_t i;
+  if (!r)
+    bad = "registration missing";
+  else if (!kiosk_card_no_valid(r->card_no))
+    bad = "card number: 1-20 of 0-9 A-Z -, and not shaped like a citizen ID number";
+  else if (r->award < KIOSK_AWARD_DONOR_STAR || r->award > KIOSK_AWARD_LIFETIME_ACHIEVEMENT)
+    bad = "award: not an award that carries the card";
+  else if (!kiosk_award_eligible((enum kiosk_award)r->award, r->level))
+    bad = "level: this award carries no card at this level (donor_star 3-5, "
+          "volunteer_star 5, lifetime awards 0)";
+  else if (!ymd_ok(r->issued))
+    bad = "issue date: not a real date in 2000-2100";
+  else if (!ymd_ok(r->not_after))
+    bad = "not-after: not a real date in 2000-2100";
+  else if (r->not_after < r->issued)
+    bad = "not-after: before the issue date";
+  else if (r->round_year < 2000 || r->round_year > r->issued / 10000)
+    bad = "round: a year from 2000 to the issue year";
+  if (!bad) {
+    for (i = 0; r->issuer[i]; i++)
+      if (!((r->issuer[i] >= '0' && r->issuer[i] <= '9') ||
+            (r->issuer[i] >= 'a' && r->issuer[i] <= 'f')))
+        break;
+    if (i != CENTRE_ISSUER_ID_HEX || r->issuer[i])
+      bad = "issuer: the key id is 16 lowercase hex digits";
+  }
+  if (!bad)
+    return CENTRE_OK;
+  if (why && cap)
+    snprintf(why, cap, "%s", bad);
+  return CENTRE_E_INVALID_ARG;
+}
+
+static void card_row(sqlite3_stmt *s, int col, struct centre_card_reg *r)
+{
+  r->award = (unsigned)sqlite3_column_int(s, col);
+  r->level = (unsigned)sqlite3_column_int(s, col + 1);
+  r->round_year = (unsigned)sqlite3_column_int(s, col + 2);
+  r->issued = (uint32_t)sqlite3_column_int64(s, col + 3);
+  r->not_after = (uint32_t)sqlite3_column_int64(s, col + 4);
+  snprintf(r->issuer, sizeof r->issuer, "%s", (const char *)sqlite3_column_text(s, col + 5));
+}
+
+#define CARD_COLUMNS "award, award_level, award_round, issue_date, not_after, issuer_key_id"
+
+/* The fields of a that differ from b, by name ("" when none). */
+static void card_diff(const struct centre_card_reg *a, const struct centre_card_reg *b, char *out,
+                      size_t cap)
+{
+  size_t len = 0;
+  out[0] = '\0';
+#define CARD_DIFF(cond, name)                                                              \
+  if ((cond) && len < cap)                                                                 \
+    len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", name);
+  CARD_DIFF(a->award != b->award, "award")
+  CARD_DIFF(a->level != b->level, "level")
+  CARD_DIFF(a->round_year != b->round_year, "round")
+  CARD_DIFF(a->issued != b->issued, "issued")
+  CARD_DIFF(a->not_after != b->not_after, "not-after")
+  CARD_DIFF(strcmp(a->issuer, b->issuer) != 0, "issuer")
+#undef CARD_DIFF
+}
+
+int centre_store_card_register(struct centre_store *st, const struct centre_card_reg *r,
+                               int64_t now, int *created, char *why, size_t cap)
+{
+  sqlite3_stmt *s = NULL;
+  struct centre_card_reg have;
+  char diff[96];
+  int rc, ret;
+  if (created)
+    *created = 0;
+  if (why && cap)
+    why[0] = '\0';
+  ret = centre_card_reg_check(r, why, cap);
+  if (ret != CENTRE_OK)
+    return ret;
+  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+    return CENTRE_E_DB;
+  ret = prep(st, "SELECT " CARD_COLUMNS " FROM cards WHERE card_no = ? AND generation = ?", &s);
+  if (ret != CENTRE_OK)
+    goto out_rollback;
+  text(s, 1, r->card_no);
+  sqlite3_bind_int64(s, 2, r->generation);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    memcpy(&have, r, sizeof have);
+    card_row(s, 0, &have);
+    sqlite3_finalize(s);
+    s = NULL;
+    card_diff(r, &have, diff, sizeof diff);
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!diff[0])
+      return CENTRE_OK; /* the same registration again */
+    if (why && cap)
+      snprintf(why, cap, "generation %lu is registered with another %s",
+               (unsigned long)r->generation, diff);
+    return CENTRE_E_CARD_CONFLICT;
+  }
+  sqlite3_finalize(s);
+  s = NULL;
+  if (rc != SQLITE_DONE) {
+    ret = db_err(st, "card lookup", rc);
+    goto out_rollback;
+  }
+  {
+    int64_t gen = r->generation, award = r->award, level = r->level, round = r->round_year,
+            issued = r->issued, not_after = r->not_after;
+    const void *args[] = {r->card_no, &gen, &award, &level, &round, &issued, &not_after,
+                          r->issuer, &now};
+    const void *rs[] = {r->card_no};
+    ret = run(st,
+              "INSERT INTO cards (card_no, generation, " CARD_COLUMNS ", registered_at, state)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')",
+              "tiiiiiiti", args, NULL);
+    /* A revocation that arrived before the registration already covers it. */
+    if (ret == CENTRE_OK)
+      ret = run(st, restate_sql, "t", rs, NULL);
+  }
+  if (ret == CENTRE_OK)
+    ret = exec(st, "COMMIT");
+  if (ret != CENTRE_OK)
+    goto out_rollback;
+  if (created)
+    *created = 1;
+  return CENTRE_OK;
+
+out_rollback:
+  sqlite3_finalize(s);
+  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return ret;
+}
+
+int centre_store_card_show(struct centre_store *st, const char *card_no,
+                           struct centre_card_info **out, size_t *n)
+{
+  sqlite3_stmt *s;
+  struct centre_card_info *v = NULL, *nv;
+  size_t len = 0, cap = 0;
+  int rc, ret = CENTRE_OK;
+  *out = NULL;
+  *n = 0;
+  if (!card_no || !kiosk_card_no_valid(card_no))
+    return CENTRE_E_INVALID_ARG;
+  if (prep(st,
+           "SELECT generation, " CARD_COLUMNS ", registered_at, state FROM cards"
+           " WHERE card_no = ? ORDER BY generation",
+           &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  text(s, 1, card_no);
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (len == cap) {
+      cap = cap ? cap * 2 : 4;
+      nv = realloc(v, cap * sizeof *v);
+      if (!nv) {
+        ret = CENTRE_E_NO_MEMORY;
+        break;
+      }
+      v = nv;
+    }
+    memset(&v[len], 0, sizeof v[len]);
+    snprintf(v[len].reg.card_no, sizeof v[len].reg.card_no, "%s", card_no);
+    v[len].reg.generation = (uint32_t)sqlite3_column_int64(s, 0);
+    card_row(s, 1, &v[len].reg);
+    v[len].registered_at = sqlite3_column_int64(s, 7);
+    v[len].revoked = strcmp((const char *)sqlite3_column_text(s, 8), "revoked") == 0;
+    len++;
+  }
+  if (ret == CENTRE_OK && rc != SQLITE_DONE)
+    ret = db_err(st, "card show", rc);
+  sqlite3_finalize(s);
+  if (ret == CENTRE_OK && len == 0)
+    ret = CENTRE_E_NOT_FOUND;
+  if (ret != CENTRE_OK) {
+    free(v);
+    return ret;
+  }
+  *out = v;
+  *n = len;
   return CENTRE_OK;
 }
 

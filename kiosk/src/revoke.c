@@ -232,19 +232,27 @@ static int write_pem(const struct kiosk_revkey *key, const char *path, int priva
 {
   if (!key || (private && !key->has_private))
     return KIOSK_E_INVALID_ARG;
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, private ? 0600 : 0644);
+  /* A private key is a new file, never a truncated or replaced one: O_EXCL refuses an
+   * existing path (or a symlink planted there), and 0600 holds from the first byte. */
+  int fd = private ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
+                   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
-    return KIOSK_E_IO;
+    return private && errno == EEXIST ? KIOSK_E_EXISTS : KIOSK_E_IO;
   FILE *f = fdopen(fd, "w");
   if (!f) {
     close(fd);
+    if (private)
+      unlink(path); /* ours: O_EXCL made it */
     return KIOSK_E_IO;
   }
   int ok = private ? PEM_write_PrivateKey(f, key->pkey, NULL, NULL, 0, NULL, NULL)
                    : PEM_write_PUBKEY(f, key->pkey);
-  if (fclose(f) != 0)
-    ok = 0;
-  return ok ? KIOSK_OK : KIOSK_E_CRYPTO;
+  int closed = fclose(f) == 0;
+  if (ok && closed)
+    return KIOSK_OK;
+  if (private)
+    unlink(path); /* never leave half a key behind */
+  return ok ? KIOSK_E_IO : KIOSK_E_CRYPTO;
 }
 
 int kiosk_revkey_write_public(const struct kiosk_revkey *key, const char *path)

@@ -10,8 +10,9 @@
 #include "station_int.h"
 
 /*
- * Schema, version 1. Days are days since 1970-01-01; amounts are integers in the unit
- * of their kind (ml, centiunits, centihours); times are Unix seconds.
+ * Schema, version 1 (version 2 adds cards.issuer_key_id: db_schema()). Days are days
+ * since 1970-01-01; amounts are integers in the unit of their kind (ml, centiunits,
+ * centihours); times are Unix seconds.
  */
 static const char station_schema_v1[] =
     "CREATE TABLE imports("
@@ -145,18 +146,22 @@ static int db_schema(struct station_db *db)
   if (sqlite3_step(st) == SQLITE_ROW)
     version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
-  if (version == 1)
+  if (version == 2)
     return STATION_OK;
-  if (version != 0) {
+  if (version > 2) {
     snprintf(db->err, sizeof db->err, "database schema version %d is newer than this program",
              version);
     return STATION_E_DB;
   }
   if ((rc = station_db_exec(db, "BEGIN IMMEDIATE")) != STATION_OK)
     return rc;
-  if ((rc = station_db_exec(db, station_schema_v1)) != STATION_OK ||
-      (rc = station_issue_schema(db)) != STATION_OK ||
-      (rc = station_db_exec(db, "PRAGMA user_version = 1")) != STATION_OK) {
+  /* 0: a new file. 1 -> 2: the issuer key id of each card, for the centre's registration
+   * (cards issued before it have "" and their registration waits). */
+  if ((version == 0 && ((rc = station_db_exec(db, station_schema_v1)) != STATION_OK ||
+                        (rc = station_issue_schema(db)) != STATION_OK)) ||
+      (rc = station_db_exec(db, "ALTER TABLE cards ADD COLUMN issuer_key_id TEXT NOT NULL"
+                                " DEFAULT ''")) != STATION_OK ||
+      (rc = station_db_exec(db, "PRAGMA user_version = 2")) != STATION_OK) {
     sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
     return rc;
   }

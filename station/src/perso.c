@@ -11,6 +11,8 @@
 #include "cardio/crypto.h"
 #include "cardio/honour.h"
 
+_Static_assert(2 * CARDIO_KEYID_LEN == STATION_ISSUER_KEYID_HEX, "issuer key id as hex");
+
 struct station_pcsc_writer {
   char reader[256]; /* "" : the first reader with a card */
   struct cardio_key *issuer;
@@ -172,7 +174,10 @@ static int perso_personalize(void *vctx, const struct station_card_request *req,
     snprintf(why, cap, "read-back: the card does not verify (%s)", summary);
     goto out_fail;
   }
-  if (strcmp(res.rec.card_number, req->card_no) != 0 || res.rec.generation != req->generation ||
+  uint8_t key_id[CARDIO_KEYID_LEN];
+  if (cardio_key_id(w->issuer, key_id) != CARDIO_OK ||
+      memcmp(res.rec.issuer_key_id, key_id, sizeof key_id) != 0 ||
+      strcmp(res.rec.card_number, req->card_no) != 0 || res.rec.generation != req->generation ||
       (int)res.rec.award != req->award || res.rec.award_level != req->level ||
       cardio_hc_holder_match(&res.rec, req->idno) != CARDIO_HC_MATCH) {
     snprintf(why, cap, "read-back: the card carries other data than requested");
@@ -197,10 +202,23 @@ out_fail:
   return STATION_E_CARD;
 }
 
+static int perso_issuer_key_id(void *vctx, char out[STATION_ISSUER_KEYID_HEX + 1])
+{
+  struct station_pcsc_writer *w = vctx;
+  uint8_t id[CARDIO_KEYID_LEN];
+  out[0] = '\0';
+  if (cardio_key_id(w->issuer, id) != CARDIO_OK)
+    return STATION_E_CARD;
+  for (size_t i = 0; i < sizeof id; i++)
+    snprintf(out + 2 * i, 3, "%02x", id[i]);
+  return STATION_OK;
+}
+
 void station_pcsc_writer_ops(struct station_pcsc_writer *w, struct station_card_writer *out)
 {
   out->personalize = perso_personalize;
   out->ctx = w;
+  out->issuer_key_id = perso_issuer_key_id;
 }
 
 #else /* no cardio/honour.h yet */
@@ -226,5 +244,6 @@ void station_pcsc_writer_ops(struct station_pcsc_writer *w, struct station_card_
   (void)w;
   out->personalize = NULL;
   out->ctx = NULL;
+  out->issuer_key_id = NULL;
 }
 #endif

@@ -9,8 +9,10 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -610,6 +612,148 @@ START_TEST(status_and_reports)
 }
 END_TEST
 
+/* centre-admin with its stderr into err_path (the reason a refusal gives); exit code. */
+static int admin_err(const struct synctest_centre *c, const char *err_path, const char *args)
+{
+  char cmd[3000];
+  int st;
+  snprintf(cmd, sizeof cmd, "'%s' --config '%s' %s > /dev/null 2> '%s'", CENTRE_ADMIN_PATH,
+           c->conf, args, err_path);
+  st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+#define REG_ARGS(gen, level, not_after, issuer)                                            \
+  "card", "register", "450900012345", "--generation", gen, "--award", "donor_star",        \
+      "--level", level, "--round", "2025", "--issued", "2026-01-05", "--not-after",         \
+      not_after, "--issuer", issuer
+
+/* Card registration through centre-admin on a real SQLite file: register, show,
+ * idempotence, conflicts (named), strict arguments, a new generation that revokes
+ * nothing, and the state following the revocation list either way round. */
+START_TEST(card_registration)
+{
+  struct synctest_centre c;
+  char out[700], err[700];
+  const char *key = "0123456789abcdef";
+  fresh(&c, "cardreg");
+  snprintf(out, sizeof out, "%s/show.csv", c.dir);
+  snprintf(err, sizeof err, "%s/err.txt", c.dir);
+  /* Nothing registered yet. */
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 1);
+  ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("0", "3", "2036-01-04", key), NULL), 0);
+  ck_assert_msg(file_has(out, "registered\n"), "first registration");
+  /* The same again: no change. */
+  ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("0", "3", "2036-01-04", key), NULL), 0);
+  ck_assert_msg(file_has(out, "no change"), "idempotent");
+  /* Other data for the same generation: refused, naming what differs. */
+  ck_assert_int_eq(admin_err(&c, err,
+                             "card register 450900012345 --generation 0 --award donor_star"
+                             " --level 4 --round 2025 --issued 2026-01-05 --not-after 2036-01-05"
+                             " --issuer 0123456789abcdef"),
+                   1);
+  ck_assert_msg(file_has(err, "registered with another level, not-after"), "conflict named");
+  ck_assert_int_eq(admin_err(&c, err,
+                             "card register 450900012345 --generation 0 --award donor_star"
+                             " --level 3 --round 2025 --issued 2026-01-05 --not-after 2036-01-04"
+                             " --issuer fedcba9876543210"),
+                   1);
+  ck_assert_msg(file_has(err, "another issuer"), "issuer conflict named");
+  /* Strict arguments: each refusal exits 2 and says why. */
+  static const struct {
+    const char *args, *why;
+  } bad[] = {
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04",
+       "--issuer is required"},
+      {"card register 450900012345 --generation -1 --award donor_star --level 3 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "--generation"},
+      {"card register 450900012345 --generation 0 --award promotion --level 0 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "--award"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 2 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "level: this award carries no card"},
+      {"card register 450900012345 --generation 0 --award volunteer_lifetime --level 1"
+       " --round 2025 --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "level: this award carries no card"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2027"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "round"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026-02-29 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "issue date"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026/01/05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "--issued"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026-01-05 --not-after 2025-12-31 --issuer 0123456789abcdef",
+       "before the issue date"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789ABCDEF",
+       "16 lowercase hex"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef --level 3",
+       "--level given twice"},
+      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+       " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef --name x",
+       "unknown argument --name"},
+      {"card register 11010519491231002X --generation 0 --award donor_star --level 3"
+       " --round 2025 --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "card number"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    ck_assert_msg(admin_err(&c, err, bad[i].args) == 2, "bad %zu: exit", i);
+    ck_assert_msg(file_has(err, bad[i].why), "bad %zu: reason", i);
+  }
+  /* Generation 1 registered: generation 0 stays active (revocation is its own step). */
+  ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("1", "3", "2036-01-04", key), NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_msg(file_has(out, "generation,state,award,level,round,issued,not_after,issuer,"
+                              "registered_at\n0,active,donor_star,3,2025,2026-01-05,2036-01-04,"
+                              "0123456789abcdef,"),
+                "show generation 0");
+  ck_assert_msg(file_has(out, "\n1,active,donor_star,3,2025,"), "show generation 1");
+  /* The state follows the revocation list: BELOW 1 revokes generation 0 only. */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "--below", "1",
+                                  "--reason", "lost", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_msg(file_has(out, "\n0,revoked,"), "generation 0 revoked");
+  ck_assert_msg(file_has(out, "\n1,active,"), "generation 1 still active");
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900012345", "--below", "1",
+                                  NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_msg(file_has(out, "\n0,active,"), "generation 0 restored");
+  /* A revocation that arrived before the registration: registered as revoked. */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "--generation",
+                                  "2", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("2", "3", "2036-01-04", key), NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_msg(file_has(out, "\n2,revoked,"), "revoked before registered");
+  /* Nothing personal is stored: the table has no such column. */
+  snprintf(out, sizeof out, "%s/centre.db", c.dir);
+  {
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open(out, &h), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info('cards')", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    int cols = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char *col = (const char *)sqlite3_column_text(st, 0);
+      ck_assert_msg(!strstr(col, "name") && !strstr(col, "id_n") && !strstr(col, "photo"),
+                    "personal column %s", col);
+      cols++;
+    }
+    ck_assert_int_eq(cols, 10);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+  }
+}
+END_TEST
+
 /* A sink that records what netsync hands over; revocations go into kiosk's list. */
 struct sink {
   struct kiosk_revlist *rl;
@@ -871,6 +1015,7 @@ static Suite *suite(void)
   tcase_add_test(tc, killed_mid_upload);
   tcase_add_test(tc, many_terminals_at_once);
   tcase_add_test(tc, status_and_reports);
+  tcase_add_test(tc, card_registration);
   tcase_add_test(tc, revocations_and_documents);
   tcase_add_test(tc, unchanged_list_is_reissued);
   tcase_add_test(tc, hundred_thousand_offline_then_synced);

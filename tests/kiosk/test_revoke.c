@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -190,6 +191,42 @@ START_TEST(tamper)
 }
 END_TEST
 
+/* The private key goes into a new file only: mode 0600, never truncating, replacing or
+ * following something already at the path. */
+START_TEST(private_key_never_overwritten)
+{
+  char path[300], link[300], buf[300];
+  struct stat sb;
+  struct kiosk_revkey *back;
+  struct kiosk_diag d;
+  snprintf(path, sizeof path, "%s/sign.key", dir);
+  ck_assert_int_eq(kiosk_revkey_write_private(key, path), KIOSK_OK);
+  ck_assert_int_eq(stat(path, &sb), 0);
+  ck_assert_uint_eq(sb.st_mode & 0777, 0600);
+  ck_assert_int_eq(kiosk_revkey_load_private(path, &back, &d), KIOSK_OK);
+  kiosk_revkey_destroy(back);
+  off_t size = sb.st_size;
+  /* A second key to the same path: EXISTS, the first key untouched. */
+  ck_assert_int_eq(kiosk_revkey_write_private(other, path), KIOSK_E_EXISTS);
+  ck_assert_int_eq(stat(path, &sb), 0);
+  ck_assert_int_eq(sb.st_size, size);
+  /* A symlink planted at the path (even a dangling one) is refused, not followed. */
+  snprintf(link, sizeof link, "%s/planted.key", dir);
+  snprintf(buf, sizeof buf, "%s/target", dir);
+  ck_assert_int_eq(symlink(buf, link), 0);
+  ck_assert_int_eq(kiosk_revkey_write_private(key, link), KIOSK_E_EXISTS);
+  ck_assert_int_ne(access(buf, F_OK), 0);
+  /* A key without its private half is refused before anything is created. */
+  snprintf(link, sizeof link, "%s/sign.pub", dir);
+  ck_assert_int_eq(kiosk_revkey_write_public(key, link), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revkey_load_public(link, &back, &d), KIOSK_OK);
+  snprintf(path, sizeof path, "%s/nothing.key", dir);
+  ck_assert_int_eq(kiosk_revkey_write_private(back, path), KIOSK_E_INVALID_ARG);
+  ck_assert_int_ne(access(path, F_OK), 0);
+  kiosk_revkey_destroy(back);
+}
+END_TEST
+
 START_TEST(bundle_file)
 {
   char path[300], pub[300];
@@ -365,6 +402,7 @@ int main(void)
   tcase_add_test(tc, delta_apply_and_wrong_base);
   tcase_add_test(tc, no_rollback);
   tcase_add_test(tc, tamper);
+  tcase_add_test(tc, private_key_never_overwritten);
   tcase_add_test(tc, bundle_file);
   tcase_add_test(tc, million_entries);
   tcase_add_test(tc, concurrent_apply_and_lookup);

@@ -1,8 +1,9 @@
 /* The card flows end to end through the real parts: pcscd with the vpcd readers, the
  * card simulator's blank honour stock (tools/cardsim "honour-blank"), cardio's
  * personalization, a throw-away PKI (yhpki test-pki), a station database on disk; the
- * centre through the narrow interface (a recorder here; tests/station/test_centre.sh
- * drives the real centre-admin). Photo preparation with SDL2_image.
+ * centre through the narrow interface (a recorder, and the real centre-admin on a real
+ * centre store: registration and revocation reach it). Photo preparation with
+ * SDL2_image.
  *
  * Flows: apply -> issue (number, personalize, read back, READY) -> collect; reissue
  * (lost, fee) -> old card revoked at once -> issue generation 1; a failed
@@ -140,6 +141,14 @@ static void put_card(struct cardsim *sim, const char *profile)
   ck_assert_int_eq(yh_wait_reader_state(reader, 1, 5000), 0);
 }
 
+static int first_register(void *user, const struct station_outbox_item *it)
+{
+  if (it->op != STATION_OUTBOX_REGISTER)
+    return 0;
+  *(struct station_outbox_item *)user = *it;
+  return 1;
+}
+
 static int ready_count(void *user, const struct station_ready_card *c)
 {
   int *n = user;
@@ -204,6 +213,15 @@ START_TEST(test_issue_reissue_revoke)
   ck_assert_int_eq(out.registered, 1);
   ck_assert_int_eq(rec.registered, 1);
   ck_assert_str_eq(rec.last.card_no, out.card_no);
+  /* What the registration carries: the card's award, round, dates and issuer key id. */
+  ck_assert_int_eq(rec.last.award, CARDIO_HC_AWARD_DONOR_STAR);
+  ck_assert_uint_eq(rec.last.level, 3);
+  ck_assert_uint_ge(rec.last.round_year, 2000);
+  ck_assert_int_eq(rec.last.issue_day, today);
+  ck_assert_int_gt(rec.last.not_after_day, today);
+  ck_assert_uint_eq(strlen(rec.last.issuer_key_id), STATION_ISSUER_KEYID_HEX);
+  ck_assert_uint_eq(strspn(rec.last.issuer_key_id, "0123456789abcdef"),
+                    STATION_ISSUER_KEYID_HEX);
   struct cardio_ctx *ctx;
   ck_assert_int_eq(cardio_ctx_create(&ctx), CARDIO_OK);
   read_back(ctx, out.card_no, 0);
@@ -292,8 +310,21 @@ START_TEST(test_issue_reissue_revoke)
 }
 END_TEST
 
-/* The real centre tool: revocations reach the centre's store through centre-admin;
- * registration stays queued (the centre has none yet). */
+/* `centre-admin card show CARD` on the test's centre: its output (CSV) into out. */
+static void centre_show(const char *card_no, char *out, size_t cap)
+{
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "'%s' --config '%s' card show %s 2>&1", STATION_TEST_CENTRE_ADMIN,
+           st_path("centre.conf"), card_no);
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  size_t n = fread(out, 1, cap - 1, p);
+  out[n] = '\0';
+  ck_assert_int_eq(pclose(p), 0);
+}
+
+/* The real centre tool: the registration and the revocation reach the centre's store
+ * through centre-admin. */
 START_TEST(test_real_centre_admin)
 {
   int32_t today = station_date_today();
@@ -308,7 +339,10 @@ START_TEST(test_real_centre_admin)
            "ca = %s/tls/ca.pem\n[store]\ndb = %s\n[signing]\nkey = %s\n",
            pki_dir, pki_dir, pki_dir, st_path("centre.db"), st_path("sign.key.pem"));
   st_write(st_path("centre.conf"), conf, -1);
-  struct station_centre_admin admin = {STATION_TEST_CENTRE_ADMIN, st_path("centre.conf")};
+  /* st_path() reuses its buffers: the adapter keeps a pointer, so keep a copy. */
+  static char conf_path[600];
+  snprintf(conf_path, sizeof conf_path, "%s", st_path("centre.conf"));
+  struct station_centre_admin admin = {STATION_TEST_CENTRE_ADMIN, conf_path};
   struct station_centre centre;
   station_centre_admin_init(&admin, &centre);
 
@@ -332,9 +366,23 @@ START_TEST(test_real_centre_admin)
   struct station_issued out;
   int rc = station_issue(db, app, &io, &out, why, sizeof why);
   ck_assert_msg(rc == STATION_OK, "issue: %s: %s", station_errname(rc), why);
-  ck_assert_int_eq(out.registered, 0);
-  ck_assert_ptr_nonnull(strstr(out.centre_why, "no card registration"));
+  ck_assert_msg(out.registered == 1, "registration: %s", out.centre_why);
+  ck_assert_str_eq(out.centre_why, "registered");
   ck_assert(strncmp(out.card_no + 6, "00", 2) == 0);
+  /* The centre has generation 0, active, with what the card carries and nothing
+   * personal (no name, no ID number). */
+  char shown[1024], want[256];
+  centre_show(out.card_no, shown, sizeof shown);
+  ck_assert_ptr_nonnull(strstr(shown, "generation,state,award,level,round,issued,not_after,"
+                                      "issuer,registered_at\n"));
+  char issued[16];
+  station_date_format(today, issued, sizeof issued);
+  snprintf(want, sizeof want, "\n0,active,donor_star,3,");
+  ck_assert_msg(strstr(shown, want) != NULL, "card show: %s", shown);
+  snprintf(want, sizeof want, ",%s,", issued);
+  ck_assert_msg(strstr(shown, want) != NULL, "card show (issued): %s", shown);
+  ck_assert_ptr_null(strstr(shown, "张"));
+  ck_assert_ptr_null(strstr(shown, idno));
 
   rc = station_revoke(db, out.card_no, STATION_REVOKE_DAMAGED, "staff01", today, &centre, why,
                       sizeof why);
@@ -354,11 +402,26 @@ START_TEST(test_real_centre_admin)
   ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), "damaged");
   sqlite3_finalize(st);
   sqlite3_close(h);
-  /* What is left in the outbox: the registration only. */
+  /* The centre's card follows its revocation list. */
+  centre_show(out.card_no, shown, sizeof shown);
+  ck_assert_msg(strstr(shown, "\n0,revoked,donor_star,3,") != NULL, "after revoke: %s", shown);
+  /* Nothing is left in the outbox. */
   unsigned long sent = 9, pending = 9;
   ck_assert_int_eq(station_outbox_flush(db, &centre, &sent, &pending), STATION_OK);
   ck_assert_uint_eq(sent, 0);
-  ck_assert_uint_eq(pending, 1);
+  ck_assert_uint_eq(pending, 0);
+  /* Sending the registration again (a reply lost after the centre took it) is fine. */
+  struct station_outbox_item again;
+  memset(&again, 0, sizeof again);
+  ck_assert_int_eq(station_outbox_list(db, 1, first_register, &again), 1);
+  ck_assert_int_eq(again.op, STATION_OUTBOX_REGISTER);
+  rc = centre.send(centre.ctx, &again, why, sizeof why);
+  ck_assert_msg(rc == STATION_OK, "again: %s", why);
+  ck_assert_ptr_nonnull(strstr(why, "no change"));
+  /* A registration without its issuer key id (a card issued before the station kept
+   * it) is not sent: it stays queued. */
+  again.issuer_key_id[0] = '\0';
+  ck_assert_int_eq(centre.send(centre.ctx, &again, why, sizeof why), STATION_E_UNAVAILABLE);
 
   cardsim_destroy(sim);
   station_pcsc_writer_destroy(w);

@@ -440,6 +440,36 @@ START_TEST(test_rounds_each_level_once)
 }
 END_TEST
 
+/* A version-1 database (before the issuer key id) opens as version 2 with the column
+ * added and its rows kept; a newer version than the program is refused. */
+START_TEST(test_schema_v1_to_v2)
+{
+  st_tmpdir();
+  station_db_close(open_db());
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  ck_assert_int_eq(sqlite3_open(st_path("station.db"), &h), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(h, "ALTER TABLE cards DROP COLUMN issuer_key_id;"
+                                   " PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  station_db_close(open_db());
+  ck_assert_int_eq(sqlite3_open(st_path("station.db"), &h), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT issuer_key_id FROM cards", -1, &st, NULL),
+                   SQLITE_OK);
+  sqlite3_finalize(st);
+  ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+  sqlite3_finalize(st);
+  ck_assert_int_eq(sqlite3_exec(h, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+  struct station_db *db = NULL;
+  char why[256];
+  ck_assert_int_eq(station_db_open(st_path("station.db"), &db, why, sizeof why), STATION_E_DB);
+  ck_assert_ptr_nonnull(strstr(why, "newer than this program"));
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
   Suite *s = suite_create("station.import");
@@ -449,6 +479,7 @@ static Suite *import_suite(void)
   tcase_add_test(tc, test_import_bad_rows_all_reported);
   tcase_add_test(tc, test_import_header_encoding_caps);
   tcase_add_test(tc, test_rounds_each_level_once);
+  tcase_add_test(tc, test_schema_v1_to_v2);
   suite_add_tcase(s, tc);
   return s;
 }

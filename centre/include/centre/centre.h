@@ -48,7 +48,8 @@ extern "C" {
   X(NOT_FOUND, -17, "not found")                                                 \
   X(EXISTS, -18, "already exists")                                               \
   X(NET, -19, "network error")                                                   \
-  X(IDENTITY, -20, "event names another terminal or site than the certificate's")
+  X(IDENTITY, -20, "event names another terminal or site than the certificate's")       \
+  X(CARD_CONFLICT, -21, "card registration differs from the one on record")
 
 enum centre_err {
 #define CENTRE_X_ENUM(name, value, text) CENTRE_E_##name = (value),

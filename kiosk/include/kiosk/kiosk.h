@@ -44,7 +44,8 @@ extern "C" {
   X(RANGE, -17, "value out of range")                                                    \
   X(QUEUE_FULL, -18, "override queue full")                                              \
   X(UNAVAILABLE, -19, "not available")                                                   \
-  X(CONFLICT, -20, "entry conflicts with the current list")
+  X(CONFLICT, -20, "entry conflicts with the current list")                              \
+  X(EXISTS, -21, "file already exists; not overwritten")
 
 enum kiosk_err {
 #define KIOSK_X_ENUM(name, value, text) KIOSK_E_##name = (value),

@@ -86,8 +86,13 @@ int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
                             struct kiosk_diag *d);
 /* A new P-256 key pair (tests, benchmarks, the centre's tooling). */
 int kiosk_revkey_generate(struct kiosk_revkey **out);
-/* Write the public (SubjectPublicKeyInfo) or private (PKCS#8, mode 0600) key as PEM. */
+/* Write the public key (SubjectPublicKeyInfo, PEM; replaces the file). Errors: IO,
+ * CRYPTO, INVALID_ARG. */
 int kiosk_revkey_write_public(const struct kiosk_revkey *key, const char *path);
+/* Write the private key (PKCS#8, PEM) to a NEW file: created with open(O_CREAT | O_EXCL,
+ * 0600), never truncating or replacing anything. Errors: EXISTS (path exists, a symlink
+ * included: nothing written), IO, CRYPTO (a failed write removes the file it created),
+ * INVALID_ARG (no private half). */
 int kiosk_revkey_write_private(const struct kiosk_revkey *key, const char *path);
 void kiosk_revkey_destroy(struct kiosk_revkey *key);
 
