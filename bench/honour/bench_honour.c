@@ -241,6 +241,10 @@ static void bench_suite(const char *label, enum cardio_suite suite, const struct
     struct cardio_card *card = NULL;
     struct cardio_stats st;
     static const char hexd[] = "0123456789ABCDEF";
+    /* The script below assumes an FCI longer than one short response and short enough
+     * for its buffers (the card's is 321 bytes). */
+    if (c.fci_len <= 256 || c.fci_len > 540)
+      die("FCI length outside the replay script's range");
     size_t restn = c.fci_len - 256;
     for (size_t i = 0; i < c.fci_len; i++) {
       sel_hex[2 * i] = hexd[c.fci[i] >> 4];
