@@ -833,9 +833,22 @@ int station_issue(struct station_db *db, int64_t app_id, const struct station_is
   if (rc != STATION_OK)
     return rc;
 
+  /* The issuer key the card was signed with: the centre registers it. */
+  char key_id[STATION_ISSUER_KEYID_HEX + 1] = "";
+  if (o->writer->issuer_key_id && o->writer->issuer_key_id(o->writer->ctx, key_id) != STATION_OK)
+    key_id[0] = '\0';
   int64_t item;
   if ((rc = station_db_exec(db, "BEGIN IMMEDIATE")) != STATION_OK)
     return rc;
+  if ((rc = station_db_prepare(db, "UPDATE cards SET issuer_key_id = ?2 WHERE id = ?1", &st)) !=
+      STATION_OK)
+    goto out_rollback;
+  sqlite3_bind_int64(st, 1, card);
+  sqlite3_bind_text(st, 2, key_id, -1, SQLITE_STATIC);
+  rc = issue_done(db, st, "issuer key id");
+  st = NULL;
+  if (rc != STATION_OK)
+    goto out_rollback;
   if ((rc = card_transition(db, card, STATION_CARD_NUMBERED, STATION_CARD_PERSONALIZED, o->today,
                             o->staff, kind == 2 ? "reissue" : "first card")) != STATION_OK ||
       (rc = issue_outbox_add(db, STATION_OUTBOX_REGISTER, out->card_no, gen, 0, NULL, award, level,
@@ -1004,11 +1017,21 @@ static void outbox_row(sqlite3_stmt *st, struct station_outbox_item *it)
   it->attempts = (long)sqlite3_column_int64(st, 9);
   snprintf(it->last_error, sizeof it->last_error, "%s", (const char *)sqlite3_column_text(st, 10));
   it->sent = sqlite3_column_type(st, 11) != SQLITE_NULL;
+  it->round_year = (unsigned)sqlite3_column_int(st, 12);
+  it->not_after_day = (int32_t)sqlite3_column_int64(st, 13);
+  if (sqlite3_column_type(st, 14) != SQLITE_NULL)
+    snprintf(it->issuer_key_id, sizeof it->issuer_key_id, "%s",
+             (const char *)sqlite3_column_text(st, 14));
 }
 
+/* An outbox row, and for a registration what the card's row adds (round, not-after,
+ * issuer key id: one source of truth, not copied into the outbox). */
 #define OUTBOX_COLUMNS                                                                   \
-  "id, op, card_no, generation, kind, reason, award, level, issue_day, attempts,"        \
-  " last_error, sent_at"
+  "o.id, o.op, o.card_no, o.generation, o.kind, o.reason, o.award, o.level, o.issue_day," \
+  " o.attempts, o.last_error, o.sent_at, c.round_year, c.not_after_day, c.issuer_key_id"
+#define OUTBOX_FROM                                                                      \
+  " FROM outbox o LEFT JOIN cards c ON o.op = 1 AND c.card_no = o.card_no AND"           \
+  " c.generation = o.generation"
 
 static int issue_send_one(struct station_db *db, const struct station_centre *centre,
                           int64_t id, char *why, size_t cap)
@@ -1016,7 +1039,7 @@ static int issue_send_one(struct station_db *db, const struct station_centre *ce
   sqlite3_stmt *st;
   struct station_outbox_item it;
   char err[160] = "";
-  int rc = station_db_prepare(db, "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1", &st);
+  int rc = station_db_prepare(db, "SELECT " OUTBOX_COLUMNS OUTBOX_FROM " WHERE o.id = ?1", &st);
   if (rc != STATION_OK)
     return rc;
   sqlite3_bind_int64(st, 1, id);
@@ -1086,10 +1109,10 @@ int station_outbox_list(struct station_db *db, int all_items, station_outbox_fn 
   sqlite3_stmt *st;
   if (!db || !fn)
     return STATION_E_INVALID_ARG;
-  int rc = station_db_prepare(db, all_items ? "SELECT " OUTBOX_COLUMNS " FROM outbox"
-                                              " ORDER BY sent_at IS NOT NULL, id"
-                                            : "SELECT " OUTBOX_COLUMNS " FROM outbox"
-                                              " WHERE sent_at IS NULL ORDER BY id",
+  int rc = station_db_prepare(db, all_items ? "SELECT " OUTBOX_COLUMNS OUTBOX_FROM
+                                              " ORDER BY o.sent_at IS NOT NULL, o.id"
+                                            : "SELECT " OUTBOX_COLUMNS OUTBOX_FROM
+                                              " WHERE o.sent_at IS NULL ORDER BY o.id",
                               &st);
   if (rc != STATION_OK)
     return rc;

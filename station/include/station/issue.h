@@ -14,9 +14,9 @@
  * The centre: every change the centre must learn (a card registered, a card revoked) is
  * written to the outbox in the same transaction as the local change, then sent when a
  * centre is configured (struct station_centre). Nothing is lost when the centre is
- * down; `station outbox send` retries. The centre's present tool (centre-admin) revokes
- * cards; it has no registration yet, so registrations stay queued (pending) until it
- * has one (docs/station.md "Centre").
+ * down; `station outbox send` retries. The centre's office tool (centre-admin)
+ * registers cards (no personal data: number, generation, award, round, dates, issuer
+ * key id) and revokes them (docs/station.md "The centre").
  *
  * Revocation is also local at once: station_card_revoked() answers from the station's
  * own table, so a lost, reissued, altered or lent card is refused at the station's
@@ -83,6 +83,7 @@ struct station_override {
 /* ------------------------------------------------------------ the centre -- */
 
 enum station_outbox_op { STATION_OUTBOX_REGISTER = 1, STATION_OUTBOX_REVOKE = 2 };
+#define STATION_ISSUER_KEYID_HEX 16 /* cardio's 8-byte issuer key id, as hex */
 enum station_rev_kind { STATION_REV_EXACT = 1, STATION_REV_BELOW = 2 }; /* as kiosk/revoke.h */
 
 struct station_outbox_item {
@@ -95,6 +96,13 @@ struct station_outbox_item {
   int award;                   /* REGISTER only: the award on the card */
   unsigned level;
   int32_t issue_day;
+  /* REGISTER only, from the card's row (cards): the award round's year, the last valid
+   * day, and the issuer key id the card was signed with (16 lowercase hex digits; ""
+   * for a card issued before the station recorded it: such a registration cannot be
+   * sent and stays queued). */
+  unsigned round_year;
+  int32_t not_after_day;
+  char issuer_key_id[STATION_ISSUER_KEYID_HEX + 1];
   long attempts;
   char last_error[160];
   int sent;
@@ -102,17 +110,19 @@ struct station_outbox_item {
 
 /*
  * The narrow interface to the centre. send() delivers one item: STATION_OK, or an
- * error with why[] (the item stays queued and is retried). UNAVAILABLE means the centre
- * has no such operation yet.
+ * error with why[] (the item stays queued and is retried). UNAVAILABLE means the item
+ * cannot be sent as it is (a registration without its issuer key id).
  */
 struct station_centre {
   int (*send)(void *ctx, const struct station_outbox_item *item, char *why, size_t cap);
   void *ctx;
 };
 
-/* The centre through its office tool: `centre-admin --config CONFIG card revoke CARD
- * --generation G | --below G --reason TOKEN` (run directly, no shell). Registration is
- * UNAVAILABLE (the tool has none). admin and config are kept as pointers. */
+/* The centre through its office tool, run directly (posix_spawn, no shell):
+ * `centre-admin --config CONFIG card register CARD --generation G --award KIND --level N
+ * --round YYYY --issued YYYY-MM-DD --not-after YYYY-MM-DD --issuer KEYID` and
+ * `... card revoke CARD --generation G | --below G --reason TOKEN`. admin and config are
+ * kept as pointers. */
 struct station_centre_admin {
   const char *admin;  /* path of centre-admin */
   const char *config; /* the centre's configuration file */
@@ -147,6 +157,9 @@ struct station_card_request {
 struct station_card_writer {
   int (*personalize)(void *ctx, const struct station_card_request *req, char *why, size_t cap);
   void *ctx;
+  /* Optional (NULL: unknown): the id of the issuer key the writer signs with, as 16
+   * lowercase hex digits; recorded with the card and registered with the centre. */
+  int (*issuer_key_id)(void *ctx, char out[STATION_ISSUER_KEYID_HEX + 1]);
 };
 
 /* The writer through PC/SC and cardio_hc_personalize(): reader name (NULL: the first
@@ -154,7 +167,8 @@ struct station_card_writer {
  * private/issuer-NAME.key.pem, the stock's private/transport.key, the trust store
  * trust/), the issuer's NAME. After personalizing, the card is read once more through a
  * new connection as a terminal reads it (every check, the holder's ID number binding,
- * the photo digest). UNAVAILABLE when cardio has no honour card support. */
+ * the photo digest, the issuer key id). UNAVAILABLE when cardio has no honour card
+ * support. */
 struct station_pcsc_writer;
 int station_pcsc_writer_create(const char *reader, const char *pki_dir, const char *issuer,
                                struct station_pcsc_writer **out, char *why, size_t cap);
