@@ -32,6 +32,7 @@
 #include "cardsim.h"
 #include "kiosk/revoke.h"
 #include "station/db.h"
+#include "kt_rig.h"
 #include "yh_fixture.h"
 
 #define HOLDER_ID "450902198506121232" /* the simulated holder's ID number */
@@ -48,12 +49,6 @@ static char sock[320], logpath[320];
 static struct cardsim *sim, *sim2;
 static pid_t kid = -1;
 
-static void run(const char *cmd)
-{
-  int rc = system(cmd);
-  ck_assert_msg(rc == 0, "'%s' failed (%d)", cmd, rc);
-}
-
 static void setup(void)
 {
   snprintf(dir, sizeof dir, "/tmp/kiosk-run-XXXXXX");
@@ -61,26 +56,7 @@ static void setup(void)
   snprintf(pki, sizeof pki, "%s/pki", dir);
   snprintf(sock, sizeof sock, "%s/kiosk.sock", dir);
   snprintf(logpath, sizeof logpath, "%s/kiosk.log", dir);
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "'%s/tools/pki/yhpki' test-pki '%s' >/dev/null", yh_binary_dir(),
-           pki);
-  run(cmd);
-  struct kiosk_revkey *k;
-  ck_assert_int_eq(kiosk_revkey_generate(&k), KIOSK_OK);
-  char path[512];
-  snprintf(path, sizeof path, "%s/trust/%s", pki, KIOSK_TRUST_REVOCATION_KEY);
-  ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
-  struct kiosk_rev_entry e[] = {{"YL-REVOKED-1", 0, KIOSK_REV_EXACT}};
-  uint8_t *blob;
-  size_t len;
-  ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 1, (int64_t)time(NULL), k, &blob, &len),
-                   KIOSK_OK);
-  snprintf(path, sizeof path, "%s/revocation.yrl", dir);
-  FILE *f = fopen(path, "wb");
-  ck_assert_uint_eq(fwrite(blob, 1, len, f), len);
-  fclose(f);
-  free(blob);
-  kiosk_revkey_destroy(k);
+  kt_make_pki_and_revlist(dir, pki);
 
   uint16_t port = yh_vpcd_port();
   ck_assert_int_eq(yh_reader_name(port, reader, sizeof reader), 0);

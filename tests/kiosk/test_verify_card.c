@@ -16,16 +16,11 @@
 #include "cardsim.h"
 #include "kiosk/journal.h"
 #include "kiosk/revoke.h"
+#include "kt_rig.h"
 #include "yh_fixture.h"
 
 static char dir[256], pki[300], reader[YH_READER_NAME_MAX], reader2[YH_READER_NAME_MAX];
 static struct cardsim *sim, *sim2;
-
-static void run(const char *cmd)
-{
-  int rc = system(cmd);
-  ck_assert_msg(rc == 0, "'%s' failed (%d)", cmd, rc);
-}
 
 static void write_config(const char *name, const char *terminal_section)
 {
@@ -49,27 +44,7 @@ static void setup(void)
   snprintf(dir, sizeof dir, "/tmp/kiosk-verify-XXXXXX");
   ck_assert_ptr_nonnull(mkdtemp(dir));
   snprintf(pki, sizeof pki, "%s/pki", dir);
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "'%s/tools/pki/yhpki' test-pki '%s' >/dev/null", yh_binary_dir(),
-           pki);
-  run(cmd);
-  /* The centre's revocation key and a fresh list revoking one card number. */
-  struct kiosk_revkey *k;
-  ck_assert_int_eq(kiosk_revkey_generate(&k), KIOSK_OK);
-  char path[512];
-  snprintf(path, sizeof path, "%s/trust/%s", pki, KIOSK_TRUST_REVOCATION_KEY);
-  ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
-  struct kiosk_rev_entry e[] = {{"YL-REVOKED-1", 0, KIOSK_REV_EXACT}};
-  uint8_t *blob;
-  size_t len;
-  ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 1, (int64_t)time(NULL), k, &blob, &len),
-                   KIOSK_OK);
-  snprintf(path, sizeof path, "%s/revocation.yrl", dir);
-  FILE *f = fopen(path, "wb");
-  ck_assert_uint_eq(fwrite(blob, 1, len, f), len);
-  fclose(f);
-  free(blob);
-  kiosk_revkey_destroy(k);
+  kt_make_pki_and_revlist(dir, pki);
 
   uint16_t port = yh_vpcd_port();
   ck_assert_int_eq(yh_reader_name(port, reader, sizeof reader), 0);

@@ -1,0 +1,43 @@
+/* Shared set-up of the kiosk card tests. */
+#include "kt_rig.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "kiosk/revoke.h"
+#include "yh_fixture.h"
+
+void kt_run(const char *cmd)
+{
+  int rc = system(cmd);
+  ck_assert_msg(rc == 0, "'%s' failed (%d)", cmd, rc);
+}
+
+void kt_make_pki_and_revlist(const char *dir, const char *pki)
+{
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "'%s/tools/pki/yhpki' test-pki '%s' >/dev/null", yh_binary_dir(),
+           pki);
+  kt_run(cmd);
+  /* The centre's revocation key and a fresh list revoking one card number. */
+  struct kiosk_revkey *k;
+  ck_assert_int_eq(kiosk_revkey_generate(&k), KIOSK_OK);
+  char path[512];
+  snprintf(path, sizeof path, "%s/trust/%s", pki, KIOSK_TRUST_REVOCATION_KEY);
+  ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
+  struct kiosk_rev_entry e[] = {{"YL-REVOKED-1", 0, KIOSK_REV_EXACT}};
+  uint8_t *blob;
+  size_t len;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 1, (int64_t)time(NULL), k, &blob, &len),
+                   KIOSK_OK);
+  snprintf(path, sizeof path, "%s/revocation.yrl", dir);
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(blob, 1, len, f), len);
+  fclose(f);
+  free(blob);
+  kiosk_revkey_destroy(k);
+}
