@@ -4,7 +4,7 @@
  * The UI draws what the kiosk core decided and holds no business rule: the verdict,
  * its reasons, what staff still have to do (needs), the banners, all come in here
  * already decided. An adapter turns kiosk's decision into a struct ui_view
- * (ui/kiosk_adapter.h); this header depends on nothing so that the screens can be
+ * (terminal/ui_adapter.h); this header depends on nothing so that the screens can be
  * built, tested and screenshotted on their own.
  *
  * Personal data: name_masked and id_masked must already be masked (张*明,

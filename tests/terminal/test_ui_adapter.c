@@ -6,7 +6,7 @@
 
 #include "kiosk/decide.h"
 #include "ui/fsm.h"
-#include "ui/kiosk_adapter.h"
+#include "ui_adapter.h"
 #include "ui/ui.h"
 
 #define MODES                                                                            \
@@ -50,7 +50,7 @@ static void setup(void)
   in.card = &card;
 }
 
-static struct ui_view decide_view(const struct ui_kiosk_holder *h)
+static struct ui_view decide_view(const struct term_holder_view *h)
 {
   struct kiosk_verdict v;
   ck_assert_int_eq(kiosk_decide(&pol, &req, &v), KIOSK_OK);
@@ -60,7 +60,7 @@ static struct ui_view decide_view(const struct ui_kiosk_holder *h)
   in.bill_ref = req.bill_ref;
   in.amount_fen = req.amount_fen;
   struct ui_view view;
-  ui_view_from_kiosk(req.mode, &in, &v, h, 99, &view);
+  term_view_from_kiosk(req.mode, &in, &v, h, 99, &view);
   return view;
 }
 
@@ -75,7 +75,7 @@ static int has_reason(const struct ui_view *v, const char *key)
 START_TEST(test_gate_asks_staff_then_grants)
 {
   static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0};
-  struct ui_kiosk_holder h = {"张*明", "450902********1234", jpeg, sizeof jpeg};
+  struct term_holder_view h = {"张*明", "450902********1234", jpeg, sizeof jpeg};
   struct ui_view v = decide_view(&h);
   ck_assert_int_eq(v.verdict, UI_VERDICT_STAFF_CHECK);
   ck_assert_uint_eq(v.seq, 99);
@@ -183,7 +183,7 @@ END_TEST
 
 START_TEST(test_unmasked_holder_blanked_when_posted)
 {
-  struct ui_kiosk_holder h = {"张三明", "450902198001011234", NULL, 0};
+  struct term_holder_view h = {"张三明", "450902198001011234", NULL, 0};
   struct ui_view v = decide_view(&h);
   /* the adapter copies; the UI's own check blanks both before anything is drawn */
   ck_assert_uint_eq(ui_view_sanitize(&v), 2);
@@ -194,9 +194,9 @@ END_TEST
 
 START_TEST(test_award_keys_and_status)
 {
-  ck_assert_str_eq(ui_kiosk_award_key(KIOSK_AWARD_LIFETIME_ACHIEVEMENT), "award.LIFETIME_ACHIEVEMENT");
-  ck_assert_str_eq(ui_kiosk_award_key(KIOSK_AWARD_NONE), "");
-  ck_assert_str_eq(ui_kiosk_award_key(77), "");
+  ck_assert_str_eq(term_award_key(KIOSK_AWARD_LIFETIME_ACHIEVEMENT), "award.LIFETIME_ACHIEVEMENT");
+  ck_assert_str_eq(term_award_key(KIOSK_AWARD_NONE), "");
+  ck_assert_str_eq(term_award_key(77), "");
   struct kiosk_terminal_status ts;
   memset(&ts, 0, sizeof ts);
   ts.unsent = 37;
@@ -205,21 +205,21 @@ START_TEST(test_award_keys_and_status)
   ts.last_seq = 90211;
   struct ui_status st;
   memset(&st, 0, sizeof st);
-  ui_status_from_kiosk(&ts, &st);
+  term_status_from_kiosk(&ts, &st);
   ck_assert_uint_eq(st.queue_depth, 37);
   ck_assert_uint_eq(st.revlist_version, 418);
   ck_assert_int_eq(st.revlist_issued_at, 1700000000);
   ck_assert_uint_eq(st.journal_records, 90211);
   /* a NULL verdict is an error screen */
   struct ui_view v;
-  ui_view_from_kiosk(KIOSK_MODE_GATE, NULL, NULL, NULL, 1, &v);
+  term_view_from_kiosk(KIOSK_MODE_GATE, NULL, NULL, NULL, 1, &v);
   ck_assert_int_eq(v.verdict, UI_VERDICT_ERROR);
 }
 END_TEST
 
 static Suite *suite(void)
 {
-  Suite *s = suite_create("ui.kiosk_adapter");
+  Suite *s = suite_create("terminal.ui_adapter");
   TCase *tc = tcase_create("adapter");
   tcase_add_checked_fixture(tc, setup, NULL);
   tcase_add_test(tc, test_gate_asks_staff_then_grants);

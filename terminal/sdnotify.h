@@ -8,11 +8,11 @@
  *   STOPPING=1       shutting down
  *   STATUS=text      one line for `systemctl status`
  *
- * Private to the kiosk program (kiosk/app). Thread-safe: each call opens, sends and
+ * Private to the kiosk program (terminal/). Thread-safe: each call opens, sends and
  * closes its own socket.
  */
-#ifndef KIOSK_APP_SDNOTIFY_H
-#define KIOSK_APP_SDNOTIFY_H
+#ifndef TERM_SDNOTIFY_H
+#define TERM_SDNOTIFY_H
 
 #include <stdint.h>
 

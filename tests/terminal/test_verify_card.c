@@ -83,7 +83,7 @@ static void insert(struct cardsim *s, const char *rdr, const char *profile)
 static json_t *verify_ex(const char *config, const char *extra, int may_fail)
 {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "'%s/kiosk/kiosk' verify --config '%s/%s' --timeout 5000 %s",
+  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' verify --config '%s/%s' --timeout 5000 %s",
            yh_binary_dir(), dir, config, extra);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);

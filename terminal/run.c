@@ -292,7 +292,7 @@ static int start_sync(struct run_app *app, char *why, size_t cap)
   nc.cert_file = y->cert_file;
   nc.key_file = y->key_file;
   nc.sign_pubkey_file = y->signer_file;
-  nc.software = "kiosk " KIOSK_APP_VERSION;
+  nc.software = "kiosk " TERM_VERSION;
   nc.poll_ms = y->poll_s * 1000u;
   nc.trace = ns_trace;
   nc.trace_ctx = app;
@@ -404,7 +404,7 @@ int kiosk_cmd_run(int argc, char **argv)
   struct kiosk_diag d;
   memset(&d, 0, sizeof d);
   char msg[800];
-  app_log("kiosk %s starting", KIOSK_APP_VERSION);
+  app_log("kiosk %s starting", TERM_VERSION);
   if (kiosk_config_load(cfgpath, NULL, 0, &app.cfg, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
     return EXIT_USAGE;
@@ -456,7 +456,7 @@ int kiosk_cmd_run(int argc, char **argv)
     goto out_stop;
   }
   app.wake_type = SDL_RegisterEvents(1);
-  struct session_config sc = {cfg, app.ui, "kiosk " KIOSK_APP_VERSION, station_db};
+  struct session_config sc = {cfg, app.ui, "kiosk " TERM_VERSION, station_db};
   char why[700];
   if (session_create(&sc, &app.ses, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);

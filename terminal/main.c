@@ -639,7 +639,7 @@ static json_t *reasons_json(uint64_t bits)
   return a;
 }
 
-json_t *kiosk_app_verdict_json(const struct kiosk_verdict *v)
+json_t *term_verdict_json(const struct kiosk_verdict *v)
 {
   json_t *o = json_object();
   json_object_set_new(o, "verdict", json_string(kiosk_verdict_name(v->verdict)));
@@ -663,7 +663,7 @@ json_t *kiosk_app_verdict_json(const struct kiosk_verdict *v)
   return o;
 }
 
-void kiosk_app_print_json(json_t *o)
+void term_print_json(json_t *o)
 {
   char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (s) {
@@ -796,8 +796,8 @@ static int cmd_decide(struct args *a)
   }
   struct kiosk_verdict v;
   kiosk_decide(&c.policy, &q.r, &v);
-  json_t *o = kiosk_app_verdict_json(&v);
-  kiosk_app_print_json(o);
+  json_t *o = term_verdict_json(&v);
+  term_print_json(o);
   json_decref(o);
   return 0;
 }

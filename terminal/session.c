@@ -22,7 +22,7 @@
 #include "applog.h"
 #include "card_adapter.h"
 #include "session.h"
-#include "ui/kiosk_adapter.h"
+#include "ui_adapter.h"
 
 #define QUEUE_MAX 64u
 #define TICK_MS SESSION_TICK_MS
@@ -376,7 +376,7 @@ static int read_ssc(struct session *s, const char *reader)
   }
   enum cardio_hc_match m = s->have_rec ? cardio_hc_holder_match(&s->rec, d.id_number)
                                        : CARDIO_HC_MATCH_ERROR;
-  s->holder = kiosk_holder_from_cardio(m, 1);
+  s->holder = term_holder_from_cardio(m, 1);
   if (cardio_id_mask(d.id_number, s->id_masked, sizeof s->id_masked) != CARDIO_OK)
     s->id_masked[0] = '\0';
   cardio_ssc_data_clear(&d);
@@ -413,10 +413,10 @@ static void decide(struct session *s, const char *why)
   struct kiosk_outcome out;
   kiosk_terminal_decide(s->term, &in, (int64_t)time(NULL), &out);
 
-  struct ui_kiosk_holder h = {s->name_masked[0] ? s->name_masked : NULL,
+  struct term_holder_view h = {s->name_masked[0] ? s->name_masked : NULL,
                               s->id_masked[0] ? s->id_masked : NULL, s->photo, s->photo_len};
   struct ui_view view;
-  ui_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
+  term_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
   int prc = ui_post_view(s->ui, &view); /* within a millisecond of the decision */
   if (prc != UI_OK)
     app_log("decision %u: ui_post_view: %s", s->seq, ui_errname(prc));
@@ -505,7 +505,7 @@ static void honour_card(struct session *s, const char *reader)
     end_session(s, "not an honour card");
     return;
   }
-  kiosk_facts_from_cardio(&res, &s->facts);
+  term_facts_from_cardio(&res, &s->facts);
   if (res.have_record) {
     s->rec = res.rec;
     s->have_rec = 1;
@@ -653,7 +653,7 @@ static void post_station_confirm(struct session *s, size_t row)
   copy_str(st.holder.id_masked, sizeof st.holder.id_masked, c->masked_idno);
   copy_str(st.holder.card_no, sizeof st.holder.card_no, c->card_no);
   /* the station's award values are kiosk's (docs/station.md) */
-  ui_text_set(&st.holder.award, ui_kiosk_award_key(c->award), kiosk_award_name_zh(c->award),
+  ui_text_set(&st.holder.award, term_award_key(c->award), kiosk_award_name_zh(c->award),
               kiosk_award_name(c->award));
   if (c->award == KIOSK_AWARD_DONOR_STAR || c->award == KIOSK_AWARD_VOLUNTEER_STAR)
     st.holder.award_stars = c->level <= 5 ? c->level : 5;
@@ -867,7 +867,7 @@ static void post_status(struct session *s, int force)
   memset(&st, 0, sizeof st);
   struct kiosk_terminal_status ts;
   kiosk_terminal_status(s->term, &ts);
-  ui_status_from_kiosk(&ts, &st);
+  term_status_from_kiosk(&ts, &st);
   copy_str(st.site, sizeof st.site, s->site_name);
   copy_str(st.terminal_id, sizeof st.terminal_id, s->cfg.terminal_id);
   copy_str(st.version, sizeof st.version, s->version);

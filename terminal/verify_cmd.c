@@ -89,7 +89,7 @@ static enum kiosk_holder ssc_match(struct cardio_ctx *ctx, const char *reader,
   cardio_card_destroy(card);
   enum kiosk_holder h = KIOSK_HOLDER_NOT_PRESENTED;
   if (rc == CARDIO_OK && res->have_record)
-    h = kiosk_holder_from_cardio(cardio_hc_holder_match(&res->rec, d.id_number), 1);
+    h = term_holder_from_cardio(cardio_hc_holder_match(&res->rec, d.id_number), 1);
   else if (rc != CARDIO_OK)
     fprintf(stderr, "kiosk verify: social security card: %s\n", cardio_strerror(rc));
   cardio_ssc_data_clear(&d);
@@ -103,7 +103,7 @@ static enum kiosk_holder typed_match(const struct cardio_hc_result *res)
   if (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\r\n")] = '\0';
     if (res->have_record)
-      h = kiosk_holder_from_cardio(cardio_hc_holder_match(&res->rec, line), 0);
+      h = term_holder_from_cardio(cardio_hc_holder_match(&res->rec, line), 0);
   }
   cardio_cleanse(line, sizeof line);
   return h;
@@ -213,7 +213,7 @@ int kiosk_cmd_verify(int argc, char **argv)
     goto out;
   }
   struct kiosk_card_facts facts;
-  kiosk_facts_from_cardio(&res, &facts);
+  term_facts_from_cardio(&res, &facts);
   enum kiosk_holder holder = KIOSK_HOLDER_NOT_PRESENTED;
   if (ssc_reader)
     holder = ssc_match(ctx, ssc_reader, &res);
@@ -232,7 +232,7 @@ int kiosk_cmd_verify(int argc, char **argv)
   struct kiosk_outcome out;
   kiosk_terminal_decide(t, &in, now, &out);
 
-  json_t *o = kiosk_app_verdict_json(&out.verdict);
+  json_t *o = term_verdict_json(&out.verdict);
   json_object_set_new(o, "card", card_json(&res, &facts));
   json_object_set_new(o, "holder", json_string(kiosk_holder_name(holder)));
   json_object_set_new(o, "site", json_string(cfg.site_id));
@@ -252,7 +252,7 @@ int kiosk_cmd_verify(int argc, char **argv)
   json_object_set_new(rv, "version", json_integer((json_int_t)out.revocation.version));
   json_object_set_new(rv, "issued_at", json_integer((json_int_t)out.revocation.issued_at));
   json_object_set_new(o, "revocation", rv);
-  kiosk_app_print_json(o);
+  term_print_json(o);
   json_decref(o);
   rc = 0;
 out:

@@ -177,7 +177,7 @@ static const char *const *kiosk_env;
 static void start_kiosk(const char *extra_arg, const char *extra_val)
 {
   char bin[400], cfg[400];
-  snprintf(bin, sizeof bin, "%s/kiosk/kiosk", yh_binary_dir());
+  snprintf(bin, sizeof bin, "%s/terminal/kiosk", yh_binary_dir());
   snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
   kid = fork();
   ck_assert_int_ge(kid, 0);

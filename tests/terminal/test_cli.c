@@ -22,7 +22,7 @@ static const char *bin_dir(void)
 static int kiosk(const char *args)
 {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "cd '%s' && '%s/kiosk/kiosk' %s 2>&1", dir, bin_dir(), args);
+  snprintf(cmd, sizeof cmd, "cd '%s' && '%s/terminal/kiosk' %s 2>&1", dir, bin_dir(), args);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
   size_t n = fread(out, 1, sizeof out - 1, p);

@@ -5,7 +5,7 @@
  *   main thread (ui on_action) ------staff actions-------------------+--> queue
  *                                                                         |
  *   decision thread: read + verify the honour card (cardio, card_adapter.c), the social
- *   security card for the cashier, kiosk_terminal_decide (journal), ui_view_from_kiosk
+ *   security card for the cashier, kiosk_terminal_decide (journal), term_view_from_kiosk
  *   -> ui_post_view; every second: terminal status -> ui_post_status; station mode: the
  *   station's ready-for-collection list -> ui_post_station.
  *
@@ -25,8 +25,8 @@
  * and masked at once, then wiped). Log lines carry verdicts, reasons and error names,
  * never a name, an ID number or a card number.
  */
-#ifndef KIOSK_APP_SESSION_H
-#define KIOSK_APP_SESSION_H
+#ifndef TERM_SESSION_H
+#define TERM_SESSION_H
 
 #include <stddef.h>
 #include <stdint.h>

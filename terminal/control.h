@@ -21,8 +21,8 @@
  * staff to act, and every reason; empty fields are "-"). Names and ID numbers appear masked,
  * as on the screen; the socket is the screen's equivalent for the terminal's own user.
  */
-#ifndef KIOSK_APP_CONTROL_H
-#define KIOSK_APP_CONTROL_H
+#ifndef TERM_CONTROL_H
+#define TERM_CONTROL_H
 
 #include <stddef.h>
 #include <stdint.h>

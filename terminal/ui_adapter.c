@@ -1,19 +1,18 @@
-/* kiosk decision -> ui view (ui/kiosk_adapter.h). */
-#ifdef UI_HAVE_KIOSK
+/* kiosk decision -> ui view (ui_adapter.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/kiosk_adapter.h"
+#include "ui_adapter.h"
 #include "ui/ui.h"
 
-const char *ui_kiosk_award_key(int award)
+const char *term_award_key(int award)
 {
   switch (award) {
-#define UI_X_AWK(name, value, en, zh)                                                    \
+#define TERM_X_AWK(name, value, en, zh)                                                    \
   case (value):                                                                          \
     return (value) == KIOSK_AWARD_NONE ? "" : "award." #name;
-    KIOSK_AWARD_MAP(UI_X_AWK)
-#undef UI_X_AWK
+    KIOSK_AWARD_MAP(TERM_X_AWK)
+#undef TERM_X_AWK
   }
   return "";
 }
@@ -48,8 +47,8 @@ static enum ui_credential credential(enum kiosk_holder h)
   }
 }
 
-void ui_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
-                        const struct kiosk_verdict *verdict, const struct ui_kiosk_holder *holder,
+void term_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
+                        const struct kiosk_verdict *verdict, const struct term_holder_view *holder,
                         uint32_t seq, struct ui_view *out)
 {
   if (!out)
@@ -108,7 +107,7 @@ void ui_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
       n = sizeof out->holder.card_no - 1;
     memcpy(out->holder.card_no, c->card_no, n);
     out->holder.card_no[n] = '\0';
-    ui_text_set(&out->holder.award, ui_kiosk_award_key((int)c->award), kiosk_award_name_zh((int)c->award),
+    ui_text_set(&out->holder.award, term_award_key((int)c->award), kiosk_award_name_zh((int)c->award),
                 kiosk_award_name((int)c->award));
     if (c->award == KIOSK_AWARD_DONOR_STAR || c->award == KIOSK_AWARD_VOLUNTEER_STAR)
       out->holder.award_stars = c->award_level <= 5 ? c->award_level : 5;
@@ -136,7 +135,7 @@ void ui_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
   out->decided_at_ns = ui_monotonic_ns();
 }
 
-void ui_status_from_kiosk(const struct kiosk_terminal_status *ts, struct ui_status *st)
+void term_status_from_kiosk(const struct kiosk_terminal_status *ts, struct ui_status *st)
 {
   if (!ts || !st)
     return;
@@ -145,4 +144,3 @@ void ui_status_from_kiosk(const struct kiosk_terminal_status *ts, struct ui_stat
   st->revlist_issued_at = ts->revlist_issued_at;
   st->journal_records = (uint32_t)(ts->last_seq > UINT32_MAX ? UINT32_MAX : ts->last_seq);
 }
-#endif /* UI_HAVE_KIOSK */

@@ -34,7 +34,7 @@ static enum kiosk_award map_award(enum cardio_hc_award a)
   return KIOSK_AWARD_NONE;
 }
 
-void kiosk_facts_from_cardio(const struct cardio_hc_result *res, struct kiosk_card_facts *out)
+void term_facts_from_cardio(const struct cardio_hc_result *res, struct kiosk_card_facts *out)
 {
   memset(out, 0, sizeof *out);
   /* Indexed by kiosk's check order; cardio uses the same five in the same order. */
@@ -56,7 +56,7 @@ void kiosk_facts_from_cardio(const struct cardio_hc_result *res, struct kiosk_ca
   out->award_level = res->rec.award_level;
 }
 
-enum kiosk_holder kiosk_holder_from_cardio(enum cardio_hc_match m, int ssc)
+enum kiosk_holder term_holder_from_cardio(enum cardio_hc_match m, int ssc)
 {
   if (m == CARDIO_HC_MATCH)
     return ssc ? KIOSK_HOLDER_SSC_MATCHED : KIOSK_HOLDER_ID_TYPED_MATCHED;

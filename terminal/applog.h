@@ -3,8 +3,8 @@
  * the time in seconds since start. Any thread. Lines never carry a name, an ID number
  * or a card number.
  */
-#ifndef KIOSK_APP_APPLOG_H
-#define KIOSK_APP_APPLOG_H
+#ifndef TERM_APPLOG_H
+#define TERM_APPLOG_H
 
 #include <stdint.h>
 
