@@ -1,4 +1,4 @@
-/* The control socket of `kiosk run` and its client `kiosk ctl` (control.h). */
+/* The control socket of `kiosk run` and the client call of `kiosk ctl` (control.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,7 +17,7 @@
 #include "session.h"
 
 #define LINE_MAX_BYTES 1024u
-#define REPLY_MAX 3072u
+#define REPLY_MAX CONTROL_REPLY_MAX
 #define CLIENTS_MAX 8
 #define WAIT_DEFAULT_MS 10000
 #define WAIT_MAX_MS 600000
@@ -372,84 +372,54 @@ void control_stop(struct control *c)
 
 /* ------------------------------------------------------------------ client -- */
 
-static const char help_ctl[] =
-    "usage: kiosk ctl --socket PATH COMMAND [ARG...]\n"
-    "\n"
-    "Send one command to a running `kiosk run --control PATH` and print its answer.\n"
-    "Commands: status, last, wait SEQ [MS], key NAME, type TEXT, shot PATH, reset, quit,\n"
-    "help (docs/kiosk.md, \"The terminal program\"). Exit status 0 when the answer is\n"
-    "\"ok ...\", 1 for \"error ...\", 2 usage, 3 when the program cannot be reached.\n";
-
-int kiosk_cmd_ctl(int argc, char **argv)
+int control_call(const char *path, const char *line, char *reply, size_t cap, char *why,
+                 size_t wcap)
 {
-  const char *path = NULL;
-  int i = 0;
-  for (; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      fputs(help_ctl, stdout);
-      return 0;
-    } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-      path = argv[++i];
-    } else if (strncmp(argv[i], "--socket=", 9) == 0) {
-      path = argv[i] + 9;
-    } else {
-      break;
-    }
+  char buf[LINE_MAX_BYTES];
+  size_t len = strlen(line);
+  if (len + 1 >= sizeof buf) {
+    snprintf(why, wcap, "command too long");
+    return -2;
   }
-  if (!path || i >= argc) {
-    fputs(help_ctl, stderr);
-    return 2;
-  }
-  char line[LINE_MAX_BYTES];
-  size_t len = 0;
-  for (; i < argc; i++) {
-    int n = snprintf(line + len, sizeof line - len, "%s%s", len ? " " : "", argv[i]);
-    if (n < 0 || (size_t)n >= sizeof line - len - 1) {
-      fprintf(stderr, "kiosk ctl: command too long\n");
-      return 2;
-    }
-    len += (size_t)n;
-  }
-  line[len++] = '\n';
+  memcpy(buf, line, len);
+  buf[len++] = '\n';
   struct sockaddr_un sa;
   memset(&sa, 0, sizeof sa);
   sa.sun_family = AF_UNIX;
   if (strlen(path) >= sizeof sa.sun_path) {
-    fprintf(stderr, "kiosk ctl: socket path too long\n");
-    return 2;
+    snprintf(why, wcap, "socket path too long");
+    return -2;
   }
   memcpy(sa.sun_path, path, strlen(path));
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    fprintf(stderr, "kiosk ctl: %s: %s\n", path, strerror(errno));
+    snprintf(why, wcap, "%s: %s", path, strerror(errno));
     if (fd >= 0)
       close(fd);
-    return 3;
+    return -1;
   }
-  if (write_all(fd, line, len) != 0) {
-    fprintf(stderr, "kiosk ctl: %s: %s\n", path, strerror(errno));
+  if (write_all(fd, buf, len) != 0) {
+    snprintf(why, wcap, "%s: %s", path, strerror(errno));
     close(fd);
-    return 3;
+    return -1;
   }
-  char reply[REPLY_MAX];
   size_t got = 0;
   for (;;) {
-    ssize_t n = recv(fd, reply + got, sizeof reply - 1 - got, 0);
+    ssize_t n = recv(fd, reply + got, cap - 1 - got, 0);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
       break;
     got += (size_t)n;
-    if (memchr(reply, '\n', got) || got == sizeof reply - 1)
+    if (memchr(reply, '\n', got) || got == cap - 1)
       break;
   }
   close(fd);
   reply[got] = '\0';
   reply[strcspn(reply, "\n")] = '\0';
   if (!got) {
-    fprintf(stderr, "kiosk ctl: %s: no answer\n", path);
-    return 3;
+    snprintf(why, wcap, "%s: no answer", path);
+    return -1;
   }
-  puts(reply);
-  return strncmp(reply, "ok", 2) == 0 ? 0 : 1;
+  return 0;
 }

@@ -53,8 +53,12 @@ int control_start(const char *path, const struct control_ops *ops, struct contro
 /* Stop serving, close every connection, join, unlink the socket. Accepts NULL. */
 void control_stop(struct control *c);
 
-/* `kiosk ctl`: the client (argv after "ctl"). Exit status 0 (ok), 1 (error reply),
- * 2 (usage), 3 (no connection). */
-int kiosk_cmd_ctl(int argc, char **argv);
+/* The client (`kiosk ctl`): send one command line (no newline) to the socket at path
+ * and read the one-line answer into reply (newline cut). 0: reply holds the answer;
+ * -1: no connection or no answer, -2: the command or path is too long (why says which). */
+int control_call(const char *path, const char *line, char *reply, size_t cap, char *why,
+                 size_t wcap);
+/* Room for an answer line. */
+#define CONTROL_REPLY_MAX 3072u
 
 #endif

@@ -17,7 +17,7 @@
 #include <cardio/honour.h>
 #include <cardio/ssc.h>
 
-#include "app.h"
+#include "cmd.h"
 #include "card_adapter.h"
 #include "kiosk/terminal.h"
 
@@ -41,38 +41,6 @@ static const char help_verify[] =
     "  --time T           decide as of Unix time T (tests and demos)\n"
     "Exit 0 when a verdict was printed (whatever it is), 2 on configuration errors,\n"
     "3 when no card could be read.\n";
-
-static int opt(int argc, char **argv, int *i, const char *name, const char **val)
-{
-  size_t n = strlen(name);
-  if (strncmp(argv[*i], name, n) != 0)
-    return 0;
-  if (argv[*i][n] == '=') {
-    *val = argv[*i] + n + 1;
-    return 1;
-  }
-  if (argv[*i][n] != '\0')
-    return 0;
-  if (*i + 1 >= argc) {
-    fprintf(stderr, "kiosk verify: %s needs a value\n", name);
-    exit(EXIT_USAGE);
-  }
-  *val = argv[++*i];
-  return 1;
-}
-
-/* A whole decimal number in [min, max], or exit with a usage error. */
-static int64_t number(const char *v, const char *name, int64_t min, int64_t max)
-{
-  char *end;
-  errno = 0;
-  long long n = strtoll(v, &end, 10);
-  if (!*v || *end || errno || n < min || n > max) {
-    fprintf(stderr, "kiosk verify: %s: expected a number, got '%s'\n", name, v);
-    exit(EXIT_USAGE);
-  }
-  return (int64_t)n;
-}
 
 /* Read the SSC in another reader and match its ID number. */
 static enum kiosk_holder ssc_match(struct cardio_ctx *ctx, const char *reader,
@@ -131,7 +99,7 @@ static json_t *card_json(const struct cardio_hc_result *res, const struct kiosk_
   return c;
 }
 
-int kiosk_cmd_verify(int argc, char **argv)
+int term_cmd_verify(struct term_args *a)
 {
   const char *cfgpath = NULL, *reader = NULL, *ssc_reader = NULL, *staff_id = NULL;
   const char *bill = NULL, *v;
@@ -139,40 +107,45 @@ int kiosk_cmd_verify(int argc, char **argv)
   int64_t now = (int64_t)time(NULL), amount = 0;
   unsigned staff = 0;
   enum kiosk_visit visit = KIOSK_VISIT_NONE;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+  for (; a->i < a->argc; a->i++) {
+    if (term_arg_is_help(a)) {
       fputs(help_verify, stdout);
       return 0;
-    } else if (opt(argc, argv, &i, "--config", &cfgpath) || opt(argc, argv, &i, "--reader", &reader) ||
-               opt(argc, argv, &i, "--ssc-reader", &ssc_reader) ||
-               opt(argc, argv, &i, "--staff-id", &staff_id) || opt(argc, argv, &i, "--bill", &bill)) {
-      continue;
-    } else if (opt(argc, argv, &i, "--timeout", &v)) {
-      timeout = (int)number(v, "--timeout", 0, 3600000);
-    } else if (opt(argc, argv, &i, "--time", &v)) {
-      now = number(v, "--time", INT64_MIN / 2, INT64_MAX / 2);
-    } else if (opt(argc, argv, &i, "--amount", &v)) {
-      amount = number(v, "--amount", 0, INT64_C(100000000000));
-    } else if (opt(argc, argv, &i, "--visit", &v)) {
+    } else if ((v = term_arg_value(a, "--config"))) {
+      cfgpath = v;
+    } else if ((v = term_arg_value(a, "--reader"))) {
+      reader = v;
+    } else if ((v = term_arg_value(a, "--ssc-reader"))) {
+      ssc_reader = v;
+    } else if ((v = term_arg_value(a, "--staff-id"))) {
+      staff_id = v;
+    } else if ((v = term_arg_value(a, "--bill"))) {
+      bill = v;
+    } else if ((v = term_arg_value(a, "--timeout"))) {
+      timeout = (int)term_arg_number(a, "--timeout", v, 0, 3600000);
+    } else if ((v = term_arg_value(a, "--time"))) {
+      now = term_arg_number(a, "--time", v, INT64_MIN / 2, INT64_MAX / 2);
+    } else if ((v = term_arg_value(a, "--amount"))) {
+      amount = term_arg_number(a, "--amount", v, 0, INT64_C(100000000000));
+    } else if ((v = term_arg_value(a, "--visit"))) {
       if (strcmp(v, "outpatient") == 0)
         visit = KIOSK_VISIT_OUTPATIENT;
       else if (strcmp(v, "inpatient") == 0)
         visit = KIOSK_VISIT_INPATIENT;
       else {
         fprintf(stderr, "kiosk verify: --visit outpatient|inpatient\n");
-        return EXIT_USAGE;
+        return TERM_EXIT_USAGE;
       }
-    } else if (strcmp(argv[i], "--id-stdin") == 0) {
+    } else if (term_arg_flag(a, "--id-stdin")) {
       id_stdin = 1;
-    } else if (strcmp(argv[i], "--confirm-holder") == 0) {
+    } else if (term_arg_flag(a, "--confirm-holder")) {
       staff |= KIOSK_STAFF_HOLDER_CONFIRMED;
-    } else if (strcmp(argv[i], "--accept-repeat") == 0) {
+    } else if (term_arg_flag(a, "--accept-repeat")) {
       staff |= KIOSK_STAFF_REPEAT_ACCEPTED;
-    } else if (strcmp(argv[i], "--override") == 0) {
+    } else if (term_arg_flag(a, "--override")) {
       staff |= KIOSK_STAFF_OVERRIDE;
     } else {
-      fprintf(stderr, "kiosk verify: unexpected argument '%s' (see --help)\n", argv[i]);
-      return EXIT_USAGE;
+      term_usage_error(a);
     }
   }
 
@@ -182,21 +155,21 @@ int kiosk_cmd_verify(int argc, char **argv)
   memset(&d, 0, sizeof d);
   if (kiosk_config_load(cfgpath, NULL, 0, &cfg, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return EXIT_USAGE;
+    return TERM_EXIT_USAGE;
   }
   struct kiosk_terminal *t;
   if (kiosk_terminal_open(&cfg, &t, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return EXIT_USAGE;
+    return TERM_EXIT_USAGE;
   }
-  int rc = EXIT_RUNTIME;
+  int rc = TERM_EXIT_RUNTIME;
   struct cardio_trust *trust = NULL;
   struct cardio_ctx *ctx = NULL;
   struct cardio_card *card = NULL;
   int err = cardio_trust_load(cfg.trust_dir, &trust);
   if (err != CARDIO_OK) {
     fprintf(stderr, "kiosk verify: trust store %s: %s\n", cfg.trust_dir, cardio_strerror(err));
-    rc = EXIT_USAGE;
+    rc = TERM_EXIT_USAGE;
     goto out;
   }
   if ((err = cardio_ctx_create(&ctx)) != CARDIO_OK ||

@@ -28,7 +28,7 @@
 #include <cardio/watch.h>
 #include <netsync/netsync.h>
 
-#include "app.h"
+#include "cmd.h"
 #include "applog.h"
 #include "control.h"
 #include "sdnotify.h"
@@ -372,28 +372,26 @@ static int run_loop(struct run_app *app)
   return 0;
 }
 
-int kiosk_cmd_run(int argc, char **argv)
+int term_cmd_run(struct term_args *a)
 {
-  const char *cfgpath = NULL, *ctlpath = NULL, *station_db = getenv("STATION_DB");
+  const char *cfgpath = NULL, *ctlpath = NULL, *station_db = getenv("STATION_DB"), *v;
   int window = 0, no_sound = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+  for (; a->i < a->argc; a->i++) {
+    if (term_arg_is_help(a)) {
       fputs(help_run, stdout);
       return 0;
-    } else if (strcmp(a, "--config") == 0 && i + 1 < argc) {
-      cfgpath = argv[++i];
-    } else if (strcmp(a, "--control") == 0 && i + 1 < argc) {
-      ctlpath = argv[++i];
-    } else if (strcmp(a, "--station-db") == 0 && i + 1 < argc) {
-      station_db = argv[++i];
-    } else if (strcmp(a, "--window") == 0) {
+    } else if ((v = term_arg_value(a, "--config"))) {
+      cfgpath = v;
+    } else if ((v = term_arg_value(a, "--control"))) {
+      ctlpath = v;
+    } else if ((v = term_arg_value(a, "--station-db"))) {
+      station_db = v;
+    } else if (term_arg_flag(a, "--window")) {
       window = 1;
-    } else if (strcmp(a, "--no-sound") == 0) {
+    } else if (term_arg_flag(a, "--no-sound")) {
       no_sound = 1;
     } else {
-      fprintf(stderr, "kiosk run: unexpected argument '%s' (see kiosk run --help)\n", a);
-      return EXIT_USAGE;
+      term_usage_error(a);
     }
   }
 
@@ -407,13 +405,13 @@ int kiosk_cmd_run(int argc, char **argv)
   app_log("kiosk %s starting", TERM_VERSION);
   if (kiosk_config_load(cfgpath, NULL, 0, &app.cfg, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return EXIT_USAGE;
+    return TERM_EXIT_USAGE;
   }
   const struct kiosk_config *cfg = &app.cfg;
   if (cfg->mode == KIOSK_MODE_CASHIER && cfg->consultation_fee_fen <= 0) {
     fprintf(stderr, "kiosk: configuration error: %s: a cashier terminal needs "
                     "consultation_fee_fen in [terminal] (the fee it waives)\n", cfg->source);
-    return EXIT_USAGE;
+    return TERM_EXIT_USAGE;
   }
   if ((cfg->mode == KIOSK_MODE_GATE || cfg->mode == KIOSK_MODE_CASHIER) && !cfg->staff_id[0])
     app_log("warning: no staff_id in [terminal]: staff confirmations will be refused "
@@ -435,7 +433,7 @@ int kiosk_cmd_run(int argc, char **argv)
   pthread_sigmask(SIG_BLOCK, &set, &old);
   signal(SIGPIPE, SIG_IGN);
 
-  int rc = EXIT_RUNTIME;
+  int rc = TERM_EXIT_RUNTIME;
   pthread_t sig_thread;
   int sig_started = 0;
   struct ui_config uc;
@@ -460,12 +458,12 @@ int kiosk_cmd_run(int argc, char **argv)
   char why[700];
   if (session_create(&sc, &app.ses, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
-    rc = EXIT_USAGE;
+    rc = TERM_EXIT_USAGE;
     goto out_stop;
   }
   if (cfg->sync.enabled && start_sync(&app, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
-    rc = EXIT_USAGE;
+    rc = TERM_EXIT_USAGE;
     goto out_stop;
   }
   if (ctlpath) {
@@ -473,7 +471,7 @@ int kiosk_cmd_run(int argc, char **argv)
                               ctl_screen, ctl_reset, ctl_quit};
     if (control_start(ctlpath, &ops, &app.ctl, why, sizeof why) != 0) {
       fprintf(stderr, "kiosk: control socket: %s\n", why);
-      rc = EXIT_USAGE;
+      rc = TERM_EXIT_USAGE;
       goto out_stop;
     }
     app_log("control socket %s", ctlpath);
@@ -485,7 +483,7 @@ int kiosk_cmd_run(int argc, char **argv)
     fprintf(stderr, "kiosk: cannot start the worker threads\n");
     goto out_stop;
   }
-  rc = run_loop(&app) == 0 ? 0 : EXIT_RUNTIME;
+  rc = run_loop(&app) == 0 ? 0 : TERM_EXIT_RUNTIME;
   app_log("stopping");
 
 out_stop:

@@ -1,0 +1,34 @@
+/*
+ * The commands of the program `kiosk`: main.c's table names each one, one cmd_*.c file
+ * implements it. Every command reads its arguments with opts.h (a->i is the first
+ * argument after the command's name) and returns the process's exit status
+ * (TERM_EXIT_*). Private to terminal/.
+ */
+#ifndef TERM_CMD_H
+#define TERM_CMD_H
+
+#include <jansson.h>
+
+#include "kiosk/decide.h"
+#include "opts.h"
+
+/* The terminal software's version (status reports to the centre, the staff menu). */
+#define TERM_VERSION "1.0.0"
+
+int term_cmd_config(struct term_args *a);  /* cmd_config.c */
+int term_cmd_sites(struct term_args *a);   /* cmd_sites.c */
+int term_cmd_journal(struct term_args *a); /* cmd_journal.c */
+int term_cmd_revoke(struct term_args *a);  /* cmd_revoke.c */
+int term_cmd_decide(struct term_args *a);  /* cmd_decide.c */
+int term_cmd_verify(struct term_args *a);  /* cmd_verify.c */
+int term_cmd_run(struct term_args *a);     /* cmd_run.c */
+int term_cmd_ctl(struct term_args *a);     /* cmd_ctl.c */
+int term_cmd_station(struct term_args *a); /* cmd_station.c */
+
+/* The verdict as a JSON object: verdict, reasons [{code, en, zh}], deny, staff, flags
+ * (verdict_json.c; decide and verify print it). The caller owns the object. */
+json_t *term_verdict_json(const struct kiosk_verdict *v);
+/* Print indented JSON and a newline on stdout. */
+void term_print_json(json_t *o);
+
+#endif
