@@ -29,7 +29,7 @@
 
 #include "centre_int.h"
 #include "kiosk/decide.h"
-#include "kiosk/revoke.h"
+#include "proto/key.h"
 
 #define DOC_MAX (1024 * 1024)
 
@@ -392,10 +392,10 @@ static int run(struct centre_store *st, int argc, char **argv)
  * half that terminals carry as revocation-signer.pub.pem and netsync's sign_pubkey_file. */
 static int keygen(const char *key_path, const char *pub_path)
 {
-  struct kiosk_revkey *k = NULL;
+  struct proto_key *k = NULL;
   struct stat sb;
   int rc;
-  /* A signing key must never be replaced by accident: kiosk's private-key writer
+  /* A signing key must never be replaced by accident: proto's private-key writer
    * refuses an existing file (O_EXCL); the public half is checked here too, so that
    * neither is written when either exists. */
   if (lstat(key_path, &sb) == 0 || lstat(pub_path, &sb) == 0) {
@@ -403,15 +403,15 @@ static int keygen(const char *key_path, const char *pub_path)
             pub_path);
     return 1;
   }
-  rc = kiosk_revkey_generate(&k);
-  if (rc == KIOSK_OK)
-    rc = kiosk_revkey_write_private(k, key_path);
-  if (rc == KIOSK_OK)
-    rc = kiosk_revkey_write_public(k, pub_path);
-  kiosk_revkey_destroy(k);
-  if (rc != KIOSK_OK) {
+  rc = proto_key_generate(&k);
+  if (rc == PROTO_OK)
+    rc = proto_key_write_private(k, key_path);
+  if (rc == PROTO_OK)
+    rc = proto_key_write_public(k, pub_path);
+  proto_key_destroy(k);
+  if (rc != PROTO_OK) {
     fprintf(stderr, "centre-admin: keygen: %s: %s\n",
-            rc == KIOSK_E_EXISTS ? key_path : "writing the key pair", kiosk_strerror(rc));
+            rc == PROTO_E_EXISTS ? key_path : "writing the key pair", proto_strerror(rc));
     return 1;
   }
   printf("signing key written to %s, public key to %s\n", key_path, pub_path);

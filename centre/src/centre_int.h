@@ -95,7 +95,7 @@ int centre_store_terminal_register(struct centre_store *st, const char *terminal
 int centre_store_terminal_retire(struct centre_store *st, const char *terminal, int64_t now);
 int centre_store_cert_revoke(struct centre_store *st, const char *serial_hex, int64_t now);
 
-/* An entry of the revocation list (kiosk/revoke.h's model: card number, generation,
+/* An entry of the revocation list (proto/revlist.h's model: card number, generation,
  * kind EXACT 1 or BELOW 2), and for deltas whether it goes (remove 1) or comes. */
 struct centre_rev_entry {
   char card_no[21];
@@ -187,7 +187,7 @@ int centre_store_count_events(struct centre_store *st, const char *terminal, uin
 
 /* ------------------------------------------------------ revocation lists -- */
 /*
- * The signed binary revocation list the terminals load: kiosk's codec (kiosk/revoke.h),
+ * The signed binary revocation list the terminals load: proto's codec (proto/revlist.h),
  * signed with the centre's signing key. delta == 0: a snapshot of e (remove ignored);
  * else a delta from base_version. *out freed with free().
  */

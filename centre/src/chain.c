@@ -1,6 +1,6 @@
 /*
- * The chain hash of a journal event, and small hex helpers. The hash is kiosk's
- * (kiosk_event_hash over the canonical line of docs/journal.md): the centre recomputes
+ * The chain hash of a journal event, and small hex helpers. The hash is proto's
+ * (proto_event_hash over the canonical line of docs/journal.md): the centre recomputes
  * exactly what the terminal's journal computed, with the same code.
  */
 #include <openssl/evp.h>
@@ -55,15 +55,15 @@ int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1
   return CENTRE_OK;
 }
 
-int centre_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
+int centre_event_hash(const struct proto_event *ev, uint8_t out[PROTO_HASH_LEN])
 {
   int rc;
   if (!ev || !out)
     return CENTRE_E_INVALID_ARG;
-  rc = kiosk_event_hash(ev, out);
-  if (rc == KIOSK_OK)
+  rc = proto_event_hash(ev, out);
+  if (rc == PROTO_OK)
     return CENTRE_OK;
-  return rc == KIOSK_E_CRYPTO ? CENTRE_E_CRYPTO : CENTRE_E_INVALID_ARG;
+  return rc == PROTO_E_CRYPTO ? CENTRE_E_CRYPTO : CENTRE_E_INVALID_ARG;
 }
 
 int centre_unhex(const char *s, uint8_t *out, size_t n)

@@ -1,32 +1,31 @@
 /*
- * The revocation list the centre serves: kiosk's own writer (kiosk/revoke.h), so that
- * the terminal's reader and the centre's writer share one codec. This file only maps the
- * store's entries onto kiosk's and holds the key.
+ * The revocation list the centre serves: proto's codec (proto/revlist.h), the same one
+ * the terminals decode with. This file only maps the store's entries onto proto's and
+ * holds the key.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "centre_int.h"
-#include "kiosk/revoke.h"
+#include "proto/revlist.h"
 
 struct centre_revsigner {
-  struct kiosk_revkey *key;
+  struct proto_key *key;
 };
 
 int centre_revsigner_create(const char *key_path, struct centre_revsigner **out)
 {
   struct centre_revsigner *s;
-  struct kiosk_diag d;
+  char why[256];
   int rc;
   *out = NULL;
   s = calloc(1, sizeof *s);
   if (!s)
     return CENTRE_E_NO_MEMORY;
-  rc = kiosk_revkey_load_private(key_path, &s->key, &d);
-  if (rc != KIOSK_OK) {
-    char buf[600];
-    centre_log(CENTRE_LOG_ERROR, "revocation signing key: %s (%s)",
-               kiosk_diag_format(&d, buf, sizeof buf), kiosk_errname(rc));
+  rc = proto_key_load_private(key_path, &s->key, why, sizeof why);
+  if (rc != PROTO_OK) {
+    centre_log(CENTRE_LOG_ERROR, "revocation signing key: %s: %s (%s)", key_path, why,
+               proto_errname(rc));
     free(s);
     return CENTRE_E_CONFIG;
   }
@@ -38,7 +37,7 @@ void centre_revsigner_destroy(struct centre_revsigner *s)
 {
   if (!s)
     return;
-  kiosk_revkey_destroy(s->key);
+  proto_key_destroy(s->key);
   free(s);
 }
 
@@ -52,7 +51,7 @@ int centre_revlist_encode(const struct centre_revsigner *signer, int delta, uint
   *out = NULL;
   *out_len = 0;
   if (!delta) {
-    struct kiosk_rev_entry *k = calloc(n ? n : 1, sizeof *k);
+    struct proto_rev_entry *k = calloc(n ? n : 1, sizeof *k);
     if (!k)
       return CENTRE_E_NO_MEMORY;
     for (size_t i = 0; i < n; i++) {
@@ -60,10 +59,10 @@ int centre_revlist_encode(const struct centre_revsigner *signer, int delta, uint
       k[i].generation = e[i].generation;
       k[i].kind = e[i].kind;
     }
-    rc = kiosk_revlist_write_snapshot(k, n, version, issued_at, signer->key, out, out_len);
+    rc = proto_revlist_encode_snapshot(k, n, version, issued_at, signer->key, out, out_len);
     free(k);
   } else {
-    struct kiosk_rev_change *k = calloc(n ? n : 1, sizeof *k);
+    struct proto_rev_change *k = calloc(n ? n : 1, sizeof *k);
     if (!k)
       return CENTRE_E_NO_MEMORY;
     for (size_t i = 0; i < n; i++) {
@@ -72,13 +71,13 @@ int centre_revlist_encode(const struct centre_revsigner *signer, int delta, uint
       k[i].entry.generation = e[i].generation;
       k[i].entry.kind = e[i].kind;
     }
-    rc = kiosk_revlist_write_delta(k, n, base_version, version, issued_at, signer->key, out,
-                                   out_len);
+    rc = proto_revlist_encode_delta(k, n, base_version, version, issued_at, signer->key, out,
+                                    out_len);
     free(k);
   }
-  if (rc != KIOSK_OK) {
-    centre_log(CENTRE_LOG_ERROR, "revocation list writer: %s", kiosk_errname(rc));
-    return rc == KIOSK_E_NO_MEMORY ? CENTRE_E_NO_MEMORY : CENTRE_E_CRYPTO;
+  if (rc != PROTO_OK) {
+    centre_log(CENTRE_LOG_ERROR, "revocation list writer: %s", proto_errname(rc));
+    return rc == PROTO_E_NO_MEMORY ? CENTRE_E_NO_MEMORY : CENTRE_E_CRYPTO;
   }
   return CENTRE_OK;
 }

@@ -408,7 +408,7 @@ static void blob_send(struct centre_worker *w, struct evhttp_request *req,
   evhttp_add_header(h, "Cache-Control", "no-store");
   evhttp_add_header(h, "X-YH-Revocation-Version", vbuf);
   evhttp_add_header(h, "X-YH-Revocation-Kind", b->delta ? "delta" : "snapshot");
-  /* The list carries kiosk's signature; the header one covers the same (decoded) bytes. */
+  /* The list carries its own signature (proto/revlist.h); the header one covers the same (decoded) bytes. */
   evhttp_add_header(h, "X-YH-Signature", b->sig);
   evhttp_add_header(h, "X-YH-Key-Id", w->srv->key_id);
   if (b->gz && accepts_gzip(req)) {

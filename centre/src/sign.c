@@ -1,45 +1,41 @@
-/* The centre's signing key: ECDSA P-256 over SHA-256, through EVP. */
-#include <openssl/bio.h>
+/* The centre's signing key for receipts and signed documents: proto's ECDSA P-256 /
+ * SHA-256 helper (proto/key.h), with base64 for HTTP headers. */
 #include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "centre/centre.h"
 #include "centre_int.h"
+#include "proto/key.h"
 
 struct centre_signer {
-  EVP_PKEY *key;
+  struct proto_key *key;
 };
 
 int centre_signer_create(const char *key_path, struct centre_signer **out)
 {
   struct centre_signer *s;
-  FILE *f;
-  EVP_PKEY *key;
-  char group[32];
-  size_t glen = 0;
+  struct proto_key *key = NULL;
+  int rc;
   if (!key_path || !out)
     return CENTRE_E_INVALID_ARG;
   *out = NULL;
-  f = fopen(key_path, "r");
-  if (!f)
+  rc = proto_key_load_private(key_path, &key, NULL, 0);
+  switch (rc) {
+  case PROTO_OK:
+    break;
+  case PROTO_E_NOT_FOUND:
+  case PROTO_E_IO:
     return CENTRE_E_IO;
-  key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-  fclose(f);
-  if (!key)
-    return CENTRE_E_CRYPTO;
-  if (!EVP_PKEY_is_a(key, "EC") ||
-      !EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof group, &glen) ||
-      strcmp(group, "prime256v1") != 0) {
-    EVP_PKEY_free(key);
+  case PROTO_E_KEY_TYPE:
     return CENTRE_E_CONFIG;
+  case PROTO_E_NO_MEMORY:
+    return CENTRE_E_NO_MEMORY;
+  default:
+    return CENTRE_E_CRYPTO;
   }
   s = calloc(1, sizeof *s);
   if (!s) {
-    EVP_PKEY_free(key);
+    proto_key_destroy(key);
     return CENTRE_E_NO_MEMORY;
   }
   s->key = key;
@@ -51,34 +47,26 @@ void centre_signer_destroy(struct centre_signer *s)
 {
   if (!s)
     return;
-  EVP_PKEY_free(s->key);
+  proto_key_destroy(s->key);
   free(s);
 }
 
 int centre_sign_raw(struct centre_signer *s, const void *data, size_t len, uint8_t *sig,
                     size_t cap, size_t *sig_len)
 {
-  EVP_MD_CTX *md;
-  size_t n = cap;
-  int rc = CENTRE_E_CRYPTO;
+  int rc;
   if (!s || (!data && len) || !sig || !sig_len)
     return CENTRE_E_INVALID_ARG;
-  md = EVP_MD_CTX_new();
-  if (!md)
-    return CENTRE_E_NO_MEMORY;
-  if (EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, s->key) == 1 &&
-      EVP_DigestSign(md, sig, &n, data, len) == 1) {
-    *sig_len = n;
-    rc = CENTRE_OK;
-  }
-  EVP_MD_CTX_free(md);
-  return rc;
+  rc = proto_key_sign(s->key, data, len, sig, cap, sig_len);
+  if (rc == PROTO_OK)
+    return CENTRE_OK;
+  return rc == PROTO_E_NO_MEMORY ? CENTRE_E_NO_MEMORY : CENTRE_E_CRYPTO;
 }
 
 int centre_sign_b64(struct centre_signer *s, const void *data, size_t len, char *out,
                     size_t out_cap)
 {
-  uint8_t sig[80];
+  uint8_t sig[PROTO_SIG_MAX];
   size_t sig_len = 0;
   int rc = centre_sign_raw(s, data, len, sig, sizeof sig, &sig_len);
   if (rc != CENTRE_OK)
@@ -91,15 +79,7 @@ int centre_sign_b64(struct centre_signer *s, const void *data, size_t len, char 
 
 int centre_signer_key_id(struct centre_signer *s, char out[CENTRE_HASH_HEX + 1])
 {
-  unsigned char *der = NULL;
-  int n;
-  int rc;
   if (!s || !out)
     return CENTRE_E_INVALID_ARG;
-  n = i2d_PUBKEY(s->key, &der);
-  if (n <= 0)
-    return CENTRE_E_CRYPTO;
-  rc = centre_sha256_hex(der, (size_t)n, out);
-  OPENSSL_free(der);
-  return rc;
+  return proto_key_id(s->key, out) == PROTO_OK ? CENTRE_OK : CENTRE_E_CRYPTO;
 }

@@ -14,7 +14,7 @@
 
 #include "centre_int.h"
 #include "kiosk/decide.h"
-#include "kiosk/revoke.h"
+#include "proto/revlist.h"
 
 struct centre_store {
   sqlite3 *db;
@@ -41,7 +41,7 @@ static const char *const schema[] = {
     " reported_last_sync BIGINT,"
     " reader_state VARCHAR(32),"
     " reported_at BIGINT)",
-    /* kiosk's journal event (kiosk/journal.h) plus where and when it arrived; month is
+    /* the journal event (proto/event.h) plus where and when it arrived; month is
      * yyyymm in China time, computed here so that reports need no date functions. */
     "CREATE TABLE IF NOT EXISTS events ("
     " terminal_id VARCHAR(64) NOT NULL,"
@@ -249,7 +249,7 @@ static int stored_hash(struct centre_store *st, const char *terminal, uint64_t s
 }
 
 static int insert_event(struct centre_store *st, const char *terminal,
-                        const struct kiosk_event *e, const char *prev_hex, const char *hash_hex,
+                        const struct proto_event *e, const char *prev_hex, const char *hash_hex,
                         int64_t now)
 {
   sqlite3_stmt *s = st->ins_event;
@@ -261,12 +261,12 @@ static int insert_event(struct centre_store *st, const char *terminal,
   sqlite3_bind_int64(s, 3, e->time);
   sqlite3_bind_int(s, 4, centre_month_cst(e->time));
   text(s, 5, e->site);
-  text(s, 6, kiosk_mode_name(e->mode));
+  text(s, 6, proto_mode_name(e->mode));
   text(s, 7, e->vehicle);
   text(s, 8, e->card_no);
   sqlite3_bind_int64(s, 9, e->generation);
-  text(s, 10, kiosk_event_kind_name(e->kind));
-  text(s, 11, kiosk_verdict_name(e->verdict));
+  text(s, 10, proto_event_kind_name(e->kind));
+  text(s, 11, proto_verdict_name(e->verdict));
   text(s, 12, reasons);
   sqlite3_bind_int64(s, 13, e->amount_fen);
   text(s, 14, e->bill_ref);
@@ -312,11 +312,11 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
     goto out_rollback;
   }
   for (size_t i = 0; i < b->n; i++) {
-    const struct kiosk_event *e = &b->ev[i];
+    const struct proto_event *e = &b->ev[i];
     char hash_hex[CENTRE_HASH_HEX + 1], prev_hex[CENTRE_HASH_HEX + 1], want[CENTRE_HASH_HEX + 1];
-    uint8_t h[KIOSK_HASH_LEN];
-    centre_hex(e->hash, KIOSK_HASH_LEN, hash_hex);
-    centre_hex(e->prev_hash, KIOSK_HASH_LEN, prev_hex);
+    uint8_t h[PROTO_HASH_LEN];
+    centre_hex(e->hash, PROTO_HASH_LEN, hash_hex);
+    centre_hex(e->prev_hash, PROTO_HASH_LEN, prev_hex);
     res->bad_seq = e->seq;
     /* The certificate says who is talking; the event must say the same. */
     if (strcmp(e->terminal, terminal) != 0 || strcmp(e->site, site) != 0) {
@@ -336,7 +336,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
       ret = CENTRE_E_CHAIN;
       goto out_rollback;
     }
-    if (centre_event_hash(e, h) != CENTRE_OK || memcmp(h, e->hash, KIOSK_HASH_LEN) != 0) {
+    if (centre_event_hash(e, h) != CENTRE_OK || memcmp(h, e->hash, PROTO_HASH_LEN) != 0) {
       ret = CENTRE_E_HASH;
       goto out_rollback;
     }
@@ -420,8 +420,8 @@ int centre_store_terminal_register(struct centre_store *st, const char *terminal
       "0000000000000000000000000000000000000000000000000000000000000000";
   const void *args[] = {terminal, site, &now, genesis};
   /* The same rules as the journal's fields, so that every event can match. */
-  if (!kiosk_token_valid(terminal, KIOSK_TOKEN_MAX) ||
-      !kiosk_token_valid(site, KIOSK_SITE_TOKEN_MAX))
+  if (!kiosk_token_valid(terminal, PROTO_TOKEN_MAX) ||
+      !kiosk_token_valid(site, PROTO_SITE_TOKEN_MAX))
     return CENTRE_E_INVALID_ARG;
   return run(st,
              "INSERT INTO terminals (terminal_id, site_id, state, registered_at, head_seq,"
@@ -573,8 +573,8 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
   int rc;
   for (size_t i = 0; i < n; i++)
     if (!kiosk_card_no_valid(e[i].card_no) ||
-        (e[i].kind != KIOSK_REV_EXACT && e[i].kind != KIOSK_REV_BELOW) ||
-        (e[i].kind == KIOSK_REV_BELOW && e[i].generation == 0))
+        (e[i].kind != PROTO_REV_EXACT && e[i].kind != PROTO_REV_BELOW) ||
+        (e[i].kind == PROTO_REV_BELOW && e[i].generation == 0))
       return CENTRE_E_INVALID_ARG;
   if (reason && !centre_token_ok(reason, 32, 0))
     return CENTRE_E_INVALID_ARG;

@@ -1,11 +1,11 @@
 /*
  * The audit journal (kiosk/journal.h): SQLite, WAL, synchronous=FULL, SHA-256 chain.
- * Schema and hash input: docs/journal.md. SQLite result codes are translated here,
+ * Schema: docs/journal.md; the event, its canonical line and hash are proto's
+ * (proto/event.h). SQLite result codes are translated here,
  * once; the raw code and text stay available through kiosk_journal_errmsg().
  */
 #include <inttypes.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,14 @@
 
 #include "kiosk/journal.h"
 
-#define CANON_TAG "kiosk-journal-v1"
-#define CANON_MAX 512u
+/* The journal stores kiosk's enums in proto's event: the numbers must be the same. */
+_Static_assert((int)KIOSK_MODE_GATE == PROTO_MODE_GATE && (int)KIOSK_MODE_CASHIER == PROTO_MODE_CASHIER &&
+                   (int)KIOSK_MODE_BUS == PROTO_MODE_BUS && (int)KIOSK_MODE_STATION == PROTO_MODE_STATION,
+               "kiosk modes are proto's");
+_Static_assert((int)KIOSK_VERDICT_DENY == PROTO_VERDICT_DENY &&
+                   (int)KIOSK_VERDICT_GRANT == PROTO_VERDICT_GRANT &&
+                   (int)KIOSK_VERDICT_STAFF_CHECK == PROTO_VERDICT_STAFF_CHECK,
+               "kiosk verdicts are proto's");
 
 struct kiosk_journal {
   sqlite3 *db;
@@ -27,55 +33,27 @@ struct kiosk_journal {
 
 const char *kiosk_event_kind_name(int kind)
 {
-  switch (kind) {
-#define KIOSK_X_EKN(name, value, text)                                                   \
-  case (value):                                                                          \
-    return (text);
-    KIOSK_EVENT_KIND_MAP(KIOSK_X_EKN)
-#undef KIOSK_X_EKN
-  default:
-    return NULL;
-  }
+  return proto_event_kind_name(kind);
 }
 
 /* ----------------------------------------------------------- event codec -- */
 
-static int opt_token(const char *s, size_t max)
-{
-  return s[0] == '\0' || kiosk_token_valid(s, max);
-}
-
 int kiosk_event_check(const struct kiosk_event *ev, char *why, size_t why_cap)
 {
-  const char *bad = NULL;
-  if (!ev)
-    bad = "no event";
-  else if (!kiosk_token_valid(ev->terminal, KIOSK_TOKEN_MAX))
-    bad = "terminal is not a token";
-  else if (!kiosk_token_valid(ev->site, KIOSK_SITE_TOKEN_MAX))
-    bad = "site is not a token";
-  else if (!kiosk_mode_name(ev->mode))
-    bad = "unknown mode";
-  else if (!opt_token(ev->vehicle, KIOSK_TOKEN_MAX))
-    bad = "vehicle is not a token";
-  else if (ev->card_no[0] && !kiosk_card_no_valid(ev->card_no))
-    bad = "card number malformed (or shaped like an ID number)";
-  else if (!kiosk_event_kind_name(ev->kind))
-    bad = "unknown event kind";
-  else if (!kiosk_verdict_name(ev->verdict))
-    bad = "unknown verdict";
-  else if (ev->amount_fen < 0 || ev->amount_fen > INT64_C(100000000000))
-    bad = "amount out of range";
-  else if (!opt_token(ev->bill_ref, KIOSK_BILL_REF_MAX) || kiosk_looks_like_citizen_id(ev->bill_ref))
-    bad = "bill reference is not a token (or shaped like an ID number)";
-  else if (!opt_token(ev->staff_id, KIOSK_STAFF_ID_MAX) || kiosk_looks_like_citizen_id(ev->staff_id))
-    bad = "staff id is not a token (or shaped like an ID number)";
-  if (bad) {
-    if (why && why_cap)
-      snprintf(why, why_cap, "%s", bad);
-    return KIOSK_E_INVALID_ARG;
-  }
-  return KIOSK_OK;
+  return proto_event_check(ev, why, why_cap) == PROTO_OK ? KIOSK_OK : KIOSK_E_INVALID_ARG;
+}
+
+size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap)
+{
+  return proto_event_canonical(ev, buf, cap);
+}
+
+int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
+{
+  int rc = proto_event_hash(ev, out);
+  if (rc == PROTO_OK)
+    return KIOSK_OK;
+  return rc == PROTO_E_CRYPTO ? KIOSK_E_CRYPTO : KIOSK_E_INVALID_ARG;
 }
 
 static void hex(const uint8_t *in, size_t n, char *out)
@@ -86,36 +64,6 @@ static void hex(const uint8_t *in, size_t n, char *out)
     out[2 * i + 1] = digits[in[i] & 15u];
   }
   out[2 * n] = '\0';
-}
-
-size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap)
-{
-  if (kiosk_event_check(ev, NULL, 0) != KIOSK_OK || !buf)
-    return 0;
-  char prev[2 * KIOSK_HASH_LEN + 1];
-  hex(ev->prev_hash, KIOSK_HASH_LEN, prev);
-  int n = snprintf(buf, cap,
-                   CANON_TAG "|%" PRIu64 "|%" PRId64 "|%s|%s|%s|%s|%s|%" PRIu32
-                             "|%s|%s|%016" PRIx64 "|%" PRId64 "|%s|%s|%s",
-                   ev->seq, ev->time, ev->terminal, ev->site, kiosk_mode_name(ev->mode),
-                   ev->vehicle, ev->card_no, ev->generation, kiosk_event_kind_name(ev->kind),
-                   kiosk_verdict_name(ev->verdict), ev->reasons, ev->amount_fen, ev->bill_ref,
-                   ev->staff_id, prev);
-  if (n < 0 || (size_t)n >= cap)
-    return 0;
-  return (size_t)n;
-}
-
-int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
-{
-  char line[CANON_MAX];
-  size_t n = kiosk_event_canonical(ev, line, sizeof line);
-  if (n == 0)
-    return KIOSK_E_INVALID_ARG;
-  unsigned int len = 0;
-  if (!EVP_Digest(line, n, out, &len, EVP_sha256(), NULL) || len != KIOSK_HASH_LEN)
-    return KIOSK_E_CRYPTO;
-  return KIOSK_OK;
 }
 
 char *kiosk_event_to_json(const struct kiosk_event *ev)

@@ -1,125 +1,51 @@
 /*
- * Revocation list codec and in-memory index (kiosk/revoke.h). Format: docs/kiosk.md.
- * Every blob is parsed with a cursor and the bytes left; entries must be strictly
- * ascending, so loading is linear and needs no sort.
+ * The revocation index (kiosk/revoke.h): verified blobs from proto's codec
+ * (proto/revlist.h) applied to a sorted array of packed records with a hash index, the
+ * bundle file on disk, and lookups. The codec, the keys and the signatures are proto's;
+ * this file maps proto's error codes onto kiosk's, once.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/obj_mac.h>
-#include <openssl/pem.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "kiosk/revoke.h"
 
-/* Large arrays (the records, the index) on 2 MB boundaries with transparent huge pages
- * requested: a random lookup then costs cache misses but few TLB misses. Freed with
- * free(). */
-static void *big_alloc(size_t size)
+static int from_proto(int rc)
 {
-  const size_t huge = 2u * 1024u * 1024u;
-  if (size < 2 * huge)
-    return malloc(size ? size : 1);
-  void *p = NULL;
-  if (posix_memalign(&p, huge, (size + huge - 1) / huge * huge) != 0)
-    return NULL;
-#ifdef MADV_HUGEPAGE
-  madvise(p, (size + huge - 1) / huge * huge, MADV_HUGEPAGE);
-#endif
-  return p;
-}
-
-/* In memory: 24 bytes an entry; (hi, lo) is the packed card number. */
-struct rev_rec {
-  uint64_t hi, lo;
-  uint32_t gen;
-  uint32_t kind;
-};
-
-/* Card number characters as base-38 digits, in ASCII order: NUL (padding) 0, '-' 1,
- * '0'-'9' 2-11, 'A'-'Z' 12-37. So packed keys sort like the NUL-padded strings. */
-static int card_digit(char c)
-{
-  if (c == '\0')
-    return 0;
-  if (c == '-')
-    return 1;
-  if (c >= '0' && c <= '9')
-    return 2 + (c - '0');
-  if (c >= 'A' && c <= 'Z')
-    return 12 + (c - 'A');
-  return -1;
-}
-
-static char card_char(unsigned d)
-{
-  if (d == 0)
-    return '\0';
-  if (d == 1)
-    return '-';
-  if (d < 12)
-    return (char)('0' + (d - 2));
-  return (char)('A' + (d - 12));
-}
-
-/* Pack a card number of exactly KIOSK_CARD_NO_MAX bytes (NUL-padded). Returns 0 when it
- * is not a valid card number (bad character, a character after the padding, empty,
- * ID-shaped). */
-static int card_pack(const char field[KIOSK_CARD_NO_MAX], uint64_t *hi, uint64_t *lo)
-{
-  char s[KIOSK_CARD_NO_MAX + 1];
-  memcpy(s, field, KIOSK_CARD_NO_MAX);
-  s[KIOSK_CARD_NO_MAX] = '\0';
-  size_t n = strlen(s);
-  for (size_t i = n; i < KIOSK_CARD_NO_MAX; i++)
-    if (field[i] != '\0')
-      return 0;
-  if (!kiosk_card_no_valid(s))
-    return 0;
-  uint64_t h = 0, l = 0;
-  for (size_t i = 0; i < 10; i++)
-    h = h * 38u + (uint64_t)card_digit(s[i]);
-  for (size_t i = 10; i < 20; i++)
-    l = l * 38u + (uint64_t)card_digit(s[i]);
-  *hi = h;
-  *lo = l;
-  return 1;
-}
-
-static void card_unpack(uint64_t hi, uint64_t lo, char out[KIOSK_CARD_NO_MAX + 1])
-{
-  for (int i = 9; i >= 0; i--) {
-    out[i] = card_char((unsigned)(hi % 38u));
-    hi /= 38u;
+  switch (rc) {
+  case PROTO_OK:
+    return KIOSK_OK;
+  case PROTO_E_NO_MEMORY:
+    return KIOSK_E_NO_MEMORY;
+  case PROTO_E_IO:
+    return KIOSK_E_IO;
+  case PROTO_E_NOT_FOUND:
+    return KIOSK_E_NOT_FOUND;
+  case PROTO_E_TOO_LARGE:
+    return KIOSK_E_TOO_LARGE;
+  case PROTO_E_MALFORMED:
+  case PROTO_E_FORMAT:
+    return KIOSK_E_FORMAT;
+  case PROTO_E_SIGNATURE:
+    return KIOSK_E_SIGNATURE;
+  case PROTO_E_CRYPTO:
+  case PROTO_E_KEY_TYPE:
+    return KIOSK_E_CRYPTO;
+  case PROTO_E_EXISTS:
+    return KIOSK_E_EXISTS;
+  default:
+    return KIOSK_E_INVALID_ARG;
   }
-  for (int i = 19; i >= 10; i--) {
-    out[i] = card_char((unsigned)(lo % 38u));
-    lo /= 38u;
-  }
-  out[KIOSK_CARD_NO_MAX] = '\0';
-}
-
-/* A C string card number into the NUL-padded field; 0 when too long. */
-static int card_field(const char *s, char field[KIOSK_CARD_NO_MAX])
-{
-  size_t n = strnlen(s, KIOSK_CARD_NO_MAX + 1);
-  if (n > KIOSK_CARD_NO_MAX)
-    return 0;
-  memset(field, 0, KIOSK_CARD_NO_MAX);
-  memcpy(field, s, n);
-  return 1;
 }
 
 /* One version of the list. */
 struct rev_data {
-  struct rev_rec *v; /* sorted */
+  struct proto_rev_rec *v; /* sorted */
   size_t n;
   uint64_t version;
   int64_t issued_at;
@@ -144,50 +70,16 @@ struct kiosk_revlist {
   struct rev_data d;
 };
 
-struct kiosk_revkey {
-  EVP_PKEY *pkey;
-  int has_private;
-};
-
 /* ------------------------------------------------------------------- keys -- */
-
-static int key_is_p256(EVP_PKEY *pk)
-{
-  if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_EC)
-    return 0;
-  char group[64];
-  size_t glen = 0;
-  if (!EVP_PKEY_get_utf8_string_param(pk, "group", group, sizeof group, &glen))
-    return 0;
-  return strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0;
-}
 
 static int load_key(const char *path, int private, struct kiosk_revkey **out,
                     struct kiosk_diag *d)
 {
-  *out = NULL;
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return kiosk_diag_set(d, errno == ENOENT ? KIOSK_E_NOT_FOUND : KIOSK_E_IO, path, 0,
-                          "cannot open key: %s", strerror(errno));
-  EVP_PKEY *pk = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
-                         : PEM_read_PUBKEY(f, NULL, NULL, NULL);
-  fclose(f);
-  if (!pk)
-    return kiosk_diag_set(d, KIOSK_E_CRYPTO, path, 0, "not a PEM %s key",
-                          private ? "private" : "public");
-  if (!key_is_p256(pk)) {
-    EVP_PKEY_free(pk);
-    return kiosk_diag_set(d, KIOSK_E_CRYPTO, path, 0, "key is not EC P-256");
-  }
-  struct kiosk_revkey *k = calloc(1, sizeof *k);
-  if (!k) {
-    EVP_PKEY_free(pk);
-    return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, path, 0, "out of memory");
-  }
-  k->pkey = pk;
-  k->has_private = private;
-  *out = k;
+  char why[KIOSK_DIAG_TEXT_MAX];
+  int rc = private ? proto_key_load_private(path, out, why, sizeof why)
+                   : proto_key_load_public(path, out, why, sizeof why);
+  if (rc != PROTO_OK)
+    return kiosk_diag_set(d, from_proto(rc), path, 0, "%s", why);
   return KIOSK_OK;
 }
 
@@ -205,6 +97,7 @@ int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
                             struct kiosk_diag *d)
 {
   char path[2048];
+  *out = NULL;
   if ((size_t)snprintf(path, sizeof path, "%s/%s", trust_dir, KIOSK_TRUST_REVOCATION_KEY) >=
       sizeof path)
     return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, trust_dir, 0, "path too long");
@@ -213,244 +106,41 @@ int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
 
 int kiosk_revkey_generate(struct kiosk_revkey **out)
 {
-  *out = NULL;
-  EVP_PKEY *pk = EVP_EC_gen("P-256");
-  if (!pk)
-    return KIOSK_E_CRYPTO;
-  struct kiosk_revkey *k = calloc(1, sizeof *k);
-  if (!k) {
-    EVP_PKEY_free(pk);
-    return KIOSK_E_NO_MEMORY;
-  }
-  k->pkey = pk;
-  k->has_private = 1;
-  *out = k;
-  return KIOSK_OK;
-}
-
-static int write_pem(const struct kiosk_revkey *key, const char *path, int private)
-{
-  if (!key || (private && !key->has_private))
-    return KIOSK_E_INVALID_ARG;
-  /* A private key is a new file, never a truncated or replaced one: O_EXCL refuses an
-   * existing path (or a symlink planted there), and 0600 holds from the first byte. */
-  int fd = private ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
-                   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return private && errno == EEXIST ? KIOSK_E_EXISTS : KIOSK_E_IO;
-  FILE *f = fdopen(fd, "w");
-  if (!f) {
-    close(fd);
-    if (private)
-      unlink(path); /* ours: O_EXCL made it */
-    return KIOSK_E_IO;
-  }
-  int ok = private ? PEM_write_PrivateKey(f, key->pkey, NULL, NULL, 0, NULL, NULL)
-                   : PEM_write_PUBKEY(f, key->pkey);
-  int closed = fclose(f) == 0;
-  if (ok && closed)
-    return KIOSK_OK;
-  if (private)
-    unlink(path); /* never leave half a key behind */
-  return ok ? KIOSK_E_IO : KIOSK_E_CRYPTO;
+  return from_proto(proto_key_generate(out));
 }
 
 int kiosk_revkey_write_public(const struct kiosk_revkey *key, const char *path)
 {
-  return write_pem(key, path, 0);
+  return from_proto(proto_key_write_public(key, path));
 }
 
 int kiosk_revkey_write_private(const struct kiosk_revkey *key, const char *path)
 {
-  return write_pem(key, path, 1);
+  return from_proto(proto_key_write_private(key, path));
 }
 
 void kiosk_revkey_destroy(struct kiosk_revkey *key)
 {
-  if (!key)
-    return;
-  EVP_PKEY_free(key->pkey);
-  free(key);
+  proto_key_destroy(key);
 }
 
-/* ------------------------------------------------------------ byte codec -- */
-
-struct cur {
-  const uint8_t *p;
-  size_t left;
-};
-
-static int get_bytes(struct cur *c, size_t n, const uint8_t **out)
-{
-  if (n > c->left)
-    return KIOSK_E_FORMAT;
-  *out = c->p;
-  c->p += n;
-  c->left -= n;
-  return KIOSK_OK;
-}
-
-static uint64_t be_get(const uint8_t *p, unsigned n)
-{
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n; i++)
-    v = (v << 8) | p[i];
-  return v;
-}
-
-static void be_put(uint8_t *p, uint64_t v, unsigned n)
-{
-  for (unsigned i = 0; i < n; i++)
-    p[n - 1 - i] = (uint8_t)(v >> (8 * i));
-}
-
-static int rec_cmp(const struct rev_rec *a, const struct rev_rec *b)
-{
-  if (a->hi != b->hi)
-    return a->hi < b->hi ? -1 : 1;
-  if (a->lo != b->lo)
-    return a->lo < b->lo ? -1 : 1;
-  if (a->gen != b->gen)
-    return a->gen < b->gen ? -1 : 1;
-  if (a->kind != b->kind)
-    return a->kind < b->kind ? -1 : 1;
-  return 0;
-}
-
-static int rec_cmp_q(const void *a, const void *b)
-{
-  return rec_cmp(a, b);
-}
-
-/* Order on (card, generation, kind byte), ignoring flags above the byte. */
-static int rec_cmp_key_q(const void *pa, const void *pb)
-{
-  struct rev_rec a = *(const struct rev_rec *)pa, b = *(const struct rev_rec *)pb;
-  a.kind &= 0xFFu;
-  b.kind &= 0xFFu;
-  return rec_cmp(&a, &b);
-}
-
-static int entry_ok(uint32_t gen, unsigned kind)
-{
-  return kind == KIOSK_REV_EXACT || (kind == KIOSK_REV_BELOW && gen >= 1);
-}
-
-/* An API entry into a record; 0 when invalid. */
-static int rec_from_entry(const struct kiosk_rev_entry *e, struct rev_rec *r)
-{
-  char field[KIOSK_CARD_NO_MAX];
-  if (!card_field(e->card_no, field) || !card_pack(field, &r->hi, &r->lo) ||
-      !entry_ok(e->generation, e->kind))
-    return 0;
-  r->gen = e->generation;
-  r->kind = e->kind;
-  return 1;
-}
+/* ------------------------------------------------------------------ codec -- */
 
 int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct kiosk_revlist_header *h)
 {
-  if (!buf || !h)
-    return KIOSK_E_INVALID_ARG;
-  struct cur c = {buf, len};
-  const uint8_t *p;
-  if (get_bytes(&c, KIOSK_REVLIST_HEADER_LEN, &p) != KIOSK_OK)
-    return KIOSK_E_FORMAT;
-  if (memcmp(p, KIOSK_REVLIST_MAGIC, 4) != 0 || p[4] != KIOSK_REVLIST_FORMAT ||
-      (p[5] != KIOSK_REVLIST_SNAPSHOT && p[5] != KIOSK_REVLIST_DELTA) || p[6] != 0 || p[7] != 0)
-    return KIOSK_E_FORMAT;
-  memset(h, 0, sizeof *h);
-  h->type = (enum kiosk_revlist_type)p[5];
-  h->version = be_get(p + 8, 8);
-  h->base_version = be_get(p + 16, 8);
-  h->issued_at = (int64_t)be_get(p + 24, 8);
-  h->count = (uint32_t)be_get(p + 32, 4);
-  if (h->version == 0 || (h->type == KIOSK_REVLIST_SNAPSHOT && h->base_version != 0) ||
-      (h->type == KIOSK_REVLIST_DELTA && (h->base_version == 0 || h->version <= h->base_version)))
-    return KIOSK_E_FORMAT;
-  if (h->count > KIOSK_REVLIST_MAX_ENTRIES)
-    return KIOSK_E_TOO_LARGE;
-  size_t body = (size_t)h->count * KIOSK_REVLIST_ENTRY_LEN;
-  if (get_bytes(&c, body, &p) != KIOSK_OK || get_bytes(&c, 2, &p) != KIOSK_OK)
-    return KIOSK_E_FORMAT;
-  size_t siglen = (size_t)be_get(p, 2);
-  if (siglen < 8 || siglen > KIOSK_REVLIST_SIG_MAX || get_bytes(&c, siglen, &p) != KIOSK_OK)
-    return KIOSK_E_FORMAT;
-  h->total_len = KIOSK_REVLIST_HEADER_LEN + body + 2 + siglen;
-  return KIOSK_OK;
+  return from_proto(proto_revlist_peek(buf, len, h));
 }
 
-static int verify_sig(const uint8_t *buf, const struct kiosk_revlist_header *h,
-                      const struct kiosk_revkey *key)
-{
-  size_t signed_len = KIOSK_REVLIST_HEADER_LEN + (size_t)h->count * KIOSK_REVLIST_ENTRY_LEN;
-  const uint8_t *sig = buf + signed_len + 2;
-  size_t siglen = h->total_len - signed_len - 2;
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  if (!ctx)
-    return KIOSK_E_NO_MEMORY;
-  int rc = KIOSK_E_SIGNATURE;
-  if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) == 1 &&
-      EVP_DigestVerify(ctx, sig, siglen, buf, signed_len) == 1)
-    rc = KIOSK_OK;
-  EVP_MD_CTX_free(ctx);
-  return rc;
-}
-
-/* Parse and check a whole blob: header, exact length, signature, entry order. On
- * success, *recs holds the entries (for a delta: kind | 0x80 marks a removal). */
+/* Decode and check a whole blob; on success *recs holds the entries (for a delta:
+ * kind | PROTO_REV_REMOVE marks a removal). */
 static int parse_blob(const uint8_t *buf, size_t len, const struct kiosk_revkey *key,
-                      struct kiosk_revlist_header *h, struct rev_rec **recs,
+                      struct kiosk_revlist_header *h, struct proto_rev_rec **recs,
                       struct kiosk_diag *d)
 {
-  *recs = NULL;
-  if (!key)
-    return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, "revocation list", 0, "no key");
-  int rc = kiosk_revlist_peek(buf, len, h);
-  if (rc != KIOSK_OK)
-    return kiosk_diag_set(d, rc, "revocation list", 0,
-                          rc == KIOSK_E_TOO_LARGE ? "more than %u entries"
-                                                  : "malformed header or length (%u)",
-                          KIOSK_REVLIST_MAX_ENTRIES);
-  if (h->total_len != len)
-    return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0,
-                          "%zu trailing bytes after the signature", len - h->total_len);
-  rc = verify_sig(buf, h, key);
-  if (rc != KIOSK_OK)
-    return kiosk_diag_set(d, rc, "revocation list", 0,
-                          "signature does not verify with the centre's key (version %llu)",
-                          (unsigned long long)h->version);
-  struct rev_rec *v = NULL;
-  if (h->count) {
-    v = big_alloc((size_t)h->count * sizeof *v);
-    if (!v)
-      return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, "revocation list", 0, "out of memory");
-  }
-  const uint8_t *p = buf + KIOSK_REVLIST_HEADER_LEN;
-  for (uint32_t i = 0; i < h->count; i++, p += KIOSK_REVLIST_ENTRY_LEN) {
-    unsigned op = p[0];
-    unsigned kind = op & 0x7Fu;
-    int removal = (op & 0x80u) != 0;
-    v[i].gen = (uint32_t)be_get(p + 1 + KIOSK_CARD_NO_MAX, 4);
-    v[i].kind = op;
-    if (!card_pack((const char *)p + 1, &v[i].hi, &v[i].lo) || !entry_ok(v[i].gen, kind) ||
-        (removal && h->type != KIOSK_REVLIST_DELTA)) {
-      free(v);
-      return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0, "entry %u is invalid", i);
-    }
-    /* Strictly ascending by (card, generation, kind); a delta may not touch one key twice. */
-    if (i > 0) {
-      struct rev_rec a = v[i - 1], b = v[i];
-      a.kind &= 0x7Fu;
-      b.kind &= 0x7Fu;
-      if (rec_cmp(&a, &b) >= 0) {
-        free(v);
-        return kiosk_diag_set(d, KIOSK_E_FORMAT, "revocation list", 0,
-                              "entry %u out of order or duplicated", i);
-      }
-    }
-  }
-  *recs = v;
+  char why[KIOSK_DIAG_TEXT_MAX];
+  int rc = proto_revlist_decode(buf, len, key, h, recs, why, sizeof why);
+  if (rc != PROTO_OK)
+    return kiosk_diag_set(d, from_proto(rc), "revocation list", 0, "%s", why);
   return KIOSK_OK;
 }
 
@@ -458,7 +148,7 @@ int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct kiosk_revk
                          struct kiosk_revlist_header *hdr, struct kiosk_diag *d)
 {
   struct kiosk_revlist_header h;
-  struct rev_rec *v;
+  struct proto_rev_rec *v;
   int rc = parse_blob(buf, len, key, &h, &v, d);
   free(v);
   if (rc == KIOSK_OK && hdr)
@@ -466,129 +156,20 @@ int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct kiosk_revk
   return rc;
 }
 
-/* ----------------------------------------------------------------- writer -- */
-
-static int sign_blob(uint8_t *buf, size_t signed_len, const struct kiosk_revkey *key,
-                     uint8_t **out, size_t *out_len)
-{
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  if (!ctx)
-    return KIOSK_E_NO_MEMORY;
-  int rc = KIOSK_E_CRYPTO;
-  size_t siglen = 0;
-  if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) != 1 ||
-      EVP_DigestSign(ctx, NULL, &siglen, buf, signed_len) != 1 || siglen > KIOSK_REVLIST_SIG_MAX)
-    goto out_free_ctx;
-  /* buf was allocated with room for the largest signature. */
-  if (EVP_DigestSign(ctx, buf + signed_len + 2, &siglen, buf, signed_len) != 1)
-    goto out_free_ctx;
-  be_put(buf + signed_len, siglen, 2);
-  *out = buf;
-  *out_len = signed_len + 2 + siglen;
-  rc = KIOSK_OK;
-out_free_ctx:
-  EVP_MD_CTX_free(ctx);
-  return rc;
-}
-
-static uint8_t *alloc_blob(enum kiosk_revlist_type type, size_t n, uint64_t version,
-                           uint64_t base, int64_t issued_at)
-{
-  uint8_t *buf = malloc(KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN + 2 +
-                        KIOSK_REVLIST_SIG_MAX);
-  if (!buf)
-    return NULL;
-  memcpy(buf, KIOSK_REVLIST_MAGIC, 4);
-  buf[4] = KIOSK_REVLIST_FORMAT;
-  buf[5] = (uint8_t)type;
-  buf[6] = buf[7] = 0;
-  be_put(buf + 8, version, 8);
-  be_put(buf + 16, base, 8);
-  be_put(buf + 24, (uint64_t)issued_at, 8);
-  be_put(buf + 32, n, 4);
-  return buf;
-}
-
-static void put_entry(uint8_t *p, unsigned op, const struct rev_rec *r)
-{
-  char s[KIOSK_CARD_NO_MAX + 1];
-  card_unpack(r->hi, r->lo, s);
-  p[0] = (uint8_t)op;
-  memcpy(p + 1, s, KIOSK_CARD_NO_MAX); /* unpack leaves NUL padding */
-  be_put(p + 1 + KIOSK_CARD_NO_MAX, r->gen, 4);
-}
-
 int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
                                  uint64_t version, int64_t issued_at,
                                  const struct kiosk_revkey *key, uint8_t **out, size_t *out_len)
 {
-  *out = NULL;
-  *out_len = 0;
-  if (!key || !key->has_private || version == 0 || n > KIOSK_REVLIST_MAX_ENTRIES ||
-      (n && !entries))
-    return KIOSK_E_INVALID_ARG;
-  struct rev_rec *v = malloc((n ? n : 1) * sizeof *v);
-  if (!v)
-    return KIOSK_E_NO_MEMORY;
-  int rc = KIOSK_E_INVALID_ARG;
-  for (size_t i = 0; i < n; i++)
-    if (!rec_from_entry(&entries[i], &v[i]))
-      goto out_free_v;
-  qsort(v, n, sizeof *v, rec_cmp_q);
-  for (size_t i = 1; i < n; i++)
-    if (rec_cmp(&v[i - 1], &v[i]) == 0)
-      goto out_free_v;
-  uint8_t *buf = alloc_blob(KIOSK_REVLIST_SNAPSHOT, n, version, 0, issued_at);
-  rc = KIOSK_E_NO_MEMORY;
-  if (!buf)
-    goto out_free_v;
-  for (size_t i = 0; i < n; i++)
-    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, v[i].kind, &v[i]);
-  rc = sign_blob(buf, KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN, key, out, out_len);
-  if (rc != KIOSK_OK)
-    free(buf);
-out_free_v:
-  free(v);
-  return rc;
+  return from_proto(
+      proto_revlist_encode_snapshot(entries, n, version, issued_at, key, out, out_len));
 }
 
 int kiosk_revlist_write_delta(const struct kiosk_rev_change *changes, size_t n,
                               uint64_t base_version, uint64_t version, int64_t issued_at,
                               const struct kiosk_revkey *key, uint8_t **out, size_t *out_len)
 {
-  *out = NULL;
-  *out_len = 0;
-  if (!key || !key->has_private || base_version == 0 || version <= base_version ||
-      n > KIOSK_REVLIST_MAX_ENTRIES || (n && !changes))
-    return KIOSK_E_INVALID_ARG;
-  struct rev_rec *v = malloc((n ? n : 1) * sizeof *v);
-  if (!v)
-    return KIOSK_E_NO_MEMORY;
-  int rc = KIOSK_E_INVALID_ARG;
-  for (size_t i = 0; i < n; i++) {
-    if (!rec_from_entry(&changes[i].entry, &v[i]))
-      goto out_free_v;
-    /* The removal flag rides above the kind's byte; the order ignores it. */
-    v[i].kind |= changes[i].remove ? 0x100u : 0u;
-  }
-  qsort(v, n, sizeof *v, rec_cmp_key_q);
-  for (size_t i = 1; i < n; i++)
-    if (rec_cmp_key_q(&v[i - 1], &v[i]) == 0)
-      goto out_free_v;
-  uint8_t *buf = alloc_blob(KIOSK_REVLIST_DELTA, n, version, base_version, issued_at);
-  rc = KIOSK_E_NO_MEMORY;
-  if (!buf)
-    goto out_free_v;
-  for (size_t i = 0; i < n; i++) {
-    unsigned op = (v[i].kind & 0xFFu) | ((v[i].kind & 0x100u) ? 0x80u : 0u);
-    put_entry(buf + KIOSK_REVLIST_HEADER_LEN + i * KIOSK_REVLIST_ENTRY_LEN, op, &v[i]);
-  }
-  rc = sign_blob(buf, KIOSK_REVLIST_HEADER_LEN + n * KIOSK_REVLIST_ENTRY_LEN, key, out, out_len);
-  if (rc != KIOSK_OK)
-    free(buf);
-out_free_v:
-  free(v);
-  return rc;
+  return from_proto(proto_revlist_encode_delta(changes, n, base_version, version, issued_at,
+                                               key, out, out_len));
 }
 
 /* ---------------------------------------------------------------- the list -- */
@@ -666,7 +247,7 @@ static void build_index(struct rev_data *rl)
   size_t slots = 16;
   while (slots < 2 * distinct)
     slots <<= 1;
-  uint32_t *idx = big_alloc(slots * sizeof *idx);
+  uint32_t *idx = proto_rev_alloc(slots * sizeof *idx);
   if (!idx)
     return; /* lookups fall back to binary search */
   memset(idx, 0, slots * sizeof *idx);
@@ -686,12 +267,12 @@ static void build_index(struct rev_data *rl)
 
 /* Build the list that applying buf would give, without touching rl. */
 static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
-                   const struct kiosk_revkey *key, struct rev_rec **out, size_t *out_n,
+                   const struct kiosk_revkey *key, struct proto_rev_rec **out, size_t *out_n,
                    struct kiosk_revlist_header *h, struct kiosk_diag *d)
 {
   *out = NULL;
   *out_n = 0;
-  struct rev_rec *recs;
+  struct proto_rev_rec *recs;
   int rc = parse_blob(buf, len, key, h, &recs, d);
   if (rc != KIOSK_OK)
     return rc;
@@ -715,7 +296,7 @@ static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
   }
   /* Merge: both sorted. */
   size_t cap = rl->n + h->count;
-  struct rev_rec *m = big_alloc((cap ? cap : 1) * sizeof *m);
+  struct proto_rev_rec *m = proto_rev_alloc((cap ? cap : 1) * sizeof *m);
   if (!m) {
     free(recs);
     return kiosk_diag_set(d, KIOSK_E_NO_MEMORY, "revocation list", 0, "out of memory");
@@ -723,12 +304,12 @@ static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
   size_t i = 0, j = 0, k = 0;
   rc = KIOSK_OK;
   while (j < h->count) {
-    struct rev_rec c = recs[j];
-    int removal = (c.kind & 0x80u) != 0;
+    struct proto_rev_rec c = recs[j];
+    int removal = (c.kind & PROTO_REV_REMOVE) != 0;
     c.kind &= 0x7Fu;
-    while (i < rl->n && rec_cmp(&rl->v[i], &c) < 0)
+    while (i < rl->n && proto_rev_rec_cmp(&rl->v[i], &c) < 0)
       m[k++] = rl->v[i++];
-    int present = i < rl->n && rec_cmp(&rl->v[i], &c) == 0;
+    int present = i < rl->n && proto_rev_rec_cmp(&rl->v[i], &c) == 0;
     if (removal && !present) {
       rc = kiosk_diag_set(d, KIOSK_E_CONFLICT, "revocation list", 0,
                           "delta %llu removes entry %zu, which is not in the list",
@@ -760,7 +341,7 @@ static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
 }
 
 /* Make the new version (v, n, h) current: index it, swap it in, free the old one. */
-static void install(struct kiosk_revlist *rl, struct rev_rec *v, size_t n,
+static void install(struct kiosk_revlist *rl, struct proto_rev_rec *v, size_t n,
                     const struct kiosk_revlist_header *h)
 {
   struct rev_data nd = {v, n, h->version, h->issued_at, NULL, 0};
@@ -773,7 +354,7 @@ static void install(struct kiosk_revlist *rl, struct rev_rec *v, size_t n,
 }
 
 /* The same for a private version under construction (no lock). */
-static void install_data(struct rev_data *d, struct rev_rec *v, size_t n,
+static void install_data(struct rev_data *d, struct proto_rev_rec *v, size_t n,
                          const struct kiosk_revlist_header *h)
 {
   free(d->v);
@@ -788,7 +369,7 @@ int kiosk_revlist_apply(struct kiosk_revlist *rl, const uint8_t *buf, size_t len
 {
   if (!rl || !buf)
     return KIOSK_E_INVALID_ARG;
-  struct rev_rec *v;
+  struct proto_rev_rec *v;
   size_t n;
   struct kiosk_revlist_header h;
   pthread_mutex_lock(&rl->lk->apply_mu);
@@ -872,7 +453,7 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
                           pos);
       break;
     }
-    struct rev_rec *v;
+    struct proto_rev_rec *v;
     size_t n;
     rc = prepare(&tmp, buf + pos, h.total_len, key, &v, &n, &h, d);
     if (rc != KIOSK_OK) {
@@ -935,7 +516,7 @@ int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8
 {
   if (!rl || !path || !buf)
     return KIOSK_E_INVALID_ARG;
-  struct rev_rec *v = NULL;
+  struct proto_rev_rec *v = NULL;
   size_t n;
   struct kiosk_revlist_header h;
   pthread_mutex_lock(&rl->lk->apply_mu);
@@ -1003,7 +584,7 @@ static void lookup_locked(const struct rev_data *rl, int valid, uint64_t khi, ui
     for (uint32_t slot; (slot = rl->index[h]) != 0; h = (h + 1) & rl->index_mask) {
       if ((slot & ~SLOT_INDEX_MASK) != tag)
         continue; /* another card: no need to read its record */
-      const struct rev_rec *m = &rl->v[(slot & SLOT_INDEX_MASK) - 1];
+      const struct proto_rev_rec *m = &rl->v[(slot & SLOT_INDEX_MASK) - 1];
       if (m->hi == khi && m->lo == klo) {
         lo = (slot & SLOT_INDEX_MASK) - 1;
         break;
@@ -1014,14 +595,14 @@ static void lookup_locked(const struct rev_data *rl, int valid, uint64_t khi, ui
   /* lower bound of the card (without an index) */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const struct rev_rec *m = &rl->v[mid];
+    const struct proto_rev_rec *m = &rl->v[mid];
     if (m->hi < khi || (m->hi == khi && m->lo < klo))
       lo = mid + 1;
     else
       hi = mid;
   }
   for (size_t i = lo; i < rl->n && rl->v[i].hi == khi && rl->v[i].lo == klo; i++) {
-    const struct rev_rec *r = &rl->v[i];
+    const struct proto_rev_rec *r = &rl->v[i];
     if ((r->kind == KIOSK_REV_EXACT && r->gen == generation) ||
         (r->kind == KIOSK_REV_BELOW && generation < r->gen)) {
       out->status = KIOSK_REV_REVOKED;
@@ -1037,10 +618,9 @@ void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
   out->status = KIOSK_REV_NO_LIST;
   if (!rl)
     return;
-  char field[KIOSK_CARD_NO_MAX];
   uint64_t khi = 0, klo = 0;
   /* Not a card number: nothing can be listed under it. */
-  int valid = card_no && card_field(card_no, field) && card_pack(field, &khi, &klo);
+  int valid = proto_rev_card_pack(card_no, &khi, &klo);
   pthread_rwlock_rdlock(&rl->lk->rw);
   lookup_locked(&rl->d, valid, khi, klo, generation, out);
   pthread_rwlock_unlock(&rl->lk->rw);
@@ -1083,7 +663,7 @@ int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct kiosk_r
   int rc = KIOSK_E_RANGE;
   pthread_rwlock_rdlock(&rl->lk->rw);
   if (i < rl->d.n) {
-    card_unpack(rl->d.v[i].hi, rl->d.v[i].lo, out->card_no);
+    proto_rev_card_unpack(rl->d.v[i].hi, rl->d.v[i].lo, out->card_no);
     out->generation = rl->d.v[i].gen;
     out->kind = (uint8_t)rl->d.v[i].kind;
     rc = KIOSK_OK;
@@ -1097,7 +677,7 @@ size_t kiosk_revlist_memory(const struct kiosk_revlist *rl)
   if (!rl)
     return 0;
   pthread_rwlock_rdlock(&rl->lk->rw);
-  size_t v = sizeof *rl + sizeof *rl->lk + rl->d.n * sizeof(struct rev_rec) +
+  size_t v = sizeof *rl + sizeof *rl->lk + rl->d.n * sizeof(struct proto_rev_rec) +
              (rl->d.index ? (rl->d.index_mask + 1) * sizeof *rl->d.index : 0);
   pthread_rwlock_unlock(&rl->lk->rw);
   return v;

@@ -1,14 +1,10 @@
-/* Batch encoding: JSON text, then gzip. Tokens are escaped although the journal only
- * holds [A-Za-z0-9._-]: a damaged row must give a request the centre refuses, not
- * broken JSON. */
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
+/* Batch encoding: proto's JSON text (proto/batch.h), then gzip. */
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "netsync_int.h"
+#include "proto/batch.h"
 
 int ns_buf_add(struct ns_buf *b, const void *p, size_t n)
 {
@@ -44,107 +40,20 @@ void ns_buf_free(struct ns_buf *b)
   b->len = b->cap = 0;
 }
 
-static int add_str(struct ns_buf *b, const char *s)
+/* proto's encoder writes through this: straight into the growing JSON buffer. */
+static int put_json(void *user, const void *bytes, size_t n)
 {
-  char tmp[8];
-  int rc = ns_buf_add(b, "\"", 1);
-  while (rc == NETSYNC_OK && *s) {
-    size_t run = 0;
-    /* Tokens need no escaping: append runs whole. */
-    while (s[run] && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
-      run++;
-    if (run) {
-      rc = ns_buf_add(b, s, run);
-      s += run;
-      continue;
-    }
-    snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned char)*s);
-    rc = ns_buf_add(b, tmp, 6);
-    s++;
-  }
-  return rc == NETSYNC_OK ? ns_buf_add(b, "\"", 1) : rc;
-}
-
-static int add_fmt(struct ns_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int add_fmt(struct ns_buf *b, const char *fmt, ...)
-{
-  char tmp[128];
-  va_list ap;
-  int n;
-  va_start(ap, fmt);
-  n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (n < 0 || (size_t)n >= sizeof tmp)
-    return NETSYNC_E_INVALID_ARG;
-  return ns_buf_add(b, tmp, (size_t)n);
-}
-
-static void hex(const uint8_t *in, size_t n, char *out)
-{
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[in[i] >> 4];
-    out[2 * i + 1] = digits[in[i] & 15];
-  }
-  out[2 * n] = '\0';
-}
-
-static int add_member(struct ns_buf *b, const char *name, const char *value)
-{
-  int rc = add_fmt(b, ",\"%s\":", name);
-  return rc == NETSYNC_OK ? add_str(b, value) : rc;
+  return ns_buf_add(user, bytes, n);
 }
 
 int netsync_encode_batch(const struct kiosk_event *ev, size_t n, struct ns_buf *json,
                          struct ns_buf *out)
 {
   z_stream zs;
-  int rc = add_fmt(json, "{\"v\":1,\"events\":[");
-  for (size_t i = 0; rc == NETSYNC_OK && i < n; i++) {
-    const struct kiosk_event *e = &ev[i];
-    const char *mode = kiosk_mode_name(e->mode), *kind = kiosk_event_kind_name(e->kind),
-               *verdict = kiosk_verdict_name(e->verdict);
-    char prev[2 * KIOSK_HASH_LEN + 1], cur[2 * KIOSK_HASH_LEN + 1], reasons[17];
-    hex(e->prev_hash, KIOSK_HASH_LEN, prev);
-    hex(e->hash, KIOSK_HASH_LEN, cur);
-    snprintf(reasons, sizeof reasons, "%016" PRIx64, e->reasons);
-    /* Unknown enum values go out as "?": the centre refuses the batch, visibly. */
-    rc = add_fmt(json, "%s{\"seq\":%" PRIu64 ",\"time\":%" PRId64, i ? "," : "", e->seq, e->time);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "terminal", e->terminal);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "site", e->site);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "mode", mode ? mode : "?");
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "vehicle", e->vehicle);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "card_no", e->card_no);
-    if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"generation\":%" PRIu32, e->generation);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "kind", kind ? kind : "?");
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "verdict", verdict ? verdict : "?");
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "reasons", reasons);
-    if (rc == NETSYNC_OK)
-      rc = add_fmt(json, ",\"amount_fen\":%" PRId64, e->amount_fen);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "bill_ref", e->bill_ref);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "staff_id", e->staff_id);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "prev_hash", prev);
-    if (rc == NETSYNC_OK)
-      rc = add_member(json, "hash", cur);
-    if (rc == NETSYNC_OK)
-      rc = ns_buf_add(json, "}", 1);
-  }
-  if (rc == NETSYNC_OK)
-    rc = ns_buf_add(json, "]}", 2);
+  /* The field table is proto's (proto/batch.h): the centre's parser walks the same one. */
+  int rc = proto_batch_encode(ev, n, put_json, json);
   if (rc != NETSYNC_OK)
-    return rc;
+    return rc == PROTO_E_INVALID_ARG ? NETSYNC_E_INVALID_ARG : rc;
 
   memset(&zs, 0, sizeof zs);
   if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)

@@ -7,8 +7,8 @@
  * are thin mains over the library `centre_core`, whose public part is this header:
  *
  *   - the error enum (one list, CENTRE_ERRNO_MAP);
- *   - the chain hash of an uploaded event (centre_event_hash: kiosk's journal hash);
- *   - the batch parser (centre_batch_parse: JSON text -> events, bounded, strict);
+ *   - the chain hash of an uploaded event (centre_event_hash: proto's event hash);
+ *   - the batch parser (centre_batch_parse: proto's strict parser, JSON text -> events);
  *   - the signing helpers used for receipts and signed documents.
  *
  * Ownership: what a *_create/_parse allocates is freed by the matching *_destroy/_free,
@@ -21,7 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kiosk/journal.h"
+#include "proto/batch.h"
+#include "proto/event.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,8 +67,8 @@ const char *centre_errname(int err);
 /* ------------------------------------------------------------------ events -- */
 
 /*
- * An uploaded event is kiosk's journal event (struct kiosk_event, kiosk/journal.h):
- * the same fields, hashed the same way (docs/journal.md). `card_no` is the honour card's
+ * An uploaded event is the journal event (struct proto_event, proto/event.h): the
+ * terminal's journal stores the same fields and hashes them the same way (docs/journal.md). `card_no` is the honour card's
  * unified number, never a citizen ID number; no names are carried at all.
  */
 #define CENTRE_HASH_HEX 64
@@ -75,26 +76,26 @@ const char *centre_errname(int err);
 
 /*
  * The chain hash of an event from its fields and ev->prev_hash. This one function is
- * the centre's definition of the hash; it calls kiosk_event_hash(), so the centre
+ * the centre's definition of the hash; it calls proto_event_hash(), so the centre
  * recomputes exactly what the terminal's journal computed. Errors: INVALID_ARG (a field
- * kiosk_event_check() refuses), CRYPTO.
+ * proto_event_check() refuses), CRYPTO.
  */
-int centre_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN]);
+int centre_event_hash(const struct proto_event *ev, uint8_t out[PROTO_HASH_LEN]);
 
 /* --------------------------------------------------------------- the batch -- */
 
 /* Hard limits of one upload (the config may lower them). */
-#define CENTRE_BATCH_MAX_EVENTS 10000u
-#define CENTRE_BATCH_MAX_TEXT (16u * 1024u * 1024u)
+#define CENTRE_BATCH_MAX_EVENTS PROTO_BATCH_MAX_EVENTS
+#define CENTRE_BATCH_MAX_TEXT PROTO_BATCH_MAX_TEXT
 
 struct centre_batch {
   size_t n;
-  struct kiosk_event *ev; /* n events, seq strictly increasing by 1 */
+  struct proto_event *ev; /* n events, seq strictly increasing by 1 */
 };
 
 /*
- * Parse an upload batch (JSON text, already inflated; docs/sync-protocol.md) into *out.
- * Strict: unknown members, wrong types, out-of-range numbers, bad tokens, hashes that
+ * Parse an upload batch (JSON text, already inflated; docs/sync-protocol.md) into *out
+ * with proto_batch_parse (proto/batch.h), its errors as the centre's. Strict: unknown members, wrong types, out-of-range numbers, bad tokens, hashes that
  * are not 64 lowercase hex digits, more than max_events events or a break in the seq
  * run are MALFORMED (TOO_LARGE for the count), with a short reason (no input echoed)
  * in why[why_cap]. *out is freed with centre_batch_free().

@@ -27,61 +27,43 @@
 #include <stdio.h>
 
 #include "kiosk/decide.h"
+#include "proto/event.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define KIOSK_HASH_LEN 32u
+#define KIOSK_HASH_LEN PROTO_HASH_LEN
 #define KIOSK_JOURNAL_SCHEMA 1
 
-/* Event kinds. Stored and hashed by name: never rename. */
-#define KIOSK_EVENT_KIND_MAP(X)                                                          \
-  X(DECISION, 1, "decision") /* a verdict given and journaled at once */                 \
-  X(OVERRIDE, 2, "override") /* a staff override given while the journal was down,      \
-                                appended later from the override queue */
-
+/* Event kinds: proto's (proto/proto.h), stored and hashed by name. */
 enum kiosk_event_kind {
-#define KIOSK_X_EK(name, value, text) KIOSK_EVENT_##name = (value),
-  KIOSK_EVENT_KIND_MAP(KIOSK_X_EK)
-#undef KIOSK_X_EK
+  KIOSK_EVENT_DECISION = PROTO_EVENT_DECISION, /* a verdict given and journaled at once */
+  KIOSK_EVENT_OVERRIDE = PROTO_EVENT_OVERRIDE, /* a staff override given while the journal
+                                                  was down, appended later from the queue */
 };
 const char *kiosk_event_kind_name(int kind);
 
-#define KIOSK_SITE_TOKEN_MAX 63u
-#define KIOSK_TOKEN_MAX 31u
+#define KIOSK_SITE_TOKEN_MAX PROTO_SITE_TOKEN_MAX
+#define KIOSK_TOKEN_MAX PROTO_TOKEN_MAX
 
-struct kiosk_event {
-  uint64_t seq; /* set by append */
-  int64_t time; /* Unix seconds, UTC, when the verdict was given */
-  char terminal[KIOSK_TOKEN_MAX + 1];   /* token, required */
-  char site[KIOSK_SITE_TOKEN_MAX + 1];  /* site id, token, required */
-  enum kiosk_mode mode;
-  char vehicle[KIOSK_TOKEN_MAX + 1];    /* bus vehicle id, "" otherwise */
-  char card_no[KIOSK_CARD_NO_MAX + 1];  /* "" when no card number could be read */
-  uint32_t generation;
-  enum kiosk_event_kind kind;
-  enum kiosk_verdict_kind verdict;
-  uint64_t reasons;                     /* KIOSK_RBIT() set */
-  int64_t amount_fen;                   /* consultation fee waived (cashier GRANT), else 0 */
-  char bill_ref[KIOSK_BILL_REF_MAX + 1]; /* cashier, token or "" */
-  char staff_id[KIOSK_STAFF_ID_MAX + 1]; /* who confirmed or overrode, token or "" */
-  uint8_t prev_hash[KIOSK_HASH_LEN];     /* set by append */
-  uint8_t hash[KIOSK_HASH_LEN];          /* set by append */
-};
+/*
+ * A journal event is proto's event (struct proto_event, proto/event.h): the journal
+ * stores exactly the fields that are uploaded and hashed. `struct kiosk_event` is the
+ * same type under the journal's name; mode, kind and verdict hold enum kiosk_mode,
+ * enum kiosk_event_kind and enum kiosk_verdict_kind values (the same numbers as proto's
+ * vocabulary, checked at compile time in journal.c).
+ */
+#define kiosk_event proto_event
 
-/* Check an event's fields as append would (tokens, lengths, no ID-shaped values).
+/* Check an event's fields as append would (proto_event_check).
  * KIOSK_OK or KIOSK_E_INVALID_ARG with a short reason in why (may be NULL). */
 int kiosk_event_check(const struct kiosk_event *ev, char *why, size_t why_cap);
 
-/*
- * The canonical hash input of an event (an ASCII line, no newline; docs/journal.md):
- *   kiosk-journal-v1|seq|time|terminal|site|mode|vehicle|card_no|generation|kind|verdict|
- *   reasons(16 hex)|amount_fen|bill_ref|staff_id|prev_hash(64 hex)
- * Returns the length, or 0 when it does not fit in cap or a field is invalid.
- */
+/* The canonical hash input (proto_event_canonical; docs/journal.md). Returns the length,
+ * or 0 when it does not fit in cap or a field is invalid. */
 size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap);
-/* hash = SHA-256(canonical line). KIOSK_OK or INVALID_ARG / CRYPTO. */
+/* hash = SHA-256(canonical line) (proto_event_hash). KIOSK_OK or INVALID_ARG / CRYPTO. */
 int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN]);
 
 /* One event as a JSON object (jansson), one line, no newline; malloc'd, free() it. */

@@ -1,18 +1,20 @@
 /*
- * kiosk revocation list: card numbers (and generations) that no longer carry the
+ * kiosk revocation index: card numbers (and generations) that no longer carry the
  * exemptions: lost and reissued cards, altered or lent cards (Rules 三(五), 三(六)).
  *
  * The centre publishes the list, versioned and signed (ECDSA P-256 with SHA-256), either
- * as a full SNAPSHOT or as a DELTA on a base version. The binary format ("YHRL") is in
- * docs/kiosk.md, "Revocation list format"; this module has both the reader (terminal)
- * and the writer (centre), so both sides share one codec.
+ * as a full SNAPSHOT or as a DELTA on a base version. The binary format ("YHRL") and its
+ * codec are proto's (proto/revlist.h, docs/proto.md); this module is the terminal's side:
+ * it applies verified blobs to an in-memory index, keeps them on disk, and answers
+ * lookups. The kiosk_revkey_* and kiosk_revlist_write_* functions are proto's key helper
+ * and encoder under kiosk's error codes, for the program's tools and the tests.
  *
  * Entries: (card number, generation, kind) where kind is EXACT (that generation only) or
  * BELOW (every generation < the given one: "all cards before the reissue").
  *
- * The terminal keeps the list in memory as a sorted array and looks up by binary search:
- * a card number is packed losslessly into two 64-bit words (base 38, 10 characters a
- * word, order-preserving), so an entry is 24 bytes (23 MB for 1,000,000 entries). On disk it keeps a "bundle" file:
+ * The terminal keeps the list in memory as a sorted array of proto's packed records and
+ * looks up through a hash index (binary search when it could not be allocated): an
+ * entry is 24 bytes (23 MB for 1,000,000 entries). On disk it keeps a "bundle" file:
  * the last snapshot followed by the deltas applied since, each still signed, so the
  * file is verified again on every start. The centre's public key lives in the trust
  * store as KIOSK_TRUST_REVOCATION_KEY ("revocation-signer.pub.pem", PEM SubjectPublicKeyInfo).
@@ -27,6 +29,8 @@
 #define KIOSK_REVOKE_H
 
 #include "kiosk/decide.h"
+#include "proto/key.h"
+#include "proto/revlist.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,43 +39,29 @@ extern "C" {
 /* The centre's revocation-signing public key, inside the trust store directory. */
 #define KIOSK_TRUST_REVOCATION_KEY "revocation-signer.pub.pem"
 
-#define KIOSK_REVLIST_MAGIC "YHRL"
-#define KIOSK_REVLIST_FORMAT 1u
-#define KIOSK_REVLIST_HEADER_LEN 36u
-#define KIOSK_REVLIST_ENTRY_LEN 25u /* op, card number (20, NUL-padded), generation */
-#define KIOSK_REVLIST_MAX_ENTRIES 8000000u
-#define KIOSK_REVLIST_SIG_MAX 80u
+#define KIOSK_REVLIST_MAGIC PROTO_REVLIST_MAGIC
+#define KIOSK_REVLIST_FORMAT PROTO_REVLIST_FORMAT
+#define KIOSK_REVLIST_HEADER_LEN PROTO_REVLIST_HEADER_LEN
+#define KIOSK_REVLIST_ENTRY_LEN PROTO_REVLIST_ENTRY_LEN
+#define KIOSK_REVLIST_MAX_ENTRIES PROTO_REVLIST_MAX_ENTRIES
+#define KIOSK_REVLIST_SIG_MAX PROTO_REVLIST_SIG_MAX
 /* Largest bundle file accepted: a full snapshot plus room for deltas. */
 #define KIOSK_REVLIST_FILE_MAX (256u * 1024u * 1024u)
 
-enum kiosk_revlist_type { KIOSK_REVLIST_SNAPSHOT = 1, KIOSK_REVLIST_DELTA = 2 };
+#define kiosk_revlist_type proto_revlist_type
+#define KIOSK_REVLIST_SNAPSHOT PROTO_REVLIST_SNAPSHOT
+#define KIOSK_REVLIST_DELTA PROTO_REVLIST_DELTA
 
 enum kiosk_rev_kind {
-  KIOSK_REV_EXACT = 1, /* this generation of this card */
-  KIOSK_REV_BELOW = 2, /* every generation < entry.generation of this card */
+  KIOSK_REV_EXACT = PROTO_REV_EXACT, /* this generation of this card */
+  KIOSK_REV_BELOW = PROTO_REV_BELOW, /* every generation < entry.generation of this card */
 };
 
-struct kiosk_rev_entry {
-  char card_no[KIOSK_CARD_NO_MAX + 1]; /* kiosk_card_no_valid() */
-  uint32_t generation; /* EXACT: the generation (0 = first card); BELOW: >= 1 */
-  uint8_t kind;        /* enum kiosk_rev_kind */
-};
-
-/* One change of a delta. */
-struct kiosk_rev_change {
-  int remove; /* 0: add the entry; 1: remove it */
-  struct kiosk_rev_entry entry;
-};
-
-/* A blob's header, as read by kiosk_revlist_peek(). */
-struct kiosk_revlist_header {
-  enum kiosk_revlist_type type;
-  uint64_t version;
-  uint64_t base_version; /* 0 for a snapshot */
-  int64_t issued_at;
-  uint32_t count;
-  size_t total_len; /* bytes of this blob, signature included */
-};
+/* proto's entry, change, header and key under the names kiosk's callers use. */
+#define kiosk_rev_entry proto_rev_entry
+#define kiosk_rev_change proto_rev_change
+#define kiosk_revlist_header proto_revlist_header
+#define kiosk_revkey proto_key
 
 /* ------------------------------------------------------------------- keys -- */
 

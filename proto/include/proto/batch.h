@@ -1,0 +1,112 @@
+/*
+ * proto batch: the upload batch a terminal sends and the centre parses
+ * (docs/sync-protocol.md). JSON text (the sender gzips it on the wire):
+ *
+ *   {"v":1,"events":[{"seq":1,"time":...,"terminal":"...", ...},{...}]}
+ *
+ * Both sides walk ONE field table, PROTO_BATCH_FIELD_MAP: the encoder writes the members
+ * of each event in the table's order with the table's types, and the parser accepts
+ * exactly the table's members, once each, with the table's types. A field added to the
+ * event is added here once and both sides follow.
+ *
+ * Parser grammar (single pass, a cursor and the bytes left, no recursion):
+ *   batch   = ws "{" member ("," member)* "}" ws      members "v" and "events", once each
+ *   events  = "[" event ("," event)* "]"               1..max_events events
+ *   event   = "{" field ("," field)* "}"               the table's fields, once each
+ *   string  = '"' bytes other than '"', '\' and controls '"'   (escapes are refused:
+ *             every text field is a token, so a valid batch never needs one)
+ *   integer = "-"? ("0" | [1-9][0-9]*), not followed by ".", "e", "E" or a digit
+ * Strict by design: a member the protocol does not define is an error, so nothing else
+ * (a name, an ID number) can ride along unnoticed. Error reasons name the place (byte
+ * offset, event index, field), never the input bytes.
+ *
+ * Ownership: proto_batch_parse allocates out->ev; proto_batch_free frees it (accepts
+ * NULL and an empty batch). No global state; any thread.
+ */
+#ifndef PROTO_BATCH_H
+#define PROTO_BATCH_H
+
+#include "proto/event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Hard limits of one upload (a receiver may lower max_events). */
+#define PROTO_BATCH_MAX_EVENTS 10000u
+#define PROTO_BATCH_MAX_TEXT (16u * 1024u * 1024u)
+#define PROTO_BATCH_VERSION 1
+
+/* The event's members on the wire: name in the enum, JSON name, type (INT or TEXT).
+ * The order is the encoder's order; never reorder (bytes on the wire stay the same). */
+#define PROTO_BATCH_FIELD_MAP(X)                                                         \
+  X(SEQ, "seq", INT)                                                                     \
+  X(TIME, "time", INT)                                                                   \
+  X(TERMINAL, "terminal", TEXT)                                                          \
+  X(SITE, "site", TEXT)                                                                  \
+  X(MODE, "mode", TEXT)                                                                  \
+  X(VEHICLE, "vehicle", TEXT)                                                            \
+  X(CARD_NO, "card_no", TEXT)                                                            \
+  X(GENERATION, "generation", INT)                                                       \
+  X(KIND, "kind", TEXT)                                                                  \
+  X(VERDICT, "verdict", TEXT)                                                            \
+  X(REASONS, "reasons", TEXT)                                                            \
+  X(AMOUNT_FEN, "amount_fen", INT)                                                       \
+  X(BILL_REF, "bill_ref", TEXT)                                                          \
+  X(STAFF_ID, "staff_id", TEXT)                                                          \
+  X(PREV_HASH, "prev_hash", TEXT)                                                        \
+  X(HASH, "hash", TEXT)
+
+enum proto_batch_field {
+#define PROTO_X_BF(id, name, type) PROTO_BF_##id,
+  PROTO_BATCH_FIELD_MAP(PROTO_X_BF)
+#undef PROTO_X_BF
+  PROTO_BF_COUNT
+};
+
+enum proto_batch_type { PROTO_BT_INT, PROTO_BT_TEXT };
+
+struct proto_batch_field_info {
+  const char *name;
+  enum proto_batch_type type;
+};
+/* The table, indexed by enum proto_batch_field. */
+extern const struct proto_batch_field_info proto_batch_fields[PROTO_BF_COUNT];
+
+/* ---------------------------------------------------------------- encoder -- */
+
+/* Receives the encoder's output in pieces; returns 0 to go on, anything else to stop
+ * (proto_batch_encode then returns that value). */
+typedef int (*proto_batch_put_fn)(void *user, const void *bytes, size_t n);
+
+/*
+ * Write events ev[0..n) as one batch through put. Text is escaped (\u00XX for '"', '\'
+ * and control characters) although events hold tokens only: a damaged journal row then
+ * gives a batch the centre refuses, not broken JSON; an unknown mode, kind or verdict
+ * goes out as "?" for the same reason. Returns PROTO_OK, INVALID_ARG, or put's value.
+ */
+int proto_batch_encode(const struct proto_event *ev, size_t n, proto_batch_put_fn put,
+                       void *user);
+
+/* ----------------------------------------------------------------- parser -- */
+
+struct proto_batch {
+  size_t n;
+  struct proto_event *ev; /* n events, seq strictly increasing by 1 */
+};
+
+/*
+ * Parse a batch of len bytes (text need not be NUL-terminated) into *out. Every event
+ * passes proto_event_check(); hashes are 64 lowercase hex digits, reasons 16. MALFORMED
+ * (any violation, a break in the seq run), TOO_LARGE (more than max_events, 0 meaning
+ * PROTO_BATCH_MAX_EVENTS, or text over PROTO_BATCH_MAX_TEXT), NO_MEMORY, INVALID_ARG;
+ * a short reason (no input echoed) in why[cap]. On error *out is empty.
+ */
+int proto_batch_parse(const char *text, size_t len, size_t max_events, struct proto_batch *out,
+                      char *why, size_t cap);
+void proto_batch_free(struct proto_batch *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PROTO_BATCH_H */

@@ -1,0 +1,92 @@
+/* proto's error texts and the wire vocabulary's names, generated from the X-macro lists. */
+#include <string.h>
+
+#include "proto/proto.h"
+
+const char *proto_strerror(int err)
+{
+  switch (err) {
+#define PROTO_X_STR(name, value, text)                                                   \
+  case (value):                                                                          \
+    return (text);
+    PROTO_ERRNO_MAP(PROTO_X_STR)
+#undef PROTO_X_STR
+  default:
+    return "unknown proto error";
+  }
+}
+
+const char *proto_errname(int err)
+{
+  switch (err) {
+#define PROTO_X_NAME(name, value, text)                                                  \
+  case (value):                                                                          \
+    return "PROTO_E_" #name;
+    PROTO_ERRNO_MAP(PROTO_X_NAME)
+#undef PROTO_X_NAME
+  default:
+    return "PROTO_E_UNKNOWN";
+  }
+}
+
+#define PROTO_X_CASE(name, value, text)                                                  \
+  case (value):                                                                          \
+    return (text);
+
+const char *proto_mode_name(int mode)
+{
+  switch (mode) {
+    PROTO_MODE_MAP(PROTO_X_CASE)
+  default:
+    return NULL;
+  }
+}
+
+const char *proto_event_kind_name(int kind)
+{
+  switch (kind) {
+    PROTO_EVENT_KIND_MAP(PROTO_X_CASE)
+  default:
+    return NULL;
+  }
+}
+
+const char *proto_verdict_name(int verdict)
+{
+  switch (verdict) {
+    PROTO_VERDICT_MAP(PROTO_X_CASE)
+  default:
+    return NULL;
+  }
+}
+#undef PROTO_X_CASE
+
+/* Compare a counted name with a vocabulary entry. */
+#define PROTO_X_MATCH(name, value, text)                                                 \
+  if (n == sizeof(text) - 1 && memcmp(s, (text), n) == 0)                                \
+    return (value);
+
+int proto_mode_parse(const char *s, size_t n)
+{
+  if (!s)
+    return -1;
+  PROTO_MODE_MAP(PROTO_X_MATCH)
+  return -1;
+}
+
+int proto_event_kind_parse(const char *s, size_t n)
+{
+  if (!s)
+    return -1;
+  PROTO_EVENT_KIND_MAP(PROTO_X_MATCH)
+  return -1;
+}
+
+int proto_verdict_parse(const char *s, size_t n)
+{
+  if (!s)
+    return -1;
+  PROTO_VERDICT_MAP(PROTO_X_MATCH)
+  return -1;
+}
+#undef PROTO_X_MATCH
