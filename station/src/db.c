@@ -10,9 +10,12 @@
 #include "station_int.h"
 
 /*
- * Schema, version 1 (version 2 adds cards.issuer_key_id: db_schema()). Days are days
- * since 1970-01-01; amounts are integers in the unit of their kind (ml, centiunits,
- * centihours); times are Unix seconds.
+ * The whole schema lives here. Version 1 is the import and rounds part
+ * (station_schema_v1) and the issuance part (station_schema_v1_issue); version 2 adds
+ * cards.issuer_key_id (db_schema()). Days are days since 1970-01-01; amounts are
+ * integers in the unit of their kind (ml, centiunits, centihours); times are Unix
+ * seconds. Columns holding an enum say which; its values are stored, never renumbered.
+ * The statement texts are those of the files already in use: do not reformat them.
  */
 static const char station_schema_v1[] =
     "CREATE TABLE imports("
@@ -70,6 +73,83 @@ static const char station_schema_v1[] =
     "  PRIMARY KEY(round, person, award)) WITHOUT ROWID;"
     "CREATE INDEX awards_person ON awards(person, award, level);";
 
+/* Issuance (issue_int.h): applications, overrides, numbers, cards and their trace,
+ * revocations, the outbox to the centre. */
+static const char station_schema_v1_issue[] =
+    "CREATE TABLE overrides("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  who TEXT NOT NULL,"
+    "  why TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE TABLE applications("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  kind INTEGER NOT NULL,"            /* enum station_app_kind (issue_int.h) */
+    "  state INTEGER NOT NULL,"           /* enum station_app_state */
+    "  day INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  photo BLOB NOT NULL,"
+    "  fee_cents INTEGER NOT NULL DEFAULT 0,"
+    "  reason INTEGER,"                   /* reissue: lost or damaged */
+    "  staff TEXT,"
+    "  override INTEGER REFERENCES overrides(id));"
+    "CREATE TABLE card_serials("
+    "  year INTEGER NOT NULL,"
+    "  county INTEGER NOT NULL,"
+    "  last INTEGER NOT NULL,"
+    "  PRIMARY KEY(year, county)) WITHOUT ROWID;"
+    "CREATE TABLE cards("
+    "  id INTEGER PRIMARY KEY,"
+    "  card_no TEXT NOT NULL,"
+    "  generation INTEGER NOT NULL,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  application INTEGER NOT NULL REFERENCES applications(id),"
+    "  state INTEGER NOT NULL,"           /* enum station_card_state (station/issue.h) */
+    "  award INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  round_year INTEGER NOT NULL,"
+    "  issue_day INTEGER,"
+    "  not_after_day INTEGER,"
+    "  ready_day INTEGER,"
+    "  registered INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(card_no, generation));"
+    /* The trace of the state machine: one row per transition. */
+    "CREATE TABLE card_events("
+    "  id INTEGER PRIMARY KEY,"
+    "  card INTEGER NOT NULL REFERENCES cards(id),"
+    "  from_state INTEGER NOT NULL,"
+    "  to_state INTEGER NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  staff TEXT,"
+    "  note TEXT);"
+    "CREATE TABLE revocations("
+    "  id INTEGER PRIMARY KEY,"
+    "  card_no TEXT NOT NULL,"
+    "  generation INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"            /* enum station_rev_kind (as kiosk/revoke.h) */
+    "  reason INTEGER NOT NULL,"
+    "  staff TEXT,"
+    "  day INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX revocations_card ON revocations(card_no);"
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY,"
+    "  op INTEGER NOT NULL,"              /* enum station_outbox_op */
+    "  card_no TEXT NOT NULL,"
+    "  generation INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL DEFAULT 0,"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  award INTEGER NOT NULL DEFAULT 0,"
+    "  level INTEGER NOT NULL DEFAULT 0,"
+    "  issue_day INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT NOT NULL DEFAULT '',"
+    "  sent_at INTEGER);";
+
 int station_db_fail(struct station_db *db, int sqlite_rc, const char *where)
 {
   snprintf(db->err, sizeof db->err, "%s: %s (sqlite %d)", where,
@@ -95,6 +175,21 @@ int station_db_prepare(struct station_db *db, const char *sql, sqlite3_stmt **st
   if (rc != SQLITE_OK)
     return station_db_fail(db, rc, "prepare");
   return STATION_OK;
+}
+
+int station_db_done(struct station_db *db, sqlite3_stmt *st, const char *where)
+{
+  int src = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (src != SQLITE_DONE && src != SQLITE_ROW)
+    return station_db_fail(db, src, where);
+  return STATION_OK;
+}
+
+void station_db_rollback(struct station_db *db)
+{
+  if (!sqlite3_get_autocommit(db->h))
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int station_token_ok(const char *s, size_t len, size_t max)
@@ -158,7 +253,7 @@ static int db_schema(struct station_db *db)
   /* 0: a new file. 1 -> 2: the issuer key id of each card, for the centre's registration
    * (cards issued before it have "" and their registration waits). */
   if ((version == 0 && ((rc = station_db_exec(db, station_schema_v1)) != STATION_OK ||
-                        (rc = station_issue_schema(db)) != STATION_OK)) ||
+                        (rc = station_db_exec(db, station_schema_v1_issue)) != STATION_OK)) ||
       (rc = station_db_exec(db, "ALTER TABLE cards ADD COLUMN issuer_key_id TEXT NOT NULL"
                                 " DEFAULT ''")) != STATION_OK ||
       (rc = station_db_exec(db, "PRAGMA user_version = 2")) != STATION_OK) {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "station/station.h"
+#include "station_int.h"
 
 const char *station_strerror(int err)
 {
@@ -30,6 +30,17 @@ const char *station_errname(int err)
   default:
     return "STATION_E_UNKNOWN";
   }
+}
+
+int station_why(char *why, size_t cap, int err, const char *fmt, ...)
+{
+  if (why && cap) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, cap, fmt, ap);
+    va_end(ap);
+  }
+  return err;
 }
 
 int station_problem_add(struct station_problems *p, unsigned long line, const char *fmt, ...)

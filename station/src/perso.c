@@ -4,12 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "station/issue.h"
-
-#ifdef STATION_HAVE_HONOUR
 #include "cardio/cardio.h"
 #include "cardio/crypto.h"
 #include "cardio/honour.h"
+#include "station/issue.h"
 
 _Static_assert(2 * CARDIO_KEYID_LEN == STATION_ISSUER_KEYID_HEX, "issuer key id as hex");
 
@@ -220,30 +218,3 @@ void station_pcsc_writer_ops(struct station_pcsc_writer *w, struct station_card_
   out->ctx = w;
   out->issuer_key_id = perso_issuer_key_id;
 }
-
-#else /* no cardio/honour.h yet */
-
-int station_pcsc_writer_create(const char *reader, const char *pki_dir, const char *issuer,
-                               struct station_pcsc_writer **out, char *why, size_t cap)
-{
-  (void)reader;
-  (void)pki_dir;
-  (void)issuer;
-  *out = NULL;
-  snprintf(why, cap, "this build has no honour card support (cardio/honour.h)");
-  return STATION_E_UNAVAILABLE;
-}
-
-void station_pcsc_writer_destroy(struct station_pcsc_writer *w)
-{
-  (void)w;
-}
-
-void station_pcsc_writer_ops(struct station_pcsc_writer *w, struct station_card_writer *out)
-{
-  (void)w;
-  out->personalize = NULL;
-  out->ctx = NULL;
-  out->issuer_key_id = NULL;
-}
-#endif

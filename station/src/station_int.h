@@ -18,9 +18,16 @@ int station_db_exec(struct station_db *db, const char *sql);
 /* Prepare; STATION_E_DB on failure. */
 int station_db_prepare(struct station_db *db, const char *sql, sqlite3_stmt **st);
 
-/* Create the issuance tables (issue.c), inside the schema transaction. */
-int station_issue_schema(struct station_db *db);
-/* The cards part of `show` (issue.c). */
+/* Run a statement to completion and finalize it; DB (with where) on failure. */
+int station_db_done(struct station_db *db, sqlite3_stmt *st, const char *where);
+/* Roll back the open transaction, if any (on an error path). */
+void station_db_rollback(struct station_db *db);
+
+/* Write fmt into why[cap] (may be NULL) and return err (errors.c). */
+int station_why(char *why, size_t cap, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The cards part of `show` (cards.c). */
 int station_issue_show(struct station_db *db, int64_t person, FILE *out);
 
 /* 1 when s[len] is a token of [A-Za-z0-9._:/-] of 1..max characters. */

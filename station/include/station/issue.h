@@ -2,7 +2,7 @@
  * station issuance: applications, unified numbers, personalization, registration with
  * the centre, collection, reissue and revocation (Rules 三(一)-(六)).
  *
- * A card's life, one transition function (issue.c, card_transition) with a trace line:
+ * A card's life, one transition function (cards.c, card_transition) with a trace line:
  *
  *   apply --> [application PENDING] --issue--> NUMBERED --personalize+read back-->
  *   PERSONALIZED --registration queued--> READY --collect--> COLLECTED
@@ -167,8 +167,7 @@ struct station_card_writer {
  * private/issuer-NAME.key.pem, the stock's private/transport.key, the trust store
  * trust/), the issuer's NAME. After personalizing, the card is read once more through a
  * new connection as a terminal reads it (every check, the holder's ID number binding,
- * the photo digest, the issuer key id). UNAVAILABLE when cardio has no honour card
- * support. */
+ * the photo digest, the issuer key id). */
 struct station_pcsc_writer;
 int station_pcsc_writer_create(const char *reader, const char *pki_dir, const char *issuer,
                                struct station_pcsc_writer **out, char *why, size_t cap);
