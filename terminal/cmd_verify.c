@@ -1,11 +1,12 @@
 /*
- * `kiosk verify`: read the honour card on the configured reader (cardio), turn the
- * result into kiosk card facts (card_adapter.c), take the holder match from a social
- * security card or an ID number typed on stdin, decide and journal through the
- * terminal, print the verdict as JSON. No ID number or name is printed or stored: the
- * ID number only reaches cardio_hc_holder_match() and is wiped after.
+ * `kiosk verify`: one tap, as `kiosk run` takes it (tap.c: the honour card read with
+ * retries, its photo, "not an honour card" told apart), then the holder match from a
+ * social security card or an ID number typed on stdin, the decision and the journal
+ * through the terminal, the verdict printed as JSON. A card that is not an honour card
+ * (no application, blank stock) is no decision and no journal record, as on the
+ * terminal's screen. No ID number or name is printed or stored: the ID number only
+ * reaches the holder match and is wiped after.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,10 @@
 #include <cardio/cardio.h>
 #include <cardio/crypto.h>
 #include <cardio/honour.h>
-#include <cardio/ssc.h>
 
 #include "cmd.h"
-#include "card_adapter.h"
 #include "kiosk/terminal.h"
+#include "tap.h"
 
 static const char help_verify[] =
     "usage: kiosk verify [--config FILE] [--reader NAME] [--timeout MS] [--time T]\n"
@@ -40,45 +40,26 @@ static const char help_verify[] =
     "  --staff-id ID      who confirms (default: the configuration's staff_id)\n"
     "  --time T           decide as of Unix time T (tests and demos)\n"
     "Exit 0 when a verdict was printed (whatever it is), 2 on configuration errors,\n"
-    "3 when no card could be read.\n";
+    "3 when no card could be read or the card is not an honour card (nothing printed on\n"
+    "standard output, nothing journaled).\n";
 
-/* Read the SSC in another reader and match its ID number. */
-static enum kiosk_holder ssc_match(struct cardio_ctx *ctx, const char *reader,
-                                   const struct cardio_hc_result *res)
-{
-  struct cardio_card *card = NULL;
-  int rc = cardio_connect(ctx, reader, &card);
-  if (rc != CARDIO_OK) {
-    fprintf(stderr, "kiosk verify: social security card: %s\n", cardio_strerror(rc));
-    return KIOSK_HOLDER_NOT_PRESENTED;
-  }
-  struct cardio_ssc_data d;
-  rc = cardio_ssc_read(card, &d);
-  cardio_card_destroy(card);
-  enum kiosk_holder h = KIOSK_HOLDER_NOT_PRESENTED;
-  if (rc == CARDIO_OK && res->have_record)
-    h = term_holder_from_cardio(cardio_hc_holder_match(&res->rec, d.id_number), 1);
-  else if (rc != CARDIO_OK)
-    fprintf(stderr, "kiosk verify: social security card: %s\n", cardio_strerror(rc));
-  cardio_ssc_data_clear(&d);
-  return h;
-}
-
-static enum kiosk_holder typed_match(const struct cardio_hc_result *res)
+/* Staff type the holder's ID number on stdin; it is matched, then wiped. */
+static enum kiosk_holder typed_match(const struct term_card *card)
 {
   char line[64];
   enum kiosk_holder h = KIOSK_HOLDER_NOT_PRESENTED;
   if (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\r\n")] = '\0';
-    if (res->have_record)
-      h = term_holder_from_cardio(cardio_hc_holder_match(&res->rec, line), 0);
+    h = term_tap_typed(card, line);
   }
   cardio_cleanse(line, sizeof line);
   return h;
 }
 
-static json_t *card_json(const struct cardio_hc_result *res, const struct kiosk_card_facts *f)
+static json_t *card_json(const struct term_card *card)
 {
+  const struct cardio_hc_result *res = &card->res;
+  const struct kiosk_card_facts *f = &card->facts;
   json_t *c = json_object();
   json_object_set_new(c, "card_no", json_string(f->card_no));
   json_object_set_new(c, "generation", json_integer(f->generation));
@@ -96,6 +77,7 @@ static json_t *card_json(const struct cardio_hc_result *res, const struct kiosk_
     json_object_set_new(checks, cardio_hc_check_name((enum cardio_hc_check)i), k);
   }
   json_object_set_new(c, "checks", checks);
+  json_object_set_new(c, "photo", json_boolean(card->photo != NULL));
   return c;
 }
 
@@ -150,52 +132,54 @@ int term_cmd_verify(struct term_args *a)
   }
 
   struct kiosk_config cfg;
+  term_load_config(cfgpath, 0, &cfg);
   struct kiosk_diag d;
-  char msg[600];
   memset(&d, 0, sizeof d);
-  if (kiosk_config_load(cfgpath, NULL, 0, &cfg, &d) != KIOSK_OK) {
-    fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return TERM_EXIT_USAGE;
-  }
+  char msg[600];
   struct kiosk_terminal *t;
   if (kiosk_terminal_open(&cfg, &t, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
     return TERM_EXIT_USAGE;
   }
   int rc = TERM_EXIT_RUNTIME;
-  struct cardio_trust *trust = NULL;
-  struct cardio_ctx *ctx = NULL;
-  struct cardio_card *card = NULL;
-  int err = cardio_trust_load(cfg.trust_dir, &trust);
-  if (err != CARDIO_OK) {
-    fprintf(stderr, "kiosk verify: trust store %s: %s\n", cfg.trust_dir, cardio_strerror(err));
+  struct term_tap *tap = NULL;
+  struct term_card card;
+  memset(&card, 0, sizeof card);
+  /* the photo as `kiosk run` reads it: everywhere but on a bus */
+  if (term_tap_create(cfg.trust_dir, cfg.mode != KIOSK_MODE_BUS, &tap, msg, sizeof msg) != 0) {
+    fprintf(stderr, "kiosk verify: %s\n", msg);
     rc = TERM_EXIT_USAGE;
-    goto out;
+    goto out_close;
   }
-  if ((err = cardio_ctx_create(&ctx)) != CARDIO_OK ||
-      (err = cardio_wait_card(ctx, reader ? reader : cfg.reader, timeout)) != CARDIO_OK ||
-      (err = cardio_connect(ctx, reader ? reader : cfg.reader, &card)) != CARDIO_OK) {
-    fprintf(stderr, "kiosk verify: reader \"%s\": %s\n", reader ? reader : cfg.reader,
-            cardio_strerror(err));
-    goto out;
-  }
-  struct cardio_hc_result res;
-  err = cardio_hc_read_verify(card, trust, now, NULL, &res);
+  const char *rdr = reader ? reader : cfg.reader;
+  int err = term_tap_wait(tap, rdr, timeout);
   if (err != CARDIO_OK) {
-    fprintf(stderr, "kiosk verify: reading the card: %s\n", cardio_strerror(err));
-    goto out;
+    fprintf(stderr, "kiosk verify: reader \"%s\": %s\n", rdr, cardio_strerror(err));
+    goto out_close;
   }
-  struct kiosk_card_facts facts;
-  term_facts_from_cardio(&res, &facts);
+  term_tap_read(tap, rdr, now, &card);
+  if (card.kind == TERM_TAP_NOT_HONOUR) {
+    fprintf(stderr, "kiosk verify: not an honour card (%s): nothing decided, nothing "
+                    "journaled\n", card.error_key);
+    goto out_close;
+  }
+  if (card.kind == TERM_TAP_READ_ERROR) {
+    fprintf(stderr, "kiosk verify: reading the card: %s (%s)\n", cardio_strerror(card.err),
+            card.error_key);
+    goto out_close;
+  }
   enum kiosk_holder holder = KIOSK_HOLDER_NOT_PRESENTED;
-  if (ssc_reader)
-    holder = ssc_match(ctx, ssc_reader, &res);
-  else if (id_stdin)
-    holder = typed_match(&res);
+  if (ssc_reader) {
+    char id_masked[32];
+    if (term_tap_ssc(tap, ssc_reader, &card, &holder, id_masked, sizeof id_masked) != 1)
+      fprintf(stderr, "kiosk verify: no social security card read in \"%s\"\n", ssc_reader);
+  } else if (id_stdin) {
+    holder = typed_match(&card);
+  }
 
   struct kiosk_input in;
   memset(&in, 0, sizeof in);
-  in.card = &facts;
+  in.card = &card.facts;
   in.holder = holder;
   in.staff = staff;
   in.staff_id = staff_id;
@@ -206,7 +190,7 @@ int term_cmd_verify(struct term_args *a)
   kiosk_terminal_decide(t, &in, now, &out);
 
   json_t *o = term_verdict_json(&out.verdict);
-  json_object_set_new(o, "card", card_json(&res, &facts));
+  json_object_set_new(o, "card", card_json(&card));
   json_object_set_new(o, "holder", json_string(kiosk_holder_name(holder)));
   json_object_set_new(o, "site", json_string(cfg.site_id));
   json_object_set_new(o, "mode", json_string(kiosk_mode_name(cfg.mode)));
@@ -228,10 +212,9 @@ int term_cmd_verify(struct term_args *a)
   term_print_json(o);
   json_decref(o);
   rc = 0;
-out:
-  cardio_card_destroy(card);
-  cardio_ctx_destroy(ctx);
-  cardio_trust_destroy(trust);
+out_close:
+  term_card_clear(&card);
+  term_tap_destroy(tap);
   kiosk_terminal_close(t);
   return rc;
 }

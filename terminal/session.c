@@ -12,23 +12,18 @@
 #include <time.h>
 
 #include <cardio/cardio.h>
-#include <cardio/crypto.h>
-#include <cardio/honour.h>
-#include <cardio/ssc.h>
 #include <netsync/netsync.h>
 #include <station/db.h>
 #include <station/issue.h>
 
 #include "applog.h"
-#include "card_adapter.h"
 #include "session.h"
+#include "tap.h"
 #include "ui_adapter.h"
 
 #define QUEUE_MAX 64u
 #define TICK_MS SESSION_TICK_MS
 #define STATUS_REFRESH_MS 15000u /* post the status at least this often (ages move) */
-#define READ_ATTEMPTS 3          /* a card read that meets a vanished pcscd is retried */
-#define RETRY_PAUSE_MS 300u
 #define STATION_ROWS UI_TABLE_ROWS_MAX
 
 /* ----------------------------------------------------------------- inputs -- */
@@ -71,8 +66,7 @@ struct session {
   char version[32];
   struct netsync *ns;
   struct kiosk_terminal *term;
-  struct cardio_trust *trust;
-  struct cardio_ctx *ctx; /* created when needed, dropped when pcscd goes away */
+  struct term_tap *tap;    /* the card path (tap.c): trust store, PC/SC context */
   char site_name[UI_SITE_MAX];
 
   pthread_t thread;
@@ -89,13 +83,8 @@ struct session {
   /* the session (decision thread only) */
   enum ses_state state;
   uint32_t seq;           /* the last view's seq; actions must name it */
-  struct cardio_hc_record rec;
-  int have_rec;
-  struct kiosk_card_facts facts;
-  char name_masked[UI_NAME_MAX];
+  struct term_card card;  /* the honour card as read: facts, record, masked name, photo */
   char id_masked[UI_ID_MAX];
-  uint8_t *photo;
-  size_t photo_len;
   enum kiosk_holder holder;
   unsigned staff;
   enum kiosk_visit visit;
@@ -166,12 +155,6 @@ static void deadline_in(struct timespec *ts, int ms)
   }
 }
 
-static void sleep_ms(unsigned ms)
-{
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* The session's state machine: the only place the state changes. */
 static void set_state(struct session *s, enum ses_state to, const char *why)
 {
@@ -184,14 +167,8 @@ static void set_state(struct session *s, enum ses_state to, const char *why)
 /* Forget the holder: a new card, a timeout, a refusal. */
 static void session_clear(struct session *s)
 {
-  cardio_cleanse(&s->rec, sizeof s->rec);
-  s->have_rec = 0;
-  memset(&s->facts, 0, sizeof s->facts);
-  memset(s->name_masked, 0, sizeof s->name_masked);
+  term_card_clear(&s->card);
   memset(s->id_masked, 0, sizeof s->id_masked);
-  free(s->photo);
-  s->photo = NULL;
-  s->photo_len = 0;
   s->holder = KIOSK_HOLDER_NOT_PRESENTED;
   s->staff = 0;
   s->visit = KIOSK_VISIT_NONE;
@@ -266,122 +243,17 @@ void session_get_info(struct session *s, struct session_info *out)
 
 /* ------------------------------------------------------------ card access -- */
 
-static const char *error_key(int err)
+/* The honour card on the reader holds a record to match a holder against. */
+static int have_rec(const struct session *s)
 {
-  switch (err) {
-  case CARDIO_E_CARD_REMOVED:
-  case CARDIO_E_NO_CARD:
-    return "error.removed";
-  case CARDIO_E_TIMEOUT:
-  case CARDIO_E_UNRESPONSIVE:
-    return "error.timeout";
-  case CARDIO_E_NO_READER:
-  case CARDIO_E_NO_SERVICE:
-  case CARDIO_E_SERVICE_GONE:
-  case CARDIO_E_COMM:
-  case CARDIO_E_INTERNAL:
-    return "error.reader";
-  default:
-    return "error.read";
-  }
+  return s->card.kind == TERM_TAP_HONOUR && s->card.res.have_record;
 }
 
-/* pcscd went away (or never was): the context is useless, make a new one next time. */
-static int retryable(int err)
-{
-  return err == CARDIO_E_SERVICE_GONE || err == CARDIO_E_NO_SERVICE ||
-         err == CARDIO_E_CARD_RESET || err == CARDIO_E_INTERNAL;
-}
-
-static void drop_ctx(struct session *s)
-{
-  cardio_ctx_destroy(s->ctx);
-  s->ctx = NULL;
-}
-
-static int connect_card(struct session *s, const char *reader, struct cardio_card **card)
-{
-  *card = NULL;
-  int rc = CARDIO_OK;
-  if (!s->ctx && (rc = cardio_ctx_create(&s->ctx)) != CARDIO_OK)
-    return rc;
-  rc = cardio_connect(s->ctx, reader, card);
-  if (retryable(rc))
-    drop_ctx(s);
-  return rc;
-}
-
-/* Read and verify the honour card, and its photo unless on a bus (one verdict in a
- * fraction of a second: the photo is for staff, and a bus has none). */
-static int read_honour(struct session *s, const char *reader, struct cardio_hc_result *res)
-{
-  int rc = CARDIO_E_NO_SERVICE;
-  for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-    if (attempt) {
-      app_log("card: %s, trying again", cardio_errname(rc));
-      sleep_ms(RETRY_PAUSE_MS);
-    }
-    struct cardio_card *card;
-    rc = connect_card(s, reader, &card);
-    if (rc == CARDIO_OK) {
-      rc = cardio_hc_read_verify(card, s->trust, (int64_t)time(NULL), NULL, res);
-      if (rc == CARDIO_OK && res->have_record && res->rec.photo_len &&
-          s->cfg.mode != KIOSK_MODE_BUS) {
-        int prc = cardio_hc_read_photo(card, &res->rec, 0, &s->photo, &s->photo_len);
-        if (prc != CARDIO_OK) {
-          /* no photo, or one that does not match the signed digest: staff see the
-           * placeholder and compare the ID card alone (or refuse) */
-          app_log("card: photo not shown: %s", cardio_errname(prc));
-          free(s->photo);
-          s->photo = NULL;
-          s->photo_len = 0;
-        }
-      }
-      cardio_card_destroy(card);
-      if (retryable(rc))
-        drop_ctx(s);
-    }
-    if (!retryable(rc))
-      break;
-  }
-  return rc;
-}
-
-/* Read a social security card in reader and match its ID number against the honour
- * card. 1: it was one (s->holder, s->id_masked set), 0: no card there or not a social
- * security card, -1: the exchange failed. */
+/* A social security card in reader, matched against the honour card: 1 it was one
+ * (s->holder, s->id_masked set), 0 none there, -1 the exchange failed (tap.h). */
 static int read_ssc(struct session *s, const char *reader)
 {
-  struct cardio_card *card = NULL;
-  int rc = connect_card(s, reader, &card);
-  if (rc == CARDIO_E_NO_CARD)
-    return 0;
-  if (rc != CARDIO_OK) {
-    app_log("social security card: %s", cardio_errname(rc));
-    return -1;
-  }
-  struct cardio_ssc_data d;
-  rc = cardio_ssc_read(card, &d);
-  cardio_card_destroy(card);
-  if (rc == CARDIO_E_NOT_FOUND) {
-    cardio_ssc_data_clear(&d);
-    return 0;
-  }
-  if (rc != CARDIO_OK) {
-    app_log("social security card: %s", cardio_errname(rc));
-    cardio_ssc_data_clear(&d);
-    if (retryable(rc))
-      drop_ctx(s);
-    return -1;
-  }
-  enum cardio_hc_match m = s->have_rec ? cardio_hc_holder_match(&s->rec, d.id_number)
-                                       : CARDIO_HC_MATCH_ERROR;
-  s->holder = term_holder_from_cardio(m, 1);
-  if (cardio_id_mask(d.id_number, s->id_masked, sizeof s->id_masked) != CARDIO_OK)
-    s->id_masked[0] = '\0';
-  cardio_ssc_data_clear(&d);
-  app_log("social security card: %s", cardio_hc_match_name(m));
-  return 1;
+  return term_tap_ssc(s->tap, reader, &s->card, &s->holder, s->id_masked, sizeof s->id_masked);
 }
 
 /* ------------------------------------------------------------- decisions -- */
@@ -403,7 +275,7 @@ static void decide(struct session *s, const char *why)
 {
   struct kiosk_input in;
   memset(&in, 0, sizeof in);
-  in.card = &s->facts;
+  in.card = &s->card.facts;
   in.holder = s->holder;
   in.staff = s->staff;
   in.staff_id = NULL; /* the configuration's staff_id */
@@ -413,8 +285,9 @@ static void decide(struct session *s, const char *why)
   struct kiosk_outcome out;
   kiosk_terminal_decide(s->term, &in, (int64_t)time(NULL), &out);
 
-  struct term_holder_view h = {s->name_masked[0] ? s->name_masked : NULL,
-                              s->id_masked[0] ? s->id_masked : NULL, s->photo, s->photo_len};
+  struct term_holder_view h = {s->card.name_masked[0] ? s->card.name_masked : NULL,
+                               s->id_masked[0] ? s->id_masked : NULL, s->card.photo,
+                               s->card.photo_len};
   struct ui_view view;
   term_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
   int prc = ui_post_view(s->ui, &view); /* within a millisecond of the decision */
@@ -429,7 +302,7 @@ static void decide(struct session *s, const char *why)
   copy_str(o.verdict, sizeof o.verdict, kiosk_verdict_name(out.verdict.verdict));
   copy_str(o.screen, sizeof o.screen,
            ui_screen_name(ui_fsm_screen_for_view(view.mode, view.verdict, view.needs)));
-  copy_str(o.card_no, sizeof o.card_no, s->facts.card_no);
+  copy_str(o.card_no, sizeof o.card_no, s->card.facts.card_no);
   copy_str(o.holder, sizeof o.holder, view.holder.name_masked);
   copy_str(o.id_masked, sizeof o.id_masked, view.holder.id_masked);
   copy_str(o.credential, sizeof o.credential, kiosk_holder_name(s->holder));
@@ -438,7 +311,7 @@ static void decide(struct session *s, const char *why)
   reasons_text(out.verdict.staff, o.staff, sizeof o.staff);
   o.journaled = out.journaled;
   o.journal_seq = out.seq;
-  o.photo = s->photo != NULL;
+  o.photo = s->card.photo != NULL;
   needs_text(view.needs, o.needs, sizeof o.needs);
   publish(s, &o);
 
@@ -483,40 +356,19 @@ static void honour_card(struct session *s, const char *reader)
   session_clear(s);
   set_state(s, SES_READING, "card in");
   ui_post_card_present(s->ui);
-  struct cardio_hc_result res;
-  int rc = read_honour(s, reader, &res);
-  if (rc != CARDIO_OK) {
-    const char *key = error_key(rc);
-    app_log("card: not read: %s (%s)", cardio_errname(rc), key);
+  term_tap_read(s->tap, reader, (int64_t)time(NULL), &s->card);
+  if (s->card.kind != TERM_TAP_HONOUR) {
+    /* a read error, or not an honour card at all: nothing to decide on */
+    const char *key = s->card.error_key;
+    int not_honour = s->card.kind == TERM_TAP_NOT_HONOUR;
     ui_post_read_error(s->ui, key);
     publish_read_error(s, key);
-    end_session(s, "read error");
+    end_session(s, not_honour ? "not an honour card" : "read error");
     return;
   }
-  char summary[512];
-  cardio_hc_result_summary(&res, summary, sizeof summary);
-  app_log("card: %s", summary);
-  if (res.check[CARDIO_HC_CHECK_FORMAT].status == CARDIO_HC_FAILED &&
-      (res.check[CARDIO_HC_CHECK_FORMAT].reason == CARDIO_HC_REASON_NO_APPLICATION ||
-       res.check[CARDIO_HC_CHECK_FORMAT].reason == CARDIO_HC_REASON_NOT_PERSONALISED)) {
-    /* not an honour card at all (a bank card, blank stock): nothing to decide on */
-    ui_post_read_error(s->ui, "error.unknown_card");
-    publish_read_error(s, "error.unknown_card");
-    end_session(s, "not an honour card");
-    return;
-  }
-  term_facts_from_cardio(&res, &s->facts);
-  if (res.have_record) {
-    s->rec = res.rec;
-    s->have_rec = 1;
-    /* the card carries only the masked name; show it only if it looks masked */
-    if (strchr(res.rec.name_masked, '*'))
-      copy_str(s->name_masked, sizeof s->name_masked, res.rec.name_masked);
-  }
-  cardio_cleanse(&res, sizeof res);
   /* cashier with a second reader: a social security card put down with the honour
    * card is read at once */
-  if (s->cfg.mode == KIOSK_MODE_CASHIER && s->cfg.ssc_reader[0] && s->ssc_fresh && s->have_rec)
+  if (s->cfg.mode == KIOSK_MODE_CASHIER && s->cfg.ssc_reader[0] && s->ssc_fresh && have_rec(s))
     read_ssc(s, s->cfg.ssc_reader);
   decide(s, "card");
 }
@@ -524,7 +376,7 @@ static void honour_card(struct session *s, const char *reader)
 static int waiting_for_credential(const struct session *s)
 {
   return s->cfg.mode == KIOSK_MODE_CASHIER && s->state == SES_ASKING &&
-         (s->needs & UI_NEED_CREDENTIAL) && s->have_rec;
+         (s->needs & UI_NEED_CREDENTIAL) && have_rec(s);
 }
 
 static void on_card_in(struct session *s, const char *reader)
@@ -981,7 +833,7 @@ static void handle(struct session *s, const struct sev *ev)
     pthread_mutex_lock(&s->mu);
     s->service_up = ev->kind == SEV_SERVICE_BACK;
     pthread_mutex_unlock(&s->mu);
-    drop_ctx(s); /* a context of the old pcscd is no use with the new one */
+    term_tap_drop_context(s->tap); /* a context of the old pcscd is no use with the new one */
     app_log("pcscd %s", ev->kind == SEV_SERVICE_BACK ? "back" : "gone");
     post_status(s, 1);
     break;
@@ -1125,11 +977,9 @@ int session_create(const struct session_config *sc, struct session **out, char *
   }
   const struct kiosk_site *site = kiosk_terminal_site(s->term);
   copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
-  int rc = cardio_trust_load(s->cfg.trust_dir, &s->trust);
-  if (rc != CARDIO_OK) {
-    snprintf(why, cap, "trust store %s: %s", s->cfg.trust_dir, cardio_strerror(rc));
+  /* on a bus one verdict comes in a fraction of a second: no photo, nobody looks */
+  if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, &s->tap, why, cap) != 0)
     goto out_destroy;
-  }
   if (sc->station_db) {
     char sw[256] = "";
     copy_str(s->sdb_path, sizeof s->sdb_path, sc->station_db);
@@ -1183,8 +1033,7 @@ void session_destroy(struct session *s)
   session_stop(s);
   session_clear(s);
   ready_clear(s);
-  drop_ctx(s);
-  cardio_trust_destroy(s->trust);
+  term_tap_destroy(s->tap);
   kiosk_terminal_close(s->term);
   station_db_close(s->sdb);
   pthread_cond_destroy(&s->cond);

@@ -202,6 +202,64 @@ START_TEST(gate_cards)
 }
 END_TEST
 
+/* Run kiosk verify on a card that gives no verdict: its exit status; its standard error
+ * in err; standard output must stay empty (no JSON, no verdict). */
+static int verify_none(const char *config, char *err, size_t cap)
+{
+  char cmd[2048], out[400];
+  snprintf(out, sizeof out, "%s/verify.stdout", dir);
+  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' verify --config '%s/%s' --timeout 5000 "
+           "--confirm-holder 2>&1 >'%s'", yh_binary_dir(), dir, config, out);
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  size_t n = fread(err, 1, cap - 1, p);
+  err[n] = '\0';
+  int rc = pclose(p);
+  FILE *f = fopen(out, "r");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fgetc(f), EOF);
+  fclose(f);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Cards that are not honour cards: a card without the application (6A82: a bank card,
+ * a social security card in the honour reader) and blank stock. `kiosk run` shows
+ * "place an honour card"; verify, on the same path (tap.c), decides nothing and
+ * journals nothing. A genuine card after them is the journal's first record. */
+START_TEST(not_honour_cards)
+{
+  write_config("gate.ini", "[terminal]\nsite = park.rongzhou-gucheng\nmode = gate\n"
+                           "terminal_id = gate-01\n");
+  static const char *const profiles[] = {"honour-foreign", "honour-blank", "ssc-valid"};
+  char err[4096];
+  for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+    insert(sim, reader, profiles[i]);
+    ck_assert_int_eq(verify_none("gate.ini", err, sizeof err), 3);
+    ck_assert_msg(strstr(err, "not an honour card (error.unknown_card)") != NULL, "%s: %s",
+                  profiles[i], err);
+  }
+  insert(sim, reader, "honour-star3");
+  json_t *o = verify("gate.ini", "--confirm-holder");
+  ck_assert_str_eq(verdict(o), "GRANT");
+  json_t *jr = json_object_get(o, "journal");
+  ck_assert(json_is_true(json_object_get(jr, "journaled")));
+  ck_assert_int_eq(json_integer_value(json_object_get(jr, "seq")), 1);
+  /* the gate reads the photo, as `kiosk run` does, for staff to compare */
+  ck_assert(json_is_true(json_object_get(json_object_get(o, "card"), "photo")));
+  json_decref(o);
+
+  char db[400];
+  snprintf(db, sizeof db, "%s/gate.ini.db", dir);
+  struct kiosk_journal *j;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_journal_open(db, KIOSK_JOURNAL_READONLY, &j, &d), KIOSK_OK);
+  uint64_t last = 0;
+  ck_assert_int_eq(kiosk_journal_last_seq(j, &last), KIOSK_OK);
+  ck_assert_uint_eq(last, 1);
+  kiosk_journal_close(j);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kiosk_verify_card");
@@ -210,6 +268,7 @@ int main(void)
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, cashier_with_social_security_card);
   tcase_add_test(tc, gate_cards);
+  tcase_add_test(tc, not_honour_cards);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
