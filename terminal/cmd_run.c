@@ -444,6 +444,9 @@ int term_cmd_run(struct term_args *a)
   uc.sound = no_sound ? 0 : cfg->ui.sound;
   uc.lang = strcmp(cfg->ui.language, "en") == 0 ? UI_LANG_EN : UI_LANG_ZH;
   uc.pin_hash = cfg->ui.pin_hash[0] ? cfg->ui.pin_hash : NULL;
+  /* one strings directory for the screens and the station desk's templates */
+  const char *strings_dir = getenv("YH_UI_STRINGS_DIR");
+  uc.strings_dir = strings_dir && *strings_dir ? strings_dir : TERM_ASSETS_DIR "/strings";
   uc.on_action = on_action;
   uc.log = ui_log_cb;
   uc.user = &app;
@@ -454,7 +457,8 @@ int term_cmd_run(struct term_args *a)
     goto out_stop;
   }
   app.wake_type = SDL_RegisterEvents(1);
-  struct session_config sc = {cfg, app.ui, "kiosk " TERM_VERSION, station_db};
+  struct session_config sc = {cfg, app.ui, "kiosk " TERM_VERSION, station_db, uc.strings_dir,
+                              uc.lang};
   char why[700];
   if (session_create(&sc, &app.ses, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);

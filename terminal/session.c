@@ -8,15 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <cardio/cardio.h>
 #include <netsync/netsync.h>
-#include <station/db.h>
-#include <station/issue.h>
 
 #include "applog.h"
+#include "desk.h"
 #include "session.h"
 #include "tap.h"
 #include "ui_adapter.h"
@@ -24,7 +22,6 @@
 #define QUEUE_MAX 64u
 #define TICK_MS SESSION_TICK_MS
 #define STATUS_REFRESH_MS 15000u /* post the status at least this often (ages move) */
-#define STATION_ROWS UI_TABLE_ROWS_MAX
 
 /* ----------------------------------------------------------------- inputs -- */
 
@@ -99,18 +96,7 @@ struct session {
   int32_t count_day;
   uint32_t grants, denies, staff_checks;
 
-  /* station mode */
-  struct station_db *sdb;
-  char sdb_path[KIOSK_PATH_MAX];
-  struct timespec sdb_mtime[2];
-  off_t sdb_size[2];
-  struct station_ready_card ready[STATION_ROWS]; /* photo: ready_photo[i] */
-  uint8_t *ready_photo[STATION_ROWS];
-  size_t nready, ready_total;
-  uint32_t station_seq;
-  int station_confirming; /* a hand-over confirmation is on screen: ready[station_row] */
-  size_t station_row;
-  int station_pending;    /* the list changed while a card was on screen */
+  struct term_desk *desk; /* station mode: the hand-over desk (desk.c), else NULL */
 
   /* published for other threads */
   pthread_mutex_t omu;
@@ -420,174 +406,6 @@ static void on_card_out(struct session *s, const char *reader)
   ui_post_card_removed(s->ui); /* the screen cares only while it shows "reading" */
 }
 
-/* ---------------------------------------------------------------- station -- */
-
-static void ready_clear(struct session *s)
-{
-  for (size_t i = 0; i < STATION_ROWS; i++) {
-    free(s->ready_photo[i]);
-    s->ready_photo[i] = NULL;
-  }
-  s->nready = s->ready_total = 0;
-}
-
-static int ready_cb(void *user, const struct station_ready_card *c)
-{
-  struct session *s = user;
-  if (s->nready < STATION_ROWS) {
-    size_t i = s->nready++;
-    s->ready[i] = *c;
-    s->ready[i].photo = NULL; /* the row's photo lives only during the callback */
-    s->ready[i].photo_len = 0;
-    if (c->photo && c->photo_len && c->photo_len <= UI_PHOTO_MAX &&
-        (s->ready_photo[i] = malloc(c->photo_len)) != NULL) {
-      memcpy(s->ready_photo[i], c->photo, c->photo_len);
-      s->ready[i].photo = s->ready_photo[i];
-      s->ready[i].photo_len = c->photo_len;
-    }
-  }
-  s->ready_total++;
-  return 0;
-}
-
-static void day_text(int32_t day, char *buf, size_t cap)
-{
-  char d[11];
-  kiosk_format_date(day, d);
-  copy_str(buf, cap, d);
-}
-
-/* The ready-for-collection list as the station list screen. */
-static void post_station_list(struct session *s)
-{
-  struct ui_station st;
-  memset(&st, 0, sizeof st);
-  st.seq = ++s->station_seq;
-  st.kind = UI_STATION_LIST;
-  ui_text_set(&st.title, NULL, "待领取荣誉卡", "Cards ready for collection");
-  static const char *const head[][2] = {{"卡号", "Card no."},       {"姓名", "Name"},
-                                        {"类别", "Kind"},           {"制卡日期", "Ready since"},
-                                        {"中心登记", "Centre"},     {"状态", "Status"}};
-  st.ncols = sizeof head / sizeof head[0];
-  for (size_t c = 0; c < st.ncols; c++)
-    ui_text_set(&st.heading[c], NULL, head[c][0], head[c][1]);
-  for (size_t r = 0; r < s->nready; r++) {
-    const struct station_ready_card *c = &s->ready[r];
-    copy_str(st.cell[r][0], UI_CELL_MAX, c->card_no);
-    copy_str(st.cell[r][1], UI_CELL_MAX, c->masked_name);
-    if (c->reissue)
-      snprintf(st.cell[r][2], UI_CELL_MAX, "补办 ¥%lld.%02lld", (long long)(c->fee_cents / 100),
-               (long long)(c->fee_cents % 100));
-    else
-      copy_str(st.cell[r][2], UI_CELL_MAX, "首次");
-    day_text(c->ready_day, st.cell[r][3], UI_CELL_MAX);
-    copy_str(st.cell[r][4], UI_CELL_MAX, c->registered ? "已登记" : "待登记");
-    copy_str(st.cell[r][5], UI_CELL_MAX, "@station.status.ready");
-  }
-  st.nrows = s->nready;
-  st.total = s->ready_total;
-  ui_post_station(s->ui, &st);
-  s->station_confirming = 0;
-  s->station_pending = 0;
-}
-
-/* Hand-over of one ready card: the confirmation screen. */
-static void post_station_confirm(struct session *s, size_t row)
-{
-  const struct station_ready_card *c = &s->ready[row];
-  struct ui_station st;
-  memset(&st, 0, sizeof st);
-  st.seq = ++s->station_seq;
-  st.kind = UI_STATION_CONFIRM;
-  st.action = UI_STATION_ACTION_ISSUE;
-  ui_text_set(&st.title, "station.action.issue", NULL, NULL);
-  copy_str(st.holder.name_masked, sizeof st.holder.name_masked, c->masked_name);
-  copy_str(st.holder.id_masked, sizeof st.holder.id_masked, c->masked_idno);
-  copy_str(st.holder.card_no, sizeof st.holder.card_no, c->card_no);
-  /* the station's award values are kiosk's (docs/station.md) */
-  ui_text_set(&st.holder.award, term_award_key(c->award), kiosk_award_name_zh(c->award),
-              kiosk_award_name(c->award));
-  if (c->award == KIOSK_AWARD_DONOR_STAR || c->award == KIOSK_AWARD_VOLUNTEER_STAR)
-    st.holder.award_stars = c->level <= 5 ? c->level : 5;
-  st.holder.photo = c->photo; /* copied by ui_post_station */
-  st.holder.photo_len = c->photo_len;
-  char zh[UI_TEXT_MAX], en[UI_TEXT_MAX];
-  snprintf(zh, sizeof zh, "核对本人身份证后交付荣誉卡（第 %u 代%s）", c->generation,
-           c->reissue ? "，补办" : "");
-  snprintf(en, sizeof en, "Check the holder's ID card, then hand over the card (generation %u%s)",
-           c->generation, c->reissue ? ", reissue" : "");
-  ui_text_set(&st.note, NULL, zh, en);
-  s->station_confirming = 1;
-  s->station_row = row;
-  ui_post_station(s->ui, &st);
-}
-
-static int file_stamp(const char *path, struct timespec *mt, off_t *size)
-{
-  struct stat st;
-  if (stat(path, &st) != 0) {
-    memset(mt, 0, sizeof *mt);
-    *size = -1;
-    return -1;
-  }
-  *mt = st.st_mtim;
-  *size = st.st_size;
-  return 0;
-}
-
-/* Re-read the ready list when the database changed (`kiosk station ...` at the desk
- * writes it); show it when nothing else is on screen. */
-static void station_refresh(struct session *s, int force)
-{
-  if (!s->sdb)
-    return;
-  char wal[KIOSK_PATH_MAX + 8];
-  snprintf(wal, sizeof wal, "%s-wal", s->sdb_path);
-  struct timespec mt[2];
-  off_t size[2];
-  file_stamp(s->sdb_path, &mt[0], &size[0]);
-  file_stamp(wal, &mt[1], &size[1]);
-  int changed = force || memcmp(mt, s->sdb_mtime, sizeof mt) != 0 ||
-                memcmp(size, s->sdb_size, sizeof size) != 0;
-  if (!changed && !s->station_pending)
-    return;
-  if (changed) {
-    memcpy(s->sdb_mtime, mt, sizeof mt);
-    memcpy(s->sdb_size, size, sizeof size);
-    ready_clear(s);
-    int rc = station_ready_list(s->sdb, ready_cb, s);
-    if (rc != STATION_OK) {
-      app_log("station: ready list: %s (%s)", station_strerror(rc), station_db_errmsg(s->sdb));
-      return;
-    }
-    s->station_pending = 1;
-  }
-  if (s->state == SES_IDLE && !s->station_confirming)
-    post_station_list(s);
-  if (changed)
-    post_status(s, 0);
-}
-
-static void station_action(struct session *s, const struct ui_action *a)
-{
-  if (!s->sdb || a->seq != s->station_seq)
-    return;
-  if (a->kind == UI_ACT_STATION_SELECT && !s->station_confirming && a->value >= 0 &&
-      (size_t)a->value < s->nready) {
-    post_station_confirm(s, (size_t)a->value);
-  } else if (a->kind == UI_ACT_STATION_CONFIRM && s->station_confirming) {
-    const struct station_ready_card *c = &s->ready[s->station_row];
-    int rc = station_collect(s->sdb, c->card_no, station_date_today());
-    app_log("station: hand-over: %s", rc == STATION_OK ? "collected" : station_strerror(rc));
-    s->station_confirming = 0;
-    station_refresh(s, 1);
-    post_station_list(s);
-  } else if (a->kind == UI_ACT_STATION_CANCEL) {
-    s->station_confirming = 0;
-    post_station_list(s);
-  }
-}
-
 /* ---------------------------------------------------------------- actions -- */
 
 static void on_action(struct session *s, const struct ui_action *a)
@@ -596,15 +414,15 @@ static void on_action(struct session *s, const struct ui_action *a)
   case UI_ACT_STATION_SELECT:
   case UI_ACT_STATION_CONFIRM:
   case UI_ACT_STATION_CANCEL:
-    station_action(s, a);
+    if (s->desk)
+      term_desk_action(s->desk, a);
     return;
   case UI_ACT_TIMEOUT:
     if (a->seq == 0 || a->seq == s->seq) {
       if (s->state != SES_IDLE)
         end_session(s, a->value ? "cancelled" : "timeout");
-      s->station_confirming = 0;
-      if (s->sdb)
-        post_station_list(s); /* the station's home screen */
+      if (s->desk)
+        term_desk_home(s->desk);
     }
     return;
   case UI_ACT_STAFF_LOGIN:
@@ -778,10 +596,18 @@ static void post_status(struct session *s, int force)
   info.grants = s->grants;
   info.denies = s->denies;
   info.staff_checks = s->staff_checks;
-  info.station_ready = s->sdb ? (long)s->ready_total : -1;
+  info.station_ready = s->desk ? term_desk_ready_total(s->desk) : -1;
   pthread_mutex_lock(&s->omu);
   s->info = info;
   pthread_mutex_unlock(&s->omu);
+}
+
+/* Station mode: re-read the hand-over desk's list when the database changed, show it
+ * when no card session is on screen. */
+static void desk_refresh(struct session *s, int force)
+{
+  if (s->desk && term_desk_refresh(s->desk, force, s->state == SES_IDLE))
+    post_status(s, 0);
 }
 
 /* Once a second: overrides held during a journal outage, the status, the station. */
@@ -802,7 +628,7 @@ static void tick(struct session *s)
     }
   }
   post_status(s, 0);
-  station_refresh(s, 0);
+  desk_refresh(s, 0);
 }
 
 /* ----------------------------------------------------------------- thread -- */
@@ -847,7 +673,7 @@ static void *session_main(void *arg)
 {
   struct session *s = arg;
   post_status(s, 1);
-  station_refresh(s, 1);
+  desk_refresh(s, 1);
   for (;;) {
     struct sev ev;
     int have = 0;
@@ -980,14 +806,9 @@ int session_create(const struct session_config *sc, struct session **out, char *
   /* on a bus one verdict comes in a fraction of a second: no photo, nobody looks */
   if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, &s->tap, why, cap) != 0)
     goto out_destroy;
-  if (sc->station_db) {
-    char sw[256] = "";
-    copy_str(s->sdb_path, sizeof s->sdb_path, sc->station_db);
-    if (station_db_open(sc->station_db, &s->sdb, sw, sizeof sw) != STATION_OK) {
-      snprintf(why, cap, "station database %s: %s", sc->station_db, sw);
-      goto out_destroy;
-    }
-  }
+  if (sc->station_db &&
+      term_desk_create(sc->station_db, sc->strings_dir, sc->lang, s->ui, &s->desk, why, cap) != 0)
+    goto out_destroy;
   *out = s;
   return 0;
 
@@ -1032,10 +853,9 @@ void session_destroy(struct session *s)
     return;
   session_stop(s);
   session_clear(s);
-  ready_clear(s);
   term_tap_destroy(s->tap);
   kiosk_terminal_close(s->term);
-  station_db_close(s->sdb);
+  term_desk_destroy(s->desk);
   pthread_cond_destroy(&s->cond);
   pthread_cond_destroy(&s->ocond);
   pthread_mutex_destroy(&s->mu);

@@ -4,15 +4,15 @@
  *   watcher thread (cardio/watch.h) --card in/out, reader, service--\
  *   main thread (ui on_action) ------staff actions-------------------+--> queue
  *                                                                         |
- *   decision thread: read + verify the honour card (cardio, card_adapter.c), the social
- *   security card for the cashier, kiosk_terminal_decide (journal), term_view_from_kiosk
- *   -> ui_post_view; every second: terminal status -> ui_post_status; station mode: the
- *   station's ready-for-collection list -> ui_post_station.
+ *   decision thread: one tap of the honour card (tap.c: read, verify, photo, "not an
+ *   honour card"), the social security card for the cashier, kiosk_terminal_decide
+ *   (journal), term_view_from_kiosk -> ui_post_view; every second: terminal status ->
+ *   ui_post_status; station mode: the hand-over desk (desk.c) -> ui_post_station.
  *
- * The thread owns the kiosk terminal (decisions and journal), the PC/SC context for
- * reading, the trust store and, in station mode, the station database: nothing else
- * touches them, except netsync's sink, which applies revocation lists to the terminal's
- * list (kiosk_revlist_commit: safe against the lookups of this thread).
+ * The thread owns the kiosk terminal (decisions and journal), the card path (PC/SC
+ * context, trust store) and, in station mode, the desk and its station database:
+ * nothing else touches them, except netsync's sink, which applies revocation lists to
+ * the terminal's list (kiosk_revlist_commit: safe against the lookups of this thread).
  *
  * One state machine (enum ses_state, one transition function, one trace line per
  * transition): IDLE -> READING -> ASKING (a STAFF_CHECK on screen, waiting for staff or
@@ -45,10 +45,12 @@ struct session_config {
   struct ui *ui;                  /* views, status and station data are posted here */
   const char *version;            /* software version for the staff menu */
   const char *station_db;         /* station mode: the station's database, or NULL */
+  const char *strings_dir;        /* the screens' strings files (the desk's templates) */
+  enum ui_lang lang;              /* the configured language */
 };
 
-/* Open the terminal (journal, revocation list), the trust store and the station
- * database. On failure why says what. Returns 0 or -1. */
+/* Open the terminal (journal, revocation list), the trust store and, in station mode,
+ * the desk (station database, strings). On failure why says what. Returns 0 or -1. */
 int session_create(const struct session_config *sc, struct session **out, char *why, size_t cap);
 /* Sync status and kicks go to ns (may be NULL: offline terminal). Before session_start. */
 void session_set_netsync(struct session *s, struct netsync *ns);
