@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <common/award.h>
+
 #include "card_adapter.h"
 
 static enum kiosk_check_state map_status(enum cardio_hc_status s)
@@ -17,21 +19,11 @@ static enum kiosk_check_state map_status(enum cardio_hc_status s)
   return KIOSK_CHECK_FAILED;
 }
 
+/* The card's award byte has common's award values (common/award.h), as kiosk's award
+ * does: a value outside the table is no award. */
 static enum kiosk_award map_award(enum cardio_hc_award a)
 {
-  switch (a) {
-  case CARDIO_HC_AWARD_DONOR_STAR:
-    return KIOSK_AWARD_DONOR_STAR;
-  case CARDIO_HC_AWARD_VOLUNTEER_STAR:
-    return KIOSK_AWARD_VOLUNTEER_STAR;
-  case CARDIO_HC_AWARD_VOLUNTEER_LIFETIME:
-    return KIOSK_AWARD_VOLUNTEER_LIFETIME;
-  case CARDIO_HC_AWARD_LIFETIME_ACHIEVEMENT:
-    return KIOSK_AWARD_LIFETIME_ACHIEVEMENT;
-  case CARDIO_HC_AWARD_NONE:
-    return KIOSK_AWARD_NONE;
-  }
-  return KIOSK_AWARD_NONE;
+  return common_award_info((int)a) ? (enum kiosk_award)a : KIOSK_AWARD_NONE;
 }
 
 void term_facts_from_cardio(const struct cardio_hc_result *res, struct kiosk_card_facts *out)

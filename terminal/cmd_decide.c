@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <common/award.h>
+
 #include "cmd.h"
 #include "kiosk/terminal.h"
 
@@ -44,14 +46,6 @@ struct named {
   int value;
 };
 
-static const struct named award_names[] = {
-    {"none", KIOSK_AWARD_NONE},
-    {"donor_star", KIOSK_AWARD_DONOR_STAR},
-    {"volunteer_star", KIOSK_AWARD_VOLUNTEER_STAR},
-    {"volunteer_lifetime", KIOSK_AWARD_VOLUNTEER_LIFETIME},
-    {"lifetime_achievement", KIOSK_AWARD_LIFETIME_ACHIEVEMENT},
-    {"promotion", KIOSK_AWARD_PROMOTION},
-    {NULL, 0}};
 static const struct named check_states[] = {{"ok", KIOSK_CHECK_OK},
                                             {"failed", KIOSK_CHECK_FAILED},
                                             {"not_checked", KIOSK_CHECK_NOT_CHECKED},
@@ -76,6 +70,17 @@ static int lookup_name(const struct named *t, const char *what, const char *s)
       return t->value;
   fprintf(stderr, "kiosk decide: unknown %s '%s'\n", what, s);
   exit(TERM_EXIT_USAGE);
+}
+
+/* An award's token (common's award table), or exit. */
+static int award_token(const char *s)
+{
+  int a = common_award_from_token(s);
+  if (a < 0) {
+    fprintf(stderr, "kiosk decide: unknown award '%s'\n", s);
+    exit(TERM_EXIT_USAGE);
+  }
+  return a;
 }
 
 /* Parse a comma list of names into a bit set. */
@@ -204,7 +209,7 @@ static void apply_json(struct decide_req *q, json_t *o, int32_t offset)
   if (jint(o, "generation", &n))
     q->card.generation = (uint32_t)n;
   if ((s = jstr(o, "award")))
-    q->card.award = (enum kiosk_award)lookup_name(award_names, "award", s);
+    q->card.award = (enum kiosk_award)award_token(s);
   if (jint(o, "level", &n))
     q->card.award_level = (unsigned)n;
   json_t *checks = json_object_get(o, "checks");
@@ -316,7 +321,7 @@ int term_cmd_decide(struct term_args *a)
     } else if ((v = term_arg_value(&fl, "--generation"))) {
       q.card.generation = (uint32_t)term_arg_u64(a, "--generation", v);
     } else if ((v = term_arg_value(&fl, "--award"))) {
-      q.card.award = (enum kiosk_award)lookup_name(award_names, "award", v);
+      q.card.award = (enum kiosk_award)award_token(v);
     } else if ((v = term_arg_value(&fl, "--level"))) {
       q.card.award_level = (unsigned)term_arg_u64(a, "--level", v);
     } else if ((v = term_arg_value(&fl, "--check"))) {

@@ -17,6 +17,8 @@
 #include <cardio/crypto.h>
 #include <cardio/honour.h>
 
+#include <common/award.h>
+
 #include "cmd.h"
 #include "kiosk/terminal.h"
 #include "tap.h"
@@ -63,7 +65,8 @@ static json_t *card_json(const struct term_card *card)
   json_t *c = json_object();
   json_object_set_new(c, "card_no", json_string(f->card_no));
   json_object_set_new(c, "generation", json_integer(f->generation));
-  json_object_set_new(c, "award", json_string(kiosk_award_name(f->award) ? kiosk_award_name(f->award) : "?"));
+  const struct common_award_info *aw = common_award_info((int)f->award);
+  json_object_set_new(c, "award", json_string(aw ? aw->en : "?"));
   json_object_set_new(c, "award_zh", json_string(res->have_record
                                                      ? cardio_hc_award_text(res->rec.award,
                                                                             res->rec.award_level)

@@ -2,16 +2,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <common/award.h>
+
 #include "ui_adapter.h"
 #include "ui/ui.h"
 
 const char *term_award_key(int award)
 {
   switch (award) {
-#define TERM_X_AWK(name, value, en, zh)                                                    \
+#define TERM_X_AWK(name, value, token, en, zh, lo, hi, card)                             \
   case (value):                                                                          \
-    return (value) == KIOSK_AWARD_NONE ? "" : "award." #name;
-    KIOSK_AWARD_MAP(TERM_X_AWK)
+    return (value) == COMMON_AWARD_NONE ? "" : "award." #name;
+    COMMON_AWARD_MAP(TERM_X_AWK)
 #undef TERM_X_AWK
   }
   return "";
@@ -107,9 +109,10 @@ void term_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
       n = sizeof out->holder.card_no - 1;
     memcpy(out->holder.card_no, c->card_no, n);
     out->holder.card_no[n] = '\0';
-    ui_text_set(&out->holder.award, term_award_key((int)c->award), kiosk_award_name_zh((int)c->award),
-                kiosk_award_name((int)c->award));
-    if (c->award == KIOSK_AWARD_DONOR_STAR || c->award == KIOSK_AWARD_VOLUNTEER_STAR)
+    const struct common_award_info *aw = common_award_info((int)c->award);
+    ui_text_set(&out->holder.award, term_award_key((int)c->award), aw ? aw->zh : "",
+                aw ? aw->en : "");
+    if (common_award_has_stars((int)c->award))
       out->holder.award_stars = c->award_level <= 5 ? c->award_level : 5;
   }
   if (holder) {
