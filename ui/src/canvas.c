@@ -1,6 +1,6 @@
 /*
- * Headless rendering: a software renderer on a surface, no window and no video
- * driver, drawing through the same painter as the kiosk window. Screenshots for the
+ * Headless rendering (ui/canvas.h): a software renderer on a surface, no window and no
+ * video driver, drawing through the same painter as the kiosk window. Screenshots for the
  * demo and the reference images of the tests come from here.
  */
 #include <SDL.h>
@@ -8,10 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "paint.h"
-#include "ui/ui.h"
+#include "ui/canvas.h"
 
 struct ui_canvas {
   SDL_Surface *target;
@@ -19,25 +18,6 @@ struct ui_canvas {
   struct ui_painter *p;
   uint64_t last_draw_ns;
 };
-
-uint64_t ui_monotonic_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-void ui_config_init(struct ui_config *cfg)
-{
-  if (!cfg)
-    return;
-  memset(cfg, 0, sizeof *cfg);
-  cfg->width = UI_LOGICAL_W;
-  cfg->height = UI_LOGICAL_H;
-  cfg->mode = UI_MODE_GATE;
-  cfg->lang = UI_LANG_ZH;
-  cfg->sound = 1;
-}
 
 int ui_canvas_create(const struct ui_config *cfg, struct ui_canvas **out)
 {

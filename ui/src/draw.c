@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
-#include "ui/ui.h"
+#include "ui/core.h"
 
 #define GFX_CACHE_MAX 96u
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/core.h"
 #include "ui/fsm.h"
-#include "ui/ui.h"
 
 #define UI_WARN_MS_DEFAULT 3000u
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "lru.h"
-#include "ui/ui.h"
+#include "ui/core.h"
 
 struct lru_node {
   struct lru_node *prev, *next; /* recency: head = most recent */

@@ -16,10 +16,7 @@
 
 #include "text.h"
 #include "ui/strings.h"
-#include "ui/ui.h"
-
-#define UI_LOGICAL_W 1280
-#define UI_LOGICAL_H 800
+#include "ui/core.h"
 
 #define UI_HIT_MAP(X)                                                                    \
   X(CONFIRM) X(REFUSE) X(REPEAT_ACCEPT) X(OVERRIDE) X(VISIT) X(BILL_OK) X(LANG)          \

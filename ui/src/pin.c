@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/ui.h"
+#include "ui/pin.h"
 
 #define PIN_SALT_MAX 32u
 #define PIN_MAX 16u

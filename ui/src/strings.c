@@ -11,7 +11,7 @@
 
 #include "keys.h"
 #include "ui/strings.h"
-#include "ui/ui.h"
+#include "ui/core.h"
 #include "utf8.h"
 
 struct ui_strings_entry {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "text.h"
-#include "ui/ui.h"
+#include "ui/core.h"
 #include "utf8.h"
 
 #define TEXT_CACHE_ENTRIES 768u

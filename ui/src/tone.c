@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ui/core.h"
 #include "ui/tone.h"
-#include "ui/ui.h"
 
 struct note {
   float hz;       /* 0: silence */

@@ -1,7 +1,8 @@
 /*
- * The kiosk window: SDL event loop on the main thread, posts from any thread as SDL
- * user events, the screen state machine, staff input (PIN, confirm, cashier fields),
- * tones, and frames drawn only when something visible changed.
+ * The kiosk window (ui/ui.h), the top of the module: SDL event loop on the main thread,
+ * posts from any thread as SDL user events, the screen state machine, what each
+ * command does on each screen (keys and touches become commands in input.c; the staff
+ * PIN entry is pinpad.c), tones, and frames drawn only when something visible changed.
  */
 #include <SDL.h>
 #include <SDL_ttf.h>
@@ -10,15 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "paint.h"
+#include "pinpad.h"
 #include "ui/samples.h"
 #include "ui/tone.h"
 #include "ui/ui.h"
 #include "utf8.h"
 
-#define PIN_LEN_MAX 8u
-#define PIN_FAILURES_MAX 5u
-#define PIN_LOCK_MS 60000u
 #define ANIM_MS 90u
 
 /* One posted message: the SDL event's data1. Owned by the queue until handled. */
@@ -56,11 +56,7 @@ struct ui {
   int have_station;
   size_t station_sel;
   char read_error[UI_KEY_MAX];
-  char pin[PIN_LEN_MAX + 1];
-  size_t pin_len;
-  unsigned pin_failures;
-  uint64_t pin_locked_until;
-  const char *pin_msg;
+  struct ui_pinpad pin;
   char bill[UI_BILL_REF_MAX];
   int staff;
 
@@ -457,9 +453,7 @@ static void on_idle(struct ui *ui, enum ui_screen before, enum ui_input why)
   }
   ui->lang = ui->cfg.lang == UI_LANG_EN ? UI_LANG_EN : UI_LANG_ZH;
   ui->bill[0] = '\0';
-  memset(ui->pin, 0, sizeof ui->pin);
-  ui->pin_len = 0;
-  ui->pin_msg = NULL;
+  ui_pinpad_reset(&ui->pin);
 }
 
 static void fsm_in(struct ui *ui, enum ui_input kind)
@@ -574,95 +568,61 @@ static void lang_toggle(struct ui *ui)
 
 static void pin_submit(struct ui *ui)
 {
-  uint64_t now = now_ms(ui);
-  if (ui->pin_locked_until > now) {
-    ui->pin_msg = "pin.locked";
-    return;
-  }
-  int ok = 0;
-  if (ui->cfg.pin_check)
-    ok = ui->cfg.pin_check(ui->cfg.user, ui->pin) == 1;
-  else if (ui->cfg.pin_hash)
-    ok = ui_pin_verify(ui->cfg.pin_hash, ui->pin) == 1;
-  else
-    ui->pin_msg = "pin.closed";
-  memset(ui->pin, 0, sizeof ui->pin);
-  ui->pin_len = 0;
-  if (ok) {
-    ui->pin_failures = 0;
-    ui->pin_msg = NULL;
+  unsigned attempt = 0;
+  switch (ui_pinpad_submit(&ui->pin, &ui->cfg, now_ms(ui), &attempt)) {
+  case UI_PIN_ACCEPTED:
     ui->staff = 1;
     fsm_in(ui, UI_IN_PIN_OK);
     act(ui, UI_ACT_STAFF_LOGIN, 0, 0, NULL);
-    return;
-  }
-  if (!ui->cfg.pin_check && !ui->cfg.pin_hash)
-    return;
-  ui->pin_failures++;
-  logf_ui(ui, "ui: wrong staff PIN (%u of %u)", ui->pin_failures, PIN_FAILURES_MAX);
-  play(ui, UI_TONE_RETRY);
-  if (ui->pin_failures >= PIN_FAILURES_MAX) {
-    ui->pin_locked_until = now + PIN_LOCK_MS;
-    ui->pin_failures = 0;
-    ui->pin_msg = "pin.locked";
-  } else {
-    ui->pin_msg = "pin.wrong";
+    break;
+  case UI_PIN_WRONG:
+    logf_ui(ui, "ui: wrong staff PIN (%u of %u)", attempt, UI_PIN_FAILURES_MAX);
+    play(ui, UI_TONE_RETRY);
+    break;
+  case UI_PIN_LOCKED:
+  case UI_PIN_CLOSED:
+    break;
   }
 }
 
-static void pin_digit(struct ui *ui, int d)
-{
-  if (ui->pin_len < PIN_LEN_MAX) {
-    ui->pin[ui->pin_len++] = (char)('0' + d);
-    ui->pin[ui->pin_len] = '\0';
-  }
-  ui->pin_msg = NULL;
-}
-
-/* Keys and touches, by screen. Returns 1 when it was handled. */
-enum ui_key_cmd {
-  CMD_NONE, CMD_ENTER, CMD_ESC, CMD_LANG, CMD_STAFF, CMD_OVERRIDE, CMD_LEFT, CMD_RIGHT, CMD_UP,
-  CMD_DOWN, CMD_BACKSPACE, CMD_CHAR, CMD_TONE
-};
-
-static void command(struct ui *ui, enum ui_key_cmd cmd, int ch)
+/* What a command (input.h) does on the screen that is up. */
+static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
 {
   enum ui_screen s = ui_fsm_screen(ui->fsm);
   uint32_t seq = ui->have_view ? ui->view.seq : 0;
   fsm_in(ui, UI_IN_ACTIVITY);
   ui->dirty = 1;
-  if (cmd == CMD_LANG) {
+  if (cmd == UI_CMD_LANG) {
     lang_toggle(ui);
     return;
   }
   switch (s) {
   case UI_SCREEN_IDLE:
   case UI_SCREEN_PLACE_AGAIN:
-    if (cmd == CMD_STAFF) {
-      ui->pin_len = 0;
-      ui->pin_msg = ui->cfg.pin_check || ui->cfg.pin_hash ? NULL : "pin.closed";
+    if (cmd == UI_CMD_STAFF) {
+      ui_pinpad_open(&ui->pin, &ui->cfg);
       fsm_in(ui, UI_IN_STAFF);
-    } else if (cmd == CMD_ESC && s == UI_SCREEN_PLACE_AGAIN) {
+    } else if (cmd == UI_CMD_ESC && s == UI_SCREEN_PLACE_AGAIN) {
       fsm_in(ui, UI_IN_BACK);
     }
     break;
   case UI_SCREEN_HOLDER_CHECK: {
     unsigned n = ui->view.needs;
-    if (cmd == CMD_ENTER)
+    if (cmd == UI_CMD_ENTER)
       act(ui, (n & UI_NEED_REPEAT_ACCEPT) && !(n & UI_NEED_HOLDER_CONFIRM) ? UI_ACT_REPEAT_ACCEPT
                                                                            : UI_ACT_HOLDER_CONFIRM,
           seq, 0, NULL);
-    else if (cmd == CMD_ESC)
+    else if (cmd == UI_CMD_ESC)
       act(ui, UI_ACT_HOLDER_REFUSE, seq, 0, NULL);
-    else if (cmd == CMD_OVERRIDE && (n & UI_OFFER_OVERRIDE))
+    else if (cmd == UI_CMD_OVERRIDE && (n & UI_OFFER_OVERRIDE))
       act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
     break;
   }
   case UI_SCREEN_VERDICT:
   case UI_SCREEN_BUS:
-    if (cmd == CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE)) {
+    if (cmd == UI_CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE)) {
       act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
-    } else if (cmd == CMD_ESC || cmd == CMD_ENTER) {
+    } else if (cmd == UI_CMD_ESC || cmd == UI_CMD_ENTER) {
       /* dismissed before its timeout: the session ends all the same (value 1: by hand) */
       act(ui, UI_ACT_TIMEOUT, seq, 1, NULL);
       fsm_in(ui, UI_IN_BACK);
@@ -670,68 +630,67 @@ static void command(struct ui *ui, enum ui_key_cmd cmd, int ch)
     break;
   case UI_SCREEN_CASHIER: {
     size_t len = strlen(ui->bill);
-    if (cmd == CMD_LEFT || cmd == CMD_RIGHT) {
-      ui->view.cashier.visit = cmd == CMD_LEFT ? UI_VISIT_OUTPATIENT : UI_VISIT_INPATIENT;
+    if (cmd == UI_CMD_LEFT || cmd == UI_CMD_RIGHT) {
+      ui->view.cashier.visit = cmd == UI_CMD_LEFT ? UI_VISIT_OUTPATIENT : UI_VISIT_INPATIENT;
       act(ui, UI_ACT_VISIT, seq, (int)ui->view.cashier.visit, NULL);
-    } else if (cmd == CMD_CHAR && (ui->view.needs & UI_NEED_BILL) && len + 1 < sizeof ui->bill) {
+    } else if (cmd == UI_CMD_CHAR && (ui->view.needs & UI_NEED_BILL) && len + 1 < sizeof ui->bill) {
       ui->bill[len] = (char)ch;
       ui->bill[len + 1] = '\0';
-    } else if (cmd == CMD_BACKSPACE && len) {
+    } else if (cmd == UI_CMD_BACKSPACE && len) {
       ui->bill[len - 1] = '\0';
-    } else if (cmd == CMD_ENTER && ui->bill[0]) {
+    } else if (cmd == UI_CMD_ENTER && ui->bill[0]) {
       act(ui, UI_ACT_BILL_REF, seq, 0, ui->bill);
-    } else if (cmd == CMD_ESC) {
+    } else if (cmd == UI_CMD_ESC) {
       act(ui, UI_ACT_TIMEOUT, seq, 1, NULL);
       fsm_in(ui, UI_IN_BACK);
-    } else if (cmd == CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE)) {
+    } else if (cmd == UI_CMD_OVERRIDE && (ui->view.needs & UI_OFFER_OVERRIDE)) {
       act(ui, UI_ACT_OVERRIDE, seq, 0, NULL);
     }
     break;
   }
   case UI_SCREEN_PIN:
-    if (cmd == CMD_CHAR && ch >= '0' && ch <= '9')
-      pin_digit(ui, ch - '0');
-    else if (cmd == CMD_BACKSPACE && ui->pin_len)
-      ui->pin[--ui->pin_len] = '\0';
-    else if (cmd == CMD_ENTER)
+    if (cmd == UI_CMD_CHAR && ch >= '0' && ch <= '9')
+      ui_pinpad_digit(&ui->pin, ch - '0');
+    else if (cmd == UI_CMD_BACKSPACE && ui->pin.len)
+      ui_pinpad_delete(&ui->pin);
+    else if (cmd == UI_CMD_ENTER)
       pin_submit(ui);
-    else if (cmd == CMD_ESC) {
-      memset(ui->pin, 0, sizeof ui->pin);
-      ui->pin_len = 0;
+    else if (cmd == UI_CMD_ESC) {
+      ui_pinpad_clear(&ui->pin);
       fsm_in(ui, UI_IN_BACK);
     }
     break;
   case UI_SCREEN_STAFF_MENU:
-    if (cmd == CMD_TONE) {
+    if (cmd == UI_CMD_TONE) {
       play(ui, UI_TONE_ACCEPT);
-    } else if (cmd == CMD_ESC) {
+    } else if (cmd == UI_CMD_ESC) {
       fsm_in(ui, UI_IN_BACK);
     }
     break;
   case UI_SCREEN_STATION_LIST:
-    if ((cmd == CMD_UP || cmd == CMD_DOWN) && ui->station.nrows) {
+    if ((cmd == UI_CMD_UP || cmd == UI_CMD_DOWN) && ui->station.nrows) {
       size_t n = ui->station.nrows > UI_TABLE_ROWS_MAX ? UI_TABLE_ROWS_MAX : ui->station.nrows;
-      if (cmd == CMD_UP && ui->station_sel > 0)
+      if (cmd == UI_CMD_UP && ui->station_sel > 0)
         ui->station_sel--;
-      else if (cmd == CMD_DOWN && ui->station_sel + 1 < n)
+      else if (cmd == UI_CMD_DOWN && ui->station_sel + 1 < n)
         ui->station_sel++;
-    } else if (cmd == CMD_ENTER) {
+    } else if (cmd == UI_CMD_ENTER) {
       act(ui, UI_ACT_STATION_SELECT, ui->station.seq, (int)ui->station_sel, NULL);
-    } else if (cmd == CMD_ESC) {
+    } else if (cmd == UI_CMD_ESC) {
       fsm_in(ui, UI_IN_BACK);
     }
     break;
   case UI_SCREEN_STATION_CONFIRM:
-    if (cmd == CMD_ENTER)
+    if (cmd == UI_CMD_ENTER)
       act(ui, UI_ACT_STATION_CONFIRM, ui->station.seq, (int)ui->station.action, NULL);
-    else if (cmd == CMD_ESC) {
+    else if (cmd == UI_CMD_ESC) {
       act(ui, UI_ACT_STATION_CANCEL, ui->station.seq, 0, NULL);
       fsm_in(ui, UI_IN_BACK);
     }
     break;
   case UI_SCREEN_STATION_SUMMARY:
   case UI_SCREEN_READING:
-    if (cmd == CMD_ESC)
+    if (cmd == UI_CMD_ESC)
       fsm_in(ui, UI_IN_BACK);
     break;
   case UI_SCREEN_COUNT:
@@ -741,106 +700,17 @@ static void command(struct ui *ui, enum ui_key_cmd cmd, int ch)
 
 static void on_key(struct ui *ui, const SDL_KeyboardEvent *k)
 {
-  switch (k->keysym.sym) {
-  case SDLK_RETURN:
-  case SDLK_KP_ENTER:
-    command(ui, CMD_ENTER, 0);
-    return;
-  case SDLK_ESCAPE:
-    command(ui, CMD_ESC, 0);
-    return;
-  case SDLK_F2:
-    command(ui, CMD_LANG, 0);
-    return;
-  case SDLK_F12:
-    command(ui, CMD_STAFF, 0);
-    return;
-  case SDLK_F9:
-    command(ui, CMD_OVERRIDE, 0);
-    return;
-  case SDLK_LEFT:
-    command(ui, CMD_LEFT, 0);
-    return;
-  case SDLK_RIGHT:
-    command(ui, CMD_RIGHT, 0);
-    return;
-  case SDLK_UP:
-    command(ui, CMD_UP, 0);
-    return;
-  case SDLK_DOWN:
-    command(ui, CMD_DOWN, 0);
-    return;
-  case SDLK_BACKSPACE:
-    command(ui, CMD_BACKSPACE, 0);
-    return;
-  default:
-    break;
-  }
-  SDL_Keycode c = k->keysym.sym;
-  if (c >= SDLK_KP_1 && c <= SDLK_KP_9)
-    command(ui, CMD_CHAR, '1' + (int)(c - SDLK_KP_1));
-  else if (c == SDLK_KP_0)
-    command(ui, CMD_CHAR, '0');
-  else if ((c >= '0' && c <= '9') || c == '-')
-    command(ui, CMD_CHAR, (int)c);
-  else if (c >= 'a' && c <= 'z')
-    command(ui, CMD_CHAR, (int)(k->keysym.mod & KMOD_SHIFT ? c - 'a' + 'A' : c));
-  else
-    command(ui, CMD_NONE, 0); /* any other key still counts as activity */
+  struct ui_cmd c = ui_input_key(k->keysym.sym, k->keysym.mod);
+  command(ui, c.kind, c.ch);
 }
 
 static void on_touch(struct ui *ui, int x, int y)
 {
-  const struct ui_hit *hits = ui->hits; /* of the frame on screen, not a warm-up */
-  size_t n = ui->nhits;
-  SDL_Point pt = {x, y};
-  for (size_t i = 0; i < n; i++) {
-    if (!SDL_PointInRect(&pt, &hits[i].r))
-      continue;
-    switch (hits[i].kind) {
-    case UI_HIT_CONFIRM:
-    case UI_HIT_REPEAT_ACCEPT:
-    case UI_HIT_STATION_CONFIRM:
-    case UI_HIT_PIN_OK:
-    case UI_HIT_BILL_OK:
-      command(ui, CMD_ENTER, 0);
-      return;
-    case UI_HIT_REFUSE:
-    case UI_HIT_STATION_CANCEL:
-    case UI_HIT_PIN_CANCEL:
-    case UI_HIT_LOGOUT:
-      command(ui, CMD_ESC, 0);
-      return;
-    case UI_HIT_OVERRIDE:
-      command(ui, CMD_OVERRIDE, 0);
-      return;
-    case UI_HIT_VISIT:
-      command(ui, hits[i].value == UI_VISIT_INPATIENT ? CMD_RIGHT : CMD_LEFT, 0);
-      return;
-    case UI_HIT_LANG:
-      command(ui, CMD_LANG, 0);
-      return;
-    case UI_HIT_DIGIT:
-      command(ui, CMD_CHAR, '0' + hits[i].value);
-      return;
-    case UI_HIT_PIN_DEL:
-      command(ui, CMD_BACKSPACE, 0);
-      return;
-    case UI_HIT_TONE:
-      command(ui, CMD_TONE, 0);
-      return;
-    case UI_HIT_ROW:
-      ui->station_sel = (size_t)hits[i].value;
-      command(ui, CMD_ENTER, 0);
-      return;
-    case UI_HIT_STAFF:
-      command(ui, CMD_STAFF, 0);
-      return;
-    case UI_HIT_COUNT:
-      break;
-    }
-  }
-  command(ui, CMD_NONE, 0);
+  /* the hits of the frame on screen, not of a warm-up */
+  struct ui_cmd c = ui_input_touch(ui->hits, ui->nhits, x, y);
+  if (c.row >= 0)
+    ui->station_sel = (size_t)c.row;
+  command(ui, c.kind, c.ch);
 }
 
 /* ------------------------------------------------------------------- frames -- */
@@ -859,8 +729,8 @@ static void build_shot(struct ui *ui, struct ui_shot *s, uint64_t now)
   s->remaining_ms = ui_fsm_remaining_ms(ui->fsm, now);
   s->warn_ms = ui->cfg.warn_ms ? ui->cfg.warn_ms : 3000u;
   s->anim_ms = now - ui->reading_since;
-  s->pin_len = ui->pin_len;
-  s->pin_message_key = ui->pin_msg;
+  s->pin_len = ui->pin.len;
+  s->pin_message_key = ui->pin.msg;
   s->bill_input = ui->bill;
   if (ui->have_station)
     ui->station.selected = ui->station_sel;

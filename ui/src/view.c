@@ -136,3 +136,34 @@ unsigned ui_station_sanitize(struct ui_station *st)
     st->action = UI_STATION_ACTION_ISSUE;
   return holder_sanitize(&st->holder);
 }
+
+/* ------------------------------------------------------------------ names -- */
+
+const char *ui_mode_name(int mode)
+{
+  switch (mode) {
+#define UI_X_MN(name, value, text)                                                       \
+  case (value):                                                                          \
+    return text;
+    UI_MODE_MAP(UI_X_MN)
+#undef UI_X_MN
+  }
+  return NULL;
+}
+
+const char *ui_verdict_name(int verdict)
+{
+  switch (verdict) {
+#define UI_X_VN(name, value, text)                                                       \
+  case (value):                                                                          \
+    return text;
+    UI_VERDICT_MAP(UI_X_VN)
+#undef UI_X_VN
+  }
+  return NULL;
+}
+
+const char *ui_lang_tag(enum ui_lang lang)
+{
+  return lang == UI_LANG_EN ? "en" : "zh-CN";
+}

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "ui/ui.h"
+#include "ui/core.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,10 @@
-/* Error and enum names, generated from the X-macro lists in the public headers. */
+/* ui/core.h: error and action names (generated from the X-macro lists), the default
+ * configuration, the clock. Calls nothing else in ui: everything may call it. */
 #include <stddef.h>
+#include <string.h>
+#include <time.h>
 
-#include "ui/ui.h"
+#include "ui/core.h"
 
 const char *ui_strerror(int err)
 {
@@ -27,35 +30,6 @@ const char *ui_errname(int err)
   return "UI_E_UNKNOWN";
 }
 
-const char *ui_mode_name(int mode)
-{
-  switch (mode) {
-#define UI_X_MN(name, value, text)                                                       \
-  case (value):                                                                          \
-    return text;
-    UI_MODE_MAP(UI_X_MN)
-#undef UI_X_MN
-  }
-  return NULL;
-}
-
-const char *ui_verdict_name(int verdict)
-{
-  switch (verdict) {
-#define UI_X_VN(name, value, text)                                                       \
-  case (value):                                                                          \
-    return text;
-    UI_VERDICT_MAP(UI_X_VN)
-#undef UI_X_VN
-  }
-  return NULL;
-}
-
-const char *ui_lang_tag(enum ui_lang lang)
-{
-  return lang == UI_LANG_EN ? "en" : "zh-CN";
-}
-
 static const char *const action_names[] = {
 #define UI_X_AN(name, text) text,
     UI_ACTION_MAP(UI_X_AN)
@@ -67,4 +41,23 @@ const char *ui_action_name(int kind)
   if (kind < 0 || kind >= UI_ACT_COUNT)
     return NULL;
   return action_names[kind];
+}
+
+void ui_config_init(struct ui_config *cfg)
+{
+  if (!cfg)
+    return;
+  memset(cfg, 0, sizeof *cfg);
+  cfg->width = UI_LOGICAL_W;
+  cfg->height = UI_LOGICAL_H;
+  cfg->mode = UI_MODE_GATE;
+  cfg->lang = UI_LANG_ZH;
+  cfg->sound = 1;
+}
+
+uint64_t ui_monotonic_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
