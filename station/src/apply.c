@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/token.h"
 #include "issue_int.h"
 
 static int app_text_ok(const char *s, size_t max)
@@ -64,7 +65,8 @@ static int app_override(struct station_db *db, int64_t person, int needed,
     return station_why(why, cap, STATION_E_OVERRIDE_REQUIRED,
                        "the holder's card was revoked for misuse (altered or lent): a recorded "
                        "override (who, why) is required");
-  if (!ov->who || !station_token_ok(ov->who, strlen(ov->who), STATION_STAFF_MAX) ||
+  if (!ov->who ||
+      !common_token_valid_n(ov->who, strlen(ov->who), STATION_STAFF_MAX, COMMON_TOKEN_REF) ||
       !app_text_ok(ov->why, STATION_OVERRIDE_WHY_MAX))
     return station_why(why, cap, STATION_E_INVALID_ARG,
                        "override: who is a staff id (1-32 of A-Z a-z 0-9 . _ : / -), why 1-200 "
@@ -214,7 +216,8 @@ int station_reissue_apply(struct station_db *db, const struct station_reissue *r
   if (!db || !r || !app_id || r->fee_cents < 0 ||
       (r->reason != STATION_REVOKE_LOST && r->reason != STATION_REVOKE_DAMAGED) ||
       (r->photo && (r->photo_len == 0 || r->photo_len > STATION_CARD_PHOTO_MAX)) ||
-      (r->staff && !station_token_ok(r->staff, strlen(r->staff), STATION_STAFF_MAX)))
+      (r->staff &&
+       !common_token_valid_n(r->staff, strlen(r->staff), STATION_STAFF_MAX, COMMON_TOKEN_REF)))
     return station_why(why, why_cap, STATION_E_INVALID_ARG,
                        "an ID number, lost or damaged, a fee >= 0 and a staff id are needed");
   if ((rc = station_db_exec(db, "BEGIN IMMEDIATE")) != STATION_OK)

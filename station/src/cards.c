@@ -7,8 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/award.h"
+#include "common/token.h"
 #include "issue_int.h"
-#include "station/award.h"
 
 /* ------------------------------------------------------------------ names -- */
 
@@ -127,16 +128,19 @@ int station_cards_best_award(struct station_db *db, int64_t person, int *award,
   while (sqlite3_step(st) == SQLITE_ROW) {
     int a = sqlite3_column_int(st, 0);
     unsigned l = (unsigned)sqlite3_column_int(st, 1);
-    if (!station_award_card_eligible(a, l))
+    /* The evaluation records a single award as reached at level 1, the card (and
+     * common's table) carries it as 0: convert, then ask the one table. */
+    unsigned card_level = common_award_has_stars(a) ? l : 0;
+    if (l == 0 || !common_award_carries_card(a, card_level))
       continue;
-    int rank = a == STATION_AWARD_LIFETIME_ACHIEVEMENT ? 100
-               : a == STATION_AWARD_VOLUNTEER_LIFETIME ? 90
-               : a == STATION_AWARD_DONOR_STAR        ? 10 + (int)l
-                                                       : 5;
+    int rank = a == COMMON_AWARD_LIFETIME_ACHIEVEMENT ? 100
+               : a == COMMON_AWARD_VOLUNTEER_LIFETIME ? 90
+               : a == COMMON_AWARD_DONOR_STAR        ? 10 + (int)l
+                                                      : 5;
     if (rank > best) {
       best = rank;
       *award = a;
-      *level = a == STATION_AWARD_DONOR_STAR || a == STATION_AWARD_VOLUNTEER_STAR ? l : 0;
+      *level = card_level;
       int y;
       unsigned m, d;
       station_date_to_ymd((int32_t)sqlite3_column_int64(st, 2), &y, &m, &d);
@@ -201,7 +205,7 @@ int station_revoke(struct station_db *db, const char *card_no, enum station_revo
                    char *why, size_t why_cap)
 {
   if (!db || !station_cardno_valid(card_no) || !station_revoke_token(reason) ||
-      (staff && !station_token_ok(staff, strlen(staff), STATION_STAFF_MAX)))
+      (staff && !common_token_valid_n(staff, strlen(staff), STATION_STAFF_MAX, COMMON_TOKEN_REF)))
     return station_why(why, why_cap, STATION_E_INVALID_ARG,
                        "a valid card number, a reason and a staff id are needed");
   int rc = station_db_exec(db, "BEGIN IMMEDIATE");
@@ -557,6 +561,13 @@ int station_card_person(struct station_db *db, const char *card_no, int64_t *per
   return rc;
 }
 
+/* The award on a card (the card's level convention), as the notice writes it. */
+static const char *card_title(int award, unsigned level)
+{
+  const char *t = common_award_title_zh(award, level);
+  return t[0] ? t : "?";
+}
+
 int station_issue_show(struct station_db *db, int64_t person, FILE *out)
 {
   sqlite3_stmt *st;
@@ -570,15 +581,13 @@ int station_issue_show(struct station_db *db, int64_t person, FILE *out)
   fprintf(out, "cards:\n");
   int n = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
-    char title[96];
     int revoked = 0;
     enum station_revoke_reason why = STATION_REVOKE_OTHER;
     const char *no = (const char *)sqlite3_column_text(st, 0);
     uint32_t gen = (uint32_t)sqlite3_column_int64(st, 1);
     fprintf(out, "  %s gen %u  %-12s %s  issued %s  centre %s", no, gen,
             station_card_state_name(sqlite3_column_int(st, 2)),
-            station_award_title_zh(sqlite3_column_int(st, 3), (unsigned)sqlite3_column_int(st, 4),
-                                   title, sizeof title),
+            card_title(sqlite3_column_int(st, 3), (unsigned)sqlite3_column_int(st, 4)),
             station_date_format((int32_t)sqlite3_column_int64(st, 5), day, sizeof day),
             sqlite3_column_int(st, 6) ? "registered" : "pending");
     if (station_card_revoked(db, no, gen, &revoked, &why) == STATION_OK && revoked)

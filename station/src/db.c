@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/token.h"
 #include "station_int.h"
 
 /*
@@ -194,15 +195,7 @@ void station_db_rollback(struct station_db *db)
 
 int station_token_ok(const char *s, size_t len, size_t max)
 {
-  if (!s || len == 0 || len > max)
-    return 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-          c == '.' || c == '_' || c == ':' || c == '/' || c == '-'))
-      return 0;
-  }
-  return 1;
+  return common_token_valid_n(s, len, max, COMMON_TOKEN_REF);
 }
 
 const char *station_db_errmsg(const struct station_db *db)

@@ -7,6 +7,7 @@
 #include "cardio/cardio.h"
 #include "cardio/crypto.h"
 #include "cardio/honour.h"
+#include "common/hex.h"
 #include "station/issue.h"
 
 _Static_assert(2 * CARDIO_KEYID_LEN == STATION_ISSUER_KEYID_HEX, "issuer key id as hex");
@@ -26,11 +27,8 @@ static int perso_read_transport(const char *path, uint8_t key[16])
     return -1;
   int ok = fgets(hex, sizeof hex, f) != NULL;
   fclose(f);
-  for (size_t i = 0; ok && i < 16; i++) {
-    unsigned b;
-    ok = sscanf(hex + 2 * i, "%2x", &b) == 1;
-    key[i] = (uint8_t)b;
-  }
+  /* 32 hex digits first on the line; what follows (the newline) is not read */
+  ok = ok && strlen(hex) >= 32 && common_hex_decode(hex, 32, key, 16, 1) == COMMON_OK;
   cardio_cleanse(hex, sizeof hex);
   return ok ? 0 : -1;
 }
@@ -205,10 +203,9 @@ static int perso_issuer_key_id(void *vctx, char out[STATION_ISSUER_KEYID_HEX + 1
   struct station_pcsc_writer *w = vctx;
   uint8_t id[CARDIO_KEYID_LEN];
   out[0] = '\0';
-  if (cardio_key_id(w->issuer, id) != CARDIO_OK)
+  if (cardio_key_id(w->issuer, id) != CARDIO_OK ||
+      common_hex_encode(id, sizeof id, out, STATION_ISSUER_KEYID_HEX + 1) != COMMON_OK)
     return STATION_E_CARD;
-  for (size_t i = 0; i < sizeof id; i++)
-    snprintf(out + 2 * i, 3, "%02x", id[i]);
   return STATION_OK;
 }
 

@@ -30,7 +30,8 @@ int station_why(char *why, size_t cap, int err, const char *fmt, ...)
 /* The cards part of `show` (cards.c). */
 int station_issue_show(struct station_db *db, int64_t person, FILE *out);
 
-/* 1 when s[len] is a token of [A-Za-z0-9._:/-] of 1..max characters. */
+/* 1 when s[len] is a token of [A-Za-z0-9._:/-] of 1..max characters: common's
+ * reference token (common/token.h), kept for the callers not yet moved to it. */
 int station_token_ok(const char *s, size_t len, size_t max);
 
 #endif

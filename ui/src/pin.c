@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/hex.h"
 #include "ui/pin.h"
 
 #define PIN_SALT_MAX 32u
@@ -40,17 +41,6 @@ static int digest(const char *salt, size_t slen, const char *pin, unsigned char 
   return ok ? UI_OK : UI_E_CRYPTO;
 }
 
-static int hexval(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 int ui_pin_verify(const char *hash, const char *pin)
 {
   if (!hash || !pin)
@@ -62,15 +52,9 @@ int ui_pin_verify(const char *hash, const char *pin)
   if (!dollar || !salt_ok(salt, (size_t)(dollar - salt)))
     return UI_E_PIN_FORMAT;
   const char *hex = dollar + 1;
-  if (strlen(hex) != 64)
-    return UI_E_PIN_FORMAT;
   unsigned char want[32], got[32];
-  for (int i = 0; i < 32; i++) {
-    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return UI_E_PIN_FORMAT;
-    want[i] = (unsigned char)(hi << 4 | lo);
-  }
+  if (strlen(hex) != 64 || common_hex_decode(hex, 64, want, sizeof want, 1) != COMMON_OK)
+    return UI_E_PIN_FORMAT;
   if (strlen(pin) > PIN_MAX)
     return 0;
   int rc = digest(salt, (size_t)(dollar - salt), pin, got);
@@ -90,11 +74,12 @@ int ui_pin_hash(const char *salt, const char *pin, char *out, size_t cap)
   if (rc != UI_OK)
     return rc;
   size_t need = 7 + strlen(salt) + 1 + 64 + 1;
-  if (cap < need)
+  if (cap < need) {
+    OPENSSL_cleanse(d, sizeof d);
     return UI_E_TOO_LARGE;
+  }
   int o = snprintf(out, cap, "sha256$%s$", salt);
-  for (int i = 0; i < 32; i++)
-    o += snprintf(out + o, cap - (size_t)o, "%02x", d[i]);
+  common_hex_encode(d, sizeof d, out + o, cap - (size_t)o);
   OPENSSL_cleanse(d, sizeof d);
   return UI_OK;
 }
