@@ -93,7 +93,7 @@ static void make_card(struct card *c, enum cardio_suite suite, const struct card
   if (cardio_key_generate(suite, &c->key) != CARDIO_OK)
     die("card key");
   rec.version = CARDIO_HC_VERSION;
-  strcpy(rec.card_number, "YL-2024-000123");
+  strcpy(rec.card_number, "YL20240000012355");
   strcpy(rec.name_masked, "张*明");
   if (cardio_hc_record_bind_id(&rec, suite, "450902198506121232", 0) != CARDIO_OK)
     die("bind");

@@ -10,7 +10,5 @@
 
 /* The suite's hash (fetched once); NULL for CARDIO_SUITE_NONE or when OpenSSL lacks it. */
 const EVP_MD *cardio_suite_md(enum cardio_suite suite);
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-int64_t cardio_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

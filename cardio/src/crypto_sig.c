@@ -19,6 +19,7 @@
 #include <openssl/x509.h>
 
 #include "cardio/crypto.h"
+#include "common/date.h"
 #include "cardio_int.h"
 #include "crypto_int.h"
 
@@ -557,33 +558,15 @@ void cardio_cleanse(void *p, size_t len)
 
 /* ------------------------------------------------------------------ dates -- */
 
-/* Days since 1970-01-01 for a civil date and back (H. Hinnant's algorithms). */
-int64_t cardio_days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-  int64_t era;
-  unsigned yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = (unsigned)(y - era * 400);
-  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + (int64_t)doe - 719468;
-}
-
+/* cardio's dates are YYYYMMDD numbers (the card's BCD fields); the calendar is
+ * common/date.h's. */
 static uint32_t civil_from_days(int64_t z)
 {
-  int64_t era, y;
-  unsigned doe, yoe, doy, mp, d, m;
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = (unsigned)(z - era * 146097);
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = (int64_t)yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
+  int32_t y;
+  unsigned m, d;
+  if (z < INT32_MIN || z > INT32_MAX)
+    return 0;
+  common_civil_from_days((int32_t)z, &y, &m, &d);
   if (y < 0 || y > 9999)
     return 0;
   return (uint32_t)y * 10000u + m * 100u + d;
@@ -591,24 +574,17 @@ static uint32_t civil_from_days(int64_t z)
 
 uint32_t cardio_date_from_time(int64_t t)
 {
-  int64_t local = t + 8 * 3600; /* China Standard Time */
-  int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-  return civil_from_days(days);
+  return civil_from_days(common_local_day(t, 8 * 3600)); /* China Standard Time */
 }
 
 int cardio_date_valid(uint32_t d)
 {
-  static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   unsigned y = d / 10000, m = d / 100 % 100, day = d % 100;
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
-    return 0;
-  if (m == 2 && day == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 0;
-  return 1;
+  return y >= 1900 && y <= 9999 && common_date_valid((int32_t)y, m, day);
 }
 
 uint32_t cardio_date_add_days(uint32_t d, int32_t days)
 {
-  int64_t z = cardio_days_from_civil(d / 10000, d / 100 % 100, d % 100);
+  int64_t z = common_days_from_civil((int32_t)(d / 10000), d / 100 % 100, d % 100);
   return civil_from_days(z + days);
 }

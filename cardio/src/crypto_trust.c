@@ -14,6 +14,8 @@
 #include <openssl/x509v3.h>
 
 #include "cardio/crypto.h"
+#include "common/date.h"
+#include "common/hex.h"
 #include "cardio_int.h"
 #include "crypto_int.h"
 
@@ -72,8 +74,8 @@ static int asn1_to_unix(const ASN1_TIME *t, int64_t *out)
   struct tm tm;
   if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
     return 0;
-  *out = cardio_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-                                (unsigned)tm.tm_mday) * 86400 +
+  *out = (int64_t)common_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+                                         (unsigned)tm.tm_mday) * 86400 +
          tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
   return 1;
 }
@@ -325,17 +327,6 @@ static int load_issuers(struct cardio_trust *t, const char *dir)
   return CARDIO_OK;
 }
 
-static int hexval(int c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* "<16 hex> [YYYY-MM-DD]" with optional "# comment"; blank lines and comments allowed.
  * Returns 1 for an entry, 0 for nothing, -1 for a bad line. */
 static int parse_retired_line(char *line, struct trust_retired *r)
@@ -350,7 +341,8 @@ static int parse_retired_line(char *line, struct trust_retired *r)
   if (*p == '\0' || *p == '\n' || *p == '\r')
     return 0;
   for (int i = 0; i < CARDIO_KEYID_LEN; i++) {
-    int hi = hexval(p[2 * i]), lo = hi < 0 ? -1 : hexval(p[2 * i + 1]);
+    int hi = common_hex_digit((unsigned char)p[2 * i], 1);
+    int lo = hi < 0 ? -1 : common_hex_digit((unsigned char)p[2 * i + 1], 1);
     if (hi < 0 || lo < 0)
       return -1;
     r->key_id[i] = (uint8_t)(hi << 4 | lo);

@@ -6,6 +6,7 @@
 #include "cardio/honour.h"
 #include "cardio/ssc.h"
 #include "cardio_int.h"
+#include "common/idno.h"
 #include "hc_int.h"
 
 #define HC_FCI_MAX 1024u
@@ -256,7 +257,8 @@ static int perso_args_ok(const struct cardio_hc_perso *p)
   return p->issuer_key && cardio_key_has_private(p->issuer_key) && p->transport_master &&
          (p->card_suite == CARDIO_SUITE_P256 || p->card_suite == CARDIO_SUITE_SM2) &&
          p->card_number && p->holder_name && p->id_number &&
-         cardio_id_check(p->id_number) == CARDIO_ID_OK && p->generation <= 255 &&
+         common_id_check(p->id_number, strnlen(p->id_number, CARDIO_ID_LEN + 1), NULL, NULL) ==
+             COMMON_ID_OK && p->generation <= 255 &&
          (p->photo || p->photo_len == 0) && p->photo_len <= CARDIO_HC_PHOTO_MAX;
 }
 
@@ -336,7 +338,7 @@ int cardio_hc_personalize(struct cardio_card *card, const struct cardio_hc_perso
     return CARDIO_E_INVALID_ARG;
   strcpy(rec.card_number, p->card_number);
   rec.generation = p->generation;
-  if (cardio_name_mask(p->holder_name, rec.name_masked, sizeof rec.name_masked) != CARDIO_OK)
+  if (common_name_mask(p->holder_name, rec.name_masked, sizeof rec.name_masked) != COMMON_OK)
     return CARDIO_E_INVALID_ARG;
   rec.award = p->award;
   rec.award_level = p->award_level;

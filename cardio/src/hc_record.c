@@ -5,6 +5,9 @@
 #include "cardio/crypto.h"
 #include "cardio/honour.h"
 #include "cardio/ssc.h"
+#include "common/award.h"
+#include "common/idno.h"
+#include "common/utf8.h"
 #include "hc_int.h"
 #include "hc_tlv.h"
 
@@ -60,27 +63,9 @@ const char *cardio_hc_reason_name(enum cardio_hc_reason r)
 
 const char *cardio_hc_award_text(enum cardio_hc_award award, unsigned level)
 {
-  switch (award) {
-  case CARDIO_HC_AWARD_DONOR_STAR:
-    switch (level) {
-    case 3:
-      return "三星级献血之星";
-    case 4:
-      return "四星级献血之星";
-    case 5:
-      return "五星级献血之星";
-    default:
-      return "";
-    }
-  case CARDIO_HC_AWARD_VOLUNTEER_STAR:
-    return level == 5 ? "五星级无偿献血志愿者" : "";
-  case CARDIO_HC_AWARD_VOLUNTEER_LIFETIME:
-    return "无偿献血志愿服务终身荣誉奖";
-  case CARDIO_HC_AWARD_LIFETIME_ACHIEVEMENT:
-    return "无偿献血终身成就奖";
-  default:
-    return "";
-  }
+  /* TODO(issue 10): the caller in terminal/verify_cmd.c moves to common_award_title_zh. */
+  return common_award_carries_card((int)award, level) ? common_award_title_zh((int)award, level)
+                                                      : "";
 }
 
 const char *cardio_hc_match_name(enum cardio_hc_match m)
@@ -123,31 +108,17 @@ uint32_t hc_date_from_bcd(const uint8_t in[4])
 
 /* ------------------------------------------------------------ field rules -- */
 
-static int cardno_ok(const char *s, size_t len)
+/* The card-spec's field grammar (1..20 of [0-9A-Z-]), not the number's rule: the codec
+ * carries what the card holds, and the terminal's decision refuses a number whose check
+ * digits are wrong (common_cardno_valid) as CARD_NO_INVALID, a journaled DENY. */
+static int cardno_field_ok(const char *s, size_t len)
 {
   if (len == 0 || len > CARDIO_HC_CARDNO_MAX)
     return 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = s[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-'))
+  for (size_t i = 0; i < len; i++)
+    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-'))
       return 0;
-  }
   return 1;
-}
-
-static int award_ok(enum cardio_hc_award award, unsigned level)
-{
-  switch (award) {
-  case CARDIO_HC_AWARD_DONOR_STAR:
-    return level >= 3 && level <= 5;
-  case CARDIO_HC_AWARD_VOLUNTEER_STAR:
-    return level == 5;
-  case CARDIO_HC_AWARD_VOLUNTEER_LIFETIME:
-  case CARDIO_HC_AWARD_LIFETIME_ACHIEVEMENT:
-    return level == 0;
-  default:
-    return 0;
-  }
 }
 
 static int suite_ok(unsigned s)
@@ -160,11 +131,11 @@ static int record_fields_ok(const struct cardio_hc_record *r)
 {
   size_t nlen = strnlen(r->name_masked, sizeof r->name_masked);
   return r->version == CARDIO_HC_VERSION &&
-         cardno_ok(r->card_number, strnlen(r->card_number, sizeof r->card_number)) &&
+         cardno_field_ok(r->card_number, strnlen(r->card_number, sizeof r->card_number)) &&
          r->generation <= 255 && nlen > 0 && nlen <= CARDIO_HC_NAME_MAX &&
-         cardio_utf8_valid(r->name_masked, nlen) && suite_ok(r->id_suite) &&
+         common_utf8_printable(r->name_masked, nlen) && suite_ok(r->id_suite) &&
          r->id_iterations >= 1 && r->id_iterations <= CARDIO_PBKDF2_MAX_ITER &&
-         award_ok(r->award, r->award_level) && r->award_round >= 2018 &&
+         common_award_carries_card((int)r->award, r->award_level) && r->award_round >= 2018 &&
          r->award_round <= 9999 && cardio_date_valid(r->issue_date) &&
          cardio_date_valid(r->not_after) && r->issue_date <= r->not_after &&
          suite_ok(r->card_suite) && r->card_point[0] == 0x04 &&
@@ -275,7 +246,7 @@ static int decode_field(struct cardio_hc_record *r, const struct hc_tlv *t)
     r->version = v[0];
     return 1;
   case HC_TAG_CARDNO:
-    if (!cardno_ok((const char *)v, t->len))
+    if (!cardno_field_ok((const char *)v, t->len))
       return 0;
     memcpy(r->card_number, v, t->len);
     return 1;
@@ -283,7 +254,7 @@ static int decode_field(struct cardio_hc_record *r, const struct hc_tlv *t)
     r->generation = v[0];
     return 1;
   case HC_TAG_NAME:
-    if (t->len == 0 || t->len > CARDIO_HC_NAME_MAX || !cardio_utf8_valid((const char *)v, t->len))
+    if (t->len == 0 || t->len > CARDIO_HC_NAME_MAX || !common_utf8_printable(v, t->len))
       return 0;
     memcpy(r->name_masked, v, t->len);
     return 1;
@@ -301,7 +272,7 @@ static int decode_field(struct cardio_hc_record *r, const struct hc_tlv *t)
   case HC_TAG_AWARD:
     r->award = (enum cardio_hc_award)v[0];
     r->award_level = v[1];
-    return award_ok(r->award, r->award_level);
+    return common_award_carries_card((int)r->award, r->award_level);
   case HC_TAG_ROUND:
     r->award_round = (unsigned)v[0] << 8 | v[1];
     return r->award_round >= 2018 && r->award_round <= 9999;
@@ -460,13 +431,7 @@ int cardio_hc_sign_record(struct cardio_hc_record *rec, const struct cardio_key 
 /* The ID number as bound: 18 characters, 'x' as 'X'. 0 when it is not a valid ID. */
 static int id_normalise(const char *id, char out[CARDIO_ID_LEN + 1])
 {
-  if (cardio_id_check(id) != CARDIO_ID_OK)
-    return 0;
-  memcpy(out, id, CARDIO_ID_LEN);
-  if (out[17] == 'x')
-    out[17] = 'X';
-  out[CARDIO_ID_LEN] = '\0';
-  return 1;
+  return id && common_id_check(id, strnlen(id, CARDIO_ID_LEN + 1), out, NULL) == COMMON_ID_OK;
 }
 
 int cardio_hc_record_bind_id(struct cardio_hc_record *rec, enum cardio_suite suite,

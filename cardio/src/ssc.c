@@ -1,4 +1,4 @@
-/* Social security card reading, citizen ID numbers, masks (ssc.h). */
+/* Social security card reading (ssc.h). ID numbers and masks: common/idno.h. */
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
@@ -6,167 +6,8 @@
 #include "cardio/crypto.h"
 #include "cardio/ssc.h"
 #include "cardio_int.h"
-
-/* ------------------------------------------------------------ ID numbers -- */
-
-const char *cardio_id_status_text(enum cardio_id_status s)
-{
-  switch (s) {
-  case CARDIO_ID_OK:
-    return "valid";
-  case CARDIO_ID_BAD_LENGTH:
-    return "an ID number has 18 characters";
-  case CARDIO_ID_BAD_CHAR:
-    return "an ID number is 17 digits and a digit or X";
-  case CARDIO_ID_BAD_CHECK_DIGIT:
-    return "the check digit is wrong (mistyped?)";
-  }
-  return "unknown";
-}
-
-char cardio_id_check_char(const char *first17)
-{
-  /* ISO 7064 MOD 11-2: weights 2^(17-i) mod 11, check = (12 - sum mod 11) mod 11. */
-  static const unsigned weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  unsigned sum = 0, c;
-  if (!first17)
-    return 0;
-  for (int i = 0; i < 17; i++) {
-    if (first17[i] < '0' || first17[i] > '9')
-      return 0;
-    sum += (unsigned)(first17[i] - '0') * weights[i];
-  }
-  c = (12 - sum % 11) % 11;
-  return c == 10 ? 'X' : (char)('0' + c);
-}
-
-enum cardio_id_status cardio_id_check(const char *id)
-{
-  char want, got;
-  if (!id || strnlen(id, CARDIO_ID_LEN + 1) != CARDIO_ID_LEN)
-    return CARDIO_ID_BAD_LENGTH;
-  for (int i = 0; i < 17; i++)
-    if (id[i] < '0' || id[i] > '9')
-      return CARDIO_ID_BAD_CHAR;
-  got = id[17] == 'x' ? 'X' : id[17];
-  if (!((got >= '0' && got <= '9') || got == 'X'))
-    return CARDIO_ID_BAD_CHAR;
-  want = cardio_id_check_char(id);
-  return want == got ? CARDIO_ID_OK : CARDIO_ID_BAD_CHECK_DIGIT;
-}
-
-int cardio_id_mask(const char *id, char *out, size_t cap)
-{
-  size_t n;
-  int full;
-  if (!id || !out)
-    return CARDIO_E_INVALID_ARG;
-  n = strnlen(id, CARDIO_ID_LEN + 1);
-  full = n == CARDIO_ID_LEN;
-  if (n > CARDIO_ID_LEN)
-    n = CARDIO_ID_LEN;
-  if (cap < n + 1)
-    return CARDIO_E_BUFFER_TOO_SMALL;
-  if (full) {
-    memcpy(out, id, 6);
-    memset(out + 6, '*', 8);
-    memcpy(out + 14, id + 14, 4);
-    if (out[17] == 'x')
-      out[17] = 'X';
-  } else {
-    memset(out, '*', n);
-  }
-  out[n] = '\0';
-  return CARDIO_OK;
-}
-
-/* Length of the UTF-8 sequence at s (with n bytes left), 0 when ill-formed. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-  uint32_t cp;
-  size_t len;
-  if (n == 0)
-    return 0;
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF)
-    len = 2, cp = s[0] & 0x1Fu;
-  else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-    len = 3, cp = s[0] & 0x0Fu;
-  else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-    len = 4, cp = s[0] & 0x07u;
-  else
-    return 0;
-  if (len > n)
-    return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80)
-      return 0;
-    cp = cp << 6 | (s[i] & 0x3Fu);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
-int cardio_utf8_valid(const char *s, size_t len)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  if (!s)
-    return 0;
-  while (i < len) {
-    size_t k = utf8_seq(p + i, len - i);
-    if (k == 0 || (k == 1 && (p[i] < 0x20 || p[i] == 0x7F)))
-      return 0;
-    /* C1 controls U+0080..U+009F */
-    if (k == 2 && p[i] == 0xC2 && p[i + 1] < 0xA0)
-      return 0;
-    i += k;
-  }
-  return 1;
-}
-
-int cardio_name_mask(const char *name, char *out, size_t cap)
-{
-  const unsigned char *p = (const unsigned char *)name;
-  size_t len, first, last = 0, chars = 0, i = 0, need, o = 0;
-  if (!name || !out)
-    return CARDIO_E_INVALID_ARG;
-  len = strlen(name);
-  if (len == 0 || !cardio_utf8_valid(name, len))
-    return CARDIO_E_INVALID_ARG;
-  first = utf8_seq(p, len);
-  while (i < len) {
-    size_t k = utf8_seq(p + i, len - i);
-    last = i;
-    i += k;
-    chars++;
-  }
-  if (chars == 1)
-    need = 1;
-  else if (chars == 2)
-    need = first + 1;
-  else
-    need = first + (chars - 2) + (len - last);
-  if (cap < need + 1)
-    return CARDIO_E_BUFFER_TOO_SMALL;
-  if (chars == 1) {
-    out[o++] = '*';
-  } else {
-    memcpy(out, name, first);
-    o = first;
-    for (size_t k = 0; k < (chars == 2 ? 1 : chars - 2); k++)
-      out[o++] = '*';
-    if (chars > 2) {
-      memcpy(out + o, name + last, len - last);
-      o += len - last;
-    }
-  }
-  out[o] = '\0';
-  return CARDIO_OK;
-}
+#include "common/idno.h"
+#include "common/utf8.h"
 
 int cardio_gb18030_to_utf8(const uint8_t *in, size_t len, char *out, size_t cap)
 {
@@ -193,7 +34,7 @@ int cardio_gb18030_to_utf8(const uint8_t *in, size_t len, char *out, size_t cap)
     rc = CARDIO_E_MALFORMED;
   iconv_close(cd);
   *outp = '\0';
-  if (rc == CARDIO_OK && !cardio_utf8_valid(out, (size_t)(outp - out)))
+  if (rc == CARDIO_OK && !common_utf8_printable(out, (size_t)(outp - out)))
     rc = CARDIO_E_MALFORMED; /* a control character inside a name */
   if (rc != CARDIO_OK)
     cardio_cleanse(out, cap);
@@ -359,11 +200,11 @@ int cardio_ssc_read(struct cardio_card *card, struct cardio_ssc_data *out)
   /* Exactly 18 characters: padding inside the field would make a shorter "ID". */
   if (l != CARDIO_ID_LEN || !ascii_field(v, l, out->id_number, sizeof out->id_number) ||
       strlen(out->id_number) != CARDIO_ID_LEN ||
-      cardio_id_check(out->id_number) == CARDIO_ID_BAD_CHAR) {
+      common_id_check(out->id_number, CARDIO_ID_LEN, NULL, NULL) == COMMON_ID_CHARS) {
     rc = CARDIO_E_MALFORMED;
     goto out_fail;
   }
-  out->id_valid = cardio_id_check(out->id_number) == CARDIO_ID_OK;
+  out->id_valid = common_id_check(out->id_number, CARDIO_ID_LEN, NULL, NULL) == COMMON_ID_OK;
   rc = read_record(card, 0x09, 30, v, &l);
   if (rc == CARDIO_E_SW)
     rc = CARDIO_E_NOT_FOUND;

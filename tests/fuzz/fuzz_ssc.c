@@ -11,8 +11,16 @@
 #include "cardio/cardio.h"
 #include "cardio/replay.h"
 #include "cardio/ssc.h"
+#include "common/idno.h"
+#include "common/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The ID rules are common/idno.h's (moved from cardio with these cases). */
+static int id_check(const char *id)
+{
+  return common_id_check(id, id ? strlen(id) : 0, NULL, NULL);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,10 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       return 0;
     if (cardio_ssc_read(card, &d) == CARDIO_OK) {
       /* What comes out is well-formed: an 18-character ID and UTF-8 name. */
-      if (strlen(d.id_number) != CARDIO_ID_LEN || !cardio_utf8_valid(d.name, strlen(d.name)) ||
-          d.id_valid != (cardio_id_check(d.id_number) == CARDIO_ID_OK))
+      if (strlen(d.id_number) != CARDIO_ID_LEN || !common_utf8_printable(d.name, strlen(d.name)) ||
+          d.id_valid != (id_check(d.id_number) == COMMON_ID_OK))
         abort();
-      if (cardio_name_mask(d.name, masked, sizeof masked) != CARDIO_OK)
+      if (common_name_mask(d.name, masked, sizeof masked) != COMMON_OK)
         abort();
     }
     cardio_ssc_data_clear(&d);
@@ -42,9 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     break;
   case 1:
     if (cardio_gb18030_to_utf8(data + 1, size - 1, out, sizeof out) == CARDIO_OK && out[0]) {
-      if (!cardio_utf8_valid(out, strlen(out)))
+      if (!common_utf8_printable(out, strlen(out)))
         abort();
-      cardio_name_mask(out, masked, sizeof masked);
+      common_name_mask(out, masked, sizeof masked);
     }
     break;
   case 2: {
@@ -53,12 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       return 0;
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
-    cardio_id_check(s);
-    cardio_id_check_char(strlen(s) >= 17 ? s : "00000000000000000");
-    if (cardio_id_mask(s, masked, sizeof masked) == CARDIO_OK && strlen(masked) > CARDIO_ID_LEN)
+    id_check(s);
+    common_id_check_char(strlen(s) >= 17 ? s : "00000000000000000");
+    if (common_id_mask(s, masked, sizeof masked) == COMMON_OK && strlen(masked) > CARDIO_ID_LEN)
       abort();
-    if (cardio_utf8_valid(s, strlen(s)) && s[0])
-      cardio_name_mask(s, masked, sizeof masked);
+    if (common_utf8_printable(s, strlen(s)) && s[0])
+      common_name_mask(s, masked, sizeof masked);
     free(s);
     break;
   }

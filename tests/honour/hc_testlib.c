@@ -74,7 +74,7 @@ void hct_record(struct cardio_hc_record *rec, const struct cardio_key *card_key,
 {
   memset(rec, 0, sizeof *rec);
   rec->version = CARDIO_HC_VERSION;
-  strcpy(rec->card_number, "YL-2024-000123");
+  strcpy(rec->card_number, "YL20240000012355");
   rec->generation = 0;
   strcpy(rec->name_masked, "张*明");
   if (cardio_hc_record_bind_id(rec, CARDIO_SUITE_P256, HCT_HOLDER_ID, 1000) != CARDIO_OK)

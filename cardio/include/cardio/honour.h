@@ -33,6 +33,7 @@
 
 #include "cardio/cardio.h"
 #include "cardio/crypto.h"
+#include "common/award.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,7 +52,7 @@ extern "C" {
 #define CARDIO_HC_LCS_ACTIVE 0x05u
 
 #define CARDIO_HC_VERSION 1u
-#define CARDIO_HC_CARDNO_MAX 20u   /* card number: 1..20 of [0-9A-Z-] */
+#define CARDIO_HC_CARDNO_MAX 20u   /* field: 1..20 of [0-9A-Z-]; the number: common/cardno.h */
 #define CARDIO_HC_NAME_MAX 48u     /* masked name, bytes of UTF-8 */
 #define CARDIO_HC_SALT_LEN 16u
 #define CARDIO_HC_CHALLENGE_LEN 16u
@@ -62,13 +63,15 @@ extern "C" {
 #define CARDIO_HC_IA_PREFIX "YH-HC-IA1"
 #define CARDIO_HC_IA_PREFIX_LEN 9u
 
-/* Awards that carry the card (Measures Art. 18). Wire values are the enum values. */
+/* Awards that carry the card (Measures Art. 18): the values, levels and which of them
+ * a card may carry are common/award.h's (common_award_carries_card). Wire values are the
+ * enum values. */
 enum cardio_hc_award {
-  CARDIO_HC_AWARD_NONE = 0,
-  CARDIO_HC_AWARD_DONOR_STAR = 1,           /* 献血之星, level 3..5 */
-  CARDIO_HC_AWARD_VOLUNTEER_STAR = 2,       /* 无偿献血志愿者, level 5 */
-  CARDIO_HC_AWARD_VOLUNTEER_LIFETIME = 3,   /* 无偿献血志愿服务终身荣誉奖, level 0 */
-  CARDIO_HC_AWARD_LIFETIME_ACHIEVEMENT = 4, /* 无偿献血终身成就奖, level 0 */
+  CARDIO_HC_AWARD_NONE = COMMON_AWARD_NONE,
+  CARDIO_HC_AWARD_DONOR_STAR = COMMON_AWARD_DONOR_STAR,         /* level 3..5 */
+  CARDIO_HC_AWARD_VOLUNTEER_STAR = COMMON_AWARD_VOLUNTEER_STAR, /* level 5 */
+  CARDIO_HC_AWARD_VOLUNTEER_LIFETIME = COMMON_AWARD_VOLUNTEER_LIFETIME,     /* level 0 */
+  CARDIO_HC_AWARD_LIFETIME_ACHIEVEMENT = COMMON_AWARD_LIFETIME_ACHIEVEMENT, /* level 0 */
 };
 
 /* The holder record as decoded (or as built before signing). */
@@ -204,8 +207,8 @@ int cardio_hc_record_bind_id(struct cardio_hc_record *rec, enum cardio_suite sui
 int cardio_hc_card_sign(const struct cardio_key *card_key, const uint8_t *challenge,
                         size_t challenge_len, uint8_t sig[CARDIO_SIG_LEN]);
 
-/* "三星级献血之星", "五星级无偿献血志愿者", "无偿献血志愿服务终身荣誉奖",
- * "无偿献血终身成就奖"; "" for an unknown award. Static strings. */
+/* common_award_title_zh() for an award a card may carry, "" otherwise. Static strings.
+ * TODO(issue 10): callers move to common/award.h; this wrapper goes then. */
 const char *cardio_hc_award_text(enum cardio_hc_award award, unsigned level);
 
 /* ------------------------------------------------------------ verification -- */

@@ -12,7 +12,7 @@
  *
  * Personal data: struct cardio_ssc_data holds the ID number and name in clear, in the
  * caller's memory; wipe it with cardio_ssc_data_clear as soon as the match is done.
- * Show and log only the masks (cardio_id_mask, cardio_name_mask). Nothing here logs
+ * Show and log only the masks (common_id_mask, common_name_mask). Nothing here logs
  * card contents.
  */
 #ifndef CARDIO_SSC_H
@@ -48,7 +48,7 @@ struct cardio_ssc_data {
   uint8_t nation;                  /* EF06 0B 民族 code */
   char birthplace[7];              /* EF06 0C 出生地, 6 BCD digits */
   uint32_t birth_date;             /* EF06 0D 出生日期, YYYYMMDD */
-  int id_valid;                    /* cardio_id_check(id_number) == CARDIO_ID_OK */
+  int id_valid;                    /* common_id_check(id_number) == COMMON_ID_OK */
 };
 
 /*
@@ -72,31 +72,8 @@ void cardio_ssc_data_clear(struct cardio_ssc_data *d);
  * out is NUL-terminated. Errors: MALFORMED (invalid sequence), BUFFER_TOO_SMALL. */
 int cardio_gb18030_to_utf8(const uint8_t *in, size_t len, char *out, size_t cap);
 
-/* ------------------------------------------------------------ ID numbers -- */
-
-enum cardio_id_status {
-  CARDIO_ID_OK = 0,
-  CARDIO_ID_BAD_LENGTH,      /* not 18 characters */
-  CARDIO_ID_BAD_CHAR,        /* not 17 digits and a digit or X */
-  CARDIO_ID_BAD_CHECK_DIGIT, /* ISO 7064 MOD 11-2 check digit wrong */
-};
-const char *cardio_id_status_text(enum cardio_id_status s);
-/* Check an 18-character citizen ID number ('x' accepted as 'X'). NULL: BAD_LENGTH. */
-enum cardio_id_status cardio_id_check(const char *id);
-/* The check character for the first 17 digits: '0'..'9' or 'X'; 0 when those are not
- * 17 digits. */
-char cardio_id_check_char(const char *first17);
-/* "450902********1234" (first 6, eight '*', last 4) into out (>= 19 bytes). Anything
- * that is not 18 characters becomes all '*' of its length (at most 18), so that a
- * mistyped number is never shown either. Errors: INVALID_ARG, BUFFER_TOO_SMALL. */
-int cardio_id_mask(const char *id, char *out, size_t cap);
-/* Mask a UTF-8 name by characters: 1 -> "*", 2 -> "张*", 3 or more -> first, one '*'
- * per hidden character, last ("张*明", "欧**明"). Errors: INVALID_ARG (not valid
- * UTF-8), BUFFER_TOO_SMALL. */
-int cardio_name_mask(const char *name, char *out, size_t cap);
-/* 1 when s is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF) of len bytes
- * with no control characters. */
-int cardio_utf8_valid(const char *s, size_t len);
+/* Citizen ID numbers (check, mask) and the name mask are common/idno.h's:
+ * common_id_check(), common_id_mask(), common_name_mask(). */
 
 #ifdef __cplusplus
 }

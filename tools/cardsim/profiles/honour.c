@@ -876,40 +876,40 @@ static size_t hc_process(void *state, const uint8_t *cmd, size_t cmd_len, uint8_
   CARDSIM_PROFILE_REGISTER(ident)
 
 HC_PROFILE(hc_star3, "honour-star3", "honour card, 3-star donor, P-256 issuer and card key",
-           hc_atr, HK_VALID, "p256", SUITE_P256, 1, 3, "YL-2024-000301")
+           hc_atr, HK_VALID, "p256", SUITE_P256, 1, 3, "YL20240000030106")
 HC_PROFILE(hc_star4, "honour-star4", "honour card, 4-star donor, SM2 issuer and card key",
-           hc_atr, HK_VALID, "sm2", SUITE_SM2, 1, 4, "YL-2024-000402")
+           hc_atr, HK_VALID, "sm2", SUITE_SM2, 1, 4, "YL20240000040291")
 HC_PROFILE(hc_star5, "honour-star5", "honour card, 5-star donor, P-256 issuer and card key",
-           hc_atr, HK_VALID, "p256", SUITE_P256, 1, 5, "YL-2024-000503")
+           hc_atr, HK_VALID, "p256", SUITE_P256, 1, 5, "YL20240000050379")
 HC_PROFILE(hc_vol5, "honour-volunteer5", "honour card, 5-star volunteer, SM2 issuer and card key",
-           hc_atr, HK_VALID, "sm2", SUITE_SM2, 2, 5, "YL-2024-000504")
+           hc_atr, HK_VALID, "sm2", SUITE_SM2, 2, 5, "YL20240000050476")
 HC_PROFILE(hc_vol_life, "honour-volunteer-lifetime",
            "honour card, volunteer lifetime honour, P-256 issuer, SM2 card key", hc_atr, HK_VALID,
-           "p256", SUITE_SM2, 3, 0, "YL-2024-000605")
+           "p256", SUITE_SM2, 3, 0, "YL20240000060564")
 HC_PROFILE(hc_life, "honour-lifetime-achievement",
            "honour card, lifetime achievement, SM2 issuer, P-256 card key", hc_atr, HK_VALID, "sm2",
-           SUITE_P256, 4, 0, "YL-2024-000706")
+           SUITE_P256, 4, 0, "YL20240000070652")
 HC_PROFILE(hc_altered, "honour-altered", "honour card altered after signing (3 stars -> 5)",
-           hc_atr, HK_ALTERED, "p256", SUITE_P256, 1, 3, "YL-2024-000807")
+           hc_atr, HK_ALTERED, "p256", SUITE_P256, 1, 3, "YL20240000080740")
 HC_PROFILE(hc_forged, "honour-forged",
            "forged honour card: names the real issuer, signed by another key", hc_atr, HK_FORGED,
-           NULL, SUITE_P256, 1, 5, "YL-2024-000908")
+           NULL, SUITE_P256, 1, 5, "YL20240000090828")
 HC_PROFILE(hc_unknown, "honour-unknown-issuer", "honour card signed by a key in no trust store",
-           hc_atr, HK_UNKNOWN_ISSUER, NULL, SUITE_P256, 1, 5, "YL-2024-001009")
+           hc_atr, HK_UNKNOWN_ISSUER, NULL, SUITE_P256, 1, 5, "YL20240000100916")
 HC_PROFILE(hc_cloned, "honour-cloned", "cloned honour card: a genuine record on another chip",
-           hc_atr, HK_CLONED, "p256", SUITE_P256, 1, 3, "YL-2024-000301")
+           hc_atr, HK_CLONED, "p256", SUITE_P256, 1, 3, "YL20240000030106")
 HC_PROFILE(hc_expired, "honour-expired", "honour card past its not-after date", hc_atr,
-           HK_EXPIRED, "p256", SUITE_P256, 1, 4, "YL-2022-001110")
+           HK_EXPIRED, "p256", SUITE_P256, 1, 4, "YL20220000111005")
 HC_PROFILE(hc_nyv, "honour-not-yet-valid", "honour card issued 30 days from now", hc_atr,
-           HK_NOT_YET_VALID, "sm2", SUITE_SM2, 1, 3, "YL-2026-001211")
+           HK_NOT_YET_VALID, "sm2", SUITE_SM2, 1, 3, "YL20260000121188")
 HC_PROFILE(hc_retired, "honour-retired", "honour card signed by a retired issuer key", hc_atr,
-           HK_VALID, "retired", SUITE_P256, 1, 3, "YL-2024-001312")
+           HK_VALID, "retired", SUITE_P256, 1, 3, "YL20240000131277")
 HC_PROFILE(hc_nophoto, "honour-no-photo", "valid honour card whose photo file is missing",
-           hc_atr, HK_NO_PHOTO, "p256", SUITE_P256, 1, 3, "YL-2024-001413")
+           hc_atr, HK_NO_PHOTO, "p256", SUITE_P256, 1, 3, "YL20240000141365")
 HC_PROFILE(hc_trunc, "honour-truncated", "honour card whose SELECT answer is cut short", hc_atr,
-           HK_TRUNCATED, "p256", SUITE_P256, 1, 3, "YL-2024-001514")
+           HK_TRUNCATED, "p256", SUITE_P256, 1, 3, "YL20240000151453")
 HC_PROFILE(hc_garbage, "honour-garbage", "honour card answering SELECT with random bytes",
-           hc_atr, HK_GARBAGE, "p256", SUITE_P256, 1, 3, "YL-2024-001615")
+           hc_atr, HK_GARBAGE, "p256", SUITE_P256, 1, 3, "YL20240000161541")
 HC_PROFILE(hc_foreign, "honour-foreign", "a card without the honour application", foreign_atr,
            HK_FOREIGN, NULL, SUITE_P256, 0, 0, "")
 HC_PROFILE(hc_blank, "honour-blank", "blank honour card stock, ready for personalisation",
