@@ -98,7 +98,7 @@ static const char import_help[] =
     "  --max-file-mb N   refuse files over N MiB (default 256)\n"
     "  --max-line-kb N   refuse records over N KiB (default 64)\n";
 
-static int cmd_import(struct cli *c, int argc, char **argv)
+int cli_cmd_import(struct cli *c, int argc, char **argv)
 {
   static const struct option opts[] = {
     CLI_COMMON_OPTIONS,
@@ -175,7 +175,7 @@ static const char evaluate_help[] =
     "is above the level granted in earlier rounds. Re-running the latest round replaces\n"
     "it. Prints the count per award and level; `notice` writes the list.\n";
 
-static int cmd_evaluate(struct cli *c, int argc, char **argv)
+int cli_cmd_evaluate(struct cli *c, int argc, char **argv)
 {
   static const struct option opts[] = {
     CLI_COMMON_OPTIONS,
@@ -240,7 +240,7 @@ static const char notice_help[] =
     "Write the public notice (公示) of an evaluated round: CSV (UTF-8 with BOM) or a\n"
     "printable HTML page. Names and ID numbers are masked (张*明, 450902********1234).\n";
 
-static int cmd_notice(struct cli *c, int argc, char **argv)
+int cli_cmd_notice(struct cli *c, int argc, char **argv)
 {
   static const struct option opts[] = {
     CLI_COMMON_OPTIONS,
@@ -292,7 +292,7 @@ static const char show_help[] =
     "Show what the station holds about a person, masked: totals, levels reached, awards\n"
     "granted per round, cards. --idno - reads the ID number from standard input.\n";
 
-static int cmd_show(struct cli *c, int argc, char **argv)
+int cli_cmd_show(struct cli *c, int argc, char **argv)
 {
   static const struct option opts[] = {
     CLI_COMMON_OPTIONS,
@@ -352,66 +352,4 @@ int cli_find_person(struct cli *c, const char *idno_arg, const char *card, int64
     return 1;
   }
   return 0;
-}
-
-/* ------------------------------------------------------------ dispatch -- */
-
-static const struct {
-  const char *name;
-  int (*fn)(struct cli *c, int argc, char **argv);
-  const char *summary;
-} cli_commands[] = {
-  {"import", cmd_import, "import donation and volunteer records (CSV)"},
-  {"evaluate", cmd_evaluate, "evaluate an award round"},
-  {"notice", cmd_notice, "write a round's public notice (csv|html), masked"},
-  {"apply", cli_cmd_apply, "record a card application (ID number, name, photo)"},
-  {"issue", cli_cmd_issue, "number, personalize, verify and register a card"},
-  {"reissue", cli_cmd_reissue, "replace a lost or damaged card (fee; old card revoked)"},
-  {"revoke", cli_cmd_revoke, "revoke a card (lost, damaged, altered, lent)"},
-  {"collect", cli_cmd_collect, "record that the holder collected a card"},
-  {"ready-list", cli_cmd_ready_list, "list cards ready for collection"},
-  {"outbox", cli_cmd_outbox, "show or send what is queued for the centre"},
-  {"card-status", cli_cmd_card_status, "is a card revoked here? (the local view)"},
-  {"show", cmd_show, "show a person, masked"},
-};
-
-static void cli_help(const char *prog, FILE *out)
-{
-  fprintf(out, "usage: %s COMMAND [OPTIONS]   (%s COMMAND --help for each)\n", prog, prog);
-  fprintf(out, "The Yulin Central Blood Station desk: records, award rounds, honour cards.\n");
-  for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
-    fprintf(out, "  %-11s %s\n", cli_commands[i].name, cli_commands[i].summary);
-  fprintf(out, "Common options: --db FILE (default $STATION_DB or station.db), "
-               "--today YYYY-MM-DD (default: today in Yulin).\n");
-}
-
-int station_cli_main(int argc, char **argv)
-{
-  const char *prog = argc > 0 && argv[0] ? argv[0] : "station";
-  if (strchr(prog, '/') && !strchr(prog, ' '))
-    prog = strrchr(prog, '/') + 1; /* "station", not the path it was run by */
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-      strcmp(argv[1], "help") == 0) {
-    cli_help(prog, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
-  }
-  for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++) {
-    if (strcmp(argv[1], cli_commands[i].name) != 0)
-      continue;
-    struct cli c;
-    memset(&c, 0, sizeof c);
-    c.prog = prog;
-    c.cmd = cli_commands[i].name;
-    c.db_path = getenv("STATION_DB") ? getenv("STATION_DB") : "station.db";
-    c.today = station_date_today();
-    /* getopt_long sees the subcommand as its argv[0]. */
-    optind = 0;
-    opterr = 1;
-    int rc = cli_commands[i].fn(&c, argc - 1, argv + 1);
-    station_db_close(c.db);
-    return rc;
-  }
-  fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
-  cli_help(prog, stderr);
-  return 2;
 }

@@ -1,4 +1,5 @@
-/* The CLI's shared pieces (cli.c, cli_issue.c). */
+/* The CLI's shared pieces: the helpers (cli.c) and the commands (cli.c, cli_issue.c) that
+ * the table in cli_main.c dispatches to. */
 #ifndef STATION_CLI_INT_H
 #define STATION_CLI_INT_H
 
@@ -29,6 +30,12 @@ int cli_idno(const struct cli *c, const char *arg, char out[STATION_IDNO_LEN + 1
 int cli_common_opt(struct cli *c, int opt, const char *arg);
 int cli_find_person(struct cli *c, const char *idno_arg, const char *card, int64_t *person);
 
+/* The commands (cli_main.c has the table): cli.c ... */
+int cli_cmd_import(struct cli *c, int argc, char **argv);
+int cli_cmd_evaluate(struct cli *c, int argc, char **argv);
+int cli_cmd_notice(struct cli *c, int argc, char **argv);
+int cli_cmd_show(struct cli *c, int argc, char **argv);
+/* ... and cli_issue.c. */
 int cli_cmd_apply(struct cli *c, int argc, char **argv);
 int cli_cmd_issue(struct cli *c, int argc, char **argv);
 int cli_cmd_reissue(struct cli *c, int argc, char **argv);
