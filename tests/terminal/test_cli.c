@@ -173,9 +173,48 @@ START_TEST(revoke_commands)
 }
 END_TEST
 
+/* The one option parser (terminal/opts.c), the same for every command of the table:
+ * "--name VALUE" and "--name=VALUE", a missing value and a stray argument are usage
+ * errors (exit 2) naming the command, --help and -h print the command's usage. */
+START_TEST(one_option_parser)
+{
+  static const char *const cmds[] = {"config", "sites",  "journal", "revoke", "decide",
+                                     "verify", "run",    "ctl"};
+  char args[128];
+  for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+    snprintf(args, sizeof args, "%s -h", cmds[i]);
+    ck_assert_msg(kiosk(args) == 0 && strstr(out, "usage: kiosk ") != NULL, "%s: %s", args, out);
+    if (strcmp(cmds[i], "ctl") == 0)
+      snprintf(args, sizeof args, "ctl --socket");
+    else
+      snprintf(args, sizeof args, "%s --config", cmds[i]);
+    ck_assert_msg(kiosk(args) == 2, "%s: %s", args, out);
+    char want[64];
+    snprintf(want, sizeof want, "kiosk %s: --", cmds[i]);
+    ck_assert_msg(strstr(out, want) && strstr(out, "needs a value"), "%s: %s", args, out);
+  }
+  static const char *const stray[] = {"sites --frob", "run --frob", "verify --frob",
+                                      "decide --frob"};
+  for (size_t i = 0; i < sizeof stray / sizeof stray[0]; i++) {
+    ck_assert_msg(kiosk(stray[i]) == 2, "%s: %s", stray[i], out);
+    ck_assert_msg(strstr(out, "unexpected argument '--frob'") != NULL, "%s: %s", stray[i], out);
+  }
+  /* both spellings of a value, in every command */
+  ck_assert_int_eq(kiosk("config check --config=bus.ini"), 0);
+  ck_assert_ptr_nonnull(strstr(out, "configuration ok"));
+  ck_assert_int_eq(kiosk("decide --config=bus.ini --award=donor_star --level 3"), 0);
+  ck_assert_ptr_nonnull(strstr(out, "\"verdict\""));
+  ck_assert_int_eq(kiosk("decide --config bus.ini --award=gold"), 2);
+  ck_assert_ptr_nonnull(strstr(out, "unknown award 'gold'"));
+  ck_assert_int_eq(kiosk("journal export --from -1 --config bus.ini"), 2);
+  ck_assert_int_eq(kiosk("verify --timeout=abc --config bus.ini"), 2);
+  ck_assert_ptr_nonnull(strstr(out, "kiosk verify: --timeout: expected a number"));
+}
+END_TEST
+
 int main(void)
 {
-  Suite *s = suite_create("kiosk_cli");
+  Suite *s = suite_create("terminal_cli");
   TCase *tc = tcase_create("cli");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, help_everywhere);
@@ -183,6 +222,7 @@ int main(void)
   tcase_add_test(tc, decide_flags_and_json);
   tcase_add_test(tc, journal_commands);
   tcase_add_test(tc, revoke_commands);
+  tcase_add_test(tc, one_option_parser);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
