@@ -67,10 +67,13 @@ static json_t *card_json(const struct term_card *card)
   json_object_set_new(c, "generation", json_integer(f->generation));
   const struct common_award_info *aw = common_award_info((int)f->award);
   json_object_set_new(c, "award", json_string(aw ? aw->en : "?"));
-  json_object_set_new(c, "award_zh", json_string(res->have_record
-                                                     ? cardio_hc_award_text(res->rec.award,
-                                                                            res->rec.award_level)
-                                                     : ""));
+  /* the title only for an award that carries the card (common's table) */
+  int a = (int)res->rec.award;
+  unsigned lv = res->rec.award_level;
+  json_object_set_new(c, "award_zh",
+                      json_string(res->have_record && common_award_carries_card(a, lv)
+                                      ? common_award_title_zh(a, lv)
+                                      : ""));
   json_object_set_new(c, "level", json_integer(f->award_level));
   json_t *checks = json_object();
   for (int i = 0; i < CARDIO_HC_CHECK_COUNT; i++) {
