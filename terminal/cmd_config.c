@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <common/date.h>
+
 #include "cmd.h"
 #include "kiosk/terminal.h"
 
@@ -42,9 +44,9 @@ int term_cmd_config(struct term_args *a)
   }
   struct kiosk_config c;
   term_load_config(cfgpath, 0, &c);
-  char d1[11], d2[11];
-  kiosk_format_date(c.policy.start_day, d1);
-  kiosk_format_date(c.policy.end_day, d2);
+  char d1[COMMON_DATE_LEN + 1], d2[COMMON_DATE_LEN + 1];
+  common_date_format(c.policy.start_day, d1);
+  common_date_format(c.policy.end_day, d2);
   printf("configuration ok: %s\n", c.source);
   printf("  site %s, mode %s, terminal %s%s%s\n", c.site_id, kiosk_mode_name(c.mode),
          c.terminal_id, c.vehicle[0] ? ", vehicle " : "", c.vehicle);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <common/award.h>
+#include <common/date.h>
 
 #include "cmd.h"
 #include "kiosk/terminal.h"
@@ -120,8 +121,8 @@ static int64_t parse_time(const char *s, int32_t offset)
     char date[16];
     snprintf(date, sizeof date, "%04d-%02d-%02d", y, mo, d);
     int32_t day;
-    if (kiosk_parse_date(date, &day) != KIOSK_OK || hh > 23 || mm > 59 || ss > 59 || hh < 0 ||
-        mm < 0 || ss < 0) {
+    if (common_date_parse(date, strlen(date), &day) != COMMON_OK || hh > 23 || mm > 59 ||
+        ss > 59 || hh < 0 || mm < 0 || ss < 0) {
       fprintf(stderr, "kiosk decide: bad time '%s'\n", s);
       exit(TERM_EXIT_USAGE);
     }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <common/award.h>
+#include <common/date.h>
 #include <station/db.h>
 #include <station/issue.h>
 
@@ -169,8 +170,8 @@ static void post_list(struct term_desk *d)
     } else {
       copy_str(st.cell[r][2], UI_CELL_MAX, "@station.kind.first");
     }
-    char day[11];
-    kiosk_format_date(c->ready_day, day);
+    char day[COMMON_DATE_LEN + 1];
+    common_date_format(c->ready_day, day);
     copy_str(st.cell[r][3], UI_CELL_MAX, day);
     copy_str(st.cell[r][4], UI_CELL_MAX,
              c->registered ? "@station.centre.registered" : "@station.centre.pending");

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <cardio/cardio.h>
+#include <common/date.h>
 #include <netsync/netsync.h>
 
 #include "applog.h"
@@ -479,7 +480,7 @@ static void on_action(struct session *s, const struct ui_action *a)
 static int count_cb(const struct kiosk_event *ev, void *user)
 {
   struct session *s = user;
-  if (kiosk_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {
+  if (common_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {
     if (ev->verdict == KIOSK_VERDICT_GRANT)
       s->grants++;
     else
@@ -492,7 +493,7 @@ static int count_cb(const struct kiosk_event *ev, void *user)
  * count from this start). At start and at local midnight. */
 static void recount_today(struct session *s, int64_t now)
 {
-  int32_t day = kiosk_local_day(now, s->cfg.policy.utc_offset_s);
+  int32_t day = common_local_day(now, s->cfg.policy.utc_offset_s);
   if (day == s->count_day)
     return;
   s->count_day = day;
