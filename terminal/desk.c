@@ -11,6 +11,7 @@
 
 #include "applog.h"
 #include "desk.h"
+#include "text.h"
 #include "kiosk/config.h"
 #include "kiosk/decide.h"
 #include "ui/strings.h"
@@ -39,20 +40,6 @@ struct term_desk {
   int pending;     /* the list changed while something else was on screen */
 };
 
-/* Bounded copy; a cut falls between UTF-8 characters, never inside one. */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-  size_t n = src ? strlen(src) : 0;
-  if (n >= cap) {
-    n = cap - 1;
-    while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-      n--;
-  }
-  if (n)
-    memcpy(dst, src, n);
-  dst[n] = '\0';
-}
-
 static const char *tmpl(const struct term_desk *d, enum ui_lang l, const char *key)
 {
   return ui_strings_get(d->strings[l], key); /* present: checked at create */
@@ -69,7 +56,7 @@ int term_desk_create(const char *db_path, const char *strings_dir, enum ui_lang 
   }
   d->ui = ui;
   d->lang = lang;
-  copy_str(d->path, sizeof d->path, db_path);
+  term_copy_str(d->path, sizeof d->path, db_path);
   for (int l = 0; l < UI_LANG_COUNT; l++) {
     char path[1024];
     struct ui_diag dg;
@@ -158,8 +145,8 @@ static void post_list(struct term_desk *d)
     ui_text_set(&st.heading[c], head[c], NULL, NULL);
   for (size_t r = 0; r < d->nready; r++) {
     const struct station_ready_card *c = &d->ready[r];
-    copy_str(st.cell[r][0], UI_CELL_MAX, c->card_no);
-    copy_str(st.cell[r][1], UI_CELL_MAX, c->masked_name);
+    term_copy_str(st.cell[r][0], UI_CELL_MAX, c->card_no);
+    term_copy_str(st.cell[r][1], UI_CELL_MAX, c->masked_name);
     if (c->reissue) {
       /* a cell is one text: the fee's, in the terminal's language */
       char fee[48];
@@ -168,14 +155,14 @@ static void post_list(struct term_desk *d)
       const char *const pairs[] = {"fee", fee, NULL};
       ui_format(st.cell[r][2], UI_CELL_MAX, tmpl(d, d->lang, "station.kind.reissue_fee"), pairs);
     } else {
-      copy_str(st.cell[r][2], UI_CELL_MAX, "@station.kind.first");
+      term_copy_str(st.cell[r][2], UI_CELL_MAX, "@station.kind.first");
     }
     char day[COMMON_DATE_LEN + 1];
     common_date_format(c->ready_day, day);
-    copy_str(st.cell[r][3], UI_CELL_MAX, day);
-    copy_str(st.cell[r][4], UI_CELL_MAX,
-             c->registered ? "@station.centre.registered" : "@station.centre.pending");
-    copy_str(st.cell[r][5], UI_CELL_MAX, "@station.status.ready");
+    term_copy_str(st.cell[r][3], UI_CELL_MAX, day);
+    term_copy_str(st.cell[r][4], UI_CELL_MAX,
+                  c->registered ? "@station.centre.registered" : "@station.centre.pending");
+    term_copy_str(st.cell[r][5], UI_CELL_MAX, "@station.status.ready");
   }
   st.nrows = d->nready;
   st.total = d->total;
@@ -199,9 +186,9 @@ static void post_confirm(struct term_desk *d, size_t row)
   st.kind = UI_STATION_CONFIRM;
   st.action = UI_STATION_ACTION_ISSUE;
   ui_text_set(&st.title, "station.action.issue", NULL, NULL);
-  copy_str(st.holder.name_masked, sizeof st.holder.name_masked, c->masked_name);
-  copy_str(st.holder.id_masked, sizeof st.holder.id_masked, c->masked_idno);
-  copy_str(st.holder.card_no, sizeof st.holder.card_no, c->card_no);
+  term_copy_str(st.holder.name_masked, sizeof st.holder.name_masked, c->masked_name);
+  term_copy_str(st.holder.id_masked, sizeof st.holder.id_masked, c->masked_idno);
+  term_copy_str(st.holder.card_no, sizeof st.holder.card_no, c->card_no);
   const struct common_award_info *aw = common_award_info(c->award);
   ui_text_set(&st.holder.award, term_award_key(c->award), aw ? aw->zh : "", aw ? aw->en : "");
   if (common_award_has_stars(c->award))

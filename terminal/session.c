@@ -18,6 +18,7 @@
 #include "desk.h"
 #include "session.h"
 #include "tap.h"
+#include "text.h"
 #include "ui_adapter.h"
 
 #define QUEUE_MAX 64u
@@ -107,20 +108,6 @@ struct session {
 };
 
 /* ----------------------------------------------------------------- helpers -- */
-
-/* Bounded copy; a cut falls between UTF-8 characters, never inside one. */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-  size_t n = src ? strlen(src) : 0;
-  if (n >= cap) {
-    n = cap - 1;
-    while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-      n--;
-  }
-  if (n)
-    memcpy(dst, src, n);
-  dst[n] = '\0';
-}
 
 static void cond_init_monotonic(pthread_cond_t *c)
 {
@@ -284,15 +271,15 @@ static void decide(struct session *s, const char *why)
 
   struct session_outcome o;
   memset(&o, 0, sizeof o);
-  copy_str(o.kind, sizeof o.kind, "view");
-  copy_str(o.mode, sizeof o.mode, kiosk_mode_name(s->cfg.mode));
-  copy_str(o.verdict, sizeof o.verdict, kiosk_verdict_name(out.verdict.verdict));
-  copy_str(o.screen, sizeof o.screen,
-           ui_screen_name(ui_fsm_screen_for_view(view.mode, view.verdict, view.needs)));
-  copy_str(o.card_no, sizeof o.card_no, s->card.facts.card_no);
-  copy_str(o.holder, sizeof o.holder, view.holder.name_masked);
-  copy_str(o.id_masked, sizeof o.id_masked, view.holder.id_masked);
-  copy_str(o.credential, sizeof o.credential, kiosk_holder_name(s->holder));
+  term_copy_str(o.kind, sizeof o.kind, "view");
+  term_copy_str(o.mode, sizeof o.mode, kiosk_mode_name(s->cfg.mode));
+  term_copy_str(o.verdict, sizeof o.verdict, kiosk_verdict_name(out.verdict.verdict));
+  term_copy_str(o.screen, sizeof o.screen,
+                ui_screen_name(ui_fsm_screen_for_view(view.mode, view.verdict, view.needs)));
+  term_copy_str(o.card_no, sizeof o.card_no, s->card.facts.card_no);
+  term_copy_str(o.holder, sizeof o.holder, view.holder.name_masked);
+  term_copy_str(o.id_masked, sizeof o.id_masked, view.holder.id_masked);
+  term_copy_str(o.credential, sizeof o.credential, kiosk_holder_name(s->holder));
   reasons_text(out.verdict.reasons, o.reasons, sizeof o.reasons);
   reasons_text(out.verdict.deny, o.deny, sizeof o.deny);
   reasons_text(out.verdict.staff, o.staff, sizeof o.staff);
@@ -330,10 +317,10 @@ static void publish_read_error(struct session *s, const char *key)
 {
   struct session_outcome o;
   memset(&o, 0, sizeof o);
-  copy_str(o.kind, sizeof o.kind, "read-error");
-  copy_str(o.mode, sizeof o.mode, kiosk_mode_name(s->cfg.mode));
-  copy_str(o.screen, sizeof o.screen, "place_again");
-  copy_str(o.reasons, sizeof o.reasons, key);
+  term_copy_str(o.kind, sizeof o.kind, "read-error");
+  term_copy_str(o.mode, sizeof o.mode, kiosk_mode_name(s->cfg.mode));
+  term_copy_str(o.screen, sizeof o.screen, "place_again");
+  term_copy_str(o.reasons, sizeof o.reasons, key);
   publish(s, &o);
 }
 
@@ -467,7 +454,7 @@ static void on_action(struct session *s, const struct ui_action *a)
     decide(s, "visit");
     break;
   case UI_ACT_BILL_REF:
-    copy_str(s->bill, sizeof s->bill, a->text);
+    term_copy_str(s->bill, sizeof s->bill, a->text);
     decide(s, "bill number");
     break;
   default:
@@ -539,10 +526,10 @@ static void post_status(struct session *s, int force)
   struct kiosk_terminal_status ts;
   kiosk_terminal_status(s->term, &ts);
   term_status_from_kiosk(&ts, &st);
-  copy_str(st.site, sizeof st.site, s->site_name);
-  copy_str(st.terminal_id, sizeof st.terminal_id, s->cfg.terminal_id);
-  copy_str(st.version, sizeof st.version, s->version);
-  copy_str(st.reader_name, sizeof st.reader_name, s->cfg.reader);
+  term_copy_str(st.site, sizeof st.site, s->site_name);
+  term_copy_str(st.terminal_id, sizeof st.terminal_id, s->cfg.terminal_id);
+  term_copy_str(st.version, sizeof st.version, s->version);
+  term_copy_str(st.reader_name, sizeof st.reader_name, s->cfg.reader);
   pthread_mutex_lock(&s->mu);
   enum reader_state rd = s->service_up ? s->reader : RD_ERROR;
   pthread_mutex_unlock(&s->mu);
@@ -581,13 +568,13 @@ static void post_status(struct session *s, int force)
 
   struct session_info info;
   memset(&info, 0, sizeof info);
-  copy_str(info.state, sizeof info.state, ses_state_names[s->state]);
-  copy_str(info.reader, sizeof info.reader, reader_names[rd]);
-  copy_str(info.ssc_reader, sizeof info.ssc_reader,
-           !s->cfg.ssc_reader[0] ? "none" : s->ssc_present ? "card" : "empty");
-  copy_str(info.sync, sizeof info.sync, s->ns ? sync_name(st.sync) : "off");
-  copy_str(info.sync_state, sizeof info.sync_state,
-           s->ns ? netsync_state_name(ns.state) : "off");
+  term_copy_str(info.state, sizeof info.state, ses_state_names[s->state]);
+  term_copy_str(info.reader, sizeof info.reader, reader_names[rd]);
+  term_copy_str(info.ssc_reader, sizeof info.ssc_reader,
+                !s->cfg.ssc_reader[0] ? "none" : s->ssc_present ? "card" : "empty");
+  term_copy_str(info.sync, sizeof info.sync, s->ns ? sync_name(st.sync) : "off");
+  term_copy_str(info.sync_state, sizeof info.sync_state,
+                s->ns ? netsync_state_name(ns.state) : "off");
   info.queue = ts.unsent;
   info.journal_last = ts.last_seq;
   info.revlist_version = ts.revlist_version;
@@ -743,7 +730,7 @@ void session_card_event(struct session *s, const struct cardio_watch_event *ev)
   default:
     return;
   }
-  copy_str(e.reader, sizeof e.reader, ev->reader);
+  term_copy_str(e.reader, sizeof e.reader, ev->reader);
   enqueue(s, &e);
 }
 
@@ -779,12 +766,12 @@ int session_create(const struct session_config *sc, struct session **out, char *
   *out = NULL;
   struct session *s = calloc(1, sizeof *s);
   if (!s) {
-    copy_str(why, cap, "out of memory");
+    term_copy_str(why, cap, "out of memory");
     return -1;
   }
   s->cfg = *sc->cfg;
   s->ui = sc->ui;
-  copy_str(s->version, sizeof s->version, sc->version);
+  term_copy_str(s->version, sizeof s->version, sc->version);
   pthread_mutex_init(&s->mu, NULL);
   pthread_mutex_init(&s->omu, NULL);
   cond_init_monotonic(&s->cond);
@@ -803,7 +790,7 @@ int session_create(const struct session_config *sc, struct session **out, char *
     goto out_destroy;
   }
   const struct kiosk_site *site = kiosk_terminal_site(s->term);
-  copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
+  term_copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
   /* on a bus one verdict comes in a fraction of a second: no photo, nobody looks */
   if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, &s->tap, why, cap) != 0)
     goto out_destroy;
