@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "centre_int.h"
+#include "common/cardno.h"
 #include "netsync/netsync.h"
 #include "netsync_int.h"
 #include "synctest.h"
@@ -285,9 +286,9 @@ static int bench_delta(const char *dir, size_t entries)
   e = calloc(entries, sizeof *e);
   if (!e)
     return die("memory");
-  /* Card numbers as the station assigns them: a district prefix and a serial. */
+  /* Card numbers as the station assigns them (common/cardno.h): a county and a serial. */
   for (size_t i = 0; i < entries; i++) {
-    snprintf(e[i].card_no, sizeof e[i].card_no, "YL%02zu-%08zu", i % 7, i * 13 % 99999989);
+    common_cardno_format(2019, (unsigned)(i % 100), (unsigned long)(i / 100 + 1), e[i].card_no);
     e[i].kind = 1;
   }
   t0 = synctest_now_ms();
@@ -301,7 +302,7 @@ static int bench_delta(const char *dir, size_t entries)
     struct centre_rev_entry add[500], del[500];
     for (size_t i = 0; i < 500; i++) {
       memset(&add[i], 0, sizeof add[i]);
-      snprintf(add[i].card_no, sizeof add[i].card_no, "YL%02zu-%08zu", i % 7, 99999990 + i);
+      common_cardno_format(2020, (unsigned)(i % 100), 999999ul - i / 100, add[i].card_no);
       add[i].kind = 1;
       del[i] = e[i * (entries / 500)];
     }

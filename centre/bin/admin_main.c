@@ -19,6 +19,7 @@
  * Exit 0 on success, 1 on failure, 2 on a usage error.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -28,7 +29,8 @@
 #include <time.h>
 
 #include "centre_int.h"
-#include "kiosk/decide.h"
+#include "common/award.h"
+#include "common/cardno.h"
 #include "proto/key.h"
 
 #define DOC_MAX (1024 * 1024)
@@ -53,23 +55,11 @@ static void usage(FILE *out)
           "exit status: 0 done, 1 failed, 2 usage or invalid argument\n");
 }
 
-/* Award kinds as the station names them (station/award.h), values as kiosk's. */
-static const struct {
-  const char *token;
-  unsigned award;
-} award_tokens[] = {
-    {"donor_star", KIOSK_AWARD_DONOR_STAR},
-    {"volunteer_star", KIOSK_AWARD_VOLUNTEER_STAR},
-    {"volunteer_lifetime", KIOSK_AWARD_VOLUNTEER_LIFETIME},
-    {"lifetime_achievement", KIOSK_AWARD_LIFETIME_ACHIEVEMENT},
-};
-
+/* Award tokens and values are common's one table (common/award.h). */
 static const char *award_token(unsigned award)
 {
-  for (size_t i = 0; i < sizeof award_tokens / sizeof award_tokens[0]; i++)
-    if (award_tokens[i].award == award)
-      return award_tokens[i].token;
-  return "unknown";
+  const struct common_award_info *a = award <= INT_MAX ? common_award_info((int)award) : NULL;
+  return a ? a->token : "unknown";
 }
 
 /* Plain decimal digits (no sign, no space), at most max. */
@@ -125,8 +115,8 @@ static int card_register(struct centre_store *st, int argc, char **argv, int64_t
   memset(&r, 0, sizeof r);
   if (argc < 1 || argv[0][0] == '-')
     return reg_fail("the card number comes first");
-  if (strlen(argv[0]) >= sizeof r.card_no || !kiosk_card_no_valid(argv[0]))
-    return reg_fail("card number: 1-20 of 0-9 A-Z -, and not shaped like a citizen ID number");
+  if (strlen(argv[0]) >= sizeof r.card_no || !common_cardno_valid(argv[0]))
+    return reg_fail("card number: YL and 14 digits with valid MOD 97-10 check digits");
   snprintf(r.card_no, sizeof r.card_no, "%s", argv[0]);
   for (int i = 1; i < argc; i += 2) {
     size_t k;
@@ -155,9 +145,13 @@ static int card_register(struct centre_store *st, int argc, char **argv, int64_t
   if (parse_uint(val[0], 0xffffffffUL, &v) != 0)
     return reg_fail("--generation: a number from 0 to 4294967295");
   r.generation = (uint32_t)v;
-  for (size_t i = 0; i < sizeof award_tokens / sizeof award_tokens[0]; i++)
-    if (strcmp(val[1], award_tokens[i].token) == 0)
-      r.award = award_tokens[i].award;
+  {
+    /* Only the awards that can carry a card are registered. */
+    int a = common_award_from_token(val[1]);
+    const struct common_award_info *info = a >= 0 ? common_award_info(a) : NULL;
+    if (info && info->card_min_level >= 0)
+      r.award = (unsigned)a;
+  }
   if (!r.award)
     return reg_fail("--award: donor_star, volunteer_star, volunteer_lifetime or "
                     "lifetime_achievement");
@@ -333,8 +327,13 @@ static int run(struct centre_store *st, int argc, char **argv)
     size_t changed = 0;
     int op = strcmp(argv[1], "revoke") == 0;
     memset(&e, 0, sizeof e);
-    if (strlen(argv[2]) >= sizeof e.card_no)
+    /* A typo in the number must not revoke (or restore) a card that does not exist: the
+     * MOD 97-10 check digits catch every single wrong character and every swap. */
+    if (strlen(argv[2]) >= sizeof e.card_no || !common_cardno_valid(argv[2])) {
+      fprintf(stderr, "centre-admin: card %s: card number: YL and 14 digits with valid "
+                      "MOD 97-10 check digits\n", argv[1]);
       return CENTRE_E_INVALID_ARG;
+    }
     snprintf(e.card_no, sizeof e.card_no, "%s", argv[2]);
     e.kind = 1; /* EXACT, generation 0 (the first card) unless told */
     for (int i = 3; i < argc; i++) {

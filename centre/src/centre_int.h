@@ -15,12 +15,8 @@ void centre_log(enum centre_log_level level, const char *fmt, ...)
 void centre_log_set_level(enum centre_log_level max);
 
 /* --------------------------------------------------------------- helpers -- */
-int centre_token_ok(const char *s, size_t max, int allow_empty);
-int centre_hex_ok(const char *s, size_t want);
-void centre_hex(const uint8_t *in, size_t n, char *out);
-/* Exactly 2n lowercase hex digits -> n bytes; -1 otherwise. */
-int centre_unhex(const char *s, uint8_t *out, size_t n);
-int centre_sha256_hex(const void *data, size_t len, char out[CENTRE_HASH_HEX + 1]);
+/* Tokens, hex, card numbers and awards are common's (common/token.h, common/hex.h,
+ * common/cardno.h, common/award.h). */
 /* jansson's error text without the part that quotes the input (never log input). */
 const char *centre_json_error_text(json_error_t *e);
 /* gzip (level 9) into a new buffer; *out freed with free(). */
@@ -118,10 +114,10 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
  */
 #define CENTRE_ISSUER_ID_HEX 16 /* the card's 8-byte issuer key id (cardio), hex */
 struct centre_card_reg {
-  char card_no[21];           /* kiosk_card_no_valid() */
+  char card_no[21];           /* common_cardno_valid() */
   uint32_t generation;
-  unsigned award;             /* enum kiosk_award of a card-carrying award */
-  unsigned level;             /* kiosk_award_eligible(award, level) */
+  unsigned award;             /* enum common_award of a card-carrying award */
+  unsigned level;             /* common_award_carries_card(award, level) */
   unsigned round_year;        /* the award round, 2000..2100, not after the issue year */
   uint32_t issued;            /* YYYYMMDD, a real date */
   uint32_t not_after;         /* YYYYMMDD, >= issued */

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "centre_int.h"
+#include "common/token.h"
 
 /* A signed list ready to send: the binary, its gzip form, the header signature. */
 struct revlist_blob {
@@ -192,7 +193,7 @@ static int peer_identity(struct evhttp_request *req, char id[CENTRE_TERMINAL_ID_
     goto out_free_cert;
   memcpy(id, ASN1_STRING_get0_data(cn), (size_t)len);
   id[len] = '\0';
-  if (strlen(id) != (size_t)len || !centre_token_ok(id, CENTRE_TERMINAL_ID_MAX, 0))
+  if (strlen(id) != (size_t)len || !common_token_valid(id, CENTRE_TERMINAL_ID_MAX))
     goto out_free_cert;
   bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
   hex = bn ? BN_bn2hex(bn) : NULL;
@@ -572,7 +573,7 @@ static void handle_status(struct centre_worker *w, struct evhttp_request *req, c
       !json_is_integer(depth) || json_integer_value(depth) < 0 || !json_is_integer(last) ||
       json_integer_value(last) < 0 || !json_is_string(reader) ||
       !printable(json_string_value(sw), 64) ||
-      !centre_token_ok(json_string_value(reader), 32, 0)) {
+      !common_token_valid(json_string_value(reader), 32)) {
     json_decref(o);
     reply_error(req, 400, "malformed",
                 "expected {software: text, queue_depth: int, last_sync: int, reader: token}", NULL,

@@ -7,13 +7,17 @@
  * UPDATE on the terminal's row.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "centre_int.h"
-#include "kiosk/decide.h"
+#include "common/award.h"
+#include "common/cardno.h"
+#include "common/hex.h"
+#include "common/token.h"
 #include "proto/revlist.h"
 
 struct centre_store {
@@ -315,8 +319,8 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
     const struct proto_event *e = &b->ev[i];
     char hash_hex[CENTRE_HASH_HEX + 1], prev_hex[CENTRE_HASH_HEX + 1], want[CENTRE_HASH_HEX + 1];
     uint8_t h[PROTO_HASH_LEN];
-    centre_hex(e->hash, PROTO_HASH_LEN, hash_hex);
-    centre_hex(e->prev_hash, PROTO_HASH_LEN, prev_hex);
+    common_hex_encode(e->hash, PROTO_HASH_LEN, hash_hex, sizeof hash_hex);
+    common_hex_encode(e->prev_hash, PROTO_HASH_LEN, prev_hex, sizeof prev_hex);
     res->bad_seq = e->seq;
     /* The certificate says who is talking; the event must say the same. */
     if (strcmp(e->terminal, terminal) != 0 || strcmp(e->site, site) != 0) {
@@ -420,8 +424,8 @@ int centre_store_terminal_register(struct centre_store *st, const char *terminal
       "0000000000000000000000000000000000000000000000000000000000000000";
   const void *args[] = {terminal, site, &now, genesis};
   /* The same rules as the journal's fields, so that every event can match. */
-  if (!kiosk_token_valid(terminal, PROTO_TOKEN_MAX) ||
-      !kiosk_token_valid(site, PROTO_SITE_TOKEN_MAX))
+  if (!common_token_valid(terminal, PROTO_TOKEN_MAX) ||
+      !common_token_valid(site, PROTO_SITE_TOKEN_MAX))
     return CENTRE_E_INVALID_ARG;
   return run(st,
              "INSERT INTO terminals (terminal_id, site_id, state, registered_at, head_seq,"
@@ -572,11 +576,13 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
   size_t count = 0;
   int rc;
   for (size_t i = 0; i < n; i++)
-    if (!kiosk_card_no_valid(e[i].card_no) ||
+    /* Where card numbers enter: a wrong check digit (a typo) must not revoke or restore
+     * a card that does not exist. */
+    if (!common_cardno_valid(e[i].card_no) ||
         (e[i].kind != PROTO_REV_EXACT && e[i].kind != PROTO_REV_BELOW) ||
         (e[i].kind == PROTO_REV_BELOW && e[i].generation == 0))
       return CENTRE_E_INVALID_ARG;
-  if (reason && !centre_token_ok(reason, 32, 0))
+  if (reason && !common_token_valid(reason, 32))
     return CENTRE_E_INVALID_ARG;
   if (card_stmts_prep(st, &c) != CENTRE_OK)
     return CENTRE_E_DB;
@@ -620,11 +626,12 @@ int centre_card_reg_check(const struct centre_card_reg *r, char *why, size_t cap
   size_t i;
   if (!r)
     bad = "registration missing";
-  else if (!kiosk_card_no_valid(r->card_no))
-    bad = "card number: 1-20 of 0-9 A-Z -, and not shaped like a citizen ID number";
-  else if (r->award < KIOSK_AWARD_DONOR_STAR || r->award > KIOSK_AWARD_LIFETIME_ACHIEVEMENT)
+  else if (!common_cardno_valid(r->card_no))
+    bad = "card number: YL and 14 digits with valid MOD 97-10 check digits";
+  else if (r->award > INT_MAX || !common_award_info((int)r->award) ||
+           common_award_info((int)r->award)->card_min_level < 0)
     bad = "award: not an award that carries the card";
-  else if (!kiosk_award_eligible((enum kiosk_award)r->award, r->level))
+  else if (!common_award_carries_card((int)r->award, r->level))
     bad = "level: this award carries no card at this level (donor_star 3-5, "
           "volunteer_star 5, lifetime awards 0)";
   else if (!ymd_ok(r->issued))
@@ -759,7 +766,7 @@ int centre_store_card_show(struct centre_store *st, const char *card_no,
   int rc, ret = CENTRE_OK;
   *out = NULL;
   *n = 0;
-  if (!card_no || !kiosk_card_no_valid(card_no))
+  if (!card_no || !common_cardno_valid(card_no))
     return CENTRE_E_INVALID_ARG;
   if (prep(st,
            "SELECT generation, " CARD_COLUMNS ", registered_at, state FROM cards"

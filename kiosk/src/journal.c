@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/hex.h"
 #include "kiosk/journal.h"
 
 /* The journal stores kiosk's enums in proto's event: the numbers must be the same. */
@@ -56,16 +57,6 @@ int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
   return rc == PROTO_E_CRYPTO ? KIOSK_E_CRYPTO : KIOSK_E_INVALID_ARG;
 }
 
-static void hex(const uint8_t *in, size_t n, char *out)
-{
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[in[i] >> 4];
-    out[2 * i + 1] = digits[in[i] & 15u];
-  }
-  out[2 * n] = '\0';
-}
-
 char *kiosk_event_to_json(const struct kiosk_event *ev)
 {
   json_t *o = json_object();
@@ -79,8 +70,8 @@ char *kiosk_event_to_json(const struct kiosk_event *ev)
     if (ev->reasons & (UINT64_C(1) << i))
       json_array_append_new(rs, json_string(kiosk_reason_name(i)));
   char prev[2 * KIOSK_HASH_LEN + 1], cur[2 * KIOSK_HASH_LEN + 1], rhex[17], when[32];
-  hex(ev->prev_hash, KIOSK_HASH_LEN, prev);
-  hex(ev->hash, KIOSK_HASH_LEN, cur);
+  common_hex_encode(ev->prev_hash, KIOSK_HASH_LEN, prev, sizeof prev);
+  common_hex_encode(ev->hash, KIOSK_HASH_LEN, cur, sizeof cur);
   snprintf(rhex, sizeof rhex, "%016" PRIx64, ev->reasons);
   time_t t = (time_t)ev->time;
   struct tm tm;

@@ -85,10 +85,10 @@ static const char *field_text(const struct proto_event *e, enum proto_batch_fiel
   case PROTO_BF_STAFF_ID:
     return e->staff_id;
   case PROTO_BF_PREV_HASH:
-    proto_i_hex(e->prev_hash, PROTO_HASH_LEN, hexbuf);
+    common_hex_encode(e->prev_hash, PROTO_HASH_LEN, hexbuf, 2 * PROTO_HASH_LEN + 1);
     return hexbuf;
   case PROTO_BF_HASH:
-    proto_i_hex(e->hash, PROTO_HASH_LEN, hexbuf);
+    common_hex_encode(e->hash, PROTO_HASH_LEN, hexbuf, 2 * PROTO_HASH_LEN + 1);
     return hexbuf;
   case PROTO_BF_COUNT:
     break;
@@ -233,7 +233,7 @@ static int put(char *dst, size_t cap, const char *s, size_t n)
 static int hex64(const char *s, size_t n, uint64_t *out)
 {
   uint8_t b[8];
-  if (proto_i_unhex(s, n, b, sizeof b) != 0)
+  if (common_hex_decode(s, n, b, sizeof b, 0) != COMMON_OK)
     return -1;
   *out = 0;
   for (size_t i = 0; i < sizeof b; i++)
@@ -285,10 +285,10 @@ static int finish_event(const struct raw_event *r, struct proto_event *ev, size_
   if (hex64(RAW_TEXT(r, REASONS), &ev->reasons) != 0)
     return proto_i_why(why, cap, PROTO_E_MALFORMED,
                        "events[%zu].reasons: 16 lowercase hex expected", i);
-  if (proto_i_unhex(RAW_TEXT(r, PREV_HASH), ev->prev_hash, PROTO_HASH_LEN) != 0)
+  if (common_hex_decode(RAW_TEXT(r, PREV_HASH), ev->prev_hash, PROTO_HASH_LEN, 0) != COMMON_OK)
     return proto_i_why(why, cap, PROTO_E_MALFORMED,
                        "events[%zu].prev_hash: 64 lowercase hex expected", i);
-  if (proto_i_unhex(RAW_TEXT(r, HASH), ev->hash, PROTO_HASH_LEN) != 0)
+  if (common_hex_decode(RAW_TEXT(r, HASH), ev->hash, PROTO_HASH_LEN, 0) != COMMON_OK)
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].hash: 64 lowercase hex expected",
                        i);
   ev->seq = (uint64_t)r->num[PROTO_BF_SEQ];

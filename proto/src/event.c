@@ -9,7 +9,7 @@
 
 static int opt_token(const char *s, size_t max)
 {
-  return s[0] == '\0' || proto_i_token_ok(s, max);
+  return s[0] == '\0' || common_token_valid(s, max);
 }
 
 int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
@@ -17,9 +17,9 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
   const char *bad = NULL;
   if (!ev)
     bad = "no event";
-  else if (!proto_i_token_ok(ev->terminal, PROTO_TOKEN_MAX))
+  else if (!common_token_valid(ev->terminal, PROTO_TOKEN_MAX))
     bad = "terminal is not a token";
-  else if (!proto_i_token_ok(ev->site, PROTO_SITE_TOKEN_MAX))
+  else if (!common_token_valid(ev->site, PROTO_SITE_TOKEN_MAX))
     bad = "site is not a token";
   else if (!proto_mode_name(ev->mode))
     bad = "unknown mode";
@@ -33,9 +33,9 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
     bad = "unknown verdict";
   else if (ev->amount_fen < 0 || ev->amount_fen > INT64_C(100000000000))
     bad = "amount out of range";
-  else if (!opt_token(ev->bill_ref, PROTO_BILL_REF_MAX) || proto_i_id_shaped(ev->bill_ref))
+  else if (!opt_token(ev->bill_ref, PROTO_BILL_REF_MAX) || common_id_shaped(ev->bill_ref))
     bad = "bill reference is not a token (or shaped like an ID number)";
-  else if (!opt_token(ev->staff_id, PROTO_STAFF_ID_MAX) || proto_i_id_shaped(ev->staff_id))
+  else if (!opt_token(ev->staff_id, PROTO_STAFF_ID_MAX) || common_id_shaped(ev->staff_id))
     bad = "staff id is not a token (or shaped like an ID number)";
   if (bad)
     return proto_i_why(why, cap, PROTO_E_INVALID_ARG, "%s", bad);
@@ -48,7 +48,7 @@ size_t proto_event_canonical(const struct proto_event *ev, char *buf, size_t cap
   int n;
   if (proto_event_check(ev, NULL, 0) != PROTO_OK || !buf)
     return 0;
-  proto_i_hex(ev->prev_hash, PROTO_HASH_LEN, prev);
+  common_hex_encode(ev->prev_hash, PROTO_HASH_LEN, prev, sizeof prev);
   n = snprintf(buf, cap,
                PROTO_EVENT_TAG "|%" PRIu64 "|%" PRId64 "|%s|%s|%s|%s|%s|%" PRIu32
                                "|%s|%s|%016" PRIx64 "|%" PRId64 "|%s|%s|%s",

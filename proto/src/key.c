@@ -199,7 +199,7 @@ int proto_key_id(const struct proto_key *key, char out[PROTO_KEY_ID_HEX + 1])
   if (n <= 0)
     return PROTO_E_CRYPTO;
   if (EVP_Digest(der, (size_t)n, md, &md_len, EVP_sha256(), NULL) && md_len == sizeof md) {
-    proto_i_hex(md, sizeof md, out);
+    common_hex_encode(md, sizeof md, out, PROTO_KEY_ID_HEX + 1);
     rc = PROTO_OK;
   }
   OPENSSL_free(der);

@@ -624,7 +624,7 @@ static int admin_err(const struct synctest_centre *c, const char *err_path, cons
 }
 
 #define REG_ARGS(gen, level, not_after, issuer)                                            \
-  "card", "register", "450900012345", "--generation", gen, "--award", "donor_star",        \
+  "card", "register", "YL20190201234541", "--generation", gen, "--award", "donor_star",        \
       "--level", level, "--round", "2025", "--issued", "2026-01-05", "--not-after",         \
       not_after, "--issuer", issuer
 
@@ -640,7 +640,7 @@ START_TEST(card_registration)
   snprintf(out, sizeof out, "%s/show.csv", c.dir);
   snprintf(err, sizeof err, "%s/err.txt", c.dir);
   /* Nothing registered yet. */
-  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 1);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "YL20190201234541", NULL), 1);
   ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("0", "3", "2036-01-04", key), NULL), 0);
   ck_assert_msg(file_has(out, "registered\n"), "first registration");
   /* The same again: no change. */
@@ -648,13 +648,13 @@ START_TEST(card_registration)
   ck_assert_msg(file_has(out, "no change"), "idempotent");
   /* Other data for the same generation: refused, naming what differs. */
   ck_assert_int_eq(admin_err(&c, err,
-                             "card register 450900012345 --generation 0 --award donor_star"
+                             "card register YL20190201234541 --generation 0 --award donor_star"
                              " --level 4 --round 2025 --issued 2026-01-05 --not-after 2036-01-05"
                              " --issuer 0123456789abcdef"),
                    1);
   ck_assert_msg(file_has(err, "registered with another level, not-after"), "conflict named");
   ck_assert_int_eq(admin_err(&c, err,
-                             "card register 450900012345 --generation 0 --award donor_star"
+                             "card register YL20190201234541 --generation 0 --award donor_star"
                              " --level 3 --round 2025 --issued 2026-01-05 --not-after 2036-01-04"
                              " --issuer fedcba9876543210"),
                    1);
@@ -663,45 +663,48 @@ START_TEST(card_registration)
   static const struct {
     const char *args, *why;
   } bad[] = {
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04",
        "--issuer is required"},
-      {"card register 450900012345 --generation -1 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation -1 --award donor_star --level 3 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "--generation"},
-      {"card register 450900012345 --generation 0 --award promotion --level 0 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award promotion --level 0 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "--award"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 2 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 2 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "level: this award carries no card"},
-      {"card register 450900012345 --generation 0 --award volunteer_lifetime --level 1"
+      {"card register YL20190201234541 --generation 0 --award volunteer_lifetime --level 1"
        " --round 2025 --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "level: this award carries no card"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2027"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2027"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "round"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026-02-29 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "issue date"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026/01/05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "--issued"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026-01-05 --not-after 2025-12-31 --issuer 0123456789abcdef",
        "before the issue date"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789ABCDEF",
        "16 lowercase hex"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef --level 3",
        "--level given twice"},
-      {"card register 450900012345 --generation 0 --award donor_star --level 3 --round 2025"
+      {"card register YL20190201234541 --generation 0 --award donor_star --level 3 --round 2025"
        " --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef --name x",
        "unknown argument --name"},
       {"card register 11010519491231002X --generation 0 --award donor_star --level 3"
        " --round 2025 --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
        "card number"},
+      {"card register YL20190201234542 --generation 0 --award donor_star --level 3"
+       " --round 2025 --issued 2026-01-05 --not-after 2036-01-04 --issuer 0123456789abcdef",
+       "check digits"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     ck_assert_msg(admin_err(&c, err, bad[i].args) == 2, "bad %zu: exit", i);
@@ -709,27 +712,27 @@ START_TEST(card_registration)
   }
   /* Generation 1 registered: generation 0 stays active (revocation is its own step). */
   ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("1", "3", "2036-01-04", key), NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "YL20190201234541", NULL), 0);
   ck_assert_msg(file_has(out, "generation,state,award,level,round,issued,not_after,issuer,"
                               "registered_at\n0,active,donor_star,3,2025,2026-01-05,2036-01-04,"
                               "0123456789abcdef,"),
                 "show generation 0");
   ck_assert_msg(file_has(out, "\n1,active,donor_star,3,2025,"), "show generation 1");
   /* The state follows the revocation list: BELOW 1 revokes generation 0 only. */
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "--below", "1",
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190201234541", "--below", "1",
                                   "--reason", "lost", NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "YL20190201234541", NULL), 0);
   ck_assert_msg(file_has(out, "\n0,revoked,"), "generation 0 revoked");
   ck_assert_msg(file_has(out, "\n1,active,"), "generation 1 still active");
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900012345", "--below", "1",
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "YL20190201234541", "--below", "1",
                                   NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "YL20190201234541", NULL), 0);
   ck_assert_msg(file_has(out, "\n0,active,"), "generation 0 restored");
   /* A revocation that arrived before the registration: registered as revoked. */
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "--generation",
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190201234541", "--generation",
                                   "2", NULL), 0);
   ck_assert_int_eq(synctest_admin(&c, out, REG_ARGS("2", "3", "2036-01-04", key), NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "450900012345", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, out, "card", "show", "YL20190201234541", NULL), 0);
   ck_assert_msg(file_has(out, "\n2,revoked,"), "revoked before registered");
   /* Nothing personal is stored: the table has no such column. */
   snprintf(out, sizeof out, "%s/centre.db", c.dir);
@@ -832,27 +835,32 @@ START_TEST(revocations_and_documents)
   ck_assert_int_eq(s.rev_calls, 1);
   ck_assert_int_eq(s.rev_delta, 0);
   ck_assert_uint_eq(kiosk_revlist_version(s.rl), 1);
-  ck_assert_int_eq(lookup(&s, "450900012345", 0), KIOSK_REV_NOT_LISTED);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012345", "--reason", "lent",
+  ck_assert_int_eq(lookup(&s, "YL20190201234541", 0), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190201234541", "--reason", "lent",
                                   NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900012399", NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "A7", "--below", "2", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190201239973", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190200000798", "--below", "2", NULL), 0);
   ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "bad card!", NULL), 2);
+  /* A typo in the number (one digit, two swapped) fails its MOD 97-10 check digits: the
+   * card that does not exist is neither revoked nor restored. */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190201234542", NULL), 2);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190202134541", NULL), 2);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "YL20190201234514", NULL), 2);
   /* A citizen ID number is not a card number. */
   ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "11010519491231002X", NULL), 2);
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
   ck_assert_int_eq(s.rev_delta, 1);
   ck_assert_uint_eq(kiosk_revlist_version(s.rl), 4);
-  ck_assert_int_eq(lookup(&s, "450900012345", 0), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(lookup(&s, "A7", 1), KIOSK_REV_REVOKED);
-  ck_assert_int_eq(lookup(&s, "A7", 2), KIOSK_REV_NOT_LISTED);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900012399", NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "450900077777", NULL), 0);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "450900077777", NULL), 0);
+  ck_assert_int_eq(lookup(&s, "YL20190201234541", 0), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(lookup(&s, "YL20190200000798", 1), KIOSK_REV_REVOKED);
+  ck_assert_int_eq(lookup(&s, "YL20190200000798", 2), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "YL20190201239973", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190207777773", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "restore", "YL20190207777773", NULL), 0);
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
   ck_assert_uint_eq(kiosk_revlist_version(s.rl), 7);
-  ck_assert_int_eq(lookup(&s, "450900012399", 0), KIOSK_REV_NOT_LISTED);
-  ck_assert_int_eq(lookup(&s, "450900077777", 0), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(lookup(&s, "YL20190201239973", 0), KIOSK_REV_NOT_LISTED);
+  ck_assert_int_eq(lookup(&s, "YL20190207777773", 0), KIOSK_REV_NOT_LISTED);
   ck_assert_uint_eq(kiosk_revlist_count(s.rl), 2);
   s.rev_calls = 0;
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK); /* up to date: 204 */
@@ -914,12 +922,12 @@ START_TEST(unchanged_list_is_reissued)
   ck_assert_int_eq(netsync_create(&t.cfg, &netsync_kiosk_journal_ops,
                                   synctest_journal_kiosk(t.j), &sink_ops, &s, &t.ns),
                    NETSYNC_OK);
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL-7", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190200007006", NULL), 0);
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
   ck_assert_uint_eq(kiosk_revlist_version(s.rl), 2);
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK); /* current: 204 */
   ck_assert_int_eq(s.rev_calls, 1);
-  kiosk_revlist_lookup(s.rl, "YL-7", 0, &l);
+  kiosk_revlist_lookup(s.rl, "YL20190200007006", 0, &l);
   ck_assert_int_eq(l.status, KIOSK_REV_REVOKED);
   sleep(4);
   ck_assert_int_eq(netsync_fetch_revocations(t.ns), NETSYNC_OK);
@@ -929,7 +937,7 @@ START_TEST(unchanged_list_is_reissued)
   ck_assert_uint_eq(kiosk_revlist_count(s.rl), 1);
   {
     struct kiosk_rev_lookup l2;
-    kiosk_revlist_lookup(s.rl, "YL-7", 0, &l2);
+    kiosk_revlist_lookup(s.rl, "YL20190200007006", 0, &l2);
     ck_assert_int_eq(l2.status, KIOSK_REV_REVOKED);
     ck_assert_int_ge(l2.issued_at, l.issued_at + 3);
   }

@@ -452,30 +452,30 @@ START_TEST(revocation_reaches_terminal_and_denies_offline)
     ck_assert_uint_ge(v, 1);
   }
   pthread_mutex_lock(&t.mu);
-  ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(decide_offline(&t, "YL20190200004290", &reasons), KIOSK_VERDICT_GRANT);
   pthread_mutex_unlock(&t.mu);
   /* The blood station revokes the card at the centre (it was lent). */
-  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL-0042", "--reason", "lent",
+  ck_assert_int_eq(synctest_admin(&c, NULL, "card", "revoke", "YL20190200004290", "--reason", "lent",
                                   NULL),
                    0);
   deadline = synctest_now_ms() + 5000;
   for (;;) {
     struct kiosk_rev_lookup l;
-    tr_lookup(&t, "YL-0042", &l);
+    tr_lookup(&t, "YL20190200004290", &l);
     if (l.status == KIOSK_REV_REVOKED || synctest_now_ms() >= deadline)
       break;
     sleep_ms(10);
   }
   netsync_destroy(ns);
   synctest_centre_stop(&c); /* offline from here */
-  ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_DENY);
+  ck_assert_int_eq(decide_offline(&t, "YL20190200004290", &reasons), KIOSK_VERDICT_DENY);
   ck_assert(reasons & KIOSK_RBIT(CARD_REVOKED));
-  ck_assert_int_eq(decide_offline(&t, "YL-0043", &reasons), KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(decide_offline(&t, "YL20190200004387", &reasons), KIOSK_VERDICT_GRANT);
   /* After a restart the terminal reloads the list from its bundle file, still offline. */
   kiosk_revlist_destroy(t.rl);
   ck_assert_int_eq(kiosk_revlist_create(&t.rl), KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_load(t.rl, t.bundle, t.key, &d), KIOSK_OK);
-  ck_assert_int_eq(decide_offline(&t, "YL-0042", &reasons), KIOSK_VERDICT_DENY);
+  ck_assert_int_eq(decide_offline(&t, "YL20190200004290", &reasons), KIOSK_VERDICT_DENY);
   kiosk_revlist_destroy(t.rl);
   kiosk_revkey_destroy(t.key);
   synctest_journal_close(j);
