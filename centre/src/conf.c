@@ -1,15 +1,15 @@
 /*
- * centre.conf: INI-like, "[section]" then "key = value" lines; '#' or ';' starts a
- * comment line. Unknown sections or keys are errors (a typo must not silently fall back
- * to a default). docs/centre.md lists every key.
+ * centre.conf: common's INI reader (common/ini.h): "[section]" then "key = value" lines;
+ * '#' or ';' starts a comment line. Unknown sections or keys are errors (a typo must not
+ * silently fall back to a default). docs/centre.md lists every key.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "centre_int.h"
+#include "common/ini.h"
 
 #define CONF_LINE_MAX 1024
 
@@ -44,33 +44,11 @@ static int fail(char *why, size_t cap, int line, const char *fmt, ...)
   return CENTRE_E_CONFIG;
 }
 
-static char *trim(char *s)
-{
-  char *e;
-  while (*s == ' ' || *s == '\t')
-    s++;
-  e = s + strlen(s);
-  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-    *--e = '\0';
-  return s;
-}
-
 static int parse_uint(const char *v, unsigned long long lo, unsigned long long hi,
                       unsigned long long *out)
 {
-  unsigned long long n = 0;
-  if (!*v)
-    return -1;
-  for (; *v; v++) {
-    unsigned d;
-    if (*v < '0' || *v > '9')
-      return -1;
-    d = (unsigned)(*v - '0');
-    if (n > (hi - d) / 10)
-      return -1;
-    n = n * 10 + d;
-  }
-  if (n < lo)
+  uint64_t n;
+  if (common_parse_u64(v, hi, &n) != COMMON_OK || n < lo)
     return -1;
   *out = n;
   return 0;
@@ -154,56 +132,60 @@ static int apply(struct centre_conf *c, const char *sec, const char *k, const ch
   return fail(why, cap, line, "unknown key %s.%s", sec, k);
 }
 
+struct load_ctx {
+  struct centre_conf *c;
+  char *why;
+  size_t cap;
+  int rc;
+};
+
+static int on_pair(void *user, const char *section, const char *key, const char *value,
+                   unsigned line)
+{
+  struct load_ctx *x = user;
+  x->rc = apply(x->c, section, key, value, (int)line, x->why, x->cap);
+  return x->rc != CENTRE_OK;
+}
+
 int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t cap)
 {
-  char buf[CONF_LINE_MAX + 2];
-  char section[32] = "";
-  int line = 0, rc = CENTRE_OK;
-  FILE *f;
+  /* common's strict reader: sections required, '#' and ';' comments, "key =" allowed
+   * (an optional path left empty); duplicate sections and keys are errors. */
+  static const struct common_ini_dialect dialect = {
+      COMMON_INI_NEED_SECTION | COMMON_INI_EMPTY_VALUES, 0, CONF_LINE_MAX, 0, 0};
+  static const struct common_ini_handler handler = {NULL, on_pair};
+  struct load_ctx x;
+  struct common_diag d;
+  char *buf = NULL;
+  size_t len = 0;
+  int rc;
   if (!path || !c)
     return CENTRE_E_INVALID_ARG;
   set_defaults(c);
-  f = fopen(path, "r");
-  if (!f) {
+  memset(&d, 0, sizeof d);
+  rc = common_read_file(path, COMMON_INI_INPUT_MAX, &buf, &len, &d);
+  if (rc != COMMON_OK) {
     if (why && cap)
-      snprintf(why, cap, "%s: %s", path, strerror(errno));
-    return CENTRE_E_IO;
+      snprintf(why, cap, "%s", d.text);
+    return rc == COMMON_E_TOO_LARGE ? CENTRE_E_CONFIG : CENTRE_E_IO;
   }
-  while (fgets(buf, sizeof buf, f)) {
-    char *s, *eq;
-    line++;
-    if (strlen(buf) > CONF_LINE_MAX) {
-      rc = fail(why, cap, line, "line longer than %d bytes", CONF_LINE_MAX);
-      break;
-    }
-    s = trim(buf);
-    if (!*s || *s == '#' || *s == ';')
-      continue;
-    if (*s == '[') {
-      char *e = strchr(s, ']');
-      if (!e || e[1] != '\0' || (size_t)(e - s - 1) >= sizeof section) {
-        rc = fail(why, cap, line, "bad section header");
-        break;
-      }
-      *e = '\0';
-      snprintf(section, sizeof section, "%s", s + 1);
-      continue;
-    }
-    eq = strchr(s, '=');
-    if (!eq || !section[0]) {
-      rc = fail(why, cap, line, "\"key = value\" inside a [section] expected");
-      break;
-    }
-    *eq = '\0';
-    rc = apply(c, section, trim(s), trim(eq + 1), line, why, cap);
-    if (rc != CENTRE_OK)
-      break;
+  x.c = c;
+  x.why = why;
+  x.cap = cap;
+  x.rc = CENTRE_OK;
+  rc = common_ini_parse(buf, len, path, &dialect, &handler, &x, &d);
+  free(buf);
+  if (rc == COMMON_E_STOPPED)
+    return x.rc;
+  if (rc != COMMON_OK) {
+    if (why && cap)
+      snprintf(why, cap, "line %u: %s", d.line, d.text);
+    return CENTRE_E_CONFIG;
   }
-  fclose(f);
-  if (rc == CENTRE_OK && (!c->tls_cert[0] || !c->tls_key[0] || !c->tls_ca[0] || !c->sign_key[0])) {
+  if (!c->tls_cert[0] || !c->tls_key[0] || !c->tls_ca[0] || !c->sign_key[0]) {
     if (why && cap)
       snprintf(why, cap, "tls.cert, tls.key, tls.ca and signing.key are required");
-    rc = CENTRE_E_CONFIG;
+    return CENTRE_E_CONFIG;
   }
-  return rc;
+  return CENTRE_OK;
 }
