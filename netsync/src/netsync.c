@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "netsync_int.h"
+#include "proto/key.h"
 
 #define REPLY_MAX (64u * 1024u * 1024u)
 #define BATCH_JSON_MAX (32u * 1024u * 1024u)
@@ -37,7 +38,7 @@ struct netsync {
   int have_clock;
   void (*trace)(void *, const char *);
   void *trace_ctx;
-  EVP_PKEY *sign_key;
+  struct proto_key *sign_key; /* the centre's signing key (public half) */
   char terminal[65];
 
   const struct netsync_journal_ops *j;
@@ -264,8 +265,7 @@ static int verify_sig(struct netsync *ns, const struct reply *r)
 {
   unsigned char der[160];
   size_t b64 = strlen(r->sig);
-  int n, ok;
-  EVP_MD_CTX *md;
+  int n, rc;
   if (!ns->sign_key)
     return NETSYNC_OK; /* not configured: TLS alone vouches for the reply */
   if (b64 == 0 || b64 % 4 != 0 || b64 / 4 * 3 > sizeof der)
@@ -277,14 +277,11 @@ static int verify_sig(struct netsync *ns, const struct reply *r)
     n--;
   if (b64 >= 2 && r->sig[b64 - 2] == '=')
     n--;
-  md = EVP_MD_CTX_new();
-  if (!md)
+  rc = proto_key_verify(ns->sign_key, r->body.data ? r->body.data : "", r->body.len, der,
+                        (size_t)n);
+  if (rc == PROTO_E_NO_MEMORY)
     return NETSYNC_E_NO_MEMORY;
-  ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, ns->sign_key) == 1 &&
-       EVP_DigestVerify(md, der, (size_t)n, (const unsigned char *)(r->body.data ? r->body.data : ""),
-                        r->body.len) == 1;
-  EVP_MD_CTX_free(md);
-  return ok ? NETSYNC_OK : NETSYNC_E_SIGNATURE;
+  return rc == PROTO_OK ? NETSYNC_OK : NETSYNC_E_SIGNATURE;
 }
 
 /* Map a non-2xx reply to an error, with a trace line carrying the centre's reason. */
@@ -768,13 +765,11 @@ static int load_identity(struct netsync *ns, const char *sign_pub)
   FILE *f;
   X509 *cert;
   if (sign_pub) {
-    f = fopen(sign_pub, "r");
-    if (!f)
+    int rc = proto_key_load_public(sign_pub, &ns->sign_key, NULL, 0);
+    if (rc == PROTO_E_NOT_FOUND || rc == PROTO_E_IO)
       return NETSYNC_E_IO;
-    ns->sign_key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!ns->sign_key)
-      return NETSYNC_E_CRYPTO;
+    if (rc != PROTO_OK)
+      return rc == PROTO_E_NO_MEMORY ? NETSYNC_E_NO_MEMORY : NETSYNC_E_CRYPTO;
   }
   /* Our own terminal id, to check that a receipt is ours. */
   f = fopen(ns->cert_file, "r");
@@ -977,7 +972,7 @@ void netsync_destroy(struct netsync *ns)
     curl_easy_cleanup(ns->curl);
   if (ns->multi)
     curl_multi_cleanup(ns->multi);
-  EVP_PKEY_free(ns->sign_key);
+  proto_key_destroy(ns->sign_key);
   free(ns->url);
   free(ns->ca_file);
   free(ns->pinned);
