@@ -2,6 +2,7 @@
  * 1,000,000-entry list. */
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,6 +351,7 @@ struct reader_ctx {
   struct kiosk_revlist *rl;
   atomic_int stop;
   unsigned long lookups, wrong;
+  atomic_int started; /* set after the first lookups: the applies then overlap them */
 };
 
 static void *reader_thread(void *arg)
@@ -362,6 +364,7 @@ static void *reader_thread(void *arg)
     kiosk_revlist_lookup(c->rl, "YL-NEVER", 1, &r);
     c->wrong += r.status != KIOSK_REV_NOT_LISTED;
     c->lookups += 2;
+    atomic_store(&c->started, 1);
   }
   return NULL;
 }
@@ -369,10 +372,14 @@ static void *reader_thread(void *arg)
 START_TEST(concurrent_apply_and_lookup)
 {
   struct kiosk_revlist *rl = make_list(10);
-  struct reader_ctx c = {rl, 0, 0, 0};
+  struct reader_ctx c = {rl, 0, 0, 0, 0};
   atomic_init(&c.stop, 0);
+  atomic_init(&c.started, 0);
   pthread_t th;
   ck_assert_int_eq(pthread_create(&th, NULL, reader_thread, &c), 0);
+  /* On a loaded machine the reader may not run before 100 small applies are done. */
+  while (!atomic_load(&c.started))
+    sched_yield();
   for (uint64_t v = 11; v < 111; v++) {
     struct kiosk_rev_change ch = {0, {"", 0, KIOSK_REV_EXACT}};
     snprintf(ch.entry.card_no, sizeof ch.entry.card_no, "YL-C%llu", (unsigned long long)v);
