@@ -11,11 +11,11 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "centre_int.h"
 #include "common/award.h"
 #include "common/cardno.h"
+#include "common/date.h"
 #include "common/hex.h"
 #include "common/token.h"
 #include "proto/revlist.h"
@@ -135,10 +135,10 @@ static void text(sqlite3_stmt *s, int i, const char *v)
 
 int centre_month_cst(int64_t ts)
 {
-  time_t t = (time_t)(ts + 8 * 3600);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  return (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
+  int32_t y;
+  unsigned m, d;
+  common_civil_from_days(common_local_day(ts, 8 * 3600), &y, &m, &d);
+  return (int)y * 100 + (int)m;
 }
 
 int centre_store_create(const char *path, int sync_full, struct centre_store **out)
@@ -610,14 +610,11 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
 
 /* ---------------------------------------------------------------- cards -- */
 
+/* YYYYMMDD: a day of the calendar (common's rule) between 2000 and 2100. */
 static int ymd_ok(uint32_t d)
 {
-  static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   unsigned y = d / 10000, m = d / 100 % 100, day = d % 100;
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (y < 2000 || y > 2100 || m < 1 || m > 12 || day < 1 || day > mdays[m - 1])
-    return 0;
-  return !(m == 2 && day == 29 && !leap);
+  return y >= 2000 && y <= 2100 && common_date_valid((int32_t)y, m, day);
 }
 
 int centre_card_reg_check(const struct centre_card_reg *r, char *why, size_t cap)
