@@ -46,7 +46,7 @@ static int put_json(void *user, const void *bytes, size_t n)
   return ns_buf_add(user, bytes, n);
 }
 
-int netsync_encode_batch(const struct kiosk_event *ev, size_t n, struct ns_buf *json,
+int netsync_encode_batch(const struct proto_event *ev, size_t n, struct ns_buf *json,
                          struct ns_buf *out)
 {
   z_stream zs;

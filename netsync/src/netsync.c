@@ -327,7 +327,7 @@ static void set_online(struct netsync *ns, int online)
 
 /* A batch read from the journal and encoded, ready to send. */
 struct batch {
-  struct kiosk_event *ev;
+  struct proto_event *ev;
   size_t n;
   struct ns_buf json, gz;
   int rc; /* of preparing it */
@@ -410,7 +410,7 @@ static int same_hash(const char *hex, const uint8_t bin[KIOSK_HASH_LEN])
 static int upload_batch(struct netsync *ns, const struct batch *b, uint64_t *next,
                         uint64_t *acked, struct prefetch *pf)
 {
-  const struct kiosk_event *ev = b->ev;
+  const struct proto_event *ev = b->ev;
   size_t n = b->n;
   struct reply r;
   struct netsync_receipt rc_;
@@ -446,7 +446,7 @@ static int upload_batch(struct netsync *ns, const struct batch *b, uint64_t *nex
   else if (rc_.acked_through < ev[n - 1].seq)
     rc = NETSYNC_E_BAD_REPLY;
   else {
-    struct kiosk_event mine;
+    struct proto_event mine;
     size_t got = 0;
     if (ns->j->read(ns->jctx, rc_.acked_through, &mine, 1, &got) != 0 || got != 1 ||
         mine.seq != rc_.acked_through || !same_hash(rc_.head_hash, mine.hash))

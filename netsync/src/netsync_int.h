@@ -16,7 +16,7 @@ int ns_buf_add(struct ns_buf *b, const void *p, size_t n);
 void ns_buf_free(struct ns_buf *b);
 
 /* JSON body of an upload batch (docs/sync-protocol.md), gzip-compressed into out. */
-int netsync_encode_batch(const struct kiosk_event *ev, size_t n, struct ns_buf *json,
+int netsync_encode_batch(const struct proto_event *ev, size_t n, struct ns_buf *json,
                          struct ns_buf *out);
 
 /* Full-jitter backoff: uniform in [0, min(cap, base * 2^(attempt-1))]. rng: state. */

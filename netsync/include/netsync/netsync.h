@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "kiosk/journal.h"
+#include "proto/event.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,7 +60,8 @@ const char *netsync_errname(int err);
 
 /* ------------------------------------------------------------- events -- */
 
-/* Events are kiosk's journal events (struct kiosk_event, kiosk/journal.h), uploaded with
+/* Events are the journal's events (struct proto_event, proto/event.h; kiosk's journal
+ * stores them as struct kiosk_event, the same type), uploaded by proto's batch encoder with
  * exactly the fields the journal hashes (docs/sync-protocol.md, "Upload"): no names, no
  * citizen ID numbers. */
 #define NETSYNC_HASH_HEX 64
@@ -74,7 +76,7 @@ const char *netsync_errname(int err);
  *   last_seq:  the newest seq in the journal (0 when empty).
  */
 struct netsync_journal_ops {
-  int (*read)(void *ctx, uint64_t from, struct kiosk_event *out, size_t max, size_t *n);
+  int (*read)(void *ctx, uint64_t from, struct proto_event *out, size_t max, size_t *n);
   int (*acked)(void *ctx, uint64_t *seq);
   int (*set_acked)(void *ctx, uint64_t seq);
   int (*last_seq)(void *ctx, uint64_t *seq);
