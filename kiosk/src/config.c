@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/token.h"
 #include "ini.h"
 #include "kiosk/config.h"
 #include "kiosk/revoke.h"
@@ -161,17 +162,6 @@ static int copy_field(char *dst, size_t cap, const char *v, const struct parse *
   return KIOSK_OK;
 }
 
-static int token_ok(const char *s)
-{
-  if (!*s)
-    return 0;
-  for (; *s; s++)
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-          *s == '-' || *s == '_' || *s == '.'))
-      return 0;
-  return 1;
-}
-
 /* Join base directory and a relative path. */
 static int resolve(char *dst, size_t cap, const char *base, const char *v, const struct parse *p,
                    int k, struct kiosk_diag *diag)
@@ -191,7 +181,7 @@ static int parse_minutes(const char *v, uint64_t max, uint32_t mult, uint32_t *o
                          const struct parse *p, int k, struct kiosk_diag *diag, uint64_t min)
 {
   uint64_t n;
-  if (kiosk_parse_u64(v, max, &n) != KIOSK_OK || n < min)
+  if (common_parse_u64(v, max, &n) != COMMON_OK || n < min)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
                           "%s: expected a whole number %llu..%llu, got '%s'", keys[k].name,
                           (unsigned long long)min, (unsigned long long)max, v);
@@ -335,14 +325,14 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
   if (kiosk_mode_parse(v[K_MODE], &c->mode) != KIOSK_OK)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_MODE],
                           "mode: expected gate, cashier, bus or station, got '%s'", v[K_MODE]);
-  if (!token_ok(v[K_TERMINAL_ID]) || strlen(v[K_TERMINAL_ID]) > KIOSK_TERMINAL_ID_MAX)
+  if (!common_token_valid(v[K_TERMINAL_ID], KIOSK_TERMINAL_ID_MAX))
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_TERMINAL_ID],
                           "terminal_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_TERMINAL_ID_MAX);
   memcpy(c->terminal_id, v[K_TERMINAL_ID], strlen(v[K_TERMINAL_ID]) + 1);
   if ((rc = copy_field(c->reader, sizeof c->reader, v[K_READER], p, K_READER, diag)))
     return rc;
   if (v[K_STAFF_ID]) {
-    if (!token_ok(v[K_STAFF_ID]) || strlen(v[K_STAFF_ID]) > KIOSK_STAFF_ID_MAX)
+    if (!common_token_valid(v[K_STAFF_ID], KIOSK_STAFF_ID_MAX))
       return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_STAFF_ID],
                             "staff_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_STAFF_ID_MAX);
     memcpy(c->staff_id, v[K_STAFF_ID], strlen(v[K_STAFF_ID]) + 1);
@@ -382,20 +372,20 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_REV_STALE],
                           "revocation_stale: expected warn or deny, got '%s'", v[K_REV_STALE]);
   uint64_t n;
-  if (kiosk_parse_u64(v[K_CASHIER_MAX], 10000000u, &n) != KIOSK_OK || n == 0)
+  if (common_parse_u64(v[K_CASHIER_MAX], 10000000u, &n) != COMMON_OK || n == 0)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_CASHIER_MAX],
                           "cashier_max_fen: expected 1..10000000 fen, got '%s'",
                           v[K_CASHIER_MAX]);
   c->policy.cashier_max_fen = (int64_t)n;
   if (v[K_FEE]) {
-    if (kiosk_parse_u64(v[K_FEE], 10000000u, &n) != KIOSK_OK || n == 0 ||
+    if (common_parse_u64(v[K_FEE], 10000000u, &n) != COMMON_OK || n == 0 ||
         (int64_t)n > c->policy.cashier_max_fen)
       return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_FEE],
                             "consultation_fee_fen: expected 1..cashier_max_fen (%lld) fen, got '%s'",
                             (long long)c->policy.cashier_max_fen, v[K_FEE]);
     c->consultation_fee_fen = (int64_t)n;
   }
-  if (kiosk_parse_u64(v[K_OVERRIDE_MAX], 4096, &n) != KIOSK_OK)
+  if (common_parse_u64(v[K_OVERRIDE_MAX], 4096, &n) != COMMON_OK)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_OVERRIDE_MAX],
                           "override_queue_max: expected 0..4096, got '%s'", v[K_OVERRIDE_MAX]);
   c->override_queue_max = (unsigned)n;

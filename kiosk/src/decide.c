@@ -5,34 +5,24 @@
  */
 #include <string.h>
 
+#include "common/cardno.h"
+#include "common/date.h"
+#include "common/idno.h"
+#include "common/token.h"
 #include "kiosk/decide.h"
 
 /* ------------------------------------------------------------ name tables -- */
 
 const char *kiosk_award_name(int award)
 {
-  switch (award) {
-#define KIOSK_X_AWN(name, value, en, zh)                                                 \
-  case (value):                                                                          \
-    return (en);
-    KIOSK_AWARD_MAP(KIOSK_X_AWN)
-#undef KIOSK_X_AWN
-  default:
-    return NULL;
-  }
+  const struct common_award_info *i = common_award_info(award);
+  return i ? i->en : NULL;
 }
 
 const char *kiosk_award_name_zh(int award)
 {
-  switch (award) {
-#define KIOSK_X_AWZ(name, value, en, zh)                                                 \
-  case (value):                                                                          \
-    return (zh);
-    KIOSK_AWARD_MAP(KIOSK_X_AWZ)
-#undef KIOSK_X_AWZ
-  default:
-    return NULL;
-  }
+  const struct common_award_info *i = common_award_info(award);
+  return i ? i->zh : NULL;
 }
 
 const char *kiosk_check_name(int check)
@@ -132,117 +122,41 @@ int kiosk_verdict_parse(const char *text, enum kiosk_verdict_kind *out)
 
 /* ------------------------------------------------------------------ dates -- */
 
-/* Howard Hinnant's days_from_civil. */
 int32_t kiosk_days_from_civil(int y, unsigned m, unsigned d)
 {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = (unsigned)(y - era * 400);
-  const unsigned doy = (153u * (m > 2 ? m - 3 : m + 9) + 2u) / 5u + d - 1u;
-  const unsigned doe = yoe * 365u + yoe / 4u - yoe / 100u + doy;
-  return (int32_t)(era * 146097 + (int)doe - 719468);
-}
-
-static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
-{
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = (unsigned)(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
-  const unsigned doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
-  const unsigned mp = (5u * doy + 2u) / 153u;
-  *d = doy - (153u * mp + 2u) / 5u + 1u;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = (int)yoe + era * 400 + (*m <= 2);
+  return common_days_from_civil(y, m, d);
 }
 
 int32_t kiosk_local_day(int64_t t, int32_t utc_offset_s)
 {
-  int64_t l = t + utc_offset_s;
-  int64_t q = l / 86400;
-  if (l % 86400 < 0)
-    q--;
-  return (int32_t)q;
+  return common_local_day(t, utc_offset_s);
 }
 
 int kiosk_parse_date(const char *s, int32_t *day)
 {
-  if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+  /* The terminal's policy dates: after the epoch, before 3000. */
+  static const int32_t first = 0;     /* 1970-01-01 */
+  static const int32_t last = 376199; /* 2999-12-31 */
+  int32_t d;
+  int rc = common_date_parse(s, s ? strlen(s) : 0, &d);
+  if (rc == COMMON_E_SYNTAX || rc == COMMON_E_INVALID_ARG)
     return KIOSK_E_SYNTAX;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return KIOSK_E_SYNTAX;
-  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-  unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
-  unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
-  if (y < 1970 || y > 2999 || m < 1 || m > 12 || d < 1)
+  if (rc != COMMON_OK || d < first || d > last)
     return KIOSK_E_RANGE;
-  static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  unsigned dim = mdays[m - 1];
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    dim = 29;
-  if (d > dim)
-    return KIOSK_E_RANGE;
-  *day = kiosk_days_from_civil(y, m, d);
+  *day = d;
   return KIOSK_OK;
 }
 
 void kiosk_format_date(int32_t day, char buf[11])
 {
-  int y;
-  unsigned m, d;
-  civil_from_days(day, &y, &m, &d);
-  if (y < 0 || y > 9999) {
-    memcpy(buf, "0000-00-00", 11);
-    return;
-  }
-  buf[0] = (char)('0' + y / 1000);
-  buf[1] = (char)('0' + y / 100 % 10);
-  buf[2] = (char)('0' + y / 10 % 10);
-  buf[3] = (char)('0' + y % 10);
-  buf[4] = '-';
-  buf[5] = (char)('0' + m / 10);
-  buf[6] = (char)('0' + m % 10);
-  buf[7] = '-';
-  buf[8] = (char)('0' + d / 10);
-  buf[9] = (char)('0' + d % 10);
-  buf[10] = '\0';
+  common_date_format(day, buf);
 }
 
 /* ---------------------------------------------------------------- engine -- */
 
 int kiosk_award_eligible(enum kiosk_award award, unsigned level)
 {
-  switch (award) {
-  case KIOSK_AWARD_DONOR_STAR:
-    return level >= 3 && level <= 5; /* Art. 18: 三星级献血之星及以上 (>= 8000 ml) */
-  case KIOSK_AWARD_VOLUNTEER_STAR:
-    return level == 5; /* 五星级无偿献血志愿者 */
-  case KIOSK_AWARD_VOLUNTEER_LIFETIME:
-  case KIOSK_AWARD_LIFETIME_ACHIEVEMENT:
-    return level == 0;
-  case KIOSK_AWARD_NONE:
-  case KIOSK_AWARD_PROMOTION:
-    return 0;
-  }
-  return 0;
-}
-
-/* Whether (award, level) is a combination that exists at all. */
-static int award_valid(enum kiosk_award award, unsigned level)
-{
-  switch (award) {
-  case KIOSK_AWARD_DONOR_STAR:
-  case KIOSK_AWARD_VOLUNTEER_STAR:
-    return level >= 1 && level <= 5;
-  case KIOSK_AWARD_VOLUNTEER_LIFETIME:
-  case KIOSK_AWARD_LIFETIME_ACHIEVEMENT:
-  case KIOSK_AWARD_PROMOTION:
-    return level == 0;
-  case KIOSK_AWARD_NONE:
-    return 0;
-  }
-  return 0;
+  return common_award_carries_card((int)award, level);
 }
 
 struct acc {
@@ -254,50 +168,23 @@ struct acc {
 
 int kiosk_token_valid(const char *s, size_t max)
 {
-  if (!s)
-    return 0;
-  size_t n = 0;
-  for (; s[n]; n++) {
-    char c = s[n];
-    if (n >= max || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-      return 0;
-  }
-  return n > 0;
+  return common_token_valid(s, max);
 }
 
 int kiosk_looks_like_citizen_id(const char *s)
 {
-  if (!s)
-    return 0;
-  static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return 0;
-    sum += (s[i] - '0') * w[i];
-  }
-  int check = (12 - sum % 11) % 11; /* 10 is written X */
-  char want = check == 10 ? 'X' : (char)('0' + check);
-  char got = s[17] == 'x' ? 'X' : s[17];
-  return got == want && s[18] == '\0';
+  return common_id_shaped(s);
 }
 
 int kiosk_card_no_valid(const char *s)
 {
-  if (!s)
-    return 0;
-  size_t n = 0;
-  for (; s[n]; n++)
-    if (n >= KIOSK_CARD_NO_MAX ||
-        !((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'A' && s[n] <= 'Z') || s[n] == '-'))
-      return 0;
-  return n > 0 && !kiosk_looks_like_citizen_id(s);
+  return common_cardno_valid(s);
 }
 
 static void check_card(const struct kiosk_card_facts *c, struct acc *a)
 {
-  if (!kiosk_card_no_valid(c->card_no))
+  /* The check digits too: a number the station never issued is not this card's. */
+  if (!common_cardno_valid(c->card_no))
     DENY(a, CARD_NO_INVALID);
   static const enum kiosk_reason failed[KIOSK_CHECK_COUNT] = {
       KIOSK_R_FORMAT_FAILED, KIOSK_R_CHAIN_FAILED, KIOSK_R_SIGNATURE_FAILED,
@@ -311,9 +198,9 @@ static void check_card(const struct kiosk_card_facts *c, struct acc *a)
       continue;
     a->deny |= UINT64_C(1) << (c->check[i] == KIOSK_CHECK_NOT_CHECKED ? unchecked[i] : failed[i]);
   }
-  if (!award_valid(c->award, c->award_level))
+  if (!common_award_valid((int)c->award, c->award_level))
     DENY(a, AWARD_INVALID);
-  else if (!kiosk_award_eligible(c->award, c->award_level))
+  else if (!common_award_carries_card((int)c->award, c->award_level))
     DENY(a, AWARD_NOT_ELIGIBLE);
 }
 
@@ -409,8 +296,7 @@ static void check_cashier(const struct kiosk_policy *p, const struct kiosk_reque
   if (r->visit != KIOSK_VISIT_OUTPATIENT && r->visit != KIOSK_VISIT_INPATIENT)
     STAFF(a, VISIT_KIND_MISSING);
   /* A bill reference is a token, and never something shaped like an ID number. */
-  if (!kiosk_token_valid(r->bill_ref, KIOSK_BILL_REF_MAX) ||
-      kiosk_looks_like_citizen_id(r->bill_ref))
+  if (!common_token_valid(r->bill_ref, KIOSK_BILL_REF_MAX) || common_id_shaped(r->bill_ref))
     STAFF(a, BILL_REF_MISSING);
   if (r->amount_fen <= 0 || r->amount_fen > p->cashier_max_fen)
     STAFF(a, AMOUNT_INVALID);
@@ -470,8 +356,8 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
   }
 
   /* Staff actions are accountable: whoever confirms must be signed in. */
-  if (r->staff && (!kiosk_token_valid(r->staff_id, KIOSK_STAFF_ID_MAX) ||
-                   kiosk_looks_like_citizen_id(r->staff_id)))
+  if (r->staff && (!common_token_valid(r->staff_id, KIOSK_STAFF_ID_MAX) ||
+                   common_id_shaped(r->staff_id)))
     STAFF(&a, STAFF_ID_MISSING);
 
   /* Fail closed on the journal: no grant that cannot be recorded, unless staff take

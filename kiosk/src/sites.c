@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/token.h"
 #include "ini.h"
 #include "kiosk/sites.h"
 
@@ -97,19 +98,6 @@ void kiosk_sites_destroy(struct kiosk_sites *s)
   free(s);
 }
 
-static int token_ok(const char *s, size_t n, size_t max)
-{
-  if (n == 0 || n > max)
-    return 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '_' || c == '.'))
-      return 0;
-  }
-  return 1;
-}
-
 /* Split a list of tokens separated by blanks or commas into a malloc'd array. */
 static int split_list(const char *value, char ***out, size_t *count, const char *file,
                       unsigned line, const char *key, struct kiosk_diag *diag)
@@ -127,7 +115,7 @@ static int split_list(const char *value, char ***out, size_t *count, const char 
     while (*p && *p != ' ' && *p != '\t' && *p != ',')
       p++;
     size_t len = (size_t)(p - b);
-    if (!token_ok(b, len, KIOSK_VEHICLE_ID_MAX)) {
+    if (!common_token_valid_n(b, len, KIOSK_VEHICLE_ID_MAX, COMMON_TOKEN_PLAIN)) {
       rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line,
                           "%s: ids are 1-%u of A-Z a-z 0-9 - _ .", key, KIOSK_VEHICLE_ID_MAX);
       goto out_free;
@@ -316,7 +304,7 @@ static int on_pair(void *user, const char *section, const char *key, const char 
     return rc;
   }
   case KEY_OPERATOR:
-    if (!token_ok(value, strlen(value), KIOSK_VEHICLE_ID_MAX))
+    if (!common_token_valid(value, KIOSK_VEHICLE_ID_MAX))
       return kiosk_diag_set(diag, KIOSK_E_CONFIG, s->file, line,
                             "[%s]: operator id is 1-%u of A-Z a-z 0-9 - _ .", section,
                             KIOSK_VEHICLE_ID_MAX);

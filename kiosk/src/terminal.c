@@ -4,6 +4,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/cardno.h"
+#include "common/idno.h"
+#include "common/token.h"
 #include "kiosk/terminal.h"
 
 struct kiosk_terminal {
@@ -126,7 +129,7 @@ static void make_event(const struct kiosk_terminal *t, const struct kiosk_input 
   snprintf(e->vehicle, sizeof e->vehicle, "%s", t->cfg.vehicle);
   /* Only values that pass the engine's checks reach the journal; the rest are left
    * empty (the reasons say why). */
-  if (kiosk_card_no_valid(in->card->card_no))
+  if (common_cardno_valid(in->card->card_no))
     snprintf(e->card_no, sizeof e->card_no, "%s", in->card->card_no);
   e->generation = in->card->generation;
   e->kind = (v->flags & KIOSK_VF_OVERRIDE_USED) ? KIOSK_EVENT_OVERRIDE : KIOSK_EVENT_DECISION;
@@ -136,8 +139,8 @@ static void make_event(const struct kiosk_terminal *t, const struct kiosk_input 
     e->amount_fen = in->amount_fen;
     snprintf(e->bill_ref, sizeof e->bill_ref, "%s", in->bill_ref ? in->bill_ref : "");
   }
-  if (in->staff && kiosk_token_valid(staff_id, KIOSK_STAFF_ID_MAX) &&
-      !kiosk_looks_like_citizen_id(staff_id))
+  if (in->staff && common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) &&
+      !common_id_shaped(staff_id))
     snprintf(e->staff_id, sizeof e->staff_id, "%s", staff_id);
 }
 

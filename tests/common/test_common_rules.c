@@ -298,6 +298,7 @@ START_TEST(test_cardno_refused)
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     ck_assert_msg(!common_cardno_valid(bad[i]), "%s", bad[i]);
   ck_assert(!common_cardno_valid(NULL));
+  ck_assert(common_cardno_valid("YL20190200012341")); /* docs/station.md's example */
   char no[COMMON_CARDNO_LEN + 1];
   ck_assert_int_eq(common_cardno_format(2019, 2, 12345, no), COMMON_OK);
   ck_assert(common_cardno_valid_n(no, COMMON_CARDNO_LEN));

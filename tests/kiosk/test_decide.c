@@ -153,7 +153,7 @@ static const struct row rows[] = {
      .want = KIOSK_VERDICT_DENY, .reasons = R(CHAIN_FAILED)},
     {"card number empty", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .card_no = "",
      .want = KIOSK_VERDICT_DENY, .reasons = R(CARD_NO_INVALID)},
-    {"card number lower case", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .card_no = "yl-1",
+    {"card number lower case", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .card_no = "yl20190200000119",
      .want = KIOSK_VERDICT_DENY, .reasons = R(CARD_NO_INVALID)},
     {"card number 21 characters", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
      .card_no = "123456789012345678901", .want = KIOSK_VERDICT_DENY,
@@ -161,8 +161,17 @@ static const struct row rows[] = {
     {"card number shaped like a citizen ID", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
      .card_no = "11010519491231002X", .want = KIOSK_VERDICT_DENY,
      .reasons = R(CARD_NO_INVALID)},
-    {"card number of 20 characters", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
-     .card_no = "YL-2019-000000000001", .want = KIOSK_VERDICT_GRANT},
+    {"card number with its check digits", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "YL20190200000119", .want = KIOSK_VERDICT_GRANT},
+    {"card number with wrong check digits", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "YL20190200000118", .want = KIOSK_VERDICT_DENY,
+     .reasons = R(CARD_NO_INVALID)},
+    {"card number with two neighbours swapped", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "YL20190200001019", .want = KIOSK_VERDICT_DENY,
+     .reasons = R(CARD_NO_INVALID)},
+    {"card number in the old free form", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .card_no = "YL-2019-000001", .want = KIOSK_VERDICT_DENY,
+     .reasons = R(CARD_NO_INVALID)},
     {"cashier, bill reference shaped like an ID number", KIOSK_MODE_CASHIER,
      KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED,
      .bill = "11010519491231002x", .want = KIOSK_VERDICT_STAFF_CHECK,
@@ -306,7 +315,7 @@ static struct kiosk_verdict run_row(const struct row *w, struct kiosk_policy *po
 {
   struct kiosk_card_facts card;
   memset(&card, 0, sizeof card);
-  snprintf(card.card_no, sizeof card.card_no, "%s", w->card_no ? w->card_no : "YL2019-000123");
+  snprintf(card.card_no, sizeof card.card_no, "%s", w->card_no ? w->card_no : "YL20190200012341");
   if (w->card_no && strlen(w->card_no) > KIOSK_CARD_NO_MAX)
     memcpy(card.card_no, w->card_no, KIOSK_CARD_NO_MAX + 1); /* fills the array, no NUL */
   card.generation = 0;

@@ -25,7 +25,7 @@ static void setup(void)
   ck_assert_int_eq(kiosk_revkey_generate(&signer), KIOSK_OK);
   snprintf(p, sizeof p, "%s/trust/%s", dir, KIOSK_TRUST_REVOCATION_KEY);
   ck_assert_int_eq(kiosk_revkey_write_public(signer, p), KIOSK_OK);
-  struct kiosk_rev_entry revoked[] = {{"YL-666", 0, KIOSK_REV_EXACT}};
+  struct kiosk_rev_entry revoked[] = {{"YL20190000066629", 0, KIOSK_REV_EXACT}};
   uint8_t *blob;
   size_t len;
   ck_assert_int_eq(kiosk_revlist_write_snapshot(revoked, 1, 1, T0 - 3600, signer, &blob, &len),
@@ -128,31 +128,31 @@ static struct kiosk_outcome decide(struct kiosk_terminal *t, const char *no, uns
 START_TEST(gate_flow)
 {
   struct kiosk_terminal *t = open_terminal(GATE, 8);
-  struct kiosk_outcome o = decide(t, "YL-1", 0, T0);
+  struct kiosk_outcome o = decide(t, "YL20190000000184", 0, T0);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(HOLDER_CONFIRM_NEEDED));
   ck_assert_int_eq(o.journaled, 0); /* a question, not an outcome */
-  o = decide(t, "YL-1", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 20);
+  o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 20);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
   ck_assert_int_eq(o.journaled, 1);
   ck_assert_uint_eq(o.seq, 1);
   ck_assert_int_eq(o.revocation.status, KIOSK_REV_NOT_LISTED);
   /* The same card again within 120 minutes: possible lending. */
-  o = decide(t, "YL-1", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 20 + 119 * 60);
+  o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 20 + 119 * 60);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(REPEAT_AT_GATE));
   ck_assert_uint_eq(o.recent.count, 1);
-  o = decide(t, "YL-1", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 20 + 120 * 60);
+  o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 20 + 120 * 60);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
   ck_assert_uint_eq(o.seq, 2);
   /* A revoked card: denied and journaled. */
-  o = decide(t, "YL-666", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 9000);
+  o = decide(t, "YL20190000066629", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 9000);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(CARD_REVOKED));
   ck_assert_int_eq(o.journaled, 1);
   struct kiosk_event e;
   ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), 3, &e), KIOSK_OK);
-  ck_assert_str_eq(e.card_no, "YL-666");
+  ck_assert_str_eq(e.card_no, "YL20190000066629");
   ck_assert_str_eq(e.staff_id, "S07");
   ck_assert_int_eq(e.verdict, KIOSK_VERDICT_DENY);
   kiosk_terminal_close(t);
@@ -162,26 +162,26 @@ END_TEST
 START_TEST(journal_down_override)
 {
   struct kiosk_terminal *t = open_terminal(GATE, 2);
-  struct kiosk_outcome o = decide(t, "YL-1", KIOSK_STAFF_HOLDER_CONFIRMED, T0);
+  struct kiosk_outcome o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED, T0);
   ck_assert_uint_eq(o.seq, 1);
   struct kiosk_journal *j = kiosk_terminal_journal(t);
   uint64_t last, full = fill_disk(j);
-  o = decide(t, "YL-2", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 10);
+  o = decide(t, "YL20190000000281", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 10);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(JOURNAL_UNAVAILABLE));
   ck_assert(o.verdict.flags & KIOSK_VF_OVERRIDE_OFFERED);
   ck_assert_int_eq(o.journaled, 0);
   ck_assert_int_eq(o.queued, 0);
   /* Staff override: granted, queued. */
-  o = decide(t, "YL-2", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0 + 20);
+  o = decide(t, "YL20190000000281", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0 + 20);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(STAFF_OVERRIDE));
   ck_assert(o.verdict.flags & KIOSK_VF_OVERRIDE_USED);
   ck_assert_int_eq(o.queued, 1);
-  o = decide(t, "YL-3", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0 + 30);
+  o = decide(t, "YL20190000000378", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0 + 30);
   ck_assert_int_eq(o.queued, 1);
   /* Queue (2) full: the next override is refused. */
-  o = decide(t, "YL-4", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0 + 40);
+  o = decide(t, "YL20190000000475", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0 + 40);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(OVERRIDE_QUEUE_FULL));
   struct kiosk_terminal_status st;
@@ -190,17 +190,17 @@ START_TEST(journal_down_override)
   ck_assert_uint_eq(st.overrides_queued, 2);
   /* Space again: the next decision appends the overrides first, in order. */
   ck_assert_int_eq(kiosk_journal_set_max_pages(j, 1u << 30), KIOSK_OK);
-  o = decide(t, "YL-5", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 50);
+  o = decide(t, "YL20190000000572", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 50);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
   ck_assert_uint_eq(o.seq, full + 3);
   struct kiosk_event e;
   ck_assert_int_eq(kiosk_journal_get(j, full + 1, &e), KIOSK_OK);
-  ck_assert_str_eq(e.card_no, "YL-2");
+  ck_assert_str_eq(e.card_no, "YL20190000000281");
   ck_assert_int_eq(e.kind, KIOSK_EVENT_OVERRIDE);
   ck_assert_str_eq(e.staff_id, "S07");
   ck_assert_int_eq(e.time, T0 + 20);
   ck_assert_int_eq(kiosk_journal_get(j, full + 2, &e), KIOSK_OK);
-  ck_assert_str_eq(e.card_no, "YL-3");
+  ck_assert_str_eq(e.card_no, "YL20190000000378");
   struct kiosk_journal_check res;
   ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
   ck_assert_int_eq(kiosk_journal_last_seq(j, &last), KIOSK_OK);
@@ -215,19 +215,19 @@ END_TEST
 START_TEST(bus_flow)
 {
   struct kiosk_terminal *t = open_terminal(BUS, 8);
-  struct kiosk_outcome o = decide(t, "YL-1", 0, T0);
+  struct kiosk_outcome o = decide(t, "YL20190000000184", 0, T0);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
-  o = decide(t, "YL-1", 0, T0 + 599);
+  o = decide(t, "YL20190000000184", 0, T0 + 599);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(REPEAT_ON_VEHICLE));
-  o = decide(t, "YL-1", 0, T0 + 600);
+  o = decide(t, "YL20190000000184", 0, T0 + 600);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
   struct kiosk_event e;
   ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), 1, &e), KIOSK_OK);
   ck_assert_str_eq(e.vehicle, "GK-D0002");
   /* No staff on a bus: a journal outage denies. */
   fill_disk(kiosk_terminal_journal(t));
-  o = decide(t, "YL-9", 0, T0 + 5000);
+  o = decide(t, "YL20190000000960", 0, T0 + 5000);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(JOURNAL_UNAVAILABLE));
   kiosk_terminal_close(t);

@@ -88,20 +88,20 @@ END_TEST
 
 START_TEST(decide_flags_and_json)
 {
-  ck_assert_int_eq(kiosk("decide --config bus.ini --card YL-1 --award donor_star --level 3 "
+  ck_assert_int_eq(kiosk("decide --config bus.ini --card YL20190000000184 --award donor_star --level 3 "
                          "--time '2020-06-01 10:00:00'"),
                    0);
   ck_assert_msg(strstr(out, "\"verdict\": \"GRANT\"") != NULL, "%s", out);
-  ck_assert_int_eq(kiosk("decide --config bus.ini --card YL-1 --award donor_star --level 3 "
+  ck_assert_int_eq(kiosk("decide --config bus.ini --card YL20190000000184 --award donor_star --level 3 "
                          "--time '2020-06-01 10:00:00' --last-use-ago 30"),
                    0);
   ck_assert_ptr_nonnull(strstr(out, "REPEAT_ON_VEHICLE"));
   ck_assert_ptr_nonnull(strstr(out, "该卡近期已在本车使用"));
-  write_file("req.json", "{\"card_no\": \"YL-2\", \"award\": \"volunteer_star\", \"level\": 5,"
+  write_file("req.json", "{\"card_no\": \"YL20190000000281\", \"award\": \"volunteer_star\", \"level\": 5,"
                          " \"time\": \"2024-01-01 00:00:00\"}");
   ck_assert_int_eq(kiosk("decide --config bus.ini --json req.json"), 0);
   ck_assert_ptr_nonnull(strstr(out, "POLICY_ENDED"));
-  write_file("bad.json", "{\"card_no\": \"YL-2\", \"colour\": 1}");
+  write_file("bad.json", "{\"card_no\": \"YL20190000000281\", \"colour\": 1}");
   ck_assert_int_eq(kiosk("decide --config bus.ini --json bad.json"), 2);
   ck_assert_ptr_nonnull(strstr(out, "unknown member 'colour'"));
 }
@@ -152,7 +152,7 @@ START_TEST(revoke_commands)
   char path[400];
   snprintf(path, sizeof path, "%s/trust/%s", dir, KIOSK_TRUST_REVOCATION_KEY);
   ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
-  struct kiosk_rev_entry e[] = {{"YL-7", 2, KIOSK_REV_BELOW}};
+  struct kiosk_rev_entry e[] = {{"YL20190000000766", 2, KIOSK_REV_BELOW}};
   uint8_t *blob;
   size_t len;
   ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 3, (int64_t)time(NULL), k, &blob, &len),
@@ -165,10 +165,10 @@ START_TEST(revoke_commands)
   kiosk_revkey_destroy(k);
   ck_assert_int_eq(kiosk("revoke show --list --config bus.ini"), 0);
   ck_assert_ptr_nonnull(strstr(out, "version 3"));
-  ck_assert_ptr_nonnull(strstr(out, "YL-7 below 2"));
-  ck_assert_int_eq(kiosk("revoke lookup YL-7 1 --config bus.ini"), 1);
+  ck_assert_ptr_nonnull(strstr(out, "YL20190000000766 below 2"));
+  ck_assert_int_eq(kiosk("revoke lookup YL20190000000766 1 --config bus.ini"), 1);
   ck_assert_ptr_nonnull(strstr(out, "revoked"));
-  ck_assert_int_eq(kiosk("revoke lookup YL-7 2 --config bus.ini"), 0);
+  ck_assert_int_eq(kiosk("revoke lookup YL20190000000766 2 --config bus.ini"), 0);
   ck_assert_ptr_nonnull(strstr(out, "not listed"));
 }
 END_TEST

@@ -30,7 +30,7 @@ static void setup(void)
   pol.stale = KIOSK_STALE_WARN;
   pol.cashier_max_fen = 10000;
   memset(&card, 0, sizeof card);
-  strcpy(card.card_no, "YL2019-000123");
+  strcpy(card.card_no, "YL20190200012341");
   card.award = KIOSK_AWARD_DONOR_STAR;
   card.award_level = 3;
   for (int i = 0; i < KIOSK_CHECK_COUNT; i++)
@@ -87,7 +87,7 @@ START_TEST(test_gate_asks_staff_then_grants)
   ck_assert_int_eq(v.has_holder, 1);
   ck_assert_str_eq(v.holder.name_masked, "张*明");
   ck_assert_str_eq(v.holder.id_masked, "450902********1234");
-  ck_assert_str_eq(v.holder.card_no, "YL2019-000123");
+  ck_assert_str_eq(v.holder.card_no, "YL20190200012341");
   ck_assert_str_eq(v.holder.award.key, "award.DONOR_STAR");
   ck_assert_str_eq(v.holder.award.text[UI_LANG_ZH], "献血之星");
   ck_assert_uint_eq(v.holder.award_stars, 3);

@@ -4,7 +4,7 @@
  * list and the centre. One rule for everyone: a number is accepted only when its check
  * digits are right.
  *
- *   YL 2019 02 000123 NN   written without spaces: YL2019020001238 + NN (16 characters)
+ *   YL 2019 02 000123 41   written without spaces: YL20190200012341 (16 characters)
  *   |  |    |  |      `- check digits, ISO 7064 MOD 97-10 over the 14 characters before
  *   |  |    |  `-------- serial within (year, county), 000001..999999
  *   |  |    `----------- county code: the last two digits of the GB/T 2260 code of the
