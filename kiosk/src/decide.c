@@ -13,18 +13,6 @@
 
 /* ------------------------------------------------------------ name tables -- */
 
-const char *kiosk_award_name(int award)
-{
-  const struct common_award_info *i = common_award_info(award);
-  return i ? i->en : NULL;
-}
-
-const char *kiosk_award_name_zh(int award)
-{
-  const struct common_award_info *i = common_award_info(award);
-  return i ? i->zh : NULL;
-}
-
 const char *kiosk_check_name(int check)
 {
   switch (check) {
@@ -122,16 +110,6 @@ int kiosk_verdict_parse(const char *text, enum kiosk_verdict_kind *out)
 
 /* ------------------------------------------------------------------ dates -- */
 
-int32_t kiosk_days_from_civil(int y, unsigned m, unsigned d)
-{
-  return common_days_from_civil(y, m, d);
-}
-
-int32_t kiosk_local_day(int64_t t, int32_t utc_offset_s)
-{
-  return common_local_day(t, utc_offset_s);
-}
-
 int kiosk_parse_date(const char *s, int32_t *day)
 {
   /* The terminal's policy dates: after the epoch, before 3000. */
@@ -147,17 +125,7 @@ int kiosk_parse_date(const char *s, int32_t *day)
   return KIOSK_OK;
 }
 
-void kiosk_format_date(int32_t day, char buf[11])
-{
-  common_date_format(day, buf);
-}
-
 /* ---------------------------------------------------------------- engine -- */
-
-int kiosk_award_eligible(enum kiosk_award award, unsigned level)
-{
-  return common_award_carries_card((int)award, level);
-}
 
 struct acc {
   uint64_t deny, staff, info;
@@ -165,21 +133,6 @@ struct acc {
 #define DENY(a, r) ((a)->deny |= KIOSK_RBIT(r))
 #define STAFF(a, r) ((a)->staff |= KIOSK_RBIT(r))
 #define INFO(a, r) ((a)->info |= KIOSK_RBIT(r))
-
-int kiosk_token_valid(const char *s, size_t max)
-{
-  return common_token_valid(s, max);
-}
-
-int kiosk_looks_like_citizen_id(const char *s)
-{
-  return common_id_shaped(s);
-}
-
-int kiosk_card_no_valid(const char *s)
-{
-  return common_cardno_valid(s);
-}
 
 static void check_card(const struct kiosk_card_facts *c, struct acc *a)
 {
@@ -326,7 +279,7 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
   unsigned flags = 0;
   check_card(r->card, &a);
 
-  int32_t today = kiosk_local_day(r->now, p->utc_offset_s);
+  int32_t today = common_local_day(r->now, p->utc_offset_s);
   if (today < p->start_day)
     DENY(&a, POLICY_NOT_STARTED);
   if (today >= p->end_day)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/date.h"
 #include "kiosk/config.h"
 
 static char tmpdir[256];
@@ -123,7 +124,7 @@ START_TEST(good_config)
   snprintf(want, sizeof want, "%s/journal.db", tmpdir);
   ck_assert_str_eq(c.journal_path, want);
   char day[11];
-  kiosk_format_date(c.policy.end_day, day);
+  common_date_format(c.policy.end_day, day);
   ck_assert_str_eq(day, "2023-12-27");
 }
 END_TEST

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "kiosk/decide.h"
 
 #define H 3600
@@ -14,7 +15,7 @@
 
 static int64_t local_time(int y, unsigned m, unsigned d, int hh, int mm, int ss)
 {
-  return (int64_t)kiosk_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - 8 * 3600;
+  return (int64_t)common_days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss - 8 * 3600;
 }
 
 static struct kiosk_policy policy(void)
@@ -431,15 +432,15 @@ START_TEST(dates)
   ck_assert_int_eq(d, 0);
   ck_assert_int_eq(kiosk_parse_date("2024-02-29", &d), KIOSK_OK);
   char buf[11];
-  kiosk_format_date(d, buf);
+  common_date_format(d, buf);
   ck_assert_str_eq(buf, "2024-02-29");
   ck_assert_int_ne(kiosk_parse_date("2023-02-29", &d), KIOSK_OK);
   ck_assert_int_ne(kiosk_parse_date("2100-02-29", &d), KIOSK_OK);
   ck_assert_int_ne(kiosk_parse_date("2023-13-01", &d), KIOSK_OK);
   ck_assert_int_ne(kiosk_parse_date("2023-1-01", &d), KIOSK_OK);
   ck_assert_int_ne(kiosk_parse_date("2023-01-01 ", &d), KIOSK_OK);
-  ck_assert_int_eq(kiosk_local_day(-1, 0), -1);
-  ck_assert_int_eq(kiosk_local_day(16 * 3600, 8 * 3600), 1);
+  ck_assert_int_eq(common_local_day(-1, 0), -1);
+  ck_assert_int_eq(common_local_day(16 * 3600, 8 * 3600), 1);
 }
 END_TEST
 

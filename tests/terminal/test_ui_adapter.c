@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "kiosk/decide.h"
 #include "ui/fsm.h"
 #include "ui_adapter.h"
@@ -39,7 +40,7 @@ static void setup(void)
   req.card = &card;
   req.mode = KIOSK_MODE_GATE;
   req.site_modes = MODES;
-  req.now = (int64_t)kiosk_days_from_civil(2025, 1, 2) * 86400;
+  req.now = (int64_t)common_days_from_civil(2025, 1, 2) * 86400;
   req.revocation.status = KIOSK_REV_NOT_LISTED;
   req.revocation.issued_at = req.now - 3600;
   req.recent.known = 1;

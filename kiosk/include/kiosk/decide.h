@@ -41,9 +41,6 @@ enum kiosk_award {
   COMMON_AWARD_MAP(KIOSK_X_AW)
 #undef KIOSK_X_AW
 };
-/* common_award_info(award)->en / ->zh; NULL when unknown. */
-const char *kiosk_award_name(int award);
-const char *kiosk_award_name_zh(int award);
 
 /* The outcome of one verification step done by the card reader. */
 enum kiosk_check_state {
@@ -279,20 +276,9 @@ int kiosk_decide(const struct kiosk_policy *policy, const struct kiosk_request *
  * The rules themselves are common's: a card number is accepted only with the right
  * ISO 7064 MOD 97-10 check digits (common_cardno_valid, common/cardno.h); tokens are
  * common_token_valid (common/token.h); "shaped like a citizen ID" is common_id_shaped
- * (common/idno.h); whether an award carries the card is common_award_carries_card
- * (common/award.h); dates are common/date.h's.
- *
- * TODO(issue 10): the forwarders below stay until their callers outside kiosk's library
- * (kiosk/src/journal.c, kiosk/src/revoke.c, centre/, terminal/, tests/terminal, bench/)
- * call common directly; they hold no rule of their own.
+ * (common/idno.h); whether an award carries the card is common_award_carries_card and
+ * its names are common_award_info (common/award.h); dates are common/date.h's.
  */
-int kiosk_card_no_valid(const char *s);                  /* common_cardno_valid */
-int kiosk_looks_like_citizen_id(const char *s);          /* common_id_shaped */
-int kiosk_token_valid(const char *s, size_t max);        /* common_token_valid */
-int kiosk_award_eligible(enum kiosk_award award, unsigned level); /* ..._carries_card */
-int32_t kiosk_days_from_civil(int y, unsigned m, unsigned d);     /* common_days_from_civil */
-int32_t kiosk_local_day(int64_t t, int32_t utc_offset_s);         /* common_local_day */
-void kiosk_format_date(int32_t day, char buf[11]);                /* common_date_format */
 
 /* Parse "YYYY-MM-DD" strictly (common_date_parse) within the terminal's range,
  * 1970-01-01..2999-12-31. KIOSK_E_SYNTAX for the shape, KIOSK_E_RANGE otherwise. */

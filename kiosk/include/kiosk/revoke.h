@@ -90,7 +90,7 @@ void kiosk_revkey_destroy(struct kiosk_revkey *key);
 
 /*
  * Encode and sign a snapshot. Entries are copied and sorted; duplicates, a card number
- * that fails kiosk_card_no_valid(), BELOW 0 or an unknown kind are INVALID_ARG. version >= 1.
+ * that fails common_cardno_valid(), BELOW 0 or an unknown kind are INVALID_ARG. version >= 1.
  * *out is malloc'd (free it). key must be a private key.
  */
 int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
