@@ -7,9 +7,15 @@
 #include "proto/event.h"
 #include "proto_int.h"
 
-static int opt_token(const char *s, size_t max)
+/* Every free token of an event (terminal, site, vehicle, bill, staff) is refused when it
+ * is shaped like a citizen ID: a token is typed by hand or set in a configuration, and an
+ * ID number typed into the wrong box must not travel to the centre. One rule here, used
+ * by the journal (kiosk) and by the batch parser (centre). */
+static int free_token(const char *s, size_t max, int required)
 {
-  return s[0] == '\0' || common_token_valid(s, max);
+  if (!required && s[0] == '\0')
+    return 1;
+  return common_token_valid(s, max) && !common_id_shaped(s);
 }
 
 int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
@@ -17,14 +23,14 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
   const char *bad = NULL;
   if (!ev)
     bad = "no event";
-  else if (!common_token_valid(ev->terminal, PROTO_TOKEN_MAX))
-    bad = "terminal is not a token";
-  else if (!common_token_valid(ev->site, PROTO_SITE_TOKEN_MAX))
-    bad = "site is not a token";
+  else if (!free_token(ev->terminal, PROTO_TOKEN_MAX, 1))
+    bad = "terminal is not a token (or shaped like an ID number)";
+  else if (!free_token(ev->site, PROTO_SITE_TOKEN_MAX, 1))
+    bad = "site is not a token (or shaped like an ID number)";
   else if (!proto_mode_name(ev->mode))
     bad = "unknown mode";
-  else if (!opt_token(ev->vehicle, PROTO_TOKEN_MAX))
-    bad = "vehicle is not a token";
+  else if (!free_token(ev->vehicle, PROTO_TOKEN_MAX, 0))
+    bad = "vehicle is not a token (or shaped like an ID number)";
   else if (ev->card_no[0] && !proto_i_card_no_ok(ev->card_no))
     bad = "card number malformed (or shaped like an ID number)";
   else if (!proto_event_kind_name(ev->kind))
@@ -33,9 +39,9 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
     bad = "unknown verdict";
   else if (ev->amount_fen < 0 || ev->amount_fen > INT64_C(100000000000))
     bad = "amount out of range";
-  else if (!opt_token(ev->bill_ref, PROTO_BILL_REF_MAX) || common_id_shaped(ev->bill_ref))
+  else if (!free_token(ev->bill_ref, PROTO_BILL_REF_MAX, 0))
     bad = "bill reference is not a token (or shaped like an ID number)";
-  else if (!opt_token(ev->staff_id, PROTO_STAFF_ID_MAX) || common_id_shaped(ev->staff_id))
+  else if (!free_token(ev->staff_id, PROTO_STAFF_ID_MAX, 0))
     bad = "staff id is not a token (or shaped like an ID number)";
   if (bad)
     return proto_i_why(why, cap, PROTO_E_INVALID_ARG, "%s", bad);

@@ -66,6 +66,9 @@ START_TEST(event_check_refuses)
       {"card_no", "yl-1"},        {"card_no", "11010519491231002X"},
       {"bill_ref", "11010519491231002X"}, {"staff_id", "11010519491231002x"},
       {"vehicle", "\"quote"},
+      /* issue 11: every free token, not only card, bill and staff */
+      {"vehicle", "11010519491231002X"}, {"terminal", "11010519491231002X"},
+      {"site", "11010519491231002x"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     struct proto_event e = worked_example();
