@@ -60,6 +60,7 @@ static int read_verify(struct cardio_card *card, const struct cardio_trust *trus
   size_t fci_len = 0, ia_len = 0;
   uint16_t sw = 0, ia_sw = 0;
   struct hc_fci f;
+  struct hc_signed sd;
   enum cardio_hc_reason why;
   int rc;
 
@@ -83,9 +84,13 @@ static int read_verify(struct cardio_card *card, const struct cardio_trust *trus
     return CARDIO_OK;
   }
   res->lifecycle = f.lcs;
-  if (!f.signed_rec || (f.lcs != CARDIO_HC_LCS_ACTIVE &&
-                        !(allow_init && f.lcs == CARDIO_HC_LCS_INIT))) {
-    /* No record, or not activated: nothing to authenticate. */
+  if (!f.signed_rec ||
+      (f.lcs != CARDIO_HC_LCS_ACTIVE && !(allow_init && f.lcs == CARDIO_HC_LCS_INIT)) ||
+      hc_signed_decode(f.signed_rec, f.signed_len, &res->rec, &sd, &why) != CARDIO_OK) {
+    /* No record, not activated, or a record that fails FORMAT: the card is judged on
+     * what it sent and INTERNAL AUTHENTICATE is not sent (spec 5.4: a terminal stops
+     * after SELECT). The checks below decode again and report the reason. */
+    memset(&res->rec, 0, sizeof res->rec);
     hc_verify_fci_decoded(trust, now, &f, allow_init, NULL, 0, NULL, 0, 0, res);
     return CARDIO_OK;
   }

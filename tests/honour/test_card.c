@@ -142,6 +142,8 @@ static const struct profile_case profile_cases[] = {
    CARDIO_HC_AWARD_DONOR_STAR, 3, CARDIO_SUITE_P256, 1},
   {"honour-no-photo", "PPPPP", OK5, CARDIO_HC_AWARD_DONOR_STAR, 3, CARDIO_SUITE_P256,
    CARDIO_E_NOT_FOUND},
+  /* A good FCI (SELECT + GET RESPONSE) with a record that fails FORMAT. */
+  {"honour-star2", "FNNNN", FMT(BAD_FIELD), CARDIO_HC_AWARD_NONE, 0, CARDIO_SUITE_NONE, 1},
   {"honour-truncated", "FNNNN", FMT(TRUNCATED), CARDIO_HC_AWARD_NONE, 0, CARDIO_SUITE_NONE, 1},
   /* Random bytes: some parse as a TLV cut short, others as junk; FORMAT fails either way. */
   {"honour-garbage", "FNNNN", {R(COUNT)}, CARDIO_HC_AWARD_NONE, 0, CARDIO_SUITE_NONE, 1},
@@ -167,6 +169,11 @@ START_TEST(test_profile)
   fprintf(stderr, "%-28s %s  [%llu APDUs, %llu bytes]\n", k->profile, summary,
           (unsigned long long)st.commands, (unsigned long long)(st.bytes_in + st.bytes_out));
   expect(&res, k->st, k->r, k->profile);
+  /* A card that fails FORMAT is judged on its SELECT answer: no INTERNAL AUTHENTICATE
+   * (spec 5.4), so only SELECT and, for an FCI past 256 bytes, one GET RESPONSE. */
+  if (res.check[CARDIO_HC_CHECK_FORMAT].status == CARDIO_HC_FAILED)
+    ck_assert_msg(st.commands <= 1 + (st.bytes_in > 258), "%s: %llu APDUs after FORMAT",
+                  k->profile, (unsigned long long)st.commands);
   /* The budget holds for every card, good or bad. */
   ck_assert_uint_le(st.commands, 3);
   ck_assert_uint_le(st.bytes_in + st.bytes_out, 600);

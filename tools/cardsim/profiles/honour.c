@@ -22,6 +22,7 @@
  *   honour-not-yet-valid issued 30 days from now
  *   honour-retired       signed by the issuer "retired" (on the retired list)
  *   honour-no-photo      the record names a photo; EF.PHOTO is missing
+ *   honour-star2         a validly signed record whose award carries no card (FORMAT)
  *   honour-truncated     the SELECT answer is cut off (9000 all the same)
  *   honour-garbage       the SELECT answer is random bytes with 9000
  *   honour-foreign       a card without the application (6A82)
@@ -906,6 +907,9 @@ HC_PROFILE(hc_retired, "honour-retired", "honour card signed by a retired issuer
            HK_VALID, "retired", SUITE_P256, 1, 3, "YL20240000131277")
 HC_PROFILE(hc_nophoto, "honour-no-photo", "valid honour card whose photo file is missing",
            hc_atr, HK_NO_PHOTO, "p256", SUITE_P256, 1, 3, "YL20240000141365")
+HC_PROFILE(hc_star2, "honour-star2",
+           "validly signed record for a 2-star donor, an award that carries no card (spec 4.2)",
+           hc_atr, HK_VALID, "p256", SUITE_P256, 1, 2, "YL20240000171435")
 HC_PROFILE(hc_trunc, "honour-truncated", "honour card whose SELECT answer is cut short", hc_atr,
            HK_TRUNCATED, "p256", SUITE_P256, 1, 3, "YL20240000151453")
 HC_PROFILE(hc_garbage, "honour-garbage", "honour card answering SELECT with random bytes",
