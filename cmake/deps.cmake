@@ -24,5 +24,6 @@ yh_require(SDL2    sdl2         libsdl2-dev)
 yh_require(SDL2TTF SDL2_ttf     libsdl2-ttf-dev)
 yh_require(SDL2IMG SDL2_image   libsdl2-image-dev)
 yh_require(CHECK   check        check)
+yh_require(ESPEAK  espeak-ng    libespeak-ng-dev)
 
 find_package(Threads REQUIRED)

@@ -19,7 +19,16 @@ const char *term_award_key(int award)
   return "";
 }
 
-static void add_reasons(struct ui_view *v, uint64_t bits, int alert)
+/* Information for staff, not for the public: the list's age, checks not run, the
+ * journal. The public screens and the speech leave these out (ui/view.h
+ * reason_staff); the staff screens show them. */
+#define TERM_STAFF_INFO                                                                  \
+  (KIOSK_RBIT(REVLIST_STALE_WARN) | KIOSK_RBIT(FORMAT_NOT_CHECKED) |                    \
+   KIOSK_RBIT(CHAIN_NOT_CHECKED) | KIOSK_RBIT(SIGNATURE_NOT_CHECKED) |                  \
+   KIOSK_RBIT(CARD_KEY_NOT_CHECKED) | KIOSK_RBIT(VALIDITY_NOT_CHECKED) |                \
+   KIOSK_RBIT(RECENT_UNKNOWN) | KIOSK_RBIT(OVERRIDE_QUEUE_FULL))
+
+static void add_reasons(struct ui_view *v, uint64_t bits, int alert, uint64_t staff_only)
 {
   for (int r = 0; r < KIOSK_R_COUNT; r++) {
     if (!(bits & (UINT64_C(1) << (unsigned)r)))
@@ -28,6 +37,8 @@ static void add_reasons(struct ui_view *v, uint64_t bits, int alert)
     snprintf(key, sizeof key, "reason.%s", kiosk_reason_name(r));
     if (alert && v->nreasons < UI_REASONS_MAX)
       v->reason_alert |= 1u << v->nreasons;
+    if ((staff_only & (UINT64_C(1) << (unsigned)r)) && v->nreasons < UI_REASONS_MAX)
+      v->reason_staff |= 1u << v->nreasons;
     ui_view_add_reason(v, key, kiosk_reason_zh(r), kiosk_reason_en(r));
   }
 }
@@ -77,9 +88,9 @@ void term_view_from_kiosk(enum kiosk_mode mode, const struct kiosk_input *in,
      * the holder of a revoked card, type a bill that will not be waived): the screen
      * shows why it is refused, not a task. They stay in the verdict (journal, log). */
     uint64_t st = verdict->verdict == KIOSK_VERDICT_DENY ? 0 : verdict->staff;
-    add_reasons(out, verdict->deny, 1);
-    add_reasons(out, st & ~verdict->deny, 1);
-    add_reasons(out, info, 0);
+    add_reasons(out, verdict->deny, 1, 0);
+    add_reasons(out, st & ~verdict->deny, 1, UINT64_MAX); /* tasks for staff */
+    add_reasons(out, info, 0, TERM_STAFF_INFO);
     if (st & KIOSK_RBIT(HOLDER_CONFIRM_NEEDED))
       out->needs |= UI_NEED_HOLDER_CONFIRM;
     if (st & (KIOSK_RBIT(HOLDER_CREDENTIAL_NEEDED) | KIOSK_RBIT(HOLDER_MISMATCH)))

@@ -18,6 +18,7 @@ packages=(
   libsqlite3-dev sqlite3
   libcurl4-openssl-dev
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-noto-cjk
+  libespeak-ng-dev espeak-ng-data
   check
   libjansson-dev libevent-dev zlib1g-dev
   xvfb xauth

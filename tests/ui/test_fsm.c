@@ -20,10 +20,13 @@ static void on_trace(void *user, const char *line)
     snprintf(trace[ntrace++], sizeof trace[0], "%s", line);
 }
 
+/* The mechanics with a 3 s warning, so that it fits the short screens; the defaults
+ * (a 20 s warning on the screens that hold progress) have their own tests below. */
 static struct ui_fsm *make(uint64_t t0)
 {
   struct ui_fsm_config cfg = {0};
   cfg.trace = on_trace;
+  cfg.warn_ms = 3000;
   ntrace = 0;
   struct ui_fsm *f = NULL;
   ck_assert_int_eq(ui_fsm_create(&cfg, t0, &f), UI_OK);
@@ -161,10 +164,10 @@ START_TEST(test_staff_pin)
   /* the staff key does nothing on a verdict */
   view(f, UI_MODE_GATE, UI_VERDICT_GRANT, 0, 50);
   ck_assert_int_eq(step(f, UI_IN_STAFF, 60), 0);
-  /* an abandoned PIN screen goes back to idle after 30 s */
+  /* an abandoned PIN screen goes back to idle after 60 s */
   step(f, UI_IN_BACK, 70);
   step(f, UI_IN_STAFF, 100);
-  step(f, UI_IN_TICK, 100 + 30000);
+  step(f, UI_IN_TICK, 100 + 60000);
   AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
   ui_fsm_destroy(f);
 }
@@ -206,16 +209,21 @@ END_TEST
 START_TEST(test_bus_verdict_has_no_warning)
 {
   struct ui_fsm *f = make(0);
+  f = (ui_fsm_destroy(f), NULL);
+  ck_assert_int_eq(ui_fsm_create(NULL, 0, &f), UI_OK); /* the defaults */
   view(f, UI_MODE_BUS, UI_VERDICT_GRANT, 0, 0);
-  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 0), 2500);
-  step(f, UI_IN_TICK, 2000);
+  /* 8 s: the verdict, its reason and the speech fit, and nothing is lost at the end */
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 0), 8000);
+  step(f, UI_IN_TICK, 7999);
   AT(f, UI_SCREEN_BUS, UI_PHASE_SHOW);
-  step(f, UI_IN_TICK, 2500);
+  step(f, UI_IN_TICK, 8000);
   AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ui_fsm_destroy(f);
+  f = make(0);
   /* the next card replaces a bus verdict at once */
   view(f, UI_MODE_BUS, UI_VERDICT_GRANT, 0, 3000);
   ck_assert_int_eq(view(f, UI_MODE_BUS, UI_VERDICT_DENY, 0, 3400), 1);
-  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 3400), 2500);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 3400), 8000);
   ck_assert_str_eq(trace[ntrace - 1], "ui: bus/show -> bus/show on view");
   ui_fsm_destroy(f);
 }
@@ -252,6 +260,97 @@ START_TEST(test_configured_timeouts_and_station)
 }
 END_TEST
 
+/* WCAG 2.2.1: every screen that holds someone's progress warns at least 20 s before
+ * it resets, and any touch or key gives the full time again. Injected clock. */
+START_TEST(test_default_warning_20s_before_losing_progress)
+{
+  static const struct {
+    enum ui_screen screen;
+    uint32_t timeout;
+  } held[] = {
+      {UI_SCREEN_HOLDER_CHECK, 90000}, {UI_SCREEN_CASHIER, 180000}, {UI_SCREEN_PIN, 60000},
+      {UI_SCREEN_STAFF_MENU, 120000},  {UI_SCREEN_STATION_LIST, 300000},
+  };
+  for (size_t i = 0; i < sizeof held / sizeof held[0]; i++) {
+    struct ui_fsm *f = NULL;
+    ck_assert_int_eq(ui_fsm_create(NULL, 0, &f), UI_OK);
+    struct ui_fsm_event ev = {0};
+    switch (held[i].screen) {
+    case UI_SCREEN_HOLDER_CHECK:
+      view(f, UI_MODE_GATE, UI_VERDICT_STAFF_CHECK, UI_NEED_HOLDER_CONFIRM, 0);
+      break;
+    case UI_SCREEN_CASHIER:
+      view(f, UI_MODE_CASHIER, UI_VERDICT_STAFF_CHECK, UI_NEED_CREDENTIAL, 0);
+      break;
+    case UI_SCREEN_PIN:
+      step(f, UI_IN_STAFF, 0);
+      break;
+    case UI_SCREEN_STAFF_MENU:
+      step(f, UI_IN_STAFF, 0);
+      step(f, UI_IN_PIN_OK, 0);
+      break;
+    default:
+      ev.kind = UI_IN_STATION;
+      ev.station = UI_STATION_LIST;
+      ui_fsm_step(f, &ev, 0);
+      break;
+    }
+    AT(f, held[i].screen, UI_PHASE_SHOW);
+    uint32_t t = held[i].timeout;
+    ck_assert_uint_eq(ui_fsm_remaining_ms(f, 0), t);
+    ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 0), t - 20000);
+    step(f, UI_IN_TICK, t - 20001);
+    AT(f, held[i].screen, UI_PHASE_SHOW);
+    step(f, UI_IN_TICK, t - 20000);
+    AT(f, held[i].screen, UI_PHASE_WARN);
+    ck_assert_uint_ge(ui_fsm_remaining_ms(f, t - 20000), 20000);
+    /* the holder touches the screen 19 s into the warning: the full time again */
+    ck_assert_int_eq(step(f, UI_IN_ACTIVITY, t - 1000), 1);
+    AT(f, held[i].screen, UI_PHASE_SHOW);
+    ck_assert_uint_eq(ui_fsm_remaining_ms(f, t - 1000), t);
+    step(f, UI_IN_TICK, t - 1000 + t - 20000);
+    AT(f, held[i].screen, UI_PHASE_WARN);
+    step(f, UI_IN_TICK, t - 1000 + t);
+    AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+    ui_fsm_destroy(f);
+  }
+  /* a verdict loses nothing when it ends: it counts down without a warning */
+  struct ui_fsm *f = NULL;
+  ck_assert_int_eq(ui_fsm_create(NULL, 0, &f), UI_OK);
+  view(f, UI_MODE_GATE, UI_VERDICT_DENY, 0, 0);
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 0), 10000);
+  step(f, UI_IN_TICK, 9999);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  step(f, UI_IN_TICK, 10000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
+START_TEST(test_verdict_hold_per_mode)
+{
+  struct ui_fsm_config cfg = {0};
+  cfg.verdict_ms[UI_MODE_BUS] = 12000;
+  cfg.verdict_ms[UI_MODE_GATE] = 15000;
+  struct ui_fsm *f = NULL;
+  ck_assert_int_eq(ui_fsm_create(&cfg, 0, &f), UI_OK);
+  view(f, UI_MODE_BUS, UI_VERDICT_DENY, 0, 0);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 0), 12000);
+  view(f, UI_MODE_GATE, UI_VERDICT_GRANT, 0, 100);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 100), 15000);
+  step(f, UI_IN_TICK, 100 + 14999);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  step(f, UI_IN_TICK, 100 + 15000);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  /* a mode without its own: the screen's timeout; other screens keep theirs */
+  view(f, UI_MODE_CASHIER, UI_VERDICT_DENY, 0, 20000);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 20000), 10000);
+  view(f, UI_MODE_GATE, UI_VERDICT_STAFF_CHECK, UI_NEED_HOLDER_CONFIRM, 20000);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 20000), 90000);
+  ui_fsm_destroy(f);
+}
+END_TEST
+
 START_TEST(test_names)
 {
   ck_assert_str_eq(ui_screen_name(UI_SCREEN_PLACE_AGAIN), "place_again");
@@ -276,6 +375,8 @@ static Suite *suite(void)
   tcase_add_loop_test(tc, test_view_routes, 0, (int)(sizeof routes / sizeof routes[0]));
   tcase_add_test(tc, test_bus_verdict_has_no_warning);
   tcase_add_test(tc, test_configured_timeouts_and_station);
+  tcase_add_test(tc, test_default_warning_20s_before_losing_progress);
+  tcase_add_test(tc, test_verdict_hold_per_mode);
   tcase_add_test(tc, test_names);
   suite_add_tcase(s, tc);
   return s;

@@ -153,11 +153,12 @@ START_TEST(test_card_verdict_timeout)
    * memory access several times over: they get more room) */
   ck_assert_uint_lt(st.last_view_latency_ns, (uint64_t)LATENCY_LIMIT_MS * 1000u * 1000u);
   ck_assert_uint_eq(pixel(640, 700), ui_colour_rgb(UI_COL_GRANT));
-  fake_now += 7000;
+  /* a verdict holds nothing to lose: it counts down and ends, without a warning */
+  fake_now += 9999;
   pump();
-  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_WARN);
-  ck_assert_uint_eq(pixel(640, 790), ui_colour_rgb(UI_COL_WARN_BG));
-  fake_now += 3000;
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_VERDICT);
+  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_SHOW);
+  fake_now += 1;
   pump();
   ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_IDLE);
   ck_assert(has_action(UI_ACT_TIMEOUT));
@@ -169,7 +170,38 @@ START_TEST(test_card_verdict_timeout)
     ck_assert_ptr_null(strstr(logs[i], "张"));
     ck_assert_ptr_null(strstr(logs[i], "450902"));
   }
-  ck_assert_int_eq(transitions, 4);
+  ck_assert_int_eq(transitions, 3);
+}
+END_TEST
+
+/* The holder check holds the staff's and the holder's progress: 20 s of warning on
+ * the screen, a touch anywhere gives the full 90 s again (injected clock). */
+START_TEST(test_warning_20s_and_touch_extends)
+{
+  post_sample_view("holder_check", 9);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_HOLDER_CHECK);
+  fake_now += 69999;
+  pump();
+  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_SHOW);
+  fake_now += 1;
+  pump();
+  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_WARN);
+  ck_assert_uint_eq(pixel(640, 790), ui_colour_rgb(UI_COL_WARN_BG));
+  fake_now += 19000; /* 1 s left */
+  pump();
+  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_WARN);
+  click(640, 300); /* anywhere: not a button */
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_HOLDER_CHECK);
+  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_SHOW);
+  fake_now += 69999;
+  pump();
+  ck_assert_int_eq(ui_current_phase(ui), UI_PHASE_SHOW);
+  key(SDLK_LSHIFT); /* any key too */
+  fake_now += 90000;
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_IDLE);
+  ck_assert(has_action(UI_ACT_TIMEOUT));
 }
 END_TEST
 
@@ -428,6 +460,7 @@ static Suite *suite(void)
   TCase *tc = tcase_create("loop");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_card_verdict_timeout);
+  tcase_add_test(tc, test_warning_20s_and_touch_extends);
   tcase_add_test(tc, test_read_error_and_removed);
   tcase_add_test(tc, test_holder_check_keys_and_touch);
   tcase_add_test(tc, test_cashier_typing);

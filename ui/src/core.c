@@ -53,6 +53,8 @@ void ui_config_init(struct ui_config *cfg)
   cfg->mode = UI_MODE_GATE;
   cfg->lang = UI_LANG_ZH;
   cfg->sound = 1;
+  cfg->speech = 1;
+  cfg->volume = UI_VOLUME_DEFAULT;
 }
 
 uint64_t ui_monotonic_ns(void)

@@ -10,7 +10,8 @@
 #include "ui/core.h"
 #include "ui/fsm.h"
 
-#define UI_WARN_MS_DEFAULT 3000u
+/* WCAG 2.2.1 (timing adjustable): at least 20 s to ask for more time. */
+#define UI_WARN_MS_DEFAULT 20000u
 
 static const uint32_t default_timeout[UI_SCREEN_COUNT] = {
 #define UI_X_TO(name, timeout, text) (timeout),
@@ -36,6 +37,8 @@ struct ui_fsm {
   uint64_t entered_ms; /* when the current screen (or its last activity) started */
   uint32_t timeout_ms[UI_SCREEN_COUNT];
   uint32_t warn_ms;
+  uint32_t verdict_ms[UI_MODE_STATION + 1];
+  uint32_t cur_timeout; /* the current screen's: its own, or the verdict's of the mode */
   uint64_t transitions;
   void (*trace)(void *user, const char *line);
   void *user;
@@ -78,6 +81,7 @@ int ui_fsm_create(const struct ui_fsm_config *cfg, uint64_t now_ms, struct ui_fs
   f->timeout_ms[UI_SCREEN_IDLE] = 0;
   f->warn_ms = cfg && cfg->warn_ms ? cfg->warn_ms : UI_WARN_MS_DEFAULT;
   if (cfg) {
+    memcpy(f->verdict_ms, cfg->verdict_ms, sizeof f->verdict_ms);
     f->trace = cfg->trace;
     f->user = cfg->user;
   }
@@ -101,9 +105,16 @@ static const char *phase_name(enum ui_phase p)
 /* The only place screen and phase change. force: new content on the same screen (a
  * view replacing a view) counts as a transition too. */
 static int set_state_x(struct ui_fsm *f, enum ui_screen screen, enum ui_phase phase,
-                       enum ui_input why, uint64_t now_ms, int force)
+                       enum ui_input why, uint64_t now_ms, int force, enum ui_mode mode)
 {
   int changed = force || screen != f->screen || phase != f->phase;
+  if (screen != f->screen || force) {
+    f->cur_timeout = f->timeout_ms[screen];
+    /* a verdict's hold time is the mode's, where configured */
+    if ((screen == UI_SCREEN_VERDICT || screen == UI_SCREEN_BUS) && (unsigned)mode <= UI_MODE_STATION &&
+        f->verdict_ms[mode])
+      f->cur_timeout = f->verdict_ms[mode];
+  }
   if (screen != f->screen || phase == UI_PHASE_SHOW)
     f->entered_ms = now_ms; /* a new screen, or activity: full timeout again */
   if (!changed)
@@ -123,13 +134,13 @@ static int set_state_x(struct ui_fsm *f, enum ui_screen screen, enum ui_phase ph
 static int set_state(struct ui_fsm *f, enum ui_screen screen, enum ui_phase phase,
                      enum ui_input why, uint64_t now_ms)
 {
-  return set_state_x(f, screen, phase, why, now_ms, 0);
+  return set_state_x(f, screen, phase, why, now_ms, 0, 0);
 }
 
 /* Whether a screen warns before its timeout (too short a screen just ends). */
-static int warns(const struct ui_fsm *f, enum ui_screen s)
+static int warns(const struct ui_fsm *f)
 {
-  uint32_t t = f->timeout_ms[s];
+  uint32_t t = f->cur_timeout;
   return t != 0 && t >= 2u * f->warn_ms;
 }
 
@@ -163,13 +174,13 @@ static enum ui_screen station_screen(enum ui_station_kind k)
 
 static int on_tick(struct ui_fsm *f, uint64_t now_ms)
 {
-  uint32_t t = f->timeout_ms[f->screen];
+  uint32_t t = f->cur_timeout;
   if (t == 0)
     return 0;
   uint64_t elapsed = now_ms > f->entered_ms ? now_ms - f->entered_ms : 0;
   if (elapsed >= t)
     return set_state(f, UI_SCREEN_IDLE, UI_PHASE_SHOW, UI_IN_TICK, now_ms);
-  if (f->phase == UI_PHASE_SHOW && warns(f, f->screen) && elapsed >= t - f->warn_ms) {
+  if (f->phase == UI_PHASE_SHOW && warns(f) && elapsed >= t - f->warn_ms) {
     /* Keep entered_ms: the warning counts down the rest of the same timeout. */
     uint64_t entered = f->entered_ms;
     int rc = set_state(f, f->screen, UI_PHASE_WARN, UI_IN_TICK, now_ms);
@@ -198,9 +209,9 @@ int ui_fsm_step(struct ui_fsm *f, const struct ui_fsm_event *ev, uint64_t now_ms
     return set_state(f, UI_SCREEN_PLACE_AGAIN, UI_PHASE_SHOW, ev->kind, now_ms);
   case UI_IN_VIEW:
     return set_state_x(f, ui_fsm_screen_for_view(ev->mode, ev->verdict, ev->needs),
-                       UI_PHASE_SHOW, ev->kind, now_ms, 1);
+                       UI_PHASE_SHOW, ev->kind, now_ms, 1, ev->mode);
   case UI_IN_STATION:
-    return set_state_x(f, station_screen(ev->station), UI_PHASE_SHOW, ev->kind, now_ms, 1);
+    return set_state_x(f, station_screen(ev->station), UI_PHASE_SHOW, ev->kind, now_ms, 1, 0);
   case UI_IN_TICK:
     return on_tick(f, now_ms);
   case UI_IN_ACTIVITY:
@@ -234,19 +245,19 @@ enum ui_phase ui_fsm_phase(const struct ui_fsm *f)
 
 uint32_t ui_fsm_remaining_ms(const struct ui_fsm *f, uint64_t now_ms)
 {
-  if (!f || f->timeout_ms[f->screen] == 0)
+  if (!f || f->cur_timeout == 0)
     return 0;
   uint64_t elapsed = now_ms > f->entered_ms ? now_ms - f->entered_ms : 0;
-  uint32_t t = f->timeout_ms[f->screen];
+  uint32_t t = f->cur_timeout;
   return elapsed >= t ? 0 : (uint32_t)(t - elapsed);
 }
 
 uint32_t ui_fsm_next_deadline_ms(const struct ui_fsm *f, uint64_t now_ms)
 {
-  if (!f || f->timeout_ms[f->screen] == 0)
+  if (!f || f->cur_timeout == 0)
     return UINT32_MAX;
   uint32_t rem = ui_fsm_remaining_ms(f, now_ms);
-  if (f->phase == UI_PHASE_SHOW && warns(f, f->screen) && rem > f->warn_ms)
+  if (f->phase == UI_PHASE_SHOW && warns(f) && rem > f->warn_ms)
     return rem - f->warn_ms;
   return rem;
 }

@@ -20,6 +20,12 @@ struct ui_cmd ui_input_key(SDL_Keycode sym, Uint16 mod)
     return cmd(UI_CMD_STAFF, 0);
   case SDLK_F9:
     return cmd(UI_CMD_OVERRIDE, 0);
+  case SDLK_F5:
+    return cmd(UI_CMD_REPEAT, 0);
+  case SDLK_F6:
+    return cmd(UI_CMD_VOL_DOWN, 0);
+  case SDLK_F7:
+    return cmd(UI_CMD_VOL_UP, 0);
   case SDLK_LEFT:
     return cmd(UI_CMD_LEFT, 0);
   case SDLK_RIGHT:
@@ -78,6 +84,12 @@ struct ui_cmd ui_input_touch(const struct ui_hit *hits, size_t nhits, int x, int
       return (struct ui_cmd){UI_CMD_ENTER, 0, hits[i].value};
     case UI_HIT_STAFF:
       return cmd(UI_CMD_STAFF, 0);
+    case UI_HIT_REPEAT:
+      return cmd(UI_CMD_REPEAT, 0);
+    case UI_HIT_VOL_DOWN:
+      return cmd(UI_CMD_VOL_DOWN, 0);
+    case UI_HIT_VOL_UP:
+      return cmd(UI_CMD_VOL_UP, 0);
     case UI_HIT_COUNT:
       break;
     }

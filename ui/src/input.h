@@ -4,7 +4,8 @@
  * the mapping is tested without a window.
  *
  * Keys: Enter/keypad Enter confirm, Esc goes back, F2 switches the language, F12 opens
- * the staff PIN, F9 is the override, arrows move, Backspace deletes; digits, '-' and
+ * the staff PIN, F9 is the override, F5 says the screen again, F6 / F7 turn the
+ * volume down / up (also on the on-screen buttons), arrows move, Backspace deletes; digits, '-' and
  * letters are typed (shift for capitals). Touches hit the targets the painter recorded
  * for the frame on screen (paint.h struct ui_hit); a touch elsewhere, like any other
  * key, still counts as activity (UI_CMD_NONE).
@@ -31,6 +32,9 @@ enum ui_cmd_kind {
   UI_CMD_BACKSPACE,
   UI_CMD_CHAR, /* ch: the character typed */
   UI_CMD_TONE,
+  UI_CMD_REPEAT,   /* say the screen again */
+  UI_CMD_VOL_DOWN,
+  UI_CMD_VOL_UP,
 };
 
 struct ui_cmd {

@@ -6,6 +6,8 @@
 #ifndef UI_KEYS_H
 #define UI_KEYS_H
 
+#include "ui/view.h"
+
 #define UI_KEY_MAP(X) \
   X(APP_TITLE, "app.title") \
   X(APP_WINDOW, "app.window") \
@@ -123,6 +125,9 @@
   X(BANNER_REVLIST_STALE, "banner.revlist_stale") \
   X(BANNER_NO_READER, "banner.no_reader") \
   X(WARN_RETURNING, "warn.returning") \
+  X(SPEECH_REPEAT, "speech.repeat") \
+  X(SPEECH_QUIETER, "speech.quieter") \
+  X(SPEECH_LOUDER, "speech.louder") \
   X(STATION_ACTION_ISSUE, "station.action.issue") \
   X(STATION_ACTION_REISSUE, "station.action.reissue") \
   X(STATION_ACTION_REVOKE, "station.action.revoke") \
@@ -142,5 +147,42 @@ enum ui_key {
 
 /* The key's text ("idle.prompt"). */
 const char *ui_key_text(enum ui_key k);
+
+/* The headline and the line under it for a verdict (the screen and the speech say the
+ * same words). */
+static inline enum ui_key ui_key_headline(enum ui_mode m, enum ui_verdict v)
+{
+  if (v == UI_VERDICT_STAFF_CHECK)
+    return UI_K_VERDICT_STAFF;
+  if (v == UI_VERDICT_ERROR)
+    return UI_K_VERDICT_ERROR;
+  int g = v == UI_VERDICT_GRANT;
+  switch (m) {
+  case UI_MODE_CASHIER:
+    return g ? UI_K_VERDICT_CASHIER_GRANT : UI_K_VERDICT_CASHIER_DENY;
+  case UI_MODE_BUS:
+    return g ? UI_K_VERDICT_BUS_GRANT : UI_K_VERDICT_BUS_DENY;
+  case UI_MODE_STATION:
+    return g ? UI_K_VERDICT_STATION_GRANT : UI_K_VERDICT_STATION_DENY;
+  case UI_MODE_GATE:
+  default:
+    return g ? UI_K_VERDICT_GATE_GRANT : UI_K_VERDICT_GATE_DENY;
+  }
+}
+
+static inline enum ui_key ui_key_verdict_sub(enum ui_verdict v)
+{
+  switch (v) {
+  case UI_VERDICT_GRANT:
+    return UI_K_VERDICT_GRANT_SUB;
+  case UI_VERDICT_DENY:
+    return UI_K_VERDICT_DENY_SUB;
+  case UI_VERDICT_STAFF_CHECK:
+    return UI_K_VERDICT_STAFF_SUB;
+  case UI_VERDICT_ERROR:
+  default:
+    return UI_K_VERDICT_ERROR_SUB;
+  }
+}
 
 #endif

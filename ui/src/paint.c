@@ -101,6 +101,11 @@ const char *ui_painter_string(struct ui_painter *p, enum ui_lang lang, const cha
   return s ? s : key;
 }
 
+const struct ui_strings *ui_painter_strings(const struct ui_painter *p, enum ui_lang lang)
+{
+  return p ? p->strings[lang == UI_LANG_EN] : NULL;
+}
+
 static const struct ui_status empty_status;
 
 int ui_painter_draw(struct ui_painter *p, const struct ui_shot *s)
@@ -133,7 +138,9 @@ int ui_painter_draw(struct ui_painter *p, const struct ui_shot *s)
     break;
   }
   ui_paint_header(p, s, st);
-  int top = ui_paint_banners(p, st, HEADER_H);
+  int public_screen = screen == UI_SCREEN_IDLE || screen == UI_SCREEN_READING ||
+                      screen == UI_SCREEN_PLACE_AGAIN;
+  int top = ui_paint_banners(p, st, HEADER_H, public_screen);
   switch (screen) {
   case UI_SCREEN_READING:
     ui_paint_reading(p, s, top);

@@ -21,7 +21,7 @@
 #define UI_HIT_MAP(X)                                                                    \
   X(CONFIRM) X(REFUSE) X(REPEAT_ACCEPT) X(OVERRIDE) X(VISIT) X(BILL_OK) X(LANG)          \
   X(DIGIT) X(PIN_DEL) X(PIN_OK) X(PIN_CANCEL) X(TONE) X(LOGOUT) X(STATION_CONFIRM)      \
-  X(STATION_CANCEL) X(ROW) X(STAFF)
+  X(STATION_CANCEL) X(ROW) X(STAFF) X(REPEAT) X(VOL_DOWN) X(VOL_UP)
 
 enum ui_hit_kind {
 #define UI_X_HIT(name) UI_HIT_##name,
@@ -53,6 +53,8 @@ size_t ui_painter_hits(const struct ui_painter *p, const struct ui_hit **out);
 struct ui_textctx *ui_painter_text(struct ui_painter *p);
 /* A string of the current strings files (for the window title). */
 const char *ui_painter_string(struct ui_painter *p, enum ui_lang lang, const char *key);
+/* The strings file of a language (the speech's phrases come from it). */
+const struct ui_strings *ui_painter_strings(const struct ui_painter *p, enum ui_lang lang);
 
 /* The strings folder: cfg->strings_dir, else $YH_UI_STRINGS_DIR, else the build's. */
 const char *ui_strings_dir(const struct ui_config *cfg);

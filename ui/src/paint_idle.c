@@ -75,9 +75,9 @@ void ui_paint_idle(struct ui_painter *p, const struct ui_shot *s, int top)
     }
   }
   fill(p, (SDL_Rect){PAD, foot, W - 2 * PAD, 2}, UI_COL_LINE);
-  text_fit(p, UI_STYLE_MUTED_ON_PAPER, 26, 20, UI_W_REGULAR, PAD, foot + 20, W - 2 * PAD - 200,
+  int row = ui_paint_access_row(p, s, W - PAD, foot + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
+  text_fit(p, UI_STYLE_MUTED_ON_PAPER, 26, 18, UI_W_REGULAR, PAD, foot + 20, W - 2 * PAD - row - 24,
            UI_ALIGN_LEFT, S(p, UI_K_IDLE_FOOTER));
-  ui_paint_lang_button(p, (SDL_Rect){W - PAD - 170, foot + 12, 170, 52});
 }
 
 void ui_paint_reading(struct ui_painter *p, const struct ui_shot *s, int top)
@@ -96,6 +96,8 @@ void ui_paint_reading(struct ui_painter *p, const struct ui_shot *s, int top)
   text_mid(p, UI_STYLE_ON_PAPER, 80, UI_W_BOLD, cx, cy + 180, UI_ALIGN_CENTER, S(p, UI_K_READING_TITLE));
   text_mid(p, UI_STYLE_MUTED_ON_PAPER, 40, UI_W_REGULAR, cx, cy + 280, UI_ALIGN_CENTER,
            S(p, UI_K_READING_HINT));
+  if (s->phase != UI_PHASE_WARN)
+    ui_paint_access_row(p, s, W - PAD, H - 76 + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
 }
 
 void ui_paint_place_again(struct ui_painter *p, const struct ui_shot *s, int top)
@@ -114,5 +116,5 @@ void ui_paint_place_again(struct ui_painter *p, const struct ui_shot *s, int top
   wrapped(p, UI_STYLE_MUTED_ON_PAPER, 34, UI_W_REGULAR, (SDL_Rect){160, y, W - 320, 110},
           UI_ALIGN_CENTER, S(p, UI_K_AGAIN_HINT));
   if (s->phase != UI_PHASE_WARN)
-    ui_paint_lang_button(p, (SDL_Rect){W - PAD - 170, H - 76 + 12, 170, 52});
+    ui_paint_access_row(p, s, W - PAD, H - 76 + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
 }

@@ -182,7 +182,7 @@ enum ui_key ui_paint_mode_key(enum ui_mode m);
 void ui_paint_header(struct ui_painter *p, const struct ui_shot *s, const struct ui_status *st);
 
 /* Banners from the top y down; returns the y below them. */
-int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y);
+int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y, int public_screen);
 
 int ui_paint_seconds_left(uint32_t ms);
 
@@ -195,6 +195,8 @@ void ui_paint_button(struct ui_painter *p, SDL_Rect r, enum ui_style st, enum ui
                      int value);
 
 void ui_paint_lang_button(struct ui_painter *p, SDL_Rect r);
+int ui_paint_access_row(struct ui_painter *p, const struct ui_shot *s, int x, int y, int right,
+                        enum ui_style st, int outlined);
 
 /* Up to n stars in gold (or any colour) from x, centred on cy; returns the width. */
 int ui_paint_stars(struct ui_painter *p, unsigned n, int x, int cy, int size, enum ui_colour c);

@@ -105,8 +105,10 @@ void ui_paint_header(struct ui_painter *p, const struct ui_shot *s, const struct
   }
 }
 
-/* Banners from the top y down; returns the y below them. */
-int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y)
+/* Banners from the top y down; returns the y below them. On a public screen only the
+ * banner the public can act on (the reader is missing: call the staff); the list's
+ * age and the connection are staff matters, shown on the staff screens and the menu. */
+int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y, int public_screen)
 {
   static const struct {
     unsigned bit;
@@ -118,7 +120,7 @@ int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y)
       {UI_BANNER_REVLIST_STALE, UI_K_BANNER_REVLIST_STALE, UI_STYLE_ON_WARN},
   };
   for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
-    if (!(st->banners & b[i].bit))
+    if (!(st->banners & b[i].bit) || (public_screen && b[i].bit != UI_BANNER_NO_READER))
       continue;
     enum ui_colour bg = ui_style_bg(b[i].style), fg = ui_style_fg(b[i].style);
     fill(p, (SDL_Rect){0, y, W, BANNER_H}, bg);
@@ -141,7 +143,7 @@ void ui_paint_warn_strip(struct ui_painter *p, const struct ui_shot *s, uint32_t
 {
   int y = H - WARN_H;
   fill(p, (SDL_Rect){0, y, W, WARN_H}, UI_COL_WARN_BG);
-  uint32_t total = warn_total_ms ? warn_total_ms : 3000u;
+  uint32_t total = warn_total_ms ? warn_total_ms : 20000u;
   uint32_t rem = s->remaining_ms > total ? total : s->remaining_ms;
   fill(p, (SDL_Rect){0, y, (int)((int64_t)W * rem / total), 8}, UI_COL_WARN_INK);
   icon(p, UI_ICON_WARN, PAD + 22, y + 4 + WARN_H / 2, 46, UI_COL_WARN_INK);
@@ -185,6 +187,46 @@ void ui_paint_lang_button(struct ui_painter *p, SDL_Rect r)
   text_mid(p, UI_STYLE_ON_NEUTRAL, 28, UI_W_BOLD, r.x + r.w / 2, r.y + r.h / 2, UI_ALIGN_CENTER,
            S(p, UI_K_LANG_SWITCH));
   hit(p, r, UI_HIT_LANG, 0);
+}
+
+/* The visitor's controls in one row from x (or ending at x when right): the language,
+ * and with speech on: volume down, volume up, say it again. The language button keeps
+ * its place at the outer end whether speech is on or not. Outlined in the screen's
+ * own colours (st) on a coloured screen, filled neutral on paper. Returns the width. */
+int ui_paint_access_row(struct ui_painter *p, const struct ui_shot *s, int x, int y, int right,
+                        enum ui_style st, int outlined)
+{
+  static const struct {
+    enum ui_key key;
+    enum ui_hit_kind hit;
+    int w;
+  } b[] = {
+      {UI_K_LANG_SWITCH, UI_HIT_LANG, 170},
+      {UI_K_SPEECH_QUIETER, UI_HIT_VOL_DOWN, 120},
+      {UI_K_SPEECH_LOUDER, UI_HIT_VOL_UP, 120},
+      {UI_K_SPEECH_REPEAT, UI_HIT_REPEAT, 150},
+  };
+  size_t n = s->speech ? sizeof b / sizeof b[0] : 1;
+  int gap = 14, total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += b[i].w + (i ? gap : 0);
+  int cx = right ? x - total : x;
+  for (size_t k = 0; k < n; k++) {
+    size_t i = right ? (k + 1) % n : k; /* right: speech first, the language last */
+    SDL_Rect r = {cx, y, b[i].w, 52};
+    if (outlined) {
+      ui_gfx_round_frame(p->gfx, r, 26, 3, rgb(ui_style_fg(st)), rgb(ui_style_bg(st)));
+      text_fit(p, st, 28, 20, UI_W_BOLD, r.x + r.w / 2, r.y + (r.h - lh(p, 28, UI_W_BOLD)) / 2,
+               r.w - 16, UI_ALIGN_CENTER, S(p, b[i].key));
+    } else {
+      rrect(p, r, r.h / 2, UI_COL_NEUTRAL);
+      text_fit(p, UI_STYLE_ON_NEUTRAL, 28, 20, UI_W_BOLD, r.x + r.w / 2,
+               r.y + (r.h - lh(p, 28, UI_W_BOLD)) / 2, r.w - 16, UI_ALIGN_CENTER, S(p, b[i].key));
+    }
+    hit(p, r, b[i].hit, 0);
+    cx += b[i].w + gap;
+  }
+  return total;
 }
 
 /* Up to n stars in gold (or any colour) from x, centred on cy; returns the width. */

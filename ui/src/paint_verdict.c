@@ -26,39 +26,13 @@ static struct verdict_look look_of(enum ui_verdict v)
   }
 }
 
-static enum ui_key headline_key(enum ui_mode m, enum ui_verdict v)
+/* The first reason meant for the public (the one the bus shows and the speech says). */
+static const struct ui_text *public_reason(const struct ui_view *v)
 {
-  if (v == UI_VERDICT_STAFF_CHECK)
-    return UI_K_VERDICT_STAFF;
-  if (v == UI_VERDICT_ERROR)
-    return UI_K_VERDICT_ERROR;
-  int g = v == UI_VERDICT_GRANT;
-  switch (m) {
-  case UI_MODE_CASHIER:
-    return g ? UI_K_VERDICT_CASHIER_GRANT : UI_K_VERDICT_CASHIER_DENY;
-  case UI_MODE_BUS:
-    return g ? UI_K_VERDICT_BUS_GRANT : UI_K_VERDICT_BUS_DENY;
-  case UI_MODE_STATION:
-    return g ? UI_K_VERDICT_STATION_GRANT : UI_K_VERDICT_STATION_DENY;
-  case UI_MODE_GATE:
-  default:
-    return g ? UI_K_VERDICT_GATE_GRANT : UI_K_VERDICT_GATE_DENY;
-  }
-}
-
-static enum ui_key sub_key(enum ui_verdict v)
-{
-  switch (v) {
-  case UI_VERDICT_GRANT:
-    return UI_K_VERDICT_GRANT_SUB;
-  case UI_VERDICT_DENY:
-    return UI_K_VERDICT_DENY_SUB;
-  case UI_VERDICT_STAFF_CHECK:
-    return UI_K_VERDICT_STAFF_SUB;
-  case UI_VERDICT_ERROR:
-  default:
-    return UI_K_VERDICT_ERROR_SUB;
-  }
+  for (size_t i = 0; i < v->nreasons && i < UI_REASONS_MAX; i++)
+    if (!(v->reason_staff & (1u << i)))
+      return &v->reasons[i];
+  return NULL;
 }
 
 /* Reasons as a bulleted list in box; returns the y below. */
@@ -68,6 +42,8 @@ static int reasons(struct ui_painter *p, const struct ui_view *v, enum ui_style 
   int y = box.y;
   enum ui_colour fg = ui_style_fg(st);
   for (size_t i = 0; i < v->nreasons && y < box.y + box.h; i++) {
+    if (v->reason_staff & (1u << i))
+      continue; /* staff talk: on the staff screens, not in front of the public */
     int lhh = lh(p, size, UI_W_REGULAR);
     icon(p, UI_ICON_DISC, box.x + 8, y + lhh / 2, 14, fg);
     char buf[UI_TEXT_MAX];
@@ -104,7 +80,7 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
   const struct ui_view *v = s->view;
   struct verdict_look lk = look_of(v->verdict);
   fill(p, (SDL_Rect){0, 0, W, H}, lk.bg);
-  int top = ui_paint_banners(p, st, 0);
+  int top = ui_paint_banners(p, st, 0, 1);
   /* context line: who is speaking */
   text(p, lk.style, 26, UI_W_REGULAR, PAD, top + 22, UI_ALIGN_LEFT, S(p, UI_K_APP_TITLE));
   if (st->site[0])
@@ -115,9 +91,9 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
   badge(p, lk.sym, icx, icy, 300, lk.disc, lk.mark);
   int x = 470, w = W - PAD - x;
   int y = top + 110;
-  text_fit(p, lk.style, 100, 56, UI_W_BOLD, x, y, w, UI_ALIGN_LEFT, S(p, headline_key(v->mode, v->verdict)));
+  text_fit(p, lk.style, 100, 56, UI_W_BOLD, x, y, w, UI_ALIGN_LEFT, S(p, ui_key_headline(v->mode, v->verdict)));
   y += lh(p, 100, UI_W_BOLD) + 2;
-  text_fit(p, lk.style, 40, 28, UI_W_REGULAR, x, y, w, UI_ALIGN_LEFT, S(p, sub_key(v->verdict)));
+  text_fit(p, lk.style, 40, 28, UI_W_REGULAR, x, y, w, UI_ALIGN_LEFT, S(p, ui_key_verdict_sub(v->verdict)));
   y += lh(p, 40, UI_W_REGULAR) + 18;
   if (v->has_holder && (v->holder.name_masked[0] || v->holder.award.key[0] ||
                         v->holder.award.text[0][0])) {
@@ -159,14 +135,8 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
   }
   int bottom = s->phase == UI_PHASE_WARN ? H - WARN_H - 16 : H - 80;
   reasons(p, v, lk.style, (SDL_Rect){x, y, w, bottom - y}, 34);
-  if (s->phase != UI_PHASE_WARN) {
-    /* a way to English for a visitor: outlined in the verdict's own colours */
-    SDL_Rect r = {PAD, H - 76, 170, 52};
-    ui_gfx_round_frame(p->gfx, r, 26, 3, rgb(ui_style_fg(lk.style)), rgb(lk.bg));
-    text_mid(p, lk.style, 28, UI_W_BOLD, r.x + r.w / 2, r.y + r.h / 2, UI_ALIGN_CENTER,
-             S(p, UI_K_LANG_SWITCH));
-    hit(p, r, UI_HIT_LANG, 0);
-  }
+  if (s->phase != UI_PHASE_WARN) /* outlined in the verdict's own colours */
+    ui_paint_access_row(p, s, PAD, H - 76, 0, lk.style, 1);
   countdown(p, s, lk.style);
 }
 
@@ -175,15 +145,18 @@ void ui_paint_bus(struct ui_painter *p, const struct ui_shot *s, const struct ui
   const struct ui_view *v = s->view;
   struct verdict_look lk = look_of(v->verdict);
   fill(p, (SDL_Rect){0, 0, W, H}, lk.bg);
-  int top = ui_paint_banners(p, st, 0);
+  int top = ui_paint_banners(p, st, 0, 1);
   int cy = top + (H - top) / 2;
   badge(p, lk.sym, W / 2, cy - 130, 340, lk.disc, lk.mark);
   text_fit(p, lk.style, 140, 72, UI_W_BOLD, W / 2, cy + 60, W - 2 * PAD, UI_ALIGN_CENTER,
-           S(p, headline_key(UI_MODE_BUS, v->verdict)));
-  if (v->verdict != UI_VERDICT_GRANT && v->nreasons)
-  {
+           S(p, ui_key_headline(UI_MODE_BUS, v->verdict)));
+  const struct ui_text *r = v->verdict == UI_VERDICT_GRANT ? NULL : public_reason(v);
+  if (r) {
     char buf[UI_TEXT_MAX];
-    text_fit(p, lk.style, 40, 28, UI_W_REGULAR, W / 2, cy + 250, W - 2 * PAD, UI_ALIGN_CENTER,
-             ui_paint_reason_text(p, &v->reasons[0], buf, sizeof buf));
+    text_fit(p, lk.style, 40, 24, UI_W_REGULAR, W / 2, cy + 230, W - 2 * PAD, UI_ALIGN_CENTER,
+             ui_paint_reason_text(p, r, buf, sizeof buf));
   }
+  /* no keyboard on a validator: the language and the speech are touch targets */
+  ui_paint_access_row(p, s, PAD, H - 76, 0, lk.style, 1);
+  countdown(p, s, lk.style);
 }

@@ -171,6 +171,7 @@ static void base(struct ui_shot *s, enum ui_screen screen, enum ui_mode mode, un
   s->screen = screen;
   s->mode = mode;
   s->lang = UI_LANG_ZH;
+  s->speech = 1; /* the terminals speak by default: their buttons are on the screens */
   ui_sample_status(&sd.status, banners);
   if (mode == UI_MODE_CASHIER) {
     strcpy(sd.status.site, "玉林市第一人民医院");
@@ -251,6 +252,7 @@ static void s_gate_stale(struct ui_shot *s)
   ui_sample_status(&sd.status, UI_BANNER_REVLIST_STALE);
   sd.view.flags |= UI_VIEW_REVLIST_STALE;
   reason(&sd.view, R_STALE_WARN);
+  sd.view.reason_staff |= 1u << (sd.view.nreasons - 1); /* staff talk: not on this screen */
 }
 static void s_cashier_grant(struct ui_shot *s)
 {

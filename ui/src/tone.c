@@ -96,6 +96,13 @@ int ui_tone_write_wav(enum ui_tone tone, const char *path)
   if (!path || n == 0 || n > sizeof pcm / sizeof pcm[0])
     return UI_E_INVALID_ARG;
   ui_tone_generate(tone, pcm, n);
+  return ui_wav_write(path, pcm, n);
+}
+
+int ui_wav_write(const char *path, const int16_t *pcm, size_t n)
+{
+  if (!path || (!pcm && n) || n > (UINT32_MAX - 36u) / 2u)
+    return UI_E_INVALID_ARG;
   unsigned char h[44];
   uint32_t bytes = (uint32_t)(n * 2);
   memcpy(h, "RIFF", 4);

@@ -15,9 +15,11 @@
 #include "paint.h"
 #include "pinpad.h"
 #include "ui/samples.h"
+#include "ui/speech.h"
 #include "ui/tone.h"
 #include "ui/ui.h"
 #include "utf8.h"
+#include "voice.h"
 
 #define ANIM_MS 90u
 
@@ -45,6 +47,9 @@ struct ui {
   SDL_AudioDeviceID audio;
   int16_t *tone_pcm[UI_TONE_COUNT];
   size_t tone_len[UI_TONE_COUNT];
+  struct ui_voice *voice; /* NULL: speech off */
+  int volume;
+  char *speech_dir;
 
   enum ui_lang lang;
   struct ui_view view;
@@ -77,6 +82,7 @@ struct ui {
 
 
 static void draw_frame(struct ui *ui);
+static void speak(struct ui *ui);
 
 /* ------------------------------------------------------------------ logging -- */
 
@@ -151,12 +157,43 @@ static void sound_open(struct ui *ui)
   SDL_PauseAudioDevice(ui->audio, 0);
 }
 
+/* Speech: after the audio device (the phrases queue behind the tones). Without a
+ * device it still runs when phrases are written to a folder (the demo, tests). */
+static void speech_open(struct ui *ui)
+{
+  if (!ui->cfg.speech || (!ui->audio && !ui->speech_dir))
+    return;
+  if (ui_voice_create(ui->audio, ui->volume, ui->speech_dir, ui->cfg.log, ui->cfg.user,
+                      &ui->voice) != UI_OK) {
+    logf_ui(ui, "ui: no speech thread: speech off");
+    return;
+  }
+  /* the fixed prompts of this mode, rendered now so that they start at once */
+  static const enum ui_screen fixed[] = {UI_SCREEN_IDLE, UI_SCREEN_READING, UI_SCREEN_PLACE_AGAIN};
+  for (int l = 0; l < UI_LANG_COUNT; l++)
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++) {
+      struct ui_shot s = {0};
+      s.screen = fixed[i];
+      s.lang = (enum ui_lang)l;
+      s.mode = ui->cfg.mode;
+      char text[UI_SPEECH_TEXT_MAX];
+      if (ui_speech_phrase(ui_painter_strings(ui->painter, s.lang), &s, text, sizeof text))
+        ui_voice_prepare(ui->voice, s.lang, text);
+    }
+}
+
 static void play(struct ui *ui, enum ui_tone t)
 {
   if (!ui->audio || !ui->tone_pcm[t])
     return;
   SDL_ClearQueuedAudio(ui->audio);
-  SDL_QueueAudio(ui->audio, ui->tone_pcm[t], (Uint32)(ui->tone_len[t] * sizeof(int16_t)));
+  int16_t *pcm = malloc(ui->tone_len[t] * sizeof *pcm);
+  if (!pcm)
+    return;
+  memcpy(pcm, ui->tone_pcm[t], ui->tone_len[t] * sizeof *pcm);
+  ui_speech_scale(pcm, ui->tone_len[t], ui->volume);
+  SDL_QueueAudio(ui->audio, pcm, (Uint32)(ui->tone_len[t] * sizeof(int16_t)));
+  free(pcm);
 }
 
 /* ------------------------------------------------------------------- create -- */
@@ -192,6 +229,9 @@ int ui_create(const struct ui_config *cfg, struct ui **out)
   ui->font_regular = dup_or_null(ui->cfg.font_regular, &fail);
   ui->font_bold = dup_or_null(ui->cfg.font_bold, &fail);
   ui->pin_hash = dup_or_null(ui->cfg.pin_hash, &fail);
+  ui->speech_dir = dup_or_null(ui->cfg.speech_dir ? ui->cfg.speech_dir : getenv("YH_UI_SPEECH_DIR"), &fail);
+  ui->cfg.speech_dir = ui->speech_dir;
+  ui->volume = ui->cfg.volume < 0 ? 0 : ui->cfg.volume > UI_VOLUME_MAX ? UI_VOLUME_MAX : ui->cfg.volume;
   ui->cfg.strings_dir = ui->strings_dir;
   ui->cfg.font_regular = ui->font_regular;
   ui->cfg.font_bold = ui->font_bold;
@@ -252,12 +292,14 @@ int ui_create(const struct ui_config *cfg, struct ui **out)
   struct ui_fsm_config fc = {0};
   memcpy(fc.timeout_ms, ui->cfg.timeout_ms, sizeof fc.timeout_ms);
   fc.warn_ms = ui->cfg.warn_ms;
+  memcpy(fc.verdict_ms, ui->cfg.verdict_ms, sizeof fc.verdict_ms);
   fc.trace = trace_cb;
   fc.user = ui;
   rc = ui_fsm_create(&fc, now_ms(ui), &ui->fsm);
   if (rc != UI_OK)
     goto out_free;
   sound_open(ui);
+  speech_open(ui);
   draw_frame(ui);
   ui->stats.ready_ns = ui_monotonic_ns() - t0;
   SDL_RendererInfo info;
@@ -291,6 +333,7 @@ void ui_destroy(struct ui *ui)
       for (int i = 0; i < n; i++)
         msg_free(evs[i].user.data1);
   }
+  ui_voice_destroy(ui->voice); /* before the device it queues to */
   if (ui->audio)
     SDL_CloseAudioDevice(ui->audio);
   for (int t = 0; t < UI_TONE_COUNT; t++)
@@ -307,6 +350,7 @@ void ui_destroy(struct ui *ui)
   free(ui->font_regular);
   free(ui->font_bold);
   free(ui->pin_hash);
+  free(ui->speech_dir);
   free(ui);
   if (TTF_WasInit())
     TTF_Quit();
@@ -461,9 +505,14 @@ static void fsm_in(struct ui *ui, enum ui_input kind)
   struct ui_fsm_event ev = {0};
   ev.kind = kind;
   enum ui_screen before = ui_fsm_screen(ui->fsm);
+  enum ui_phase before_phase = ui_fsm_phase(ui->fsm);
   if (ui_fsm_step(ui->fsm, &ev, now_ms(ui)) > 0)
     ui->dirty = 1;
   on_idle(ui, before, kind);
+  /* spoken: place the card again, and the warning that time is running out */
+  if ((ui_fsm_screen(ui->fsm) == UI_SCREEN_PLACE_AGAIN && before != UI_SCREEN_PLACE_AGAIN) ||
+      (ui_fsm_phase(ui->fsm) == UI_PHASE_WARN && before_phase != UI_PHASE_WARN))
+    speak(ui);
 }
 
 static void show_view(struct ui *ui, struct ui_msg *m)
@@ -500,6 +549,7 @@ static void show_view(struct ui *ui, struct ui_msg *m)
     play(ui, UI_TONE_DENY);
     break;
   }
+  speak(ui); /* after the tone, in the queue */
 }
 
 static void handle_msg(struct ui *ui, struct ui_msg *m)
@@ -518,8 +568,8 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
     break;
   case UI_MSG_READ_ERROR:
     ui_utf8_copy(ui->read_error, sizeof ui->read_error, m->u.key);
-    fsm_in(ui, UI_IN_READ_ERROR);
     play(ui, UI_TONE_RETRY);
+    fsm_in(ui, UI_IN_READ_ERROR);
     break;
   case UI_MSG_VIEW:
     show_view(ui, m);
@@ -564,6 +614,16 @@ static void lang_toggle(struct ui *ui)
   ui->lang = ui->lang == UI_LANG_ZH ? UI_LANG_EN : UI_LANG_ZH;
   ui->dirty = 1;
   act(ui, UI_ACT_LANGUAGE, 0, (int)ui->lang, NULL);
+  speak(ui); /* the same screen in the other language */
+}
+
+static void volume_step(struct ui *ui, int delta)
+{
+  int v = ui->volume + delta;
+  ui->volume = v < 0 ? 0 : v > UI_VOLUME_MAX ? UI_VOLUME_MAX : v;
+  ui_voice_set_volume(ui->voice, ui->volume);
+  logf_ui(ui, "ui: volume %d of %d", ui->volume, UI_VOLUME_MAX);
+  play(ui, UI_TONE_ACCEPT); /* hear the new level */
 }
 
 static void pin_submit(struct ui *ui)
@@ -594,6 +654,14 @@ static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
   ui->dirty = 1;
   if (cmd == UI_CMD_LANG) {
     lang_toggle(ui);
+    return;
+  }
+  if (cmd == UI_CMD_REPEAT) {
+    speak(ui);
+    return;
+  }
+  if (cmd == UI_CMD_VOL_DOWN || cmd == UI_CMD_VOL_UP) {
+    volume_step(ui, cmd == UI_CMD_VOL_UP ? 1 : -1);
     return;
   }
   switch (s) {
@@ -727,13 +795,33 @@ static void build_shot(struct ui *ui, struct ui_shot *s, uint64_t now)
   s->station = ui->have_station ? &ui->station : NULL;
   s->read_error_key = ui->read_error[0] ? ui->read_error : NULL;
   s->remaining_ms = ui_fsm_remaining_ms(ui->fsm, now);
-  s->warn_ms = ui->cfg.warn_ms ? ui->cfg.warn_ms : 3000u;
+  s->warn_ms = ui->cfg.warn_ms ? ui->cfg.warn_ms : 20000u;
+  s->speech = ui->voice != NULL;
   s->anim_ms = now - ui->reading_since;
   s->pin_len = ui->pin.len;
   s->pin_message_key = ui->pin.msg;
   s->bill_input = ui->bill;
   if (ui->have_station)
     ui->station.selected = ui->station_sel;
+}
+
+/* Say what the screen on show says, in its language (ui/speech.h chooses the words;
+ * staff screens say nothing). */
+static void speak(struct ui *ui)
+{
+  if (!ui->voice)
+    return;
+  struct ui_shot s;
+  build_shot(ui, &s, now_ms(ui));
+  char text[UI_SPEECH_TEXT_MAX], tag[32];
+  if (!ui_speech_phrase(ui_painter_strings(ui->painter, s.lang), &s, text, sizeof text))
+    return;
+  snprintf(tag, sizeof tag, "%s-%s", ui_screen_name(s.screen),
+           s.phase == UI_PHASE_WARN ? "warn"
+           : s.view && (s.screen == UI_SCREEN_VERDICT || s.screen == UI_SCREEN_BUS)
+               ? ui_verdict_name(s.view->verdict)
+               : "prompt");
+  ui_voice_say(ui->voice, s.lang, text, tag);
 }
 
 static void draw_frame(struct ui *ui)

@@ -25,6 +25,10 @@ extern "C" {
 #define UI_LOGICAL_W 1280
 #define UI_LOGICAL_H 800
 
+/* Volume steps of tones and speech: 0 (mute) .. UI_VOLUME_MAX. */
+#define UI_VOLUME_MAX 10
+#define UI_VOLUME_DEFAULT 7
+
 #define UI_ERRNO_MAP(X)                                                                  \
   X(OK, 0, "success")                                                                    \
   X(INVALID_ARG, -1, "invalid argument")                                                 \
@@ -95,6 +99,14 @@ struct ui_config {
   const char *strings_dir; /* NULL: $YH_UI_STRINGS_DIR, else the build's assets/strings */
   const char *font_regular, *font_bold; /* NULL: Noto Sans CJK (.ttc, SC face) */
   int sound;               /* 1: play tones */
+  /* Speech (ui/speech.h): 1 speaks verdicts, reasons and prompts in the screen's
+   * language (needs sound); 0 for sites that do not want it. volume: 0..10 at start
+   * (the staff and visitors change it with F6 / F7 or the on-screen buttons).
+   * speech_dir: also write every spoken phrase there as WAV (the demo); NULL:
+   * $YH_UI_SPEECH_DIR, else none. */
+  int speech;
+  int volume;
+  const char *speech_dir;
   /* Staff PIN: "sha256$<salt>$<hex of SHA-256(salt || pin)>" (ui_pin_hash makes one),
    * or a callback (returns 1 for the right PIN). Neither: the staff menu is closed. */
   const char *pin_hash;
@@ -107,7 +119,10 @@ struct ui_config {
   void (*log)(void *user, const char *line);
   void *user;
   uint32_t timeout_ms[UI_SCREEN_COUNT]; /* 0: the defaults in ui/fsm.h */
-  uint32_t warn_ms;                     /* 0: 3000 */
+  uint32_t warn_ms;                     /* 0: 20000 (WCAG 2.2.1: 20 s to ask for more) */
+  /* How long a verdict stays up, per mode (index enum ui_mode); 0: the screen's
+   * timeout (VERDICT, or BUS in bus mode). */
+  uint32_t verdict_ms[UI_MODE_STATION + 1];
   int no_warmup;                        /* 1: no idle-time warm-up (ui_prepare) */
 };
 
@@ -135,6 +150,7 @@ struct ui_shot {
   size_t pin_len;                   /* PIN: digits typed */
   const char *pin_message_key;      /* PIN: message under the dots, may be NULL */
   const char *bill_input;           /* CASHIER: bill number being typed, may be NULL */
+  int speech;                       /* 1: the public screens show repeat and volume buttons */
 };
 
 #ifdef __cplusplus

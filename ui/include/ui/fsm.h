@@ -8,9 +8,11 @@
  * without real time. No SDL, no I/O: the machine is plain data.
  *
  * Timeouts: a screen with a timeout T and warning W shows for T - W, then warns for W,
- * then goes to idle. W applies only where T >= 2 W (the bus verdict is too short for
- * a warning and simply ends). A user input while warning returns to showing with the
- * full timeout again.
+ * then goes to idle. W (default 20 s, WCAG 2.2.1) applies only where T >= 2 W: the
+ * screens that hold someone's progress (holder check, cashier, PIN, staff menu,
+ * station) warn; a verdict loses nothing when it ends, shows its countdown and simply
+ * ends. A user input while warning returns to showing with the full timeout again.
+ * A verdict's hold time can be set per mode (verdict_ms).
  */
 #ifndef UI_FSM_H
 #define UI_FSM_H
@@ -31,8 +33,8 @@ extern "C" {
   X(VERDICT, 10000, "verdict")            /* full-screen verdict */                      \
   X(HOLDER_CHECK, 90000, "holder_check")  /* gate: staff compare the holder */          \
   X(CASHIER, 180000, "cashier")           /* cashier: SSC, visit, bill, fee */           \
-  X(BUS, 2500, "bus")                     /* bus: one big verdict */                     \
-  X(PIN, 30000, "pin")                    /* staff PIN entry */                          \
+  X(BUS, 8000, "bus")                     /* bus: one big verdict (see docs/ui.md) */    \
+  X(PIN, 60000, "pin")                    /* staff PIN entry */                          \
   X(STAFF_MENU, 120000, "staff_menu")     /* staff menu */                               \
   X(STATION_LIST, 300000, "station_list") /* station: applications */                   \
   X(STATION_SUMMARY, 300000, "station_summary")                                          \
@@ -85,7 +87,9 @@ struct ui_fsm_event {
 
 struct ui_fsm_config {
   uint32_t timeout_ms[UI_SCREEN_COUNT]; /* 0 entries take the defaults above */
-  uint32_t warn_ms;                     /* 0: 3000 */
+  uint32_t warn_ms;                     /* 0: 20000 */
+  /* A verdict's hold time per mode (index enum ui_mode); 0: the screen's timeout. */
+  uint32_t verdict_ms[UI_MODE_STATION + 1];
   /* Trace sink, one line per transition (no personal data); NULL: silent. */
   void (*trace)(void *user, const char *line);
   void *user;

@@ -39,6 +39,9 @@ const char *ui_tone_name(int tone);
 size_t ui_tone_generate(enum ui_tone tone, int16_t *buf, size_t cap);
 /* Write a tone as a WAV file (for listening, and for terminals that play files). */
 int ui_tone_write_wav(enum ui_tone tone, const char *path);
+/* Write n mono signed 16-bit samples at UI_TONE_RATE as a WAV file (tones, speech).
+ * UI_E_INVALID_ARG, UI_E_IO. */
+int ui_wav_write(const char *path, const int16_t *pcm, size_t n);
 
 #ifdef __cplusplus
 }

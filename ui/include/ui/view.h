@@ -152,6 +152,9 @@ struct ui_view {
   struct ui_text reasons[UI_REASONS_MAX];
   unsigned reason_alert;     /* bit i: reason i asks for attention (a deny or staff
                                 reason); staff screens highlight it */
+  unsigned reason_staff;     /* bit i: reason i is for staff only (list stale, journal
+                                down, checks not run): the public screens and the
+                                speech leave it out, the staff screens show it */
   int has_holder;            /* holder below is filled in */
   struct ui_holder holder;
   struct ui_cashier cashier; /* mode CASHIER */
