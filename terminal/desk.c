@@ -21,6 +21,7 @@
 
 /* The templates the desk formats; the screen resolves every other station.* key. */
 static const char *const formatted_keys[] = {"station.kind.reissue_fee", "station.handover.note",
+                                             "station.handover.note_first",
                                              "station.handover.reissue", NULL};
 
 struct term_desk {
@@ -202,7 +203,10 @@ static void post_confirm(struct term_desk *d, size_t row)
     const char *const pairs[] = {
         "generation", gen, "reissue",
         c->reissue ? tmpl(d, (enum ui_lang)l, "station.handover.reissue") : "", NULL};
-    ui_format(note[l], sizeof note[l], tmpl(d, (enum ui_lang)l, "station.handover.note"), pairs);
+    /* A first card is just "the card": "generation 0" means nothing to its holder. */
+    const char *key = c->generation == 0 && !c->reissue ? "station.handover.note_first"
+                                                          : "station.handover.note";
+    ui_format(note[l], sizeof note[l], tmpl(d, (enum ui_lang)l, key), pairs);
   }
   ui_text_set(&st.note, NULL, note[UI_LANG_ZH], note[UI_LANG_EN]);
   d->confirming = 1;

@@ -9,6 +9,7 @@
 
 #include "common/token.h"
 #include "issue_int.h"
+#include "station/round.h"
 
 static int app_text_ok(const char *s, size_t max)
 {
@@ -180,7 +181,18 @@ int station_apply(struct station_db *db, const struct station_application *a, in
     goto out_rollback;
   }
   if ((rc = station_cards_best_award(db, person, &award, &level, &year)) != STATION_OK) {
-    station_why(why, why_cap, rc, "no card-eligible award in an evaluated round (Art. 18)");
+    char round_id[STATION_ROUND_ID_MAX + 1];
+    int rstate;
+    if (rc == STATION_E_NOT_ELIGIBLE &&
+        station_round_pending_for(db, person, round_id, &rstate) == STATION_OK)
+      station_why(why, why_cap, rc,
+                  "round %s is %s: cards are made for awarded rounds only (Rules 三(二)); "
+                  "missing step: %s (station round %s)",
+                  round_id, station_round_state_name(rstate),
+                  station_round_state_step(rstate + 1), station_round_state_cmd(rstate + 1));
+    else
+      station_why(why, why_cap, rc, "no card-eligible award in force in an awarded round "
+                                    "(Art. 18)");
     goto out_rollback;
   }
   if ((rc = app_open(db, person, &open_app, &live)) != STATION_OK)

@@ -10,6 +10,7 @@
 #include "common/award.h"
 #include "common/token.h"
 #include "issue_int.h"
+#include "station/round.h"
 
 /* ------------------------------------------------------------------ names -- */
 
@@ -119,11 +120,16 @@ int station_cards_best_award(struct station_db *db, int64_t person, int *award,
                              unsigned *level, unsigned *round_year)
 {
   sqlite3_stmt *st;
+  /* Only awards in force of rounds the city government awarded (Rules 三(二): the card
+   * is made for those awarded; station/round.h). */
   int rc = station_db_prepare(db, "SELECT a.award, a.level, r.cutoff FROM awards a"
-                                  " JOIN rounds r ON r.id = a.round WHERE a.person = ?1", &st);
+                                  " JOIN rounds r ON r.id = a.round WHERE a.person = ?1"
+                                  " AND a.struck = ?2 AND r.state >= ?3", &st);
   if (rc != STATION_OK)
     return rc;
   sqlite3_bind_int64(st, 1, person);
+  sqlite3_bind_int(st, 2, STATION_STRUCK_NONE);
+  sqlite3_bind_int(st, 3, STATION_ROUND_AWARDED);
   int best = -1;
   while (sqlite3_step(st) == SQLITE_ROW) {
     int a = sqlite3_column_int(st, 0);

@@ -70,6 +70,23 @@ int cli_idno(const struct cli *c, const char *arg, char out[STATION_IDNO_LEN + 1
   return 0;
 }
 
+/* The centre from --centre-admin/--centre-config or $STATION_CENTRE_ADMIN and
+ * $STATION_CENTRE_CONFIG; NULL when not configured (changes stay queued). */
+const struct station_centre *cli_centre(struct cli_centre *cc, const char *admin,
+                                        const char *config)
+{
+  if (!admin)
+    admin = getenv("STATION_CENTRE_ADMIN");
+  if (!config)
+    config = getenv("STATION_CENTRE_CONFIG");
+  if (!admin || !config || !admin[0] || !config[0])
+    return NULL;
+  cc->admin.admin = admin;
+  cc->admin.config = config;
+  station_centre_admin_init(&cc->admin, &cc->centre);
+  return &cc->centre;
+}
+
 /* Common options: --db, --today. Returns 1 when handled. */
 int cli_common_opt(struct cli *c, int opt, const char *arg)
 {
@@ -206,12 +223,21 @@ int cli_cmd_evaluate(struct cli *c, int argc, char **argv)
     cli_usage_error(c, "--round and --cutoff are required");
     return 2;
   }
+  if (cutoff > c->today) {
+    char d1[16], d2[16];
+    fprintf(stderr, "%s evaluate: the cut-off %s is after today (%s): a round counts only "
+                    "records already in\n", c->prog, station_date_format(cutoff, d1, sizeof d1),
+            station_date_format(c->today, d2, sizeof d2));
+    return 1;
+  }
   if (cli_open(c) != 0)
     return 1;
   struct station_round_summary sum;
   int rc = station_round_evaluate(c->db, round, cutoff, c->today, &sum);
   if (rc != STATION_OK) {
-    fprintf(stderr, "%s evaluate: %s%s%s\n", c->prog, station_strerror(rc),
+    fprintf(stderr, "%s evaluate: %s%s%s\n", c->prog,
+            rc == STATION_E_INVALID_ARG ? "--round: 1-32 of A-Z a-z 0-9 _ -"
+                                        : station_strerror(rc),
             rc == STATION_E_DB || rc == STATION_E_STATE ? ": " : "",
             rc == STATION_E_DB || rc == STATION_E_STATE ? station_db_errmsg(c->db) : "");
     return 1;

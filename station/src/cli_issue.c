@@ -9,33 +9,6 @@
 #include "station_cli_int.h"
 #include "station_int.h"
 
-/* Options shared by the commands that reach the centre or a card. */
-#define CLI_CENTRE_OPTIONS                                                               \
-  {"centre-admin", required_argument, NULL, 'A'},                                        \
-  {"centre-config", required_argument, NULL, 'C'}
-
-struct cli_centre {
-  struct station_centre_admin admin;
-  struct station_centre centre;
-};
-
-/* The centre from --centre-admin/--centre-config or $STATION_CENTRE_ADMIN and
- * $STATION_CENTRE_CONFIG; NULL when not configured (changes stay queued). */
-static const struct station_centre *cli_centre(struct cli_centre *cc, const char *admin,
-                                               const char *config)
-{
-  if (!admin)
-    admin = getenv("STATION_CENTRE_ADMIN");
-  if (!config)
-    config = getenv("STATION_CENTRE_CONFIG");
-  if (!admin || !config || !admin[0] || !config[0])
-    return NULL;
-  cc->admin.admin = admin;
-  cc->admin.config = config;
-  station_centre_admin_init(&cc->admin, &cc->centre);
-  return &cc->centre;
-}
-
 /* A line of text from an option: "-" reads the next line of stdin. */
 static int cli_text(const struct cli *c, const char *arg, char *out, size_t cap, const char *what)
 {
@@ -425,6 +398,10 @@ int cli_cmd_revoke(struct cli *c, int argc, char **argv)
     cli_usage_error(c, "--card, --reason and --staff are required");
     return 2;
   }
+  if (!station_cardno_valid(card)) {
+    cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+    return 2;
+  }
   if (cli_open(c) != 0)
     return 1;
   struct cli_centre cc;
@@ -470,11 +447,20 @@ int cli_cmd_collect(struct cli *c, int argc, char **argv)
     cli_usage_error(c, "--card is required");
     return 2;
   }
+  if (!station_cardno_valid(card)) {
+    cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+    return 2;
+  }
   if (cli_open(c) != 0)
     return 1;
   int rc = station_collect(c->db, card, c->today);
+  if (rc == STATION_E_NOT_FOUND) {
+    fprintf(stderr, "%s collect: no card with this number was issued here\n", c->prog);
+    return 1;
+  }
   if (rc != STATION_OK) {
-    fprintf(stderr, "%s collect: %s%s%s\n", c->prog, station_strerror(rc),
+    fprintf(stderr, "%s collect: %s%s%s\n", c->prog,
+            rc == STATION_E_STATE ? "the card is not ready for collection" : station_strerror(rc),
             rc == STATION_E_STATE ? ": " : "", rc == STATION_E_STATE ? station_db_errmsg(c->db) : "");
     return 1;
   }
@@ -612,7 +598,8 @@ int cli_cmd_outbox(struct cli *c, int argc, char **argv)
 static const char status_help[] =
     "usage: %s card-status --card CARDNO --generation G [--db FILE]\n"
     "The station's own revocation view: exit 0 when the card is good here, 1 when it\n"
-    "is revoked (lost, reissued, altered, lent), with the reason.\n";
+    "is revoked (lost, reissued, altered, lent), with the reason, or was never issued\n"
+    "here.\n";
 
 int cli_cmd_card_status(struct cli *c, int argc, char **argv)
 {
@@ -643,6 +630,15 @@ int cli_cmd_card_status(struct cli *c, int argc, char **argv)
     return 1;
   int revoked = 0;
   enum station_revoke_reason reason;
+  int64_t holder;
+  if (!station_cardno_valid(card)) {
+    cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+    return 2;
+  }
+  if (station_card_person(c->db, card, &holder) == STATION_E_NOT_FOUND) {
+    printf("%s gen %ld: never issued by this station\n", card, gen);
+    return 1;
+  }
   if (station_card_revoked(c->db, card, (uint32_t)gen, &revoked, &reason) != STATION_OK)
     return 1;
   if (revoked) {

@@ -19,6 +19,7 @@ static const struct {
 } cli_commands[] = {
   {"import", cli_cmd_import, "import donation and volunteer records (CSV)"},
   {"evaluate", cli_cmd_evaluate, "evaluate an award round"},
+  {"round", cli_cmd_round, "the round's steps: decide, review, publish, object, award..."},
   {"notice", cli_cmd_notice, "write a round's public notice (csv|html), masked"},
   {"apply", cli_cmd_apply, "record a card application (ID number, name, photo)"},
   {"issue", cli_cmd_issue, "number, personalize, verify and register a card"},
@@ -37,8 +38,49 @@ static void cli_help(const char *prog, FILE *out)
   fprintf(out, "The Yulin Central Blood Station desk: records, award rounds, honour cards.\n");
   for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++)
     fprintf(out, "  %-11s %s\n", cli_commands[i].name, cli_commands[i].summary);
-  fprintf(out, "Common options: --db FILE (default $STATION_DB or station.db), "
-               "--today YYYY-MM-DD (default: today in Yulin).\n");
+  fprintf(out, "Common options, before or after the command: --db FILE (default $STATION_DB "
+               "or station.db), --today YYYY-MM-DD (default: today in Yulin).\n");
+}
+
+/* Common options given before the command (`station --db FILE import ...`, as the help
+ * says): taken off argv, the rest shifted down. Returns 0, or 2 for a usage error. */
+static int cli_leading_options(const char *prog, int *argc, char **argv, const char **db_path,
+                               int32_t *today, int *today_set)
+{
+  while (*argc >= 2 && strncmp(argv[1], "--", 2) == 0 && strcmp(argv[1], "--help") != 0) {
+    const char *opt = argv[1], *val = NULL;
+    int used = 1;
+    const char *eq = strchr(opt, '=');
+    size_t name_len = eq ? (size_t)(eq - opt) : strlen(opt);
+    int is_db = name_len == 4 && strncmp(opt, "--db", 4) == 0;
+    int is_today = name_len == 7 && strncmp(opt, "--today", 7) == 0;
+    if (!is_db && !is_today) {
+      fprintf(stderr, "%s: unknown option '%.*s' before the command (common options: --db, "
+                      "--today)\n", prog, (int)name_len, opt);
+      return 2;
+    }
+    if (eq) {
+      val = eq + 1;
+    } else if (*argc >= 3) {
+      val = argv[2];
+      used = 2;
+    } else {
+      fprintf(stderr, "%s: %s needs a value\n", prog, opt);
+      return 2;
+    }
+    if (is_db) {
+      *db_path = val;
+    } else if (station_date_parse(val, strlen(val), today) != STATION_OK) {
+      fprintf(stderr, "%s: --today: not a date (YYYY-MM-DD)\n", prog);
+      return 2;
+    } else {
+      *today_set = 1;
+    }
+    for (int i = 1; i + used < *argc; i++)
+      argv[i] = argv[i + used];
+    *argc -= used;
+  }
+  return 0;
 }
 
 int station_cli_main(int argc, char **argv)
@@ -46,6 +88,11 @@ int station_cli_main(int argc, char **argv)
   const char *prog = argc > 0 && argv[0] ? argv[0] : "station";
   if (strchr(prog, '/') && !strchr(prog, ' '))
     prog = strrchr(prog, '/') + 1; /* "station", not the path it was run by */
+  const char *db_path = getenv("STATION_DB") ? getenv("STATION_DB") : "station.db";
+  int32_t today = station_date_today();
+  int today_set = 0;
+  if (cli_leading_options(prog, &argc, argv, &db_path, &today, &today_set) != 0)
+    return 2;
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
     cli_help(prog, argc < 2 ? stderr : stdout);
@@ -58,8 +105,9 @@ int station_cli_main(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.prog = prog;
     c.cmd = cli_commands[i].name;
-    c.db_path = getenv("STATION_DB") ? getenv("STATION_DB") : "station.db";
-    c.today = station_date_today();
+    c.db_path = db_path;
+    c.today = today;
+    c.today_set = today_set;
     /* getopt_long sees the subcommand as its argv[0]. */
     optind = 0;
     opterr = 1;

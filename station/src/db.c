@@ -13,7 +13,9 @@
 /*
  * The whole schema lives here. Version 1 is the import and rounds part
  * (station_schema_v1) and the issuance part (station_schema_v1_issue); version 2 adds
- * cards.issuer_key_id (db_schema()). Days are days since 1970-01-01; amounts are
+ * cards.issuer_key_id (db_schema()); version 3 the award round's procedure
+ * (station_schema_v3: round states and their journal, struck awards, objections, the
+ * cash-award ledger, the log of integrity-record exports). Days are days since 1970-01-01; amounts are
  * integers in the unit of their kind (ml, centiunits, centihours); times are Unix
  * seconds. Columns holding an enum say which; its values are stored, never renumbered.
  * The statement texts are those of the files already in use: do not reformat them.
@@ -151,6 +153,72 @@ static const char station_schema_v1_issue[] =
     "  last_error TEXT NOT NULL DEFAULT '',"
     "  sent_at INTEGER);";
 
+/* Version 3: the round as the regulation runs it (Art. 11-17; station/round.h). A round
+ * evaluated before version 3 stays "evaluated" and must go through the steps. */
+static const char station_schema_v3[] =
+    "ALTER TABLE rounds ADD COLUMN state INTEGER NOT NULL DEFAULT 1;" /* enum station_round_state */
+    "ALTER TABLE rounds ADD COLUMN decided_day INTEGER;"
+    "ALTER TABLE rounds ADD COLUMN minutes_ref TEXT;"
+    "ALTER TABLE rounds ADD COLUMN reviewed_day INTEGER;"
+    "ALTER TABLE rounds ADD COLUMN review_ref TEXT;"
+    "ALTER TABLE rounds ADD COLUMN notice_start INTEGER;"
+    "ALTER TABLE rounds ADD COLUMN notice_days INTEGER;"
+    "ALTER TABLE rounds ADD COLUMN notice_contact TEXT;"
+    "ALTER TABLE rounds ADD COLUMN awarded_day INTEGER;"
+    "ALTER TABLE rounds ADD COLUMN award_doc TEXT;"
+    "ALTER TABLE rounds ADD COLUMN closed_day INTEGER;"
+    "ALTER TABLE awards ADD COLUMN struck INTEGER NOT NULL DEFAULT 0;" /* enum station_struck */
+    "ALTER TABLE awards ADD COLUMN struck_reason TEXT;"
+    "ALTER TABLE awards ADD COLUMN struck_day INTEGER;"
+    /* The journal of a round: every transition and every act on an awardee, who and when.
+     * Kept when a round is re-evaluated (no foreign key). */
+    "CREATE TABLE round_events("
+    "  id INTEGER PRIMARY KEY,"
+    "  round TEXT NOT NULL,"
+    "  from_state INTEGER NOT NULL,"
+    "  to_state INTEGER NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  ref TEXT,"
+    "  person INTEGER,"
+    "  award INTEGER,"
+    "  note TEXT);"
+    "CREATE INDEX round_events_round ON round_events(round, id);"
+    "CREATE TABLE objections("
+    "  id INTEGER PRIMARY KEY,"
+    "  round TEXT NOT NULL,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  award INTEGER NOT NULL,"
+    "  received_day INTEGER NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  outcome INTEGER NOT NULL DEFAULT 0," /* enum station_objection_outcome */
+    "  outcome_day INTEGER,"
+    "  outcome_reason TEXT,"
+    "  who TEXT NOT NULL);"
+    /* Cash awards (Art. 16-17): one row per lifetime award of an awarded round. */
+    "CREATE TABLE cash_awards("
+    "  round TEXT NOT NULL,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  award INTEGER NOT NULL,"
+    "  amount_yuan INTEGER NOT NULL,"
+    "  due_day INTEGER NOT NULL,"
+    "  paid_day INTEGER,"
+    "  voucher TEXT,"
+    "  paid_by TEXT,"
+    "  PRIMARY KEY(round, person, award)) WITHOUT ROWID;"
+    /* Integrity-record exports (Art. 13): the one output with ID numbers in clear. */
+    "CREATE TABLE exports("
+    "  id INTEGER PRIMARY KEY,"
+    "  round TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  rows INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  day INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL);";
+
 int station_db_fail(struct station_db *db, int sqlite_rc, const char *where)
 {
   snprintf(db->err, sizeof db->err, "%s: %s (sqlite %d)", where,
@@ -234,9 +302,9 @@ static int db_schema(struct station_db *db)
   if (sqlite3_step(st) == SQLITE_ROW)
     version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
-  if (version == 2)
+  if (version == 3)
     return STATION_OK;
-  if (version > 2) {
+  if (version > 3) {
     snprintf(db->err, sizeof db->err, "database schema version %d is newer than this program",
              version);
     return STATION_E_DB;
@@ -244,12 +312,15 @@ static int db_schema(struct station_db *db)
   if ((rc = station_db_exec(db, "BEGIN IMMEDIATE")) != STATION_OK)
     return rc;
   /* 0: a new file. 1 -> 2: the issuer key id of each card, for the centre's registration
-   * (cards issued before it have "" and their registration waits). */
+   * (cards issued before it have "" and their registration waits). 2 -> 3: the round's
+   * procedure. */
   if ((version == 0 && ((rc = station_db_exec(db, station_schema_v1)) != STATION_OK ||
                         (rc = station_db_exec(db, station_schema_v1_issue)) != STATION_OK)) ||
-      (rc = station_db_exec(db, "ALTER TABLE cards ADD COLUMN issuer_key_id TEXT NOT NULL"
-                                " DEFAULT ''")) != STATION_OK ||
-      (rc = station_db_exec(db, "PRAGMA user_version = 2")) != STATION_OK) {
+      (version <= 1 &&
+       (rc = station_db_exec(db, "ALTER TABLE cards ADD COLUMN issuer_key_id TEXT NOT NULL"
+                                 " DEFAULT ''")) != STATION_OK) ||
+      (rc = station_db_exec(db, station_schema_v3)) != STATION_OK ||
+      (rc = station_db_exec(db, "PRAGMA user_version = 3")) != STATION_OK) {
     sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
     return rc;
   }

@@ -35,7 +35,7 @@ static const char eval_scan_sql[] =
 /* What earlier rounds granted, in person order for a merge with the scan. */
 static const char eval_prev_sql[] =
     "SELECT a.person, a.award, MAX(a.level) FROM awards a JOIN rounds r ON r.id = a.round"
-    " WHERE r.cutoff < ?1 GROUP BY a.person, a.award ORDER BY a.person";
+    " WHERE r.cutoff < ?1 AND a.struck = 0 GROUP BY a.person, a.award ORDER BY a.person";
 
 int station_round_evaluate(struct station_db *db, const char *round_id, int32_t cutoff,
                            int32_t today, struct station_round_summary *sum)
@@ -66,9 +66,23 @@ int station_round_evaluate(struct station_db *db, const char *round_id, int32_t 
     rc = STATION_E_STATE;
     goto out_rollback;
   }
-  /* Re-running the latest round replaces it (its awards go with it: ON DELETE CASCADE). */
+  /* Re-running the latest round replaces it (its awards go with it: ON DELETE CASCADE),
+   * but only before the leading group decided on it: after that the evaluated list is
+   * what the later steps (minutes, notice, award) refer to. */
   {
     sqlite3_stmt *del;
+    if ((rc = station_db_prepare(db, "SELECT state FROM rounds WHERE id = ?1", &del)) !=
+        STATION_OK)
+      goto out_rollback;
+    sqlite3_bind_text(del, 1, round_id, -1, SQLITE_STATIC);
+    int decided = sqlite3_step(del) == SQLITE_ROW && sqlite3_column_int(del, 0) > 1;
+    sqlite3_finalize(del);
+    if (decided) {
+      snprintf(db->err, sizeof db->err,
+               "the round was decided on by the leading group: it cannot be evaluated again");
+      rc = STATION_E_STATE;
+      goto out_rollback;
+    }
     if ((rc = station_db_prepare(db, "DELETE FROM rounds WHERE id = ?1", &del)) != STATION_OK)
       goto out_rollback;
     sqlite3_bind_text(del, 1, round_id, -1, SQLITE_STATIC);
@@ -226,7 +240,8 @@ int station_round_awardees(struct station_db *db, const char *round_id, station_
                                "SELECT a.person, a.award, a.level, a.blood_ml, a.volunteer_centih,"
                                " a.card_eligible, p.name, p.id_number"
                                " FROM awards a JOIN persons p ON p.id = a.person"
-                               " WHERE a.round = ?1 ORDER BY a.award, a.level DESC, p.id_number",
+                               " WHERE a.round = ?1 AND a.struck = 0"
+                               " ORDER BY a.award, a.level DESC, p.id_number",
                                &st)) != STATION_OK)
     return rc;
   sqlite3_bind_text(st, 1, round_id, -1, SQLITE_STATIC);

@@ -150,9 +150,30 @@ int station_notice_html(struct station_db *db, const char *round_id, FILE *out)
   else
     fputs("<p>本轮无新增获奖人员。</p>\n", out);
   fputs("<p class=\"foot\">“三星级献血之星”及以上、“五星级无偿献血志愿者”、无偿献血志愿服务终身荣誉奖和"
-        "无偿献血终身成就奖的获奖者可申领“玉林市无偿献血荣誉卡”（办法第十八条）。"
-        "对公示名单如有异议，请在公示期内向玉林市无偿献血委员会反映。</p>\n</body></html>\n",
+        "无偿献血终身成就奖的获奖者可申领“玉林市无偿献血荣誉卡”（办法第十八条）。",
         out);
+  /* The period and where to object, once the notice is published (station round
+   * publish); before that the page is a draft and says so. */
+  sqlite3_stmt *st;
+  if ((rc = station_db_prepare(db, "SELECT notice_start, notice_days, notice_contact FROM rounds"
+                                   " WHERE id = ?1 AND notice_start IS NOT NULL", &st)) !=
+      STATION_OK)
+    return rc;
+  sqlite3_bind_text(st, 1, round_id, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    int32_t start = (int32_t)sqlite3_column_int64(st, 0);
+    int days = sqlite3_column_int(st, 1);
+    char end[16];
+    fprintf(out, "公示期：%s 至 %s（%d 天）。对公示名单如有异议，请在公示期内向",
+            station_date_format(start, day, sizeof day),
+            station_date_format(start + days - 1, end, sizeof end), days);
+    notice_html_text(out, (const char *)sqlite3_column_text(st, 2));
+    fputs("反映（请写明异议对象和事实）。", out);
+  } else {
+    fputs("（草稿：公示期和异议受理方式在发布公示时填入。）", out);
+  }
+  sqlite3_finalize(st);
+  fputs("</p>\n</body></html>\n", out);
   if (fflush(out) != 0 || ferror(out))
     return STATION_E_IO;
   return STATION_OK;

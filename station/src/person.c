@@ -2,7 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "station_int.h"
+#include "issue_int.h"
+#include "station/round.h"
 
 int station_person_find(struct station_db *db, const char *idno, int64_t *person)
 {
@@ -98,12 +99,23 @@ int station_person_show(struct station_db *db, int64_t person, int32_t today, FI
         any = 1;
       }
     }
-    fprintf(out, "%s\n  card eligible          %s\n", any ? "" : " none",
-            station_levels_card_eligible(&lv) ? "yes" : "no");
+    /* Card-eligible counts only what a round awarded (Rules 三(二)), not levels reached. */
+    int ca;
+    unsigned cl, cy;
+    char rid[STATION_ROUND_ID_MAX + 1];
+    int rstate;
+    fprintf(out, "%s\n  card eligible          ", any ? "" : " none");
+    if (station_cards_best_award(db, person, &ca, &cl, &cy) == STATION_OK)
+      fprintf(out, "yes (awarded)\n");
+    else if (station_round_pending_for(db, person, rid, &rstate) == STATION_OK)
+      fprintf(out, "not yet: round %s is %s\n", rid, station_round_state_name(rstate));
+    else
+      fprintf(out, "no\n");
   }
   sqlite3_finalize(st);
 
-  if ((rc = station_db_prepare(db, "SELECT a.round, r.cutoff, a.award, a.level FROM awards a"
+  if ((rc = station_db_prepare(db, "SELECT a.round, r.cutoff, a.award, a.level, r.state,"
+                                   " a.struck FROM awards a"
                                    " JOIN rounds r ON r.id = a.round WHERE a.person = ?1"
                                    " ORDER BY r.cutoff, a.award", &st)) != STATION_OK)
     return rc;
@@ -112,10 +124,13 @@ int station_person_show(struct station_db *db, int64_t person, int32_t today, FI
   int n = 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     char title[96];
-    fprintf(out, "  %-10s (cut-off %s)  %s\n", (const char *)sqlite3_column_text(st, 0),
+    fprintf(out, "  %-10s (cut-off %s, %s)  %s%s%s\n", (const char *)sqlite3_column_text(st, 0),
             station_date_format((int32_t)sqlite3_column_int64(st, 1), day, sizeof day),
+            station_round_state_name(sqlite3_column_int(st, 4)),
             station_award_title_zh(sqlite3_column_int(st, 2), (unsigned)sqlite3_column_int(st, 3),
-                                   title, sizeof title));
+                                   title, sizeof title),
+            sqlite3_column_int(st, 5) ? "  -- " : "",
+            sqlite3_column_int(st, 5) ? station_struck_text(sqlite3_column_int(st, 5)) : "");
     n++;
   }
   if (!n)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "station/db.h"
+#include "station/issue.h"
 
 struct cli {
   const char *prog;    /* "station" or "kiosk station" */
@@ -21,6 +22,21 @@ struct cli {
 #define CLI_COMMON_OPTIONS                                                               \
   {"db", required_argument, NULL, 'D'}, {"today", required_argument, NULL, 'T'},         \
   {"help", no_argument, NULL, 'h'}
+
+/* Options shared by the commands that reach the centre or a card. */
+#define CLI_CENTRE_OPTIONS                                                               \
+  {"centre-admin", required_argument, NULL, 'A'},                                        \
+  {"centre-config", required_argument, NULL, 'C'}
+
+struct cli_centre {
+  struct station_centre_admin admin;
+  struct station_centre centre;
+};
+
+/* The centre from --centre-admin/--centre-config or $STATION_CENTRE_ADMIN and
+ * $STATION_CENTRE_CONFIG; NULL when not configured (changes stay queued). */
+const struct station_centre *cli_centre(struct cli_centre *cc, const char *admin,
+                                        const char *config);
 
 void cli_usage_error(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -44,5 +60,7 @@ int cli_cmd_collect(struct cli *c, int argc, char **argv);
 int cli_cmd_ready_list(struct cli *c, int argc, char **argv);
 int cli_cmd_outbox(struct cli *c, int argc, char **argv);
 int cli_cmd_card_status(struct cli *c, int argc, char **argv);
+/* ... and cli_round.c (the round's procedure, certificates, ledger, export). */
+int cli_cmd_round(struct cli *c, int argc, char **argv);
 
 #endif

@@ -34,4 +34,10 @@ int station_issue_show(struct station_db *db, int64_t person, FILE *out);
  * reference token (common/token.h), kept for the callers not yet moved to it. */
 int station_token_ok(const char *s, size_t len, size_t max);
 
+/* A journal row of an act on a round that does not change its state (round.c): the
+ * ledger's payments, the integrity export. Inside the caller's transaction. */
+int station_round_journal(struct station_db *db, const char *round_id, int state,
+                          const char *action, const char *who, int32_t day, const char *ref,
+                          const char *note);
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "station/round.h"
 #include "station/station.h"
 
 static char st_dir[512];
@@ -67,4 +68,23 @@ char *st_read(const char *path, size_t *len)
   if (len)
     *len = (size_t)n;
   return b;
+}
+
+void st_round_award(struct station_db *db, const char *round, int32_t today)
+{
+  char why[300] = "";
+  struct station_round_step s = {"clerk1", today - 8, "minutes-1", 0, NULL};
+  ck_assert_msg(station_round_advance(db, round, STATION_ROUND_DECIDED, &s, today, why,
+                                      sizeof why) == STATION_OK, "decide: %s", why);
+  s.ref = NULL;
+  ck_assert_msg(station_round_advance(db, round, STATION_ROUND_REVIEWED, &s, today, why,
+                                      sizeof why) == STATION_OK, "review: %s", why);
+  s.days = 7;
+  s.contact = "市献血办公室 0775-1234567";
+  ck_assert_msg(station_round_advance(db, round, STATION_ROUND_NOTICE, &s, today, why,
+                                      sizeof why) == STATION_OK, "publish: %s", why);
+  s.day = today - 1;
+  s.ref = "玉政函〔2021〕1号";
+  ck_assert_msg(station_round_advance(db, round, STATION_ROUND_AWARDED, &s, today, why,
+                                      sizeof why) == STATION_OK, "award: %s", why);
 }

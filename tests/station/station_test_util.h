@@ -16,4 +16,10 @@ char *st_idno(const char *digits17, char out[19]);
 /* Read a whole (small) file; malloc'd, NUL-terminated. */
 char *st_read(const char *path, size_t *len);
 
+struct station_db;
+/* Take an evaluated round through the leading group, the final review, a 7-day notice
+ * and the city's award, the notice starting 8 days before today (so the cut-off must be
+ * at least 8 days before today). Asserts each step. */
+void st_round_award(struct station_db *db, const char *round, int32_t today);
+
 #endif

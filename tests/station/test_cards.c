@@ -106,7 +106,8 @@ static struct station_db *setup(int32_t today)
   o.today = today;
   ck_assert_int_eq(station_import_csv(db, st_path("r.csv"), &o, &res), STATION_OK);
   station_import_result_free(&res);
-  ck_assert_int_eq(station_round_evaluate(db, "R1", today - 1, today, NULL), STATION_OK);
+  ck_assert_int_eq(station_round_evaluate(db, "R1", today - 30, today, NULL), STATION_OK);
+  st_round_award(db, "R1", today);
   return db;
 }
 

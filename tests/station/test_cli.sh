@@ -12,7 +12,7 @@ export STATION_DB="$W/station.db"
 T="--today 2021-06-30"
 fail() { echo "test_cli: $*" >&2; exit 1; }
 
-for c in import evaluate notice apply issue reissue revoke collect ready-list show outbox card-status; do
+for c in import evaluate round notice apply issue reissue revoke collect ready-list show outbox card-status; do
   "$S" $c --help > "$W/help.txt" || fail "$c --help"
   grep -q "usage:" "$W/help.txt" || fail "$c --help prints no usage"
 done
@@ -35,7 +35,11 @@ grep -q "bad.csv:3: date: in the future" "$W/err.txt" || fail "line 3"
 grep -q "bad.csv:4: amount: must be more than zero" "$W/err.txt" || fail "line 4"
 grep -q "3 of 3 rows are bad" "$W/err.txt" || fail "summary"
 
-"$S" evaluate $T --round 2019 --cutoff 2019-12-31 > "$W/eval.txt" || fail "evaluate"
+# A cut-off in the future is named as such, not "invalid argument".
+if "$S" evaluate $T --round 2022 --cutoff 2022-12-31 > /dev/null 2> "$W/err.txt"; then fail "future cut-off"; fi
+grep -q "cut-off 2022-12-31 is after today" "$W/err.txt" || fail "future cut-off: $(cat "$W/err.txt")"
+# Common options before the command, as the help says.
+"$S" --db "$STATION_DB" --today 2021-06-30 evaluate --round 2019 --cutoff 2019-12-31 > "$W/eval.txt" || fail "evaluate"
 grep -q "5 awardees" "$W/eval.txt" || fail "evaluate: $(cat "$W/eval.txt")"
 "$S" notice csv --round 2019 --out "$W/notice.csv" || fail "notice csv"
 "$S" notice html --round 2019 --out "$W/notice.html" || fail "notice html"
@@ -43,12 +47,44 @@ grep -q "张\*明,450902\*\*\*\*\*\*\*\*1230,是" "$W/notice.csv" || fail "notic
 grep -q "@page" "$W/notice.html" || fail "notice html has no print CSS"
 echo 450902198001011230 | "$S" show $T --idno - > "$W/show.txt" || fail "show"
 grep -q "三星级“献血之星”" "$W/show.txt" || fail "show: $(cat "$W/show.txt")"
+# The round: out of order refused naming the missing step, then every step.
+R="$S round $T --round 2019"
+if $R award --by clerk1 --ref 'DOC-1' > /dev/null 2> "$W/err.txt"; then fail "award before decision"; fi
+grep -q "missing step: the evaluation leading group's decision (station round decide)" "$W/err.txt" || fail "order: $(cat "$W/err.txt")"
+if echo 450902198001011230 | "$S" apply $T --idno - --name - --photo /nonexistent > /dev/null 2>&1; then fail "apply before award"; fi
+$R decide --by clerk1 --ref LG-2020-03 --date 2020-03-01 > /dev/null 2>> "$W/steps.txt" || fail "decide"
+$R review --by clerk1 --date 2020-03-10 > /dev/null 2>> "$W/steps.txt" || fail "review"
+printf '[notice]
+days = 7
+contact = 玉林市无偿献血委员会办公室
+' > "$W/station.ini"
+$R publish --by clerk1 --date 2020-03-15 --config "$W/station.ini" > /dev/null 2>> "$W/steps.txt" || fail "publish"
+"$S" notice html --round 2019 --out "$W/notice2.html" || fail "notice html after publish"
+grep -q "公示期：2020-03-15 至 2020-03-21（7 天）" "$W/notice2.html" || fail "notice period"
+echo 450902198001011230 | $R object --by clerk2 --idno - --award donor_star --received 2020-03-16 --summary '异议' > "$W/obj.txt" 2>> "$W/steps.txt" || fail "object"
+grep -q "objection 1 recorded" "$W/obj.txt" || fail "objection: $(cat "$W/obj.txt")"
+if $R award --by clerk1 --ref DOC-1 --date 2020-03-25 > /dev/null 2> "$W/err.txt"; then fail "award with an objection pending"; fi
+grep -q "not ruled on" "$W/err.txt" || fail "pending objection: $(cat "$W/err.txt")"
+"$S" round $T rule --by lead1 --objection 1 --outcome rejected --reason '无依据' > /dev/null 2>> "$W/steps.txt" || fail "rule"
+$R award --by clerk1 --ref '玉政函〔2020〕5号' --date 2020-03-25 > /dev/null 2>> "$W/steps.txt" || fail "award"
+$R show > "$W/round.txt" || fail "round show"
+grep -q "round 2019: awarded" "$W/round.txt" || fail "round show: $(cat "$W/round.txt")"
+grep -q "reviewed -> notice" "$W/round.txt" || fail "journal: $(cat "$W/round.txt")"
+
+# Unknown cards are named as such, not "invalid argument".
+if "$S" revoke --card YL20210000000183 --reason lost --staff s1 > /dev/null 2> "$W/err.txt"; then fail "revoke unknown"; fi
+grep -q "no card in use with this number" "$W/err.txt" || fail "revoke unknown: $(cat "$W/err.txt")"
+if "$S" collect --card YL20210000000183 > /dev/null 2> "$W/err.txt"; then fail "collect unknown"; fi
+grep -q "no card with this number was issued here" "$W/err.txt" || fail "collect unknown: $(cat "$W/err.txt")"
+if "$S" collect --card YL123 > /dev/null 2> "$W/err.txt"; then fail "collect malformed"; fi
+grep -q "not a unified card number" "$W/err.txt" || fail "collect malformed: $(cat "$W/err.txt")"
 "$S" ready-list > /dev/null || fail "ready-list"
 "$S" outbox list > /dev/null || fail "outbox"
-if "$S" card-status --card YL20210000000183 --generation 0 > /dev/null; then :; else fail "card-status"; fi
+if "$S" card-status --card YL20210000000183 --generation 0 > "$W/status.txt"; then fail "card-status of a card never issued"; fi
+grep -q "never issued by this station" "$W/status.txt" || fail "card-status: $(cat "$W/status.txt")"
 
 # Nothing personal in clear anywhere the program wrote for people to read.
-for f in "$W"/*.txt "$W/notice.csv" "$W/notice.html"; do
+for f in "$W"/*.txt "$W/notice.csv" "$W/notice.html" "$W/notice2.html"; do
   for secret in 450902198001011230 450921197505120021 张三明 欧阳小明 陈志愿; do
     if grep -q "$secret" "$f"; then fail "$secret in clear in $f"; fi
   done

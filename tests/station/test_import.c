@@ -440,8 +440,9 @@ START_TEST(test_rounds_each_level_once)
 }
 END_TEST
 
-/* A version-1 database (before the issuer key id) opens as version 2 with the column
- * added and its rows kept; a newer version than the program is refused. */
+/* A version-1 database (before the issuer key id and the round's procedure) opens as
+ * version 3 with the columns and tables added and its rows kept; a newer version than
+ * the program is refused. */
 START_TEST(test_schema_v1_to_v2)
 {
   st_tmpdir();
@@ -450,6 +451,22 @@ START_TEST(test_schema_v1_to_v2)
   sqlite3_stmt *st;
   ck_assert_int_eq(sqlite3_open(st_path("station.db"), &h), SQLITE_OK);
   ck_assert_int_eq(sqlite3_exec(h, "ALTER TABLE cards DROP COLUMN issuer_key_id;"
+                                   " DROP TABLE round_events; DROP TABLE objections;"
+                                   " DROP TABLE cash_awards; DROP TABLE exports;"
+                                   " ALTER TABLE rounds DROP COLUMN state;"
+                                   " ALTER TABLE rounds DROP COLUMN decided_day;"
+                                   " ALTER TABLE rounds DROP COLUMN minutes_ref;"
+                                   " ALTER TABLE rounds DROP COLUMN reviewed_day;"
+                                   " ALTER TABLE rounds DROP COLUMN review_ref;"
+                                   " ALTER TABLE rounds DROP COLUMN notice_start;"
+                                   " ALTER TABLE rounds DROP COLUMN notice_days;"
+                                   " ALTER TABLE rounds DROP COLUMN notice_contact;"
+                                   " ALTER TABLE rounds DROP COLUMN awarded_day;"
+                                   " ALTER TABLE rounds DROP COLUMN award_doc;"
+                                   " ALTER TABLE rounds DROP COLUMN closed_day;"
+                                   " ALTER TABLE awards DROP COLUMN struck;"
+                                   " ALTER TABLE awards DROP COLUMN struck_reason;"
+                                   " ALTER TABLE awards DROP COLUMN struck_day;"
                                    " PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(h);
   station_db_close(open_db());
@@ -459,9 +476,11 @@ START_TEST(test_schema_v1_to_v2)
   sqlite3_finalize(st);
   ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
   ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-  ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+  ck_assert_int_eq(sqlite3_column_int(st, 0), 3);
   sqlite3_finalize(st);
-  ck_assert_int_eq(sqlite3_exec(h, "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT state FROM rounds", -1, &st, NULL), SQLITE_OK);
+  sqlite3_finalize(st);
+  ck_assert_int_eq(sqlite3_exec(h, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close(h);
   struct station_db *db = NULL;
   char why[256];

@@ -10,6 +10,7 @@
  *   station/award.h    the award rules as a pure function of a person's totals
  *   station/cardno.h   the unified card number (统一编号) and its check digits
  *   station/db.h       the station's database: import, rounds, notice, cards
+ *   station/round.h    the round's procedure: decision, review, notice, objections, award
  *   station/photo.h    the holder photo, scaled and compressed for the card
  *   station/cli.h      station_cli_main(), the `station` / `kiosk station` commands
  *
