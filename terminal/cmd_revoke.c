@@ -53,7 +53,7 @@ int term_cmd_revoke(struct term_args *a)
   term_load_config(cfgpath, KIOSK_CONFIG_NO_FS_CHECK, &c);
   struct kiosk_diag d;
   char msg[600];
-  struct kiosk_revkey *key = NULL;
+  struct proto_key *key = NULL;
   int err = keypath ? kiosk_revkey_load_public(keypath, &key, &d)
                     : kiosk_revkey_load_trust(c.trust_dir, &key, &d);
   if (err != KIOSK_OK) {
@@ -78,7 +78,7 @@ int term_cmd_revoke(struct term_args *a)
            c.policy.revlist_max_age_s / 3600, kiosk_revlist_count(rl),
            (double)kiosk_revlist_memory(rl) / 1048576.0);
     for (size_t i = 0; list && i < kiosk_revlist_count(rl); i++) {
-      struct kiosk_rev_entry e;
+      struct proto_rev_entry e;
       kiosk_revlist_entry(rl, i, &e);
       printf("%s %s %" PRIu32 "\n", e.card_no, e.kind == KIOSK_REV_BELOW ? "below" : "exact",
              e.generation);

@@ -241,7 +241,7 @@ static int sink_apply(void *ctx, const uint8_t *list, size_t len, int is_delta)
 {
   struct run_app *app = ctx;
   struct kiosk_terminal *t = session_terminal(app->ses);
-  const struct kiosk_revkey *key = kiosk_terminal_revkey(t);
+  const struct proto_key *key = kiosk_terminal_revkey(t);
   if (!key) {
     app_log("revocation list: no %s in the trust store to check it", KIOSK_TRUST_REVOCATION_KEY);
     return -1;

@@ -464,7 +464,7 @@ static void on_action(struct session *s, const struct ui_action *a)
 
 /* ----------------------------------------------------------------- status -- */
 
-static int count_cb(const struct kiosk_event *ev, void *user)
+static int count_cb(const struct proto_event *ev, void *user)
 {
   struct session *s = user;
   if (common_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {

@@ -118,7 +118,7 @@ static void bench_journal(const char *dir, double seconds)
   double tj = 1e-9;
   t0 = now_s();
   do {
-    struct kiosk_event e;
+    struct proto_event e;
     memset(&e, 0, sizeof e);
     e.time = 1590976800 + (int64_t)nj;
     snprintf(e.terminal, sizeof e.terminal, "bench-1");
@@ -187,10 +187,10 @@ static double memory_latency_ns(void)
 static void bench_revlist(const char *dir)
 {
   const size_t n = 1000000;
-  struct kiosk_revkey *key;
+  struct proto_key *key;
   if (kiosk_revkey_generate(&key) != KIOSK_OK)
     return;
-  struct kiosk_rev_entry *e = malloc(n * sizeof *e);
+  struct proto_rev_entry *e = malloc(n * sizeof *e);
   for (size_t i = 0; i < n; i++) {
     snprintf(e[i].card_no, sizeof e[i].card_no, "YL%04zu-%06zu", 2019 + i % 5, i * 3);
     e[i].generation = (uint32_t)(i % 4);

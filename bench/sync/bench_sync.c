@@ -45,11 +45,11 @@ static int die(const char *what)
 /* ------------------------------------------------- 1 and 2: the journal -- */
 
 struct collect {
-  struct kiosk_event *ev;
+  struct proto_event *ev;
   size_t n, cap;
 };
 
-static int collect_cb(const struct kiosk_event *e, void *user)
+static int collect_cb(const struct proto_event *e, void *user)
 {
   struct collect *c = user;
   if (c->n < c->cap)
@@ -64,7 +64,7 @@ static void hex(const uint8_t *in, size_t n, char *out)
 }
 
 /* The same rows as the centre's events table, as SQL for the sqlite3 program. */
-static int write_sql(const char *path, const struct kiosk_event *ev, size_t n)
+static int write_sql(const char *path, const struct proto_event *ev, size_t n)
 {
   FILE *f = fopen(path, "w");
   if (!f)
@@ -81,7 +81,7 @@ static int write_sql(const char *path, const struct kiosk_event *ev, size_t n)
              " received_at BIGINT NOT NULL, PRIMARY KEY (terminal_id, seq));\n"
              "CREATE INDEX events_site_month ON events (site_id, month);\nBEGIN;\n");
   for (size_t i = 0; i < n; i++) {
-    const struct kiosk_event *e = &ev[i];
+    const struct proto_event *e = &ev[i];
     char prev[65], cur[65];
     hex(e->prev_hash, 32, prev);
     hex(e->hash, 32, cur);

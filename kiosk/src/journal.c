@@ -39,17 +39,17 @@ const char *kiosk_event_kind_name(int kind)
 
 /* ----------------------------------------------------------- event codec -- */
 
-int kiosk_event_check(const struct kiosk_event *ev, char *why, size_t why_cap)
+int kiosk_event_check(const struct proto_event *ev, char *why, size_t why_cap)
 {
   return proto_event_check(ev, why, why_cap) == PROTO_OK ? KIOSK_OK : KIOSK_E_INVALID_ARG;
 }
 
-size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap)
+size_t kiosk_event_canonical(const struct proto_event *ev, char *buf, size_t cap)
 {
   return proto_event_canonical(ev, buf, cap);
 }
 
-int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
+int kiosk_event_hash(const struct proto_event *ev, uint8_t out[KIOSK_HASH_LEN])
 {
   int rc = proto_event_hash(ev, out);
   if (rc == PROTO_OK)
@@ -57,7 +57,7 @@ int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN])
   return rc == PROTO_E_CRYPTO ? KIOSK_E_CRYPTO : KIOSK_E_INVALID_ARG;
 }
 
-char *kiosk_event_to_json(const struct kiosk_event *ev)
+char *kiosk_event_to_json(const struct proto_event *ev)
 {
   json_t *o = json_object();
   json_t *rs = json_array();
@@ -293,7 +293,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
   sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
-int kiosk_journal_append(struct kiosk_journal *j, struct kiosk_event *ev)
+int kiosk_journal_append(struct kiosk_journal *j, struct proto_event *ev)
 {
   if (!j || !ev || !j->st_insert)
     return KIOSK_E_INVALID_ARG;
@@ -313,7 +313,7 @@ int kiosk_journal_append(struct kiosk_journal *j, struct kiosk_event *ev)
     sqlite3_reset(st);
     goto out_rollback;
   }
-  struct kiosk_event e = *ev;
+  struct proto_event e = *ev;
   e.seq = (uint64_t)sqlite3_column_int64(st, 0) + 1u;
   memcpy(e.prev_hash, sqlite3_column_blob(st, 1), KIOSK_HASH_LEN);
   sqlite3_reset(st);
@@ -387,7 +387,7 @@ static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t cap)
   snprintf(dst, cap, "%s", s ? (const char *)s : "");
 }
 
-static void row_to_event(sqlite3_stmt *st, struct kiosk_event *e)
+static void row_to_event(sqlite3_stmt *st, struct proto_event *e)
 {
   memset(e, 0, sizeof *e);
   e->seq = (uint64_t)sqlite3_column_int64(st, 0);
@@ -430,7 +430,7 @@ int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
   sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    struct kiosk_event e;
+    struct proto_event e;
     row_to_event(st, &e);
     int r = fn(&e, user);
     if (r != 0) {
@@ -444,11 +444,11 @@ int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
 }
 
 struct get_ctx {
-  struct kiosk_event *ev;
+  struct proto_event *ev;
   int found;
 };
 
-static int get_cb(const struct kiosk_event *ev, void *user)
+static int get_cb(const struct proto_event *ev, void *user)
 {
   struct get_ctx *c = user;
   *c->ev = *ev;
@@ -456,7 +456,7 @@ static int get_cb(const struct kiosk_event *ev, void *user)
   return 0;
 }
 
-int kiosk_journal_get(struct kiosk_journal *j, uint64_t seq, struct kiosk_event *ev)
+int kiosk_journal_get(struct kiosk_journal *j, uint64_t seq, struct proto_event *ev)
 {
   if (!ev || seq == 0)
     return KIOSK_E_INVALID_ARG;
@@ -564,7 +564,7 @@ struct verify_ctx {
   uint8_t prev[KIOSK_HASH_LEN];
 };
 
-static int verify_cb(const struct kiosk_event *ev, void *user)
+static int verify_cb(const struct proto_event *ev, void *user)
 {
   struct verify_ctx *c = user;
   struct kiosk_journal_check *r = c->res;
@@ -642,7 +642,7 @@ struct export_ctx {
   int err;
 };
 
-static int export_cb(const struct kiosk_event *ev, void *user)
+static int export_cb(const struct proto_event *ev, void *user)
 {
   struct export_ctx *c = user;
   char *s = kiosk_event_to_json(ev);

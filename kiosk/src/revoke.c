@@ -72,7 +72,7 @@ struct kiosk_revlist {
 
 /* ------------------------------------------------------------------- keys -- */
 
-static int load_key(const char *path, int private, struct kiosk_revkey **out,
+static int load_key(const char *path, int private, struct proto_key **out,
                     struct kiosk_diag *d)
 {
   char why[KIOSK_DIAG_TEXT_MAX];
@@ -83,17 +83,17 @@ static int load_key(const char *path, int private, struct kiosk_revkey **out,
   return KIOSK_OK;
 }
 
-int kiosk_revkey_load_public(const char *path, struct kiosk_revkey **out, struct kiosk_diag *d)
+int kiosk_revkey_load_public(const char *path, struct proto_key **out, struct kiosk_diag *d)
 {
   return load_key(path, 0, out, d);
 }
 
-int kiosk_revkey_load_private(const char *path, struct kiosk_revkey **out, struct kiosk_diag *d)
+int kiosk_revkey_load_private(const char *path, struct proto_key **out, struct kiosk_diag *d)
 {
   return load_key(path, 1, out, d);
 }
 
-int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
+int kiosk_revkey_load_trust(const char *trust_dir, struct proto_key **out,
                             struct kiosk_diag *d)
 {
   char path[2048];
@@ -104,37 +104,37 @@ int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
   return load_key(path, 0, out, d);
 }
 
-int kiosk_revkey_generate(struct kiosk_revkey **out)
+int kiosk_revkey_generate(struct proto_key **out)
 {
   return from_proto(proto_key_generate(out));
 }
 
-int kiosk_revkey_write_public(const struct kiosk_revkey *key, const char *path)
+int kiosk_revkey_write_public(const struct proto_key *key, const char *path)
 {
   return from_proto(proto_key_write_public(key, path));
 }
 
-int kiosk_revkey_write_private(const struct kiosk_revkey *key, const char *path)
+int kiosk_revkey_write_private(const struct proto_key *key, const char *path)
 {
   return from_proto(proto_key_write_private(key, path));
 }
 
-void kiosk_revkey_destroy(struct kiosk_revkey *key)
+void kiosk_revkey_destroy(struct proto_key *key)
 {
   proto_key_destroy(key);
 }
 
 /* ------------------------------------------------------------------ codec -- */
 
-int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct kiosk_revlist_header *h)
+int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct proto_revlist_header *h)
 {
   return from_proto(proto_revlist_peek(buf, len, h));
 }
 
 /* Decode and check a whole blob; on success *recs holds the entries (for a delta:
  * kind | PROTO_REV_REMOVE marks a removal). */
-static int parse_blob(const uint8_t *buf, size_t len, const struct kiosk_revkey *key,
-                      struct kiosk_revlist_header *h, struct proto_rev_rec **recs,
+static int parse_blob(const uint8_t *buf, size_t len, const struct proto_key *key,
+                      struct proto_revlist_header *h, struct proto_rev_rec **recs,
                       struct kiosk_diag *d)
 {
   char why[KIOSK_DIAG_TEXT_MAX];
@@ -144,10 +144,10 @@ static int parse_blob(const uint8_t *buf, size_t len, const struct kiosk_revkey 
   return KIOSK_OK;
 }
 
-int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct kiosk_revkey *key,
-                         struct kiosk_revlist_header *hdr, struct kiosk_diag *d)
+int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct proto_key *key,
+                         struct proto_revlist_header *hdr, struct kiosk_diag *d)
 {
-  struct kiosk_revlist_header h;
+  struct proto_revlist_header h;
   struct proto_rev_rec *v;
   int rc = parse_blob(buf, len, key, &h, &v, d);
   free(v);
@@ -156,17 +156,17 @@ int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct kiosk_revk
   return rc;
 }
 
-int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
+int kiosk_revlist_write_snapshot(const struct proto_rev_entry *entries, size_t n,
                                  uint64_t version, int64_t issued_at,
-                                 const struct kiosk_revkey *key, uint8_t **out, size_t *out_len)
+                                 const struct proto_key *key, uint8_t **out, size_t *out_len)
 {
   return from_proto(
       proto_revlist_encode_snapshot(entries, n, version, issued_at, key, out, out_len));
 }
 
-int kiosk_revlist_write_delta(const struct kiosk_rev_change *changes, size_t n,
+int kiosk_revlist_write_delta(const struct proto_rev_change *changes, size_t n,
                               uint64_t base_version, uint64_t version, int64_t issued_at,
-                              const struct kiosk_revkey *key, uint8_t **out, size_t *out_len)
+                              const struct proto_key *key, uint8_t **out, size_t *out_len)
 {
   return from_proto(proto_revlist_encode_delta(changes, n, base_version, version, issued_at,
                                                key, out, out_len));
@@ -267,8 +267,8 @@ static void build_index(struct rev_data *rl)
 
 /* Build the list that applying buf would give, without touching rl. */
 static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
-                   const struct kiosk_revkey *key, struct proto_rev_rec **out, size_t *out_n,
-                   struct kiosk_revlist_header *h, struct kiosk_diag *d)
+                   const struct proto_key *key, struct proto_rev_rec **out, size_t *out_n,
+                   struct proto_revlist_header *h, struct kiosk_diag *d)
 {
   *out = NULL;
   *out_n = 0;
@@ -276,7 +276,7 @@ static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
   int rc = parse_blob(buf, len, key, h, &recs, d);
   if (rc != KIOSK_OK)
     return rc;
-  if (h->type == KIOSK_REVLIST_SNAPSHOT) {
+  if (h->type == PROTO_REVLIST_SNAPSHOT) {
     if (h->version <= rl->version) {
       free(recs);
       return kiosk_diag_set(d, KIOSK_E_NOT_NEWER, "revocation list", 0,
@@ -342,7 +342,7 @@ static int prepare(const struct rev_data *rl, const uint8_t *buf, size_t len,
 
 /* Make the new version (v, n, h) current: index it, swap it in, free the old one. */
 static void install(struct kiosk_revlist *rl, struct proto_rev_rec *v, size_t n,
-                    const struct kiosk_revlist_header *h)
+                    const struct proto_revlist_header *h)
 {
   struct rev_data nd = {v, n, h->version, h->issued_at, NULL, 0};
   build_index(&nd);
@@ -355,7 +355,7 @@ static void install(struct kiosk_revlist *rl, struct proto_rev_rec *v, size_t n,
 
 /* The same for a private version under construction (no lock). */
 static void install_data(struct rev_data *d, struct proto_rev_rec *v, size_t n,
-                         const struct kiosk_revlist_header *h)
+                         const struct proto_revlist_header *h)
 {
   free(d->v);
   d->v = v;
@@ -365,13 +365,13 @@ static void install_data(struct rev_data *d, struct proto_rev_rec *v, size_t n,
 }
 
 int kiosk_revlist_apply(struct kiosk_revlist *rl, const uint8_t *buf, size_t len,
-                        const struct kiosk_revkey *key, struct kiosk_diag *d)
+                        const struct proto_key *key, struct kiosk_diag *d)
 {
   if (!rl || !buf)
     return KIOSK_E_INVALID_ARG;
   struct proto_rev_rec *v;
   size_t n;
-  struct kiosk_revlist_header h;
+  struct proto_revlist_header h;
   pthread_mutex_lock(&rl->lk->apply_mu);
   int rc = prepare(&rl->d, buf, len, key, &v, &n, &h, d);
   if (rc == KIOSK_OK)
@@ -422,7 +422,7 @@ static int read_all(const char *path, uint8_t **out, size_t *len, struct kiosk_d
 }
 
 int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
-                       const struct kiosk_revkey *key, struct kiosk_diag *d)
+                       const struct proto_key *key, struct kiosk_diag *d)
 {
   if (!rl || !path)
     return KIOSK_E_INVALID_ARG;
@@ -439,14 +439,14 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
     goto out_unlock;
   struct rev_data tmp;
   memset(&tmp, 0, sizeof tmp);
-  struct kiosk_revlist_header last;
+  struct proto_revlist_header last;
   memset(&last, 0, sizeof last);
   size_t pos = 0;
   unsigned blob = 0;
   if (len == 0)
     rc = kiosk_diag_set(d, KIOSK_E_FORMAT, path, 0, "empty file");
   while (rc == KIOSK_OK && pos < len) {
-    struct kiosk_revlist_header h;
+    struct proto_revlist_header h;
     rc = kiosk_revlist_peek(buf + pos, len - pos, &h);
     if (rc != KIOSK_OK) {
       rc = kiosk_diag_set(d, rc, path, 0, "blob %u at byte %zu is malformed or truncated", blob,
@@ -512,20 +512,20 @@ static int write_full(int fd, const uint8_t *p, size_t n)
 }
 
 int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8_t *buf,
-                         size_t len, const struct kiosk_revkey *key, struct kiosk_diag *d)
+                         size_t len, const struct proto_key *key, struct kiosk_diag *d)
 {
   if (!rl || !path || !buf)
     return KIOSK_E_INVALID_ARG;
   struct proto_rev_rec *v = NULL;
   size_t n;
-  struct kiosk_revlist_header h;
+  struct proto_revlist_header h;
   pthread_mutex_lock(&rl->lk->apply_mu);
   int rc = prepare(&rl->d, buf, len, key, &v, &n, &h, d);
   if (rc != KIOSK_OK)
     goto out_unlock;
   uint8_t *old = NULL;
   size_t old_len = 0;
-  if (h.type == KIOSK_REVLIST_DELTA) {
+  if (h.type == PROTO_REVLIST_DELTA) {
     rc = read_all(path, &old, &old_len, d);
     if (rc != KIOSK_OK)
       goto out_free_v;
@@ -656,7 +656,7 @@ size_t kiosk_revlist_count(const struct kiosk_revlist *rl)
   return v;
 }
 
-int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct kiosk_rev_entry *out)
+int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct proto_rev_entry *out)
 {
   if (!rl || !out)
     return KIOSK_E_INVALID_ARG;

@@ -13,11 +13,11 @@ struct kiosk_terminal {
   struct kiosk_config cfg;
   struct kiosk_sites *sites;
   const struct kiosk_site *site;
-  struct kiosk_revkey *revkey; /* NULL when the trust store has none */
+  struct proto_key *revkey; /* NULL when the trust store has none */
   struct kiosk_revlist *revlist;
   struct kiosk_journal *journal; /* NULL while it cannot be opened */
   int journal_ok;
-  struct kiosk_event *queue; /* overrides waiting for the journal */
+  struct proto_event *queue; /* overrides waiting for the journal */
   size_t nqueue;
 };
 
@@ -119,7 +119,7 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
 
 static void make_event(const struct kiosk_terminal *t, const struct kiosk_input *in,
                        const struct kiosk_verdict *v, int64_t now, const char *staff_id,
-                       struct kiosk_event *e)
+                       struct proto_event *e)
 {
   memset(e, 0, sizeof *e);
   e->time = now;
@@ -189,7 +189,7 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   if (out->verdict.verdict == KIOSK_VERDICT_STAFF_CHECK)
     return KIOSK_OK;
 
-  struct kiosk_event e;
+  struct proto_event e;
   if (r.journal_writable) {
     make_event(t, in, &out->verdict, now, staff_id, &e);
     if (kiosk_journal_append(t->journal, &e) == KIOSK_OK) {
@@ -238,7 +238,7 @@ struct kiosk_revlist *kiosk_terminal_revlist(struct kiosk_terminal *t)
   return t ? t->revlist : NULL;
 }
 
-const struct kiosk_revkey *kiosk_terminal_revkey(struct kiosk_terminal *t)
+const struct proto_key *kiosk_terminal_revkey(struct kiosk_terminal *t)
 {
   return t ? t->revkey : NULL;
 }

@@ -4,18 +4,18 @@
 #include "netsync_int.h"
 
 struct collect {
-  struct kiosk_event *out;
+  struct proto_event *out;
   size_t max, n;
 };
 
-static int collect_one(const struct kiosk_event *ev, void *user)
+static int collect_one(const struct proto_event *ev, void *user)
 {
   struct collect *c = user;
   c->out[c->n++] = *ev;
   return c->n < c->max ? 0 : 1; /* 1: enough, stop */
 }
 
-static int kj_read(void *ctx, uint64_t from, struct kiosk_event *out, size_t max, size_t *n)
+static int kj_read(void *ctx, uint64_t from, struct proto_event *out, size_t max, size_t *n)
 {
   struct collect c = {out, max, 0};
   int rc;

@@ -177,7 +177,7 @@ static void hexs(const uint8_t *in, size_t n, char *out)
  * members. */
 static int event_json(uint64_t seq, const char *prev_hex, const char *extra, char *buf, size_t cap)
 {
-  struct kiosk_event e;
+  struct proto_event e;
   char prev[65], cur[65];
   synctest_event(seq, "T01", "yl-museum", &e);
   for (size_t i = 0; i < KIOSK_HASH_LEN; i++) {
@@ -760,7 +760,7 @@ END_TEST
 /* A sink that records what netsync hands over; revocations go into kiosk's list. */
 struct sink {
   struct kiosk_revlist *rl;
-  struct kiosk_revkey *key;
+  struct proto_key *key;
   int rev_delta, rev_calls;
   uint64_t doc_version;
   char doc[256];

@@ -18,7 +18,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct proto_key *priv; /* the signer; proto's key serves as the public one too */
-static struct kiosk_revkey *pub;
+static struct proto_key *pub;
 static uint8_t *base_blob;
 static size_t base_len;
 
@@ -36,7 +36,7 @@ static void init(void)
 static void exercise(const uint8_t *blob, size_t len)
 {
   struct kiosk_diag d;
-  struct kiosk_revlist_header h;
+  struct proto_revlist_header h;
   struct proto_rev_rec *recs = NULL;
   kiosk_revlist_peek(blob, len, &h);
   int ok = proto_revlist_decode(blob, len, pub, &h, &recs, NULL, 0) == PROTO_OK;
@@ -53,7 +53,7 @@ static void exercise(const uint8_t *blob, size_t len)
     abort(); /* nothing unverified may be applied */
   struct kiosk_rev_lookup r;
   for (size_t i = 0; i < kiosk_revlist_count(rl) && i < 64; i++) {
-    struct kiosk_rev_entry e;
+    struct proto_rev_entry e;
     if (kiosk_revlist_entry(rl, i, &e) != KIOSK_OK)
       abort();
     kiosk_revlist_lookup(rl, e.card_no, e.generation, &r);

@@ -26,7 +26,7 @@ static void child(const char *path, int wfd, unsigned round)
   if (kiosk_journal_open(path, 0, &j, &d) != KIOSK_OK)
     _exit(3);
   for (unsigned i = 0;; i++) {
-    struct kiosk_event e;
+    struct proto_event e;
     memset(&e, 0, sizeof e);
     e.time = 1700000000 + (int64_t)round * 100000 + i;
     snprintf(e.terminal, sizeof e.terminal, "bus-7");

@@ -33,9 +33,9 @@ static struct kiosk_journal *open_j(void)
   return j;
 }
 
-static struct kiosk_event event(const char *card, int64_t t, enum kiosk_verdict_kind v)
+static struct proto_event event(const char *card, int64_t t, enum kiosk_verdict_kind v)
 {
-  struct kiosk_event e;
+  struct proto_event e;
   memset(&e, 0, sizeof e);
   e.time = t;
   snprintf(e.terminal, sizeof e.terminal, "gate-1");
@@ -53,7 +53,7 @@ static struct kiosk_event event(const char *card, int64_t t, enum kiosk_verdict_
 static void fill(struct kiosk_journal *j, int n)
 {
   for (int i = 0; i < n; i++) {
-    struct kiosk_event e = event("YL-1", 1000 + i, KIOSK_VERDICT_GRANT);
+    struct proto_event e = event("YL-1", 1000 + i, KIOSK_VERDICT_GRANT);
     ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
     ck_assert_uint_eq(e.seq, (uint64_t)i + 1);
   }
@@ -75,15 +75,15 @@ START_TEST(append_read_chain)
   uint64_t last = 99;
   ck_assert_int_eq(kiosk_journal_last_seq(j, &last), KIOSK_OK);
   ck_assert_uint_eq(last, 0);
-  struct kiosk_event a = event("YL-1", 1000, KIOSK_VERDICT_GRANT);
+  struct proto_event a = event("YL-1", 1000, KIOSK_VERDICT_GRANT);
   ck_assert_int_eq(kiosk_journal_append(j, &a), KIOSK_OK);
   uint8_t zero[KIOSK_HASH_LEN] = {0};
   ck_assert_mem_eq(a.prev_hash, zero, KIOSK_HASH_LEN);
-  struct kiosk_event b = event("YL-2", 1001, KIOSK_VERDICT_DENY);
+  struct proto_event b = event("YL-2", 1001, KIOSK_VERDICT_DENY);
   ck_assert_int_eq(kiosk_journal_append(j, &b), KIOSK_OK);
   ck_assert_uint_eq(b.seq, 2);
   ck_assert_mem_eq(b.prev_hash, a.hash, KIOSK_HASH_LEN);
-  struct kiosk_event g;
+  struct proto_event g;
   ck_assert_int_eq(kiosk_journal_get(j, 2, &g), KIOSK_OK);
   ck_assert_str_eq(g.card_no, "YL-2");
   ck_assert_mem_eq(g.hash, b.hash, KIOSK_HASH_LEN);
@@ -95,7 +95,7 @@ START_TEST(append_read_chain)
 
   /* Reopen: the chain continues. */
   j = open_j();
-  struct kiosk_event c = event("YL-3", 1002, KIOSK_VERDICT_GRANT);
+  struct proto_event c = event("YL-3", 1002, KIOSK_VERDICT_GRANT);
   ck_assert_int_eq(kiosk_journal_append(j, &c), KIOSK_OK);
   ck_assert_uint_eq(c.seq, 3);
   ck_assert_mem_eq(c.prev_hash, b.hash, KIOSK_HASH_LEN);
@@ -107,7 +107,7 @@ END_TEST
 
 START_TEST(canonical_line)
 {
-  struct kiosk_event e = event("YL-2019-0001", 1545840000, KIOSK_VERDICT_GRANT);
+  struct proto_event e = event("YL-2019-0001", 1545840000, KIOSK_VERDICT_GRANT);
   e.seq = 7;
   e.mode = KIOSK_MODE_CASHIER;
   snprintf(e.site, sizeof e.site, "hosp.yl-first-people");
@@ -134,7 +134,7 @@ END_TEST
 START_TEST(refuses_id_numbers)
 {
   struct kiosk_journal *j = open_j();
-  struct kiosk_event e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  struct proto_event e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
   snprintf(e.bill_ref, sizeof e.bill_ref, "11010519491231002X");
   ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
   e = event("11010519491231002X", 1, KIOSK_VERDICT_GRANT);
@@ -183,7 +183,7 @@ struct collect {
   int stop_after;
 };
 
-static int collect_cb(const struct kiosk_event *ev, void *user)
+static int collect_cb(const struct proto_event *ev, void *user)
 {
   struct collect *c = user;
   c->seqs[c->n++] = ev->seq;
@@ -210,7 +210,7 @@ END_TEST
 START_TEST(recent_uses)
 {
   struct kiosk_journal *j = open_j();
-  struct kiosk_event e = event("YL-7", 5000, KIOSK_VERDICT_GRANT);
+  struct proto_event e = event("YL-7", 5000, KIOSK_VERDICT_GRANT);
   ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
   e = event("YL-7", 5100, KIOSK_VERDICT_DENY); /* denials do not count */
   ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
@@ -273,7 +273,7 @@ START_TEST(tamper_altered_amount_rehashed)
   /* Changing a field and recomputing its hash breaks the next link. */
   struct kiosk_journal *j = open_j();
   fill(j, 10);
-  struct kiosk_event e;
+  struct proto_event e;
   ck_assert_int_eq(kiosk_journal_get(j, 4, &e), KIOSK_OK);
   kiosk_journal_close(j);
   e.amount_fen = 99999;
@@ -376,7 +376,7 @@ START_TEST(disk_full)
   int rc = KIOSK_OK;
   int appended = 0;
   for (int i = 0; i < 10000 && rc == KIOSK_OK; i++) {
-    struct kiosk_event e = event("YL-9", 2000 + i, KIOSK_VERDICT_GRANT);
+    struct proto_event e = event("YL-9", 2000 + i, KIOSK_VERDICT_GRANT);
     rc = kiosk_journal_append(j, &e);
     appended += rc == KIOSK_OK;
   }
@@ -386,7 +386,7 @@ START_TEST(disk_full)
   ck_assert_uint_eq(res.checked, 3u + (uint64_t)appended);
   /* Space again: appends continue the chain. */
   ck_assert_int_eq(kiosk_journal_set_max_pages(j, 1u << 30), KIOSK_OK);
-  struct kiosk_event e = event("YL-9", 99999, KIOSK_VERDICT_GRANT);
+  struct proto_event e = event("YL-9", 99999, KIOSK_VERDICT_GRANT);
   ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
   ck_assert_uint_eq(e.seq, 4u + (uint64_t)appended);
   ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
@@ -405,7 +405,7 @@ START_TEST(readonly_open)
   ck_assert_int_eq(kiosk_journal_open(path, KIOSK_JOURNAL_READONLY, &j, &d), KIOSK_OK);
   struct kiosk_journal_check res;
   ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
-  struct kiosk_event e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  struct proto_event e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
   ck_assert_int_ne(kiosk_journal_append(j, &e), KIOSK_OK);
   kiosk_journal_close(j);
 }

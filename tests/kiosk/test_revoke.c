@@ -13,7 +13,7 @@
 
 #include "kiosk/revoke.h"
 
-static struct kiosk_revkey *key, *other;
+static struct proto_key *key, *other;
 static char dir[256];
 
 static void setup(void)
@@ -33,7 +33,7 @@ static void teardown(void)
   ck_assert_int_eq(system(cmd), 0);
 }
 
-static const struct kiosk_rev_entry base_entries[] = {
+static const struct proto_rev_entry base_entries[] = {
     {"YL-1001", 1, KIOSK_REV_EXACT},
     {"YL-1002", 3, KIOSK_REV_BELOW}, /* generations 0, 1 and 2 of card YL-1002 */
     {"ZZZZZZZZZZZZZZZZZZZZ", 7, KIOSK_REV_EXACT},
@@ -82,7 +82,7 @@ START_TEST(snapshot_lookup)
   ck_assert_int_eq(status(rl, "ZZZZZZZZZZZZZZZZZZZZ", 7), KIOSK_REV_REVOKED);
   ck_assert_int_eq(status(rl, "5", 0), KIOSK_REV_REVOKED);
   ck_assert_int_eq(status(rl, "4", 0), KIOSK_REV_NOT_LISTED);
-  struct kiosk_rev_entry e;
+  struct proto_rev_entry e;
   ck_assert_int_eq(kiosk_revlist_entry(rl, 0, &e), KIOSK_OK);
   ck_assert_str_eq(e.card_no, "5"); /* sorted */
   ck_assert_int_eq(kiosk_revlist_entry(rl, 3, &e), KIOSK_OK);
@@ -97,7 +97,7 @@ END_TEST
 START_TEST(delta_apply_and_wrong_base)
 {
   struct kiosk_revlist *rl = make_list(10);
-  struct kiosk_rev_change ch[] = {
+  struct proto_rev_change ch[] = {
       {0, {"YL-2000", 1, KIOSK_REV_EXACT}},
       {1, {"YL-1001", 1, KIOSK_REV_EXACT}},
   };
@@ -125,20 +125,20 @@ START_TEST(delta_apply_and_wrong_base)
   free(blob);
 
   /* Removing what is not there is a conflict; the list stays as it was. */
-  struct kiosk_rev_change bad[] = {{1, {"YL-3000", 1, KIOSK_REV_EXACT}}};
+  struct proto_rev_change bad[] = {{1, {"YL-3000", 1, KIOSK_REV_EXACT}}};
   ck_assert_int_eq(kiosk_revlist_write_delta(bad, 1, 11, 12, 1600000600, key, &blob, &len),
                    KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_CONFLICT);
   ck_assert_uint_eq(kiosk_revlist_version(rl), 11);
   free(blob);
   /* Adding what is there, too. */
-  struct kiosk_rev_change dup[] = {{0, {"YL-2000", 1, KIOSK_REV_EXACT}}};
+  struct proto_rev_change dup[] = {{0, {"YL-2000", 1, KIOSK_REV_EXACT}}};
   ck_assert_int_eq(kiosk_revlist_write_delta(dup, 1, 11, 12, 1600000600, key, &blob, &len),
                    KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_apply(rl, blob, len, key, &d), KIOSK_E_CONFLICT);
   free(blob);
   /* A delta that adds and removes one key is refused by the writer. */
-  struct kiosk_rev_change twice[] = {{0, {"7", 1, KIOSK_REV_EXACT}}, {1, {"7", 1, KIOSK_REV_EXACT}}};
+  struct proto_rev_change twice[] = {{0, {"7", 1, KIOSK_REV_EXACT}}, {1, {"7", 1, KIOSK_REV_EXACT}}};
   ck_assert_int_eq(kiosk_revlist_write_delta(twice, 2, 11, 12, 1, key, &blob, &len),
                    KIOSK_E_INVALID_ARG);
   kiosk_revlist_destroy(rl);
@@ -198,7 +198,7 @@ START_TEST(private_key_never_overwritten)
 {
   char path[300], link[300], buf[300];
   struct stat sb;
-  struct kiosk_revkey *back;
+  struct proto_key *back;
   struct kiosk_diag d;
   snprintf(path, sizeof path, "%s/sign.key", dir);
   ck_assert_int_eq(kiosk_revkey_write_private(key, path), KIOSK_OK);
@@ -234,7 +234,7 @@ START_TEST(bundle_file)
   snprintf(path, sizeof path, "%s/revocation.yrl", dir);
   snprintf(pub, sizeof pub, "%s/%s", dir, KIOSK_TRUST_REVOCATION_KEY);
   ck_assert_int_eq(kiosk_revkey_write_public(key, pub), KIOSK_OK);
-  struct kiosk_revkey *pk;
+  struct proto_key *pk;
   struct kiosk_diag d;
   ck_assert_int_eq(kiosk_revkey_load_trust(dir, &pk, &d), KIOSK_OK);
 
@@ -248,7 +248,7 @@ START_TEST(bundle_file)
   ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_OK);
   free(blob);
   for (uint64_t v = 21; v <= 25; v++) {
-    struct kiosk_rev_change ch = {0, {"", 1, KIOSK_REV_EXACT}};
+    struct proto_rev_change ch = {0, {"", 1, KIOSK_REV_EXACT}};
     snprintf(ch.entry.card_no, sizeof ch.entry.card_no, "YL-%llu", (unsigned long long)(7000 + v));
     ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, v - 1, v, (int64_t)v * 100, key, &blob,
                                                &len),
@@ -257,7 +257,7 @@ START_TEST(bundle_file)
     free(blob);
   }
   /* A delta on the wrong base leaves the file alone. */
-  struct kiosk_rev_change ch = {0, {"9", 1, KIOSK_REV_EXACT}};
+  struct proto_rev_change ch = {0, {"9", 1, KIOSK_REV_EXACT}};
   ck_assert_int_eq(kiosk_revlist_write_delta(&ch, 1, 3, 4, 1, key, &blob, &len), KIOSK_OK);
   ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, pk, &d), KIOSK_E_WRONG_BASE);
   free(blob);
@@ -301,7 +301,7 @@ static double now_s(void)
 START_TEST(million_entries)
 {
   const size_t n = 1000000;
-  struct kiosk_rev_entry *e = malloc(n * sizeof *e);
+  struct proto_rev_entry *e = malloc(n * sizeof *e);
   ck_assert_ptr_nonnull(e);
   for (size_t i = 0; i < n; i++) {
     snprintf(e[i].card_no, sizeof e[i].card_no, "YL2019-%08zu", i * 7);
@@ -381,7 +381,7 @@ START_TEST(concurrent_apply_and_lookup)
   while (!atomic_load(&c.started))
     sched_yield();
   for (uint64_t v = 11; v < 111; v++) {
-    struct kiosk_rev_change ch = {0, {"", 0, KIOSK_REV_EXACT}};
+    struct proto_rev_change ch = {0, {"", 0, KIOSK_REV_EXACT}};
     snprintf(ch.entry.card_no, sizeof ch.entry.card_no, "YL-C%llu", (unsigned long long)v);
     uint8_t *blob;
     size_t len;

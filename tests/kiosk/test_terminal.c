@@ -11,7 +11,7 @@
 #include "kiosk/terminal.h"
 
 static char dir[256];
-static struct kiosk_revkey *signer;
+static struct proto_key *signer;
 
 #define T0 1590976800 /* 2020-06-01 10:00 +08:00 */
 
@@ -25,7 +25,7 @@ static void setup(void)
   ck_assert_int_eq(kiosk_revkey_generate(&signer), KIOSK_OK);
   snprintf(p, sizeof p, "%s/trust/%s", dir, KIOSK_TRUST_REVOCATION_KEY);
   ck_assert_int_eq(kiosk_revkey_write_public(signer, p), KIOSK_OK);
-  struct kiosk_rev_entry revoked[] = {{"YL20190000066629", 0, KIOSK_REV_EXACT}};
+  struct proto_rev_entry revoked[] = {{"YL20190000066629", 0, KIOSK_REV_EXACT}};
   uint8_t *blob;
   size_t len;
   ck_assert_int_eq(kiosk_revlist_write_snapshot(revoked, 1, 1, T0 - 3600, signer, &blob, &len),
@@ -83,7 +83,7 @@ static uint64_t fill_disk(struct kiosk_journal *j)
   ck_assert_int_eq(kiosk_journal_set_max_pages(j, 1), KIOSK_OK); /* = its current size */
   int rc = KIOSK_OK;
   for (int i = 0; i < 100000 && rc == KIOSK_OK; i++) {
-    struct kiosk_event e;
+    struct proto_event e;
     memset(&e, 0, sizeof e);
     e.time = 1;
     snprintf(e.terminal, sizeof e.terminal, "filler");
@@ -150,7 +150,7 @@ START_TEST(gate_flow)
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
   ck_assert(o.verdict.reasons & KIOSK_RBIT(CARD_REVOKED));
   ck_assert_int_eq(o.journaled, 1);
-  struct kiosk_event e;
+  struct proto_event e;
   ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), 3, &e), KIOSK_OK);
   ck_assert_str_eq(e.card_no, "YL20190000066629");
   ck_assert_str_eq(e.staff_id, "S07");
@@ -193,7 +193,7 @@ START_TEST(journal_down_override)
   o = decide(t, "YL20190000000572", KIOSK_STAFF_HOLDER_CONFIRMED, T0 + 50);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
   ck_assert_uint_eq(o.seq, full + 3);
-  struct kiosk_event e;
+  struct proto_event e;
   ck_assert_int_eq(kiosk_journal_get(j, full + 1, &e), KIOSK_OK);
   ck_assert_str_eq(e.card_no, "YL20190000000281");
   ck_assert_int_eq(e.kind, KIOSK_EVENT_OVERRIDE);
@@ -222,7 +222,7 @@ START_TEST(bus_flow)
   ck_assert(o.verdict.reasons & KIOSK_RBIT(REPEAT_ON_VEHICLE));
   o = decide(t, "YL20190000000184", 0, T0 + 600);
   ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
-  struct kiosk_event e;
+  struct proto_event e;
   ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), 1, &e), KIOSK_OK);
   ck_assert_str_eq(e.vehicle, "GK-D0002");
   /* No staff on a bus: a journal outage denies. */

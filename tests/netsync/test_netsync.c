@@ -338,7 +338,7 @@ END_TEST
 /* The terminal's side of revocations: kiosk's list and bundle file, behind the sink. */
 struct term_revs {
   struct kiosk_revlist *rl;
-  struct kiosk_revkey *key;
+  struct proto_key *key;
   char bundle[700];
   pthread_mutex_t mu; /* applies (sync thread) against lookups (card thread) */
 };

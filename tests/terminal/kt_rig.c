@@ -23,12 +23,12 @@ void kt_make_pki_and_revlist(const char *dir, const char *pki)
            pki);
   kt_run(cmd);
   /* The centre's revocation key and a fresh list revoking one card number. */
-  struct kiosk_revkey *k;
+  struct proto_key *k;
   ck_assert_int_eq(kiosk_revkey_generate(&k), KIOSK_OK);
   char path[512];
   snprintf(path, sizeof path, "%s/trust/%s", pki, KIOSK_TRUST_REVOCATION_KEY);
   ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
-  struct kiosk_rev_entry e[] = {{"YL-REVOKED-1", 0, KIOSK_REV_EXACT}};
+  struct proto_rev_entry e[] = {{"YL-REVOKED-1", 0, KIOSK_REV_EXACT}};
   uint8_t *blob;
   size_t len;
   ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 1, (int64_t)time(NULL), k, &blob, &len),

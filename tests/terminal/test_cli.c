@@ -115,7 +115,7 @@ START_TEST(journal_commands)
   struct kiosk_diag d;
   ck_assert_int_eq(kiosk_journal_open(db, 0, &j, &d), KIOSK_OK);
   for (int i = 0; i < 5; i++) {
-    struct kiosk_event e;
+    struct proto_event e;
     memset(&e, 0, sizeof e);
     e.time = 1600000000 + i;
     snprintf(e.terminal, sizeof e.terminal, "b1");
@@ -147,12 +147,12 @@ END_TEST
 
 START_TEST(revoke_commands)
 {
-  struct kiosk_revkey *k;
+  struct proto_key *k;
   ck_assert_int_eq(kiosk_revkey_generate(&k), KIOSK_OK);
   char path[400];
   snprintf(path, sizeof path, "%s/trust/%s", dir, KIOSK_TRUST_REVOCATION_KEY);
   ck_assert_int_eq(kiosk_revkey_write_public(k, path), KIOSK_OK);
-  struct kiosk_rev_entry e[] = {{"YL20190000000766", 2, KIOSK_REV_BELOW}};
+  struct proto_rev_entry e[] = {{"YL20190000000766", 2, KIOSK_REV_BELOW}};
   uint8_t *blob;
   size_t len;
   ck_assert_int_eq(kiosk_revlist_write_snapshot(e, 1, 3, (int64_t)time(NULL), k, &blob, &len),

@@ -155,7 +155,7 @@ START_TEST(cashier_with_social_security_card)
   struct kiosk_journal_check res;
   ck_assert_int_eq(kiosk_journal_verify(j, &res), KIOSK_OK);
   ck_assert_uint_eq(res.checked, 2);
-  struct kiosk_event e;
+  struct proto_event e;
   ck_assert_int_eq(kiosk_journal_get(j, 1, &e), KIOSK_OK);
   ck_assert_int_eq(e.amount_fen, 1500);
   ck_assert_str_eq(e.bill_ref, "MZ-20260101-1");

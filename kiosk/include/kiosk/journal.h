@@ -49,25 +49,23 @@ const char *kiosk_event_kind_name(int kind);
 
 /*
  * A journal event is proto's event (struct proto_event, proto/event.h): the journal
- * stores exactly the fields that are uploaded and hashed. `struct kiosk_event` is the
- * same type under the journal's name; mode, kind and verdict hold enum kiosk_mode,
- * enum kiosk_event_kind and enum kiosk_verdict_kind values (the same numbers as proto's
- * vocabulary, checked at compile time in journal.c).
+ * stores exactly the fields that are uploaded and hashed. Its mode, kind and verdict
+ * hold enum kiosk_mode, enum kiosk_event_kind and enum kiosk_verdict_kind values (the
+ * same numbers as proto's vocabulary, checked at compile time in journal.c).
  */
-#define kiosk_event proto_event
 
 /* Check an event's fields as append would (proto_event_check).
  * KIOSK_OK or KIOSK_E_INVALID_ARG with a short reason in why (may be NULL). */
-int kiosk_event_check(const struct kiosk_event *ev, char *why, size_t why_cap);
+int kiosk_event_check(const struct proto_event *ev, char *why, size_t why_cap);
 
 /* The canonical hash input (proto_event_canonical; docs/journal.md). Returns the length,
  * or 0 when it does not fit in cap or a field is invalid. */
-size_t kiosk_event_canonical(const struct kiosk_event *ev, char *buf, size_t cap);
+size_t kiosk_event_canonical(const struct proto_event *ev, char *buf, size_t cap);
 /* hash = SHA-256(canonical line) (proto_event_hash). KIOSK_OK or INVALID_ARG / CRYPTO. */
-int kiosk_event_hash(const struct kiosk_event *ev, uint8_t out[KIOSK_HASH_LEN]);
+int kiosk_event_hash(const struct proto_event *ev, uint8_t out[KIOSK_HASH_LEN]);
 
 /* One event as a JSON object (jansson), one line, no newline; malloc'd, free() it. */
-char *kiosk_event_to_json(const struct kiosk_event *ev);
+char *kiosk_event_to_json(const struct proto_event *ev);
 
 /* ---------------------------------------------------------------- journal -- */
 
@@ -93,20 +91,20 @@ const char *kiosk_journal_errmsg(const struct kiosk_journal *j);
  * kiosk_event_check), DB_FULL (disk full), DB_READONLY, DB (other, e.g. I/O error);
  * on error nothing was appended.
  */
-int kiosk_journal_append(struct kiosk_journal *j, struct kiosk_event *ev);
+int kiosk_journal_append(struct kiosk_journal *j, struct proto_event *ev);
 
 /* The newest seq (0 when empty). */
 int kiosk_journal_last_seq(struct kiosk_journal *j, uint64_t *seq);
 
 /* Read one event. NOT_FOUND when there is no such seq. */
-int kiosk_journal_get(struct kiosk_journal *j, uint64_t seq, struct kiosk_event *ev);
+int kiosk_journal_get(struct kiosk_journal *j, uint64_t seq, struct proto_event *ev);
 
 /*
  * Call fn for each event with from <= seq <= to (to 0: up to the last), in seq order.
  * fn returns 0 to go on, anything else to stop (kiosk_journal_read then returns that
  * value). For netsync: read a batch with from = acked + 1 and stop after max events.
  */
-typedef int (*kiosk_journal_event_fn)(const struct kiosk_event *ev, void *user);
+typedef int (*kiosk_journal_event_fn)(const struct proto_event *ev, void *user);
 int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
                        kiosk_journal_event_fn fn, void *user);
 

@@ -48,43 +48,36 @@ extern "C" {
 /* Largest bundle file accepted: a full snapshot plus room for deltas. */
 #define KIOSK_REVLIST_FILE_MAX (256u * 1024u * 1024u)
 
-#define kiosk_revlist_type proto_revlist_type
-#define KIOSK_REVLIST_SNAPSHOT PROTO_REVLIST_SNAPSHOT
-#define KIOSK_REVLIST_DELTA PROTO_REVLIST_DELTA
-
 enum kiosk_rev_kind {
   KIOSK_REV_EXACT = PROTO_REV_EXACT, /* this generation of this card */
   KIOSK_REV_BELOW = PROTO_REV_BELOW, /* every generation < entry.generation of this card */
 };
 
-/* proto's entry, change, header and key under the names kiosk's callers use. */
-#define kiosk_rev_entry proto_rev_entry
-#define kiosk_rev_change proto_rev_change
-#define kiosk_revlist_header proto_revlist_header
-#define kiosk_revkey proto_key
+/* Entries, changes, headers and keys are proto's types (proto/revlist.h, proto/key.h):
+ * kiosk keeps the in-memory index and wraps the codec with its own error enum. */
 
 /* ------------------------------------------------------------------- keys -- */
 
-struct kiosk_revkey;
+struct proto_key;
 
 /* Load a PEM public key (SubjectPublicKeyInfo) or private key (PKCS#8 or EC); it must
  * be EC P-256. Errors: NOT_FOUND, IO, CRYPTO (not P-256 / unreadable). */
-int kiosk_revkey_load_public(const char *path, struct kiosk_revkey **out, struct kiosk_diag *d);
-int kiosk_revkey_load_private(const char *path, struct kiosk_revkey **out, struct kiosk_diag *d);
+int kiosk_revkey_load_public(const char *path, struct proto_key **out, struct kiosk_diag *d);
+int kiosk_revkey_load_private(const char *path, struct proto_key **out, struct kiosk_diag *d);
 /* Load "<trust_dir>/revocation-signer.pub.pem". */
-int kiosk_revkey_load_trust(const char *trust_dir, struct kiosk_revkey **out,
+int kiosk_revkey_load_trust(const char *trust_dir, struct proto_key **out,
                             struct kiosk_diag *d);
 /* A new P-256 key pair (tests, benchmarks, the centre's tooling). */
-int kiosk_revkey_generate(struct kiosk_revkey **out);
+int kiosk_revkey_generate(struct proto_key **out);
 /* Write the public key (SubjectPublicKeyInfo, PEM; replaces the file). Errors: IO,
  * CRYPTO, INVALID_ARG. */
-int kiosk_revkey_write_public(const struct kiosk_revkey *key, const char *path);
+int kiosk_revkey_write_public(const struct proto_key *key, const char *path);
 /* Write the private key (PKCS#8, PEM) to a NEW file: created with open(O_CREAT | O_EXCL,
  * 0600), never truncating or replacing anything. Errors: EXISTS (path exists, a symlink
  * included: nothing written), IO, CRYPTO (a failed write removes the file it created),
  * INVALID_ARG (no private half). */
-int kiosk_revkey_write_private(const struct kiosk_revkey *key, const char *path);
-void kiosk_revkey_destroy(struct kiosk_revkey *key);
+int kiosk_revkey_write_private(const struct proto_key *key, const char *path);
+void kiosk_revkey_destroy(struct proto_key *key);
 
 /* ----------------------------------------------------------------- writer -- */
 
@@ -93,23 +86,23 @@ void kiosk_revkey_destroy(struct kiosk_revkey *key);
  * that fails common_cardno_valid(), BELOW 0 or an unknown kind are INVALID_ARG. version >= 1.
  * *out is malloc'd (free it). key must be a private key.
  */
-int kiosk_revlist_write_snapshot(const struct kiosk_rev_entry *entries, size_t n,
+int kiosk_revlist_write_snapshot(const struct proto_rev_entry *entries, size_t n,
                                  uint64_t version, int64_t issued_at,
-                                 const struct kiosk_revkey *key, uint8_t **out, size_t *out_len);
+                                 const struct proto_key *key, uint8_t **out, size_t *out_len);
 /* Encode and sign a delta from base_version to version (> base_version >= 1). */
-int kiosk_revlist_write_delta(const struct kiosk_rev_change *changes, size_t n,
+int kiosk_revlist_write_delta(const struct proto_rev_change *changes, size_t n,
                               uint64_t base_version, uint64_t version, int64_t issued_at,
-                              const struct kiosk_revkey *key, uint8_t **out, size_t *out_len);
+                              const struct proto_key *key, uint8_t **out, size_t *out_len);
 
 /* ----------------------------------------------------------------- reader -- */
 
 /* Read and check a blob's header and length (not the signature) at the start of buf.
  * Errors: FORMAT, TOO_LARGE. */
-int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct kiosk_revlist_header *out);
+int kiosk_revlist_peek(const uint8_t *buf, size_t len, struct proto_revlist_header *out);
 
 /* Verify one blob (structure, order and signature) without applying it; fuzz entry. */
-int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct kiosk_revkey *key,
-                         struct kiosk_revlist_header *hdr, struct kiosk_diag *d);
+int kiosk_revlist_verify(const uint8_t *buf, size_t len, const struct proto_key *key,
+                         struct proto_revlist_header *hdr, struct kiosk_diag *d);
 
 struct kiosk_revlist;
 
@@ -126,14 +119,14 @@ void kiosk_revlist_destroy(struct kiosk_revlist *rl);
  * is not), NO_MEMORY.
  */
 int kiosk_revlist_apply(struct kiosk_revlist *rl, const uint8_t *buf, size_t len,
-                        const struct kiosk_revkey *key, struct kiosk_diag *d);
+                        const struct proto_key *key, struct kiosk_diag *d);
 
 /*
  * Load a bundle file (snapshot + deltas) into an EMPTY list. A missing file is
  * NOT_FOUND (the list stays empty). Any bad blob fails the whole load.
  */
 int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
-                       const struct kiosk_revkey *key, struct kiosk_diag *d);
+                       const struct proto_key *key, struct kiosk_diag *d);
 
 /*
  * Apply a blob and persist it in the bundle file at path (a snapshot replaces the
@@ -142,7 +135,7 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
  * The sync engineer's apply_revocations callback is this function.
  */
 int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8_t *buf,
-                         size_t len, const struct kiosk_revkey *key, struct kiosk_diag *d);
+                         size_t len, const struct proto_key *key, struct kiosk_diag *d);
 
 /* Is this card revoked? Fills status (NO_LIST when version 0), issued_at and version. */
 void kiosk_revlist_lookup(const struct kiosk_revlist *rl, const char *card_no,
@@ -152,7 +145,7 @@ uint64_t kiosk_revlist_version(const struct kiosk_revlist *rl);
 int64_t kiosk_revlist_issued_at(const struct kiosk_revlist *rl);
 size_t kiosk_revlist_count(const struct kiosk_revlist *rl);
 /* Entry i in sorted order (i < count), for listing. */
-int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct kiosk_rev_entry *out);
+int kiosk_revlist_entry(const struct kiosk_revlist *rl, size_t i, struct proto_rev_entry *out);
 /* Bytes of memory held by the index. */
 size_t kiosk_revlist_memory(const struct kiosk_revlist *rl);
 

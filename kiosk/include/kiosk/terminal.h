@@ -89,7 +89,7 @@ void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_statu
  * The journal may be NULL while it cannot be opened. */
 struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t);
 struct kiosk_revlist *kiosk_terminal_revlist(struct kiosk_terminal *t);
-const struct kiosk_revkey *kiosk_terminal_revkey(struct kiosk_terminal *t);
+const struct proto_key *kiosk_terminal_revkey(struct kiosk_terminal *t);
 const struct kiosk_config *kiosk_terminal_config(const struct kiosk_terminal *t);
 const struct kiosk_site *kiosk_terminal_site(const struct kiosk_terminal *t);
 

@@ -61,7 +61,7 @@ const char *netsync_errname(int err);
 /* ------------------------------------------------------------- events -- */
 
 /* Events are the journal's events (struct proto_event, proto/event.h; kiosk's journal
- * stores them as struct kiosk_event, the same type), uploaded by proto's batch encoder with
+ * stores them as struct proto_event, the same type), uploaded by proto's batch encoder with
  * exactly the fields the journal hashes (docs/sync-protocol.md, "Upload"): no names, no
  * citizen ID numbers. */
 #define NETSYNC_HASH_HEX 64

@@ -49,7 +49,7 @@ struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j)
   return j->kj;
 }
 
-void synctest_event(uint64_t seq, const char *terminal, const char *site, struct kiosk_event *e)
+void synctest_event(uint64_t seq, const char *terminal, const char *site, struct proto_event *e)
 {
   memset(e, 0, sizeof *e);
   e->seq = seq;
@@ -79,7 +79,7 @@ int synctest_journal_append_api(struct synctest_journal *j, size_t n)
   if (kiosk_journal_last_seq(j->kj, &last) != KIOSK_OK)
     return -1;
   for (size_t i = 0; i < n; i++) {
-    struct kiosk_event e;
+    struct proto_event e;
     synctest_event(last + 1 + i, j->terminal, j->site, &e);
     if (kiosk_journal_append(j->kj, &e) != KIOSK_OK)
       return -1;
@@ -97,7 +97,7 @@ int synctest_journal_append(struct synctest_journal *j, size_t n)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *ins = NULL, *head = NULL;
-  struct kiosk_event e;
+  struct proto_event e;
   struct kiosk_journal_check chk;
   uint8_t prev[KIOSK_HASH_LEN];
   uint64_t seq;

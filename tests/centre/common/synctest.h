@@ -74,7 +74,7 @@ int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq);
 int synctest_journal_reset_acked(struct synctest_journal *j);
 uint64_t synctest_journal_acked(struct synctest_journal *j);
 /* One event as the generator makes it (for raw requests). */
-void synctest_event(uint64_t seq, const char *terminal, const char *site, struct kiosk_event *ev);
+void synctest_event(uint64_t seq, const char *terminal, const char *site, struct proto_event *ev);
 
 /* The usual netsync config for a terminal in dir (callers adjust fields). Strings point
  * into *bufs, which must outlive the config. */
