@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/award.h"
+#include "station/honours.h"
 #include "station/round.h"
 #include "station_cli_int.h"
 #include "station_int.h"
@@ -27,6 +28,13 @@ static const char round_help[] =
     "  rule     --by STAFF --objection N --outcome upheld|rejected --reason TEXT\n"
     "  award    --by STAFF --ref DOCUMENT [--date D]  the city government's award\n"
     "  close    --by STAFF [--date D]\n"
+    "After the award (Art. 13-17):\n"
+    "  certificates --out DIR       certificates-ID.html (A4 landscape, FULL NAMES, 0600)\n"
+    "                               and plaques-ID.csv (the plaques to order)\n"
+    "  ledger [--out FILE]          the cash awards: due, paid, struck after payment (CSV)\n"
+    "  pay --by STAFF --idno - --award TOKEN --voucher REF [--date D]   a payment\n"
+    "  export --by STAFF --out FILE the integrity record for the city's credit system: ID\n"
+    "                               numbers in clear, written 0600, logged\n"
     "Award tokens: donor_star, volunteer_star, volunteer_lifetime, lifetime_achievement.\n"
     "A step out of order is refused with the missing step named. Common options: --db,\n"
     "--today; withdraw also --centre-admin PATH --centre-config FILE.\n";
@@ -44,11 +52,15 @@ static const struct {
     {"rule", 0},
     {"award", STATION_ROUND_AWARDED},
     {"close", STATION_ROUND_CLOSED},
+    {"certificates", 0},
+    {"ledger", 0},
+    {"pay", 0},
+    {"export", 0},
 };
 
 struct round_args {
   const char *round, *by, *ref, *contact, *config, *idno, *award, *reason, *summary, *outcome;
-  const char *admin, *centre_config;
+  const char *admin, *centre_config, *out, *voucher;
   int32_t date, received;
   long days;
   long long objection;
@@ -95,6 +107,8 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
     {"received", required_argument, NULL, 'v'},
     {"objection", required_argument, NULL, 'o'},
     {"outcome", required_argument, NULL, 'u'},
+    {"out", required_argument, NULL, 'O'},
+    {"voucher", required_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
   };
   struct round_args a;
@@ -140,6 +154,8 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
       }
       break;
     case 'u': a.outcome = optarg; break;
+    case 'O': a.out = optarg; break;
+    case 'V': a.voucher = optarg; break;
     case 'A': a.admin = optarg; break;
     case 'C': a.centre_config = optarg; break;
     case 'h': printf(round_help, c->prog); return 0;
@@ -166,7 +182,8 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
     cli_usage_error(c, "--round is required");
     return 2;
   }
-  if (strcmp(action, "show") != 0 && !a.by) {
+  if (strcmp(action, "show") != 0 && strcmp(action, "certificates") != 0 &&
+      strcmp(action, "ledger") != 0 && !a.by) {
     cli_usage_error(c, "--by (the staff id of who records the step) is required");
     return 2;
   }
@@ -198,6 +215,61 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
     if (rc != STATION_OK)
       return round_fail(c, rc, rc == STATION_E_DB ? station_db_errmsg(c->db) : why);
     printf("round %s: %s\n", a.round, station_round_state_name(round_actions[k].to));
+    return 0;
+  }
+  if (strcmp(action, "certificates") == 0 || strcmp(action, "export") == 0) {
+    if (!a.out) {
+      cli_usage_error(c, "--out is required");
+      return 2;
+    }
+    if (cli_open(c) != 0)
+      return 1;
+    if (action[0] == 'c') {
+      struct station_cert_result res;
+      rc = station_certificates_write(c->db, a.round, a.out, &res, why, sizeof why);
+      if (rc != STATION_OK)
+        return round_fail(c, rc, rc == STATION_E_DB ? station_db_errmsg(c->db) : why);
+      printf("%lu certificates: %s\n%lu plaques to order: %s\n", res.certificates, res.html_path,
+             res.plaques, res.plaques_path);
+      return 0;
+    }
+    unsigned long rows = 0;
+    rc = station_integrity_export(c->db, a.round, a.out, a.by, c->today, &rows, why, sizeof why);
+    if (rc != STATION_OK)
+      return round_fail(c, rc, rc == STATION_E_DB ? station_db_errmsg(c->db) : why);
+    printf("integrity record: %lu rows in %s (mode 0600; ID numbers in clear: keep it safe)\n",
+           rows, a.out);
+    return 0;
+  }
+  if (strcmp(action, "ledger") == 0) {
+    if (cli_open(c) != 0)
+      return 1;
+    FILE *f = stdout;
+    if (a.out && !(f = fopen(a.out, "w"))) {
+      fprintf(stderr, "%s round: %s: %s\n", c->prog, a.out, strerror(errno));
+      return 1;
+    }
+    rc = station_ledger_csv(c->db, a.round, f, why, sizeof why);
+    if (f != stdout && fclose(f) != 0 && rc == STATION_OK)
+      rc = STATION_E_IO;
+    if (rc != STATION_OK)
+      return round_fail(c, rc, rc == STATION_E_DB ? station_db_errmsg(c->db) : why);
+    return 0;
+  }
+  if (strcmp(action, "pay") == 0) {
+    int64_t person;
+    int award;
+    if (!a.voucher) {
+      cli_usage_error(c, "--voucher is required");
+      return 2;
+    }
+    if ((rc = round_awardee(c, &a, &person, &award)) != 0)
+      return rc;
+    rc = station_ledger_pay(c->db, a.round, person, award, a.date ? a.date : c->today, a.voucher,
+                            a.by, c->today, why, sizeof why);
+    if (rc != STATION_OK)
+      return round_fail(c, rc, rc == STATION_E_DB ? station_db_errmsg(c->db) : why);
+    printf("payment recorded (voucher %s)\n", a.voucher);
     return 0;
   }
   if (strcmp(action, "strike") == 0) {

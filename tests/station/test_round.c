@@ -7,15 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/award.h"
+#include "station/honours.h"
 #include "station/issue.h"
 #include "station/round.h"
 #include "station_test_util.h"
 
 #define TODAY station_date_from_ymd(2021, 6, 30)
 
-static char id_a[19], id_b[19], id_c[19], id_d[19];
+static char id_a[19], id_b[19], id_c[19], id_d[19], id_e[19];
 static const uint8_t photo[] = {0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9};
 
 static struct station_db *setup(void)
@@ -25,18 +27,21 @@ static struct station_db *setup(void)
   st_idno("45092119750512002", id_b);
   st_idno("45098119880808001", id_c);
   st_idno("45090319850707456", id_d);
-  char csv[16384];
+  st_idno("45090219700303002", id_e);
+  char csv[32768];
   size_t n = (size_t)snprintf(csv, sizeof csv,
                               "record_id,donor_id,id_number,name,date,kind,amount,site\n");
-  const char *ids[4] = {id_a, id_b, id_c, id_d};
-  const char *names[4] = {"张三明", "李四", "王小五", "赵六"};
-  for (int p = 0; p < 4; p++) {
-    int count = p == 3 ? 10 : 20; /* D: 4000 ml, one star; the others 8000 ml, three */
+  const char *ids[5] = {id_a, id_b, id_c, id_d, id_e};
+  const char *names[5] = {"张三明", "李四", "王小五", "赵六", "欧阳小明"};
+  for (int p = 0; p < 5; p++) {
+    /* D: 4000 ml, one star; E: 63 x 800 = 50400 ml, the lifetime achievement and five
+     * stars; the others 8000 ml, three stars. */
+    int count = p == 3 ? 10 : p == 4 ? 63 : 20;
     for (int i = 0; i < count; i++) {
       char d[16];
       station_date_format(TODAY - 100 - 30 * i, d, sizeof d);
-      n += (size_t)snprintf(csv + n, sizeof csv - n, "R%d-%d,D%d,%s,%s,%s,whole_blood,400,s\n",
-                            p, i, p, ids[p], names[p], d);
+      n += (size_t)snprintf(csv + n, sizeof csv - n, "R%d-%d,D%d,%s,%s,%s,whole_blood,%d,s\n",
+                            p, i, p, ids[p], names[p], d, p == 4 ? 800 : 400);
     }
   }
   st_write(st_path("r.csv"), csv, (long)n);
@@ -246,6 +251,104 @@ START_TEST(test_round_withdraw_revokes)
 }
 END_TEST
 
+static int has(const char *path, const char *text)
+{
+  char *s = st_read(path, NULL);
+  int r = strstr(s, text) != NULL;
+  free(s);
+  return r;
+}
+
+static unsigned mode_of(const char *path)
+{
+  struct stat sb;
+  ck_assert_int_eq(stat(path, &sb), 0);
+  return (unsigned)(sb.st_mode & 0777);
+}
+
+/* Certificates and plaques, the cash ledger (paid, then struck after payment), the
+ * integrity export: only after the award, files 0600, names and ID numbers only where
+ * they belong. */
+START_TEST(test_honours)
+{
+  struct station_db *db = setup();
+  char why[300] = "";
+  struct station_cert_result cr;
+  ck_assert_int_eq(station_certificates_write(db, "2021", st_path(""), &cr, why, sizeof why),
+                   STATION_E_STATE);
+  ck_assert_msg(strstr(why, "missing step: the evaluation leading group's decision"), "%s", why);
+  unsigned long rows = 0;
+  ck_assert_int_eq(station_integrity_export(db, "2021", st_path("ir.csv"), "clerk1", TODAY, &rows,
+                                            why, sizeof why), STATION_E_STATE);
+  st_round_award(db, "2021", TODAY);
+
+  ck_assert_int_eq(station_certificates_write(db, "2021", st_path("."), &cr, why, sizeof why),
+                   STATION_OK);
+  /* A (3 stars), B, C (3 stars), D (1 star), E (5 stars + lifetime achievement): 6. */
+  ck_assert_uint_eq(cr.certificates, 6);
+  ck_assert_uint_eq(cr.plaques, 1);
+  ck_assert_uint_eq(mode_of(cr.html_path), 0600);
+  ck_assert_uint_eq(mode_of(cr.plaques_path), 0600);
+  static const char *const want[] = {"荣誉证书", "张三明", "欧阳小明", "无偿献血终身成就奖",
+                                     "玉林市无偿献血委员会", "玉林市人民政府",
+                                     "玉政函〔2021〕1号", "2021年6月29日", "size:A4 landscape"};
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+    ck_assert_msg(has(cr.html_path, want[i]), "certificates lack %s", want[i]);
+  ck_assert(!has(cr.html_path, id_a)); /* no ID number on a certificate */
+  ck_assert(has(cr.plaques_path, "lifetime_achievement"));
+  ck_assert(has(cr.plaques_path, "欧**明"));
+  ck_assert(!has(cr.plaques_path, "欧阳小明"));
+  ck_assert_int_eq(station_certificates_write(db, "2021", st_path("."), &cr, why, sizeof why),
+                   STATION_E_EXISTS);
+
+  /* The ledger: E's 10,000 yuan due, paid, then withdrawn: flagged, not dropped. */
+  FILE *f = fopen(st_path("ledger.csv"), "w");
+  ck_assert_int_eq(station_ledger_csv(db, "2021", f, why, sizeof why), STATION_OK);
+  fclose(f);
+  ck_assert(has(st_path("ledger.csv"), "lifetime_achievement,无偿献血终身成就奖,10000,"));
+  ck_assert(has(st_path("ledger.csv"), ",due,"));
+  int64_t e = person_of(db, id_e);
+  ck_assert_int_eq(station_ledger_pay(db, "2021", e, COMMON_AWARD_DONOR_STAR, TODAY, "V-1",
+                                      "fin1", TODAY, why, sizeof why), STATION_E_NOT_FOUND);
+  ck_assert_int_eq(station_ledger_pay(db, "2021", e, COMMON_AWARD_LIFETIME_ACHIEVEMENT, TODAY,
+                                      "凭证 2021-0815", "fin1", TODAY, why, sizeof why),
+                   STATION_OK);
+  ck_assert_int_eq(station_ledger_pay(db, "2021", e, COMMON_AWARD_LIFETIME_ACHIEVEMENT, TODAY,
+                                      "V-2", "fin1", TODAY, why, sizeof why), STATION_E_STATE);
+  f = fopen(st_path("ledger2.csv"), "w");
+  ck_assert_int_eq(station_ledger_csv(db, "2021", f, why, sizeof why), STATION_OK);
+  fclose(f);
+  ck_assert(has(st_path("ledger2.csv"), ",paid,2021-06-30,凭证 2021-0815"));
+  ck_assert_int_eq(station_round_strike(db, "2021", e, COMMON_AWARD_LIFETIME_ACHIEVEMENT, "lead1",
+                                        "记录造假", TODAY, NULL, why, sizeof why), STATION_OK);
+  f = fopen(st_path("ledger3.csv"), "w");
+  ck_assert_int_eq(station_ledger_csv(db, "2021", f, why, sizeof why), STATION_OK);
+  fclose(f);
+  ck_assert(has(st_path("ledger3.csv"), "RECOVER: struck after payment"));
+  ck_assert(!has(st_path("ledger3.csv"), id_e));
+  ck_assert(!has(st_path("ledger3.csv"), "欧阳小明"));
+
+  /* The integrity record: ID numbers in clear, no names, 0600, logged, never overwritten. */
+  ck_assert_int_eq(station_integrity_export(db, "2021", st_path("ir.csv"), "clerk1", TODAY, &rows,
+                                            why, sizeof why), STATION_OK);
+  ck_assert_uint_eq(rows, 5); /* E's lifetime achievement is withdrawn */
+  ck_assert_uint_eq(mode_of(st_path("ir.csv")), 0600);
+  ck_assert(has(st_path("ir.csv"), "record_type,round,id_number,award,level"));
+  ck_assert(has(st_path("ir.csv"), id_a));
+  ck_assert(has(st_path("ir.csv"), "blood_donation_award,2021,"));
+  ck_assert(!has(st_path("ir.csv"), "张三明"));
+  ck_assert(!has(st_path("ir.csv"), "lifetime_achievement"));
+  ck_assert_int_eq(station_integrity_export(db, "2021", st_path("ir.csv"), "clerk1", TODAY, &rows,
+                                            why, sizeof why), STATION_E_EXISTS);
+  char *show = file_text(db, 0);
+  ck_assert_ptr_nonnull(strstr(show, "export"));
+  ck_assert_ptr_nonnull(strstr(show, "pay"));
+  ck_assert_ptr_null(strstr(show, id_e));
+  free(show);
+  station_db_close(db);
+}
+END_TEST
+
 START_TEST(test_notice_config)
 {
   st_tmpdir();
@@ -278,6 +381,7 @@ static Suite *round_suite(void)
   tcase_add_test(tc, test_round_whole);
   tcase_add_test(tc, test_round_withdraw_revokes);
   tcase_add_test(tc, test_notice_config);
+  tcase_add_test(tc, test_honours);
   suite_add_tcase(s, tc);
   return s;
 }
