@@ -14,6 +14,31 @@ void centre_log(enum centre_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void centre_log_set_level(enum centre_log_level max);
 
+/* Causes that a flood can repeat thousands of times a second: each is logged at most
+ * once per CENTRE_LOG_INTERVAL_S, and the next line (or centre_log_flush) says how many
+ * were held back, so the log stays small and still counts them. */
+#define CENTRE_LOG_CAUSE_MAP(X)                                                          \
+  X(ACCEPT, "accept failed")                                                             \
+  X(CAP_TOTAL, "connection cap reached")                                                 \
+  X(CAP_ADDRESS, "per-address connection cap reached")                                   \
+  X(HANDSHAKE_DEADLINE, "TLS handshake deadline")                                        \
+  X(REQUEST_DEADLINE, "request deadline")                                                \
+  X(UPLOAD_REFUSED, "upload refused")
+enum centre_log_cause {
+#define CENTRE_X_CAUSE(id, text) CENTRE_CAUSE_##id,
+  CENTRE_LOG_CAUSE_MAP(CENTRE_X_CAUSE)
+#undef CENTRE_X_CAUSE
+  CENTRE_CAUSE_COUNT
+};
+#define CENTRE_LOG_INTERVAL_S 10
+/* A warning, rate-limited per cause. Thread-safe. */
+void centre_log_limited(enum centre_log_cause cause, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Report the lines held back for causes whose interval has passed (call it now and then). */
+void centre_log_flush(void);
+/* How many events of a cause were seen since start (tests, status). */
+unsigned long centre_log_count(enum centre_log_cause cause);
+
 /* --------------------------------------------------------------- helpers -- */
 /* Tokens, hex, card numbers and awards are common's (common/token.h, common/hex.h,
  * common/cardno.h, common/award.h). */
@@ -42,7 +67,11 @@ struct centre_conf {
   size_t max_inflated;                 /* bytes after inflate */
   size_t max_events;                   /* events per batch */
   size_t max_headers;
-  unsigned timeout_s;                  /* read/write timeout per connection */
+  unsigned timeout_s;                  /* read/write inactivity timeout per connection */
+  unsigned handshake_timeout_s;        /* the whole TLS handshake, however it trickles */
+  unsigned request_timeout_s;          /* each whole request, from the handshake or the last one */
+  unsigned max_connections;            /* open at once, all addresses */
+  unsigned max_per_address;            /* open at once from one source address */
   unsigned rev_refresh_s;              /* re-issue an unchanged revocation list after this */
   unsigned log_level;                  /* 0 error .. 3 debug */
 };
@@ -193,6 +222,30 @@ void centre_revsigner_destroy(struct centre_revsigner *s);
 int centre_revlist_encode(const struct centre_revsigner *signer, int delta, uint64_t base_version,
                           uint64_t version, int64_t issued_at, const struct centre_rev_entry *e,
                           size_t n, uint8_t **out, size_t *out_len);
+
+/* ----------------------------------------------------------------- guard -- */
+/* Connection admission and total deadlines (guard.c has the why). */
+struct centre_guard;
+struct event_base;
+struct bufferevent;
+struct ssl_st;
+int centre_guard_create(const struct centre_conf *conf, unsigned max_total,
+                        struct centre_guard **out);
+/* After every connection is gone (the records point at the guard). */
+void centre_guard_destroy(struct centre_guard *g);
+/* Track a new connection: from evhttp's bufferevent callback, on the worker's loop. */
+int centre_guard_attach(struct centre_guard *g, struct event_base *base, struct ssl_st *ssl,
+                        struct bufferevent *bev);
+/* The TLS handshake ended (info callback); a complete request arrived. */
+void centre_guard_handshake_done(const struct ssl_st *ssl);
+void centre_guard_request_seen(const struct ssl_st *ssl);
+/* Connections counted now. */
+unsigned centre_guard_open(struct centre_guard *g);
+
+/* systemd's notification socket ($NOTIFY_SOCKET; no-op without it): 1 sent, 0 none, -1. */
+int centre_sd_notify(const char *msg);
+/* $WATCHDOG_USEC when it is meant for this process, else 0. */
+uint64_t centre_sd_watchdog_usec(void);
 
 /* ---------------------------------------------------------------- server -- */
 struct centre_server;

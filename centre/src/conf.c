@@ -26,6 +26,10 @@ static void set_defaults(struct centre_conf *c)
   c->max_events = 5000;
   c->max_headers = 16u * 1024u;
   c->timeout_s = 30;
+  c->handshake_timeout_s = 10;
+  c->request_timeout_s = 120;
+  c->max_connections = 8192;
+  c->max_per_address = 256;
   c->rev_refresh_s = 3600;
   c->log_level = 2;
 }
@@ -92,6 +96,10 @@ static const struct conf_key keys[] = {
     Z("limits", "max_events", max_events, 1, CENTRE_BATCH_MAX_EVENTS),
     Z("limits", "max_headers", max_headers, 1024, 1u << 20),
     U("limits", "timeout", timeout_s, 1, 3600),
+    U("limits", "handshake_timeout", handshake_timeout_s, 1, 600),
+    U("limits", "request_timeout", request_timeout_s, 1, 3600),
+    U("limits", "max_connections", max_connections, 16, 1000000),
+    U("limits", "max_per_address", max_per_address, 1, 1000000),
     U("revocations", "refresh", rev_refresh_s, 1, 7 * 86400),
     U("log", "level", log_level, 0, 3),
 };

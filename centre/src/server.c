@@ -18,6 +18,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <event2/util.h>
@@ -39,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +68,10 @@ struct centre_worker {
   pthread_t th;
   int started;
   unsigned idx;
+  struct evconnlistener *lev;
+  struct event *reaccept; /* re-enables lev after an accept error (descriptors ran out) */
+  struct event *beat;     /* proves to the watchdog that this loop turns */
+  atomic_llong beat_at;   /* monotonic seconds of the last beat */
 };
 
 struct centre_server {
@@ -85,6 +91,7 @@ struct centre_server {
   long hook_exit_after_commit;
   long hook_stall_ms;
   atomic_long commits;
+  struct centre_guard *guard;
 };
 
 /* ------------------------------------------------------------ replies -- */
@@ -291,7 +298,7 @@ static void handle_upload(struct centre_worker *w, struct evhttp_request *req, c
   rc = centre_batch_parse(text, len, srv->conf.max_events, &b, why, sizeof why);
   free(text);
   if (rc != CENTRE_OK) {
-    centre_log(CENTRE_LOG_WARN, "upload from %s refused: %s", terminal, why);
+    centre_log_limited(CENTRE_CAUSE_UPLOAD_REFUSED, "upload from %s refused: %s", terminal, why);
     reply_error(req, rc == CENTRE_E_TOO_LARGE ? 413 : 400, "malformed", why, NULL, 0);
     return;
   }
@@ -601,6 +608,13 @@ static void on_request(struct evhttp_request *req, void *arg)
   enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
   int rc;
 
+  {
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
+    if (ssl)
+      centre_guard_request_seen(ssl);
+  }
   if (peer_identity(req, terminal, serial) != 0) {
     reply_error(req, 403, "forbidden", "no valid client certificate", NULL, 0);
     return;
@@ -652,9 +666,54 @@ static struct bufferevent *on_new_bev(struct event_base *base, void *arg)
     return NULL;
   bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
                                        BEV_OPT_CLOSE_ON_FREE);
-  if (bev)
-    bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+  if (!bev)
+    return NULL; /* bufferevent_openssl_socket_new freed ssl */
+  bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+  if (centre_guard_attach(w->srv->guard, base, ssl, bev) != CENTRE_OK)
+    centre_log_limited(CENTRE_CAUSE_ACCEPT, "connection not tracked: out of memory");
   return bev;
+}
+
+static void on_tls_info(const SSL *ssl, int where, int ret)
+{
+  (void)ret;
+  if (where & SSL_CB_HANDSHAKE_DONE)
+    centre_guard_handshake_done(ssl);
+}
+
+/* Out of descriptors (or memory) for accept(): libevent would retry at once, forever,
+ * logging each time. Stop listening on this loop for a moment instead; the connections
+ * already open keep being served, and the deadlines free descriptors meanwhile. */
+static void on_accept_error(struct evconnlistener *lev, void *arg)
+{
+  struct centre_worker *w = arg;
+  struct timeval pause = {0, 250000};
+  int err = EVUTIL_SOCKET_ERROR();
+  centre_log_limited(CENTRE_CAUSE_ACCEPT, "accept: %s; not accepting for 250 ms",
+                     evutil_socket_error_to_string(err));
+  evconnlistener_disable(lev);
+  evtimer_add(w->reaccept, &pause);
+}
+
+static void on_reaccept(evutil_socket_t fd, short what, void *arg)
+{
+  struct centre_worker *w = arg;
+  (void)fd, (void)what;
+  evconnlistener_enable(w->lev);
+}
+
+static int64_t mono_now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec;
+}
+
+static void on_beat(evutil_socket_t fd, short what, void *arg)
+{
+  struct centre_worker *w = arg;
+  (void)fd, (void)what;
+  atomic_store(&w->beat_at, (long long)mono_now());
 }
 
 static void log_ssl_errors(const char *what)
@@ -710,6 +769,7 @@ static int tls_setup(struct centre_server *srv)
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
   }
   SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"yh-centre", 9);
+  SSL_CTX_set_info_callback(ctx, on_tls_info);
   return CENTRE_OK;
 }
 
@@ -770,6 +830,33 @@ static int write_port_file(const struct centre_server *srv)
   return CENTRE_OK;
 }
 
+/* Raise the soft descriptor limit to the hard one (the unit sets LimitNOFILE), and keep
+ * the connection cap below it with room for the database, logs and listeners, so that
+ * the cap (a clean close) acts before accept() runs out (a pause). */
+static unsigned connection_cap(const struct centre_conf *conf, unsigned workers)
+{
+  struct rlimit rl;
+  unsigned long long room;
+  unsigned cap = conf->max_connections;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+    return cap;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+      getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  room = rl.rlim_cur == RLIM_INFINITY ? ~0ull : (unsigned long long)rl.rlim_cur;
+  room = room > 64ull + 8ull * workers ? room - 64ull - 8ull * workers : 16;
+  if (room < cap) {
+    centre_log(CENTRE_LOG_WARN,
+               "[limits] max_connections %u lowered to %llu: the descriptor limit is %llu "
+               "(raise LimitNOFILE)",
+               cap, room, (unsigned long long)rl.rlim_cur);
+    cap = (unsigned)room;
+  }
+  return cap;
+}
+
 static long env_long(const char *name)
 {
   const char *v = getenv(name);
@@ -814,6 +901,9 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
   if (rc != CENTRE_OK)
     goto out_destroy;
   srv->nworkers = conf->workers ? conf->workers : 1;
+  rc = centre_guard_create(conf, connection_cap(conf, srv->nworkers), &srv->guard);
+  if (rc != CENTRE_OK)
+    goto out_destroy;
   srv->w = calloc(srv->nworkers, sizeof *srv->w);
   if (!srv->w) {
     rc = CENTRE_E_NO_MEMORY;
@@ -840,11 +930,25 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     evhttp_set_bevcb(w->http, on_new_bev, w);
     evhttp_set_gencb(w->http, on_request, w);
     fd = fcntl(srv->fd, F_DUPFD_CLOEXEC, 0);
-    if (fd < 0 || evhttp_accept_socket(w->http, fd) != 0) {
-      if (fd >= 0)
-        close(fd);
-      rc = CENTRE_E_NET;
-      goto out_destroy;
+    {
+      struct evhttp_bound_socket *bound =
+          fd >= 0 ? evhttp_accept_socket_with_handle(w->http, fd) : NULL;
+      struct timeval second = {1, 0};
+      if (!bound) {
+        if (fd >= 0)
+          close(fd);
+        rc = CENTRE_E_NET;
+        goto out_destroy;
+      }
+      w->lev = evhttp_bound_socket_get_listener(bound);
+      evconnlistener_set_error_cb(w->lev, on_accept_error);
+      w->reaccept = evtimer_new(w->base, on_reaccept, w);
+      w->beat = event_new(w->base, -1, EV_PERSIST, on_beat, w);
+      if (!w->reaccept || !w->beat || event_add(w->beat, &second) != 0) {
+        rc = CENTRE_E_NO_MEMORY;
+        goto out_destroy;
+      }
+      atomic_init(&w->beat_at, (long long)mono_now());
     }
   }
   rc = write_port_file(srv);
@@ -884,7 +988,32 @@ int centre_server_run(struct centre_server *srv)
     }
     srv->w[i].started = 1;
   }
-  sigwait(&set, &sig);
+  {
+    /* Wait for the stop signal one second at a time: between, hand the held-back log
+     * counts out and tell systemd we are alive, but only while every loop still turns
+     * (a wedged worker must let the watchdog restart us). */
+    uint64_t wd_us = centre_sd_watchdog_usec();
+    int64_t last_ping = 0;
+    struct timespec second = {1, 0};
+    centre_sd_notify("READY=1\nSTATUS=serving");
+    for (;;) {
+      sig = sigtimedwait(&set, NULL, &second);
+      if (sig > 0)
+        break;
+      centre_log_flush();
+      if (wd_us) {
+        int64_t now = mono_now(), stale = 0;
+        for (unsigned i = 0; i < srv->nworkers; i++)
+          if (srv->w[i].started && now - (int64_t)atomic_load(&srv->w[i].beat_at) > 5)
+            stale = 1;
+        if (!stale && (now - last_ping) * 2000000 >= (int64_t)wd_us) {
+          centre_sd_notify("WATCHDOG=1");
+          last_ping = now;
+        }
+      }
+    }
+  }
+  centre_sd_notify("STOPPING=1");
   centre_log(CENTRE_LOG_INFO, "signal %d: stopping", sig);
   for (unsigned i = 0; i < srv->nworkers; i++)
     if (srv->w[i].started)
@@ -906,11 +1035,16 @@ void centre_server_destroy(struct centre_server *srv)
     struct centre_worker *w = &srv->w[i];
     if (w->http)
       evhttp_free(w->http);
+    if (w->reaccept)
+      event_free(w->reaccept);
+    if (w->beat)
+      event_free(w->beat);
     if (w->base)
       event_base_free(w->base);
     centre_store_destroy(w->st);
   }
   free(srv->w);
+  centre_guard_destroy(srv->guard); /* after the connections, which point at it */
   if (srv->fd >= 0)
     close(srv->fd);
   SSL_CTX_free(srv->ctx);

@@ -68,10 +68,10 @@ static int write_conf(const struct synctest_centre *c)
           "[store]\ndb = %s\nsync_full = false\n"
           "[signing]\nkey = %s\n"
           "[limits]\nmax_body = 4194304\nmax_inflated = 16777216\nmax_events = 5000\n"
-          "timeout = 10\n"
+          "timeout = 10\n%s"
           "[log]\nlevel = 1\n",
           c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->ca, c->db,
-          c->sign_key);
+          c->sign_key, c->limits_extra);
   if (c->rev_refresh)
     fprintf(f, "[revocations]\nrefresh = %u\n", c->rev_refresh);
   return fclose(f);
@@ -90,6 +90,11 @@ int synctest_centre_start(struct synctest_centre *c, const char *const *env)
   if (pid == 0) {
     for (size_t i = 0; env && env[i]; i++)
       putenv((char *)(uintptr_t)env[i]);
+    if (c->log_path[0]) {
+      int fd = open(c->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (fd >= 0)
+        dup2(fd, 2);
+    }
     execl(CENTRE_BIN, CENTRE_BIN, "--config", c->conf, (char *)NULL);
     _exit(127);
   }

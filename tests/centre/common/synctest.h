@@ -35,6 +35,8 @@ struct synctest_centre {
   char ca[600], sign_key[600]; /* default dir/ca.pem, dir/sign.key */
   unsigned workers;
   unsigned rev_refresh; /* [revocations] refresh, seconds; 0: the default */
+  char limits_extra[512]; /* more "key = value\n" lines for [limits] */
+  char log_path[600];     /* the centre's stderr goes here when set */
 };
 
 /* Prepare (no process yet): db file in dir, server cert = dir/server.pem. */

@@ -1,0 +1,326 @@
+/*
+ * Issue 11, point 1: a connection flood against the real centre over TLS on loopback.
+ *
+ * 1,100 connections that send 6 bytes of a ClientHello and wait (from 127.0.0.2, so
+ * that the per-address cap meets them and not the terminal on 127.0.0.1), connections
+ * that trickle the handshake one byte a second (127.0.0.3), and connections that finish
+ * the handshake and then trickle or say nothing (127.0.0.4). While they are held a
+ * terminal's upload must go through; the excess over the cap is closed at once, the
+ * trickle at the total deadlines; the centre's log stays small.
+ *
+ * Waits are conditions with generous deadlines; the only timing asserted is ordering
+ * (the cap acts before the handshake deadline, which is set long for that reason).
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "netsync/netsync.h"
+#include "synctest.h"
+
+#define HALF_OPEN 1100
+#define PER_ADDRESS 500
+#define HANDSHAKE_S 20
+#define REQUEST_S 6
+#define TRICKLE 20
+#define AFTER_TLS 10
+
+static char pki_dir[512];
+
+static void quiet(void *ctx, const char *line)
+{
+  (void)ctx;
+  if (getenv("YH_TEST_VERBOSE"))
+    fprintf(stderr, "netsync: %s\n", line);
+}
+
+/* A TCP connection from src to the centre; -1 on failure. */
+static int dial(const char *src, unsigned port)
+{
+  struct sockaddr_in a, b;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -1;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  inet_pton(AF_INET, src, &a.sin_addr);
+  memset(&b, 0, sizeof b);
+  b.sin_family = AF_INET;
+  b.sin_port = htons((uint16_t)port);
+  inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      connect(fd, (struct sockaddr *)&b, sizeof b) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* 1 when the peer has closed fd (EOF or reset), 0 while it is open. */
+static int closed_by_peer(int fd)
+{
+  struct pollfd p = {fd, POLLIN, 0};
+  char buf[256];
+  if (poll(&p, 1, 0) <= 0)
+    return 0;
+  if (p.revents & (POLLHUP | POLLERR))
+    return 1;
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0)
+      return 1;
+    if (n < 0)
+      return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : 1;
+  }
+}
+
+static size_t count_closed(const int *fd, size_t n, int *gone)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!gone[i] && closed_by_peer(fd[i]))
+      gone[i] = 1;
+    k += (size_t)gone[i];
+  }
+  return k;
+}
+
+static void sleep_ms(unsigned ms)
+{
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static int upload(struct synctest_centre *c, const char *id, size_t events)
+{
+  struct synctest_journal *j;
+  struct synctest_paths p;
+  struct netsync_config cfg;
+  struct netsync *ns;
+  char path[700];
+  int rc;
+  snprintf(path, sizeof path, "%s/journal-%s.db", c->dir, id);
+  if (synctest_journal_open(path, id, "yl-museum", &j) != 0)
+    return -1;
+  if (synctest_journal_append(j, events) != 0) {
+    synctest_journal_close(j);
+    return -1;
+  }
+  synctest_netsync_config(c, id, &p, &cfg);
+  cfg.trace = quiet;
+  if (netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j), NULL, NULL,
+                     &ns) != NETSYNC_OK) {
+    synctest_journal_close(j);
+    return -1;
+  }
+  rc = netsync_upload_all(ns);
+  netsync_destroy(ns);
+  synctest_journal_close(j);
+  return rc == NETSYNC_OK ? 0 : -1;
+}
+
+/* A TLS connection with terminal T01's certificate from src, handshake done. */
+static SSL *tls_dial(SSL_CTX *ctx, const char *src, unsigned port, int *fd_out)
+{
+  int fd = dial(src, port);
+  SSL *ssl;
+  if (fd < 0)
+    return NULL;
+  ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  if (SSL_connect(ssl) != 1) {
+    SSL_free(ssl);
+    close(fd);
+    return NULL;
+  }
+  *fd_out = fd;
+  return ssl;
+}
+
+static long file_size(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static int file_has(const char *path, const char *needle)
+{
+  FILE *f = fopen(path, "r");
+  char line[1024];
+  int found = 0;
+  if (!f)
+    return 0;
+  while (!found && fgets(line, sizeof line, f))
+    found = strstr(line, needle) != NULL;
+  fclose(f);
+  return found;
+}
+
+START_TEST(flood_held_upload_goes_through)
+{
+  static int half[HALF_OPEN], half_gone[HALF_OPEN];
+  int trick[TRICKLE], trick_gone[TRICKLE] = {0}, tls_fd[AFTER_TLS], tls_gone[AFTER_TLS] = {0};
+  SSL *tls[AFTER_TLS];
+  static const unsigned char hello[6] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+  struct synctest_centre c;
+  char dir[512], cmd[2600], cert[700], key[700], ca[700];
+  SSL_CTX *ctx;
+  uint64_t t0, deadline;
+  size_t closed;
+  int rc;
+
+  ck_assert_int_eq(synctest_tmpdir("flood", dir, sizeof dir), 0);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
+           dir);
+  ck_assert_int_eq(system(cmd), 0);
+  synctest_centre_init(&c, dir, "centre.db");
+  c.workers = 2;
+  snprintf(c.limits_extra, sizeof c.limits_extra,
+           "handshake_timeout = %d\nrequest_timeout = %d\nmax_connections = 4000\n"
+           "max_per_address = %d\n",
+           HANDSHAKE_S, REQUEST_S, PER_ADDRESS);
+  /* evhttp's inactivity timeout stays 10 s: the trickle below is never silent that long,
+   * so only the total deadlines can cut it. */
+  snprintf(c.log_path, sizeof c.log_path, "%s/centre.log", dir);
+  ck_assert_msg(synctest_centre_start(&c, NULL) == 0, "centre did not start");
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T02", "yl-museum", NULL), 0);
+
+  /* The half-open flood. */
+  t0 = synctest_now_ms();
+  for (int i = 0; i < HALF_OPEN; i++) {
+    half[i] = dial("127.0.0.2", c.port);
+    ck_assert_msg(half[i] >= 0, "connection %d: %s", i, strerror(errno));
+    ck_assert_int_eq(send(half[i], hello, sizeof hello, MSG_NOSIGNAL), (ssize_t)sizeof hello);
+  }
+  /* Handshake tricklers, and TLS connections that then trickle a request or idle. */
+  for (int i = 0; i < TRICKLE; i++) {
+    trick[i] = dial("127.0.0.3", c.port);
+    ck_assert_int_ge(trick[i], 0);
+  }
+  ctx = SSL_CTX_new(TLS_client_method());
+  snprintf(cert, sizeof cert, "%s/T01.pem", dir);
+  snprintf(key, sizeof key, "%s/T01.key", dir);
+  snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+  ck_assert_int_eq(SSL_CTX_use_certificate_chain_file(ctx, cert), 1);
+  ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM), 1);
+  for (int i = 0; i < AFTER_TLS; i++) {
+    tls[i] = tls_dial(ctx, "127.0.0.4", c.port, &tls_fd[i]);
+    ck_assert_msg(tls[i] != NULL, "TLS connection %d", i);
+  }
+
+  /* The excess over the per-address cap goes at once: long before the handshake
+   * deadline, exactly the connections over the cap are closed. */
+  deadline = t0 + (HANDSHAKE_S - 5) * 1000u;
+  do {
+    closed = count_closed(half, HALF_OPEN, half_gone);
+    if (closed >= HALF_OPEN - PER_ADDRESS)
+      break;
+    sleep_ms(50);
+  } while (synctest_now_ms() < deadline);
+  ck_assert_msg(closed == HALF_OPEN - PER_ADDRESS, "%zu closed before the deadline, %d expected",
+                closed, HALF_OPEN - PER_ADDRESS);
+
+  /* With the rest still held, a terminal's upload goes through. */
+  rc = upload(&c, "T02", 300);
+  ck_assert_int_eq(rc, 0);
+  ck_assert_int_eq(synctest_centre_count(&c, "T02"), 300);
+  ck_assert_uint_eq(count_closed(half, HALF_OPEN, half_gone), HALF_OPEN - PER_ADDRESS);
+
+  /* Trickle one byte a second everywhere until every hostile connection is cut. */
+  deadline = synctest_now_ms() + (HANDSHAKE_S + 40) * 1000u;
+  for (unsigned tick = 0; synctest_now_ms() < deadline; tick++) {
+    size_t left = 0;
+    for (int i = 0; i < TRICKLE; i++) {
+      if (!trick_gone[i] && closed_by_peer(trick[i]))
+        trick_gone[i] = 1;
+      if (!trick_gone[i]) {
+        unsigned char b = tick < sizeof hello ? hello[tick] : 0;
+        if (send(trick[i], &b, 1, MSG_NOSIGNAL) != 1)
+          trick_gone[i] = 1;
+        left++;
+      }
+    }
+    for (int i = 0; i < AFTER_TLS; i++) {
+      if (!tls_gone[i] && closed_by_peer(tls_fd[i]))
+        tls_gone[i] = 1;
+      /* Half of them trickle a request that never ends, half say nothing. */
+      if (!tls_gone[i] && (i & 1) && SSL_write(tls[i], "P", 1) != 1)
+        tls_gone[i] = 1;
+      left += (size_t)!tls_gone[i];
+    }
+    left += HALF_OPEN - count_closed(half, HALF_OPEN, half_gone);
+    if (left == 0)
+      break;
+    sleep_ms(1000);
+  }
+  ck_assert_uint_eq(count_closed(half, HALF_OPEN, half_gone), HALF_OPEN);
+  for (int i = 0; i < TRICKLE; i++)
+    ck_assert_msg(trick_gone[i], "handshake trickler %d survived", i);
+  for (int i = 0; i < AFTER_TLS; i++)
+    ck_assert_msg(tls_gone[i], "TLS connection %d survived", i);
+
+  /* And afterwards too. */
+  ck_assert_int_eq(upload(&c, "T01", 50), 0);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 50);
+  ck_assert_int_eq(synctest_centre_stop(&c), 0);
+  /* The log: a few lines per cause, not one per connection. */
+  ck_assert_msg(file_size(c.log_path) < 16 * 1024, "log is %ld bytes", file_size(c.log_path));
+  ck_assert(file_has(c.log_path, "connections open from that address"));
+  ck_assert(file_has(c.log_path, "TLS handshake not done within"));
+  ck_assert(file_has(c.log_path, "no complete request within"));
+
+  for (int i = 0; i < HALF_OPEN; i++)
+    close(half[i]);
+  for (int i = 0; i < TRICKLE; i++)
+    close(trick[i]);
+  for (int i = 0; i < AFTER_TLS; i++) {
+    SSL_free(tls[i]);
+    close(tls_fd[i]);
+  }
+  SSL_CTX_free(ctx);
+}
+END_TEST
+
+int main(void)
+{
+  static const char *const terms[] = {"T01", "T02"};
+  struct rlimit rl;
+  Suite *s = suite_create("centre_flood");
+  TCase *tc = tcase_create("loopback");
+  SRunner *sr;
+  int failed;
+  signal(SIGPIPE, SIG_IGN);
+  /* 1,100 sockets here and as many in the centre (a child: it inherits the limit). */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8192) {
+    rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (synctest_tmpdir("pki", pki_dir, sizeof pki_dir) != 0 ||
+      synctest_pki_make(pki_dir, terms, 2) != 0) {
+    fprintf(stderr, "cannot make the test PKI\n");
+    return 1;
+  }
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, flood_held_upload_goes_through);
+  suite_add_tcase(s, tc);
+  sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
