@@ -442,6 +442,10 @@ int term_cmd_run(struct term_args *a)
   uc.fullscreen = window ? 0 : cfg->ui.fullscreen;
   uc.software = cfg->ui.software;
   uc.sound = no_sound ? 0 : cfg->ui.sound;
+  uc.speech = cfg->ui.speech;
+  uc.volume = (int)cfg->ui.volume;
+  if ((unsigned)cfg->mode <= UI_MODE_STATION)
+    uc.verdict_ms[cfg->mode] = cfg->ui.verdict_ms;
   uc.lang = strcmp(cfg->ui.language, "en") == 0 ? UI_LANG_EN : UI_LANG_ZH;
   uc.pin_hash = cfg->ui.pin_hash[0] ? cfg->ui.pin_hash : NULL;
   /* one strings directory for the screens and the station desk's templates */

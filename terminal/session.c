@@ -67,6 +67,7 @@ struct session {
   struct kiosk_terminal *term;
   struct term_tap *tap;    /* the card path (tap.c): trust store, PC/SC context */
   char site_name[UI_SITE_MAX];
+  char site_name_en[UI_SITE_MAX]; /* assets/sites.ini name_en: the English screens */
 
   pthread_t thread;
   int started;
@@ -527,6 +528,7 @@ static void post_status(struct session *s, int force)
   kiosk_terminal_status(s->term, &ts);
   term_status_from_kiosk(&ts, &st);
   term_copy_str(st.site, sizeof st.site, s->site_name);
+  term_copy_str(st.site_en, sizeof st.site_en, s->site_name_en);
   term_copy_str(st.terminal_id, sizeof st.terminal_id, s->cfg.terminal_id);
   term_copy_str(st.version, sizeof st.version, s->version);
   term_copy_str(st.reader_name, sizeof st.reader_name, s->cfg.reader);
@@ -791,6 +793,7 @@ int session_create(const struct session_config *sc, struct session **out, char *
   }
   const struct kiosk_site *site = kiosk_terminal_site(s->term);
   term_copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
+  term_copy_str(s->site_name_en, sizeof s->site_name_en, site && site->name_en ? site->name_en : "");
   /* on a bus one verdict comes in a fraction of a second: no photo, nobody looks */
   if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, &s->tap, why, cap) != 0)
     goto out_destroy;

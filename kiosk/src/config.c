@@ -80,6 +80,9 @@ const char *kiosk_config_state_dir(void)
   X(UI, FULLSCREEN, "fullscreen", 0)                                                     \
   X(UI, RENDERER, "renderer", 0)                                                         \
   X(UI, SOUND, "sound", 0)                                                               \
+  X(UI, SPEECH, "speech", 0)                                                             \
+  X(UI, VOLUME, "volume", 0)                                                             \
+  X(UI, VERDICT_S, "verdict_seconds", 0)                                                 \
   X(UI, LANGUAGE, "language", 0)                                                         \
   X(UI, PIN_HASH, "pin_hash", 0)
 
@@ -257,7 +260,12 @@ static int build_ui(struct parse *p, struct kiosk_config *c, struct kiosk_diag *
   int rc;
   if ((rc = parse_bool(p->raw[K_FULLSCREEN] ? p->raw[K_FULLSCREEN] : "true", &u->fullscreen, p,
                        K_FULLSCREEN, diag)) ||
-      (rc = parse_bool(p->raw[K_SOUND] ? p->raw[K_SOUND] : "true", &u->sound, p, K_SOUND, diag)))
+      (rc = parse_bool(p->raw[K_SOUND] ? p->raw[K_SOUND] : "true", &u->sound, p, K_SOUND, diag)) ||
+      (rc = parse_bool(p->raw[K_SPEECH] ? p->raw[K_SPEECH] : "true", &u->speech, p, K_SPEECH, diag)) ||
+      (rc = parse_minutes(p->raw[K_VOLUME] ? p->raw[K_VOLUME] : "7", 10, 1, &u->volume, p, K_VOLUME,
+                          diag, 0)) ||
+      (rc = parse_minutes(p->raw[K_VERDICT_S] ? p->raw[K_VERDICT_S] : "0", 120, 1000, &u->verdict_ms,
+                          p, K_VERDICT_S, diag, 0)))
     return rc;
   const char *r = p->raw[K_RENDERER] ? p->raw[K_RENDERER] : "software";
   if (strcmp(r, "software") == 0)

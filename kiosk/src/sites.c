@@ -19,7 +19,7 @@ static const char *const known_counties[] = {"玉州区", "福绵区", "容县",
 struct site_rec {
   struct kiosk_site pub;
   unsigned seen; /* bit per key_* below */
-  char *own[5];  /* owned strings behind pub: id, name, county, level, operator */
+  char *own[6];  /* owned strings behind pub: id, name, county, level, operator, name_en */
   char **routes;
   char **vehicles;
 };
@@ -31,9 +31,10 @@ struct kiosk_sites {
 };
 
 enum { KEY_NAME, KEY_COUNTY, KEY_KIND, KEY_LEVEL, KEY_MODES, KEY_OPERATOR, KEY_ROUTES,
-       KEY_VEHICLES, KEY_COUNT };
-static const char *const key_names[KEY_COUNT] = {"name",  "county",   "kind",   "level",
-                                                 "modes", "operator", "routes", "vehicles"};
+       KEY_VEHICLES, KEY_NAME_EN, KEY_COUNT };
+static const char *const key_names[KEY_COUNT] = {"name",  "county",   "kind",     "level",
+                                                 "modes", "operator", "routes",   "vehicles",
+                                                 "name_en"};
 
 const char *kiosk_site_kind_name(int kind)
 {
@@ -269,6 +270,8 @@ static int on_pair(void *user, const char *section, const char *key, const char 
   switch (k) {
   case KEY_NAME:
     return set_str(&r->own[1], &r->pub.name, value, s->file, line, diag);
+  case KEY_NAME_EN: /* optional: the screens' English mode shows it */
+    return set_str(&r->own[5], &r->pub.name_en, value, s->file, line, diag);
   case KEY_COUNTY:
     for (size_t i = 0; i < sizeof known_counties / sizeof known_counties[0]; i++)
       if (strcmp(value, known_counties[i]) == 0)

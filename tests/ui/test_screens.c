@@ -239,6 +239,46 @@ START_TEST(test_all_screens_both_languages)
 }
 END_TEST
 
+/* Every public screen of every mode (bus included: a validator has no keyboard) has
+ * a language button, in both languages, while showing and while warning; with
+ * speech on, the repeat and volume buttons too. Staff screens may have none. */
+START_TEST(test_every_public_screen_has_language_button)
+{
+  static const enum ui_mode modes[] = {UI_MODE_GATE, UI_MODE_CASHIER, UI_MODE_BUS, UI_MODE_STATION};
+  size_t checked = 0;
+  for (size_t i = 0; i < ui_sample_count(); i++)
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++)
+      for (int lang = 0; lang < UI_LANG_COUNT; lang++)
+        for (int phase = 0; phase < 2; phase++)
+          for (int speech = 0; speech < 2; speech++) {
+            struct ui_shot shot;
+            ui_sample_shot(i, &shot);
+            enum ui_screen sc = shot.screen;
+            if (sc != UI_SCREEN_IDLE && sc != UI_SCREEN_READING && sc != UI_SCREEN_PLACE_AGAIN &&
+                sc != UI_SCREEN_VERDICT && sc != UI_SCREEN_BUS)
+              continue;
+            if (sc == UI_SCREEN_IDLE)
+              shot.mode = modes[m];
+            else if (m)
+              continue;
+            shot.lang = (enum ui_lang)lang;
+            shot.phase = phase ? UI_PHASE_WARN : UI_PHASE_SHOW;
+            shot.speech = speech;
+            SDL_Surface *out = NULL;
+            ck_assert_int_eq(ui_canvas_render(canvas, &shot, &out), UI_OK);
+            SDL_FreeSurface(out);
+            ck_assert_msg(ui_canvas_has_target(canvas, "LANG"), "%s (%s, %s): no language button",
+                          ui_sample_name(i), ui_lang_tag(shot.lang), phase ? "warn" : "show");
+            ck_assert_int_eq(ui_canvas_has_target(canvas, "REPEAT"), speech);
+            ck_assert_int_eq(ui_canvas_has_target(canvas, "VOL_UP"), speech);
+            ck_assert_int_eq(ui_canvas_has_target(canvas, "VOL_DOWN"), speech);
+            checked++;
+          }
+  printf("language button on %zu public screen renderings\n", checked);
+  ck_assert_uint_gt(checked, 100);
+}
+END_TEST
+
 START_TEST(test_render_to_png)
 {
   char path[] = "/tmp/yh-ui-shot-XXXXXX.png";
@@ -294,6 +334,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_rare_characters_have_glyphs);
   tcase_add_test(tc, test_verdict_icons_differ_in_shape);
   tcase_add_test(tc, test_all_screens_both_languages);
+  tcase_add_test(tc, test_every_public_screen_has_language_button);
   tcase_add_test(tc, test_render_to_png);
   tcase_add_test(tc, test_bad_strings_dir_fails_with_line);
   suite_add_tcase(s, tc);

@@ -56,6 +56,23 @@ out_free:
   return rc;
 }
 
+int ui_canvas_has_target(const struct ui_canvas *c, const char *name)
+{
+  static const char *const names[UI_HIT_COUNT] = {
+#define UI_X_HITN(n) #n,
+      UI_HIT_MAP(UI_X_HITN)
+#undef UI_X_HITN
+  };
+  if (!c || !name)
+    return 0;
+  const struct ui_hit *hits;
+  size_t n = ui_painter_hits(c->p, &hits);
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned)hits[i].kind < UI_HIT_COUNT && strcmp(names[hits[i].kind], name) == 0)
+      return 1;
+  return 0;
+}
+
 void ui_canvas_destroy(struct ui_canvas *c)
 {
   if (!c)

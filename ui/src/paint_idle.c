@@ -96,8 +96,8 @@ void ui_paint_reading(struct ui_painter *p, const struct ui_shot *s, int top)
   text_mid(p, UI_STYLE_ON_PAPER, 80, UI_W_BOLD, cx, cy + 180, UI_ALIGN_CENTER, S(p, UI_K_READING_TITLE));
   text_mid(p, UI_STYLE_MUTED_ON_PAPER, 40, UI_W_REGULAR, cx, cy + 280, UI_ALIGN_CENTER,
            S(p, UI_K_READING_HINT));
-  if (s->phase != UI_PHASE_WARN)
-    ui_paint_access_row(p, s, W - PAD, H - 76 + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
+  ui_paint_access_row(p, s, W - PAD, s->phase == UI_PHASE_WARN ? H - WARN_H - 66 : H - 76 + 12, 1,
+                      UI_STYLE_ON_NEUTRAL, 0);
 }
 
 void ui_paint_place_again(struct ui_painter *p, const struct ui_shot *s, int top)
@@ -115,6 +115,6 @@ void ui_paint_place_again(struct ui_painter *p, const struct ui_shot *s, int top
   y += 70;
   wrapped(p, UI_STYLE_MUTED_ON_PAPER, 34, UI_W_REGULAR, (SDL_Rect){160, y, W - 320, 110},
           UI_ALIGN_CENTER, S(p, UI_K_AGAIN_HINT));
-  if (s->phase != UI_PHASE_WARN)
-    ui_paint_access_row(p, s, W - PAD, H - 76 + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
+  ui_paint_access_row(p, s, W - PAD, s->phase == UI_PHASE_WARN ? H - WARN_H - 66 : H - 76 + 12, 1,
+                      UI_STYLE_ON_NEUTRAL, 0);
 }

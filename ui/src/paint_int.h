@@ -91,6 +91,12 @@ static inline const char *T(struct ui_painter *p, const struct ui_text *t)
   return t->key;
 }
 
+/* The site's name in the current language (English falls back to the Chinese name). */
+static inline const char *site_name(const struct ui_painter *p, const struct ui_status *st)
+{
+  return p->lang == UI_LANG_EN && st->site_en[0] ? st->site_en : st->site;
+}
+
 static inline int text(struct ui_painter *p, enum ui_style st, int size, enum ui_weight w, int x,
                 int y, enum ui_align a, const char *s)
 {

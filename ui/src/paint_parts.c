@@ -97,7 +97,7 @@ void ui_paint_header(struct ui_painter *p, const struct ui_shot *s, const struct
            S(p, UI_K_APP_TITLE));
   const char *mode = S(p, ui_paint_mode_key(s->mode));
   if (st->site[0]) {
-    text_fit(p, UI_STYLE_ON_HEADER, 28, 20, UI_W_BOLD, W - PAD, 8, 520, UI_ALIGN_RIGHT, st->site);
+    text_fit(p, UI_STYLE_ON_HEADER, 28, 20, UI_W_BOLD, W - PAD, 8, 520, UI_ALIGN_RIGHT, site_name(p, st));
     text(p, UI_STYLE_SUB_ON_HEADER, 22, UI_W_REGULAR, W - PAD, 48, UI_ALIGN_RIGHT, mode);
   } else {
     text_mid(p, UI_STYLE_SUB_ON_HEADER, 26, UI_W_REGULAR, W - PAD, HEADER_H / 2, UI_ALIGN_RIGHT,

@@ -79,7 +79,7 @@ void ui_paint_staff_menu(struct ui_painter *p, const struct ui_shot *s, const st
   int state[8] = {0};
   enum ui_key lab[8] = {UI_K_STAFF_SITE,    UI_K_STAFF_MODE,  UI_K_STAFF_READER,  UI_K_STAFF_SYNC,
                         UI_K_STAFF_LAST_SYNC, UI_K_STAFF_QUEUE, UI_K_STAFF_REVLIST, UI_K_STAFF_JOURNAL};
-  snprintf(v[0], sizeof v[0], "%s%s%s", st->site, st->terminal_id[0] ? " · " : "", st->terminal_id);
+  snprintf(v[0], sizeof v[0], "%s%s%s", site_name(p, st), st->terminal_id[0] ? " · " : "", st->terminal_id);
   snprintf(v[1], sizeof v[1], "%s", S(p, ui_paint_mode_key(s->mode)));
   {
     static const enum ui_key rk[] = {UI_K_STAFF_READER_MISSING, UI_K_STAFF_READER_READY,

@@ -84,7 +84,7 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
   /* context line: who is speaking */
   text(p, lk.style, 26, UI_W_REGULAR, PAD, top + 22, UI_ALIGN_LEFT, S(p, UI_K_APP_TITLE));
   if (st->site[0])
-    text_fit(p, lk.style, 26, 20, UI_W_REGULAR, W - PAD, top + 22, 560, UI_ALIGN_RIGHT, st->site);
+    text_fit(p, lk.style, 26, 20, UI_W_REGULAR, W - PAD, top + 22, 560, UI_ALIGN_RIGHT, site_name(p, st));
   int icx = 250, icy = top + (H - top) / 2 - 20;
   if (icy > 420)
     icy = 420;
@@ -133,10 +133,10 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
     text_fit(p, lk.style, 32, 24, UI_W_BOLD, x, y, w, UI_ALIGN_LEFT, S(p, UI_K_VERDICT_OVERRIDE));
     y += lh(p, 32, UI_W_BOLD) + 8;
   }
-  int bottom = s->phase == UI_PHASE_WARN ? H - WARN_H - 16 : H - 80;
+  int bottom = s->phase == UI_PHASE_WARN ? H - WARN_H - 80 : H - 80;
   reasons(p, v, lk.style, (SDL_Rect){x, y, w, bottom - y}, 34);
-  if (s->phase != UI_PHASE_WARN) /* outlined in the verdict's own colours */
-    ui_paint_access_row(p, s, PAD, H - 76, 0, lk.style, 1);
+  /* outlined in the verdict's own colours; above the warning strip while it shows */
+  ui_paint_access_row(p, s, PAD, s->phase == UI_PHASE_WARN ? H - WARN_H - 66 : H - 76, 0, lk.style, 1);
   countdown(p, s, lk.style);
 }
 
@@ -157,6 +157,6 @@ void ui_paint_bus(struct ui_painter *p, const struct ui_shot *s, const struct ui
              ui_paint_reason_text(p, r, buf, sizeof buf));
   }
   /* no keyboard on a validator: the language and the speech are touch targets */
-  ui_paint_access_row(p, s, PAD, H - 76, 0, lk.style, 1);
+  ui_paint_access_row(p, s, PAD, s->phase == UI_PHASE_WARN ? H - WARN_H - 66 : H - 76, 0, lk.style, 1);
   countdown(p, s, lk.style);
 }

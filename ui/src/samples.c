@@ -100,6 +100,7 @@ void ui_sample_status(struct ui_status *st, unsigned banners)
   memset(st, 0, sizeof *st);
   st->banners = banners;
   strcpy(st->site, "容州古城");
+  strcpy(st->site_en, "Rongzhou Ancient City");
   strcpy(st->terminal_id, "GATE-0451-02");
   strcpy(st->version, "0.9.0");
   st->reader = banners & UI_BANNER_NO_READER ? UI_READER_MISSING : UI_READER_READY;

@@ -577,6 +577,7 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
   case UI_MSG_STATUS:
     ui->status = m->u.status;
     ui->status.site[sizeof ui->status.site - 1] = '\0';
+    ui->status.site_en[sizeof ui->status.site_en - 1] = '\0';
     ui->status.terminal_id[sizeof ui->status.terminal_id - 1] = '\0';
     ui->status.version[sizeof ui->status.version - 1] = '\0';
     ui->status.reader_name[sizeof ui->status.reader_name - 1] = '\0';

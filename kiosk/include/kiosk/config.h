@@ -45,6 +45,9 @@ struct kiosk_ui_config {
   int fullscreen;                       /* 1: desktop full screen */
   int software;                         /* 1: software renderer (no GPU, no GL stack) */
   int sound;                            /* 1: tones */
+  int speech;                           /* 1: speak verdicts and prompts (docs/ui.md) */
+  uint32_t volume;                      /* 0..10 at start */
+  uint32_t verdict_ms;                  /* verdict hold time; 0: the mode's default */
   char language[8];                     /* "zh-CN" or "en": after every return to idle */
   char pin_hash[KIOSK_PIN_HASH_MAX + 1];/* staff PIN, "sha256$salt$hex"; "" closes the menu */
 };

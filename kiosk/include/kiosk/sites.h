@@ -33,6 +33,7 @@ enum kiosk_site_kind {
 struct kiosk_site {
   const char *id;          /* stable ASCII id, "park.rongzhou-gucheng" */
   const char *name;        /* Chinese name, UTF-8 */
+  const char *name_en;     /* English name for the screens' English mode; NULL: none */
   const char *county;      /* 玉州区, 福绵区, 容县, 陆川县, 博白县, 兴业县, 北流市,
                               玉东新区, or 玉林市 for city-wide operators */
   const char *level;       /* parks: "5A".."1A"; others: "city" or "county" */

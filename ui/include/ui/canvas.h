@@ -23,6 +23,10 @@ void ui_canvas_destroy(struct ui_canvas *c);
 int ui_canvas_render(struct ui_canvas *c, const struct ui_shot *shot,
                      struct SDL_Surface **out);
 int ui_canvas_save_png(struct ui_canvas *c, const struct ui_shot *shot, const char *path);
+/* 1 when the last render drew a touch target of this name ("LANG", "REPEAT",
+ * "VOL_UP", "VOL_DOWN", "CONFIRM", ...: the painter's targets), else 0. Tests check
+ * with it that every public screen has its language button. */
+int ui_canvas_has_target(const struct ui_canvas *c, const char *name);
 /* Time of the last ui_canvas_render's drawing, ns. */
 uint64_t ui_canvas_last_draw_ns(const struct ui_canvas *c);
 

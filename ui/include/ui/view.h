@@ -216,6 +216,7 @@ enum ui_reader {
 struct ui_status {
   unsigned banners;               /* UI_BANNER_* */
   char site[UI_SITE_MAX];         /* site name, e.g. 玉林市第一人民医院 */
+  char site_en[UI_SITE_MAX];      /* its English name for English mode; "": site */
   char terminal_id[32];
   char version[32];
   enum ui_reader reader;
