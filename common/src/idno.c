@@ -104,10 +104,8 @@ int common_id_mask(const char *id, char *out, size_t cap)
 {
   if (!id || !out)
     return COMMON_E_INVALID_ARG;
-  size_t n = strnlen(id, COMMON_ID_LEN + 1);
-  int full = n == COMMON_ID_LEN;
-  if (n > COMMON_ID_LEN)
-    n = COMMON_ID_LEN;
+  int full = strnlen(id, COMMON_ID_LEN + 1) == COMMON_ID_LEN;
+  size_t n = COMMON_ID_LEN;
   if (cap < n + 1) {
     if (cap)
       out[0] = '\0';
@@ -120,7 +118,7 @@ int common_id_mask(const char *id, char *out, size_t cap)
     if (out[17] == 'x')
       out[17] = 'X';
   } else {
-    /* Not an ID number: show none of it, not even where it would have been kept. */
+    /* Not an ID number: show none of it, not even its length. */
     memset(out, '*', n);
   }
   out[n] = '\0';

@@ -6,47 +6,39 @@
 const int64_t station_donor_star_ml[5] = {4000, 6000, 8000, 10000, 15000};
 const int64_t station_volunteer_star_centih[5] = {12000, 24000, 36000, 48000, 60000};
 
+/* The station evaluates awards 1..4 (not NONE, not the promotion award). */
+static const struct common_award_info *evaluated(int award)
+{
+  return award >= STATION_AWARD_DONOR_STAR && award <= STATION_AWARD_LIFETIME_ACHIEVEMENT
+             ? common_award_info(award)
+             : NULL;
+}
+
 const char *station_award_token(int award)
 {
-  switch (award) {
-#define STATION_X_AT(name, value, token, zh)                                             \
-  case (value):                                                                          \
-    return (token);
-    STATION_AWARD_MAP(STATION_X_AT)
-#undef STATION_X_AT
-  default:
-    return NULL;
-  }
+  const struct common_award_info *i = evaluated(award);
+  return i ? i->token : NULL;
 }
 
 const char *station_award_zh(int award)
 {
-  switch (award) {
-#define STATION_X_AZ(name, value, token, zh)                                             \
-  case (value):                                                                          \
-    return (zh);
-    STATION_AWARD_MAP(STATION_X_AZ)
-#undef STATION_X_AZ
-  default:
-    return NULL;
-  }
+  const struct common_award_info *i = evaluated(award);
+  return i ? i->zh : NULL;
+}
+
+/* The evaluation's level (a single award reached is 1) as the card's (0). */
+static unsigned card_level(int award, unsigned level)
+{
+  return common_award_has_stars(award) ? level : 0;
 }
 
 char *station_award_title_zh(int award, unsigned level, char *out, size_t cap)
 {
-  static const char *const stars[6] = {"", "一星级", "二星级", "三星级", "四星级", "五星级"};
   const char *zh = station_award_zh(award);
   if (!out || cap == 0)
     return out;
-  if (!zh) {
-    snprintf(out, cap, "?");
-  } else if (award == STATION_AWARD_DONOR_STAR && level >= 1 && level <= 5) {
-    snprintf(out, cap, "%s“献血之星”", stars[level]);
-  } else if (award == STATION_AWARD_VOLUNTEER_STAR && level >= 1 && level <= 5) {
-    snprintf(out, cap, "%s无偿献血志愿者", stars[level]);
-  } else {
-    snprintf(out, cap, "%s", zh);
-  }
+  const char *t = zh ? common_award_title_zh(award, card_level(award, level)) : "";
+  snprintf(out, cap, "%s", t[0] ? t : zh ? zh : "?");
   return out;
 }
 
@@ -85,13 +77,7 @@ void station_award_levels(const struct station_totals *t, struct station_levels 
 
 int station_award_card_eligible(int award, unsigned level)
 {
-  switch (award) {
-  case STATION_AWARD_DONOR_STAR: return level >= 3;
-  case STATION_AWARD_VOLUNTEER_STAR: return level >= 5;
-  case STATION_AWARD_VOLUNTEER_LIFETIME:
-  case STATION_AWARD_LIFETIME_ACHIEVEMENT: return level >= 1;
-  default: return 0;
-  }
+  return evaluated(award) && level > 0 && common_award_carries_card(award, card_level(award, level));
 }
 
 int station_levels_card_eligible(const struct station_levels *l)

@@ -70,7 +70,7 @@ int common_id_shaped(const char *s);
 
 /* The mask of an ID number: the first 6 and the last 4 kept, 8 stars between
  * (450902********1234), the last character upper-cased. A string of another length
- * becomes as many stars as it has characters, at most 18. Needs cap >= min(len, 18) + 1:
+ * becomes 18 stars (neither its digits nor its length are shown). Needs cap >= 19:
  * BUFFER_TOO_SMALL otherwise; INVALID_ARG for NULL. */
 int common_id_mask(const char *id, char *out, size_t cap);
 

@@ -22,31 +22,29 @@
 
 #include <stdint.h>
 
+#include "common/award.h"
 #include "station/station.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Award kinds: the same values as kiosk's KIOSK_AWARD_MAP (the card carries them). The
+/* Award kinds: common/award.h's table (values, tokens, names, which carry the card). The
  * promotion award (Art. 6) is for organisers and money donors, is not computed from
- * donation records and carries no card. */
-#define STATION_AWARD_MAP(X)                                                             \
-  X(DONOR_STAR, 1, "donor_star", "献血之星")                                             \
-  X(VOLUNTEER_STAR, 2, "volunteer_star", "无偿献血志愿者")                               \
-  X(VOLUNTEER_LIFETIME, 3, "volunteer_lifetime", "无偿献血志愿服务终身荣誉奖")           \
-  X(LIFETIME_ACHIEVEMENT, 4, "lifetime_achievement", "无偿献血终身成就奖")
-
+ * donation records and carries no card: the evaluation counts awards 1..4. */
 enum station_award {
-#define STATION_X_AW(name, value, token, zh) STATION_AWARD_##name = (value),
-  STATION_AWARD_MAP(STATION_X_AW)
-#undef STATION_X_AW
+  STATION_AWARD_DONOR_STAR = COMMON_AWARD_DONOR_STAR,
+  STATION_AWARD_VOLUNTEER_STAR = COMMON_AWARD_VOLUNTEER_STAR,
+  STATION_AWARD_VOLUNTEER_LIFETIME = COMMON_AWARD_VOLUNTEER_LIFETIME,
+  STATION_AWARD_LIFETIME_ACHIEVEMENT = COMMON_AWARD_LIFETIME_ACHIEVEMENT,
 };
 #define STATION_AWARD_COUNT 5 /* values 1..4; index 0 unused */
 
-const char *station_award_token(int award); /* "donor_star"; NULL when unknown */
-const char *station_award_zh(int award);    /* "献血之星"; NULL when unknown */
-/* "三星级献血之星", "五星级无偿献血志愿者", "无偿献血终身成就奖" into out; returns out. */
+/* common_award_info's token and zh for the awards 1..4; NULL otherwise. */
+const char *station_award_token(int award); /* "donor_star" */
+const char *station_award_zh(int award);    /* "献血之星" */
+/* common_award_title_zh of (award, level in the evaluation's convention) into out:
+ * "三星级“献血之星”", "五星级无偿献血志愿者", "无偿献血终身成就奖"; returns out. */
 char *station_award_title_zh(int award, unsigned level, char *out, size_t cap);
 
 /* Thresholds (the table the rules and the tests share). */
@@ -78,7 +76,8 @@ struct station_levels {
 int64_t station_blood_ml(const struct station_totals *t);
 /* The levels reached by t. */
 void station_award_levels(const struct station_totals *t, struct station_levels *out);
-/* 1 when (award, level) carries the honour card (Art. 18). */
+/* 1 when (award, level), in the evaluation's convention (a single award reached is 1),
+ * carries the honour card: common_award_carries_card after the conversion. */
 int station_award_card_eligible(int award, unsigned level);
 /* 1 when any level in l carries the card. */
 int station_levels_card_eligible(const struct station_levels *l);

@@ -33,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/idno.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -106,71 +108,51 @@ void station_problems_clear(struct station_problems *p);
 /* ------------------------------------------------------------------ dates -- */
 
 /*
- * Civil dates are days since 1970-01-01 (proleptic Gregorian), int32_t. Parsing
- * accepts YYYY-MM-DD and YYYY/M/D (one or two digits for month and day), years
- * 1900..2999, and checks the day exists. Errors: SYNTAX.
+ * Civil dates are common/date.h's day numbers (days since 1970-01-01), int32_t.
+ * station_date_parse is the import's own grammar: YYYY-MM-DD and YYYY/M/D (one or two
+ * digits for month and day), years 1900..2999, a day of the calendar. Errors: SYNTAX.
  */
 int station_date_parse(const char *s, size_t len, int32_t *day);
-int32_t station_date_from_ymd(int y, unsigned m, unsigned d);
-void station_date_to_ymd(int32_t day, int *y, unsigned *m, unsigned *d);
-/* "YYYY-MM-DD" into buf (at least 11 bytes); returns buf. */
+/* TODO(issue 10): the forwarders below go when their callers use common/date.h. */
+int32_t station_date_from_ymd(int y, unsigned m, unsigned d);        /* common_days_from_civil */
+void station_date_to_ymd(int32_t day, int *y, unsigned *m, unsigned *d); /* ..._civil_from_days */
+/* "YYYY-MM-DD" into buf (at least 11 bytes; common_date_format); returns buf. */
 char *station_date_format(int32_t day, char *buf, size_t cap);
-/*
- * The same day n years later; when that day does not exist (29 February) the last day
- * of the month (Civil Code Art. 202: a period counted in years ends on the corresponding
- * day, or on the month's last day when there is none).
- */
-int32_t station_date_add_years(int32_t day, int n);
+int32_t station_date_add_years(int32_t day, int n); /* common_date_add_years (Art. 202) */
 /* Today in Yulin (UTC+8) from the system clock. */
 int32_t station_date_today(void);
 
 /* ------------------------------------------------------------- ID numbers -- */
 
-#define STATION_IDNO_LEN 18u
-
-/* Why an ID number is refused (0: valid). Stable values; texts name no digits. */
-#define STATION_IDNO_MAP(X)                                                              \
-  X(OK, 0, "valid")                                                                      \
-  X(LENGTH, 1, "must be 18 characters (15-digit numbers must be converted first)")       \
-  X(CHARS, 2, "must be 17 digits followed by a digit or X")                              \
-  X(REGION, 3, "region code is not a plausible administrative division")                 \
-  X(BIRTH_DATE, 4, "birth date is not a real date")                                      \
-  X(CHECK_DIGIT, 5, "check digit is wrong (ISO 7064 MOD 11-2)")
-
+/* The rules are common/idno.h's (province, birth date, MOD 11-2, 'x' -> 'X'); these names
+ * stay for the station's callers. TODO(issue 10): callers move to common_id_*. */
+#define STATION_IDNO_LEN COMMON_ID_LEN
 enum station_idno_status {
-#define STATION_X_IDNO(name, value, text) STATION_IDNO_##name = (value),
-  STATION_IDNO_MAP(STATION_X_IDNO)
-#undef STATION_X_IDNO
+  STATION_IDNO_OK = COMMON_ID_OK,
+  STATION_IDNO_LENGTH = COMMON_ID_LENGTH,
+  STATION_IDNO_CHARS = COMMON_ID_CHARS,
+  STATION_IDNO_REGION = COMMON_ID_REGION,
+  STATION_IDNO_BIRTH_DATE = COMMON_ID_BIRTH_DATE,
+  STATION_IDNO_CHECK_DIGIT = COMMON_ID_CHECK_DIGIT,
 };
-const char *station_idno_text(int status);
-
-/* The ISO 7064 MOD 11-2 check character of the first 17 digits: '0'..'9' or 'X'. */
-char station_idno_check_char(const char digits17[17]);
-/*
- * Validate s[len] and, when valid, copy the normalized form ('x' -> 'X') into out[19]
- * (out may be NULL). Returns a station_idno_status; *birth_day (may be NULL) gets the
- * birth date.
- */
+const char *station_idno_text(int status);                    /* common_id_status_text */
+char station_idno_check_char(const char digits17[17]);        /* common_id_check_char */
 int station_idno_check(const char *s, size_t len, char out[STATION_IDNO_LEN + 1],
-                       int32_t *birth_day);
+                       int32_t *birth_day);                   /* common_id_check */
 
 /* ---------------------------------------------------------------- masking -- */
 
-/* 450902********1234: the first 6 and the last 4 characters kept. out: 19 bytes. A
- * string that is not 18 characters becomes all '*' (never echoed). Returns out. */
+/* common_id_mask into out[19]: 450902********1234; a string that is not 18 characters
+ * becomes stars (never echoed). Returns out. */
 char *station_mask_idno(const char *idno, char out[STATION_IDNO_LEN + 1]);
-/*
- * Names: 张* (2 characters), 张*明 (3), 欧**明 (4), first and last kept for longer names,
- * middle characters replaced one '*' each; one character becomes '*'. UTF-8 in and out;
- * a name that is not valid UTF-8 becomes "*". Writes at most cap bytes (NUL included);
- * returns out.
- */
+/* common_name_mask: 张* / 张*明 / 欧**明; "*" for a name that is not printable UTF-8 or
+ * does not fit. Returns out. */
 char *station_mask_name(const char *name, char *out, size_t cap);
 #define STATION_NAME_MAX 64u /* bytes of UTF-8 */
 
 /* ------------------------------------------------------------------ UTF-8 -- */
 
-/* Length of the valid UTF-8 prefix of s[len] (shortest forms, no surrogates, <= U+10FFFF). */
+/* common_utf8_valid_prefix. */
 size_t station_utf8_valid_prefix(const uint8_t *s, size_t len);
 
 #ifdef __cplusplus
