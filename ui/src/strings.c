@@ -12,6 +12,7 @@
 #include "keys.h"
 #include "ui/strings.h"
 #include "ui/core.h"
+#include "common/ini.h"
 #include "utf8.h"
 
 struct ui_strings_entry {
@@ -87,20 +88,6 @@ void ui_strings_destroy(struct ui_strings *s)
   free(s);
 }
 
-static int is_blank(char c)
-{
-  return c == ' ' || c == '\t';
-}
-
-static int key_char(char c, int first)
-{
-  if (c >= 'a' && c <= 'z')
-    return 1;
-  if (first)
-    return 0;
-  return (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' || (c >= 'A' && c <= 'Z');
-}
-
 /* Check placeholders: every '{' opens [a-z_]+ '}', no stray '}'. */
 static int check_braces(const char *v, size_t len)
 {
@@ -152,75 +139,66 @@ static int entry_cmp(const void *a, const void *b)
   return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* Parse one "key = value" line (no line end) into s. */
-static int parse_line(struct ui_strings *s, size_t *cap, const char *p, size_t len,
-                      unsigned line, struct ui_diag *diag)
+/* The reader (common/ini.h) has checked the syntax: key [a-z][A-Za-z0-9._-]{0,62}, a
+ * trimmed value of 1..UI_STRINGS_VALUE_MAX bytes of UTF-8 without control characters.
+ * What is left is the strings files' own: upper case only in reason.* and award.* ids,
+ * placeholders, escapes, the number of keys. Duplicates are found after sorting. */
+struct parse {
+  struct ui_strings *s;
+  size_t cap;
+  struct ui_diag *diag;
+  int rc;
+};
+
+static int on_pair(void *user, const char *section, const char *key, const char *value,
+                   unsigned line)
 {
-  size_t i = 0;
-  while (i < len && is_blank(p[i]))
-    i++;
-  if (i == len || p[i] == '#')
-    return UI_OK;
-  size_t k0 = i;
-  while (i < len && key_char(p[i], i == k0))
-    i++;
-  size_t klen = i - k0;
-  if (klen == 0)
-    return diag_set(diag, UI_E_SYNTAX, line, "a key must start with a letter a-z");
-  if (klen > UI_STRINGS_KEY_MAX)
-    return diag_set(diag, UI_E_SYNTAX, line, "key longer than %u bytes", UI_STRINGS_KEY_MAX);
-  int upper_ok = (klen > 7 && memcmp(p + k0, "reason.", 7) == 0) ||
-                 (klen > 6 && memcmp(p + k0, "award.", 6) == 0);
-  for (size_t j = k0; j < i && !upper_ok; j++)
-    if (p[j] >= 'A' && p[j] <= 'Z')
-      return diag_set(diag, UI_E_SYNTAX, line, "upper case in key (only in reason.* and award.* ids)");
-  while (i < len && is_blank(p[i]))
-    i++;
-  if (i == len || p[i] != '=')
-    return diag_set(diag, UI_E_SYNTAX, line, "expected '=' after the key");
-  i++;
-  while (i < len && is_blank(p[i]))
-    i++;
-  size_t v0 = i, v1 = len;
-  while (v1 > v0 && is_blank(p[v1 - 1]))
-    v1--;
-  if (v1 == v0)
-    return diag_set(diag, UI_E_SYNTAX, line, "empty value");
-  if (v1 - v0 > UI_STRINGS_VALUE_MAX)
-    return diag_set(diag, UI_E_SYNTAX, line, "value longer than %u bytes", UI_STRINGS_VALUE_MAX);
-  for (size_t j = v0; j < v1; j++)
-    if ((unsigned char)p[j] < 0x20 || p[j] == 0x7f)
-      return diag_set(diag, UI_E_SYNTAX, line, "control character in value");
-  if (!ui_utf8_valid(p + v0, v1 - v0))
-    return diag_set(diag, UI_E_SYNTAX, line, "value is not valid UTF-8");
-  if (check_braces(p + v0, v1 - v0) != 0)
-    return diag_set(diag, UI_E_SYNTAX, line, "unbalanced placeholder: use {name} with a-z and _");
-  if (s->n >= UI_STRINGS_KEYS_MAX)
-    return diag_set(diag, UI_E_TOO_LARGE, line, "more than %u keys", UI_STRINGS_KEYS_MAX);
-  if (s->n == *cap) {
-    size_t ncap = *cap ? *cap * 2 : 64;
+  struct parse *ps = user;
+  struct ui_strings *s = ps->s;
+  struct ui_diag *diag = ps->diag;
+  size_t klen = strlen(key), vlen = strlen(value);
+  (void)section;
+  int upper_ok = (klen > 7 && memcmp(key, "reason.", 7) == 0) ||
+                 (klen > 6 && memcmp(key, "award.", 6) == 0);
+  for (size_t j = 0; j < klen && !upper_ok; j++)
+    if (key[j] >= 'A' && key[j] <= 'Z') {
+      ps->rc = diag_set(diag, UI_E_SYNTAX, line, "upper case in key (only in reason.* and award.* ids)");
+      return 1;
+    }
+  if (check_braces(value, vlen) != 0) {
+    ps->rc = diag_set(diag, UI_E_SYNTAX, line, "unbalanced placeholder: use {name} with a-z and _");
+    return 1;
+  }
+  if (s->n >= UI_STRINGS_KEYS_MAX) {
+    ps->rc = diag_set(diag, UI_E_TOO_LARGE, line, "more than %u keys", UI_STRINGS_KEYS_MAX);
+    return 1;
+  }
+  if (s->n == ps->cap) {
+    size_t ncap = ps->cap ? ps->cap * 2 : 64;
     struct ui_strings_entry *ne = realloc(s->e, ncap * sizeof *ne);
-    if (!ne)
-      return diag_set(diag, UI_E_NO_MEMORY, line, "out of memory");
+    if (!ne) {
+      ps->rc = diag_set(diag, UI_E_NO_MEMORY, line, "out of memory");
+      return 1;
+    }
     s->e = ne;
-    *cap = ncap;
+    ps->cap = ncap;
   }
   struct ui_strings_entry *e = &s->e[s->n];
-  e->key = malloc(klen + 1);
-  if (!e->key)
-    return diag_set(diag, UI_E_NO_MEMORY, line, "out of memory");
-  memcpy(e->key, p + k0, klen);
-  e->key[klen] = '\0';
-  int rc = unescape(p + v0, v1 - v0, &e->value);
+  e->key = strdup(key);
+  if (!e->key) {
+    ps->rc = diag_set(diag, UI_E_NO_MEMORY, line, "out of memory");
+    return 1;
+  }
+  int rc = unescape(value, vlen, &e->value);
   if (rc != 0) {
     free(e->key);
-    if (rc == -2)
-      return diag_set(diag, UI_E_NO_MEMORY, line, "out of memory");
-    return diag_set(diag, UI_E_SYNTAX, line, "bad escape: only \\n and \\\\");
+    ps->rc = rc == -2 ? diag_set(diag, UI_E_NO_MEMORY, line, "out of memory")
+                      : diag_set(diag, UI_E_SYNTAX, line, "bad escape: only \\n and \\\\");
+    return 1;
   }
   e->line = line;
   s->n++;
-  return UI_OK;
+  return 0;
 }
 
 int ui_strings_parse(const char *buf, size_t len, struct ui_strings **out,
@@ -236,27 +214,25 @@ int ui_strings_parse(const char *buf, size_t len, struct ui_strings **out,
   struct ui_strings *s = calloc(1, sizeof *s);
   if (!s)
     return diag_set(diag, UI_E_NO_MEMORY, 0, "out of memory");
-  size_t cap = 0, pos = 0;
-  unsigned line = 0;
-  int rc = UI_OK;
-  if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-    pos = 3;
-  while (pos < len) {
-    line++;
-    const char *p = buf + pos;
-    size_t left = len - pos;
-    const char *nl = memchr(p, '\n', left);
-    size_t llen = nl ? (size_t)(nl - p) : left;
-    pos += nl ? llen + 1 : llen;
-    if (llen && p[llen - 1] == '\r')
-      llen--;
-    if (memchr(p, '\r', llen) || memchr(p, '\0', llen)) {
-      rc = diag_set(diag, UI_E_SYNTAX, line, "stray CR or NUL byte");
-      goto out_free;
-    }
-    rc = parse_line(s, &cap, p, llen, line, diag);
-    if (rc != UI_OK)
-      goto out_free;
+  /* The strings dialect: no sections, dotted keys, '#' comments only, duplicates
+   * reported here with both lines. */
+  static const struct common_ini_dialect dialect = {
+      COMMON_INI_NO_SECTIONS | COMMON_INI_DOTTED_KEYS | COMMON_INI_HASH_COMMENTS |
+          COMMON_INI_DUP_KEYS,
+      UI_STRINGS_INPUT_MAX, 0, UI_STRINGS_KEY_MAX, UI_STRINGS_VALUE_MAX};
+  static const struct common_ini_handler h = {NULL, on_pair};
+  struct parse ps = {s, 0, diag, UI_OK};
+  struct common_diag cd = {{0}, 0, {0}};
+  int rc = common_ini_parse(buf, len, "strings", &dialect, &h, &ps, &cd);
+  if (rc == COMMON_E_STOPPED) {
+    rc = ps.rc;
+    goto out_free;
+  }
+  if (rc != COMMON_OK) {
+    /* Every problem the reader finds in a strings file is a syntax error of its line. */
+    rc = diag_set(diag, rc == COMMON_E_NO_MEMORY ? UI_E_NO_MEMORY : UI_E_SYNTAX, cd.line, "%s",
+                  cd.text);
+    goto out_free;
   }
   if (s->n)
     qsort(s->e, s->n, sizeof s->e[0], entry_cmp);

@@ -37,19 +37,6 @@ size_t ui_utf8_decode(const char *s, size_t len, uint32_t *cp)
   return n;
 }
 
-int ui_utf8_valid(const char *s, size_t len)
-{
-  size_t i = 0;
-  while (i < len) {
-    uint32_t cp;
-    size_t n = ui_utf8_decode(s + i, len - i, &cp);
-    if (cp == 0xFFFD && n == 1 && (unsigned char)s[i] >= 0x80)
-      return 0;
-    i += n;
-  }
-  return 1;
-}
-
 size_t ui_utf8_clip(const char *s, size_t n)
 {
   const unsigned char *u = (const unsigned char *)s;

@@ -1,5 +1,6 @@
 /*
- * UTF-8 helpers (private): validation, decoding, clipping at character boundaries.
+ * UTF-8 helpers (private): decoding and clipping at character boundaries for drawing.
+ * Validation is common/utf8.h's.
  */
 #ifndef UI_UTF8_H
 #define UI_UTF8_H
@@ -7,8 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1 when s[0..len) is valid UTF-8 (no overlong forms, no surrogates, <= U+10FFFF). */
-int ui_utf8_valid(const char *s, size_t len);
 /* Decode the character at s (len bytes left); returns its byte length (1 for an
  * invalid byte, which decodes as U+FFFD), 0 at len == 0. */
 size_t ui_utf8_decode(const char *s, size_t len, uint32_t *cp);
