@@ -61,13 +61,6 @@ const char *cardio_hc_reason_name(enum cardio_hc_reason r)
   }
 }
 
-const char *cardio_hc_award_text(enum cardio_hc_award award, unsigned level)
-{
-  /* TODO(issue 10): the caller in terminal/verify_cmd.c moves to common_award_title_zh. */
-  return common_award_carries_card((int)award, level) ? common_award_title_zh((int)award, level)
-                                                      : "";
-}
-
 const char *cardio_hc_match_name(enum cardio_hc_match m)
 {
   switch (m) {

@@ -207,10 +207,6 @@ int cardio_hc_record_bind_id(struct cardio_hc_record *rec, enum cardio_suite sui
 int cardio_hc_card_sign(const struct cardio_key *card_key, const uint8_t *challenge,
                         size_t challenge_len, uint8_t sig[CARDIO_SIG_LEN]);
 
-/* common_award_title_zh() for an award a card may carry, "" otherwise. Static strings.
- * TODO(issue 10): callers move to common/award.h; this wrapper goes then. */
-const char *cardio_hc_award_text(enum cardio_hc_award award, unsigned level);
-
 /* ------------------------------------------------------------ verification -- */
 
 /*
