@@ -24,6 +24,7 @@ packages=(
   xvfb xauth
   clang libclang-rt-14-dev
   procps iproute2
+  softhsm2 libengine-pkcs11-openssl libp11-kit-dev
 )
 
 missing=()

@@ -164,13 +164,16 @@ out:
 /* --------------------------------------------------------------- issue -- */
 
 static const char issue_help[] =
-    "usage: %s issue --application N --pki DIR [--issuer NAME] [--reader NAME]\n"
+    "usage: %s issue --application N --pki DIR [--issuer pkcs11:URI|NAME] [--reader NAME]\n"
     "                [--county NN] [--not-after DATE] [--staff ID]\n"
     "                [--centre-admin PATH --centre-config FILE] [--db FILE] [--today DATE]\n"
     "Issue the card of a pending application: the holder's unified number (a new one\n"
     "YL+year+county+serial+check for a first card), the next generation, personalization\n"
-    "of the blank card in the reader (PKI: issuer key DIR/private/issuer-NAME.key.pem,\n"
-    "default NAME p256; stock transport key; trust store DIR/trust), a terminal-style\n"
+    "of the blank card in the reader, the record signed by the issuer key in a PKCS#11\n"
+    "token (--issuer 'pkcs11:token=LABEL;object=issuer-NAME;type=private'; module\n"
+    "$STATION_PKCS11_MODULE, PIN $STATION_TOKEN_PIN) or, for development only, in the\n"
+    "file DIR/private/issuer-NAME.key.pem (default NAME p256); stock transport key; trust\n"
+    "store DIR/trust), a terminal-style\n"
     "read-back, then registration with the centre (queued when the centre cannot take\n"
     "it) and READY for collection. --reader defaults to the first reader with a card.\n";
 

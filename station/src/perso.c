@@ -1,5 +1,12 @@
 /* The card writer through PC/SC: cardio_hc_personalize() on a blank honour card, then a
- * second, independent read as a terminal does it (station/issue.h). */
+ * second, independent read as a terminal does it (station/issue.h). The issuer key is
+ * in a PKCS#11 token (production) or, for development only, a PEM file. */
+/* The PKCS#11 engine (Debian libengine-pkcs11-openssl) is an ENGINE: OpenSSL 3 marks that
+ * API deprecated, and Debian ships no PKCS#11 provider yet. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/engine.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +24,48 @@ struct station_pcsc_writer {
   struct cardio_key *issuer;
   uint8_t transport[16];
   struct cardio_trust *trust;
+  ENGINE *engine; /* the PKCS#11 engine, while the token's key is in use */
 };
+
+/*
+ * The issuer key inside a PKCS#11 token, through OpenSSL's pkcs11 engine: uri names it
+ * (pkcs11:token=LABEL;object=issuer-NAME;type=private). The module is
+ * $STATION_PKCS11_MODULE (default: the engine's, p11-kit's proxy), the user PIN
+ * $STATION_TOKEN_PIN (or pin-value / pin-source in the URI). The private key never
+ * leaves the token: OpenSSL asks the token to sign.
+ */
+static int perso_token_key(struct station_pcsc_writer *w, const char *uri, char *why, size_t cap)
+{
+  const char *module = getenv("STATION_PKCS11_MODULE");
+  const char *pin = getenv("STATION_TOKEN_PIN");
+  ENGINE_load_builtin_engines();
+  ENGINE *e = ENGINE_by_id("pkcs11");
+  if (!e) {
+    snprintf(why, cap, "the OpenSSL pkcs11 engine is not installed (libengine-pkcs11-openssl)");
+    return -1;
+  }
+  if ((module && *module && !ENGINE_ctrl_cmd_string(e, "MODULE_PATH", module, 0)) ||
+      (pin && *pin && !ENGINE_ctrl_cmd_string(e, "PIN", pin, 0)) || !ENGINE_init(e)) {
+    snprintf(why, cap, "the pkcs11 engine does not start (module %s; 0x%lx)",
+             module ? module : "default", ERR_get_error());
+    ERR_clear_error();
+    ENGINE_free(e);
+    return -1;
+  }
+  EVP_PKEY *pkey = ENGINE_load_private_key(e, uri, NULL, NULL);
+  int rc = pkey ? cardio_key_from_evp(pkey, &w->issuer) : CARDIO_E_IO;
+  EVP_PKEY_free(pkey); /* cardio keeps its own reference */
+  if (rc != CARDIO_OK || !cardio_key_has_private(w->issuer)) {
+    snprintf(why, cap, "issuer key in the token: not found or not usable (%s; 0x%lx)",
+             cardio_strerror(rc), ERR_get_error());
+    ERR_clear_error();
+    ENGINE_finish(e);
+    ENGINE_free(e);
+    return -1;
+  }
+  w->engine = e;
+  return 0;
+}
 
 static int perso_read_transport(const char *path, uint8_t key[16])
 {
@@ -44,11 +92,18 @@ int station_pcsc_writer_create(const char *reader, const char *pki_dir, const ch
   if (!w)
     return STATION_E_NO_MEMORY;
   snprintf(w->reader, sizeof w->reader, "%s", reader ? reader : "");
-  snprintf(path, sizeof path, "%s/private/issuer-%s.key.pem", pki_dir, issuer);
-  int rc = cardio_key_load_pem(path, &w->issuer);
-  if (rc != CARDIO_OK || !cardio_key_has_private(w->issuer)) {
-    snprintf(why, cap, "issuer key %s: %s", path, cardio_strerror(rc));
-    goto out_fail;
+  int rc;
+  if (strncmp(issuer, "pkcs11:", 7) == 0) {
+    if (perso_token_key(w, issuer, why, cap) != 0)
+      goto out_fail;
+  } else {
+    /* Development only: the key in a file (docs/station.md). */
+    snprintf(path, sizeof path, "%s/private/issuer-%s.key.pem", pki_dir, issuer);
+    rc = cardio_key_load_pem(path, &w->issuer);
+    if (rc != CARDIO_OK || !cardio_key_has_private(w->issuer)) {
+      snprintf(why, cap, "issuer key %s: %s", path, cardio_strerror(rc));
+      goto out_fail;
+    }
   }
   snprintf(path, sizeof path, "%s/private/transport.key", pki_dir);
   if (perso_read_transport(path, w->transport) != 0) {
@@ -72,6 +127,10 @@ void station_pcsc_writer_destroy(struct station_pcsc_writer *w)
   if (!w)
     return;
   cardio_key_destroy(w->issuer);
+  if (w->engine) {
+    ENGINE_finish(w->engine);
+    ENGINE_free(w->engine);
+  }
   cardio_trust_destroy(w->trust);
   cardio_cleanse(w->transport, sizeof w->transport);
   free(w);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cardio/cardio.h"
@@ -25,6 +26,8 @@
 #include "pki.h"
 #include "station/issue.h"
 #include "station/photo.h"
+#include "station/round.h"
+#include "common/award.h"
 #include "station_test_util.h"
 #include "yh_fixture.h"
 
@@ -431,6 +434,95 @@ START_TEST(test_real_centre_admin)
 }
 END_TEST
 
+/* The issuer key generated inside a PKCS#11 token (SoftHSM2 with a private
+ * configuration) by yhpki, the card issued through pcscd and the simulator with the
+ * token signing, read back as a terminal does; then the award withdrawn: the card is
+ * revoked through the ordinary path. */
+START_TEST(test_token_issue_then_withdraw)
+{
+  int32_t today = station_date_today();
+  struct station_db *db = setup(today);
+  char why[300], cmd[1400];
+  const char *module = "/usr/lib/softhsm/libsofthsm2.so";
+  ck_assert_int_eq(mkdir(st_path("tokens"), 0700), 0);
+  char conf[600];
+  snprintf(conf, sizeof conf, "%s", st_path("softhsm2.conf"));
+  snprintf(cmd, sizeof cmd, "directories.tokendir = %s\nobjectstore.backend = file\n"
+                            "log.level = ERROR\n", st_path("tokens"));
+  st_write(conf, cmd, -1);
+  ck_assert_int_eq(setenv("SOFTHSM2_CONF", conf, 1), 0);
+  snprintf(cmd, sizeof cmd, "softhsm2-util --init-token --free --label yh-test --pin 246810 "
+                            "--so-pin 13579111 > /dev/null");
+  ck_assert_int_eq(system(cmd), 0);
+  struct yhpki_validity v = {0, 365};
+  ck_assert_int_eq(yhpki_new_issuer_token(pki_dir, "tok", module, "yh-test", "246810", &v),
+                   CARDIO_OK);
+  ck_assert_int_eq(setenv("STATION_PKCS11_MODULE", module, 1), 0);
+  ck_assert_int_eq(setenv("STATION_TOKEN_PIN", "246810", 1), 0);
+
+  uint8_t *jpeg = NULL;
+  size_t jlen = 0;
+  int q = 0;
+  make_photo(st_path("photo.png"), 250);
+  ck_assert_int_eq(station_photo_prepare(st_path("photo.png"), NULL, &jpeg, &jlen, &q, why,
+                                         sizeof why), STATION_OK);
+  struct station_application a = {idno, "张三明", jpeg, jlen, today, NULL};
+  int64_t app;
+  ck_assert_int_eq(station_apply(db, &a, &app, why, sizeof why), STATION_OK);
+
+  struct station_pcsc_writer *w, *wfile;
+  struct station_card_writer writer, wf;
+  /* A wrong PIN or a missing object: refused when the writer is made. */
+  ck_assert_int_eq(station_pcsc_writer_create(reader, pki_dir,
+                                              "pkcs11:token=yh-test;object=issuer-none;"
+                                              "type=private", &w, why, sizeof why),
+                   STATION_E_CARD);
+  ck_assert_msg(station_pcsc_writer_create(reader, pki_dir,
+                                           "pkcs11:token=yh-test;object=issuer-tok;type=private",
+                                           &w, why, sizeof why) == STATION_OK, "%s", why);
+  station_pcsc_writer_ops(w, &writer);
+  ck_assert_int_eq(station_pcsc_writer_create(reader, pki_dir, "p256", &wfile, why, sizeof why),
+                   STATION_OK);
+  station_pcsc_writer_ops(wfile, &wf);
+  char kid_token[STATION_ISSUER_KEYID_HEX + 1], kid_file[STATION_ISSUER_KEYID_HEX + 1];
+  ck_assert_int_eq(writer.issuer_key_id(writer.ctx, kid_token), STATION_OK);
+  ck_assert_int_eq(wf.issuer_key_id(wf.ctx, kid_file), STATION_OK);
+  ck_assert_str_ne(kid_token, kid_file);
+
+  struct recorder rec = {0};
+  struct station_centre centre = {rec_send, &rec};
+  struct station_issue_opts io = {2, today, 0, &writer, &centre, "staff01"};
+  struct station_issued out;
+  struct cardsim *sim;
+  ck_assert_int_eq(cardsim_create(NULL, yh_vpcd_port(), &sim), 0);
+  put_card(sim, "honour-blank");
+  int rc = station_issue(db, app, &io, &out, why, sizeof why);
+  ck_assert_msg(rc == STATION_OK, "issue with the token key: %s: %s", station_errname(rc), why);
+  ck_assert_str_eq(rec.last.issuer_key_id, kid_token);
+  struct cardio_ctx *ctx;
+  ck_assert_int_eq(cardio_ctx_create(&ctx), CARDIO_OK);
+  read_back(ctx, out.card_no, 0);
+
+  /* Withdrawn after the award: the card is revoked here and queued for the centre. */
+  int64_t person;
+  int revoked = 0;
+  ck_assert_int_eq(station_card_person(db, out.card_no, &person), STATION_OK);
+  ck_assert_int_eq(station_round_strike(db, "R1", person, COMMON_AWARD_DONOR_STAR, "lead1",
+                                        "award withdrawn", today, &centre, why, sizeof why),
+                   STATION_OK);
+  ck_assert_int_eq(station_card_revoked(db, out.card_no, 0, &revoked, NULL), STATION_OK);
+  ck_assert_int_eq(revoked, 1);
+  ck_assert_int_eq(rec.revoked, 1);
+
+  cardio_ctx_destroy(ctx);
+  cardsim_destroy(sim);
+  station_pcsc_writer_destroy(w);
+  station_pcsc_writer_destroy(wfile);
+  free(jpeg);
+  station_db_close(db);
+}
+END_TEST
+
 START_TEST(test_not_eligible)
 {
   int32_t today = station_date_today();
@@ -453,6 +545,7 @@ int main(void)
   tcase_add_test(tc, test_issue_reissue_revoke);
   tcase_add_test(tc, test_real_centre_admin);
   tcase_add_test(tc, test_not_eligible);
+  tcase_add_test(tc, test_token_issue_then_withdraw);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -424,6 +424,42 @@ int yhpki_new_issuer(const char *dir, const char *name, enum cardio_suite suite,
   return new_leaf(dir, cn, suite, v, key_path, cert_path, exts, 3, nids);
 }
 
+int yhpki_issuer_cert(const char *dir, const char *name, const struct cardio_key *pub,
+                      const struct yhpki_validity *v)
+{
+  char cert_path[PATH_MAX_LEN], cn[96], eku[96];
+  static const int nids[] = {NID_basic_constraints, NID_key_usage, NID_ext_key_usage};
+  const char *exts[3] = {"critical,CA:FALSE", "critical,digitalSignature", eku};
+  struct root r;
+  X509 *x = NULL;
+  int rc;
+  if (!dir || !v || !pub || v->days == 0 || !name_ok(name, 32, 0) ||
+      cardio_key_suite(pub) != CARDIO_SUITE_P256)
+    return CARDIO_E_INVALID_ARG;
+  snprintf(cn, sizeof cn, "Honour record issuer %s (p256, token)", name);
+  snprintf(eku, sizeof eku, "critical,%s", CARDIO_OID_HONOUR_ISSUER);
+  if ((rc = path_of(cert_path, sizeof cert_path, "%s/trust/issuers/%s.pem", dir, name)))
+    return rc;
+  if (exists(cert_path)) {
+    say("%s exists already; refusing to overwrite", cert_path);
+    return CARDIO_E_IO;
+  }
+  if ((rc = root_load(dir, &r)) != CARDIO_OK)
+    return rc;
+  x = make_cert(pub, cn, v, r.cert);
+  rc = x ? CARDIO_OK : CARDIO_E_CRYPTO;
+  for (size_t i = 0; rc == CARDIO_OK && i < 3; i++)
+    if (!add_ext(x, r.cert, nids[i], exts[i]))
+      rc = CARDIO_E_CRYPTO;
+  if (rc == CARDIO_OK && !finish_cert(x, r.key))
+    rc = CARDIO_E_CRYPTO;
+  if (rc == CARDIO_OK)
+    rc = write_cert(x, cert_path);
+  X509_free(x);
+  root_free(&r);
+  return rc;
+}
+
 static int root_is_p256(const char *dir)
 {
   char path[PATH_MAX_LEN];

@@ -50,6 +50,22 @@ int yhpki_new_issuer(const char *dir, const char *name, enum cardio_suite suite,
                      const struct yhpki_validity *v);
 /* Add an issuer (by NAME or by its 16-hex key id) to trust/retired.txt; since is
  * YYYYMMDD (records issued on or after it are rejected) or 0 (all records). */
+/* The issuer certificate DIR/trust/issuers/NAME.pem for a P-256 public key whose
+ * private half lives elsewhere (a PKCS#11 token: token.c). */
+int yhpki_issuer_cert(const char *dir, const char *name, const struct cardio_key *pub,
+                      const struct yhpki_validity *v);
+
+/*
+ * A record-signing issuer key generated INSIDE a PKCS#11 token (P-256, CKA_SENSITIVE,
+ * not extractable, label "issuer-NAME", CKA_ID the first 8 bytes of the key id) and its
+ * certificate in DIR/trust/issuers/NAME.pem. module: the PKCS#11 library (SoftHSM2:
+ * /usr/lib/softhsm/libsofthsm2.so); token: its label; pin: the user PIN. The station
+ * then signs with `--issuer 'pkcs11:token=LABEL;object=issuer-NAME;type=private'`.
+ * Errors: IO (module, token, login, an object of that label exists), CRYPTO.
+ */
+int yhpki_new_issuer_token(const char *dir, const char *name, const char *module,
+                           const char *token, const char *pin, const struct yhpki_validity *v);
+
 int yhpki_retire_issuer(const char *dir, const char *name_or_keyid, uint32_t since);
 /* A TLS client certificate for terminal ID ([A-Za-z0-9-], 1..64), CN = ID. */
 int yhpki_new_terminal(const char *dir, const char *id, const struct yhpki_validity *v);

@@ -3,6 +3,8 @@
  *
  *   yhpki init-root DIR [--suite p256|sm2] [--cn NAME] [--days N] [--not-before DATE]
  *   yhpki new-issuer DIR NAME p256|sm2 [--days N] [--not-before DATE]
+ *   yhpki new-issuer-token DIR NAME MODULE TOKEN [--days N] [--not-before DATE]
+ *         (P-256 key generated inside the PKCS#11 token; PIN from $YHPKI_TOKEN_PIN)
  *   yhpki retire-issuer DIR NAME|KEYID [--since DATE]
  *   yhpki new-terminal DIR ID [--days N] [--not-before DATE]
  *   yhpki new-server DIR NAME [--days N] [--not-before DATE]
@@ -24,6 +26,8 @@ static int usage(void)
   fputs("usage:\n"
         "  yhpki init-root DIR [--suite p256|sm2] [--cn NAME] [--days N] [--not-before DATE]\n"
         "  yhpki new-issuer DIR NAME p256|sm2 [--days N] [--not-before DATE]\n"
+        "  yhpki new-issuer-token DIR NAME MODULE TOKEN [--days N] [--not-before DATE]\n"
+        "        the issuer key inside a PKCS#11 token (P-256; PIN from $YHPKI_TOKEN_PIN)\n"
         "  yhpki retire-issuer DIR NAME|KEYID [--since DATE]\n"
         "  yhpki new-terminal DIR ID [--days N] [--not-before DATE]\n"
         "  yhpki new-server DIR NAME [--days N] [--not-before DATE]\n"
@@ -126,6 +130,15 @@ int main(int argc, char **argv)
     if (s == CARDIO_SUITE_NONE)
       return usage();
     rc = yhpki_new_issuer(dir, argv[3], s, &v);
+  } else if (strcmp(cmd, "new-issuer-token") == 0) {
+    const char *pin = getenv("YHPKI_TOKEN_PIN");
+    if (argc < 6 || parse_opts(argc, argv, 6, &o) || validity(&o, 1825, &v))
+      return usage();
+    if (!pin || !*pin) {
+      fprintf(stderr, "yhpki: set YHPKI_TOKEN_PIN to the token's user PIN\n");
+      return 2;
+    }
+    rc = yhpki_new_issuer_token(dir, argv[3], argv[4], argv[5], pin, &v);
   } else if (strcmp(cmd, "retire-issuer") == 0) {
     uint32_t since = 0;
     if (argc < 4 || parse_opts(argc, argv, 4, &o) || (o.since && parse_date(o.since, &since)))
