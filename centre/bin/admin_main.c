@@ -4,6 +4,7 @@
  *   centre-admin --config FILE terminal register ID SITE
  *   centre-admin --config FILE terminal retire ID
  *   centre-admin --config FILE terminal list                  (CSV)
+ *   centre-admin --config FILE quarantine list [TERMINAL]    (CSV: events held back)
  *   centre-admin --config FILE cert revoke SERIAL_HEX | --pem CERT.pem
  *   centre-admin --config FILE card revoke|restore CARD [--generation G | --below G]
  *                [--reason TOKEN]
@@ -31,6 +32,8 @@
 #include "centre_int.h"
 #include "common/award.h"
 #include "common/cardno.h"
+#include "common/token.h"
+#include "proto/event.h"
 #include "proto/key.h"
 
 #define DOC_MAX (1024 * 1024)
@@ -40,6 +43,7 @@ static void usage(FILE *out)
   fprintf(out,
           "usage: centre-admin --config FILE COMMAND\n"
           "  terminal register ID SITE | terminal retire ID | terminal list\n"
+          "  quarantine list [TERMINAL]\n"
           "  cert revoke SERIAL_HEX | cert revoke --pem CERT.pem\n"
           "  card revoke|restore CARD [--generation G | --below G] [--reason TOKEN]\n"
           "  card register CARD --generation G --award KIND --level N --round YYYY\n"
@@ -294,6 +298,14 @@ static int run(struct centre_store *st, int argc, char **argv)
   }
   if (argc >= 2 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "list") == 0)
     return centre_store_terminals_csv(st, stdout);
+  if ((argc == 2 || argc == 3) && strcmp(argv[0], "quarantine") == 0 &&
+      strcmp(argv[1], "list") == 0) {
+    if (argc == 3 && !common_token_valid(argv[2], PROTO_TOKEN_MAX)) {
+      fprintf(stderr, "centre-admin: quarantine list: the terminal id is not a token\n");
+      return CENTRE_E_INVALID_ARG;
+    }
+    return centre_store_quarantine_csv(st, argc == 3 ? argv[2] : NULL, stdout);
+  }
   if (argc >= 3 && strcmp(argv[0], "cert") == 0 && strcmp(argv[1], "revoke") == 0) {
     char serial[81];
     if (strcmp(argv[2], "--pem") == 0) {

@@ -28,11 +28,15 @@ int centre_batch_parse(const char *text, size_t len, size_t max_events, struct c
     return CENTRE_E_INVALID_ARG;
   out->n = 0;
   out->ev = NULL;
+  out->hold = NULL;
+  out->n_held = 0;
   rc = proto_batch_parse(text, len, max_events, &b, why, why_cap);
   switch (rc) {
   case PROTO_OK:
     out->n = b.n;
     out->ev = b.ev;
+    out->hold = b.hold;
+    out->n_held = b.n_held;
     return CENTRE_OK;
   case PROTO_E_TOO_LARGE:
     return CENTRE_E_TOO_LARGE;
@@ -52,7 +56,11 @@ void centre_batch_free(struct centre_batch *b)
     return;
   pb.n = b->n;
   pb.ev = b->ev;
+  pb.hold = b->hold;
+  pb.n_held = b->n_held;
   proto_batch_free(&pb);
   b->ev = NULL;
+  b->hold = NULL;
   b->n = 0;
+  b->n_held = 0;
 }

@@ -23,7 +23,8 @@ void centre_log_set_level(enum centre_log_level max);
   X(CAP_ADDRESS, "per-address connection cap reached")                                   \
   X(HANDSHAKE_DEADLINE, "TLS handshake deadline")                                        \
   X(REQUEST_DEADLINE, "request deadline")                                                \
-  X(UPLOAD_REFUSED, "upload refused")
+  X(UPLOAD_REFUSED, "upload refused")                                                    \
+  X(QUARANTINED, "events quarantined")
 enum centre_log_cause {
 #define CENTRE_X_CAUSE(id, text) CENTRE_CAUSE_##id,
   CENTRE_LOG_CAUSE_MAP(CENTRE_X_CAUSE)
@@ -97,11 +98,13 @@ struct centre_upload_result {
   uint64_t expected_seq;               /* GAP: the seq the centre expects next */
   uint64_t bad_seq;                    /* CHAIN, HASH, CONFLICT: the event at fault */
   size_t inserted;                     /* new rows (0 for a replay) */
+  size_t quarantined;                  /* new events held back (docs/sync-protocol.md) */
 };
 
 /* Apply a batch in one transaction: replays of accepted events are checked and skipped,
- * new ones are checked (terminal and site as registered, chain, hash) and inserted; the
- * head moves; commit. Errors: GAP, IDENTITY, CHAIN, HASH, CONFLICT (nothing written), DB. */
+ * new ones are checked (terminal and site as registered, chain, hash) and inserted, or,
+ * when the parser held them (b->hold), quarantined with their reason; the head moves
+ * past both; commit. Errors: GAP, IDENTITY, CHAIN, HASH, CONFLICT (nothing written), DB. */
 int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
                         const struct centre_batch *b, int64_t now,
                         struct centre_upload_result *res);
@@ -207,6 +210,9 @@ int centre_store_doc_get(struct centre_store *st, const char *kind, char **conte
 int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out);
 /* One line per terminal: id, site, state, head, last sync, status; no card data. */
 int centre_store_terminals_csv(struct centre_store *st, FILE *out);
+/* CSV of the quarantined events (one terminal, or all when terminal is NULL): id, seq,
+ * time, reason, whether the hash was checked, when received. No text field of the event. */
+int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, FILE *out);
 /* Number of event rows for a terminal (tests and tools). */
 int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n);
 

@@ -283,7 +283,7 @@ static void handle_upload(struct centre_worker *w, struct evhttp_request *req, c
                           const char *site)
 {
   struct centre_server *srv = w->srv;
-  struct centre_batch b = {0, NULL};
+  struct centre_batch b = {0, NULL, NULL, 0};
   struct centre_upload_result res;
   char why[256], receipt[512];
   char *text = NULL;
@@ -338,6 +338,10 @@ static void handle_upload(struct centre_worker *w, struct evhttp_request *req, c
     centre_log(CENTRE_LOG_WARN, "test hook: exiting after commit, before the reply");
     _exit(70);
   }
+  if (res.quarantined)
+    centre_log_limited(CENTRE_CAUSE_QUARANTINED,
+                       "upload from %s: %zu events quarantined (centre-admin quarantine list)",
+                       terminal, res.quarantined);
   centre_log(CENTRE_LOG_DEBUG, "upload from %s: seq %" PRIu64 "..%" PRIu64 ", %zu new", terminal,
              b.ev[0].seq, b.ev[b.n - 1].seq, res.inserted);
   n = snprintf(receipt, sizeof receipt,

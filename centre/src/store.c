@@ -17,7 +17,9 @@
 #include "common/cardno.h"
 #include "common/date.h"
 #include "common/hex.h"
+#include "common/idno.h"
 #include "common/token.h"
+#include "proto/batch.h"
 #include "proto/revlist.h"
 
 struct centre_store {
@@ -68,6 +70,20 @@ static const char *const schema[] = {
     " received_at BIGINT NOT NULL,"
     " PRIMARY KEY (terminal_id, seq))",
     "CREATE INDEX IF NOT EXISTS events_site_month ON events (site_id, month)",
+    /* Events held back (docs/sync-protocol.md, "Quarantine"): their place in the chain
+     * and the reason, never their text fields (one may be the ID number that got them
+     * held). hash_checked 0: the event could not be hashed (a field the event check
+     * refuses); the next event's prev_hash still ties it into the chain. */
+    "CREATE TABLE IF NOT EXISTS quarantine ("
+    " terminal_id VARCHAR(64) NOT NULL,"
+    " seq BIGINT NOT NULL,"
+    " time BIGINT NOT NULL,"
+    " reason VARCHAR(120) NOT NULL,"
+    " prev_hash VARCHAR(64) NOT NULL,"
+    " hash VARCHAR(64) NOT NULL,"
+    " hash_checked SMALLINT NOT NULL,"
+    " received_at BIGINT NOT NULL,"
+    " PRIMARY KEY (terminal_id, seq))",
     "CREATE TABLE IF NOT EXISTS revoked_certs ("
     " serial VARCHAR(80) PRIMARY KEY,"
     " revoked_at BIGINT NOT NULL)",
@@ -170,7 +186,9 @@ int centre_store_create(const char *path, int sync_full, struct centre_store **o
            " generation, kind, verdict, reasons, amount_fen, bill_ref, staff_id, prev_hash, hash,"
            " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            &st->ins_event) != CENTRE_OK ||
-      prep(st, "SELECT hash FROM events WHERE terminal_id = ? AND seq = ?",
+      prep(st,
+           "SELECT hash FROM events WHERE terminal_id = ?1 AND seq = ?2"
+           " UNION ALL SELECT hash FROM quarantine WHERE terminal_id = ?1 AND seq = ?2",
            &st->get_event_hash) != CENTRE_OK ||
       prep(st, "SELECT head_seq, head_hash FROM terminals WHERE terminal_id = ?",
            &st->get_head) != CENTRE_OK ||
@@ -283,6 +301,25 @@ static int insert_event(struct centre_store *st, const char *terminal,
   return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "insert event", rc);
 }
 
+static int run(struct centre_store *st, const char *sql, const char *fmt, const void *const *args,
+               int *changes);
+
+static int insert_quarantine(struct centre_store *st, const char *terminal,
+                             const struct proto_event *e, int hold, const char *prev_hex,
+                             const char *hash_hex, int64_t now)
+{
+  char reason[120], bad[96] = "";
+  int64_t seq = (int64_t)e->seq, checked = hold != PROTO_HOLD_FIELD;
+  const void *args[] = {terminal, &seq, &e->time, reason, prev_hex, hash_hex, &checked, &now};
+  if (hold == PROTO_HOLD_FIELD)
+    proto_event_check(e, bad, sizeof bad); /* names the field, never its value */
+  snprintf(reason, sizeof reason, "%s%s%s", proto_batch_hold_text(hold), bad[0] ? ": " : "", bad);
+  return run(st,
+             "INSERT INTO quarantine (terminal_id, seq, time, reason, prev_hash, hash,"
+             " hash_checked, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             "tiitttii", args, NULL);
+}
+
 int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
                         const struct centre_batch *b, int64_t now,
                         struct centre_upload_result *res)
@@ -319,6 +356,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
     const struct proto_event *e = &b->ev[i];
     char hash_hex[CENTRE_HASH_HEX + 1], prev_hex[CENTRE_HASH_HEX + 1], want[CENTRE_HASH_HEX + 1];
     uint8_t h[PROTO_HASH_LEN];
+    int hold;
     common_hex_encode(e->hash, PROTO_HASH_LEN, hash_hex, sizeof hash_hex);
     common_hex_encode(e->prev_hash, PROTO_HASH_LEN, prev_hex, sizeof prev_hex);
     res->bad_seq = e->seq;
@@ -340,16 +378,25 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
       ret = CENTRE_E_CHAIN;
       goto out_rollback;
     }
-    if (centre_event_hash(e, h) != CENTRE_OK || memcmp(h, e->hash, PROTO_HASH_LEN) != 0) {
+    hold = b->hold ? b->hold[i] : PROTO_HOLD_NONE;
+    /* An event the event check refuses cannot be hashed (proto hashes only valid
+     * events); the next event's prev_hash still vouches for its hash. */
+    if (hold != PROTO_HOLD_FIELD &&
+        (centre_event_hash(e, h) != CENTRE_OK || memcmp(h, e->hash, PROTO_HASH_LEN) != 0)) {
       ret = CENTRE_E_HASH;
       goto out_rollback;
     }
-    ret = insert_event(st, terminal, e, prev_hex, hash_hex, now);
+    if (hold != PROTO_HOLD_NONE) {
+      ret = insert_quarantine(st, terminal, e, hold, prev_hex, hash_hex, now);
+      res->quarantined++;
+    } else {
+      ret = insert_event(st, terminal, e, prev_hex, hash_hex, now);
+    }
     if (ret != CENTRE_OK)
       goto out_rollback;
     memcpy(prev, hash_hex, sizeof prev);
     head = e->seq;
-    res->inserted++;
+    res->inserted += hold == PROTO_HOLD_NONE;
   }
   res->bad_seq = 0;
   s = st->set_head;
@@ -425,7 +472,8 @@ int centre_store_terminal_register(struct centre_store *st, const char *terminal
   const void *args[] = {terminal, site, &now, genesis};
   /* The same rules as the journal's fields, so that every event can match. */
   if (!common_token_valid(terminal, PROTO_TOKEN_MAX) ||
-      !common_token_valid(site, PROTO_SITE_TOKEN_MAX))
+      !common_token_valid(site, PROTO_SITE_TOKEN_MAX) || common_id_shaped(terminal) ||
+      common_id_shaped(site))
     return CENTRE_E_INVALID_ARG;
   return run(st,
              "INSERT INTO terminals (terminal_id, site_id, state, registered_at, head_seq,"
@@ -1059,6 +1107,31 @@ int centre_store_terminals_csv(struct centre_store *st, FILE *out)
   }
   sqlite3_finalize(s);
   return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "terminals", rc);
+}
+
+int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, FILE *out)
+{
+  sqlite3_stmt *s;
+  int rc;
+  if (prep(st,
+           "SELECT terminal_id, seq, time, reason, hash_checked, received_at FROM quarantine"
+           " WHERE ?1 IS NULL OR terminal_id = ?1 ORDER BY terminal_id, seq",
+           &s) != CENTRE_OK)
+    return CENTRE_E_DB;
+  if (terminal)
+    text(s, 1, terminal);
+  else
+    sqlite3_bind_null(s, 1);
+  fprintf(out, "terminal,seq,time,reason,hash_checked,received_at\n");
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    /* The reason is our own text (proto's table), but it may hold a comma. */
+    fprintf(out, "%s,%lld,%lld,\"%s\",%lld,%lld\n", (const char *)sqlite3_column_text(s, 0),
+            (long long)sqlite3_column_int64(s, 1), (long long)sqlite3_column_int64(s, 2),
+            (const char *)sqlite3_column_text(s, 3), (long long)sqlite3_column_int64(s, 4),
+            (long long)sqlite3_column_int64(s, 5));
+  }
+  sqlite3_finalize(s);
+  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "quarantine", rc);
 }
 
 int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n)

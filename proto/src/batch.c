@@ -249,23 +249,36 @@ struct raw_event {
 
 #define RAW_TEXT(r, f) (r)->s[PROTO_BF_##f], (r)->n[PROTO_BF_##f]
 
-/* Turn the raw values of event i into *ev, checking every range and token. */
-static int finish_event(const struct raw_event *r, struct proto_event *ev, size_t i, char *why,
-                        size_t cap)
+const char *proto_batch_hold_text(int hold)
 {
-  char bad[96];
+  static const char *const text[PROTO_HOLD_COUNT] = {
+#define PROTO_X_HOLD_TEXT(id, t) [PROTO_HOLD_##id] = t,
+      PROTO_BATCH_HOLD_MAP(PROTO_X_HOLD_TEXT)
+#undef PROTO_X_HOLD_TEXT
+  };
+  return hold >= 0 && hold < PROTO_HOLD_COUNT ? text[hold] : "?";
+}
+
+/* Turn the raw values of event i into *ev, checking every range and token. Content a
+ * bad clock or a typing slip produces sets *hold instead of failing (proto/batch.h). */
+static int finish_event(const struct raw_event *r, struct proto_event *ev, uint8_t *hold,
+                        size_t i, char *why, size_t cap)
+{
   int v;
   memset(ev, 0, sizeof *ev);
+  *hold = PROTO_HOLD_NONE;
   if (r->num[PROTO_BF_SEQ] < 1 || r->num[PROTO_BF_SEQ] > (INT64_C(1) << 53))
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].seq: integer >= 1 expected", i);
-  /* 2000-01-01 .. 2100-01-01: wide enough for clock trouble, narrow enough to sum. */
+  /* 2000-01-01 .. 2100-01-01: wide enough for clock trouble, narrow enough to sum. A
+   * time outside is a clock reset at the terminal: held, so the chain goes on. */
   if (r->num[PROTO_BF_TIME] < 946684800LL || r->num[PROTO_BF_TIME] > 4102444800LL)
-    return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].time: integer time expected", i);
+    *hold = PROTO_HOLD_TIME;
   if (r->num[PROTO_BF_GENERATION] < 0 || r->num[PROTO_BF_GENERATION] > 0xffffffffLL)
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].generation: 0..2^32-1 expected",
                        i);
-  if (r->num[PROTO_BF_AMOUNT_FEN] < 0 || r->num[PROTO_BF_AMOUNT_FEN] > 100000000000LL)
-    return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].amount_fen: out of range", i);
+  if (*hold == PROTO_HOLD_NONE &&
+      (r->num[PROTO_BF_AMOUNT_FEN] < 0 || r->num[PROTO_BF_AMOUNT_FEN] > 100000000000LL))
+    *hold = PROTO_HOLD_AMOUNT;
   if (put(ev->terminal, sizeof ev->terminal, RAW_TEXT(r, TERMINAL)) ||
       put(ev->site, sizeof ev->site, RAW_TEXT(r, SITE)) ||
       put(ev->vehicle, sizeof ev->vehicle, RAW_TEXT(r, VEHICLE)) ||
@@ -295,9 +308,10 @@ static int finish_event(const struct raw_event *r, struct proto_event *ev, size_
   ev->time = r->num[PROTO_BF_TIME];
   ev->generation = (uint32_t)r->num[PROTO_BF_GENERATION];
   ev->amount_fen = r->num[PROTO_BF_AMOUNT_FEN];
-  /* The journal's own field rules: tokens, no ID-number shapes. */
-  if (proto_event_check(ev, bad, sizeof bad) != PROTO_OK)
-    return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu]: %s", i, bad);
+  /* The journal's own field rules: tokens, no ID-number shapes (the receiver asks
+   * proto_event_check again for the reason's text). */
+  if (*hold == PROTO_HOLD_NONE && proto_event_check(ev, NULL, 0) != PROTO_OK)
+    *hold = PROTO_HOLD_FIELD;
   return PROTO_OK;
 }
 
@@ -307,7 +321,8 @@ static int syntax(struct cur *c, char *why, size_t cap, const char *what)
                      what);
 }
 
-static int parse_event(struct cur *c, struct proto_event *ev, size_t i, char *why, size_t cap)
+static int parse_event(struct cur *c, struct proto_event *ev, uint8_t *hold, size_t i, char *why,
+                       size_t cap)
 {
   struct raw_event r;
   unsigned seen = 0;
@@ -355,7 +370,7 @@ static int parse_event(struct cur *c, struct proto_event *ev, size_t i, char *wh
   if (seen != (1u << PROTO_BF_COUNT) - 1)
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu]: %d members expected", i,
                        PROTO_BF_COUNT);
-  return finish_event(&r, ev, i, why, cap);
+  return finish_event(&r, ev, hold, i, why, cap);
 }
 
 static int parse_events(struct cur *c, size_t max_events, struct proto_batch *out, char *why,
@@ -376,15 +391,21 @@ static int parse_events(struct cur *c, size_t max_events, struct proto_batch *ou
       struct proto_event *nv;
       if (na > max_events)
         na = max_events;
+      uint8_t *nh;
       nv = realloc(out->ev, na * sizeof *nv);
       if (!nv)
         return PROTO_E_NO_MEMORY;
       out->ev = nv;
+      nh = realloc(out->hold, na);
+      if (!nh)
+        return PROTO_E_NO_MEMORY;
+      out->hold = nh;
       alloc = na;
     }
-    rc = parse_event(c, &out->ev[n], n, why, cap);
+    rc = parse_event(c, &out->ev[n], &out->hold[n], n, why, cap);
     if (rc != PROTO_OK)
       return rc;
+    out->n_held += out->hold[n] != PROTO_HOLD_NONE;
     if (n > 0 && out->ev[n].seq != out->ev[n - 1].seq + 1)
       return proto_i_why(why, cap, PROTO_E_MALFORMED,
                          "events[%zu].seq does not follow events[%zu]", n, n - 1);
@@ -410,6 +431,8 @@ int proto_batch_parse(const char *text, size_t len, size_t max_events, struct pr
     return PROTO_E_INVALID_ARG;
   out->n = 0;
   out->ev = NULL;
+  out->hold = NULL;
+  out->n_held = 0;
   if (!text)
     return PROTO_E_INVALID_ARG;
   if (len > PROTO_BATCH_MAX_TEXT)
@@ -498,6 +521,9 @@ void proto_batch_free(struct proto_batch *b)
   if (!b)
     return;
   free(b->ev);
+  free(b->hold);
   b->ev = NULL;
+  b->hold = NULL;
   b->n = 0;
+  b->n_held = 0;
 }

@@ -21,6 +21,7 @@
 #include "centre/centre.h"
 #include "kiosk/revoke.h"
 #include "pki.h"
+#include "proto/batch.h"
 #include "netsync/netsync.h"
 #include "synctest.h"
 
@@ -197,6 +198,21 @@ static int event_json(uint64_t seq, const char *prev_hex, const char *extra, cha
                   seq, e.time, kiosk_mode_name(e.mode), e.vehicle, e.card_no,
                   kiosk_verdict_name(e.verdict), e.reasons, e.amount_fen, e.bill_ref, prev, cur,
                   extra ? extra : "");
+}
+
+struct sinkbuf {
+  char *p;
+  size_t len, cap;
+};
+
+static int sinkbuf_put(void *user, const void *bytes, size_t n)
+{
+  struct sinkbuf *b = user;
+  if (n > b->cap - b->len)
+    return -1;
+  memcpy(b->p + b->len, bytes, n);
+  b->len += n;
+  return 0;
 }
 
 static const char zeros64[] = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -1007,6 +1023,119 @@ START_TEST(pki_from_yhpki)
 }
 END_TEST
 
+/* Issue 11, point 2: one bad event never wedges a terminal. A batch whose third event
+ * has time 0 (a clock reset) and whose fourth carries an ID number in `vehicle`: the
+ * events before and after are accepted, the two are quarantined with their reason
+ * (listed by centre-admin, without the ID number), the chain goes on through them, and a
+ * replay of the same batch changes nothing. */
+START_TEST(quarantine_keeps_chain_flowing)
+{
+  struct synctest_centre c;
+  struct raw_reply r;
+  struct proto_event e[6];
+  char body[8000], out[700];
+  uint8_t prev[KIOSK_HASH_LEN] = {0};
+  FILE *f;
+  char line[512];
+  int rows = 0, saw_time = 0, saw_field = 0;
+  fresh(&c, "quarantine");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  for (int i = 0; i < 6; i++) {
+    synctest_event((uint64_t)i + 1, "T01", "yl-museum", &e[i]);
+    memcpy(e[i].prev_hash, prev, KIOSK_HASH_LEN);
+    if (i == 2)
+      e[i].time = 0;
+    if (i == 3) {
+      /* proto hashes only valid events: an old terminal's journal is the only place
+       * such an event could come from; any hash will do, the next event links to it. */
+      snprintf(e[i].vehicle, sizeof e[i].vehicle, "11010519491231002X");
+      memset(e[i].hash, 0x5a, KIOSK_HASH_LEN);
+    } else {
+      ck_assert_int_eq(centre_event_hash(&e[i], e[i].hash), CENTRE_OK);
+    }
+    memcpy(prev, e[i].hash, KIOSK_HASH_LEN);
+  }
+  {
+    struct sinkbuf sb = {body, 0, sizeof body - 1};
+    ck_assert_int_eq(proto_batch_encode(e, 6, sinkbuf_put, &sb), PROTO_OK);
+    body[sb.len] = '\0';
+  }
+  for (int round = 0; round < 2; round++) {
+    raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
+    ck_assert_msg(r.code == 200, "round %d: HTTP %ld %s", round, r.code, r.body);
+    ck_assert_msg(strstr(r.body, "\"acked_through\":6"), "%s", r.body);
+    ck_assert_int_eq(synctest_centre_count(&c, "T01"), 4);
+    ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  }
+  snprintf(out, sizeof out, "%s/quarantine.csv", c.dir);
+  ck_assert_int_eq(synctest_admin(&c, out, "quarantine", "list", NULL), 0);
+  f = fopen(out, "r");
+  ck_assert_ptr_nonnull(f);
+  while (fgets(line, sizeof line, f)) {
+    ck_assert_msg(!strstr(line, "1231002X"), "the ID number reached the list: %s", line);
+    if (strncmp(line, "T01,3,0,", 8) == 0 && strstr(line, "clock reset"))
+      saw_time = 1;
+    if (strncmp(line, "T01,4,", 6) == 0 && strstr(line, "vehicle"))
+      saw_field = 1;
+    rows++;
+  }
+  fclose(f);
+  ck_assert_int_eq(rows, 3); /* header and two */
+  ck_assert(saw_time);
+  ck_assert(saw_field);
+  /* The next batch continues from the quarantined events' chain. */
+  {
+    struct proto_event n;
+    struct sinkbuf sb = {body, 0, sizeof body};
+    synctest_event(7, "T01", "yl-museum", &n);
+    memcpy(n.prev_hash, prev, KIOSK_HASH_LEN);
+    ck_assert_int_eq(centre_event_hash(&n, n.hash), CENTRE_OK);
+    ck_assert_int_eq(proto_batch_encode(&n, 1, sinkbuf_put, &sb), PROTO_OK);
+    body[sb.len] = '\0';
+    raw_post(&c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
+    ck_assert_msg(r.code == 200, "HTTP %ld %s", r.code, r.body);
+    ck_assert_int_eq(synctest_centre_count(&c, "T01"), 5);
+  }
+  /* A terminal id shaped like an ID number cannot even be registered. */
+  ck_assert_int_ne(synctest_admin(&c, NULL, "terminal", "register", "11010519491231002X",
+                                  "yl-museum", NULL),
+                   0);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+/* The same through netsync and kiosk's journal: a terminal whose clock read 1970 and
+ * earlier journals time 0 and -1000 between valid events; everything reaches the
+ * centre (the two in quarantine) and netsync does not end REFUSED. */
+START_TEST(clock_reset_does_not_wedge_sync)
+{
+  struct synctest_centre c;
+  struct term t;
+  char out[700];
+  fresh(&c, "clockreset");
+  start(&c, NULL);
+  reg(&c, "T01", "yl-museum");
+  term_open(&t, &c, "T01", 3);
+  ck_assert_int_eq(synctest_journal_append_at(t.j, 0), 0);
+  ck_assert_int_eq(synctest_journal_append_at(t.j, -1000), 0);
+  ck_assert_int_eq(synctest_journal_append_api(t.j, 3), 0);
+  term_ns(&t);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 8);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 6);
+  ck_assert_int_eq(synctest_journal_append_api(t.j, 2), 0);
+  ck_assert_int_eq(netsync_upload_all(t.ns), NETSYNC_OK);
+  ck_assert_uint_eq(synctest_journal_acked(t.j), 10);
+  snprintf(out, sizeof out, "%s/q.csv", c.dir);
+  ck_assert_int_eq(synctest_admin(&c, out, "quarantine", "list", "T01", NULL), 0);
+  ck_assert(file_has(out, "T01,4,0,"));
+  ck_assert(file_has(out, "T01,5,-1000,"));
+  term_close(&t);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("centre");
@@ -1028,6 +1157,8 @@ static Suite *suite(void)
   tcase_add_test(tc, unchanged_list_is_reissued);
   tcase_add_test(tc, hundred_thousand_offline_then_synced);
   tcase_add_test(tc, pki_from_yhpki);
+  tcase_add_test(tc, quarantine_keeps_chain_flowing);
+  tcase_add_test(tc, clock_reset_does_not_wedge_sync);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -44,7 +44,8 @@ static void parse(const char *text, size_t len)
     return;
   if (proto_batch_encode(b.ev, b.n, put, &out) == PROTO_OK) {
     if (proto_batch_parse(out.data, out.len, 100, &again, why, sizeof why) != PROTO_OK ||
-        again.n != b.n || memcmp(again.ev, b.ev, b.n * sizeof *b.ev) != 0)
+        again.n != b.n || memcmp(again.ev, b.ev, b.n * sizeof *b.ev) != 0 ||
+        again.n_held != b.n_held || memcmp(again.hold, b.hold, b.n) != 0)
       abort(); /* what the parser accepts, the encoder writes back the same */
     proto_batch_free(&again);
   }

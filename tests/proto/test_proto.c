@@ -232,7 +232,6 @@ START_TEST(batch_refuses)
     const char *from, *to;
   } edits[] = {
       {"\"staff_id\":\"S01\"", "\"staff_id\":\"S01\",\"name\":\"x\""}, /* an extra member */
-      {"\"staff_id\":\"S01\"", "\"staff_id\":\"11010519491231002X\""}, /* an ID number */
       {"\"seq\":1", "\"seq\":1.0"},
       {"\"seq\":1", "\"seq\":01"},
       {"\"amount_fen\":1500", "\"amount_fen\":\"1500\""},
@@ -255,6 +254,46 @@ START_TEST(batch_refuses)
                   "edit %zu accepted", i);
     ck_assert_msg(strstr(why, "11010519491231002X") == NULL, "edit %zu: reason quotes input", i);
   }
+  /* Content a clock reset or a typing slip produces is held (quarantined by the
+   * receiver), not a refusal of the whole batch: the chain must keep flowing. */
+  static const struct {
+    const char *from, *to;
+    int hold;
+  } holds[] = {
+      {"\"staff_id\":\"S01\"", "\"staff_id\":\"11010519491231002X\"", PROTO_HOLD_FIELD},
+      {"\"vehicle\":\"\"", "\"vehicle\":\"11010519491231002X\"", PROTO_HOLD_FIELD},
+      {"\"amount_fen\":1500", "\"amount_fen\":-1", PROTO_HOLD_AMOUNT},
+  };
+  for (size_t i = 0; i < sizeof holds / sizeof holds[0]; i++) {
+    const char *at = strstr(s.data, holds[i].from);
+    ck_assert_msg(at != NULL, "hold %zu", i);
+    char buf[2048], why[160] = "";
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(at - s.data), s.data, holds[i].to,
+             at + strlen(holds[i].from));
+    struct proto_batch hb;
+    ck_assert_msg(proto_batch_parse(buf, strlen(buf), 0, &hb, why, sizeof why) == PROTO_OK,
+                  "hold %zu: %s", i, why);
+    ck_assert_uint_eq(hb.n, 1);
+    ck_assert_uint_eq(hb.n_held, 1);
+    ck_assert_int_eq(hb.hold[0], holds[i].hold);
+    proto_batch_free(&hb);
+  }
+  {
+    /* time 0 and -1000 (a terminal clock at 1970 and before) */
+    static const char *const times[] = {"0", "-1000", "4102444801"};
+    for (size_t i = 0; i < 3; i++) {
+      const char *at = strstr(s.data, "\"time\":");
+      const char *end = strchr(at, ',');
+      char buf[2048];
+      struct proto_batch hb;
+      snprintf(buf, sizeof buf, "%.*s\"time\":%s%s", (int)(at - s.data), s.data, times[i], end);
+      ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &hb, NULL, 0), PROTO_OK);
+      ck_assert_int_eq(hb.hold[0], PROTO_HOLD_TIME);
+      ck_assert_str_ne(proto_batch_hold_text(hb.hold[0]), "?");
+      proto_batch_free(&hb);
+    }
+  }
+  ck_assert_str_eq(proto_batch_hold_text(99), "?");
   /* Oversized text is refused before it is read. */
   struct proto_batch b;
   ck_assert_int_eq(proto_batch_parse(s.data, PROTO_BATCH_MAX_TEXT + 1u, 0, &b, NULL, 0),

@@ -91,14 +91,19 @@ int centre_event_hash(const struct proto_event *ev, uint8_t out[PROTO_HASH_LEN])
 struct centre_batch {
   size_t n;
   struct proto_event *ev; /* n events, seq strictly increasing by 1 */
+  uint8_t *hold;          /* n codes, enum proto_batch_hold: quarantine, not refusal */
+  size_t n_held;
 };
 
 /*
  * Parse an upload batch (JSON text, already inflated; docs/sync-protocol.md) into *out
- * with proto_batch_parse (proto/batch.h), its errors as the centre's. Strict: unknown members, wrong types, out-of-range numbers, bad tokens, hashes that
- * are not 64 lowercase hex digits, more than max_events events or a break in the seq
- * run are MALFORMED (TOO_LARGE for the count), with a short reason (no input echoed)
- * in why[why_cap]. *out is freed with centre_batch_free().
+ * with proto_batch_parse (proto/batch.h), its errors as the centre's. Strict: unknown
+ * members, wrong types, over-long text, hashes that are not 64 lowercase hex digits,
+ * more than max_events events or a break in the seq run are MALFORMED (TOO_LARGE for the
+ * count), with a short reason (no input echoed) in why[why_cap]. A time or amount out of
+ * range or a field the event check refuses is not an error: the event's out->hold code
+ * says so and the store quarantines it (docs/sync-protocol.md, "Quarantine"). *out is
+ * freed with centre_batch_free().
  */
 int centre_batch_parse(const char *text, size_t len, size_t max_events, struct centre_batch *out,
                        char *why, size_t why_cap);

@@ -90,14 +90,40 @@ int proto_batch_encode(const struct proto_event *ev, size_t n, proto_batch_put_f
 
 /* ----------------------------------------------------------------- parser -- */
 
+/*
+ * Why a well-formed event is held back by the receiver. The batch stays acceptable: the
+ * receiver quarantines the event with its reason (it keeps seq and hashes, so that the
+ * chain goes on through it) and accepts the rest (docs/sync-protocol.md, "Quarantine").
+ * Only content that a damaged clock or a typing slip produces is held; anything that
+ * breaks the batch's shape (syntax, seq run, hashes, unknown names, over-long text) still
+ * refuses the whole batch.
+ */
+#define PROTO_BATCH_HOLD_MAP(X)                                                          \
+  X(NONE, "accepted")                                                                    \
+  X(TIME, "time before 2000-01-01 or after 2100-01-01 (a clock reset?)")                 \
+  X(AMOUNT, "amount out of range")                                                       \
+  X(FIELD, "a field the event check refuses")
+
+enum proto_batch_hold {
+#define PROTO_X_HOLD(id, text) PROTO_HOLD_##id,
+  PROTO_BATCH_HOLD_MAP(PROTO_X_HOLD)
+#undef PROTO_X_HOLD
+  PROTO_HOLD_COUNT
+};
+/* The reason's text; "?" for an unknown code. */
+const char *proto_batch_hold_text(int hold);
+
 struct proto_batch {
   size_t n;
   struct proto_event *ev; /* n events, seq strictly increasing by 1 */
+  uint8_t *hold;          /* n codes (enum proto_batch_hold), PROTO_HOLD_NONE for most */
+  size_t n_held;          /* how many are not PROTO_HOLD_NONE */
 };
 
 /*
- * Parse a batch of len bytes (text need not be NUL-terminated) into *out. Every event
- * passes proto_event_check(); hashes are 64 lowercase hex digits, reasons 16. MALFORMED
+ * Parse a batch of len bytes (text need not be NUL-terminated) into *out. An event whose
+ * time or amount is out of range or that fails proto_event_check() is kept with its hold
+ * code (out->hold); hashes are 64 lowercase hex digits, reasons 16. MALFORMED
  * (any violation, a break in the seq run), TOO_LARGE (more than max_events, 0 meaning
  * PROTO_BATCH_MAX_EVENTS, or text over PROTO_BATCH_MAX_TEXT), NO_MEMORY, INVALID_ARG;
  * a short reason (no input echoed) in why[cap]. On error *out is empty.

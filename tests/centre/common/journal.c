@@ -87,6 +87,17 @@ int synctest_journal_append_api(struct synctest_journal *j, size_t n)
   return 0;
 }
 
+int synctest_journal_append_at(struct synctest_journal *j, int64_t time)
+{
+  uint64_t last = 0;
+  struct proto_event e;
+  if (kiosk_journal_last_seq(j->kj, &last) != KIOSK_OK)
+    return -1;
+  synctest_event(last + 1, j->terminal, j->site, &e);
+  e.time = time;
+  return kiosk_journal_append(j->kj, &e) == KIOSK_OK ? 0 : -1;
+}
+
 /*
  * Bulk: kiosk_journal_append makes each event durable on its own (an fsync each), which
  * is right for a terminal and far too slow for making 100,000 test events. This writes

@@ -70,6 +70,9 @@ struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j);
  * kiosk_journal_append (one durable commit each), the other in bulk (same rows). */
 int synctest_journal_append(struct synctest_journal *j, size_t n);
 int synctest_journal_append_api(struct synctest_journal *j, size_t n);
+/* Append one generated event with the given time (a clock reset: 0, negative) through
+ * kiosk_journal_append. */
+int synctest_journal_append_at(struct synctest_journal *j, int64_t time);
 /* Change the amount of one event in the file without fixing its hash (an altered row). */
 int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq);
 /* Set the acknowledged mark back to 0 in the file (as if the receipt was lost). */
