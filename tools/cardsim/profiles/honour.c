@@ -87,12 +87,29 @@ enum hc_kind {
   HK_BLANK,
 };
 
+/* Deviations from the spec that a second vendor's card could make, one per point of
+ * the spec's section 10, for the conformance tool's tests (tests/conformance): each
+ * profile with one of these must make yhconform report FAIL, and only these. */
+enum hc_quirk {
+  HQ_NONE,
+  HQ_READ_6282,        /* READ BINARY crossing the end: the rest with 6282 (5.3) */
+  HQ_FCI_ORDER,        /* FCI with 8A before 84 (4.5) */
+  HQ_GR_6C,            /* GET RESPONSE with Le past what is left: 6Cxx (5.1) */
+  HQ_SELECT_NO_LE,     /* SELECT P2 00 without Le: 9000 and no FCI (5.1) */
+  HQ_GR_IDLE_6F00,     /* GET RESPONSE with nothing pending: 6F00 (5.1) */
+  HQ_NO_FORGET,        /* a reset keeps the authentication (6.2) */
+  HQ_CHALLENGE_REUSE,  /* a challenge survives a wrong MAC and other commands (6.1) */
+  HQ_COUNTER_KEEPS,    /* a success does not give the tries back (6.1) */
+  HQ_EXTRA_SERIAL,     /* the operational FCI still carries C1 (4.5) */
+};
+
 struct hc_variant {
   enum hc_kind kind;
   const char *issuer; /* key file name part; NULL: none (blank, foreign) */
   int card_suite;
   int award, level;
   const char *card_number;
+  enum hc_quirk quirk;
 };
 
 struct hc_card {
@@ -515,7 +532,8 @@ static void hc_reset(void *state)
   struct hc_card *c = state;
   c->app_selected = 0;
   c->cur_ef = 0;
-  c->tk_ok = 0;
+  if (c->v->quirk != HQ_NO_FORGET)
+    c->tk_ok = 0;
   c->chal_len = 0;
   c->pending_len = c->pending_off = 0;
 }
@@ -557,12 +575,17 @@ static size_t build_fci(struct hc_card *c, uint8_t *out, size_t cap)
   struct tlvbuf p = {prop, 0, sizeof prop, 0}, b = {body, 0, sizeof body, 0},
                 o = {out, 0, cap, 0};
   uint8_t lcs = c->lcs;
-  if (c->lcs == LCS_INIT)
+  if (c->lcs == LCS_INIT || c->v->quirk == HQ_EXTRA_SERIAL)
     put_tlv(&p, 0xC1, c->serial, 8);
   if (c->rec_len)
     put(&p, c->rec, c->rec_len);
-  put_tlv(&b, 0x84, hc_aid, sizeof hc_aid);
-  put_tlv(&b, 0x8A, &lcs, 1);
+  if (c->v->quirk == HQ_FCI_ORDER) {
+    put_tlv(&b, 0x8A, &lcs, 1);
+    put_tlv(&b, 0x84, hc_aid, sizeof hc_aid);
+  } else {
+    put_tlv(&b, 0x84, hc_aid, sizeof hc_aid);
+    put_tlv(&b, 0x8A, &lcs, 1);
+  }
   if (p.len)
     put_tlv(&b, 0xA5, prop, p.len);
   put_tlv(&o, 0x6F, body, b.len);
@@ -586,6 +609,8 @@ static size_t do_select(struct hc_card *c, const struct cardsim_apdu *a, uint8_t
       return sw(resp, cap, 0x9000);
     if (a->p2 != 0x00)
       return sw(resp, cap, 0x6A86);
+    if (c->v->quirk == HQ_SELECT_NO_LE && a->le == 0)
+      return sw(resp, cap, 0x9000);
     if (c->v->kind == HK_GARBAGE) {
       uint8_t junk[64];
       RAND_bytes(junk, sizeof junk);
@@ -645,7 +670,8 @@ static size_t do_read_binary(struct hc_card *c, const struct cardsim_apdu *a, ui
   if (n + 2 > cap)
     return sw(resp, cap, 0x6F00);
   memcpy(resp, data + off, n);
-  return cardsim_put_sw(resp, n, cap, 0x9000);
+  return cardsim_put_sw(resp, n, cap,
+                        c->v->quirk == HQ_READ_6282 && n < a->le ? 0x6282 : 0x9000);
 }
 
 static size_t do_internal_auth(struct hc_card *c, const struct cardsim_apdu *a, uint8_t *resp,
@@ -688,7 +714,8 @@ static size_t do_external_auth(struct hc_card *c, const struct cardsim_apdu *a, 
   uint8_t mac[16];
   size_t chal_len = c->chal_len;
   int ok;
-  c->chal_len = 0; /* one try per challenge */
+  if (c->v->quirk != HQ_CHALLENGE_REUSE)
+    c->chal_len = 0; /* one try per challenge */
   if (c->lcs != LCS_INIT)
     return sw(resp, cap, 0x6985);
   if (c->tk_tries == 0)
@@ -705,7 +732,8 @@ static size_t do_external_auth(struct hc_card *c, const struct cardsim_apdu *a, 
     c->tk_tries--;
     return sw(resp, cap, c->tk_tries ? (uint16_t)(0x63C0 | c->tk_tries) : 0x6983);
   }
-  c->tk_tries = TK_TRIES;
+  if (c->v->quirk != HQ_COUNTER_KEEPS)
+    c->tk_tries = TK_TRIES;
   c->tk_ok = 1;
   return sw(resp, cap, 0x9000);
 }
@@ -808,7 +836,9 @@ static size_t do_get_response(struct hc_card *c, const struct cardsim_apdu *a, u
 {
   size_t left = c->pending_len - c->pending_off, n, want = a->le ? a->le : 256;
   if (left == 0)
-    return sw(resp, cap, 0x6985);
+    return sw(resp, cap, c->v->quirk == HQ_GR_IDLE_6F00 ? 0x6F00 : 0x6985);
+  if (c->v->quirk == HQ_GR_6C && want > left)
+    return sw(resp, cap, (uint16_t)(0x6C00 | (left & 0xFF)));
   n = left < want ? left : want;
   memcpy(resp, c->pending + c->pending_off, n);
   c->pending_off += n;
@@ -830,7 +860,7 @@ static size_t hc_process(void *state, const uint8_t *cmd, size_t cmd_len, uint8_
     return sw(resp, cap, 0x6E00);
   if (a.ins != 0xC0)
     c->pending_len = c->pending_off = 0;
-  if (a.ins != 0x82 && a.ins != 0x84)
+  if (a.ins != 0x82 && a.ins != 0x84 && c->v->quirk != HQ_CHALLENGE_REUSE)
     c->chal_len = 0; /* a challenge is good for the next command only */
   switch (a.ins) {
   case 0xA4:
@@ -859,7 +889,9 @@ static size_t hc_process(void *state, const uint8_t *cmd, size_t cmd_len, uint8_
 /* ------------------------------------------------------------ profiles -- */
 
 #define HC_PROFILE(ident, pname, desc, atr_, kind_, issuer_, suite_, award_, level_, no_)      \
-  static const struct hc_variant ident##_v = {kind_, issuer_, suite_, award_, level_, no_};  \
+  HC_PROFILE_Q(ident, pname, desc, atr_, kind_, issuer_, suite_, award_, level_, no_, HQ_NONE)
+#define HC_PROFILE_Q(ident, pname, desc, atr_, kind_, issuer_, suite_, award_, level_, no_, q_) \
+  static const struct hc_variant ident##_v = {kind_, issuer_, suite_, award_, level_, no_, q_}; \
   static void *ident##_create(const char *arg)                                               \
   {                                                                                          \
     return hc_create_variant(&ident##_v, arg);                                              \
@@ -918,3 +950,30 @@ HC_PROFILE(hc_foreign, "honour-foreign", "a card without the honour application"
            HK_FOREIGN, NULL, SUITE_P256, 0, 0, "")
 HC_PROFILE(hc_blank, "honour-blank", "blank honour card stock, ready for personalisation",
            hc_atr, HK_BLANK, NULL, SUITE_P256, 0, 0, "")
+
+/* One deviation each (enum hc_quirk): valid cards otherwise, for the conformance tool. */
+HC_PROFILE_Q(hq_read, "honour-quirk-read-6282", "READ BINARY past the end answers 6282 (5.3)",
+             hc_atr, HK_VALID, "p256", SUITE_P256, 1, 3, "YL20240000030106", HQ_READ_6282)
+HC_PROFILE_Q(hq_fci, "honour-quirk-fci-order", "FCI with 8A before 84 (4.5)", hc_atr, HK_VALID,
+             "p256", SUITE_P256, 1, 3, "YL20240000030106", HQ_FCI_ORDER)
+HC_PROFILE_Q(hq_gr6c, "honour-quirk-get-response-6c",
+             "GET RESPONSE with Le past what is left answers 6Cxx (5.1)", hc_atr, HK_VALID, "sm2",
+             SUITE_SM2, 1, 4, "YL20240000040291", HQ_GR_6C)
+HC_PROFILE_Q(hq_nole, "honour-quirk-select-no-le",
+             "SELECT P2 00 without Le answers 9000 with no FCI (5.1)", hc_atr, HK_VALID, "p256",
+             SUITE_P256, 1, 3, "YL20240000030106", HQ_SELECT_NO_LE)
+HC_PROFILE_Q(hq_gridle, "honour-quirk-get-response-idle",
+             "GET RESPONSE with nothing pending answers 6F00 (5.1)", hc_atr, HK_VALID, "p256",
+             SUITE_P256, 1, 3, "YL20240000030106", HQ_GR_IDLE_6F00)
+HC_PROFILE_Q(hq_serial, "honour-quirk-serial",
+             "operational card whose FCI still carries the C1 serial (4.5)", hc_atr, HK_VALID,
+             "p256", SUITE_P256, 1, 3, "YL20240000030106", HQ_EXTRA_SERIAL)
+HC_PROFILE_Q(hq_forget, "honour-blank-quirk-no-forget",
+             "blank stock that keeps the authentication across a reset (6.2)", hc_atr, HK_BLANK,
+             NULL, SUITE_P256, 0, 0, "", HQ_NO_FORGET)
+HC_PROFILE_Q(hq_chal, "honour-blank-quirk-challenge-reuse",
+             "blank stock whose challenge survives other commands and a wrong MAC (6.1)", hc_atr,
+             HK_BLANK, NULL, SUITE_P256, 0, 0, "", HQ_CHALLENGE_REUSE)
+HC_PROFILE_Q(hq_counter, "honour-blank-quirk-counter",
+             "blank stock whose retry counter a success does not reset (6.1)", hc_atr, HK_BLANK,
+             NULL, SUITE_P256, 0, 0, "", HQ_COUNTER_KEEPS)

@@ -1,0 +1,674 @@
+/*
+ * yhconform: the honour card conformance tool (docs/card-conformance.md). A card
+ * manufacturer runs it against their card in any PC/SC reader; it sends the commands of
+ * docs/card-spec.md and prints one line per requirement: PASS/FAIL/SKIP, the spec's
+ * section, what it checks, the bytes sent and received. A summary ends the report; the
+ * exit status is 1 when anything failed.
+ *
+ * It talks to PC/SC itself, not through cardio's transport, because the transport
+ * answers 61xx and 6Cxx on the caller's behalf and the tool must see exactly what the
+ * card says. cardio is used only where the terminal's own judgement is the point (the
+ * record codec, signatures, the full verification with a trust store).
+ *
+ * Nothing here can change a conforming card unless a flag says so: the probes on an
+ * operational card are commands the card must refuse, chosen so that a card that
+ * wrongly accepts them still ends up as it was (UPDATE BINARY of the byte already
+ * there, a malformed GENERATE). Spending a transport-key try (--transport-master) and
+ * personalising (--personalize) are announced on their own line before they run.
+ */
+#include <PCSC/winscard.h>
+#include <PCSC/wintypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cardio/cardio.h"
+#include "cardio/crypto.h"
+#include "cardio/honour.h"
+#include "common/cardno.h"
+#include "common/hex.h"
+
+#define RESP_MAX (65536 + 2)
+#define FCI_MAX 4096
+
+struct conf {
+  SCARDCONTEXT ctx;
+  SCARDHANDLE h;
+  DWORD proto;
+  const char *reader;
+  unsigned pass, fail, skip;
+  /* What the FCI said, for the later checks. */
+  uint8_t fci[FCI_MAX];
+  size_t fci_len;
+  uint8_t lcs;
+  uint8_t serial[8];
+  int have_serial;
+  const uint8_t *e0; /* into fci */
+  size_t e0_len;
+  struct cardio_hc_record rec;
+  int have_rec;
+};
+
+/* ------------------------------------------------------------------ I/O -- */
+
+static void hexout(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+  size_t show = n > 24 ? 24 : n;
+  char h[64];
+  common_hex_encode(p, show, h, sizeof h);
+  if (show < n)
+    snprintf(out, cap, "%s..(%zu B)", h, n);
+  else
+    snprintf(out, cap, "%s", n ? h : "-");
+}
+
+/* One exchange, exactly as the card answers. 0, or -1 when the exchange broke. */
+static int xmit(struct conf *c, const uint8_t *cmd, size_t n, uint8_t *resp, size_t *rlen)
+{
+  const SCARD_IO_REQUEST *pci = c->proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
+  DWORD len = RESP_MAX;
+  LONG rv = SCardTransmit(c->h, pci, cmd, (DWORD)n, NULL, resp, &len);
+  if (rv != SCARD_S_SUCCESS || len < 2) {
+    *rlen = 0;
+    return -1;
+  }
+  *rlen = len;
+  return 0;
+}
+
+static uint16_t sw_of(const uint8_t *r, size_t n)
+{
+  return n >= 2 ? (uint16_t)(r[n - 2] << 8 | r[n - 1]) : 0;
+}
+
+static void report(struct conf *c, int ok, const char *sec, const char *what, const uint8_t *cmd,
+                   size_t cn, const uint8_t *resp, size_t rn, const char *note)
+{
+  char a[128], b[128];
+  hexout(cmd, cn, a, sizeof a);
+  hexout(resp, rn, b, sizeof b);
+  if (ok > 0)
+    c->pass++;
+  else if (ok == 0)
+    c->fail++;
+  else
+    c->skip++;
+  printf("%-4s %-5s %-58s > %s < %s%s%s\n", ok > 0 ? "PASS" : ok == 0 ? "FAIL" : "SKIP", sec,
+         what, a, b, note ? "  " : "", note ? note : "");
+  fflush(stdout);
+}
+
+static size_t unhex(const char *s, uint8_t *out, size_t cap)
+{
+  size_t n = strlen(s) / 2;
+  if (n == 0 || n > cap || common_hex_decode(s, strlen(s), out, n, 1) != 0)
+    return 0;
+  return n;
+}
+
+/* Send a command given in hex; PASS when the status word is want (and, with want_len
+ * >= 0, the data has that length). Returns the response length, 0 when broken. */
+static size_t expect(struct conf *c, const char *sec, const char *what, const char *cmdhex,
+                     uint16_t want, long want_len, uint8_t *resp)
+{
+  uint8_t cmd[300], buf[RESP_MAX];
+  size_t n = unhex(cmdhex, cmd, sizeof cmd), rn = 0;
+  char note[64];
+  uint8_t *r = resp ? resp : buf;
+  if (n == 0) {
+    report(c, 0, sec, what, NULL, 0, NULL, 0, "internal: bad command hex");
+    return 0;
+  }
+  if (xmit(c, cmd, n, r, &rn) != 0) {
+    report(c, 0, sec, what, cmd, n, NULL, 0, "exchange failed");
+    return 0;
+  }
+  int ok = sw_of(r, rn) == want && (want_len < 0 || (long)rn - 2 == want_len);
+  snprintf(note, sizeof note, "want %04X%s", want, want_len >= 0 ? " and the data" : "");
+  report(c, ok, sec, what, cmd, n, r, rn, ok ? NULL : note);
+  return rn;
+}
+
+/* ------------------------------------------------------------------ TLV -- */
+
+struct tlv {
+  unsigned tag;
+  const uint8_t *v;
+  size_t len;
+  const uint8_t *raw;
+  size_t raw_len;
+};
+
+/* One BER-TLV at *p with *left bytes (tags up to 2 bytes, lengths up to 82 xx xx). */
+static int tlv_next(const uint8_t **p, size_t *left, struct tlv *t)
+{
+  const uint8_t *s = *p;
+  size_t n = *left, i = 0, len;
+  if (n < 2)
+    return -1;
+  t->tag = s[i++];
+  if ((t->tag & 0x1F) == 0x1F) {
+    t->tag = t->tag << 8 | s[i++];
+    if (i >= n)
+      return -1;
+  }
+  len = s[i++];
+  if (len == 0x81 || len == 0x82) {
+    size_t k = len & 0x7F;
+    if (k > n - i)
+      return -1;
+    len = 0;
+    for (size_t j = 0; j < k; j++)
+      len = len << 8 | s[i++];
+  } else if (len > 0x7F) {
+    return -1;
+  }
+  if (len > n - i)
+    return -1;
+  t->v = s + i;
+  t->len = len;
+  t->raw = s;
+  t->raw_len = i + len;
+  *p = s + i + len;
+  *left = n - i - len;
+  return 0;
+}
+
+/* ------------------------------------------------------------ the checks -- */
+
+static const char aid_hex[] = "F15948484301";
+
+/* SELECT, Le 00, and the chain of GET RESPONSE with Le = xx: every step per 5.1. */
+static int fetch_fci(struct conf *c)
+{
+  uint8_t cmd[32], r[RESP_MAX];
+  size_t n = unhex("00A4040006F1594848430100", cmd, sizeof cmd), rn = 0;
+  uint16_t w;
+  c->fci_len = 0;
+  if (xmit(c, cmd, n, r, &rn) != 0) {
+    report(c, 0, "5.1", "SELECT by AID, P2 00, Le 00", cmd, n, NULL, 0, "exchange failed");
+    return -1;
+  }
+  w = sw_of(r, rn);
+  report(c, w == 0x9000 || (w >> 8) == 0x61, "5.1", "SELECT by AID, P2 00, Le 00: FCI", cmd, n,
+         r, rn, w == 0x9000 || (w >> 8) == 0x61 ? NULL : "want 9000 or 61xx");
+  if (w != 0x9000 && (w >> 8) != 0x61)
+    return -1;
+  if ((w >> 8) == 0x61)
+    report(c, rn - 2 == 256, "5.1", "61xx comes with exactly 256 bytes (Le 00)", NULL, 0, NULL, 0,
+           NULL);
+  memcpy(c->fci, r, rn - 2);
+  c->fci_len = rn - 2;
+  while ((w >> 8) == 0x61) {
+    uint8_t gr[5] = {0x00, 0xC0, 0x00, 0x00, (uint8_t)w};
+    if (xmit(c, gr, 5, r, &rn) != 0) {
+      report(c, 0, "5.1", "GET RESPONSE, Le = xx", gr, 5, NULL, 0, "exchange failed");
+      return -1;
+    }
+    size_t want = (w & 0xFF) ? (w & 0xFF) : 256;
+    uint16_t w2 = sw_of(r, rn);
+    int ok = rn - 2 == want && (w2 == 0x9000 || (w2 >> 8) == 0x61);
+    report(c, ok, "5.1", "GET RESPONSE, Le = xx: xx bytes, 9000 or 61xx", gr, 5, r, rn,
+           ok ? NULL : "want xx bytes");
+    if (!ok || c->fci_len + rn - 2 > sizeof c->fci)
+      return -1;
+    memcpy(c->fci + c->fci_len, r, rn - 2);
+    c->fci_len += rn - 2;
+    w = w2;
+  }
+  return 0;
+}
+
+/* 4.5: 6F { 84 AID, 8A lcs, A5 { C1 (lcs 03 only), E0 (when written) } }, in order. */
+static void check_fci(struct conf *c, int blank)
+{
+  const uint8_t *p = c->fci, *q;
+  size_t left = c->fci_len, l2;
+  struct tlv t, u;
+  uint8_t aid[6];
+  int ok;
+  unhex(aid_hex, aid, sizeof aid);
+  c->e0 = NULL;
+  c->have_serial = 0;
+  ok = tlv_next(&p, &left, &t) == 0 && t.tag == 0x6F && left == 0;
+  report(c, ok, "4.5", "FCI is one 6F template, nothing after it", NULL, 0, c->fci, c->fci_len,
+         NULL);
+  if (!ok)
+    return;
+  q = t.v;
+  l2 = t.len;
+  ok = tlv_next(&q, &l2, &u) == 0 && u.tag == 0x84 && u.len == 6 && memcmp(u.v, aid, 6) == 0;
+  report(c, ok, "4.5", "first in 6F: 84, the AID", NULL, 0, u.raw, ok ? u.raw_len : 0, NULL);
+  ok = ok && tlv_next(&q, &l2, &u) == 0 && u.tag == 0x8A && u.len == 1;
+  c->lcs = ok ? u.v[0] : 0;
+  report(c, ok && c->lcs == (blank ? 0x03 : 0x05), "4.5",
+         blank ? "second: 8A, life cycle 03 (blank)" : "second: 8A, life cycle 05 (operational)",
+         NULL, 0, ok ? u.raw : NULL, ok ? u.raw_len : 0, NULL);
+  if (!ok)
+    return;
+  if (l2 == 0) {
+    report(c, blank, "4.5", "A5 absent: only a blank card may omit it (needs C1)", NULL, 0, NULL,
+           0, NULL);
+    return;
+  }
+  ok = tlv_next(&q, &l2, &u) == 0 && u.tag == 0xA5 && l2 == 0;
+  report(c, ok, "4.5", "third and last: A5 proprietary template", NULL, 0, ok ? u.raw : NULL,
+         ok ? u.raw_len : 0, NULL);
+  if (!ok)
+    return;
+  {
+    const uint8_t *r = u.v;
+    size_t l3 = u.len;
+    struct tlv x;
+    int n = 0, order_ok = 1, seen_e0 = 0;
+    while (l3 > 0) {
+      if (tlv_next(&r, &l3, &x) != 0) {
+        order_ok = 0;
+        break;
+      }
+      n++;
+      if (x.tag == 0xC1 && x.len == 8 && !seen_e0 && !c->have_serial) {
+        memcpy(c->serial, x.v, 8);
+        c->have_serial = 1;
+      } else if (x.tag == 0xE0 && !seen_e0) {
+        seen_e0 = 1;
+        c->e0 = x.raw;
+        c->e0_len = x.raw_len;
+      } else {
+        order_ok = 0;
+      }
+    }
+    report(c, order_ok && n > 0, "4.5", "in A5: C1 (8 bytes) then E0, each at most once", NULL, 0,
+           u.v, u.len, NULL);
+  }
+  if (blank) {
+    report(c, c->have_serial, "4.5", "blank card: C1 serial present", NULL, 0, NULL, 0, NULL);
+    report(c, !c->e0, "4.5", "blank card: no E0 before personalisation", NULL, 0, NULL, 0, NULL);
+  } else {
+    report(c, !c->have_serial, "4.5", "operational card: no C1 serial (tracking)", NULL, 0, NULL,
+           0, NULL);
+    report(c, c->e0 != NULL, "4.5", "operational card: E0 signed container present", NULL, 0,
+           NULL, 0, NULL);
+  }
+}
+
+/* 4.1-4.3: the record, by the terminal's own codec. */
+static void check_record(struct conf *c)
+{
+  const uint8_t *p = c->e0;
+  size_t left = c->e0_len, l2;
+  struct tlv e0, e1, sig;
+  enum cardio_hc_reason why = CARDIO_HC_REASON_NONE;
+  int ok;
+  uint8_t empty[32];
+  if (!c->e0)
+    return;
+  ok = tlv_next(&p, &left, &e0) == 0;
+  p = ok ? e0.v : NULL;
+  l2 = ok ? e0.len : 0;
+  ok = ok && tlv_next(&p, &l2, &e1) == 0 && e1.tag == 0xE1 && tlv_next(&p, &l2, &sig) == 0 &&
+       sig.tag == 0x5F37 && sig.len == 64 && l2 == 0;
+  report(c, ok, "4.2", "E0 holds exactly E1 record and 5F37 signature (64)", NULL, 0, c->e0,
+         c->e0_len, NULL);
+  if (!ok)
+    return;
+  ok = cardio_hc_record_decode(e1.raw, e1.raw_len, &c->rec, &why) == CARDIO_OK;
+  report(c, ok, "4.1", "record decodes: every field once, in order, shortest forms", NULL, 0,
+         e1.raw, e1.raw_len, ok ? NULL : cardio_hc_reason_name(why));
+  if (!ok)
+    return;
+  c->have_rec = 1;
+  report(c, common_cardno_valid(c->rec.card_number), "4.2",
+         "card number is a unified card number (MOD 97-10)", NULL, 0, NULL, 0, NULL);
+  if (c->rec.photo_len == 0) {
+    ok = cardio_digest(c->rec.id_suite, (const uint8_t *)"", 0, empty) == CARDIO_OK &&
+         memcmp(empty, c->rec.photo_digest, 32) == 0;
+    report(c, ok, "4.2", "no photo: 8E is H(empty) in the tag-84 suite", NULL, 0, NULL, 0, NULL);
+  }
+}
+
+/* 5.2: INTERNAL AUTHENTICATE signs "YH-HC-IA1" || challenge with the key of 8D. */
+static void check_internal_auth(struct conf *c)
+{
+  uint8_t cmd[5 + 16 + 1] = {0x00, 0x88, 0x00, 0x00, 0x10}, r[RESP_MAX], msg[9 + 16];
+  size_t rn = 0;
+  struct cardio_key *k = NULL;
+  int ok;
+  cardio_random(cmd + 5, 16);
+  cmd[21] = 0x00;
+  if (xmit(c, cmd, sizeof cmd, r, &rn) != 0) {
+    report(c, 0, "5.2", "INTERNAL AUTHENTICATE", cmd, sizeof cmd, NULL, 0, "exchange failed");
+    return;
+  }
+  ok = sw_of(r, rn) == 0x9000 && rn == 66;
+  report(c, ok, "5.2", "INTERNAL AUTHENTICATE: 64 bytes, 9000", cmd, sizeof cmd, r, rn, NULL);
+  if (!ok || !c->have_rec)
+    return;
+  memcpy(msg, "YH-HC-IA1", 9);
+  memcpy(msg + 9, cmd + 5, 16);
+  ok = cardio_key_from_point(c->rec.card_suite, c->rec.card_point, CARDIO_POINT_LEN, &k) ==
+           CARDIO_OK &&
+       cardio_verify(k, msg, sizeof msg, r, 64) == CARDIO_OK;
+  report(c, ok, "4.3", c->rec.card_suite == CARDIO_SUITE_SM2
+                           ? "card signature verifies (SM2, ID 1234567812345678)"
+                           : "card signature verifies (P-256)",
+         NULL, 0, NULL, 0, NULL);
+  cardio_key_destroy(k);
+}
+
+static void check_trust(struct conf *c, const char *trust_dir)
+{
+  struct cardio_trust *trust = NULL;
+  struct cardio_hc_result res;
+  uint8_t cmd[22] = {0x00, 0x88, 0x00, 0x00, 0x10}, r[RESP_MAX];
+  size_t rn = 0;
+  char sum[512];
+  if (cardio_trust_load(trust_dir, &trust) != CARDIO_OK) {
+    report(c, 0, "7", "trust store loads", NULL, 0, NULL, 0, trust_dir);
+    return;
+  }
+  cardio_random(cmd + 5, 16);
+  if (xmit(c, cmd, sizeof cmd, r, &rn) != 0 || rn < 2)
+    rn = 2;
+  cardio_hc_verify_fci(trust, (int64_t)time(NULL), c->fci, c->fci_len, cmd + 5, 16, r, rn - 2,
+                       &res);
+  cardio_hc_result_summary(&res, sum, sizeof sum);
+  report(c, cardio_hc_result_genuine(&res), "1", "a terminal with this trust store accepts it",
+         NULL, 0, NULL, 0, sum);
+  cardio_trust_destroy(trust);
+}
+
+/* 5.3: the photo, read in the chunks a terminal uses, against 8E. */
+static void check_photo(struct conf *c)
+{
+  size_t size = c->have_rec ? c->rec.photo_len : 0, off = 0, rn = 0;
+  uint8_t *photo, r[RESP_MAX], dig[32];
+  char cmd[64];
+  int ok = 1;
+  if (!c->have_rec || size == 0) {
+    report(c, -1, "5.3", "photo (no record, or 8F = 0000)", NULL, 0, NULL, 0, NULL);
+    return;
+  }
+  rn = expect(c, "5.3", "SELECT EF.PHOTO (P2 0C)", "00A4020C02C002", 0x9000, 0, r);
+  if (sw_of(r, rn) != 0x9000)
+    return;
+  photo = malloc(size);
+  if (!photo)
+    return;
+  while (off < size && ok) {
+    size_t want = size - off < 256 ? size - off : 256;
+    uint8_t b[5] = {0x00, 0xB0, (uint8_t)(off >> 8), (uint8_t)off, (uint8_t)want};
+    ok = xmit(c, b, 5, r, &rn) == 0 && sw_of(r, rn) == 0x9000 && rn - 2 == want;
+    if (ok)
+      memcpy(photo + off, r, want);
+    else
+      report(c, 0, "5.3", "READ BINARY, Le = bytes left (<= 256): data, 9000", b, 5, r, rn, NULL);
+    off += want;
+  }
+  if (ok) {
+    report(c, 1, "5.3", "READ BINARY of EF.PHOTO in 256-byte pieces", NULL, 0, NULL, 0, NULL);
+    ok = cardio_digest(c->rec.id_suite, photo, size, dig) == CARDIO_OK &&
+         memcmp(dig, c->rec.photo_digest, 32) == 0;
+    report(c, ok, "4.2", "photo digest 8E = H(EF.PHOTO), tag-84 suite", NULL, 0, NULL, 0, NULL);
+  }
+  free(photo);
+  snprintf(cmd, sizeof cmd, "00B0%04zX10", size - 1);
+  expect(c, "5.3", "READ BINARY crossing the end: the rest (1 byte), 9000", cmd, 0x9000, 1, NULL);
+  snprintf(cmd, sizeof cmd, "00B0%04zX01", size);
+  expect(c, "5.3", "READ BINARY at the end: 6B00", cmd, 0x6B00, 0, NULL);
+}
+
+/* Commands every card refuses the same way, whatever its life cycle. */
+static void check_common_refusals(struct conf *c)
+{
+  uint8_t r[RESP_MAX];
+  size_t n, full;
+  expect(c, "5.0", "CLA 80: 6E00", "80A4040006F1594848430100", 0x6E00, 0, NULL);
+  expect(c, "5.0", "INS 10 (not in the spec): 6D00", "0010000000", 0x6D00, 0, NULL);
+  expect(c, "5.1", "SELECT P1 08: 6A86", "00A4080002C00100", 0x6A86, 0, NULL);
+  expect(c, "5.1", "SELECT P1 04, P2 04: 6A86", "00A4040406F1594848430100", 0x6A86, 0, NULL);
+  expect(c, "5.1", "SELECT P2 0C: 9000, no data", "00A4040C06F15948484301", 0x9000, 0, NULL);
+  expect(c, "5.1", "GET RESPONSE with nothing pending: 6985", "00C0000010", 0x6985, 0, NULL);
+  expect(c, "5.1", "SELECT EF, Lc 1: 6700", "00A4020C01C0", 0x6700, 0, NULL);
+  expect(c, "5.1", "SELECT EF 3F00 (not ours): 6A82", "00A4020C023F00", 0x6A82, 0, NULL);
+  expect(c, "5.2", "INTERNAL AUTHENTICATE, Lc 7: 6700", "008800000701020304050607" "00", 0x6700,
+         0, NULL);
+  expect(c, "5.2", "INTERNAL AUTHENTICATE, P1 01: 6A86",
+         "0088010010000102030405060708090A0B0C0D0E0F00", 0x6A86, 0, NULL);
+  expect(c, "5.3", "READ BINARY without Le (SFI 01): 6700", "00B08100", 0x6700, 0, NULL);
+  expect(c, "6.1", "GET CHALLENGE, Le 10: 16 bytes, 9000", "0084000010", 0x9000, 16, NULL);
+  expect(c, "6.1", "GET CHALLENGE, Le 04: 6700", "0084000004", 0x6700, 0, NULL);
+  /* SELECT without Le must answer as with Le 00 (the same first bytes, the same SW). */
+  n = expect(c, "5.1", "SELECT P2 00 without Le: the FCI, as Le 00", "00A4040006F15948484301",
+             (uint16_t)(c->fci_len > 256 ? 0x6100 | ((c->fci_len - 256) & 0xFF) : 0x9000),
+             (long)(c->fci_len > 256 ? 256 : c->fci_len), r);
+  full = c->fci_len > 256 ? 256 : c->fci_len;
+  if (n >= full + 2)
+    report(c, memcmp(r, c->fci, full) == 0, "5.1", "  ... the same bytes as with Le 00", NULL, 0,
+           NULL, 0, NULL);
+  if (c->fci_len > 256) {
+    /* GET RESPONSE asking for more than is left gets the rest and 9000. */
+    n = expect(c, "5.1", "GET RESPONSE, Le 00 > what is left: the rest, 9000", "00C0000000",
+               0x9000, (long)(c->fci_len - 256), r);
+  }
+  /* Deselect the application: a SELECT of another AID answers 6A82 and leaves none. */
+  expect(c, "5.1", "SELECT of another AID: 6A82", "00A4040006F1594848430200", 0x6A82, 0, NULL);
+  expect(c, "5.2", "INTERNAL AUTHENTICATE without the application: 6986",
+         "0088000010000102030405060708090A0B0C0D0E0F00", 0x6986, 0, NULL);
+  expect(c, "5.3", "READ BINARY without the application: 6986", "00B0000010", 0x6986, 0, NULL);
+  expect(c, "5.1", "SELECT EF without the application: 6A82", "00A4020C02C001", 0x6A82, 0, NULL);
+  expect(c, "5.1", "SELECT by AID again, P2 0C", "00A4040C06F15948484301", 0x9000, 0, NULL);
+}
+
+static void check_operational(struct conf *c)
+{
+  /* Each refused write is harmless even if wrongly accepted: the byte written is the
+   * one already there, the GENERATE template is malformed. */
+  expect(c, "6.1", "EXTERNAL AUTHENTICATE on an operational card: 6985",
+         "00820001100000000000000000000000000000000000", 0x6985, 0, NULL);
+  expect(c, "6.1", "GENERATE (malformed) on an operational card: 6985", "0047800001FF00", 0x6985,
+         0, NULL);
+  expect(c, "5.1", "SELECT EF.REC", "00A4020C02C001", 0x9000, 0, NULL);
+  expect(c, "6.1", "UPDATE BINARY (its own first byte) on an operational card: 6985",
+         "00D6000001E0", 0x6985, 0, NULL);
+  expect(c, "6.1", "ACTIVATE FILE again: 6985", "00440000", 0x6985, 0, NULL);
+  expect(c, "5.3", "READ BINARY by SFI 01: EF.REC starts with E0", "00B0810001", 0x9000, 1, NULL);
+}
+
+static void check_blank(struct conf *c)
+{
+  expect(c, "5.2", "INTERNAL AUTHENTICATE before GENERATE: 6985",
+         "0088000010000102030405060708090A0B0C0D0E0F00", 0x6985, 0, NULL);
+  expect(c, "6.1", "GENERATE without authentication: 6982", "00478000" "05AC03800101" "00",
+         0x6982, 0, NULL);
+  expect(c, "5.1", "SELECT EF.REC (exists, empty, on blank stock)", "00A4020C02C001", 0x9000, 0,
+         NULL);
+  expect(c, "6.1", "UPDATE BINARY without authentication: 6982", "00D6000001E0", 0x6982, 0, NULL);
+  expect(c, "6.1", "ACTIVATE FILE without authentication: 6982", "00440000", 0x6982, 0, NULL);
+  expect(c, "6.1", "EXTERNAL AUTHENTICATE without a challenge: 6985",
+         "00820001100000000000000000000000000000000000", 0x6985, 0, NULL);
+  expect(c, "6.1", "GET CHALLENGE", "0084000010", 0x9000, 16, NULL);
+  expect(c, "6.1", "a command in between (SELECT P2 0C) consumes the challenge",
+         "00A4040C06F15948484301", 0x9000, 0, NULL);
+  expect(c, "6.1", "EXTERNAL AUTHENTICATE after that: 6985 (no try spent)",
+         "00820001100000000000000000000000000000000000", 0x6985, 0, NULL);
+  expect(c, "6.1", "EXTERNAL AUTHENTICATE, P2 00: 6A86",
+         "00820000100000000000000000000000000000000000", 0x6A86, 0, NULL);
+}
+
+static int reset_card(struct conf *c)
+{
+  return SCardReconnect(c->h, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                        SCARD_RESET_CARD, &c->proto) == SCARD_S_SUCCESS
+             ? 0
+             : -1;
+}
+
+/* GET CHALLENGE, then EXTERNAL AUTHENTICATE with the right MAC (good = 1) or a wrong
+ * one. Returns the status word, 0 when broken. */
+static uint16_t ext_auth(struct conf *c, const uint8_t key[16], int good, const char *what,
+                         uint16_t want)
+{
+  uint8_t gc[5] = {0x00, 0x84, 0x00, 0x00, 0x10}, r[RESP_MAX], cmd[21] = {0x00, 0x82, 0x00, 0x01,
+                                                                        0x10};
+  size_t rn = 0;
+  uint16_t w;
+  if (xmit(c, gc, 5, r, &rn) != 0 || sw_of(r, rn) != 0x9000 || rn != 18) {
+    report(c, 0, "6.1", "GET CHALLENGE", gc, 5, r, rn, NULL);
+    return 0;
+  }
+  cardio_cmac_aes128(key, r, 16, cmd + 5);
+  if (!good)
+    cmd[5] ^= 0x01;
+  if (xmit(c, cmd, sizeof cmd, r, &rn) != 0)
+    return 0;
+  w = sw_of(r, rn);
+  report(c, w == want, "6.1", what, cmd, sizeof cmd, r, rn, NULL);
+  if (good && w == 0x9000) {
+    /* The same MAC again: the challenge was single-use. */
+    uint8_t r2[16];
+    size_t rn2 = 0;
+    xmit(c, cmd, sizeof cmd, r2, &rn2);
+    report(c, sw_of(r2, rn2) == 0x6985, "6.1", "the same MAC once more: 6985 (single-use)", cmd,
+           sizeof cmd, r2, rn2, NULL);
+  }
+  return w;
+}
+
+static void check_transport(struct conf *c, const char *master_hex)
+{
+  uint8_t master[16], key[16];
+  if (!c->have_serial || unhex(master_hex, master, sizeof master) != 16 ||
+      cardio_hc_transport_key(master, c->serial, key) != CARDIO_OK) {
+    report(c, 0, "6", "transport key from the master and C1", NULL, 0, NULL, 0,
+           "no serial, or --transport-master is not 32 hex digits");
+    return;
+  }
+  printf("NOTE  --transport-master: the next step spends one of the card's 5 transport-key "
+         "tries on purpose (a wrong MAC); the success after it gives the try back\n");
+  ext_auth(c, key, 0, "EXTERNAL AUTHENTICATE, wrong MAC: 63C4", 0x63C4);
+  ext_auth(c, key, 1, "EXTERNAL AUTHENTICATE, right MAC: 9000", 0x9000);
+  expect(c, "6.2", "SELECT of the application again keeps the authentication",
+         "00A4040C06F15948484301", 0x9000, 0, NULL);
+  expect(c, "6.2", "  ... GENERATE (malformed) gets past 6982 to 6A80", "0047800001FF00", 0x6A80,
+         0, NULL);
+  expect(c, "6.1", "GENERATE, P1 00: 6A86", "00470000" "05AC03800101" "00", 0x6A86, 0, NULL);
+  ext_auth(c, key, 0, "wrong MAC after a success: 63C4 (the counter went back to 5)", 0x63C4);
+  ext_auth(c, key, 1, "right MAC (the counter back to 5)", 0x9000);
+  if (reset_card(c) != 0) {
+    report(c, 0, "6.2", "warm reset (SCardReconnect, SCARD_RESET_CARD)", NULL, 0, NULL, 0, NULL);
+    return;
+  }
+  expect(c, "6.2", "after a warm reset, SELECT", "00A4040C06F15948484301", 0x9000, 0, NULL);
+  expect(c, "6.2", "  ... the card forgot the authentication: GENERATE 6982", "0047800001FF00",
+         0x6982, 0, NULL);
+  cardio_cleanse(key, sizeof key);
+  cardio_cleanse(master, sizeof master);
+}
+
+static const char usage[] =
+    "usage: yhconform --reader NAME [--blank] [--trust DIR] [--transport-master HEX]\n"
+    "                 [--list-readers]\n"
+    "\n"
+    "Checks the honour card in reader NAME against docs/card-spec.md, one line per\n"
+    "requirement (PASS/FAIL/SKIP, section, what, > sent < received), then a summary.\n"
+    "Exit status 0 when every check passed, 1 when one failed, 2 on a usage or reader error.\n"
+    "\n"
+    "  (default)            an operational card (life cycle 05); nothing is written\n"
+    "  --blank              blank stock (life cycle 03); nothing is written\n"
+    "  --trust DIR          also verify the card as a terminal would, with this trust store\n"
+    "  --transport-master H blank stock: check EXTERNAL AUTHENTICATE with the stock's master\n"
+    "                       transport key (32 hex digits); SPENDS one try on purpose and\n"
+    "                       gives it back with a success (named in the output first)\n";
+
+int main(int argc, char **argv)
+{
+  struct conf c;
+  const char *trust = NULL, *master = NULL;
+  int blank = 0, list = 0;
+  char *readers = NULL;
+  DWORD rlen = SCARD_AUTOALLOCATE;
+  uint8_t atr[64];
+  DWORD atr_len = sizeof atr, state = 0, proto = 0;
+  char name[256], atrhex[160];
+  DWORD name_len = sizeof name;
+
+  memset(&c, 0, sizeof c);
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--reader") == 0 && i + 1 < argc)
+      c.reader = argv[++i];
+    else if (strcmp(argv[i], "--trust") == 0 && i + 1 < argc)
+      trust = argv[++i];
+    else if (strcmp(argv[i], "--transport-master") == 0 && i + 1 < argc)
+      master = argv[++i];
+    else if (strcmp(argv[i], "--blank") == 0)
+      blank = 1;
+    else if (strcmp(argv[i], "--list-readers") == 0)
+      list = 1;
+    else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    } else {
+      fputs(usage, stderr);
+      return 2;
+    }
+  }
+  if ((!c.reader && !list) || (master && !blank)) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &c.ctx) != SCARD_S_SUCCESS) {
+    fprintf(stderr, "yhconform: no PC/SC service (is pcscd running?)\n");
+    return 2;
+  }
+  if (list) {
+    if (SCardListReaders(c.ctx, NULL, (LPSTR)&readers, &rlen) == SCARD_S_SUCCESS) {
+      for (char *p = readers; *p; p += strlen(p) + 1)
+        printf("%s\n", p);
+      SCardFreeMemory(c.ctx, readers);
+    }
+    SCardReleaseContext(c.ctx);
+    return 0;
+  }
+  if (SCardConnect(c.ctx, c.reader, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                   &c.h, &c.proto) != SCARD_S_SUCCESS) {
+    fprintf(stderr, "yhconform: no card in reader \"%s\"\n", c.reader);
+    SCardReleaseContext(c.ctx);
+    return 2;
+  }
+  SCardStatus(c.h, name, &name_len, &state, &proto, atr, &atr_len);
+  common_hex_encode(atr, atr_len, atrhex, sizeof atrhex);
+  printf("yhconform: card-spec version 1, reader \"%s\", protocol %s, ATR %s\n", c.reader,
+         c.proto == SCARD_PROTOCOL_T0 ? "T=0" : "T=1", atrhex);
+  printf("mode: %s%s; nothing is written to a conforming card\n",
+         blank ? "blank stock (life cycle 03)" : "operational card (life cycle 05)",
+         master ? ", with the transport key" : "");
+  report(&c, atr_len >= 2 && atr[0] == 0x3B, "3", "ATR: direct convention (TS 3B)", NULL, 0, atr,
+         atr_len, NULL);
+
+  if (fetch_fci(&c) == 0) {
+    check_fci(&c, blank);
+    if (!blank) {
+      check_record(&c);
+      check_internal_auth(&c);
+      if (trust)
+        check_trust(&c, trust);
+      check_photo(&c);
+    }
+    check_common_refusals(&c);
+    if (blank) {
+      check_blank(&c);
+      if (master)
+        check_transport(&c, master);
+    } else {
+      check_operational(&c);
+    }
+  }
+  printf("summary: %u checks, %u PASS, %u FAIL, %u SKIP: %s\n", c.pass + c.fail + c.skip, c.pass,
+         c.fail, c.skip, c.fail ? "the card does NOT conform" : "conforms");
+  SCardDisconnect(c.h, SCARD_RESET_CARD);
+  SCardReleaseContext(c.ctx);
+  return c.fail ? 1 : 0;
+}
