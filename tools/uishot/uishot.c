@@ -3,6 +3,8 @@
  *
  *   uishot --list                      the sample names
  *   uishot --all DIR                   every sample to DIR/<name>.png
+ *   uishot --both DIR                  every sample in both languages: DIR/<name>.<lang>.png
+ *   uishot --speech DIR                what every sample says: DIR/<name>.<lang>.wav
  *   uishot NAME OUT.png [--en]         one sample
  *   uishot --tones DIR                 the tones as WAV files
  *   uishot --pin-hash SALT PIN         a staff PIN hash for the configuration
@@ -12,14 +14,58 @@
 #include <string.h>
 
 #include "ui/samples.h"
+#include "ui/speech.h"
+#include "ui/strings.h"
 #include "ui/tone.h"
 #include "ui/ui.h"
 
 static int usage(void)
 {
-  fprintf(stderr, "usage: uishot --list | --all DIR | NAME OUT.png [--en] | --tones DIR |"
-                  " --pin-hash SALT PIN\n");
+  fprintf(stderr, "usage: uishot --list | --all DIR | --both DIR | --speech DIR |"
+                  " NAME OUT.png [--en] | --tones DIR | --pin-hash SALT PIN\n");
   return 2;
+}
+
+/* What every sample screen says, in both languages, as WAV files. */
+static int speech_all(const char *dir)
+{
+  const char *sdir = getenv("YH_UI_STRINGS_DIR");
+  int status = 0;
+  for (int l = 0; l < UI_LANG_COUNT; l++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.ini", sdir && *sdir ? sdir : UISHOT_STRINGS_DIR,
+             ui_lang_tag((enum ui_lang)l));
+    struct ui_strings *s = NULL;
+    struct ui_diag d;
+    if (ui_strings_load(path, &s, &d) != UI_OK) {
+      fprintf(stderr, "uishot: %s:%u: %s\n", path, d.line, d.text);
+      return 1;
+    }
+    for (size_t i = 0; i < ui_sample_count(); i++) {
+      struct ui_shot shot;
+      char text[UI_SPEECH_TEXT_MAX];
+      ui_sample_shot(i, &shot);
+      shot.lang = (enum ui_lang)l;
+      if (!ui_speech_phrase(s, &shot, text, sizeof text))
+        continue; /* a staff screen says nothing */
+      int16_t *pcm;
+      size_t n;
+      int rc = ui_speech_render(shot.lang, text, &pcm, &n);
+      if (rc == UI_OK) {
+        snprintf(path, sizeof path, "%s/%s.%s.wav", dir, ui_sample_name(i), ui_lang_tag(shot.lang));
+        rc = ui_wav_write(path, pcm, n);
+        free(pcm);
+      }
+      printf("%s %s (%.1f s)\n", rc == UI_OK ? "wrote" : "FAILED", path,
+             rc == UI_OK ? (double)n / UI_TONE_RATE : 0.0);
+      if (rc != UI_OK) {
+        fprintf(stderr, "uishot: %s %s\n", ui_errname(rc), ui_speech_last_error());
+        status = 1;
+      }
+    }
+    ui_strings_destroy(s);
+  }
+  return status;
 }
 
 int main(int argc, char **argv)
@@ -53,6 +99,8 @@ int main(int argc, char **argv)
     }
     return 0;
   }
+  if (strcmp(argv[1], "--speech") == 0 && argc == 3)
+    return speech_all(argv[2]);
   struct ui_canvas *c = NULL;
   int rc = ui_canvas_create(NULL, &c);
   if (rc != UI_OK) {
@@ -60,18 +108,26 @@ int main(int argc, char **argv)
     return 1;
   }
   int status = 0;
-  if (strcmp(argv[1], "--all") == 0 && argc == 3) {
-    for (size_t i = 0; i < ui_sample_count(); i++) {
-      struct ui_shot shot;
-      char path[1024];
-      ui_sample_shot(i, &shot);
-      snprintf(path, sizeof path, "%s/%s.png", argv[2], ui_sample_name(i));
-      rc = ui_canvas_save_png(c, &shot, path);
-      printf("%s %s (%.1f ms)\n", rc == UI_OK ? "wrote" : "FAILED", path,
-             (double)ui_canvas_last_draw_ns(c) / 1e6);
-      if (rc != UI_OK)
-        status = 1;
-    }
+  int both = strcmp(argv[1], "--both") == 0;
+  if ((both || strcmp(argv[1], "--all") == 0) && argc == 3) {
+    for (size_t i = 0; i < ui_sample_count(); i++)
+      for (int l = 0; l < (both ? UI_LANG_COUNT : 1); l++) {
+        struct ui_shot shot;
+        char path[1024];
+        ui_sample_shot(i, &shot);
+        if (both) {
+          shot.lang = (enum ui_lang)l;
+          snprintf(path, sizeof path, "%s/%s.%s.png", argv[2], ui_sample_name(i),
+                   ui_lang_tag(shot.lang));
+        } else {
+          snprintf(path, sizeof path, "%s/%s.png", argv[2], ui_sample_name(i));
+        }
+        rc = ui_canvas_save_png(c, &shot, path);
+        printf("%s %s (%.1f ms)\n", rc == UI_OK ? "wrote" : "FAILED", path,
+               (double)ui_canvas_last_draw_ns(c) / 1e6);
+        if (rc != UI_OK)
+          status = 1;
+      }
   } else if (argc >= 3) {
     size_t i = ui_sample_find(argv[1]);
     struct ui_shot shot;

@@ -814,10 +814,10 @@ static void speak(struct ui *ui)
     return;
   struct ui_shot s;
   build_shot(ui, &s, now_ms(ui));
-  char text[UI_SPEECH_TEXT_MAX], tag[32];
+  char text[UI_SPEECH_TEXT_MAX], tag[48];
   if (!ui_speech_phrase(ui_painter_strings(ui->painter, s.lang), &s, text, sizeof text))
     return;
-  snprintf(tag, sizeof tag, "%s-%s", ui_screen_name(s.screen),
+  snprintf(tag, sizeof tag, "%s-%s-%s", ui_mode_name(s.mode), ui_screen_name(s.screen),
            s.phase == UI_PHASE_WARN ? "warn"
            : s.view && (s.screen == UI_SCREEN_VERDICT || s.screen == UI_SCREEN_BUS)
                ? ui_verdict_name(s.view->verdict)

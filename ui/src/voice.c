@@ -11,7 +11,7 @@
 
 #define CACHE_MAX 32u
 #define PREPARE_MAX 24u
-#define TAG_MAX 32u
+#define TAG_MAX 48u
 
 struct cached {
   enum ui_lang lang;
@@ -110,8 +110,8 @@ static int worker(void *arg)
   for (;;) {
     while (!v->stop && !v->has_say && v->nprepare == 0)
       SDL_CondWait(v->cond, v->lock);
-    if (v->stop)
-      break;
+    if (v->stop && !v->has_say)
+      break; /* a phrase asked for before the stop is still said (and written) */
     if (v->has_say) {
       struct request r = v->say;
       v->has_say = 0;

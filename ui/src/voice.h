@@ -27,7 +27,7 @@ struct ui_voice;
 int ui_voice_create(SDL_AudioDeviceID dev, int volume, const char *dump_dir,
                     void (*log)(void *user, const char *line), void *user,
                     struct ui_voice **out);
-/* Stops the worker (waits for the phrase in hand). Accepts NULL. */
+/* Stops the worker after the phrase in hand and the one asked for. Accepts NULL. */
 void ui_voice_destroy(struct ui_voice *v);
 
 /* Say text in lang after what is queued now (a tone). tag names the WAV in
