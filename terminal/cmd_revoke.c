@@ -1,11 +1,16 @@
-/* `kiosk revoke show|lookup`: the signed revocation list the terminal holds. */
+/* `kiosk revoke show|lookup`: the signed revocation list the terminal holds;
+ * `kiosk revoke make`: an operator's list made and signed offline, without the centre. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cmd.h"
+#include "common/cardno.h"
 #include "kiosk/terminal.h"
+#include "proto/key.h"
+#include "proto/revlist.h"
 
 static const char help_revoke[] =
     "usage: kiosk revoke show [--list] [--config FILE] [--file LIST] [--key PEM]\n"
@@ -14,10 +19,159 @@ static const char help_revoke[] =
     "show    load and verify the revocation list (signature checked with the centre's\n"
     "        key, trust store file " KIOSK_TRUST_REVOCATION_KEY "); print version,\n"
     "        issue time, age and entry count (--list: every entry).\n"
-    "lookup  is this card (generation, default 0) revoked? exit 1 when it is.\n";
+    "lookup  is this card (generation, default 0) revoked? exit 1 when it is.\n"
+    "\n"
+    "usage: kiosk revoke make --sign PRIVATE_PEM --out FILE [--entries FILE] [--version N]\n"
+    "\n"
+    "make    write a signed snapshot list without the centre (an installer's first list,\n"
+    "        a terminal set up before it can reach the centre). --sign: the P-256 key\n"
+    "        whose public half is the terminal's " KIOSK_TRUST_REVOCATION_KEY ";\n"
+    "        --entries: one card a line, `CARD_NO [GENERATION]` (that generation, default\n"
+    "        0) or `CARD_NO below N` (every generation < N), # comments; none: an empty\n"
+    "        list. --version (default 1) must be above the terminal's current list.\n"
+    "        FILE is a bundle the terminal loads as it is (paths.revocation).\n";
+
+#define MAKE_MAX_ENTRIES 100000u
+
+/* `CARD_NO [GEN]` or `CARD_NO below N`; 0 when the line is not that. The card number
+ * must pass the unified number's check digits, so a typo cannot revoke nobody. */
+static int parse_entry(char *line, struct proto_rev_entry *e)
+{
+  char *save = NULL, *no = strtok_r(line, " \t\r\n", &save);
+  char *w2 = strtok_r(NULL, " \t\r\n", &save), *w3 = strtok_r(NULL, " \t\r\n", &save);
+  char *end = NULL;
+  unsigned long g = 0;
+  memset(e, 0, sizeof *e);
+  if (!no || strlen(no) > PROTO_CARD_NO_MAX || !common_cardno_valid(no) ||
+      strtok_r(NULL, " \t\r\n", &save))
+    return 0;
+  strcpy(e->card_no, no);
+  e->kind = PROTO_REV_EXACT;
+  if (w2 && strcmp(w2, "below") == 0) {
+    e->kind = PROTO_REV_BELOW;
+    w2 = w3;
+    if (!w2)
+      return 0;
+  } else if (w3) {
+    return 0;
+  }
+  if (w2) {
+    if (strlen(w2) > 9 || w2[0] < '0' || w2[0] > '9')
+      return 0;
+    g = strtoul(w2, &end, 10);
+    if (*end)
+      return 0;
+  }
+  e->generation = (uint32_t)g;
+  return e->kind == PROTO_REV_EXACT || g >= 1;
+}
+
+static int revoke_make(struct term_args *a)
+{
+  const char *sign = NULL, *out = NULL, *entries = NULL, *ver = NULL;
+  struct proto_rev_entry *list = NULL;
+  struct proto_key *key = NULL;
+  uint8_t *blob = NULL;
+  size_t n = 0, blob_len = 0;
+  char why[256], line[256];
+  int rc = TERM_EXIT_RUNTIME;
+  FILE *f;
+  for (a->i++; a->i < a->argc; a->i++) {
+    const char *v;
+    if (term_arg_is_help(a)) {
+      fputs(help_revoke, stdout);
+      return 0;
+    } else if ((v = term_arg_value(a, "--sign"))) {
+      sign = v;
+    } else if ((v = term_arg_value(a, "--out"))) {
+      out = v;
+    } else if ((v = term_arg_value(a, "--entries"))) {
+      entries = v;
+    } else if ((v = term_arg_value(a, "--version"))) {
+      ver = v;
+    } else {
+      term_usage_error(a);
+    }
+  }
+  if (!sign || !out) {
+    fputs(help_revoke, stderr);
+    return TERM_EXIT_USAGE;
+  }
+  uint64_t version = ver ? term_arg_u64(a, "version", ver) : 1;
+  if (version < 1) {
+    fprintf(stderr, "kiosk: revoke make: --version must be at least 1\n");
+    return TERM_EXIT_USAGE;
+  }
+  list = calloc(MAKE_MAX_ENTRIES, sizeof *list);
+  if (!list)
+    return TERM_EXIT_RUNTIME;
+  if (entries) {
+    unsigned lineno = 0;
+    f = fopen(entries, "r");
+    if (!f) {
+      fprintf(stderr, "kiosk: revoke make: cannot read %s\n", entries);
+      goto out_free;
+    }
+    while (fgets(line, sizeof line, f)) {
+      lineno++;
+      size_t k = strspn(line, " \t\r\n");
+      if (!strchr(line, '\n') && !feof(f)) {
+        fprintf(stderr, "kiosk: revoke make: %s line %u: too long\n", entries, lineno);
+        fclose(f);
+        rc = TERM_EXIT_USAGE;
+        goto out_free;
+      }
+      if (line[k] == '\0' || line[k] == '#')
+        continue;
+      /* The line is not quoted back: it may hold a mistyped ID number. */
+      if (n == MAKE_MAX_ENTRIES || !parse_entry(line, &list[n])) {
+        fprintf(stderr,
+                "kiosk: revoke make: %s line %u: want `CARD_NO [GENERATION]` or `CARD_NO "
+                "below N` with a valid card number%s\n",
+                entries, lineno, n == MAKE_MAX_ENTRIES ? " (too many lines)" : "");
+        fclose(f);
+        rc = TERM_EXIT_USAGE;
+        goto out_free;
+      }
+      n++;
+    }
+    fclose(f);
+  }
+  if (proto_key_load_private(sign, &key, why, sizeof why) != PROTO_OK) {
+    fprintf(stderr, "kiosk: revoke make: signing key: %s\n", why);
+    goto out_free;
+  }
+  if (proto_revlist_encode_snapshot(list, n, version, (int64_t)time(NULL), key, &blob,
+                                    &blob_len) != PROTO_OK) {
+    fprintf(stderr, "kiosk: revoke make: cannot encode (a card listed twice?)\n");
+    rc = TERM_EXIT_USAGE;
+    goto out_free;
+  }
+  f = fopen(out, "wx");
+  if (!f) {
+    fprintf(stderr, "kiosk: revoke make: cannot create %s (it must not exist)\n", out);
+    goto out_free;
+  }
+  int wrote = fwrite(blob, 1, blob_len, f) == blob_len;
+  if (fclose(f) != 0 || !wrote) {
+    fprintf(stderr, "kiosk: revoke make: cannot write %s\n", out);
+    remove(out);
+    goto out_free;
+  }
+  printf("revocation list version %" PRIu64 ", %zu entries, %zu bytes: %s\n", version, n,
+         blob_len, out);
+  rc = 0;
+out_free:
+  free(blob);
+  proto_key_destroy(key);
+  free(list);
+  return rc;
+}
 
 int term_cmd_revoke(struct term_args *a)
 {
+  if (a->i < a->argc && strcmp(a->argv[a->i], "make") == 0)
+    return revoke_make(a);
   const char *sub = NULL, *cfgpath = NULL, *file = NULL, *keypath = NULL, *card = NULL;
   const char *gen = NULL;
   int list = 0;

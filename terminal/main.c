@@ -4,7 +4,7 @@
  * options with the one parser in opts.c.
  *
  *   kiosk config check|defaults   kiosk journal verify|export|status
- *   kiosk revoke show|lookup      kiosk sites
+ *   kiosk revoke show|lookup|make kiosk sites
  *   kiosk decide                  a headless decision (JSON and/or flags), for tests
  *   kiosk verify                  read the card on the configured reader (tap.c, the
  *                                 path `kiosk run` reads it by), decide, journal, print
@@ -38,7 +38,7 @@ static const char help_main[] =
     "  config check|defaults    validate the terminal configuration / print the defaults\n"
     "  sites                    list the site registry\n"
     "  journal verify|export|status   the audit journal\n"
-    "  revoke show|lookup       the revocation list\n"
+    "  revoke show|lookup|make  the revocation list (make: sign one offline)\n"
     "  decide                   a headless decision from JSON and/or flags\n"
     "  verify                   read the card on the configured reader, decide, journal,\n"
     "                           print the verdict as JSON\n"
