@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/idno.h"
 #include "common/token.h"
 #include "ini.h"
 #include "kiosk/config.h"
@@ -330,19 +331,25 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
 
   if ((rc = copy_field(c->site_id, sizeof c->site_id, v[K_SITE], p, K_SITE, diag)))
     return rc;
+  if (common_id_shaped(c->site_id))
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_SITE],
+                          "site: shaped like an ID number (refused: it would be journaled)");
   if (kiosk_mode_parse(v[K_MODE], &c->mode) != KIOSK_OK)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_MODE],
                           "mode: expected gate, cashier, bus or station, got '%s'", v[K_MODE]);
-  if (!common_token_valid(v[K_TERMINAL_ID], KIOSK_TERMINAL_ID_MAX))
+  if (!common_token_valid(v[K_TERMINAL_ID], KIOSK_TERMINAL_ID_MAX) ||
+      common_id_shaped(v[K_TERMINAL_ID]))
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_TERMINAL_ID],
-                          "terminal_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_TERMINAL_ID_MAX);
+                          "terminal_id: 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                          KIOSK_TERMINAL_ID_MAX);
   memcpy(c->terminal_id, v[K_TERMINAL_ID], strlen(v[K_TERMINAL_ID]) + 1);
   if ((rc = copy_field(c->reader, sizeof c->reader, v[K_READER], p, K_READER, diag)))
     return rc;
   if (v[K_STAFF_ID]) {
-    if (!common_token_valid(v[K_STAFF_ID], KIOSK_STAFF_ID_MAX))
+    if (!common_token_valid(v[K_STAFF_ID], KIOSK_STAFF_ID_MAX) || common_id_shaped(v[K_STAFF_ID]))
       return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_STAFF_ID],
-                            "staff_id: 1-%u of A-Z a-z 0-9 - _ .", KIOSK_STAFF_ID_MAX);
+                            "staff_id: 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                            KIOSK_STAFF_ID_MAX);
     memcpy(c->staff_id, v[K_STAFF_ID], strlen(v[K_STAFF_ID]) + 1);
   }
   if (v[K_SSC_READER] &&

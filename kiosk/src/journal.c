@@ -4,14 +4,18 @@
  * (proto/event.h). SQLite result codes are translated here,
  * once; the raw code and text stay available through kiosk_journal_errmsg().
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/hex.h"
 #include "kiosk/journal.h"
@@ -29,6 +33,7 @@ struct kiosk_journal {
   sqlite3 *db;
   sqlite3_stmt *st_head, *st_insert, *st_set_head, *st_recent, *st_get_meta,
       *st_set_meta, *st_last;
+  int head_fd; /* the sidecar <path>.head, -1 read-only or when it cannot be opened */
   char errmsg[256];
 };
 
@@ -182,6 +187,8 @@ void kiosk_journal_close(struct kiosk_journal *j)
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     sqlite3_finalize(all[i]);
   sqlite3_close(j->db);
+  if (j->head_fd >= 0)
+    close(j->head_fd);
   free(j);
 }
 
@@ -206,6 +213,254 @@ static int get_meta(struct kiosk_journal *j, const char *key, int64_t *value)
   return err;
 }
 
+/* ---------------------------------------------------------------- sidecar -- */
+
+#define HEAD_TAG "yh-journal-head-v1"
+
+static int parse_digits20(const char *p, uint64_t *out)
+{
+  uint64_t v = 0;
+  for (int i = 0; i < 20; i++) {
+    if (p[i] < '0' || p[i] > '9')
+      return 0;
+    unsigned d = (unsigned)(p[i] - '0');
+    if (v > (UINT64_MAX - d) / 10)
+      return 0;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 1;
+}
+
+int kiosk_journal_head_parse(const char *buf, size_t len, struct kiosk_journal_head *out)
+{
+  /* Fixed offsets: tag(18) ' ' seq(20) ' ' hash(64) ' ' ckpt(20) ' ' hash(64) '\n'. */
+  static const size_t tag = sizeof HEAD_TAG - 1;
+  if (!buf || !out || len != KIOSK_JOURNAL_HEAD_LINE_LEN)
+    return KIOSK_E_FORMAT;
+  const char *p = buf;
+  if (memcmp(p, HEAD_TAG, tag) != 0 || p[tag] != ' ')
+    return KIOSK_E_FORMAT;
+  p += tag + 1;
+  struct kiosk_journal_head h;
+  if (!parse_digits20(p, &h.seq) || p[20] != ' ')
+    return KIOSK_E_FORMAT;
+  p += 21;
+  if (common_hex_decode(p, 64, h.hash, sizeof h.hash, 0) != COMMON_OK || p[64] != ' ')
+    return KIOSK_E_FORMAT;
+  p += 65;
+  if (!parse_digits20(p, &h.ckpt_seq) || p[20] != ' ')
+    return KIOSK_E_FORMAT;
+  p += 21;
+  if (common_hex_decode(p, 64, h.ckpt_hash, sizeof h.ckpt_hash, 0) != COMMON_OK ||
+      p[64] != '\n' || (size_t)(p + 65 - buf) != len || h.ckpt_seq > h.seq ||
+      h.seq > (uint64_t)INT64_MAX)
+    return KIOSK_E_FORMAT;
+  *out = h;
+  return KIOSK_OK;
+}
+
+/* One pwrite of the whole fixed-length line, after the commit: a torn record would need
+ * a torn 191-byte write; a lagging one is allowed (see the header). Errors are not the
+ * append's: the event is already durable, and the next append writes again. */
+static int head_format(const struct kiosk_journal_head *h,
+                       char line[KIOSK_JOURNAL_HEAD_LINE_LEN + 1]);
+static void head_write(struct kiosk_journal *j, const struct kiosk_journal_head *h)
+{
+  if (j->head_fd < 0)
+    return;
+  char line[KIOSK_JOURNAL_HEAD_LINE_LEN + 1];
+  if (head_format(h, line) &&
+      pwrite(j->head_fd, line, KIOSK_JOURNAL_HEAD_LINE_LEN, 0) !=
+          (ssize_t)KIOSK_JOURNAL_HEAD_LINE_LEN)
+    snprintf(j->errmsg, sizeof j->errmsg, "head record not written: %s", strerror(errno));
+}
+
+/* The hash of event seq (zeros for 0), recomputed from its fields and required to equal
+ * the stored one: an altered row yields all-0xFF, which matches no record. NOT_FOUND
+ * when absent. */
+static int hash_of(struct kiosk_journal *j, uint64_t seq, uint8_t out[KIOSK_HASH_LEN])
+{
+  if (seq == 0) {
+    memset(out, 0, KIOSK_HASH_LEN);
+    return KIOSK_OK;
+  }
+  struct proto_event e;
+  int err = kiosk_journal_get(j, seq, &e);
+  if (err != KIOSK_OK)
+    return err;
+  if (kiosk_event_hash(&e, out) != KIOSK_OK || memcmp(out, e.hash, KIOSK_HASH_LEN) != 0)
+    memset(out, 0xFF, KIOSK_HASH_LEN);
+  return KIOSK_OK;
+}
+
+/* The record to write now: head from the head table, checkpoint at the acked mark. */
+static int head_current(struct kiosk_journal *j, struct kiosk_journal_head *h)
+{
+  memset(h, 0, sizeof *h);
+  sqlite3_stmt *st = j->st_head;
+  sqlite3_reset(st);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW || sqlite3_column_bytes(st, 1) != (int)KIOSK_HASH_LEN) {
+    int err = rc == SQLITE_ROW ? KIOSK_E_CHAIN : map_rc(j, rc);
+    sqlite3_reset(st);
+    return err;
+  }
+  h->seq = (uint64_t)sqlite3_column_int64(st, 0);
+  memcpy(h->hash, sqlite3_column_blob(st, 1), KIOSK_HASH_LEN);
+  sqlite3_reset(st);
+  int64_t acked = 0;
+  int err = get_meta(j, "acked_through", &acked);
+  if (err != KIOSK_OK)
+    return err;
+  h->ckpt_seq = acked > 0 && (uint64_t)acked <= h->seq ? (uint64_t)acked : 0;
+  return hash_of(j, h->ckpt_seq, h->ckpt_hash);
+}
+
+static int head_format(const struct kiosk_journal_head *h,
+                       char line[KIOSK_JOURNAL_HEAD_LINE_LEN + 1])
+{
+  char a[2 * KIOSK_HASH_LEN + 1], b[2 * KIOSK_HASH_LEN + 1];
+  common_hex_encode(h->hash, KIOSK_HASH_LEN, a, sizeof a);
+  common_hex_encode(h->ckpt_hash, KIOSK_HASH_LEN, b, sizeof b);
+  int n = snprintf(line, KIOSK_JOURNAL_HEAD_LINE_LEN + 1,
+                   HEAD_TAG " %020" PRIu64 " %s %020" PRIu64 " %s\n", h->seq, a, h->ckpt_seq, b);
+  return n == (int)KIOSK_JOURNAL_HEAD_LINE_LEN;
+}
+
+/* Write the current record to hp.tmp, fsync, rename over hp. */
+static int head_install(struct kiosk_journal *j, const char *hp)
+{
+  struct kiosk_journal_head now;
+  char line[KIOSK_JOURNAL_HEAD_LINE_LEN + 1], tmp[4200];
+  int err = head_current(j, &now);
+  if (err != KIOSK_OK)
+    return err;
+  if (!head_format(&now, line))
+    return KIOSK_E_INVALID_ARG;
+  snprintf(tmp, sizeof tmp, "%s.tmp", hp);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    snprintf(j->errmsg, sizeof j->errmsg, "cannot create %.180s: %s", tmp, strerror(errno));
+    return KIOSK_E_IO;
+  }
+  int ok = write(fd, line, KIOSK_JOURNAL_HEAD_LINE_LEN) == (ssize_t)KIOSK_JOURNAL_HEAD_LINE_LEN &&
+           fsync(fd) == 0;
+  ok = close(fd) == 0 && ok;
+  if (!ok || rename(tmp, hp) != 0) {
+    snprintf(j->errmsg, sizeof j->errmsg, "cannot write %.180s: %s", hp, strerror(errno));
+    unlink(tmp);
+    return KIOSK_E_IO;
+  }
+  return KIOSK_OK;
+}
+
+static int fail_chain(struct kiosk_journal *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int fail_chain(struct kiosk_journal *j, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(j->errmsg, sizeof j->errmsg, fmt, ap);
+  va_end(ap);
+  return KIOSK_E_CHAIN;
+}
+
+struct verify_ctx {
+  struct kiosk_journal_check *res;
+  uint64_t expect;
+  uint8_t prev[KIOSK_HASH_LEN];
+};
+static int verify_cb(const struct proto_event *ev, void *user);
+
+/* The check at open (header: "Integrity at open"). */
+static int check_at_open(struct kiosk_journal *j, const char *path)
+{
+  char hp[4096];
+  if ((size_t)snprintf(hp, sizeof hp, "%s.head", path) >= sizeof hp)
+    return fail_chain(j, "path too long");
+  struct kiosk_journal_head rec;
+  memset(&rec, 0, sizeof rec);
+  int have = 0;
+  int fd = open(hp, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    char buf[KIOSK_JOURNAL_HEAD_LINE_LEN + 1];
+    ssize_t n = pread(fd, buf, sizeof buf, 0);
+    close(fd);
+    if (n < 0 || kiosk_journal_head_parse(buf, (size_t)n, &rec) != KIOSK_OK)
+      return fail_chain(j, "journal head record %.180s is malformed", hp);
+    have = 1;
+  } else if (errno != ENOENT) {
+    return fail_chain(j, "journal head record %.180s: %s", hp, strerror(errno));
+  }
+  int err = exec(j, "BEGIN");
+  if (err != KIOSK_OK)
+    return err;
+  uint64_t tail = 0;
+  struct kiosk_journal_check res;
+  struct verify_ctx c;
+  memset(&res, 0, sizeof res);
+  memset(&c, 0, sizeof c);
+  c.res = &res;
+  c.expect = 1;
+  if ((err = kiosk_journal_last_seq(j, &tail)) != KIOSK_OK)
+    goto out_end;
+  if (have) {
+    uint8_t h[KIOSK_HASH_LEN];
+    if (tail < rec.seq) {
+      err = tail == 0 ? fail_chain(j,
+                                   "journal is empty but its head record says %" PRIu64
+                                   " events were written (file replaced or emptied)",
+                                   rec.seq)
+                      : fail_chain(j,
+                                   "journal ends at event %" PRIu64 " but its head record says %" PRIu64
+                                   " (tail cut)",
+                                   tail, rec.seq);
+      goto out_end;
+    }
+    if ((err = hash_of(j, rec.seq, h)) != KIOSK_OK || memcmp(h, rec.hash, KIOSK_HASH_LEN) != 0) {
+      err = fail_chain(j,
+                       "event %" PRIu64 " is not the one its head record names (altered or "
+                       "replaced)",
+                       rec.seq);
+      goto out_end;
+    }
+    if ((err = hash_of(j, rec.ckpt_seq, h)) != KIOSK_OK ||
+        memcmp(h, rec.ckpt_hash, KIOSK_HASH_LEN) != 0) {
+      err = fail_chain(j,
+                       "checkpoint event %" PRIu64 " is not the one its head record names "
+                       "(altered or replaced)",
+                       rec.ckpt_seq);
+      goto out_end;
+    }
+    c.expect = rec.ckpt_seq + 1;
+    memcpy(c.prev, rec.ckpt_hash, KIOSK_HASH_LEN);
+  }
+  err = kiosk_journal_read(j, c.expect, 0, verify_cb, &c);
+  if (err == KIOSK_E_CHAIN) {
+    err = fail_chain(j, "journal chain broken at event %" PRIu64 ": %s", res.bad_seq,
+                     res.problem);
+    goto out_end;
+  }
+  if (err != KIOSK_OK)
+    goto out_end;
+  if (c.expect - 1 != tail) {
+    err = fail_chain(j, "journal chain broken after event %" PRIu64, c.expect - 1);
+    goto out_end;
+  }
+  struct kiosk_journal_head now;
+  if ((err = head_current(j, &now)) != KIOSK_OK)
+    goto out_end;
+  if (now.seq != tail || memcmp(now.hash, c.prev, KIOSK_HASH_LEN) != 0)
+    err = fail_chain(j,
+                     "journal head table says event %" PRIu64 ", the events end at %" PRIu64
+                     " (altered)",
+                     now.seq, tail);
+out_end:
+  exec(j, "COMMIT");
+  return err;
+}
+
 int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **out,
                        struct kiosk_diag *diag)
 {
@@ -219,6 +474,7 @@ int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **
   struct kiosk_journal *j = calloc(1, sizeof *j);
   if (!j)
     return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, path, 0, "out of memory");
+  j->head_fd = -1;
   int oflags = ro ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path, &j->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
   int err;
@@ -279,6 +535,19 @@ int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **
     snprintf(j->errmsg, sizeof j->errmsg, "journal schema %lld, this program knows %d",
              (long long)schema, KIOSK_JOURNAL_SCHEMA);
     goto out_fail;
+  }
+  if (!ro) {
+    /* Only a checking open creates the sidecar (whole, through a rename: a crash never
+     * leaves an empty one); other handles update it when it is there. */
+    char hp[4096];
+    if ((size_t)snprintf(hp, sizeof hp, "%s.head", path) >= sizeof hp) {
+      err = fail_chain(j, "path too long");
+      goto out_fail;
+    }
+    if ((flags & KIOSK_JOURNAL_CHECK) && ((err = check_at_open(j, path)) != KIOSK_OK ||
+                                          (err = head_install(j, hp)) != KIOSK_OK))
+      goto out_fail;
+    j->head_fd = open(hp, O_WRONLY | O_CLOEXEC);
   }
   *out = j;
   return KIOSK_OK;
@@ -354,8 +623,12 @@ int kiosk_journal_append(struct kiosk_journal *j, struct proto_event *ev)
     err = map_rc(j, rc);
     goto out_rollback;
   }
+  struct kiosk_journal_head rec;
+  int have_rec = head_current(j, &rec) == KIOSK_OK;
   if ((err = exec(j, "COMMIT")) != KIOSK_OK)
     goto out_rollback;
+  if (have_rec)
+    head_write(j, &rec);
   *ev = e;
   return KIOSK_OK;
 out_rollback:
@@ -557,12 +830,6 @@ int kiosk_journal_recent(struct kiosk_journal *j, const char *card_no, const cha
   sqlite3_reset(st);
   return KIOSK_OK;
 }
-
-struct verify_ctx {
-  struct kiosk_journal_check *res;
-  uint64_t expect;
-  uint8_t prev[KIOSK_HASH_LEN];
-};
 
 static int verify_cb(const struct proto_event *ev, void *user)
 {

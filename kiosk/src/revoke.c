@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/ini.h"
 #include "kiosk/revoke.h"
 
 static int from_proto(int rc)
@@ -421,6 +422,103 @@ static int read_all(const char *path, uint8_t **out, size_t *len, struct kiosk_d
   return KIOSK_OK;
 }
 
+/* ------------------------------------------------------ high-water mark -- */
+
+/* The highest version ever accepted lives in <path>.hwm, a file of its own, so that an
+ * older list, validly signed, copied over the bundle (or the bundle deleted and an old
+ * snapshot served) is refused instead of un-revoking cards. The file is one decimal
+ * number and a newline; anything else fails closed. */
+#define HWM_SUFFIX ".hwm"
+#define HWM_MAX 24u /* 20 digits of a uint64_t, a newline, room to see "too long" */
+
+static int hwm_path(const char *path, char *out, size_t cap, struct kiosk_diag *d)
+{
+  if ((size_t)snprintf(out, cap, "%s" HWM_SUFFIX, path) >= cap)
+    return kiosk_diag_set(d, KIOSK_E_INVALID_ARG, path, 0, "path too long");
+  return KIOSK_OK;
+}
+
+/* *out = the recorded version, 0 when there is no record yet. */
+static int hwm_read(const char *path, uint64_t *out, struct kiosk_diag *d)
+{
+  char hp[2048], buf[HWM_MAX + 1];
+  *out = 0;
+  int rc = hwm_path(path, hp, sizeof hp, d);
+  if (rc != KIOSK_OK)
+    return rc;
+  int fd = open(hp, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return KIOSK_OK;
+    return kiosk_diag_set(d, KIOSK_E_IO, hp, 0, "cannot open: %s", strerror(errno));
+  }
+  size_t got = 0;
+  while (got < HWM_MAX) {
+    ssize_t r = read(fd, buf + got, HWM_MAX - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      close(fd);
+      return kiosk_diag_set(d, KIOSK_E_IO, hp, 0, "read error");
+    }
+    if (r == 0)
+      break;
+    got += (size_t)r;
+  }
+  close(fd);
+  buf[got] = '\0';
+  if (got < 2 || got >= HWM_MAX || buf[got - 1] != '\n')
+    return kiosk_diag_set(d, KIOSK_E_FORMAT, hp, 0,
+                          "highest accepted version record is malformed (refusing the list)");
+  buf[got - 1] = '\0';
+  if (common_parse_u64(buf, UINT64_MAX, out) != COMMON_OK)
+    return kiosk_diag_set(d, KIOSK_E_FORMAT, hp, 0,
+                          "highest accepted version record is malformed (refusing the list)");
+  return KIOSK_OK;
+}
+
+static int fsync_dir_of(const char *path);
+static int write_full(int fd, const uint8_t *p, size_t n);
+
+/* Raise the record to version (never lower it), durably: tmp, fsync, rename, dir fsync. */
+static int hwm_raise(const char *path, uint64_t version, struct kiosk_diag *d)
+{
+  uint64_t cur;
+  int rc = hwm_read(path, &cur, d);
+  if (rc != KIOSK_OK && rc != KIOSK_E_FORMAT)
+    return rc;
+  if (rc == KIOSK_OK && cur >= version)
+    return KIOSK_OK;
+  char hp[2048], tmp[2100], line[HWM_MAX];
+  if ((rc = hwm_path(path, hp, sizeof hp, d)) != KIOSK_OK)
+    return rc;
+  snprintf(tmp, sizeof tmp, "%s.tmp", hp);
+  int n = snprintf(line, sizeof line, "%llu\n", (unsigned long long)version);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "cannot create: %s", strerror(errno));
+  if (write_full(fd, (const uint8_t *)line, (size_t)n) != 0 || fsync(fd) != 0) {
+    close(fd);
+    unlink(tmp);
+    return kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "write failed: %s", strerror(errno));
+  }
+  close(fd);
+  if (rename(tmp, hp) != 0 || fsync_dir_of(hp) != 0) {
+    unlink(tmp);
+    return kiosk_diag_set(d, KIOSK_E_IO, hp, 0, "cannot install: %s", strerror(errno));
+  }
+  return KIOSK_OK;
+}
+
+int kiosk_revlist_remember(const struct kiosk_revlist *rl, const char *path,
+                           struct kiosk_diag *d)
+{
+  if (!rl || !path)
+    return KIOSK_E_INVALID_ARG;
+  uint64_t v = kiosk_revlist_version(rl);
+  return v ? hwm_raise(path, v, d) : KIOSK_OK;
+}
+
 int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
                        const struct proto_key *key, struct kiosk_diag *d)
 {
@@ -468,6 +566,12 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
     blob++;
   }
   free(buf);
+  uint64_t hwm = 0;
+  if (rc == KIOSK_OK && (rc = hwm_read(path, &hwm, d)) == KIOSK_OK && last.version < hwm)
+    rc = kiosk_diag_set(d, KIOSK_E_NOT_NEWER, path, 0,
+                        "list version %llu is older than version %llu accepted before "
+                        "(rollback refused)",
+                        (unsigned long long)last.version, (unsigned long long)hwm);
   if (rc != KIOSK_OK) {
     data_free(&tmp);
     goto out_unlock;
@@ -523,6 +627,18 @@ int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8
   int rc = prepare(&rl->d, buf, len, key, &v, &n, &h, d);
   if (rc != KIOSK_OK)
     goto out_unlock;
+  /* The list in memory may be empty (its file deleted): the record still says how far
+   * this terminal has been, and an older snapshot is a rollback. */
+  uint64_t hwm = 0;
+  if ((rc = hwm_read(path, &hwm, d)) != KIOSK_OK)
+    goto out_free_v;
+  if (h.version < hwm) {
+    rc = kiosk_diag_set(d, KIOSK_E_NOT_NEWER, path, 0,
+                        "list version %llu is older than version %llu accepted before "
+                        "(rollback refused)",
+                        (unsigned long long)h.version, (unsigned long long)hwm);
+    goto out_free_v;
+  }
   uint8_t *old = NULL;
   size_t old_len = 0;
   if (h.type == PROTO_REVLIST_DELTA) {
@@ -553,9 +669,11 @@ int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8
     unlink(tmp);
     goto out_free_old;
   }
+  /* After the bundle: a crash between the two leaves a record lower than the file,
+   * which the next start raises; the other order would refuse a good list. */
   install(rl, v, n, &h);
   v = NULL;
-  rc = KIOSK_OK;
+  rc = hwm_raise(path, h.version, d);
 out_free_old:
   free(old);
 out_free_v:

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/idno.h"
 #include "common/token.h"
 #include "ini.h"
 #include "kiosk/sites.h"
@@ -99,6 +100,17 @@ void kiosk_sites_destroy(struct kiosk_sites *s)
   free(s);
 }
 
+/* Vehicles and routes end up in journaled events: an ID number is not an id. */
+static int id_shaped_n(const char *s, size_t n)
+{
+  char tok[20];
+  if (n != sizeof tok - 2)
+    return 0;
+  memcpy(tok, s, n);
+  tok[n] = '\0';
+  return common_id_shaped(tok);
+}
+
 /* Split a list of tokens separated by blanks or commas into a malloc'd array. */
 static int split_list(const char *value, char ***out, size_t *count, const char *file,
                       unsigned line, const char *key, struct kiosk_diag *diag)
@@ -116,9 +128,11 @@ static int split_list(const char *value, char ***out, size_t *count, const char 
     while (*p && *p != ' ' && *p != '\t' && *p != ',')
       p++;
     size_t len = (size_t)(p - b);
-    if (!common_token_valid_n(b, len, KIOSK_VEHICLE_ID_MAX, COMMON_TOKEN_PLAIN)) {
+    if (!common_token_valid_n(b, len, KIOSK_VEHICLE_ID_MAX, COMMON_TOKEN_PLAIN) ||
+        id_shaped_n(b, len)) {
       rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line,
-                          "%s: ids are 1-%u of A-Z a-z 0-9 - _ .", key, KIOSK_VEHICLE_ID_MAX);
+                          "%s: ids are 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                          key, KIOSK_VEHICLE_ID_MAX);
       goto out_free;
     }
     for (size_t i = 0; i < n; i++)
@@ -247,6 +261,9 @@ static int on_section(void *user, const char *name, unsigned line, struct kiosk_
   memset(r, 0, sizeof *r);
   r->pub.line = line;
   s->n++;
+  if (common_id_shaped(name))
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, s->file, line,
+                          "site id is shaped like an ID number (refused: it would be journaled)");
   return set_str(&r->own[0], &r->pub.id, name, s->file, line, diag);
 }
 
@@ -307,10 +324,11 @@ static int on_pair(void *user, const char *section, const char *key, const char 
     return rc;
   }
   case KEY_OPERATOR:
-    if (!common_token_valid(value, KIOSK_VEHICLE_ID_MAX))
+    if (!common_token_valid(value, KIOSK_VEHICLE_ID_MAX) || common_id_shaped(value))
       return kiosk_diag_set(diag, KIOSK_E_CONFIG, s->file, line,
-                            "[%s]: operator id is 1-%u of A-Z a-z 0-9 - _ .", section,
-                            KIOSK_VEHICLE_ID_MAX);
+                            "[%s]: operator id is 1-%u of A-Z a-z 0-9 - _ ., not shaped like an "
+                            "ID number",
+                            section, KIOSK_VEHICLE_ID_MAX);
     return set_str(&r->own[4], &r->pub.operator_id, value, s->file, line, diag);
   case KEY_ROUTES:
     return split_list(value, &r->routes, &r->pub.nroutes, s->file, line, key, diag);

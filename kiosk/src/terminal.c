@@ -69,6 +69,8 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
   rc = kiosk_revkey_load_trust(cfg->trust_dir, &t->revkey, &kd);
   if (rc == KIOSK_OK) {
     rc = kiosk_revlist_load(t->revlist, cfg->revocation_path, t->revkey, diag);
+    if (rc == KIOSK_OK)
+      rc = kiosk_revlist_remember(t->revlist, cfg->revocation_path, diag);
     if (rc == KIOSK_E_NOT_FOUND)
       rc = KIOSK_OK; /* no list yet: lookups answer NO_LIST, the stale policy applies */
     if (rc != KIOSK_OK)
@@ -80,8 +82,18 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
       *diag = kd;
     goto out_fail;
   }
+  /* A journal that fails its integrity check (altered row, cut tail, replaced file)
+   * stops the terminal with the reason: deciding on would extend a chain the centre
+   * will refuse. Any other failure is an outage: staff decide and overrides queue. */
   struct kiosk_diag jd;
-  t->journal_ok = kiosk_journal_open(cfg->journal_path, 0, &t->journal, &jd) == KIOSK_OK;
+  rc = kiosk_journal_open(cfg->journal_path, KIOSK_JOURNAL_CHECK, &t->journal, &jd);
+  if (rc == KIOSK_E_CHAIN) {
+    if (diag)
+      *diag = jd;
+    goto out_fail;
+  }
+  rc = KIOSK_OK;
+  t->journal_ok = t->journal != NULL;
   *out = t;
   return KIOSK_OK;
 out_fail:
@@ -95,7 +107,7 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
     return KIOSK_E_INVALID_ARG;
   if (!t->journal) {
     struct kiosk_diag d;
-    int rc = kiosk_journal_open(t->cfg.journal_path, 0, &t->journal, &d);
+    int rc = kiosk_journal_open(t->cfg.journal_path, KIOSK_JOURNAL_CHECK, &t->journal, &d);
     if (rc != KIOSK_OK) {
       t->journal_ok = 0;
       return rc;

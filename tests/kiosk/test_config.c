@@ -214,6 +214,13 @@ static const struct bad bads[] = {
     {"[terminal]\nsite = park.guishan\nmode = gate\nterminal_id = t1\nssc_reader = R\n" PATHS POL,
      5, "only a cashier"},
     {HEAD "[paths\n", 5, "']'"},
+    /* issue 11 (5): free tokens that are journaled refuse ID-shaped values */
+    {"[terminal]\nsite = hosp.yl-tcm\nmode = cashier\nterminal_id = 11010519491231002X\n" PATHS
+         POL,
+     4, "ID number"},
+    {HEAD "staff_id = 450902198001011230\n" PATHS POL, 5, "ID number"},
+    {"[terminal]\nsite = 11010519491231002x\nmode = cashier\nterminal_id = t1\n" PATHS POL, 2,
+     "ID number"},
 };
 
 START_TEST(bad_config_names_line)
@@ -307,6 +314,17 @@ START_TEST(program_sections)
 END_TEST
 
 static const struct bad bad_sites[] = {
+    /* issue 11 (5): vehicles, routes, operators and site ids are journaled or uploaded */
+    {"[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\noperator = o\n"
+     "routes = 1\nvehicles = GK-1 11010519491231002X\n",
+     9, "ID number"},
+    {"[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\noperator = o\n"
+     "routes = 450902198001011230\nvehicles = v\n",
+     8, "ID number"},
+    {"[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\n"
+     "operator = 11010519491231002X\nroutes = 1\nvehicles = v\n",
+     7, "ID number"},
+    {"[11010519491231002x]\nname = X\n", 1, "ID number"},
     {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 6A\nmodes = gate\n", 1, "level"},
     {"[park.x]\nname = X\ncounty = 广州\nkind = park\nlevel = 3A\nmodes = gate\n", 3, "county"},
     {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\nmodes = cashier\n", 1,

@@ -142,6 +142,19 @@ START_TEST(refuses_id_numbers)
   e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
   snprintf(e.staff_id, sizeof e.staff_id, "张三");
   ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  /* issue 11 (5): every free token, not only card, bill and staff */
+  e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  snprintf(e.vehicle, sizeof e.vehicle, "11010519491231002X");
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  snprintf(e.terminal, sizeof e.terminal, "450902198001011230");
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  snprintf(e.site, sizeof e.site, "11010519491231002x");
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
+  e = event("YL-1", 1, KIOSK_VERDICT_GRANT);
+  snprintf(e.staff_id, sizeof e.staff_id, "450902198001011230");
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_E_INVALID_ARG);
   uint64_t last;
   ck_assert_int_eq(kiosk_journal_last_seq(j, &last), KIOSK_OK);
   ck_assert_uint_eq(last, 0);
@@ -411,6 +424,167 @@ START_TEST(readonly_open)
 }
 END_TEST
 
+/* ------------------------------------------------- integrity at open (issue 11, 3) -- */
+
+static int open_checked(char *why, size_t cap)
+{
+  struct kiosk_journal *j = NULL;
+  struct kiosk_diag d;
+  memset(&d, 0, sizeof d);
+  int rc = kiosk_journal_open(path, KIOSK_JOURNAL_CHECK, &j, &d);
+  if (why)
+    kiosk_diag_format(&d, why, cap);
+  kiosk_journal_close(j);
+  return rc;
+}
+
+static struct kiosk_journal *open_c(void)
+{
+  struct kiosk_journal *j;
+  struct kiosk_diag d;
+  ck_assert_int_eq(kiosk_journal_open(path, KIOSK_JOURNAL_CHECK, &j, &d), KIOSK_OK);
+  return j;
+}
+
+static void expect_refused(const char *word)
+{
+  char why[600];
+  int rc = open_checked(why, sizeof why);
+  ck_assert_msg(rc == KIOSK_E_CHAIN, "opened (rc %d): %s", rc, why);
+  ck_assert_msg(strstr(why, word) != NULL, "'%s' lacks '%s'", why, word);
+}
+
+START_TEST(open_refuses_altered_row)
+{
+  struct kiosk_journal *j = open_c();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  ck_assert_int_eq(open_checked(NULL, 0), KIOSK_OK);
+  tamper("UPDATE events SET verdict = 0 WHERE seq = 6");
+  expect_refused("event 6");
+}
+END_TEST
+
+START_TEST(open_refuses_cut_tail)
+{
+  /* Rows deleted and the head table moved back with them: only the sidecar knows. */
+  struct kiosk_journal *j = open_c();
+  fill(j, 10);
+  kiosk_journal_close(j);
+  tamper("DELETE FROM events WHERE seq >= 9;"
+         "UPDATE head SET seq = 8, hash = (SELECT hash FROM events WHERE seq = 8)");
+  expect_refused("tail cut");
+}
+END_TEST
+
+START_TEST(open_refuses_emptied_file)
+{
+  struct kiosk_journal *j = open_c();
+  fill(j, 3);
+  kiosk_journal_close(j);
+  char p2[320];
+  FILE *zf = fopen(path, "w"); /* zero length */
+  ck_assert_ptr_nonnull(zf);
+  fclose(zf);
+  snprintf(p2, sizeof p2, "%s-wal", path);
+  unlink(p2);
+  snprintf(p2, sizeof p2, "%s-shm", path);
+  unlink(p2);
+  expect_refused("replaced or emptied");
+  /* A different journal put in its place (its own chain, as long): refused too. */
+  unlink(path);
+  char hp[320], keep[330];
+  snprintf(hp, sizeof hp, "%s.head", path);
+  snprintf(keep, sizeof keep, "%s.keep", hp);
+  ck_assert_int_eq(rename(hp, keep), 0);
+  j = open_j();
+  struct proto_event e = event("YL-2", 5000, KIOSK_VERDICT_DENY);
+  for (int i = 0; i < 3; i++)
+    ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+  kiosk_journal_close(j);
+  ck_assert_int_eq(rename(keep, hp), 0);
+  expect_refused("altered or replaced");
+}
+END_TEST
+
+START_TEST(open_checks_from_checkpoint)
+{
+  struct kiosk_journal *j = open_c();
+  fill(j, 10);
+  ck_assert_int_eq(kiosk_journal_set_acked(j, 8), KIOSK_OK);
+  struct proto_event e = event("YL-1", 2000, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK); /* sidecar: head 11, checkpoint 8 */
+  kiosk_journal_close(j);
+  /* Before the checkpoint: the centre holds these; open does not read them (bounded). */
+  tamper("UPDATE events SET verdict = 0 WHERE seq = 3");
+  ck_assert_int_eq(open_checked(NULL, 0), KIOSK_OK);
+  tamper("UPDATE events SET verdict = 1 WHERE seq = 3; UPDATE events SET verdict = 0 WHERE seq = 8");
+  expect_refused("checkpoint event 8");
+  tamper("UPDATE events SET verdict = 1 WHERE seq = 8; UPDATE events SET staff_id = 'S02' WHERE seq = 10");
+  expect_refused("event 10");
+}
+END_TEST
+
+START_TEST(open_sidecar_cases)
+{
+  char hp[320], why[600];
+  snprintf(hp, sizeof hp, "%s.head", path);
+  /* A journal from before the sidecar: checked whole once, then the record exists. */
+  struct kiosk_journal *j = open_j();
+  fill(j, 5);
+  kiosk_journal_close(j);
+  ck_assert_int_ne(access(hp, F_OK), 0);
+  ck_assert_int_eq(open_checked(why, sizeof why), KIOSK_OK);
+  ck_assert_int_eq(access(hp, F_OK), 0);
+  /* A lagging record (a power cut before the page reached the disk) is fine. */
+  FILE *f = fopen(hp, "rb");
+  char old[KIOSK_JOURNAL_HEAD_LINE_LEN];
+  ck_assert_uint_eq(fread(old, 1, sizeof old, f), sizeof old);
+  fclose(f);
+  j = open_j();
+  struct proto_event e = event("YL-3", 3000, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(kiosk_journal_append(j, &e), KIOSK_OK);
+  kiosk_journal_close(j);
+  f = fopen(hp, "wb");
+  ck_assert_uint_eq(fwrite(old, 1, sizeof old, f), sizeof old);
+  fclose(f);
+  ck_assert_int_eq(open_checked(why, sizeof why), KIOSK_OK);
+  /* Malformed records fail closed. */
+  static const char *const bad[] = {"", "yh-journal-head-v1 1\n", "garbage"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    f = fopen(hp, "wb");
+    fputs(bad[i], f);
+    fclose(f);
+    expect_refused("malformed");
+  }
+}
+END_TEST
+
+START_TEST(head_parse_table)
+{
+  struct kiosk_journal_head h;
+  char line[KIOSK_JOURNAL_HEAD_LINE_LEN + 8];
+  const char *z64 = "0000000000000000000000000000000000000000000000000000000000000000";
+  snprintf(line, sizeof line, "yh-journal-head-v1 %020d %s %020d %s\n", 7, z64, 3, z64);
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line), &h), KIOSK_OK);
+  ck_assert_uint_eq(h.seq, 7);
+  ck_assert_uint_eq(h.ckpt_seq, 3);
+  /* truncated, oversized, checkpoint after head, upper-case hex, overflow, no newline */
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line) - 1, &h), KIOSK_E_FORMAT);
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line) + 1, &h), KIOSK_E_FORMAT);
+  snprintf(line, sizeof line, "yh-journal-head-v1 %020d %s %020d %s\n", 3, z64, 7, z64);
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line), &h), KIOSK_E_FORMAT);
+  snprintf(line, sizeof line, "yh-journal-head-v1 %020d %s %020d %.63sA\n", 7, z64, 3, z64);
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line), &h), KIOSK_E_FORMAT);
+  snprintf(line, sizeof line, "yh-journal-head-v1 99999999999999999999 %s %020d %s\n", z64, 3,
+           z64);
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line), &h), KIOSK_E_FORMAT);
+  snprintf(line, sizeof line, "yh-journal-head-v1 %020d %s %020d %s ", 7, z64, 3, z64);
+  ck_assert_int_eq(kiosk_journal_head_parse(line, strlen(line), &h), KIOSK_E_FORMAT);
+  ck_assert_int_eq(kiosk_journal_head_parse(NULL, 0, &h), KIOSK_E_FORMAT);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kiosk_journal");
@@ -432,6 +606,12 @@ int main(void)
   tcase_add_test(tc, export_lines);
   tcase_add_test(tc, disk_full);
   tcase_add_test(tc, readonly_open);
+  tcase_add_test(tc, open_refuses_altered_row);
+  tcase_add_test(tc, open_refuses_cut_tail);
+  tcase_add_test(tc, open_refuses_emptied_file);
+  tcase_add_test(tc, open_checks_from_checkpoint);
+  tcase_add_test(tc, open_sidecar_cases);
+  tcase_add_test(tc, head_parse_table);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -291,6 +291,74 @@ START_TEST(bundle_file)
 }
 END_TEST
 
+/* Issue 11 (4): an older, validly signed list copied over the bundle was accepted at the
+ * next start. The highest version ever accepted lives outside the bundle and refuses it,
+ * at load and online, also when the list in memory is empty. */
+static void write_file(const char *path, const uint8_t *p, size_t n)
+{
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(rollback_through_the_disk)
+{
+  char path[300], hwm[320];
+  snprintf(path, sizeof path, "%s/revocation.yrl", dir);
+  snprintf(hwm, sizeof hwm, "%s.hwm", path);
+  struct kiosk_diag d;
+  uint8_t *old_blob, *blob;
+  size_t old_len, len;
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 2, 3, 300, key, &old_blob, &old_len),
+                   KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_write_snapshot(base_entries, 4, 5, 500, key, &blob, &len),
+                   KIOSK_OK);
+  struct kiosk_revlist *rl;
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, key, &d), KIOSK_OK);
+  kiosk_revlist_destroy(rl);
+
+  /* Version 3 copied over version 5: refused at start, with both numbers. */
+  write_file(path, old_blob, old_len);
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(rl, path, key, &d), KIOSK_E_NOT_NEWER);
+  ck_assert_ptr_nonnull(strstr(d.text, "rollback"));
+  ck_assert_ptr_nonnull(strstr(d.text, "3"));
+  ck_assert_ptr_nonnull(strstr(d.text, "5"));
+  ck_assert_uint_eq(kiosk_revlist_version(rl), 0);
+  /* ... and online, although the list in memory is empty. */
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, old_blob, old_len, key, &d), KIOSK_E_NOT_NEWER);
+  /* The same version again (bundle lost) is accepted. */
+  ck_assert_int_eq(kiosk_revlist_commit(rl, path, blob, len, key, &d), KIOSK_OK);
+  kiosk_revlist_destroy(rl);
+
+  /* A record from before this change (none) is created by remember; a garbage record
+   * fails closed. */
+  ck_assert_int_eq(unlink(hwm), 0);
+  ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_load(rl, path, key, &d), KIOSK_OK);
+  ck_assert_int_eq(kiosk_revlist_remember(rl, path, &d), KIOSK_OK);
+  kiosk_revlist_destroy(rl);
+  FILE *f = fopen(hwm, "r");
+  ck_assert_ptr_nonnull(f);
+  char line[32] = "";
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  fclose(f);
+  ck_assert_str_eq(line, "5\n");
+  static const char *const bad[] = {"", "5", "x\n", "-1\n", "99999999999999999999999\n",
+                                    "5\n\n", " 5\n"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    write_file(hwm, (const uint8_t *)bad[i], strlen(bad[i]));
+    ck_assert_int_eq(kiosk_revlist_create(&rl), KIOSK_OK);
+    ck_assert_int_eq(kiosk_revlist_load(rl, path, key, &d), KIOSK_E_FORMAT);
+    kiosk_revlist_destroy(rl);
+  }
+  free(old_blob);
+  free(blob);
+}
+END_TEST
+
 static double now_s(void)
 {
   struct timespec ts;
@@ -411,6 +479,7 @@ int main(void)
   tcase_add_test(tc, tamper);
   tcase_add_test(tc, private_key_never_overwritten);
   tcase_add_test(tc, bundle_file);
+  tcase_add_test(tc, rollback_through_the_disk);
   tcase_add_test(tc, million_entries);
   tcase_add_test(tc, concurrent_apply_and_lookup);
   suite_add_tcase(s, tc);

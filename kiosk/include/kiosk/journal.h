@@ -72,11 +72,45 @@ char *kiosk_event_to_json(const struct proto_event *ev);
 struct kiosk_journal;
 
 #define KIOSK_JOURNAL_READONLY 0x1u /* open an existing journal read-only (verify, export) */
+/* Check the journal before it is used (the terminal, before its first decision): see
+ * "Integrity at open" below. Ignored with READONLY. */
+#define KIOSK_JOURNAL_CHECK 0x2u
+
+/*
+ * Integrity at open. Every append also writes a small sidecar, <path>.head (one line,
+ * fixed length, overwritten in place after the commit; not fsync'd, so after a power cut
+ * it may lag the journal, never lead it):
+ *   yh-journal-head-v1 <seq, 20 digits> <hash, 64 hex> <checkpoint, 20 digits> <hash, 64 hex>\n
+ * the head (last seq and its hash) and the checkpoint (the acknowledged-through mark at
+ * that append: the centre holds everything up to it and has verified its chain).
+ * With KIOSK_JOURNAL_CHECK, open fails with CHAIN and a reason in diag when:
+ *   - the sidecar is malformed;
+ *   - the journal ends before the sidecar's head (a cut tail; an empty or zero-length
+ *     file where the sidecar says events were written: the file was replaced);
+ *   - the event at the sidecar's head or checkpoint does not have the recorded hash;
+ *   - the chain from the checkpoint to the tail is broken (gap, prev_hash, a hash that
+ *     does not match its fields: an altered row), or the head table differs from it.
+ * The cost is one hash per event after the checkpoint (events not yet acknowledged):
+ * bounded by the sync, not by the journal's size. Without a sidecar (a journal from
+ * before this check) the whole chain is checked once and the sidecar written. Rows at
+ * or before the checkpoint are left to kiosk_journal_verify and to the centre.
+ */
+#define KIOSK_JOURNAL_HEAD_LINE_LEN 191u
+struct kiosk_journal_head {
+  uint64_t seq;
+  uint8_t hash[KIOSK_HASH_LEN];
+  uint64_t ckpt_seq;
+  uint8_t ckpt_hash[KIOSK_HASH_LEN];
+};
+/* Parse a sidecar record (exactly the line above, len bytes, not NUL-terminated).
+ * KIOSK_OK or KIOSK_E_FORMAT. Bounded; fuzz target tests/fuzz/fuzz_journal_head.c. */
+int kiosk_journal_head_parse(const char *buf, size_t len, struct kiosk_journal_head *out);
 
 /*
  * Open (creating when absent, unless READONLY) the journal at path: WAL,
  * synchronous=FULL, schema checked. Errors: DB (with SQLite's code and text in diag),
- * DB_READONLY, NOT_FOUND (READONLY and no file), CHAIN (schema from the future).
+ * DB_READONLY, NOT_FOUND (READONLY and no file), CHAIN (schema from the future; with
+ * KIOSK_JOURNAL_CHECK, a failed integrity check, the reason in diag).
  */
 int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **out,
                        struct kiosk_diag *diag);

@@ -129,6 +129,18 @@ int kiosk_revlist_load(struct kiosk_revlist *rl, const char *path,
                        const struct proto_key *key, struct kiosk_diag *d);
 
 /*
+ * Rollback guard: the highest version ever accepted is kept in <path>.hwm (one decimal
+ * number and a newline), outside the bundle. kiosk_revlist_load refuses a bundle older
+ * than it (NOT_NEWER, the list stays empty; a malformed record is FORMAT) and
+ * kiosk_revlist_commit refuses an older snapshot even when the list in memory is empty,
+ * and raises the record after writing the bundle. kiosk_revlist_remember raises the
+ * record to the list's current version (the terminal calls it after a load at start, so
+ * a terminal that had no record gets one); it never lowers it. IO on a failed write.
+ */
+int kiosk_revlist_remember(const struct kiosk_revlist *rl, const char *path,
+                           struct kiosk_diag *d);
+
+/*
  * Apply a blob and persist it in the bundle file at path (a snapshot replaces the
  * file; a delta is added to it), durably: written to path.tmp, fsync'd, renamed, the
  * directory fsync'd. The in-memory list changes only when the file was written.

@@ -6,7 +6,8 @@
  * terminal, vehicle, time, mode, verdict, reasons, amount waived, bill reference and
  * staff id. Never a citizen ID number or a name: text fields are tokens of
  * [A-Za-z0-9._-] (card numbers [0-9A-Z-]) and anything shaped like an ID number is
- * refused. Events are plain values: no ownership, no threads.
+ * refused (common_id_shaped) in every free field: terminal, site, vehicle, card_no,
+ * bill_ref, staff_id. Events are plain values: no ownership, no threads.
  *
  * Who uses it: kiosk's journal (kiosk/journal.h) appends and verifies with it, netsync
  * and the centre move it in the upload batch (proto/batch.h), the centre re-computes
