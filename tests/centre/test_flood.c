@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "netsync/netsync.h"
@@ -295,6 +296,68 @@ START_TEST(flood_held_upload_goes_through)
 }
 END_TEST
 
+/* systemd's protocol: READY=1 once listening, WATCHDOG=1 at half the interval while
+ * the loops turn, STOPPING=1 on SIGTERM; read from a datagram socket standing in for
+ * systemd's $NOTIFY_SOCKET. */
+START_TEST(sd_notify_ready_and_watchdog)
+{
+  struct synctest_centre c;
+  struct sockaddr_un sa;
+  char dir[512], cmd[2600], sock[700], env_sock[800], env_wd[64];
+  const char *env[4];
+  int fd, ready = 0, pings = 0, stopping = 0;
+  uint64_t deadline;
+  ck_assert_int_eq(synctest_tmpdir("notify", dir, sizeof dir), 0);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
+           dir);
+  ck_assert_int_eq(system(cmd), 0);
+  snprintf(sock, sizeof sock, "%s/notify.sock", dir);
+  fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ck_assert_int_ge(fd, 0);
+  memset(&sa, 0, sizeof sa);
+  sa.sun_family = AF_UNIX;
+  ck_assert_uint_lt(strlen(sock), sizeof sa.sun_path);
+  memcpy(sa.sun_path, sock, strlen(sock));
+  ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+  snprintf(env_sock, sizeof env_sock, "NOTIFY_SOCKET=%s", sock);
+  snprintf(env_wd, sizeof env_wd, "WATCHDOG_USEC=2000000");
+  env[0] = env_sock;
+  env[1] = env_wd;
+  env[2] = NULL;
+  synctest_centre_init(&c, dir, "centre.db");
+  ck_assert_msg(synctest_centre_start(&c, env) == 0, "centre did not start");
+  deadline = synctest_now_ms() + 30000;
+  while (synctest_now_ms() < deadline && (!ready || pings < 2)) {
+    struct pollfd p = {fd, POLLIN, 0};
+    char msg[256];
+    ssize_t n;
+    if (poll(&p, 1, 200) <= 0)
+      continue;
+    n = recv(fd, msg, sizeof msg - 1, 0);
+    if (n <= 0)
+      continue;
+    msg[n] = '\0';
+    ready |= strstr(msg, "READY=1") != NULL;
+    pings += strstr(msg, "WATCHDOG=1") != NULL;
+  }
+  ck_assert(ready);
+  ck_assert_int_ge(pings, 2);
+  ck_assert_int_eq(synctest_centre_stop(&c), 0);
+  for (int i = 0; i < 50 && !stopping; i++) {
+    char msg[256];
+    ssize_t n = recv(fd, msg, sizeof msg - 1, MSG_DONTWAIT);
+    if (n > 0) {
+      msg[n] = '\0';
+      stopping = strstr(msg, "STOPPING=1") != NULL;
+    } else {
+      break;
+    }
+  }
+  ck_assert(stopping);
+  close(fd);
+}
+END_TEST
+
 int main(void)
 {
   static const char *const terms[] = {"T01", "T02"};
@@ -317,6 +380,7 @@ int main(void)
   }
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, flood_held_upload_goes_through);
+  tcase_add_test(tc, sd_notify_ready_and_watchdog);
   suite_add_tcase(s, tc);
   sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
