@@ -77,6 +77,11 @@ START_TEST(registry_has_all_sites)
   s = kiosk_sites_find(sites, "hosp.yl-first-people");
   ck_assert_ptr_nonnull(s);
   ck_assert_str_eq(s->name, "玉林市第一人民医院");
+  ck_assert_str_eq(s->name_en, "Yulin First People's Hospital");
+  /* every site has its English name for the English screens */
+  for (size_t i = 0; i < kiosk_sites_count(sites); i++)
+    ck_assert_msg(kiosk_sites_at(sites, i)->name_en && kiosk_sites_at(sites, i)->name_en[0],
+                  "%s: no name_en", kiosk_sites_at(sites, i)->id);
 }
 END_TEST
 
@@ -208,6 +213,10 @@ static const struct bad bads[] = {
     {HEAD PATHS POL "[ui]\nfullscreen = maybe\n", 11, "true or false"},
     {HEAD PATHS POL "[ui]\nrenderer = gpu\n", 11, "renderer"},
     {HEAD PATHS POL "[ui]\nlanguage = fr\n", 11, "language"},
+    {HEAD PATHS POL "[ui]\nspeech = loud\n", 11, "true or false"},
+    {HEAD PATHS POL "[ui]\nvolume = 11\n", 11, "volume"},
+    {HEAD PATHS POL "[ui]\nverdict_seconds = 121\n", 11, "verdict_seconds"},
+    {HEAD PATHS POL "[ui]\nverdict_seconds = -1\n", 11, "verdict_seconds"},
     {HEAD PATHS POL "[ui]\npin_hash = 123456\n", 11, "pin_hash"},
     {HEAD "consultation_fee_fen = 0\n" PATHS POL, 5, "consultation_fee_fen"},
     {HEAD "consultation_fee_fen = 10001\n" PATHS POL, 5, "cashier_max_fen"},
@@ -281,6 +290,7 @@ START_TEST(program_sections)
                       "cert = tls/t1.pem\nkey = /etc/t1.key.pem\npinned_pubkey = sha256//AAAA\n"
                       "poll_seconds = 5\n"
                       "[ui]\nfullscreen = no\nrenderer = accelerated\nsound = false\n"
+                      "speech = false\nvolume = 3\nverdict_seconds = 12\n"
                       "language = en\npin_hash = sha256$s$00\n",
                       &c, &d);
   ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
@@ -298,6 +308,9 @@ START_TEST(program_sections)
   ck_assert_int_eq(c.ui.fullscreen, 0);
   ck_assert_int_eq(c.ui.software, 0);
   ck_assert_int_eq(c.ui.sound, 0);
+  ck_assert_int_eq(c.ui.speech, 0);
+  ck_assert_uint_eq(c.ui.volume, 3);
+  ck_assert_uint_eq(c.ui.verdict_ms, 12000);
   ck_assert_str_eq(c.ui.language, "en");
   ck_assert_str_eq(c.ui.pin_hash, "sha256$s$00");
   /* without the sections: offline, full screen, software renderer, sound, Chinese */
@@ -307,6 +320,9 @@ START_TEST(program_sections)
   ck_assert_int_eq(c.ui.fullscreen, 1);
   ck_assert_int_eq(c.ui.software, 1);
   ck_assert_int_eq(c.ui.sound, 1);
+  ck_assert_int_eq(c.ui.speech, 1);
+  ck_assert_uint_eq(c.ui.volume, 7);
+  ck_assert_uint_eq(c.ui.verdict_ms, 0);
   ck_assert_str_eq(c.ui.language, "zh-CN");
   ck_assert_str_eq(c.ui.pin_hash, "");
   ck_assert_int_eq(c.consultation_fee_fen, 0);
