@@ -90,20 +90,20 @@ static unsigned long generate(const char *path, unsigned long n)
     return 0;
   setvbuf(f, NULL, _IOFBF, 1 << 20);
   fputs("record_id,donor_id,id_number,name,date,kind,amount,site\r\n", f);
-  int32_t first_day = station_date_from_ymd(2000, 1, 1);
-  int32_t last_day = station_date_from_ymd(2021, 6, 30);
+  int32_t first_day = common_days_from_civil(2000, 1, 1);
+  int32_t last_day = common_days_from_civil(2021, 6, 30);
   unsigned long rec = 0, person = 0;
   while (rec < n) {
     person++;
     char id[19], name[32];
     /* Unique ID numbers: (birth date, sequence) differs for every person. */
-    int32_t birth = station_date_from_ymd(1950, 1, 1) + (int32_t)(person / 1000) * 37;
+    int32_t birth = common_days_from_civil(1950, 1, 1) + (int32_t)(person / 1000) * 37;
     int y;
     unsigned m, d;
-    station_date_to_ymd(birth, &y, &m, &d);
+    common_civil_from_days(birth, &y, &m, &d);
     snprintf(id, sizeof id, "%s%04d%02u%02u%03u", regions[rng_below(7)], y, m, d,
              (unsigned)(person % 1000));
-    id[17] = station_idno_check_char(id);
+    id[17] = common_id_check_char(id);
     id[18] = '\0';
     snprintf(name, sizeof name, "%s%s", surnames[rng_below(10)], given[rng_below(10)]);
     /* Most people give a few times; one in 25 is a regular (platelets every few weeks),
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
   }
   struct station_import_opts o;
   station_import_opts_default(&o);
-  o.today = station_date_from_ymd(2021, 6, 30);
+  o.today = common_days_from_civil(2021, 6, 30);
   struct station_import_result res;
   t0 = bench_now();
   c0 = bench_cpu();

@@ -14,7 +14,7 @@
 static int app_text_ok(const char *s, size_t max)
 {
   size_t n = s ? strlen(s) : 0;
-  if (n == 0 || n > max || station_utf8_valid_prefix((const uint8_t *)s, n) != n)
+  if (n == 0 || n > max || common_utf8_valid_prefix(s, n) != n)
     return 0;
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
@@ -26,8 +26,8 @@ static int app_text_ok(const char *s, size_t max)
 static int app_person(struct station_db *db, const char *idno, int64_t *person, char *name,
                       size_t name_cap, int *misuse_pending)
 {
-  char norm[STATION_IDNO_LEN + 1];
-  if (!idno || station_idno_check(idno, strlen(idno), norm, NULL) != STATION_IDNO_OK)
+  char norm[COMMON_ID_LEN + 1];
+  if (!idno || common_id_check(idno, strlen(idno), norm, NULL) != COMMON_ID_OK)
     return STATION_E_INVALID_ARG;
   sqlite3_stmt *st;
   /* A misuse revocation without an override recorded after it. */
@@ -260,7 +260,7 @@ int station_reissue_apply(struct station_db *db, const struct station_reissue *r
                      "the holder never had a card: apply for one");
     goto out_rollback;
   }
-  char card_no[STATION_CARDNO_LEN + 1];
+  char card_no[COMMON_CARDNO_LEN + 1];
   snprintf(card_no, sizeof card_no, "%s", (const char *)sqlite3_column_text(st, 0));
   uint32_t gen = (uint32_t)sqlite3_column_int64(st, 1);
   int64_t old_app = sqlite3_column_int64(st, 2);

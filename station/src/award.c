@@ -68,7 +68,7 @@ void station_award_levels(const struct station_totals *t, struct station_levels 
   out->level[STATION_AWARD_LIFETIME_ACHIEVEMENT] = ml >= STATION_LIFETIME_ACHIEVEMENT_ML;
   /* 超过: strictly more, for the span and for both hour figures. */
   int span = t->has_service &&
-             t->last_service_day > station_date_add_years(t->first_service_day,
+             t->last_service_day > common_date_add_years(t->first_service_day,
                                                           STATION_VOLUNTEER_LIFETIME_SPAN_YEARS);
   out->level[STATION_AWARD_VOLUNTEER_LIFETIME] =
       (span && t->volunteer_centih > STATION_VOLUNTEER_LIFETIME_SPAN_CENTIH) ||

@@ -149,7 +149,7 @@ int station_cards_best_award(struct station_db *db, int64_t person, int *award,
       *level = card_level;
       int y;
       unsigned m, d;
-      station_date_to_ymd((int32_t)sqlite3_column_int64(st, 2), &y, &m, &d);
+      common_civil_from_days((int32_t)sqlite3_column_int64(st, 2), &y, &m, &d);
       *round_year = (unsigned)y;
     }
   }
@@ -210,7 +210,7 @@ int station_revoke(struct station_db *db, const char *card_no, enum station_revo
                    const char *staff, int32_t today, const struct station_centre *centre,
                    char *why, size_t why_cap)
 {
-  if (!db || !station_cardno_valid(card_no) || !station_revoke_token(reason) ||
+  if (!db || !common_cardno_valid(card_no) || !station_revoke_token(reason) ||
       (staff && !common_token_valid_n(staff, strlen(staff), STATION_STAFF_MAX, COMMON_TOKEN_REF)))
     return station_why(why, why_cap, STATION_E_INVALID_ARG,
                        "a valid card number, a reason and a staff id are needed");
@@ -285,7 +285,7 @@ int station_card_revoked(struct station_db *db, const char *card_no, uint32_t ge
 
 /* Inside a transaction: the person's number, or a new one for (year, county). */
 static int issue_number(struct station_db *db, int64_t person, unsigned year, unsigned county,
-                        char card_no[STATION_CARDNO_LEN + 1])
+                        char card_no[COMMON_CARDNO_LEN + 1])
 {
   sqlite3_stmt *st;
   int rc = station_db_prepare(db, "SELECT card_no FROM persons WHERE id = ?1", &st);
@@ -293,7 +293,7 @@ static int issue_number(struct station_db *db, int64_t person, unsigned year, un
     return rc;
   sqlite3_bind_int64(st, 1, person);
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-    snprintf(card_no, STATION_CARDNO_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(card_no, COMMON_CARDNO_LEN + 1, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     return STATION_OK;
   }
@@ -331,7 +331,7 @@ int station_issue(struct station_db *db, int64_t app_id, const struct station_is
   int award = 0, kind;
   unsigned level = 0, year = 0;
   uint32_t gen = 0;
-  char name[STATION_NAME_MAX + 1], idno[STATION_IDNO_LEN + 1];
+  char name[STATION_NAME_MAX + 1], idno[COMMON_ID_LEN + 1];
   uint8_t *photo = NULL;
   size_t photo_len = 0;
 
@@ -339,7 +339,7 @@ int station_issue(struct station_db *db, int64_t app_id, const struct station_is
     return station_why(why, why_cap, STATION_E_INVALID_ARG, "a card writer is needed");
   memset(out, 0, sizeof *out);
   int32_t not_after = o->not_after_day ? o->not_after_day
-                                       : station_date_add_years(o->today, 10) - 1;
+                                       : common_date_add_years(o->today, 10) - 1;
   if ((rc = station_db_exec(db, "BEGIN IMMEDIATE")) != STATION_OK)
     return rc;
   if ((rc = station_db_prepare(db, "SELECT a.person, a.kind, a.photo, p.name, p.id_number"
@@ -371,7 +371,7 @@ int station_issue(struct station_db *db, int64_t app_id, const struct station_is
   }
   int y;
   unsigned m, d;
-  station_date_to_ymd(o->today, &y, &m, &d);
+  common_civil_from_days(o->today, &y, &m, &d);
   if ((rc = issue_number(db, person, (unsigned)y, o->county, out->card_no)) != STATION_OK)
     goto out_rollback;
   /* A card already numbered for this application (a failed personalization before):
@@ -484,7 +484,7 @@ out_rollback:
 
 int station_collect(struct station_db *db, const char *card_no, int32_t today)
 {
-  if (!db || !station_cardno_valid(card_no))
+  if (!db || !common_cardno_valid(card_no))
     return STATION_E_INVALID_ARG;
   int rc = station_db_exec(db, "BEGIN IMMEDIATE");
   if (rc != STATION_OK)

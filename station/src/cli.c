@@ -49,7 +49,7 @@ int cli_open(struct cli *c)
  * An ID number from an option: "-" reads one line from stdin (keeps it out of ps and
  * the shell history). Validated; the error never echoes it.
  */
-int cli_idno(const struct cli *c, const char *arg, char out[STATION_IDNO_LEN + 1])
+int cli_idno(const struct cli *c, const char *arg, char out[COMMON_ID_LEN + 1])
 {
   char line[64];
   const char *s = arg;
@@ -61,10 +61,10 @@ int cli_idno(const struct cli *c, const char *arg, char out[STATION_IDNO_LEN + 1
     line[strcspn(line, "\r\n")] = '\0';
     s = line;
   }
-  int st = station_idno_check(s, strlen(s), out, NULL);
+  int st = common_id_check(s, strlen(s), out, NULL);
   memset(line, 0, sizeof line);
-  if (st != STATION_IDNO_OK) {
-    fprintf(stderr, "%s %s: ID number: %s\n", c->prog, c->cmd, station_idno_text(st));
+  if (st != COMMON_ID_OK) {
+    fprintf(stderr, "%s %s: ID number: %s\n", c->prog, c->cmd, common_id_status_text(st));
     return -1;
   }
   return 0;
@@ -362,7 +362,7 @@ int cli_cmd_show(struct cli *c, int argc, char **argv)
  * Returns 0, or an exit status. */
 int cli_find_person(struct cli *c, const char *idno_arg, const char *card, int64_t *person)
 {
-  char idno[STATION_IDNO_LEN + 1];
+  char idno[COMMON_ID_LEN + 1];
   if (idno_arg && cli_idno(c, idno_arg, idno) != 0)
     return 2;
   if (cli_open(c) != 0)

@@ -134,7 +134,7 @@ int cli_cmd_apply(struct cli *c, int argc, char **argv)
   const struct station_override *ovp;
   if (cli_override(c, ov_by, ov_why, &ov, &ovp) != 0)
     return 2;
-  char idno[STATION_IDNO_LEN + 1], name[STATION_NAME_MAX + 2];
+  char idno[COMMON_ID_LEN + 1], name[STATION_NAME_MAX + 2];
   if (cli_idno(c, idno_arg, idno) != 0 || cli_text(c, name_arg, name, sizeof name, "name") != 0)
     return 2;
   uint8_t *jpeg = NULL;
@@ -321,7 +321,7 @@ int cli_cmd_reissue(struct cli *c, int argc, char **argv)
   struct station_override ov;
   if (cli_override(c, ov_by, ov_why, &ov, &r.override) != 0)
     return 2;
-  char idno[STATION_IDNO_LEN + 1];
+  char idno[COMMON_ID_LEN + 1];
   if (cli_idno(c, idno_arg, idno) != 0)
     return 2;
   r.idno = idno;
@@ -401,7 +401,7 @@ int cli_cmd_revoke(struct cli *c, int argc, char **argv)
     cli_usage_error(c, "--card, --reason and --staff are required");
     return 2;
   }
-  if (!station_cardno_valid(card)) {
+  if (!common_cardno_valid(card)) {
     cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
     return 2;
   }
@@ -450,7 +450,7 @@ int cli_cmd_collect(struct cli *c, int argc, char **argv)
     cli_usage_error(c, "--card is required");
     return 2;
   }
-  if (!station_cardno_valid(card)) {
+  if (!common_cardno_valid(card)) {
     cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
     return 2;
   }
@@ -634,7 +634,7 @@ int cli_cmd_card_status(struct cli *c, int argc, char **argv)
   int revoked = 0;
   enum station_revoke_reason reason;
   int64_t holder;
-  if (!station_cardno_valid(card)) {
+  if (!common_cardno_valid(card)) {
     cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
     return 2;
   }

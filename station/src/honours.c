@@ -162,7 +162,7 @@ int station_certificates_write(struct station_db *db, const char *round_id, cons
   }
   int y;
   unsigned m, dd;
-  station_date_to_ymd(day, &y, &m, &dd);
+  common_civil_from_days(day, &y, &m, &dd);
   fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>荣誉证书 ",
         h);
   html_text(h, round_id);
@@ -279,7 +279,7 @@ int station_ledger_csv(struct station_db *db, const char *round_id, FILE *out, c
         "due_day,status,paid_day,voucher\r\n", out);
   while (sqlite3_step(st) == SQLITE_ROW) {
     char ref[24], amount[24], d1[16], d2[16], name[STATION_NAME_MAX + 1],
-        idno[STATION_IDNO_LEN + 1];
+        idno[COMMON_ID_LEN + 1];
     int award = sqlite3_column_int(st, 1);
     int paid = sqlite3_column_type(st, 4) != SQLITE_NULL;
     int struck = sqlite3_column_int(st, 6);
@@ -314,7 +314,7 @@ int station_ledger_pay(struct station_db *db, const char *round_id, int64_t pers
   if (!db || !round_id || !who ||
       !common_token_valid_n(who, strlen(who), 32, COMMON_TOKEN_REF) || vlen == 0 ||
       vlen > STATION_ROUND_REF_MAX ||
-      station_utf8_valid_prefix((const uint8_t *)voucher, vlen) != vlen || day > today)
+      common_utf8_valid_prefix(voucher, vlen) != vlen || day > today)
     return station_why(why, why_cap, STATION_E_INVALID_ARG,
                        "a voucher reference (1-64 bytes), a day not after today and a staff id "
                        "are needed");

@@ -88,7 +88,7 @@ struct imp {
   /* The last person seen: exports are mostly grouped by donor. */
   int have_last;
   char last_donor[IMP_DONOR_ID_MAX + 1];
-  char last_idno[STATION_IDNO_LEN + 1];
+  char last_idno[COMMON_ID_LEN + 1];
   char last_name[STATION_NAME_MAX + 1];
   int64_t last_person, last_import;
   unsigned long last_line;
@@ -205,7 +205,7 @@ static int imp_text_ok(const char *s, size_t len)
 struct imp_row {
   const char *f[COL_COUNT];
   size_t len[COL_COUNT];
-  char idno[STATION_IDNO_LEN + 1];
+  char idno[COMMON_ID_LEN + 1];
   int32_t birth, day;
   enum station_kind kind;
   int64_t amount; /* ml, centiunits or centihours */
@@ -241,9 +241,9 @@ static int imp_validate(struct imp *m, const struct station_csv_rec *rec, struct
                         IMP_DONOR_ID_MAX);
     ok = 0;
   }
-  int st = station_idno_check(r->f[COL_ID_NUMBER], r->len[COL_ID_NUMBER], r->idno, &r->birth);
-  if (st != STATION_IDNO_OK && !empty[COL_ID_NUMBER]) {
-    station_problem_add(pr, ln, "id_number: %s", station_idno_text(st));
+  int st = common_id_check(r->f[COL_ID_NUMBER], r->len[COL_ID_NUMBER], r->idno, &r->birth);
+  if (st != COMMON_ID_OK && !empty[COL_ID_NUMBER]) {
+    station_problem_add(pr, ln, "id_number: %s", common_id_status_text(st));
     ok = 0;
   }
   if (!empty[COL_NAME] &&
@@ -269,7 +269,7 @@ static int imp_validate(struct imp *m, const struct station_csv_rec *rec, struct
       station_problem_add(pr, ln, "date: in the future (today is %s)",
                           station_date_format(o->today, t, sizeof t));
       ok = 0;
-    } else if (st == STATION_IDNO_OK && r->day < r->birth) {
+    } else if (st == COMMON_ID_OK && r->day < r->birth) {
       station_problem_add(pr, ln, "date: before the birth date in the ID number");
       ok = 0;
     }
@@ -346,7 +346,7 @@ static int imp_person(struct imp *m, unsigned long ln, const struct imp_row *r, 
   char where[64];
   int64_t pid, pimp;
   unsigned long pline;
-  char idno[STATION_IDNO_LEN + 1], name[STATION_NAME_MAX + 1];
+  char idno[COMMON_ID_LEN + 1], name[STATION_NAME_MAX + 1];
 
   if (m->have_last && strlen(m->last_donor) == r->len[COL_DONOR_ID] &&
       memcmp(m->last_donor, r->f[COL_DONOR_ID], r->len[COL_DONOR_ID]) == 0) {
@@ -372,7 +372,7 @@ static int imp_person(struct imp *m, unsigned long ln, const struct imp_row *r, 
       sqlite3_stmt *ins = m->person_ins;
       sqlite3_reset(ins);
       sqlite3_bind_text(ins, 1, r->f[COL_DONOR_ID], (int)r->len[COL_DONOR_ID], SQLITE_STATIC);
-      sqlite3_bind_text(ins, 2, r->idno, STATION_IDNO_LEN, SQLITE_STATIC);
+      sqlite3_bind_text(ins, 2, r->idno, COMMON_ID_LEN, SQLITE_STATIC);
       sqlite3_bind_text(ins, 3, r->f[COL_NAME], (int)r->len[COL_NAME], SQLITE_STATIC);
       sqlite3_bind_int64(ins, 4, r->birth);
       sqlite3_bind_int64(ins, 5, m->import_id);
@@ -383,7 +383,7 @@ static int imp_person(struct imp *m, unsigned long ln, const struct imp_row *r, 
         /* The ID number belongs to another donor id. */
         sqlite3_stmt *b = m->person_by_idno;
         sqlite3_reset(b);
-        sqlite3_bind_text(b, 1, r->idno, STATION_IDNO_LEN, SQLITE_STATIC);
+        sqlite3_bind_text(b, 1, r->idno, COMMON_ID_LEN, SQLITE_STATIC);
         if (sqlite3_step(b) == SQLITE_ROW) {
           imp_where(m, sqlite3_column_int64(b, 0), (unsigned long)sqlite3_column_int64(b, 1),
                     where, sizeof where);

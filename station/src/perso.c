@@ -140,7 +140,7 @@ static uint32_t perso_yyyymmdd(int32_t day)
 {
   int y;
   unsigned m, d;
-  station_date_to_ymd(day, &y, &m, &d);
+  common_civil_from_days(day, &y, &m, &d);
   return (uint32_t)y * 10000u + m * 100u + d;
 }
 

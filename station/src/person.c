@@ -7,10 +7,10 @@
 
 int station_person_find(struct station_db *db, const char *idno, int64_t *person)
 {
-  char norm[STATION_IDNO_LEN + 1];
+  char norm[COMMON_ID_LEN + 1];
   if (!db || !idno || !person)
     return STATION_E_INVALID_ARG;
-  if (station_idno_check(idno, strlen(idno), norm, NULL) != STATION_IDNO_OK)
+  if (common_id_check(idno, strlen(idno), norm, NULL) != COMMON_ID_OK)
     return STATION_E_INVALID_ARG;
   sqlite3_stmt *st;
   int rc = station_db_prepare(db, "SELECT id FROM persons WHERE id_number = ?1", &st);
@@ -37,7 +37,7 @@ static void show_centi(FILE *out, const char *label, int64_t v, const char *unit
 int station_person_show(struct station_db *db, int64_t person, int32_t today, FILE *out)
 {
   sqlite3_stmt *st;
-  char mname[STATION_NAME_MAX + 1], midno[STATION_IDNO_LEN + 1], day[16], day2[16];
+  char mname[STATION_NAME_MAX + 1], midno[COMMON_ID_LEN + 1], day[16], day2[16];
   int rc;
 
   if (!db || !out)

@@ -122,7 +122,7 @@ static int reader_scan(int fd, uint64_t max_file, uint8_t *buf, EVP_MD_CTX *md,
     }
     carry = 0;
     if (utf8) {
-      size_t ok = station_utf8_valid_prefix(buf, len);
+      size_t ok = common_utf8_valid_prefix(buf, len);
       if (ok < len) {
         if (len - ok < 4 && reader_utf8_incomplete(buf + ok, len - ok)) {
           carry = len - ok;

@@ -65,7 +65,7 @@ static int who_ok(const char *who)
 static int text_ok(const char *s, size_t max)
 {
   size_t n = s ? strlen(s) : 0;
-  if (n == 0 || n > max || station_utf8_valid_prefix((const uint8_t *)s, n) != n)
+  if (n == 0 || n > max || common_utf8_valid_prefix(s, n) != n)
     return 0;
   for (size_t i = 0; i < n; i++)
     if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
@@ -311,7 +311,7 @@ static int round_revoke_cards(struct station_db *db, const char *round_id, int64
   sqlite3_bind_int(st, 3, award);
   sqlite3_bind_int(st, 4, STATION_CARD_REVOKED);
   struct {
-    char no[STATION_CARDNO_LEN + 1];
+    char no[COMMON_CARDNO_LEN + 1];
     uint32_t gen;
   } cards[ROUND_REVOKE_MAX];
   size_t n = 0;
@@ -605,7 +605,7 @@ int station_round_show(struct station_db *db, const char *round_id, FILE *out)
     return rc;
   sqlite3_bind_text(st, 1, round_id, -1, SQLITE_STATIC);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    char name[STATION_NAME_MAX + 1], idno[STATION_IDNO_LEN + 1];
+    char name[STATION_NAME_MAX + 1], idno[COMMON_ID_LEN + 1];
     static const char *const outcomes[] = {"pending", "upheld", "rejected"};
     int o = sqlite3_column_int(st, 3);
     const struct common_award_info *aw = common_award_info(sqlite3_column_int(st, 1));

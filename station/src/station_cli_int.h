@@ -42,7 +42,7 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cli_date(const struct cli *c, const char *text, int32_t *day);
 int cli_open(struct cli *c);
-int cli_idno(const struct cli *c, const char *arg, char out[STATION_IDNO_LEN + 1]);
+int cli_idno(const struct cli *c, const char *arg, char out[COMMON_ID_LEN + 1]);
 int cli_common_opt(struct cli *c, int opt, const char *arg);
 int cli_find_person(struct cli *c, const char *idno_arg, const char *card, int64_t *person);
 

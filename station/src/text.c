@@ -1,5 +1,5 @@
-/* The import's date grammar, and station's names for common's dates, ID numbers, masks
- * and UTF-8 (station.h). */
+/* The import's date grammar, and the station's buffer-returning forms of common's date
+ * format and masks (station.h), which its printf-style callers use inline. */
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -10,18 +10,6 @@
 #include "station/station.h"
 
 /* ------------------------------------------------------------------ dates -- */
-
-int32_t station_date_from_ymd(int y, unsigned m, unsigned d)
-{
-  return common_days_from_civil(y, m, d);
-}
-
-void station_date_to_ymd(int32_t day, int *y, unsigned *m, unsigned *d)
-{
-  int32_t yy;
-  common_civil_from_days(day, &yy, m, d);
-  *y = yy;
-}
 
 /* Reads 1..max digits at s[*i] (bounded by len); -1 when there are none or too many. */
 static int date_digits(const char *s, size_t len, size_t *i, unsigned min, unsigned max)
@@ -69,40 +57,17 @@ char *station_date_format(int32_t day, char *buf, size_t cap)
   return buf;
 }
 
-int32_t station_date_add_years(int32_t day, int n)
-{
-  return common_date_add_years(day, n);
-}
-
 int32_t station_date_today(void)
 {
   return common_local_day((int64_t)time(NULL), 8 * 3600);
 }
 
-/* ------------------------------------------------------------- ID numbers -- */
-
-const char *station_idno_text(int status)
-{
-  return common_id_status_text(status);
-}
-
-char station_idno_check_char(const char digits17[17])
-{
-  return common_id_check_char(digits17);
-}
-
-int station_idno_check(const char *s, size_t len, char out[STATION_IDNO_LEN + 1],
-                       int32_t *birth_day)
-{
-  return common_id_check(s, len, out, birth_day);
-}
-
 /* ---------------------------------------------------------------- masking -- */
 
-char *station_mask_idno(const char *idno, char out[STATION_IDNO_LEN + 1])
+char *station_mask_idno(const char *idno, char out[COMMON_ID_LEN + 1])
 {
-  if (common_id_mask(idno ? idno : "", out, STATION_IDNO_LEN + 1) != COMMON_OK)
-    memset(out, 0, STATION_IDNO_LEN + 1);
+  if (common_id_mask(idno ? idno : "", out, COMMON_ID_LEN + 1) != COMMON_OK)
+    memset(out, 0, COMMON_ID_LEN + 1);
   return out;
 }
 
@@ -111,11 +76,4 @@ char *station_mask_name(const char *name, char *out, size_t cap)
   /* On any error common_name_mask leaves "*" (or "" when even that does not fit). */
   common_name_mask(name, out, cap);
   return out;
-}
-
-/* ------------------------------------------------------------------ UTF-8 -- */
-
-size_t station_utf8_valid_prefix(const uint8_t *s, size_t len)
-{
-  return common_utf8_valid_prefix(s, len);
 }

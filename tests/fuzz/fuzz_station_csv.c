@@ -23,10 +23,10 @@ static int fuzz_rec(void *user, const struct station_csv_rec *rec)
     abort(); /* the contract: never more than max_fields, lines from 1 */
   for (size_t i = 0; i < rec->n; i++) {
     const struct station_csv_field *f = &rec->fields[i];
-    char idno[STATION_IDNO_LEN + 1], name[STATION_NAME_MAX + 1];
+    char idno[COMMON_ID_LEN + 1], name[STATION_NAME_MAX + 1];
     int32_t day;
     enum station_kind kind;
-    station_idno_check(f->data, f->len, idno, &day);
+    common_id_check(f->data, f->len, idno, &day);
     station_date_parse(f->data, f->len, &day);
     station_kind_parse(f->data, f->len, &kind);
     if (f->len <= STATION_NAME_MAX) {

@@ -48,7 +48,7 @@ void st_write(const char *path, const void *data, long len)
 char *st_idno(const char *digits17, char out[19])
 {
   memcpy(out, digits17, 17);
-  out[17] = station_idno_check_char(digits17);
+  out[17] = common_id_check_char(digits17);
   out[18] = '\0';
   return out;
 }

@@ -211,7 +211,7 @@ START_TEST(test_issue_reissue_revoke)
   put_card(sim, "honour-blank");
   int rc = station_issue(db, app, &io, &out, why, sizeof why);
   ck_assert_msg(rc == STATION_OK, "issue: %s: %s", station_errname(rc), why);
-  ck_assert(station_cardno_valid(out.card_no));
+  ck_assert(common_cardno_valid(out.card_no));
   ck_assert(strncmp(out.card_no + 6, "02", 2) == 0);
   ck_assert_uint_eq(out.generation, 0);
   ck_assert_int_eq(out.registered, 1);
@@ -232,7 +232,7 @@ START_TEST(test_issue_reissue_revoke)
   int n = 0;
   ck_assert_int_eq(station_ready_list(db, ready_count, &n), STATION_OK);
   ck_assert_int_eq(n, 1);
-  char card_no[STATION_CARDNO_LEN + 1];
+  char card_no[COMMON_CARDNO_LEN + 1];
   memcpy(card_no, out.card_no, sizeof card_no);
   ck_assert_int_eq(station_issue(db, app, &io, &out, why, sizeof why), STATION_E_NOT_FOUND);
   ck_assert_int_eq(station_collect(db, card_no, today), STATION_OK);

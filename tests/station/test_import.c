@@ -13,7 +13,7 @@
 #include "station/db.h"
 #include "station_test_util.h"
 
-#define TODAY station_date_from_ymd(2021, 6, 30)
+#define TODAY common_days_from_civil(2021, 6, 30)
 
 static char id_a[19], id_b[19], id_c[19], id_d[19];
 static const char header[] = "record_id,donor_id,id_number,name,date,kind,amount,site\n";
@@ -384,7 +384,7 @@ START_TEST(test_rounds_each_level_once)
   ck_assert_int_eq(rc, STATION_OK);
   station_import_result_free(&res);
 
-  int32_t cut19 = station_date_from_ymd(2019, 12, 31), cut21 = TODAY;
+  int32_t cut19 = common_days_from_civil(2019, 12, 31), cut21 = TODAY;
   ck_assert_int_eq(station_round_evaluate(db, "2019", cut19, TODAY, &sum), STATION_OK);
   ck_assert_uint_eq(sum.persons, 4);
   ck_assert_uint_eq(sum.awardees, 3);

@@ -15,7 +15,7 @@
 #include "station/round.h"
 #include "station_test_util.h"
 
-#define TODAY station_date_from_ymd(2021, 6, 30)
+#define TODAY common_days_from_civil(2021, 6, 30)
 
 static char id_a[19], id_b[19], id_c[19], id_d[19], id_e[19];
 static const uint8_t photo[] = {0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9};

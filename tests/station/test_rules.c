@@ -11,7 +11,7 @@
 
 /* Dates in the table as YYYYMMDD (0: none), converted when the case runs. */
 #define D(y, m, d) ((y) * 10000 + (m) * 100 + (d))
-#define DAY(v) station_date_from_ymd((v) / 10000, (unsigned)((v) / 100 % 100), (unsigned)((v) % 100))
+#define DAY(v) common_days_from_civil((v) / 10000, (unsigned)((v) / 100 % 100), (unsigned)((v) % 100))
 
 struct award_case {
   const char *what;
@@ -133,18 +133,18 @@ struct idno_case {
   int status;
 };
 static const struct idno_case idno_cases[] = {
-  {"GB 11643 example", "11010519491231002X", STATION_IDNO_OK},
-  {"lower-case x accepted", "11010519491231002x", STATION_IDNO_OK},
-  {"Yulin, check 0", "450902198001011230", STATION_IDNO_OK},
-  {"wrong check digit", "450902198001011231", STATION_IDNO_CHECK_DIGIT},
-  {"X where a digit belongs", "45090219800101123X", STATION_IDNO_CHECK_DIGIT},
-  {"15 digits", "450902800101123", STATION_IDNO_LENGTH},
-  {"19 characters", "4509021980010112301", STATION_IDNO_LENGTH},
-  {"letter inside", "4509021980A1011230", STATION_IDNO_CHARS},
-  {"bad last char", "45090219800101123Y", STATION_IDNO_CHARS},
-  {"province 00", "000902198001011230", STATION_IDNO_REGION},
-  {"30 February", "450902198002301230", STATION_IDNO_BIRTH_DATE},
-  {"month 13", "450902198013011230", STATION_IDNO_BIRTH_DATE},
+  {"GB 11643 example", "11010519491231002X", COMMON_ID_OK},
+  {"lower-case x accepted", "11010519491231002x", COMMON_ID_OK},
+  {"Yulin, check 0", "450902198001011230", COMMON_ID_OK},
+  {"wrong check digit", "450902198001011231", COMMON_ID_CHECK_DIGIT},
+  {"X where a digit belongs", "45090219800101123X", COMMON_ID_CHECK_DIGIT},
+  {"15 digits", "450902800101123", COMMON_ID_LENGTH},
+  {"19 characters", "4509021980010112301", COMMON_ID_LENGTH},
+  {"letter inside", "4509021980A1011230", COMMON_ID_CHARS},
+  {"bad last char", "45090219800101123Y", COMMON_ID_CHARS},
+  {"province 00", "000902198001011230", COMMON_ID_REGION},
+  {"30 February", "450902198002301230", COMMON_ID_BIRTH_DATE},
+  {"month 13", "450902198013011230", COMMON_ID_BIRTH_DATE},
 };
 
 START_TEST(test_idno_table)
@@ -152,11 +152,11 @@ START_TEST(test_idno_table)
   const struct idno_case *c = &idno_cases[_i];
   char out[19];
   int32_t birth = 0;
-  int st = station_idno_check(c->id, strlen(c->id), out, &birth);
-  ck_assert_msg(st == c->status, "%s: status %d (%s)", c->what, st, station_idno_text(st));
-  if (st == STATION_IDNO_OK) {
+  int st = common_id_check(c->id, strlen(c->id), out, &birth);
+  ck_assert_msg(st == c->status, "%s: status %d (%s)", c->what, st, common_id_status_text(st));
+  if (st == COMMON_ID_OK) {
     ck_assert_int_eq(out[17], c->id[17] == 'x' ? 'X' : c->id[17]);
-    ck_assert_int_gt(birth, station_date_from_ymd(1900, 1, 1));
+    ck_assert_int_gt(birth, common_days_from_civil(1900, 1, 1));
   }
 }
 END_TEST
@@ -168,12 +168,12 @@ START_TEST(test_idno_check_char_all)
   int seen_x = 0;
   for (int i = 0; i < 200; i++) {
     snprintf(id, sizeof id, "45090219800101%03d", i);
-    id[17] = station_idno_check_char(id);
+    id[17] = common_id_check_char(id);
     id[18] = '\0';
     seen_x |= id[17] == 'X';
-    ck_assert_int_eq(station_idno_check(id, 18, NULL, NULL), STATION_IDNO_OK);
+    ck_assert_int_eq(common_id_check(id, 18, NULL, NULL), COMMON_ID_OK);
     id[17] = id[17] == '0' ? '1' : '0';
-    ck_assert_int_eq(station_idno_check(id, 18, NULL, NULL), STATION_IDNO_CHECK_DIGIT);
+    ck_assert_int_eq(common_id_check(id, 18, NULL, NULL), COMMON_ID_CHECK_DIGIT);
   }
   ck_assert(seen_x);
 }
@@ -185,7 +185,7 @@ START_TEST(test_dates)
 {
   int32_t d;
   char b[16];
-  ck_assert_int_eq(station_date_from_ymd(1970, 1, 1), 0);
+  ck_assert_int_eq(common_days_from_civil(1970, 1, 1), 0);
   ck_assert_int_eq(station_date_parse("2020-02-29", 10, &d), STATION_OK);
   ck_assert_str_eq(station_date_format(d, b, sizeof b), "2020-02-29");
   ck_assert_int_eq(station_date_parse("2020/3/5", 8, &d), STATION_OK);
@@ -197,14 +197,14 @@ START_TEST(test_dates)
   ck_assert_int_eq(station_date_parse("2019-12-31 ", 11, &d), STATION_E_SYNTAX);
   ck_assert_int_eq(station_date_parse("2019-012-31", 11, &d), STATION_E_SYNTAX);
   /* Civil Code Art. 202: no corresponding day -> the month's last day */
-  ck_assert_int_eq(station_date_add_years(DAY(D(2008, 2, 29)), 10), DAY(D(2018, 2, 28)));
-  ck_assert_int_eq(station_date_add_years(DAY(D(2008, 2, 29)), 12), DAY(D(2020, 2, 29)));
-  ck_assert_int_eq(station_date_add_years(DAY(D(2010, 3, 5)), 10), DAY(D(2020, 3, 5)));
+  ck_assert_int_eq(common_date_add_years(DAY(D(2008, 2, 29)), 10), DAY(D(2018, 2, 28)));
+  ck_assert_int_eq(common_date_add_years(DAY(D(2008, 2, 29)), 12), DAY(D(2020, 2, 29)));
+  ck_assert_int_eq(common_date_add_years(DAY(D(2010, 3, 5)), 10), DAY(D(2020, 3, 5)));
   for (int32_t x = DAY(D(1900, 1, 1)); x < DAY(D(2101, 1, 1)); x += 17) {
     int y;
     unsigned m, dd;
-    station_date_to_ymd(x, &y, &m, &dd);
-    ck_assert_int_eq(station_date_from_ymd(y, m, dd), x);
+    common_civil_from_days(x, &y, &m, &dd);
+    ck_assert_int_eq(common_days_from_civil(y, m, dd), x);
   }
 }
 END_TEST
@@ -247,7 +247,7 @@ START_TEST(test_utf8)
     {"\xE4\xB8", 0}, {"\xF0\x9F\x98\x80!", 5}, {"\xE0\x9F\x80", 0},
   };
   for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
-    ck_assert_uint_eq(station_utf8_valid_prefix((const uint8_t *)c[i].s, strlen(c[i].s)), c[i].ok);
+    ck_assert_uint_eq(common_utf8_valid_prefix(c[i].s, strlen(c[i].s)), c[i].ok);
 }
 END_TEST
 
@@ -255,38 +255,38 @@ END_TEST
 
 START_TEST(test_cardno)
 {
-  char no[STATION_CARDNO_LEN + 1];
+  char no[COMMON_CARDNO_LEN + 1];
   ck_assert_int_eq(station_cardno_format(2019, 2, 123, no), STATION_OK);
   ck_assert_uint_eq(strlen(no), 16);
   ck_assert(strncmp(no, "YL201902000123", 14) == 0);
-  ck_assert(station_cardno_valid(no));
+  ck_assert(common_cardno_valid(no));
   ck_assert_int_eq(station_cardno_format(2021, 0, 1, no), STATION_OK);
   ck_assert_str_eq(no, "YL20210000000183");
   ck_assert_int_eq(station_cardno_format(1999, 2, 1, no), STATION_E_INVALID_ARG);
   ck_assert_int_eq(station_cardno_format(2019, 100, 1, no), STATION_E_INVALID_ARG);
   ck_assert_int_eq(station_cardno_format(2019, 2, 0, no), STATION_E_INVALID_ARG);
   ck_assert_int_eq(station_cardno_format(2019, 2, 1000000, no), STATION_E_INVALID_ARG);
-  ck_assert(!station_cardno_valid("YL2019020001234"));
-  ck_assert(!station_cardno_valid("XL20190200012345"));
-  ck_assert(!station_cardno_valid(NULL));
+  ck_assert(!common_cardno_valid("YL2019020001234"));
+  ck_assert(!common_cardno_valid("XL20190200012345"));
+  ck_assert(!common_cardno_valid(NULL));
   /* Every single wrong digit and every swap of two neighbours is caught. */
   for (unsigned long serial = 1; serial < 400; serial += 7) {
     ck_assert_int_eq(station_cardno_format(2020 + (unsigned)(serial % 5), (unsigned)(serial % 100),
                                            serial, no), STATION_OK);
-    ck_assert(station_cardno_valid(no));
+    ck_assert(common_cardno_valid(no));
     for (size_t i = 2; i < 16; i++) {
       char c = no[i];
       for (char d = '0'; d <= '9'; d++) {
         if (d == c)
           continue;
         no[i] = d;
-        ck_assert_msg(!station_cardno_valid(no), "%s: digit %zu", no, i);
+        ck_assert_msg(!common_cardno_valid(no), "%s: digit %zu", no, i);
       }
       no[i] = c;
       if (i + 1 < 16 && no[i] != no[i + 1]) {
         no[i] = no[i + 1];
         no[i + 1] = c;
-        ck_assert_msg(!station_cardno_valid(no), "%s: swap at %zu", no, i);
+        ck_assert_msg(!common_cardno_valid(no), "%s: swap at %zu", no, i);
         no[i + 1] = no[i];
         no[i] = c;
       }

@@ -15,7 +15,7 @@
  * Card (Art. 18, Rules §3.1): donor star >= 3, volunteer star 5, either lifetime award.
  * The span is from the first to the last volunteer service date on or before the
  * cut-off; "> 10 years" means the last date is after the first date plus 10 years
- * (station_date_add_years; Civil Code Art. 201-202).
+ * (common_date_add_years; Civil Code Art. 201-202).
  */
 #ifndef STATION_AWARD_H
 #define STATION_AWARD_H

@@ -118,7 +118,7 @@ struct station_awardee {
   int64_t volunteer_centih;
   int card_eligible;       /* the person qualifies for the card after this round */
   char masked_name[STATION_NAME_MAX + 1];
-  char masked_idno[STATION_IDNO_LEN + 1];
+  char masked_idno[COMMON_ID_LEN + 1];
 };
 typedef int (*station_awardee_fn)(void *user, const struct station_awardee *a);
 

@@ -89,7 +89,7 @@ enum station_rev_kind { STATION_REV_EXACT = 1, STATION_REV_BELOW = 2 }; /* as ki
 struct station_outbox_item {
   int64_t id;
   enum station_outbox_op op;
-  char card_no[STATION_CARDNO_LEN + 1];
+  char card_no[COMMON_CARDNO_LEN + 1];
   uint32_t generation;         /* REVOKE BELOW: every generation < this one */
   enum station_rev_kind kind;  /* REVOKE only */
   char reason[16];             /* REVOKE only: the reason token */
@@ -227,7 +227,7 @@ struct station_issue_opts {
 };
 
 struct station_issued {
-  char card_no[STATION_CARDNO_LEN + 1];
+  char card_no[COMMON_CARDNO_LEN + 1];
   unsigned generation;
   int registered; /* 1: the centre took the registration; 0: queued */
   char centre_why[160];
@@ -261,14 +261,14 @@ int station_card_revoked(struct station_db *db, const char *card_no, uint32_t ge
                          int *revoked, enum station_revoke_reason *reason);
 
 struct station_ready_card {
-  char card_no[STATION_CARDNO_LEN + 1];
+  char card_no[COMMON_CARDNO_LEN + 1];
   unsigned generation;
   int reissue;
   int64_t fee_cents;
   int32_t ready_day;
   int registered;
   char masked_name[STATION_NAME_MAX + 1];
-  char masked_idno[STATION_IDNO_LEN + 1];
+  char masked_idno[COMMON_ID_LEN + 1];
   int award;                /* enum station_award on the card (the values of KIOSK_AWARD_*) */
   unsigned level;           /* its stars, or 0 */
   const uint8_t *photo;     /* the card's photo (JPEG), valid during the callback only */

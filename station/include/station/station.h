@@ -33,7 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/date.h"
 #include "common/idno.h"
+#include "common/utf8.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,47 +115,23 @@ void station_problems_clear(struct station_problems *p);
  * digits for month and day), years 1900..2999, a day of the calendar. Errors: SYNTAX.
  */
 int station_date_parse(const char *s, size_t len, int32_t *day);
-/* TODO(issue 10): the forwarders below go when their callers use common/date.h. */
-int32_t station_date_from_ymd(int y, unsigned m, unsigned d);        /* common_days_from_civil */
-void station_date_to_ymd(int32_t day, int *y, unsigned *m, unsigned *d); /* ..._civil_from_days */
 /* "YYYY-MM-DD" into buf (at least 11 bytes; common_date_format); returns buf. */
 char *station_date_format(int32_t day, char *buf, size_t cap);
-int32_t station_date_add_years(int32_t day, int n); /* common_date_add_years (Art. 202) */
 /* Today in Yulin (UTC+8) from the system clock. */
 int32_t station_date_today(void);
 
-/* ------------------------------------------------------------- ID numbers -- */
+/* ------------------------------------------------- ID numbers and masking -- */
 
-/* The rules are common/idno.h's (province, birth date, MOD 11-2, 'x' -> 'X'); these names
- * stay for the station's callers. TODO(issue 10): callers move to common_id_*. */
-#define STATION_IDNO_LEN COMMON_ID_LEN
-enum station_idno_status {
-  STATION_IDNO_OK = COMMON_ID_OK,
-  STATION_IDNO_LENGTH = COMMON_ID_LENGTH,
-  STATION_IDNO_CHARS = COMMON_ID_CHARS,
-  STATION_IDNO_REGION = COMMON_ID_REGION,
-  STATION_IDNO_BIRTH_DATE = COMMON_ID_BIRTH_DATE,
-  STATION_IDNO_CHECK_DIGIT = COMMON_ID_CHECK_DIGIT,
-};
-const char *station_idno_text(int status);                    /* common_id_status_text */
-char station_idno_check_char(const char digits17[17]);        /* common_id_check_char */
-int station_idno_check(const char *s, size_t len, char out[STATION_IDNO_LEN + 1],
-                       int32_t *birth_day);                   /* common_id_check */
-
-/* ---------------------------------------------------------------- masking -- */
+/* ID numbers are checked with common/idno.h (province, birth date, MOD 11-2, 'x' -> 'X');
+ * the two masks below are common's, in a form that returns the buffer. */
 
 /* common_id_mask into out[19]: 450902********1234; a string that is not 18 characters
  * becomes stars (never echoed). Returns out. */
-char *station_mask_idno(const char *idno, char out[STATION_IDNO_LEN + 1]);
+char *station_mask_idno(const char *idno, char out[COMMON_ID_LEN + 1]);
 /* common_name_mask: 张* / 张*明 / 欧**明; "*" for a name that is not printable UTF-8 or
  * does not fit. Returns out. */
 char *station_mask_name(const char *name, char *out, size_t cap);
 #define STATION_NAME_MAX 64u /* bytes of UTF-8 */
-
-/* ------------------------------------------------------------------ UTF-8 -- */
-
-/* common_utf8_valid_prefix. */
-size_t station_utf8_valid_prefix(const uint8_t *s, size_t len);
 
 #ifdef __cplusplus
 }
