@@ -71,6 +71,8 @@ const char *kiosk_config_state_dir(void)
   X(POLICY, REV_STALE, "revocation_stale", 0)                                            \
   X(POLICY, CASHIER_MAX, "cashier_max_fen", 0)                                           \
   X(POLICY, OVERRIDE_MAX, "override_queue_max", 0)                                       \
+  X(POLICY, CLOCK_NOT_BEFORE, "clock_not_before", 0)                                     \
+  X(POLICY, CLOCK_MARGIN, "clock_margin_minutes", 0)                                     \
   X(SYNC, URL, "url", 0)                                                                 \
   X(SYNC, CA, "ca", 0)                                                                   \
   X(SYNC, CERT, "cert", 0)                                                               \
@@ -324,7 +326,8 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
       [K_UTC_OFFSET] = "+08:00",        [K_GATE_REPEAT] = "120",
       [K_BUS_REPEAT] = "10",            [K_REV_AGE] = "72",
       [K_REV_STALE] = "warn",           [K_CASHIER_MAX] = "10000",
-      [K_OVERRIDE_MAX] = "64"};
+      [K_OVERRIDE_MAX] = "64",          [K_CLOCK_NOT_BEFORE] = KIOSK_BUILD_DAY,
+      [K_CLOCK_MARGIN] = "10"};
   const char *v[K_COUNT];
   for (int k = 0; k < K_COUNT; k++)
     v[k] = p->raw[k] ? p->raw[k] : dflt[k];
@@ -404,6 +407,18 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_OVERRIDE_MAX],
                           "override_queue_max: expected 0..4096, got '%s'", v[K_OVERRIDE_MAX]);
   c->override_queue_max = (unsigned)n;
+  int32_t floor_day;
+  if (kiosk_parse_date(v[K_CLOCK_NOT_BEFORE], &floor_day) != KIOSK_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_CLOCK_NOT_BEFORE],
+                          "clock_not_before: expected a date YYYY-MM-DD, got '%s'",
+                          v[K_CLOCK_NOT_BEFORE]);
+  /* A clock before the build or before the scheme started is wrong, whichever is later. */
+  if (floor_day < c->policy.start_day)
+    floor_day = c->policy.start_day;
+  c->clock_floor = (int64_t)floor_day * 86400 - c->policy.utc_offset_s;
+  if ((rc = parse_minutes(v[K_CLOCK_MARGIN], 1440, 60, &c->clock_margin_s, p, K_CLOCK_MARGIN,
+                          diag, 0)))
+    return rc;
 
   /* Paths. */
   if (p->raw[K_SITES]) {

@@ -332,6 +332,21 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
     }
   }
 
+  /* A clock that cannot be trusted (issue 11): the time-based rules were answered with
+   * the last trusted time, so staff decide (override) and the event carries the reason
+   * to the centre; a bus has no staff and denies. */
+  if (r->clock_suspect) {
+    if (r->mode == KIOSK_MODE_BUS) {
+      DENY(&a, CLOCK_SUSPECT);
+    } else if (!(r->staff & KIOSK_STAFF_OVERRIDE)) {
+      STAFF(&a, CLOCK_SUSPECT);
+      if (!a.deny)
+        flags |= KIOSK_VF_OVERRIDE_OFFERED;
+    } else {
+      INFO(&a, CLOCK_SUSPECT);
+    }
+  }
+
   out->deny = a.deny;
   out->staff = a.staff;
   out->reasons = a.deny | a.staff | a.info;

@@ -107,6 +107,91 @@ char *kiosk_event_to_json(const struct proto_event *ev)
   return s;
 }
 
+static int name_index(const char *s, const char *(*name)(int), int max)
+{
+  for (int i = 0; s && i <= max; i++)
+    if (name(i) && strcmp(name(i), s) == 0)
+      return i;
+  return -1;
+}
+
+static const char *mode_name_i(int m)
+{
+  return kiosk_mode_name(m);
+}
+
+static const char *verdict_name_i(int v)
+{
+  return kiosk_verdict_name(v);
+}
+
+static int str_field(json_t *o, const char *key, char *dst, size_t cap)
+{
+  json_t *v = json_object_get(o, key);
+  if (!json_is_string(v) || json_string_length(v) >= cap ||
+      strlen(json_string_value(v)) != json_string_length(v))
+    return -1;
+  memcpy(dst, json_string_value(v), json_string_length(v) + 1);
+  return 0;
+}
+
+static int int_field(json_t *o, const char *key, json_int_t *out)
+{
+  json_t *v = json_object_get(o, key);
+  if (!json_is_integer(v))
+    return -1;
+  *out = json_integer_value(v);
+  return 0;
+}
+
+int kiosk_event_from_json(const char *buf, size_t len, struct proto_event *ev)
+{
+  if (!buf || !ev)
+    return KIOSK_E_INVALID_ARG;
+  memset(ev, 0, sizeof *ev);
+  if (len > KIOSK_EVENT_JSON_MAX)
+    return KIOSK_E_TOO_LARGE;
+  json_error_t jerr;
+  json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  int rc = KIOSK_E_FORMAT;
+  json_int_t seq, t, gen, amount;
+  char mode[16], kind[16], verdict[16], rhex[17];
+  uint64_t reasons = 0;
+  if (!json_is_object(o) || int_field(o, "seq", &seq) || int_field(o, "time", &t) ||
+      int_field(o, "generation", &gen) || int_field(o, "amount_fen", &amount) ||
+      str_field(o, "terminal", ev->terminal, sizeof ev->terminal) ||
+      str_field(o, "site", ev->site, sizeof ev->site) ||
+      str_field(o, "vehicle", ev->vehicle, sizeof ev->vehicle) ||
+      str_field(o, "card_no", ev->card_no, sizeof ev->card_no) ||
+      str_field(o, "bill_ref", ev->bill_ref, sizeof ev->bill_ref) ||
+      str_field(o, "staff_id", ev->staff_id, sizeof ev->staff_id) ||
+      str_field(o, "mode", mode, sizeof mode) || str_field(o, "kind", kind, sizeof kind) ||
+      str_field(o, "verdict", verdict, sizeof verdict) ||
+      str_field(o, "reasons_hex", rhex, sizeof rhex) || strlen(rhex) != 16 || seq < 0 ||
+      gen < 0 || gen > (json_int_t)UINT32_MAX)
+    goto out_free;
+  for (int i = 0; i < 16; i++) {
+    int d = common_hex_digit((unsigned char)rhex[i], 0);
+    if (d < 0)
+      goto out_free;
+    reasons = reasons << 4 | (uint64_t)d;
+  }
+  ev->seq = (uint64_t)seq;
+  ev->time = (int64_t)t;
+  ev->generation = (uint32_t)gen;
+  ev->amount_fen = (int64_t)amount;
+  ev->reasons = reasons;
+  ev->mode = name_index(mode, mode_name_i, 16);
+  ev->kind = name_index(kind, proto_event_kind_name, 16);
+  ev->verdict = name_index(verdict, verdict_name_i, 16);
+  rc = kiosk_event_check(ev, NULL, 0) == KIOSK_OK ? KIOSK_OK : KIOSK_E_FORMAT;
+out_free:
+  json_decref(o);
+  if (rc != KIOSK_OK)
+    memset(ev, 0, sizeof *ev);
+  return rc;
+}
+
 /* ---------------------------------------------------------------- sqlite -- */
 
 static int map_rc(struct kiosk_journal *j, int rc)

@@ -1,8 +1,12 @@
 /* One terminal's decision path: lookups, engine, journal, override queue
  * (kiosk/terminal.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cardno.h"
 #include "common/idno.h"
@@ -19,7 +23,20 @@ struct kiosk_terminal {
   int journal_ok;
   struct proto_event *queue; /* overrides waiting for the journal */
   size_t nqueue;
+  char qpath[KIOSK_PATH_MAX + 16]; /* <journal>.overrides: the queue, durable */
+  int64_t last_time; /* time of the newest event journaled or queued: the clock's check */
+  int clock_suspect; /* the last decision found the clock untrustworthy */
 };
+
+/* The newest event's time, so that a clock set back is seen before the first decision. */
+static void learn_last_time(struct kiosk_terminal *t)
+{
+  uint64_t seq = 0;
+  struct proto_event e;
+  if (t->journal && kiosk_journal_last_seq(t->journal, &seq) == KIOSK_OK && seq &&
+      kiosk_journal_get(t->journal, seq, &e) == KIOSK_OK && e.time > t->last_time)
+    t->last_time = e.time;
+}
 
 void kiosk_terminal_close(struct kiosk_terminal *t)
 {
@@ -31,6 +48,175 @@ void kiosk_terminal_close(struct kiosk_terminal *t)
   kiosk_sites_destroy(t->sites);
   free(t->queue);
   free(t);
+}
+
+/* ------------------------------------------------- durable override queue -- */
+
+/* Overrides granted while the journal is down are promises already kept at the gate:
+ * they must survive a power cut. Each is one JSON line (kiosk_event_to_json) appended to
+ * <journal>.overrides and fsync'd before the grant is returned; the file is rewritten
+ * with what is left after the journal took some. A line without its newline is a write
+ * cut by the crash, before the grant was given: ignored. */
+
+static int fsync_parent(const char *path)
+{
+  char dir[KIOSK_PATH_MAX + 16];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash == dir)
+    dir[1] = '\0';
+  else if (slash)
+    *slash = '\0';
+  else
+    snprintf(dir, sizeof dir, ".");
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  int rc = fsync(fd);
+  close(fd);
+  return rc;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+static int queue_line(int fd, const struct proto_event *e)
+{
+  char *s = kiosk_event_to_json(e);
+  if (!s)
+    return -1;
+  int bad = write_all(fd, s, strlen(s)) != 0 || write_all(fd, "\n", 1) != 0;
+  free(s);
+  return bad ? -1 : 0;
+}
+
+/* Append one override, durably. */
+static int queue_persist(struct kiosk_terminal *t, const struct proto_event *e)
+{
+  int existed = access(t->qpath, F_OK) == 0;
+  int fd = open(t->qpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return KIOSK_E_IO;
+  int bad = queue_line(fd, e) != 0 || fsync(fd) != 0;
+  bad = close(fd) != 0 || bad;
+  if (!bad && !existed && fsync_parent(t->qpath) != 0)
+    bad = 1;
+  return bad ? KIOSK_E_IO : KIOSK_OK;
+}
+
+/* Replace the file with the queue as it is now (empty: removed). */
+static int queue_rewrite(struct kiosk_terminal *t)
+{
+  if (t->nqueue == 0) {
+    if (unlink(t->qpath) != 0 && errno != ENOENT)
+      return KIOSK_E_IO;
+    fsync_parent(t->qpath);
+    return KIOSK_OK;
+  }
+  char tmp[KIOSK_PATH_MAX + 32];
+  snprintf(tmp, sizeof tmp, "%s.tmp", t->qpath);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return KIOSK_E_IO;
+  int bad = 0;
+  for (size_t i = 0; i < t->nqueue && !bad; i++)
+    bad = queue_line(fd, &t->queue[i]) != 0;
+  bad = fsync(fd) != 0 || bad;
+  bad = close(fd) != 0 || bad;
+  if (bad || rename(tmp, t->qpath) != 0 || fsync_parent(t->qpath) != 0) {
+    unlink(tmp);
+    return KIOSK_E_IO;
+  }
+  return KIOSK_OK;
+}
+
+static int queue_load(struct kiosk_terminal *t, struct kiosk_diag *diag)
+{
+  int fd = open(t->qpath, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return errno == ENOENT ? KIOSK_OK : kiosk_diag_set(diag, KIOSK_E_IO, t->qpath, 0, "%s",
+                                                       strerror(errno));
+  size_t cap = (size_t)t->cfg.override_queue_max * (KIOSK_EVENT_JSON_MAX + 1) + 1;
+  char *buf = malloc(cap);
+  size_t len = 0;
+  int rc = buf ? KIOSK_OK : KIOSK_E_NO_MEMORY;
+  while (rc == KIOSK_OK) {
+    ssize_t r = read(fd, buf + len, cap - len);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      rc = kiosk_diag_set(diag, KIOSK_E_IO, t->qpath, 0, "read error");
+    else if (r == 0)
+      break;
+    else if ((len += (size_t)r) == cap)
+      rc = kiosk_diag_set(diag, KIOSK_E_TOO_LARGE, t->qpath, 0,
+                          "more overrides than override_queue_max");
+  }
+  close(fd);
+  unsigned line = 0;
+  for (size_t pos = 0; rc == KIOSK_OK && pos < len;) {
+    char *nl = memchr(buf + pos, '\n', len - pos);
+    if (!nl)
+      break; /* cut by the crash before its fsync: that grant was never given */
+    line++;
+    if (t->nqueue >= t->cfg.override_queue_max)
+      rc = kiosk_diag_set(diag, KIOSK_E_TOO_LARGE, t->qpath, line,
+                          "more overrides than override_queue_max");
+    else if (kiosk_event_from_json(buf + pos, (size_t)(nl - buf) - pos, &t->queue[t->nqueue]) !=
+             KIOSK_OK)
+      rc = kiosk_diag_set(diag, KIOSK_E_FORMAT, t->qpath, line, "queued override malformed");
+    else
+      t->nqueue++;
+    pos = (size_t)(nl - buf) + 1;
+  }
+  free(buf);
+  return rc;
+}
+
+static int same_event(const struct proto_event *a, const struct proto_event *b)
+{
+  return a->time == b->time && a->mode == b->mode && a->generation == b->generation &&
+         a->kind == b->kind && a->verdict == b->verdict && a->reasons == b->reasons &&
+         a->amount_fen == b->amount_fen && !strcmp(a->terminal, b->terminal) &&
+         !strcmp(a->site, b->site) && !strcmp(a->vehicle, b->vehicle) &&
+         !strcmp(a->card_no, b->card_no) && !strcmp(a->bill_ref, b->bill_ref) &&
+         !strcmp(a->staff_id, b->staff_id);
+}
+
+/* A crash after the journal took an override but before the file was rewritten leaves
+ * it in both: drop from the queue's head what the journal's tail already holds. */
+static void queue_drop_journaled(struct kiosk_terminal *t)
+{
+  uint64_t last = 0;
+  if (!t->nqueue || kiosk_journal_last_seq(t->journal, &last) != KIOSK_OK || last == 0)
+    return;
+  uint64_t from = last > t->nqueue ? last - t->nqueue + 1 : 1;
+  size_t drop = 0;
+  for (uint64_t s = from; s <= last && drop < t->nqueue; s++) {
+    struct proto_event e;
+    if (kiosk_journal_get(t->journal, s, &e) != KIOSK_OK)
+      return;
+    if (same_event(&e, &t->queue[drop]))
+      drop++;
+    else
+      drop = same_event(&e, &t->queue[0]) ? 1 : 0;
+  }
+  if (drop) {
+    memmove(t->queue, t->queue + drop, (t->nqueue - drop) * sizeof *t->queue);
+    t->nqueue -= drop;
+    queue_rewrite(t);
+  }
 }
 
 static int file_exists(const char *path)
@@ -63,6 +249,9 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
       goto out_fail;
     }
   }
+  snprintf(t->qpath, sizeof t->qpath, "%s.overrides", cfg->journal_path);
+  if ((rc = queue_load(t, diag)) != KIOSK_OK)
+    goto out_fail;
   if ((rc = kiosk_revlist_create(&t->revlist)) != KIOSK_OK)
     goto out_fail;
   struct kiosk_diag kd;
@@ -94,6 +283,7 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
   }
   rc = KIOSK_OK;
   t->journal_ok = t->journal != NULL;
+  learn_last_time(t);
   *out = t;
   return KIOSK_OK;
 out_fail:
@@ -112,7 +302,9 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
       t->journal_ok = 0;
       return rc;
     }
+    learn_last_time(t);
   }
+  queue_drop_journaled(t);
   size_t done = 0;
   int rc = KIOSK_OK;
   while (done < t->nqueue) {
@@ -124,6 +316,7 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
   if (done) {
     memmove(t->queue, t->queue + done, (t->nqueue - done) * sizeof *t->queue);
     t->nqueue -= done;
+    queue_rewrite(t); /* a failure leaves them in the file: dropped at the next flush */
   }
   t->journal_ok = rc == KIOSK_OK;
   return rc;
@@ -170,6 +363,15 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   if (!t->journal_ok || t->nqueue)
     kiosk_terminal_flush(t);
 
+  /* Never journal a time that cannot be trusted (issue 11: a clock at 1970 wedged the
+   * sync): before the floor, or behind the newest event by more than the margin, the
+   * decision uses and records the last trusted time and staff decide. */
+  int suspect = now < t->cfg.clock_floor ||
+                (t->last_time && now < t->last_time - (int64_t)t->cfg.clock_margin_s);
+  if (suspect)
+    now = t->last_time > t->cfg.clock_floor ? t->last_time : t->cfg.clock_floor;
+  t->clock_suspect = suspect;
+
   const char *staff_id = in->staff_id ? in->staff_id : t->cfg.staff_id;
   struct kiosk_request r;
   memset(&r, 0, sizeof r);
@@ -177,6 +379,7 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   r.mode = t->cfg.mode;
   r.site_modes = t->site->modes;
   r.now = now;
+  r.clock_suspect = suspect;
   r.holder = in->holder;
   r.staff = in->staff;
   r.staff_id = staff_id;
@@ -205,6 +408,8 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   if (r.journal_writable) {
     make_event(t, in, &out->verdict, now, staff_id, &e);
     if (kiosk_journal_append(t->journal, &e) == KIOSK_OK) {
+      if (e.time > t->last_time)
+        t->last_time = e.time;
       out->journaled = 1;
       out->seq = e.seq;
       return KIOSK_OK;
@@ -218,6 +423,16 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   if (out->verdict.verdict == KIOSK_VERDICT_GRANT &&
       (out->verdict.flags & KIOSK_VF_OVERRIDE_USED) && t->nqueue < t->cfg.override_queue_max) {
     make_event(t, in, &out->verdict, now, staff_id, &t->queue[t->nqueue]);
+    if (queue_persist(t, &t->queue[t->nqueue]) != KIOSK_OK) {
+      /* Not durable, so not granted: a power cut would lose it. */
+      out->verdict.verdict = KIOSK_VERDICT_DENY;
+      out->verdict.reasons |= KIOSK_RBIT(OVERRIDE_QUEUE_FULL);
+      out->verdict.deny |= KIOSK_RBIT(OVERRIDE_QUEUE_FULL);
+      out->verdict.flags &= ~KIOSK_VF_OVERRIDE_USED;
+      return KIOSK_OK;
+    }
+    if (now > t->last_time)
+      t->last_time = now;
     t->nqueue++;
     out->queued = 1;
   }
@@ -230,6 +445,7 @@ void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_statu
   if (!t)
     return;
   out->journal_ok = t->journal_ok;
+  out->clock_suspect = t->clock_suspect;
   out->overrides_queued = t->nqueue;
   if (t->journal) {
     kiosk_journal_last_seq(t->journal, &out->last_seq);

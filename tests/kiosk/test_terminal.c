@@ -2,6 +2,8 @@
  * journal on disk, repeat detection through the journal, and the fail-closed journal
  * with the staff override queue. */
 #include <check.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +56,8 @@ static struct kiosk_terminal *open_terminal(const char *terminal_section, unsign
            "%s"
            "[paths]\ntrust_store = trust\n"
            "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2023-12-27\n"
-           "gate_repeat_minutes = 120\nbus_repeat_minutes = 10\noverride_queue_max = %u\n",
+           "gate_repeat_minutes = 120\nbus_repeat_minutes = 10\noverride_queue_max = %u\n"
+           "clock_not_before = 2019-01-01\n",
            terminal_section, queue_max);
   FILE *f = fopen(path, "w");
   ck_assert_ptr_nonnull(f);
@@ -234,6 +237,119 @@ START_TEST(bus_flow)
 }
 END_TEST
 
+/* Issue 11 (2): a clock reset to 1970 journaled time 0 and -1000 and wedged the sync. */
+START_TEST(clock_suspect)
+{
+  const int64_t floor = INT64_C(1546272000); /* 2019-01-01 00:00 +08:00 */
+  struct kiosk_terminal *t = open_terminal(GATE, 8);
+  unsigned conf = KIOSK_STAFF_HOLDER_CONFIRMED;
+  struct kiosk_outcome o = decide(t, "YL20190000000184", conf, T0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
+  struct kiosk_terminal_status st;
+  kiosk_terminal_status(t, &st);
+  ck_assert_int_eq(st.clock_suspect, 0);
+  /* 1970 and before: staff decide, nothing journaled until they override. */
+  static const int64_t bad[] = {0, -1000, T0 - 3600, floor - 1};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    o = decide(t, "YL20190000000281", conf, bad[i]);
+    ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
+    ck_assert(o.verdict.reasons & KIOSK_RBIT(CLOCK_SUSPECT));
+    ck_assert(o.verdict.flags & KIOSK_VF_OVERRIDE_OFFERED);
+    ck_assert_int_eq(o.journaled, 0);
+    kiosk_terminal_status(t, &st);
+    ck_assert_int_eq(st.clock_suspect, 1);
+  }
+  /* The override is journaled with the last trusted time and the reason. */
+  o = decide(t, "YL20190000000281", conf | KIOSK_STAFF_OVERRIDE, 0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(o.journaled, 1);
+  struct proto_event e;
+  ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), o.seq, &e), KIOSK_OK);
+  ck_assert_int_eq(e.time, T0);
+  ck_assert(e.reasons & KIOSK_RBIT(CLOCK_SUSPECT));
+  /* Within the margin (10 minutes) the clock is believed; the alarm clears. */
+  o = decide(t, "YL20190000000378", conf, T0 - 599);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
+  ck_assert(!(o.verdict.reasons & KIOSK_RBIT(CLOCK_SUSPECT)));
+  kiosk_terminal_status(t, &st);
+  ck_assert_int_eq(st.clock_suspect, 0);
+  kiosk_terminal_close(t);
+  /* After a restart the newest journaled time is known before the first decision. */
+  t = open_terminal(GATE, 8);
+  o = decide(t, "YL20190000000475", conf, T0 - 7200);
+  ck_assert(o.verdict.reasons & KIOSK_RBIT(CLOCK_SUSPECT));
+  kiosk_terminal_close(t);
+}
+END_TEST
+
+START_TEST(clock_suspect_bus_denies)
+{
+  const int64_t floor = INT64_C(1546272000);
+  struct kiosk_terminal *t = open_terminal(BUS, 8);
+  struct kiosk_outcome o = decide(t, "YL20190000000184", 0, -1000);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
+  ck_assert(o.verdict.reasons & KIOSK_RBIT(CLOCK_SUSPECT));
+  ck_assert_int_eq(o.journaled, 1);
+  struct proto_event e;
+  ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), o.seq, &e), KIOSK_OK);
+  ck_assert_int_eq(e.time, floor); /* never 0 or -1000 */
+  kiosk_terminal_close(t);
+}
+END_TEST
+
+/* Issue 11 (7): overrides queued during a journal outage were in memory only. */
+START_TEST(override_queue_survives_kill)
+{
+  int pfd[2];
+  ck_assert_int_eq(pipe(pfd), 0);
+  pid_t pid = fork();
+  ck_assert_int_ne(pid, -1);
+  if (pid == 0) {
+    struct kiosk_terminal *t = open_terminal(GATE, 8);
+    struct kiosk_outcome o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED, T0);
+    if (o.seq != 1)
+      _exit(3);
+    fill_disk(kiosk_terminal_journal(t));
+    o = decide(t, "YL20190000000281", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE,
+               T0 + 20);
+    if (o.verdict.verdict != KIOSK_VERDICT_GRANT || o.queued != 1)
+      _exit(4);
+    if (write(pfd[1], "q", 1) != 1)
+      _exit(5);
+    for (;;)
+      pause();
+  }
+  close(pfd[1]);
+  char c = 0;
+  ck_assert_int_eq(read(pfd[0], &c, 1), 1); /* blocks until the grant was given */
+  close(pfd[0]);
+  ck_assert_int_eq(kill(pid, SIGKILL), 0);
+  int status;
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert(WIFSIGNALED(status));
+  /* Restarted: the override is still owed, and journaled at the first chance. */
+  struct kiosk_terminal *t = open_terminal(GATE, 8);
+  struct kiosk_terminal_status st;
+  kiosk_terminal_status(t, &st);
+  ck_assert_uint_eq(st.overrides_queued, 1);
+  ck_assert_int_eq(kiosk_terminal_flush(t), KIOSK_OK);
+  kiosk_terminal_status(t, &st);
+  ck_assert_uint_eq(st.overrides_queued, 0);
+  struct proto_event e;
+  ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), st.last_seq, &e), KIOSK_OK);
+  ck_assert_str_eq(e.card_no, "YL20190000000281");
+  ck_assert_int_eq(e.kind, KIOSK_EVENT_OVERRIDE);
+  ck_assert_int_eq(e.time, T0 + 20);
+  ck_assert_str_eq(e.staff_id, "S07");
+  kiosk_terminal_close(t);
+  /* Journaled once: a second restart owes nothing. */
+  t = open_terminal(GATE, 8);
+  kiosk_terminal_status(t, &st);
+  ck_assert_uint_eq(st.overrides_queued, 0);
+  kiosk_terminal_close(t);
+}
+END_TEST
+
 START_TEST(list_without_key_refused)
 {
   char p[512];
@@ -263,6 +379,9 @@ int main(void)
   tcase_add_test(tc, journal_down_override);
   tcase_add_test(tc, bus_flow);
   tcase_add_test(tc, list_without_key_refused);
+  tcase_add_test(tc, clock_suspect);
+  tcase_add_test(tc, clock_suspect_bus_denies);
+  tcase_add_test(tc, override_queue_survives_kill);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

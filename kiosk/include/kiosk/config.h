@@ -73,6 +73,12 @@ struct kiosk_config {
   /* [policy] */
   struct kiosk_policy policy;
   unsigned override_queue_max; /* staff overrides held while the journal is down */
+  /* The clock is not trusted before clock_floor (Unix seconds: local midnight of the later
+   * of clock_not_before, default the build day, and policy_start) nor when it is behind
+   * the last journaled event by more than clock_margin_s (clock_margin_minutes, default
+   * 10). See kiosk_terminal_decide. */
+  int64_t clock_floor;
+  uint32_t clock_margin_s;
   /* [sync], [ui]: for the terminal program (`kiosk run`); the library ignores them */
   struct kiosk_sync_config sync;
   struct kiosk_ui_config ui;

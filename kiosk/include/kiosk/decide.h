@@ -147,6 +147,9 @@ struct kiosk_request {
   /* journal state */
   int journal_writable;     /* 0: the last append failed or the db is read-only */
   int override_queue_room;  /* 1: a staff override can still be queued */
+  /* 1: the terminal's clock is before its floor or behind its journal (kiosk/terminal.h);
+   * now is then the last trusted time, not the clock's */
+  int clock_suspect;
 };
 
 /* Policy from the configuration (kiosk/config.h). */
@@ -222,7 +225,10 @@ struct kiosk_policy {
     "待补记的人工放行记录已满")                                                             \
   X(STAFF_ID_MISSING, 35, "staff must sign in to confirm", "工作人员须登录后确认")          \
   X(STATION_CHECK_ONLY, 36, "blood station check: nothing is waived here",                  \
-    "血站查验：本处不免除费用")
+    "血站查验：本处不免除费用")                                                             \
+  X(CLOCK_SUSPECT, 37,                                                                      \
+    "terminal clock cannot be trusted: staff decide; the last trusted time is recorded",    \
+    "终端时钟不可信：由工作人员决定，记录最后可信时间")
 
 enum kiosk_reason {
 #define KIOSK_X_RS(name, bit, en, zh) KIOSK_R_##name = (bit),

@@ -66,6 +66,13 @@ int kiosk_event_hash(const struct proto_event *ev, uint8_t out[KIOSK_HASH_LEN]);
 
 /* One event as a JSON object (jansson), one line, no newline; malloc'd, free() it. */
 char *kiosk_event_to_json(const struct proto_event *ev);
+/* The reverse, for the terminal's durable override queue: buf[0..len) holds one object
+ * as kiosk_event_to_json writes it (seq, time, the tokens, mode/kind/verdict by name,
+ * reasons_hex; the hashes are not read). KIOSK_OK, TOO_LARGE (len >
+ * KIOSK_EVENT_JSON_MAX), FORMAT (not that object, or kiosk_event_check refuses it).
+ * Fuzz target tests/fuzz/fuzz_kiosk_event_json.c. */
+#define KIOSK_EVENT_JSON_MAX 4096u
+int kiosk_event_from_json(const char *buf, size_t len, struct proto_event *ev);
 
 /* ---------------------------------------------------------------- journal -- */
 

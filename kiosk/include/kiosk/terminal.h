@@ -59,6 +59,7 @@ struct kiosk_terminal_status {
   uint64_t revlist_version;
   int64_t revlist_issued_at;
   size_t revlist_entries;
+  int clock_suspect;       /* the last decision found the clock untrustworthy (alarm) */
 };
 
 /*
@@ -75,6 +76,13 @@ void kiosk_terminal_close(struct kiosk_terminal *t);
 /*
  * Decide for one card at time now and journal the outcome (see above). Always fills
  * *out; returns KIOSK_OK, or INVALID_ARG for a missing card.
+ * A clock that cannot be trusted (now before cfg.clock_floor, or more than
+ * cfg.clock_margin_s behind the newest event journaled or queued) is never journaled:
+ * the decision uses the last trusted time (the newest event's, or the floor), carries the
+ * CLOCK_SUSPECT reason, goes to staff (an override grants; a bus denies) and the
+ * status's clock_suspect is set until a decision finds the clock good again.
+ * Also: a journal failing its integrity check at open (kiosk/journal.h, "Integrity at
+ * open") makes kiosk_terminal_open fail with CHAIN and the reason.
  */
 int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in, int64_t now,
                           struct kiosk_outcome *out);
