@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cardio/replay.h"
+#include "common/hex.h"
 #include "cardio_int.h"
 
 enum cardio_replay_special { REPLAY_PLAIN = 0, REPLAY_REMOVED, REPLAY_RESET, REPLAY_GONE };
@@ -23,17 +24,6 @@ struct cardio_replay {
 
 static const struct cardio_transport_ops cardio_replay_ops;
 
-static int cardio_hex_nibble(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Parse hex with optional spaces into a new buffer. */
 static int cardio_hex_parse(const char *hex, uint8_t **out, size_t *out_len)
 {
@@ -48,7 +38,7 @@ static int cardio_hex_parse(const char *hex, uint8_t **out, size_t *out_len)
   for (const char *p = hex; *p; p++) {
     if (*p == ' ' || *p == ':' || *p == '\n' || *p == '\t')
       continue;
-    int v = cardio_hex_nibble(*p);
+    int v = common_hex_digit((unsigned char)*p, 1);
     if (v < 0)
       goto out_bad;
     if (hi < 0) {
