@@ -22,6 +22,7 @@ packages=(
   check
   libjansson-dev libevent-dev zlib1g-dev
   xvfb xauth
+  chromium poppler-utils
   clang libclang-rt-14-dev
   procps iproute2
   softhsm2 libengine-pkcs11-openssl libp11-kit-dev
