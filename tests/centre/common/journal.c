@@ -12,7 +12,9 @@
 #include "synctest.h"
 
 struct synctest_journal {
-  struct kiosk_journal *kj;
+  struct kiosk_journal *kj;    /* the test thread's handle */
+  struct kiosk_journal *ns_kj; /* netsync's own handle (opened on first use), as kiosk run
+                                * gives its netsync thread: one SQLite connection per thread */
   char path[700];
   char terminal[32], site[64];
 };
@@ -40,13 +42,17 @@ void synctest_journal_close(struct synctest_journal *j)
 {
   if (!j)
     return;
+  kiosk_journal_close(j->ns_kj);
   kiosk_journal_close(j->kj);
   free(j);
 }
 
 struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j)
 {
-  return j->kj;
+  struct kiosk_diag d;
+  if (!j->ns_kj && kiosk_journal_open(j->path, 0, &j->ns_kj, &d) != KIOSK_OK)
+    return NULL;
+  return j->ns_kj;
 }
 
 void synctest_event(uint64_t seq, const char *terminal, const char *site, struct proto_event *e)

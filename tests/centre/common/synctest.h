@@ -64,7 +64,10 @@ struct synctest_journal;
 int synctest_journal_open(const char *path, const char *terminal, const char *site,
                           struct synctest_journal **out);
 void synctest_journal_close(struct synctest_journal *j);
-/* The kiosk journal handle: the ctx for netsync_kiosk_journal_ops. */
+/* A second kiosk journal handle on the same file, for netsync's thread (the ctx for
+ * netsync_kiosk_journal_ops): the journal is opened SQLITE_OPEN_NOMUTEX, so the test
+ * thread and netsync's thread must not share one connection (kiosk run gives its netsync
+ * thread its own handle too). NULL when it cannot be opened. */
 struct kiosk_journal *synctest_journal_kiosk(struct synctest_journal *j);
 /* Append n events (a mix of gate, cashier and bus; every 17th a DENY): _api through
  * kiosk_journal_append (one durable commit each), the other in bulk (same rows). */
