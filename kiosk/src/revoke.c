@@ -15,6 +15,7 @@
 
 #include "common/ini.h"
 #include "kiosk/revoke.h"
+#include "fileio.h"
 
 static int from_proto(int rc)
 {
@@ -477,8 +478,6 @@ static int hwm_read(const char *path, uint64_t *out, struct kiosk_diag *d)
   return KIOSK_OK;
 }
 
-static int fsync_dir_of(const char *path);
-static int write_full(int fd, const uint8_t *p, size_t n);
 
 /* Raise the record to version (never lower it), durably: tmp, fsync, rename, dir fsync. */
 static int hwm_raise(const char *path, uint64_t version, struct kiosk_diag *d)
@@ -497,13 +496,13 @@ static int hwm_raise(const char *path, uint64_t version, struct kiosk_diag *d)
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "cannot create: %s", strerror(errno));
-  if (write_full(fd, (const uint8_t *)line, (size_t)n) != 0 || fsync(fd) != 0) {
+  if (kiosk_file_write_all(fd, line, (size_t)n) != 0 || fsync(fd) != 0) {
     close(fd);
     unlink(tmp);
     return kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "write failed: %s", strerror(errno));
   }
   close(fd);
-  if (rename(tmp, hp) != 0 || fsync_dir_of(hp) != 0) {
+  if (rename(tmp, hp) != 0 || kiosk_file_fsync_dir(hp) != 0) {
     unlink(tmp);
     return kiosk_diag_set(d, KIOSK_E_IO, hp, 0, "cannot install: %s", strerror(errno));
   }
@@ -582,39 +581,6 @@ out_unlock:
   return rc;
 }
 
-static int fsync_dir_of(const char *path)
-{
-  char dir[2048];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash == dir)
-    dir[1] = '\0';
-  else if (slash)
-    *slash = '\0';
-  else
-    snprintf(dir, sizeof dir, ".");
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  int rc = fsync(fd);
-  close(fd);
-  return rc;
-}
-
-static int write_full(int fd, const uint8_t *p, size_t n)
-{
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8_t *buf,
                          size_t len, const struct proto_key *key, struct kiosk_diag *d)
 {
@@ -656,15 +622,15 @@ int kiosk_revlist_commit(struct kiosk_revlist *rl, const char *path, const uint8
     rc = kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "cannot create: %s", strerror(errno));
     goto out_free_old;
   }
-  if ((old_len && write_full(fd, old, old_len) != 0) || write_full(fd, buf, len) != 0 ||
-      fsync(fd) != 0) {
+  if ((old_len && kiosk_file_write_all(fd, old, old_len) != 0) ||
+      kiosk_file_write_all(fd, buf, len) != 0 || fsync(fd) != 0) {
     rc = kiosk_diag_set(d, KIOSK_E_IO, tmp, 0, "write failed: %s", strerror(errno));
     close(fd);
     unlink(tmp);
     goto out_free_old;
   }
   close(fd);
-  if (rename(tmp, path) != 0 || fsync_dir_of(path) != 0) {
+  if (rename(tmp, path) != 0 || kiosk_file_fsync_dir(path) != 0) {
     rc = kiosk_diag_set(d, KIOSK_E_IO, path, 0, "cannot install: %s", strerror(errno));
     unlink(tmp);
     goto out_free_old;

@@ -12,6 +12,7 @@
 #include "common/idno.h"
 #include "common/token.h"
 #include "kiosk/terminal.h"
+#include "fileio.h"
 
 struct kiosk_terminal {
   struct kiosk_config cfg;
@@ -58,45 +59,12 @@ void kiosk_terminal_close(struct kiosk_terminal *t)
  * with what is left after the journal took some. A line without its newline is a write
  * cut by the crash, before the grant was given: ignored. */
 
-static int fsync_parent(const char *path)
-{
-  char dir[KIOSK_PATH_MAX + 16];
-  snprintf(dir, sizeof dir, "%s", path);
-  char *slash = strrchr(dir, '/');
-  if (slash == dir)
-    dir[1] = '\0';
-  else if (slash)
-    *slash = '\0';
-  else
-    snprintf(dir, sizeof dir, ".");
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  int rc = fsync(fd);
-  close(fd);
-  return rc;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0 && errno == EINTR)
-      continue;
-    if (w <= 0)
-      return -1;
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 static int queue_line(int fd, const struct proto_event *e)
 {
   char *s = kiosk_event_to_json(e);
   if (!s)
     return -1;
-  int bad = write_all(fd, s, strlen(s)) != 0 || write_all(fd, "\n", 1) != 0;
+  int bad = kiosk_file_write_all(fd, s, strlen(s)) != 0 || kiosk_file_write_all(fd, "\n", 1) != 0;
   free(s);
   return bad ? -1 : 0;
 }
@@ -110,7 +78,7 @@ static int queue_persist(struct kiosk_terminal *t, const struct proto_event *e)
     return KIOSK_E_IO;
   int bad = queue_line(fd, e) != 0 || fsync(fd) != 0;
   bad = close(fd) != 0 || bad;
-  if (!bad && !existed && fsync_parent(t->qpath) != 0)
+  if (!bad && !existed && kiosk_file_fsync_dir(t->qpath) != 0)
     bad = 1;
   return bad ? KIOSK_E_IO : KIOSK_OK;
 }
@@ -121,7 +89,7 @@ static int queue_rewrite(struct kiosk_terminal *t)
   if (t->nqueue == 0) {
     if (unlink(t->qpath) != 0 && errno != ENOENT)
       return KIOSK_E_IO;
-    fsync_parent(t->qpath);
+    kiosk_file_fsync_dir(t->qpath);
     return KIOSK_OK;
   }
   char tmp[KIOSK_PATH_MAX + 32];
@@ -134,7 +102,7 @@ static int queue_rewrite(struct kiosk_terminal *t)
     bad = queue_line(fd, &t->queue[i]) != 0;
   bad = fsync(fd) != 0 || bad;
   bad = close(fd) != 0 || bad;
-  if (bad || rename(tmp, t->qpath) != 0 || fsync_parent(t->qpath) != 0) {
+  if (bad || rename(tmp, t->qpath) != 0 || kiosk_file_fsync_dir(t->qpath) != 0) {
     unlink(tmp);
     return KIOSK_E_IO;
   }
