@@ -12,6 +12,10 @@
  *                --round YYYY --issued YYYY-MM-DD --not-after YYYY-MM-DD --issuer KEYID
  *   centre-admin --config FILE card show CARD               (each generation's state)
  *   centre-admin --config FILE report usage [FROM [TO]]       (YYYY-MM; CSV on stdout)
+ *   centre-admin --config FILE report bills --hospital SITE --month YYYY-MM
+ *   centre-admin --config FILE report statement --hospital SITE --month YYYY-MM
+ *                [--format csv|html] [--out FILE]
+ *   centre-admin --config FILE report verify FILE
  *   centre-admin --config FILE doc set config|trust FILE
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
  *
@@ -54,6 +58,10 @@ static void usage(FILE *out)
           "       registered generation is refused; a new generation revokes nothing)\n"
           "  card show CARD   (CSV: each registered generation and its state; no personal data)\n"
           "  report usage [FROM [TO]]   (months as YYYY-MM)\n"
+          "  report bills --hospital SITE --month YYYY-MM   (CSV: every waiver)\n"
+          "  report statement --hospital SITE --month YYYY-MM [--format csv|html]\n"
+          "       [--out FILE]   (monthly statement with its digest)\n"
+          "  report verify FILE   (a statement checked against the centre's data)\n"
           "  doc set config|trust FILE\n"
           "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
           "exit status: 0 done, 1 failed, 2 usage or invalid argument\n");
@@ -228,10 +236,180 @@ static int parse_month(const char *s, int *out)
 {
   int y, m;
   char tail;
+  /* Exactly YYYY-MM: "2026-1" or " 2026-01" are typos, not months. */
+  if (strlen(s) != 7 || s[4] != '-')
+    return -1;
+  for (int i = 0; i < 7; i++)
+    if (i != 4 && (s[i] < '0' || s[i] > '9'))
+      return -1;
   if (sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || y < 2000 || y > 2100 || m < 1 || m > 12)
     return -1;
   *out = y * 100 + m;
   return 0;
+}
+
+/* Options of the bill reports: every one once, values required. */
+struct report_opts {
+  const char *hospital, *month, *format, *out;
+};
+
+static int report_args(const char *cmd, int argc, char **argv, struct report_opts *o, int more)
+{
+  memset(o, 0, sizeof *o);
+  for (int i = 0; i < argc; i += 2) {
+    const char **slot = strcmp(argv[i], "--hospital") == 0 ? &o->hospital
+                        : strcmp(argv[i], "--month") == 0  ? &o->month
+                        : more && strcmp(argv[i], "--format") == 0 ? &o->format
+                        : more && strcmp(argv[i], "--out") == 0    ? &o->out
+                                                                   : NULL;
+    if (!slot) {
+      fprintf(stderr, "centre-admin: report %s: unknown argument %s\n", cmd,
+              argv[i][0] == '-' ? argv[i] : "(a value without its option)");
+      return CENTRE_E_INVALID_ARG;
+    }
+    if (i + 1 >= argc || *slot) {
+      fprintf(stderr, "centre-admin: report %s: %s %s\n", cmd, argv[i],
+              *slot ? "given twice" : "needs a value");
+      return CENTRE_E_INVALID_ARG;
+    }
+    *slot = argv[i + 1];
+  }
+  if (!o->hospital || !o->month) {
+    fprintf(stderr, "centre-admin: report %s: --hospital and --month are required\n", cmd);
+    return CENTRE_E_INVALID_ARG;
+  }
+  return CENTRE_OK;
+}
+
+/* The hospital and month of a bill report, checked: exit 2 for either. */
+static int report_target(const struct centre_conf *conf, const char *cmd,
+                         const struct report_opts *o, struct centre_site *h, int *month)
+{
+  char why[200];
+  int rc;
+  if (parse_month(o->month, month) != 0) {
+    fprintf(stderr, "centre-admin: report %s: --month: YYYY-MM, a month from 2000-01 to "
+                    "2100-12\n", cmd);
+    return CENTRE_E_INVALID_ARG;
+  }
+  rc = centre_site_lookup(conf->sites, o->hospital, h, why, sizeof why);
+  if (rc != CENTRE_OK) {
+    fprintf(stderr, "centre-admin: report %s: --hospital: %s\n", cmd, why);
+    return rc == CENTRE_E_NOT_FOUND ? CENTRE_E_INVALID_ARG : rc;
+  }
+  return CENTRE_OK;
+}
+
+/* Write all of buf to path (or stdout), through a temporary file and a rename so that a
+ * statement on disk is never half written. */
+static int write_out(const char *path, const char *buf, size_t len)
+{
+  char tmp[CENTRE_PATH_MAX + 16];
+  FILE *f;
+  int ok;
+  if (!path)
+    return fwrite(buf, 1, len, stdout) == len ? CENTRE_OK : CENTRE_E_IO;
+  if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+    return CENTRE_E_INVALID_ARG;
+  f = fopen(tmp, "wx");
+  if (!f) {
+    fprintf(stderr, "centre-admin: cannot create %s\n", tmp);
+    return CENTRE_E_IO;
+  }
+  ok = fwrite(buf, 1, len, f) == len;
+  ok = fflush(f) == 0 && ok;
+  ok = fclose(f) == 0 && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    remove(tmp);
+    fprintf(stderr, "centre-admin: cannot write %s\n", path);
+    return CENTRE_E_IO;
+  }
+  return CENTRE_OK;
+}
+
+static char *read_file(const char *path);
+
+static int report_bills(const struct centre_conf *conf, struct centre_store *st, const char *cmd,
+                        int argc, char **argv)
+{
+  struct report_opts o;
+  struct centre_site h;
+  char digest[CENTRE_HASH_HEX + 1], *text = NULL;
+  size_t len = 0;
+  int month = 0, format = CENTRE_STATEMENT_CSV;
+  int rc = report_args(cmd, argc, argv, &o, strcmp(cmd, "statement") == 0);
+  if (rc == CENTRE_OK)
+    rc = report_target(conf, cmd, &o, &h, &month);
+  if (rc != CENTRE_OK)
+    return rc;
+  if (strcmp(cmd, "bills") == 0)
+    return centre_report_bills_csv(centre_store_db(st), &h, month, stdout);
+  if (o.format && strcmp(o.format, "html") == 0) {
+    format = CENTRE_STATEMENT_HTML;
+  } else if (o.format && strcmp(o.format, "csv") != 0) {
+    fprintf(stderr, "centre-admin: report statement: --format: csv or html\n");
+    return CENTRE_E_INVALID_ARG;
+  }
+  rc = centre_statement_make(centre_store_db(st), &h, month, format, &text, &len, digest);
+  if (rc == CENTRE_OK)
+    rc = write_out(o.out, text, len);
+  if (rc == CENTRE_OK && o.out)
+    printf("statement written to %s; digest sha256 %s\n", o.out, digest);
+  free(text);
+  return rc;
+}
+
+/* report verify FILE: make the statement again from the centre's data, in the file's
+ * format, and compare. Exit 0 only for the same bytes. */
+static int report_verify(const struct centre_conf *conf, struct centre_store *st,
+                         const char *path)
+{
+  struct centre_site h;
+  char site[CENTRE_SITE_ID_MAX + 1], printed[CENTRE_HASH_HEX + 1], now[CENTRE_HASH_HEX + 1],
+      own[CENTRE_HASH_HEX + 1], why[200], *file, *text = NULL;
+  size_t len = 0, flen;
+  int format, month, rc;
+  file = read_file(path);
+  if (!file) {
+    fprintf(stderr, "centre-admin: report verify: %s: unreadable, over %d bytes, or binary\n",
+            path, DOC_MAX);
+    return CENTRE_E_IO;
+  }
+  flen = strlen(file);
+  if (centre_statement_identify(file, flen, &format, site, &month, printed) != CENTRE_OK) {
+    fprintf(stderr, "centre-admin: report verify: %s is not a statement made by "
+                    "centre-admin report statement\n", path);
+    free(file);
+    return CENTRE_E_INVALID_ARG;
+  }
+  rc = centre_site_lookup(conf->sites, site, &h, why, sizeof why);
+  if (rc == CENTRE_OK)
+    rc = centre_statement_make(centre_store_db(st), &h, month, format, &text, &len, now);
+  else
+    fprintf(stderr, "centre-admin: report verify: the statement's hospital: %s\n", why);
+  if (rc != CENTRE_OK) {
+    free(file);
+    return rc;
+  }
+  if (len == flen && memcmp(text, file, len) == 0) {
+    printf("verified: %s %04d-%02d, digest sha256 %s matches the centre's data\n", site,
+           month / 100, month % 100, now);
+  } else if (strcmp(printed, now) == 0 ||
+             (format == CENTRE_STATEMENT_CSV &&
+              (centre_statement_lines_digest(file, flen, own) != CENTRE_OK ||
+               strcmp(own, printed) != 0))) {
+    fprintf(stderr, "centre-admin: report verify: REFUSED: the file was altered (its lines "
+                    "are not the statement its digest names)\n");
+    rc = CENTRE_E_VERIFY_FAILED;
+  } else {
+    fprintf(stderr, "centre-admin: report verify: REFUSED: the digest on the file (%s) is "
+                    "not the centre's for that month now (%s): the file was altered, or "
+                    "events for that month arrived after it was made\n", printed, now);
+    rc = CENTRE_E_VERIFY_FAILED;
+  }
+  free(text);
+  free(file);
+  return rc;
 }
 
 static int cert_serial(const char *path, char serial[81])
@@ -279,7 +457,7 @@ static char *read_file(const char *path)
   return buf;
 }
 
-static int run(struct centre_store *st, int argc, char **argv)
+static int run(const struct centre_conf *conf, struct centre_store *st, int argc, char **argv)
 {
   int64_t now = (int64_t)time(NULL);
   uint64_t version = 0;
@@ -374,13 +552,24 @@ static int run(struct centre_store *st, int argc, char **argv)
   }
   if (argc >= 2 && strcmp(argv[0], "report") == 0 && strcmp(argv[1], "usage") == 0) {
     int from = 0, to = 0;
-    if ((argc >= 3 && parse_month(argv[2], &from) != 0) ||
+    if (argc > 4 || (argc >= 3 && parse_month(argv[2], &from) != 0) ||
         (argc >= 4 && parse_month(argv[3], &to) != 0)) {
-      fprintf(stderr, "centre-admin: months are YYYY-MM\n");
+      fprintf(stderr, "centre-admin: report usage: months are YYYY-MM, from 2000-01 to "
+                      "2100-12\n");
+      return CENTRE_E_INVALID_ARG;
+    }
+    if (to && from > to) {
+      /* An empty table would read as "nothing happened"; it is a mistyped range. */
+      fprintf(stderr, "centre-admin: report usage: FROM is after TO\n");
       return CENTRE_E_INVALID_ARG;
     }
     return centre_store_usage_csv(st, from, to, stdout);
   }
+  if (argc >= 2 && strcmp(argv[0], "report") == 0 &&
+      (strcmp(argv[1], "bills") == 0 || strcmp(argv[1], "statement") == 0))
+    return report_bills(conf, st, argv[1], argc - 2, argv + 2);
+  if (argc == 3 && strcmp(argv[0], "report") == 0 && strcmp(argv[1], "verify") == 0)
+    return report_verify(conf, st, argv[2]);
   if (argc >= 4 && strcmp(argv[0], "doc") == 0 && strcmp(argv[1], "set") == 0 &&
       (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "trust") == 0)) {
     char *content = read_file(argv[3]);
@@ -456,12 +645,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "centre-admin: cannot open %s\n", conf.db);
     return 1;
   }
-  rc = run(st, argc - 3, argv + 3);
+  rc = run(&conf, st, argc - 3, argv + 3);
   centre_store_destroy(st);
   if (rc == CENTRE_E_INVALID_ARG)
     return 2;
   if (rc != CENTRE_OK) {
-    fprintf(stderr, "centre-admin: %s\n", centre_strerror(rc));
+    if (rc != CENTRE_E_VERIFY_FAILED) /* report verify said why */
+      fprintf(stderr, "centre-admin: %s\n", centre_strerror(rc));
     return 1;
   }
   return 0;

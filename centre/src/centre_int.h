@@ -75,6 +75,7 @@ struct centre_conf {
   unsigned max_per_address;            /* open at once from one source address */
   unsigned rev_refresh_s;              /* re-issue an unchanged revocation list after this */
   unsigned log_level;                  /* 0 error .. 3 debug */
+  char sites[CENTRE_PATH_MAX];         /* [reports] sites: the site registry (hospital names) */
 };
 
 /* Defaults, then the file. why[cap] says which line is wrong. */
@@ -215,6 +216,57 @@ int centre_store_terminals_csv(struct centre_store *st, FILE *out);
 int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, FILE *out);
 /* Number of event rows for a terminal (tests and tools). */
 int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n);
+
+/* ----------------------------------------------------------------- bills -- */
+/* Hospital bills (bills.c; docs/sync-protocol.md, "Hospital bills at the centre"). They
+ * work on the store's connection (centre_store_db) and never call store.c back. */
+struct sqlite3;
+struct sqlite3 *centre_store_db(struct centre_store *st);
+int centre_bills_schema(struct sqlite3 *db);
+/* One new (not quarantined) event, inside the upload's transaction: a cashier waiver
+ * gets its row (flagged when the bill is already waived at that site), a VOID marks
+ * its waiver. */
+int centre_bills_on_event(struct sqlite3 *db, const char *terminal, const struct proto_event *e);
+/* A bill number as the terminals may send it: 1..63 bytes of printable UTF-8, not
+ * shaped like a citizen ID number. */
+int centre_bill_valid(const char *bill);
+struct centre_bill_state {
+  int waived;                          /* a waiver that is neither voided nor a duplicate */
+  char terminal[CENTRE_TERMINAL_ID_MAX + 1];
+  uint64_t seq;
+  int64_t time;
+  int64_t amount_fen;
+};
+/* INVALID_ARG for a bill centre_bill_valid refuses; DB. */
+int centre_bills_check(struct sqlite3 *db, const char *site, const char *bill,
+                       struct centre_bill_state *out);
+
+/* A hospital as the registry names it (sites.c). */
+#define CENTRE_SITE_ID_MAX 63
+struct centre_site {
+  char id[CENTRE_SITE_ID_MAX + 1];
+  char name[256], name_en[256], kind[16];
+};
+/* Find a hospital (kind = hospital) in the registry file. CONFIG (no or bad registry),
+ * NOT_FOUND (no such site, or not a hospital); why[cap] says which, never quoting id. */
+int centre_site_lookup(const char *registry, const char *id, struct centre_site *out, char *why,
+                       size_t cap);
+
+/* CSV of every waiver of a hospital in a month (yyyymm, China time). */
+int centre_report_bills_csv(struct sqlite3 *db, const struct centre_site *h, int month, FILE *out);
+#define CENTRE_STATEMENT_TAG "yh-statement/1"
+enum { CENTRE_STATEMENT_CSV = 0, CENTRE_STATEMENT_HTML = 1 };
+/* The monthly statement (docs/centre.md, "Statement"): *out (free()) in the format, and
+ * the digest, SHA-256 hex of its canonical lines. */
+int centre_statement_make(struct sqlite3 *db, const struct centre_site *h, int month, int format,
+                          char **out, size_t *out_len, char digest[CENTRE_HASH_HEX + 1]);
+/* What a statement file says it is: format, hospital, month, the digest printed on it.
+ * MALFORMED when it is not a statement. */
+int centre_statement_identify(const char *text, size_t len, int *format,
+                              char site[CENTRE_SITE_ID_MAX + 1], int *month,
+                              char digest[CENTRE_HASH_HEX + 1]);
+/* SHA-256 hex of a CSV statement's lines without its digest line. */
+int centre_statement_lines_digest(const char *text, size_t len, char digest[CENTRE_HASH_HEX + 1]);
 
 /* ------------------------------------------------------ revocation lists -- */
 /*

@@ -102,6 +102,7 @@ static const struct conf_key keys[] = {
     U("limits", "max_per_address", max_per_address, 1, 1000000),
     U("revocations", "refresh", rev_refresh_s, 1, 7 * 86400),
     U("log", "level", log_level, 0, 3),
+    S("reports", "sites", sites),
 };
 
 static int apply(struct centre_conf *c, const char *sec, const char *k, const char *v, int line,

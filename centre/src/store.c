@@ -181,6 +181,8 @@ int centre_store_create(const char *path, int sync_full, struct centre_store **o
   for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
     if (exec(st, schema[i]) != CENTRE_OK)
       goto out_close;
+  if (centre_bills_schema(st->db) != CENTRE_OK)
+    goto out_close;
   if (prep(st,
            "INSERT INTO events (terminal_id, seq, time, month, site_id, mode, vehicle, card_no,"
            " generation, kind, verdict, reasons, amount_fen, bill_ref, staff_id, prev_hash, hash,"
@@ -219,6 +221,11 @@ void centre_store_destroy(struct centre_store *st)
   sqlite3_finalize(st->get_cert);
   sqlite3_close(st->db);
   free(st);
+}
+
+struct sqlite3 *centre_store_db(struct centre_store *st)
+{
+  return st->db;
 }
 
 int centre_store_terminal_check(struct centre_store *st, const char *terminal,
@@ -391,6 +398,8 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
       res->quarantined++;
     } else {
       ret = insert_event(st, terminal, e, prev_hex, hash_hex, now);
+      if (ret == CENTRE_OK)
+        ret = centre_bills_on_event(st->db, terminal, e);
     }
     if (ret != CENTRE_OK)
       goto out_rollback;

@@ -104,6 +104,17 @@ int synctest_journal_append_at(struct synctest_journal *j, int64_t time)
   return kiosk_journal_append(j->kj, &e) == KIOSK_OK ? 0 : -1;
 }
 
+int synctest_journal_append_event(struct synctest_journal *j, struct proto_event *e)
+{
+  uint64_t last = 0;
+  if (kiosk_journal_last_seq(j->kj, &last) != KIOSK_OK)
+    return -1;
+  e->seq = last + 1;
+  snprintf(e->terminal, sizeof e->terminal, "%s", j->terminal);
+  snprintf(e->site, sizeof e->site, "%s", j->site);
+  return kiosk_journal_append(j->kj, e) == KIOSK_OK ? 0 : -1;
+}
+
 /*
  * Bulk: kiosk_journal_append makes each event durable on its own (an fsync each), which
  * is right for a terminal and far too slow for making 100,000 test events. This writes

