@@ -7,10 +7,10 @@
 #include <time.h>
 
 #include "cmd.h"
-#include "common/cardno.h"
 #include "kiosk/terminal.h"
 #include "proto/key.h"
 #include "proto/revlist.h"
+#include "revoke_entries.h"
 
 static const char help_revoke[] =
     "usage: kiosk revoke show [--list] [--config FILE] [--file LIST] [--key PEM]\n"
@@ -33,39 +33,6 @@ static const char help_revoke[] =
 
 #define MAKE_MAX_ENTRIES 100000u
 
-/* `CARD_NO [GEN]` or `CARD_NO below N`; 0 when the line is not that. The card number
- * must pass the unified number's check digits, so a typo cannot revoke nobody. */
-static int parse_entry(char *line, struct proto_rev_entry *e)
-{
-  char *save = NULL, *no = strtok_r(line, " \t\r\n", &save);
-  char *w2 = strtok_r(NULL, " \t\r\n", &save), *w3 = strtok_r(NULL, " \t\r\n", &save);
-  char *end = NULL;
-  unsigned long g = 0;
-  memset(e, 0, sizeof *e);
-  if (!no || strlen(no) > PROTO_CARD_NO_MAX || !common_cardno_valid(no) ||
-      strtok_r(NULL, " \t\r\n", &save))
-    return 0;
-  strcpy(e->card_no, no);
-  e->kind = PROTO_REV_EXACT;
-  if (w2 && strcmp(w2, "below") == 0) {
-    e->kind = PROTO_REV_BELOW;
-    w2 = w3;
-    if (!w2)
-      return 0;
-  } else if (w3) {
-    return 0;
-  }
-  if (w2) {
-    if (strlen(w2) > 9 || w2[0] < '0' || w2[0] > '9')
-      return 0;
-    g = strtoul(w2, &end, 10);
-    if (*end)
-      return 0;
-  }
-  e->generation = (uint32_t)g;
-  return e->kind == PROTO_REV_EXACT || g >= 1;
-}
-
 static int revoke_make(struct term_args *a)
 {
   const char *sign = NULL, *out = NULL, *entries = NULL, *ver = NULL;
@@ -73,7 +40,7 @@ static int revoke_make(struct term_args *a)
   struct proto_key *key = NULL;
   uint8_t *blob = NULL;
   size_t n = 0, blob_len = 0;
-  char why[256], line[256];
+  char why[256];
   int rc = TERM_EXIT_RUNTIME;
   FILE *f;
   for (a->i++; a->i < a->argc; a->i++) {
@@ -107,35 +74,27 @@ static int revoke_make(struct term_args *a)
     return TERM_EXIT_RUNTIME;
   if (entries) {
     unsigned lineno = 0;
+    enum term_revoke_entries_rc erc;
     f = fopen(entries, "r");
     if (!f) {
       fprintf(stderr, "kiosk: revoke make: cannot read %s\n", entries);
       goto out_free;
     }
-    while (fgets(line, sizeof line, f)) {
-      lineno++;
-      size_t k = strspn(line, " \t\r\n");
-      if (!strchr(line, '\n') && !feof(f)) {
-        fprintf(stderr, "kiosk: revoke make: %s line %u: too long\n", entries, lineno);
-        fclose(f);
-        rc = TERM_EXIT_USAGE;
-        goto out_free;
-      }
-      if (line[k] == '\0' || line[k] == '#')
-        continue;
-      /* The line is not quoted back: it may hold a mistyped ID number. */
-      if (n == MAKE_MAX_ENTRIES || !parse_entry(line, &list[n])) {
-        fprintf(stderr,
-                "kiosk: revoke make: %s line %u: want `CARD_NO [GENERATION]` or `CARD_NO "
-                "below N` with a valid card number%s\n",
-                entries, lineno, n == MAKE_MAX_ENTRIES ? " (too many lines)" : "");
-        fclose(f);
-        rc = TERM_EXIT_USAGE;
-        goto out_free;
-      }
-      n++;
-    }
+    erc = term_revoke_entries_read(f, list, MAKE_MAX_ENTRIES, &n, &lineno);
     fclose(f);
+    /* The line is not quoted back: it may hold a mistyped ID number. */
+    if (erc == TERM_REVOKE_ENTRIES_TOO_LONG) {
+      fprintf(stderr, "kiosk: revoke make: %s line %u: too long\n", entries, lineno);
+      rc = TERM_EXIT_USAGE;
+      goto out_free;
+    } else if (erc != TERM_REVOKE_ENTRIES_OK) {
+      fprintf(stderr,
+              "kiosk: revoke make: %s line %u: want `CARD_NO [GENERATION]` or `CARD_NO "
+              "below N` with a valid card number%s\n",
+              entries, lineno, erc == TERM_REVOKE_ENTRIES_TOO_MANY ? " (too many lines)" : "");
+      rc = TERM_EXIT_USAGE;
+      goto out_free;
+    }
   }
   if (proto_key_load_private(sign, &key, why, sizeof why) != PROTO_OK) {
     fprintf(stderr, "kiosk: revoke make: signing key: %s\n", why);

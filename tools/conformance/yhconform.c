@@ -29,6 +29,7 @@
 #include "cardio/honour.h"
 #include "common/cardno.h"
 #include "common/hex.h"
+#include "fci.h"
 
 #define RESP_MAX (65536 + 2)
 #define FCI_MAX 4096
@@ -131,54 +132,7 @@ static size_t expect(struct conf *c, const char *sec, const char *what, const ch
   return rn;
 }
 
-/* ------------------------------------------------------------------ TLV -- */
-
-struct tlv {
-  unsigned tag;
-  const uint8_t *v;
-  size_t len;
-  const uint8_t *raw;
-  size_t raw_len;
-};
-
-/* One BER-TLV at *p with *left bytes (tags up to 2 bytes, lengths up to 82 xx xx). */
-static int tlv_next(const uint8_t **p, size_t *left, struct tlv *t)
-{
-  const uint8_t *s = *p;
-  size_t n = *left, i = 0, len;
-  if (n < 2)
-    return -1;
-  t->tag = s[i++];
-  if ((t->tag & 0x1F) == 0x1F) {
-    t->tag = t->tag << 8 | s[i++];
-    if (i >= n)
-      return -1;
-  }
-  len = s[i++];
-  if (len == 0x81 || len == 0x82) {
-    size_t k = len & 0x7F;
-    if (k > n - i)
-      return -1;
-    len = 0;
-    for (size_t j = 0; j < k; j++)
-      len = len << 8 | s[i++];
-  } else if (len > 0x7F) {
-    return -1;
-  }
-  if (len > n - i)
-    return -1;
-  t->v = s + i;
-  t->len = len;
-  t->raw = s;
-  t->raw_len = i + len;
-  *p = s + i + len;
-  *left = n - i - len;
-  return 0;
-}
-
 /* ------------------------------------------------------------ the checks -- */
-
-static const char aid_hex[] = "F15948484301";
 
 /* SELECT, Le 00, and the chain of GET RESPONSE with Le = xx: every step per 5.1. */
 static int fetch_fci(struct conf *c)
@@ -224,65 +178,36 @@ static int fetch_fci(struct conf *c)
 /* 4.5: 6F { 84 AID, 8A lcs, A5 { C1 (lcs 03 only), E0 (when written) } }, in order. */
 static void check_fci(struct conf *c, int blank)
 {
-  const uint8_t *p = c->fci, *q;
-  size_t left = c->fci_len, l2;
-  struct tlv t, u;
-  uint8_t aid[6];
-  int ok;
-  unhex(aid_hex, aid, sizeof aid);
-  c->e0 = NULL;
-  c->have_serial = 0;
-  ok = tlv_next(&p, &left, &t) == 0 && t.tag == 0x6F && left == 0;
-  report(c, ok, "4.5", "FCI is one 6F template, nothing after it", NULL, 0, c->fci, c->fci_len,
-         NULL);
-  if (!ok)
+  struct conform_fci f;
+  conform_fci_walk(c->fci, c->fci_len, &f);
+  c->e0 = f.e0;
+  c->e0_len = f.e0_len;
+  c->have_serial = f.have_serial;
+  memcpy(c->serial, f.serial, sizeof c->serial);
+  report(c, f.one_6f, "4.5", "FCI is one 6F template, nothing after it", NULL, 0, c->fci,
+         c->fci_len, NULL);
+  if (!f.one_6f)
     return;
-  q = t.v;
-  l2 = t.len;
-  ok = tlv_next(&q, &l2, &u) == 0 && u.tag == 0x84 && u.len == 6 && memcmp(u.v, aid, 6) == 0;
-  report(c, ok, "4.5", "first in 6F: 84, the AID", NULL, 0, u.raw, ok ? u.raw_len : 0, NULL);
-  ok = ok && tlv_next(&q, &l2, &u) == 0 && u.tag == 0x8A && u.len == 1;
-  c->lcs = ok ? u.v[0] : 0;
-  report(c, ok && c->lcs == (blank ? 0x03 : 0x05), "4.5",
+  report(c, f.aid_first, "4.5", "first in 6F: 84, the AID", NULL, 0, f.aid.raw,
+         f.aid_first ? f.aid.raw_len : 0, NULL);
+  c->lcs = f.lcs;
+  report(c, f.lcs_second && c->lcs == (blank ? 0x03 : 0x05), "4.5",
          blank ? "second: 8A, life cycle 03 (blank)" : "second: 8A, life cycle 05 (operational)",
-         NULL, 0, ok ? u.raw : NULL, ok ? u.raw_len : 0, NULL);
-  if (!ok)
+         NULL, 0, f.lcs_second ? f.lcs_tlv.raw : NULL, f.lcs_second ? f.lcs_tlv.raw_len : 0,
+         NULL);
+  if (!f.lcs_second)
     return;
-  if (l2 == 0) {
+  if (!f.a5_present) {
     report(c, blank, "4.5", "A5 absent: only a blank card may omit it (needs C1)", NULL, 0, NULL,
            0, NULL);
     return;
   }
-  ok = tlv_next(&q, &l2, &u) == 0 && u.tag == 0xA5 && l2 == 0;
-  report(c, ok, "4.5", "third and last: A5 proprietary template", NULL, 0, ok ? u.raw : NULL,
-         ok ? u.raw_len : 0, NULL);
-  if (!ok)
+  report(c, f.a5_last, "4.5", "third and last: A5 proprietary template", NULL, 0,
+         f.a5_last ? f.a5.raw : NULL, f.a5_last ? f.a5.raw_len : 0, NULL);
+  if (!f.a5_last)
     return;
-  {
-    const uint8_t *r = u.v;
-    size_t l3 = u.len;
-    struct tlv x;
-    int n = 0, order_ok = 1, seen_e0 = 0;
-    while (l3 > 0) {
-      if (tlv_next(&r, &l3, &x) != 0) {
-        order_ok = 0;
-        break;
-      }
-      n++;
-      if (x.tag == 0xC1 && x.len == 8 && !seen_e0 && !c->have_serial) {
-        memcpy(c->serial, x.v, 8);
-        c->have_serial = 1;
-      } else if (x.tag == 0xE0 && !seen_e0) {
-        seen_e0 = 1;
-        c->e0 = x.raw;
-        c->e0_len = x.raw_len;
-      } else {
-        order_ok = 0;
-      }
-    }
-    report(c, order_ok && n > 0, "4.5", "in A5: C1 (8 bytes) then E0, each at most once", NULL, 0,
-           u.v, u.len, NULL);
-  }
+  report(c, f.a5_order, "4.5", "in A5: C1 (8 bytes) then E0, each at most once", NULL, 0, f.a5.v,
+         f.a5.len, NULL);
   if (blank) {
     report(c, c->have_serial, "4.5", "blank card: C1 serial present", NULL, 0, NULL, 0, NULL);
     report(c, !c->e0, "4.5", "blank card: no E0 before personalisation", NULL, 0, NULL, 0, NULL);
@@ -297,19 +222,13 @@ static void check_fci(struct conf *c, int blank)
 /* 4.1-4.3: the record, by the terminal's own codec. */
 static void check_record(struct conf *c)
 {
-  const uint8_t *p = c->e0;
-  size_t left = c->e0_len, l2;
-  struct tlv e0, e1, sig;
+  struct conform_tlv e1, sig;
   enum cardio_hc_reason why = CARDIO_HC_REASON_NONE;
   int ok;
   uint8_t empty[32];
   if (!c->e0)
     return;
-  ok = tlv_next(&p, &left, &e0) == 0;
-  p = ok ? e0.v : NULL;
-  l2 = ok ? e0.len : 0;
-  ok = ok && tlv_next(&p, &l2, &e1) == 0 && e1.tag == 0xE1 && tlv_next(&p, &l2, &sig) == 0 &&
-       sig.tag == 0x5F37 && sig.len == 64 && l2 == 0;
+  ok = conform_e0_split(c->e0, c->e0_len, &e1, &sig) == 0;
   report(c, ok, "4.2", "E0 holds exactly E1 record and 5F37 signature (64)", NULL, 0, c->e0,
          c->e0_len, NULL);
   if (!ok)
