@@ -152,7 +152,8 @@ int term_cmd_verify(struct term_args *a)
   struct term_card card;
   memset(&card, 0, sizeof card);
   /* the photo as `kiosk run` reads it: everywhere but on a bus */
-  if (term_tap_create(cfg.trust_dir, cfg.mode != KIOSK_MODE_BUS, &tap, msg, sizeof msg) != 0) {
+  if (term_tap_create(cfg.trust_dir, cfg.mode != KIOSK_MODE_BUS, cfg.card_deadline_ms, &tap,
+                      msg, sizeof msg) != 0) {
     fprintf(stderr, "kiosk verify: %s\n", msg);
     rc = TERM_EXIT_USAGE;
     goto out_close;

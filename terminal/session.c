@@ -795,7 +795,8 @@ int session_create(const struct session_config *sc, struct session **out, char *
   term_copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
   term_copy_str(s->site_name_en, sizeof s->site_name_en, site && site->name_en ? site->name_en : "");
   /* on a bus one verdict comes in a fraction of a second: no photo, nobody looks */
-  if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, &s->tap, why, cap) != 0)
+  if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, s->cfg.card_deadline_ms,
+                      &s->tap, why, cap) != 0)
     goto out_destroy;
   if (sc->station_db &&
       term_desk_create(sc->station_db, sc->strings_dir, sc->lang, s->ui, &s->desk, why, cap) != 0)

@@ -1,4 +1,6 @@
 /* The one card path of `kiosk run` and `kiosk verify` (tap.h). */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +17,23 @@
 
 #define READ_ATTEMPTS 3 /* a card read that meets a vanished pcscd is retried */
 #define RETRY_PAUSE_MS 300u
+/* A card that keeps answering, each answer within the deadline, is not mute; but the
+ * decision thread still never waits more than this many deadlines for one read. */
+#define TOTAL_DEADLINES 15u
+
+/* The trust store, shared with card workers that may outlive the tap (a mute card's
+ * worker ends only when the card is pulled). */
+struct tap_trust {
+  struct cardio_trust *trust;
+  atomic_int refs;
+};
 
 struct term_tap {
-  struct cardio_trust *trust;
-  struct cardio_ctx *ctx; /* created when needed, dropped when pcscd goes away */
+  struct tap_trust *trust;
+  struct cardio_ctx *ctx; /* created when needed, dropped when pcscd goes away; lent to
+                             each job and given back only by one that ended in time */
   int with_photo;
+  unsigned deadline_ms;
 };
 
 static void sleep_ms(unsigned ms)
@@ -28,24 +42,47 @@ static void sleep_ms(unsigned ms)
   nanosleep(&ts, NULL);
 }
 
-int term_tap_create(const char *trust_dir, int with_photo, struct term_tap **out, char *why,
-                    size_t cap)
+static uint64_t mono_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void trust_unref(struct tap_trust *tt)
+{
+  if (tt && atomic_fetch_sub(&tt->refs, 1) == 1) {
+    cardio_trust_destroy(tt->trust);
+    free(tt);
+  }
+}
+
+int term_tap_create(const char *trust_dir, int with_photo, unsigned deadline_ms,
+                    struct term_tap **out, char *why, size_t cap)
 {
   *out = NULL;
   struct term_tap *t = calloc(1, sizeof *t);
-  if (!t) {
+  struct tap_trust *tt = calloc(1, sizeof *tt);
+  if (!t || !tt) {
     snprintf(why, cap, "out of memory");
-    return -1;
+    goto out_free;
   }
   t->with_photo = with_photo;
-  int rc = cardio_trust_load(trust_dir, &t->trust);
+  t->deadline_ms = deadline_ms ? deadline_ms : TERM_TAP_DEADLINE_MS;
+  int rc = cardio_trust_load(trust_dir, &tt->trust);
   if (rc != CARDIO_OK) {
     snprintf(why, cap, "trust store %s: %s", trust_dir, cardio_strerror(rc));
-    free(t);
-    return -1;
+    goto out_free;
   }
+  atomic_init(&tt->refs, 1);
+  t->trust = tt;
   *out = t;
   return 0;
+
+out_free:
+  free(tt);
+  free(t);
+  return -1;
 }
 
 void term_tap_destroy(struct term_tap *t)
@@ -53,7 +90,7 @@ void term_tap_destroy(struct term_tap *t)
   if (!t)
     return;
   term_tap_drop_context(t);
-  cardio_trust_destroy(t->trust);
+  trust_unref(t->trust);
   free(t);
 }
 
@@ -71,26 +108,9 @@ static int retryable(int err)
          err == CARDIO_E_CARD_RESET || err == CARDIO_E_INTERNAL;
 }
 
-static int ensure_ctx(struct term_tap *t)
-{
-  return t->ctx ? CARDIO_OK : cardio_ctx_create(&t->ctx);
-}
-
-static int connect_card(struct term_tap *t, const char *reader, struct cardio_card **card)
-{
-  *card = NULL;
-  int rc = ensure_ctx(t);
-  if (rc != CARDIO_OK)
-    return rc;
-  rc = cardio_connect(t->ctx, reader, card);
-  if (retryable(rc))
-    term_tap_drop_context(t);
-  return rc;
-}
-
 int term_tap_wait(struct term_tap *t, const char *reader, int timeout_ms)
 {
-  int rc = ensure_ctx(t);
+  int rc = t->ctx ? CARDIO_OK : cardio_ctx_create(&t->ctx);
   if (rc == CARDIO_OK)
     rc = cardio_wait_card(t->ctx, reader, timeout_ms);
   if (retryable(rc))
@@ -105,8 +125,9 @@ static const char *error_key(int err)
   case CARDIO_E_CARD_REMOVED:
   case CARDIO_E_NO_CARD:
     return "error.removed";
-  case CARDIO_E_TIMEOUT:
   case CARDIO_E_UNRESPONSIVE:
+    return "error.not_responding";
+  case CARDIO_E_TIMEOUT:
     return "error.timeout";
   case CARDIO_E_NO_READER:
   case CARDIO_E_NO_SERVICE:
@@ -126,20 +147,103 @@ static void free_photo(struct term_card *c)
   c->photo_len = 0;
 }
 
-/* Read and verify the honour card, and its photo when wanted. */
-static int read_honour(struct term_tap *t, const char *reader, int64_t now, struct term_card *c)
+/* ----------------------------------------------------------- card worker -- */
+
+/*
+ * PC/SC has no transmit timeout and SCardCancel does not reach a transmit: a mute card
+ * holds SCardTransmit until the card leaves the reader (vpcd then fails the exchange; a
+ * CCID reader's driver gives up after the card's own waiting time). So every exchange
+ * with a card runs on a worker thread (one per job, detached) with a PC/SC context of
+ * its own (the tap's, lent), and the caller waits on a condition: for the job to end,
+ * or for the card's next sign of life (cardio's exchange hook) within deadline_ms. On
+ * expiry the caller reports "not responding" and leaves: the worker owns the context,
+ * the card handle and whatever it read, and frees them when its exchange fails; the
+ * next tap makes a new context and does not wait for it. The job is freed by whichever
+ * of the two lets go of it last.
+ */
+enum job_kind { JOB_HONOUR, JOB_SSC };
+
+struct tap_job {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int refs;         /* mu: the caller and the worker */
+  int done;         /* mu */
+  uint64_t beat_ms; /* mu: start, then the card's last answer */
+
+  enum job_kind kind;
+  struct tap_trust *trust;
+  struct cardio_ctx *ctx;
+  char reader[256];
+  int64_t now;
+  int with_photo;
+
+  int rc;
+  struct term_card card;     /* JOB_HONOUR */
+  struct cardio_ssc_data ssc; /* JOB_SSC */
+};
+
+static void job_free(struct tap_job *j)
 {
+  cardio_ctx_destroy(j->ctx);
+  term_card_clear(&j->card);
+  cardio_ssc_data_clear(&j->ssc);
+  trust_unref(j->trust);
+  pthread_cond_destroy(&j->cv);
+  pthread_mutex_destroy(&j->mu);
+  free(j);
+}
+
+static void job_release(struct tap_job *j)
+{
+  pthread_mutex_lock(&j->mu);
+  int last = --j->refs == 0;
+  pthread_mutex_unlock(&j->mu);
+  if (last)
+    job_free(j);
+}
+
+/* A sign of life: the card answered (or the exchange failed at once), or the worker
+ * moved on to its next step. */
+static void job_beat(void *user)
+{
+  struct tap_job *j = user;
+  pthread_mutex_lock(&j->mu);
+  j->beat_ms = mono_ms();
+  pthread_mutex_unlock(&j->mu);
+}
+
+static int job_connect(struct tap_job *j, struct cardio_card **card)
+{
+  *card = NULL;
+  int rc = j->ctx ? CARDIO_OK : cardio_ctx_create(&j->ctx);
+  if (rc == CARDIO_OK)
+    rc = cardio_connect(j->ctx, j->reader, card);
+  job_beat(j);
+  if (retryable(rc)) {
+    cardio_ctx_destroy(j->ctx);
+    j->ctx = NULL;
+  }
+  if (*card)
+    cardio_card_set_exchange_hook(*card, job_beat, j);
+  return rc;
+}
+
+/* Read and verify the honour card, and its photo when wanted. */
+static int job_read_honour(struct tap_job *j)
+{
+  struct term_card *c = &j->card;
   int rc = CARDIO_E_NO_SERVICE;
   for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
     if (attempt) {
       app_log("card: %s, trying again", cardio_errname(rc));
       sleep_ms(RETRY_PAUSE_MS);
+      job_beat(j);
     }
     struct cardio_card *card;
-    rc = connect_card(t, reader, &card);
+    rc = job_connect(j, &card);
     if (rc == CARDIO_OK) {
-      rc = cardio_hc_read_verify(card, t->trust, now, NULL, &c->res);
-      if (rc == CARDIO_OK && c->res.have_record && c->res.rec.photo_len && t->with_photo &&
+      rc = cardio_hc_read_verify(card, j->trust->trust, j->now, NULL, &c->res);
+      if (rc == CARDIO_OK && c->res.have_record && c->res.rec.photo_len && j->with_photo &&
           !c->photo) {
         int prc = cardio_hc_read_photo(card, &c->res.rec, 0, &c->photo, &c->photo_len);
         if (prc != CARDIO_OK) {
@@ -150,8 +254,10 @@ static int read_honour(struct term_tap *t, const char *reader, int64_t now, stru
         }
       }
       cardio_card_destroy(card);
-      if (retryable(rc))
-        term_tap_drop_context(t);
+      if (retryable(rc)) {
+        cardio_ctx_destroy(j->ctx);
+        j->ctx = NULL;
+      }
     }
     if (!retryable(rc))
       break;
@@ -159,10 +265,117 @@ static int read_honour(struct term_tap *t, const char *reader, int64_t now, stru
   return rc;
 }
 
+static int job_read_ssc(struct tap_job *j)
+{
+  struct cardio_card *cc = NULL;
+  int rc = job_connect(j, &cc);
+  if (rc != CARDIO_OK)
+    return rc;
+  rc = cardio_ssc_read(cc, &j->ssc);
+  cardio_card_destroy(cc);
+  if (retryable(rc)) {
+    cardio_ctx_destroy(j->ctx);
+    j->ctx = NULL;
+  }
+  return rc;
+}
+
+static void *job_main(void *arg)
+{
+  struct tap_job *j = arg;
+  int rc = j->kind == JOB_HONOUR ? job_read_honour(j) : job_read_ssc(j);
+  pthread_mutex_lock(&j->mu);
+  j->rc = rc;
+  j->done = 1;
+  pthread_cond_signal(&j->cv);
+  int last = --j->refs == 0;
+  pthread_mutex_unlock(&j->mu);
+  if (last) {
+    app_log("card: a card that had stopped answering let go of the reader (%s)",
+            cardio_errname(rc));
+    job_free(j);
+  }
+  return NULL;
+}
+
+/* Run a job on its worker and wait for it as the deadline allows. CARDIO_OK: *out is the
+ * ended job (the caller takes its results, then releases it). UNRESPONSIVE: the card
+ * stopped answering (the worker keeps the job). NO_MEMORY, INVALID_ARG. */
+static int job_run(struct term_tap *t, enum job_kind kind, const char *reader, int64_t now,
+                   struct tap_job **out)
+{
+  *out = NULL;
+  if (strlen(reader) >= sizeof(((struct tap_job *)0)->reader))
+    return CARDIO_E_INVALID_ARG;
+  struct tap_job *j = calloc(1, sizeof *j);
+  if (!j)
+    return CARDIO_E_NO_MEMORY;
+  pthread_mutex_init(&j->mu, NULL);
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&j->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  j->refs = 2;
+  j->kind = kind;
+  j->trust = t->trust;
+  atomic_fetch_add(&t->trust->refs, 1);
+  j->ctx = t->ctx; /* lent; back to the tap only if the job ends in time */
+  t->ctx = NULL;
+  strcpy(j->reader, reader);
+  j->now = now;
+  j->with_photo = t->with_photo;
+  uint64_t start = mono_ms();
+  j->beat_ms = start;
+
+  pthread_attr_t pa;
+  pthread_t th;
+  pthread_attr_init(&pa);
+  pthread_attr_setdetachstate(&pa, PTHREAD_CREATE_DETACHED);
+  int perr = pthread_create(&th, &pa, job_main, j);
+  pthread_attr_destroy(&pa);
+  if (perr != 0) {
+    /* no thread to spare: read here, without a deadline, rather than not at all */
+    app_log("card: no worker thread (%s), reading without a deadline", strerror(perr));
+    job_main(j);
+  }
+
+  uint64_t cap = start + (uint64_t)t->deadline_ms * TOTAL_DEADLINES;
+  pthread_mutex_lock(&j->mu);
+  while (!j->done) {
+    uint64_t due = j->beat_ms + t->deadline_ms;
+    if (due > cap)
+      due = cap;
+    if (mono_ms() >= due)
+      break;
+    struct timespec ts = {(time_t)(due / 1000), (long)(due % 1000) * 1000000L};
+    pthread_cond_timedwait(&j->cv, &j->mu, &ts);
+  }
+  int done = j->done;
+  pthread_mutex_unlock(&j->mu);
+  if (!done) {
+    app_log("card: no answer within %u ms: not responding (the reader is free again when "
+            "the card is taken away)", t->deadline_ms);
+    job_release(j);
+    return CARDIO_E_UNRESPONSIVE;
+  }
+  t->ctx = j->ctx;
+  j->ctx = NULL;
+  *out = j;
+  return CARDIO_OK;
+}
+
 void term_tap_read(struct term_tap *t, const char *reader, int64_t now, struct term_card *out)
 {
   memset(out, 0, sizeof *out);
-  int rc = read_honour(t, reader, now, out);
+  struct tap_job *j;
+  int rc = job_run(t, JOB_HONOUR, reader, now, &j);
+  if (rc == CARDIO_OK) {
+    rc = j->rc;
+    *out = j->card; /* the record and the photo move to the caller */
+    memset(&j->card, 0, sizeof j->card);
+    job_release(j);
+  }
   if (rc != CARDIO_OK) {
     term_card_clear(out);
     out->kind = TERM_TAP_READ_ERROR;
@@ -203,33 +416,28 @@ int term_tap_ssc(struct term_tap *t, const char *reader, const struct term_card 
 {
   if (card->kind != TERM_TAP_HONOUR || !card->res.have_record)
     return 0;
-  struct cardio_card *cc = NULL;
-  int rc = connect_card(t, reader, &cc);
-  if (rc == CARDIO_E_NO_CARD)
-    return 0;
+  struct tap_job *j;
+  int rc = job_run(t, JOB_SSC, reader, 0, &j);
   if (rc != CARDIO_OK) {
     app_log("social security card: %s", cardio_errname(rc));
     return -1;
   }
-  struct cardio_ssc_data d;
-  rc = cardio_ssc_read(cc, &d);
-  cardio_card_destroy(cc);
-  if (rc == CARDIO_E_NOT_FOUND) {
-    cardio_ssc_data_clear(&d);
+  rc = j->rc;
+  struct cardio_ssc_data *d = &j->ssc;
+  if (rc == CARDIO_E_NO_CARD || rc == CARDIO_E_NOT_FOUND) {
+    job_release(j);
     return 0;
   }
   if (rc != CARDIO_OK) {
     app_log("social security card: %s", cardio_errname(rc));
-    cardio_ssc_data_clear(&d);
-    if (retryable(rc))
-      term_tap_drop_context(t);
+    job_release(j);
     return -1;
   }
-  enum cardio_hc_match m = cardio_hc_holder_match(&card->res.rec, d.id_number);
+  enum cardio_hc_match m = cardio_hc_holder_match(&card->res.rec, d->id_number);
   *holder = term_holder_from_cardio(m, 1);
-  if (common_id_mask(d.id_number, id_masked, cap) != COMMON_OK)
+  if (common_id_mask(d->id_number, id_masked, cap) != COMMON_OK)
     id_masked[0] = '\0';
-  cardio_ssc_data_clear(&d);
+  job_release(j); /* wipes the ID number */
   app_log("social security card: %s", cardio_hc_match_name(m));
   return 1;
 }

@@ -14,8 +14,16 @@
  *                   against the honour card, masked at once, then wiped
  *   term_tap_typed  an ID number typed by staff, matched the same way
  *
- * Ownership: a struct term_tap owns the trust store and the PC/SC context (created when
- * needed, dropped when pcscd went away); one thread uses it. A struct term_card is the
+ * A card that gives no answer within the deadline (card_deadline_ms in the
+ * configuration) ends as "not responding" (CARDIO_E_UNRESPONSIVE, error.not_responding)
+ * within that deadline: every exchange runs on a worker thread, and the caller never
+ * waits longer than the deadline for the card's next answer (nor, for a card that keeps
+ * answering, more than 15 deadlines in all). A mute card's worker lets go of the reader
+ * when the card is taken away; the next tap does not wait for it.
+ *
+ * Ownership: a struct term_tap owns the trust store (shared with workers that outlive
+ * it) and the PC/SC context (created when needed, dropped when pcscd went away, left to
+ * a mute card's worker); one thread uses it. A struct term_card is the
  * caller's; term_card_clear wipes the record and frees the photo. Nothing here logs a
  * name, an ID number or a card number (log lines: error names, check outcomes).
  */
@@ -43,7 +51,8 @@ struct term_card {
   int err;                       /* READ_ERROR: the CARDIO_E_* code */
   const char *error_key;         /* NOT_HONOUR and READ_ERROR: the screen's strings key
                                     (error.unknown_card, error.removed, error.timeout,
-                                    error.reader, error.read); NULL for HONOUR */
+                                    error.not_responding, error.reader, error.read);
+                                    NULL for HONOUR */
   struct cardio_hc_result res;   /* HONOUR: the verification (every check, the record) */
   struct kiosk_card_facts facts; /* HONOUR: res as kiosk's facts */
   char name_masked[CARDIO_HC_NAME_MAX + 1]; /* the card's masked name; "" unless it
@@ -52,10 +61,14 @@ struct term_card {
   size_t photo_len;
 };
 
+/* The deadline when the configuration gives none. */
+#define TERM_TAP_DEADLINE_MS 2000u
+
 /* Load the trust store at trust_dir. with_photo: read the card's photo (0 on a bus).
+ * deadline_ms: how long a card may take to answer (0: TERM_TAP_DEADLINE_MS).
  * Returns 0, or -1 with why. */
-int term_tap_create(const char *trust_dir, int with_photo, struct term_tap **out, char *why,
-                    size_t cap);
+int term_tap_create(const char *trust_dir, int with_photo, unsigned deadline_ms,
+                    struct term_tap **out, char *why, size_t cap);
 /* Accepts NULL. */
 void term_tap_destroy(struct term_tap *t);
 /* pcscd went away or came back: the context is no use, the next exchange makes one. */
@@ -73,7 +86,7 @@ void term_card_clear(struct term_card *c);
 /* Read the social security card in reader and match its ID number against card's
  * record. 1: it was one (*holder set; id_masked gets the masked ID number, "" when it
  * cannot be masked); 0: no card there, not a social security card, or card holds no
- * record to match; -1: the exchange failed. */
+ * record to match; -1: the exchange failed or the card did not answer in time. */
 int term_tap_ssc(struct term_tap *t, const char *reader, const struct term_card *card,
                  enum kiosk_holder *holder, char *id_masked, size_t cap);
 /* An ID number typed by staff (wiped by the caller) matched against card's record;

@@ -157,4 +157,6 @@ void term_status_from_kiosk(const struct kiosk_terminal_status *ts, struct ui_st
   st->revlist_version = ts->revlist_version;
   st->revlist_issued_at = ts->revlist_issued_at;
   st->journal_records = (uint32_t)(ts->last_seq > UINT32_MAX ? UINT32_MAX : ts->last_seq);
+  if (ts->clock_suspect)
+    st->banners |= UI_BANNER_CLOCK_SUSPECT; /* until a decision finds the clock good */
 }

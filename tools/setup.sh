@@ -24,7 +24,7 @@ packages=(
   xvfb xauth
   chromium poppler-utils
   clang libclang-rt-14-dev
-  procps iproute2
+  procps iproute2 stress-ng
   softhsm2 libengine-pkcs11-openssl libp11-kit-dev
 )
 

@@ -16,6 +16,8 @@ struct cardio_card {
   uint8_t atr[CARDIO_ATR_MAX];
   size_t atr_len;
   struct cardio_stats stats;
+  cardio_exchange_fn hook; /* after every exchange: a watchdog's sign of life */
+  void *hook_user;
   uint8_t *rx;  /* CARDIO_RESP_MAX: one raw response */
   uint8_t *cmd; /* CARDIO_CMD_MAX: encoded commands */
 };
@@ -101,6 +103,14 @@ void cardio_card_stats(const struct cardio_card *card, struct cardio_stats *out)
     *out = card->stats;
 }
 
+void cardio_card_set_exchange_hook(struct cardio_card *card, cardio_exchange_fn fn, void *user)
+{
+  if (!card)
+    return;
+  card->hook = fn;
+  card->hook_user = user;
+}
+
 void cardio_card_stats_reset(struct cardio_card *card)
 {
   if (card)
@@ -117,6 +127,8 @@ static int cardio_exchange(struct cardio_card *card, const uint8_t *cmd, size_t 
   card->stats.commands++;
   card->stats.bytes_out += cmd_len;
   rc = card->ops->transmit(card->ctx, cmd, cmd_len, card->rx, CARDIO_RESP_MAX, rx_len);
+  if (card->hook)
+    card->hook(card->hook_user);
   if (rc != CARDIO_OK)
     return rc;
   card->stats.bytes_in += *rx_len;

@@ -58,6 +58,7 @@ const char *kiosk_config_state_dir(void)
   X(TERMINAL, STAFF_ID, "staff_id", 0)                                                   \
   X(TERMINAL, SSC_READER, "ssc_reader", 0)                                               \
   X(TERMINAL, FEE, "consultation_fee_fen", 0)                                            \
+  X(TERMINAL, CARD_DEADLINE, "card_deadline_ms", 0)                                      \
   X(PATHS, SITES, "sites", 0)                                                            \
   X(PATHS, TRUST, "trust_store", 0)                                                      \
   X(PATHS, JOURNAL, "journal", 0)                                                        \
@@ -358,6 +359,9 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
   if (v[K_SSC_READER] &&
       (rc = copy_field(c->ssc_reader, sizeof c->ssc_reader, v[K_SSC_READER], p, K_SSC_READER,
                        diag)))
+    return rc;
+  if ((rc = parse_minutes(v[K_CARD_DEADLINE] ? v[K_CARD_DEADLINE] : "2000", 60000, 1,
+                          &c->card_deadline_ms, p, K_CARD_DEADLINE, diag, 100)))
     return rc;
 
   /* Policy. */

@@ -197,6 +197,39 @@ START_TEST(test_61xx_chain)
 }
 END_TEST
 
+/* The exchange hook (a watchdog's sign of life, terminal/tap.c): once per transport
+ * exchange, GET RESPONSE included, and also when the exchange fails. */
+static void count_beat(void *user)
+{
+  (*(int *)user)++;
+}
+
+START_TEST(test_exchange_hook)
+{
+  static const struct cardio_replay_step s[] = {
+    {"00CA010004", "6102"},
+    {"00C0000002", "0102 6102"},
+    {"00C0000002", "0304 9000"},
+  };
+  struct cardio_card *card;
+  ck_assert_int_eq(cardio_replay_create(s, 3, &card), CARDIO_OK);
+  int beats = 0;
+  cardio_card_set_exchange_hook(card, count_beat, &beats);
+  uint8_t r[8];
+  size_t len;
+  uint16_t sw;
+  ck_assert_int_eq(cardio_transmit(card, &get4, r, sizeof r, &len, &sw), CARDIO_OK);
+  ck_assert_int_eq(beats, 3);
+  /* the recording is over: the failed exchange still counts */
+  ck_assert_int_ne(cardio_transmit(card, &get4, r, sizeof r, &len, &sw), CARDIO_OK);
+  ck_assert_int_eq(beats, 4);
+  cardio_card_set_exchange_hook(card, NULL, NULL);
+  cardio_transmit(card, &get4, r, sizeof r, &len, &sw);
+  ck_assert_int_eq(beats, 4);
+  cardio_card_destroy(card);
+}
+END_TEST
+
 START_TEST(test_61xx_keeps_channel_bits)
 {
   static const struct cardio_replay_step s[] = {
@@ -404,6 +437,7 @@ static Suite *apdu_suite(void)
   tcase_add_loop_test(tc, test_transport_errors_pass_through, 0, 3);
   tcase_add_test(tc, test_replay_mismatch_and_end);
   tcase_add_test(tc, test_stats_count_every_command);
+  tcase_add_test(tc, test_exchange_hook);
   tcase_add_test(tc, test_blob_replay);
   suite_add_tcase(s, tc);
   return s;

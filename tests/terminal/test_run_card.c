@@ -10,7 +10,10 @@
  *   - station mode shows the station database's ready-for-collection list;
  *   - SIGTERM stops it cleanly (exit 0); neither its log nor its journal holds the
  *     holder's ID number or name;
- *   - systemd: READY=1, WATCHDOG=1 every half interval, STOPPING=1 on $NOTIFY_SOCKET.
+ *   - systemd: READY=1, WATCHDOG=1 every half interval, STOPPING=1 on $NOTIFY_SOCKET;
+ *   - a mute card (issue 11, item 6): "card not responding" within card_deadline_ms, the
+ *     decision thread free meanwhile, nothing journaled; the next card on the same
+ *     reader is decided by the same process.
  *
  * A card test (pcscd fixture, vpcd lock). The PKI comes from `yhpki test-pki`; the
  * revocation list is signed here (the terminal runs offline: no [sync]).
@@ -445,6 +448,56 @@ START_TEST(systemd_ready_watchdog_stopping)
 }
 END_TEST
 
+/* A card that never answers: the decision thread gives up after card_deadline_ms (PC/SC
+ * itself would wait until the card is pulled), shows "not responding", journals
+ * nothing, and the next card on the same reader is decided without a restart. */
+START_TEST(mute_card_then_good_card)
+{
+  enum { DEADLINE_MS = 1500, SLACK_MS = 20000 };
+  char section[256];
+  snprintf(section, sizeof section,
+           "[terminal]\nsite = park.rongzhou-gucheng\nmode = gate\nterminal_id = g1\n"
+           "card_deadline_ms = %d\n", DEADLINE_MS);
+  write_config(section);
+  start_kiosk(NULL, NULL);
+  char line[2048], cmd[64], v[32];
+
+  uint32_t seq = last_seq();
+  uint64_t rx0 = cardsim_apdu_received(sim);
+  cardsim_set_fault(sim, CARDSIM_FAULT_MUTE, 0);
+  ck_assert(cardsim_insert(sim, "honour-star3", pki) == 0);
+  /* the clock starts when the reader shows the card: before that nothing can be read */
+  ck_assert_int_eq(yh_wait_reader_state(reader, 1, 60000), 0);
+  uint64_t t0 = yh_now_ms();
+  snprintf(cmd, sizeof cmd, "wait %u 60000", seq);
+  ck_assert_msg(ctl(cmd, line, sizeof line) == 0, "mute card: no outcome: %s (log %s)", line,
+                logpath);
+  uint64_t took = yh_now_ms() - t0;
+  expect(line, "kind", "read-error");
+  expect(line, "reasons", "error.not_responding");
+  expect(line, "journaled", "0");
+  /* the card got the first command and never answered it */
+  ck_assert_uint_gt(cardsim_apdu_received(sim), rx0);
+  ck_assert_msg(took < DEADLINE_MS + SLACK_MS, "not responding after %llu ms",
+                (unsigned long long)took);
+  /* the decision thread is free while the card still sits mute in the reader */
+  ck_assert_int_eq(ctl("status", line, sizeof line), 0);
+  ck_assert_str_eq(field(line, "session", v, sizeof v), "idle");
+  ck_assert_str_eq(field(line, "journal", v, sizeof v), "0");
+
+  /* taken away: the stuck exchange ends; a good card on the same reader is decided */
+  cardsim_set_fault(sim, CARDSIM_FAULT_NONE, 0);
+  card_out(sim, reader);
+  tap(sim, reader, "honour-star3", line, sizeof line);
+  expect(line, "kind", "view");
+  expect(line, "verdict", "STAFF_CHECK");
+  expect(line, "photo", "1");
+  ck_assert_int_eq(waitpid(kid, NULL, WNOHANG), 0); /* never restarted */
+  sigterm_kiosk();
+  ck_assert(file_has(logpath, "not responding"));
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kiosk_run_card");
@@ -455,6 +508,7 @@ int main(void)
   tcase_add_test(tc, cashier_with_one_reader);
   tcase_add_test(tc, station_shows_ready_list);
   tcase_add_test(tc, systemd_ready_watchdog_stopping);
+  tcase_add_test(tc, mute_card_then_good_card);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -211,6 +211,12 @@ START_TEST(test_award_keys_and_status)
   ck_assert_uint_eq(st.revlist_version, 418);
   ck_assert_int_eq(st.revlist_issued_at, 1700000000);
   ck_assert_uint_eq(st.journal_records, 90211);
+  ck_assert_uint_eq(st.banners & UI_BANNER_CLOCK_SUSPECT, 0);
+  /* issue 11: a clock the terminal does not trust is an alarm on the status line */
+  ts.clock_suspect = 1;
+  memset(&st, 0, sizeof st);
+  term_status_from_kiosk(&ts, &st);
+  ck_assert_uint_eq(st.banners & UI_BANNER_CLOCK_SUSPECT, UI_BANNER_CLOCK_SUSPECT);
   /* a NULL verdict is an error screen */
   struct ui_view v;
   term_view_from_kiosk(KIOSK_MODE_GATE, NULL, NULL, NULL, 1, &v);

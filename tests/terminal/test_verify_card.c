@@ -260,6 +260,33 @@ START_TEST(not_honour_cards)
 }
 END_TEST
 
+/* A mute card: `kiosk verify` says "not responding" within card_deadline_ms (PC/SC
+ * alone would wait until the card is pulled), decides and journals nothing; once it is
+ * taken away, a good card in the same reader is read. */
+START_TEST(mute_card)
+{
+  enum { DEADLINE_MS = 1000, SLACK_MS = 20000 };
+  write_config("mute.ini", "[terminal]\nsite = park.rongzhou-gucheng\nmode = gate\n"
+                           "terminal_id = gate-01\ncard_deadline_ms = 1000\n");
+  cardsim_set_fault(sim, CARDSIM_FAULT_MUTE, 0);
+  insert(sim, reader, "honour-star3");
+  char err[4096];
+  uint64_t t0 = yh_now_ms();
+  ck_assert_int_eq(verify_none("mute.ini", err, sizeof err), 3);
+  uint64_t took = yh_now_ms() - t0;
+  ck_assert_msg(strstr(err, "(error.not_responding)") != NULL, "%s", err);
+  ck_assert_msg(took < DEADLINE_MS + SLACK_MS, "verify took %llu ms", (unsigned long long)took);
+
+  cardsim_set_fault(sim, CARDSIM_FAULT_NONE, 0);
+  insert(sim, reader, "honour-star3");
+  json_t *o = verify("mute.ini", "--confirm-holder");
+  ck_assert_str_eq(verdict(o), "GRANT");
+  json_t *jr = json_object_get(o, "journal");
+  ck_assert_int_eq(json_integer_value(json_object_get(jr, "seq")), 1); /* nothing before */
+  json_decref(o);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kiosk_verify_card");
@@ -269,6 +296,7 @@ int main(void)
   tcase_add_test(tc, cashier_with_social_security_card);
   tcase_add_test(tc, gate_cards);
   tcase_add_test(tc, not_honour_cards);
+  tcase_add_test(tc, mute_card);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

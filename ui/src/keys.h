@@ -124,6 +124,7 @@
   X(BANNER_OFFLINE, "banner.offline") \
   X(BANNER_REVLIST_STALE, "banner.revlist_stale") \
   X(BANNER_NO_READER, "banner.no_reader") \
+  X(BANNER_CLOCK_SUSPECT, "banner.clock_suspect") \
   X(WARN_RETURNING, "warn.returning") \
   X(SPEECH_REPEAT, "speech.repeat") \
   X(SPEECH_QUIETER, "speech.quieter") \

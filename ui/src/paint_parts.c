@@ -106,8 +106,9 @@ void ui_paint_header(struct ui_painter *p, const struct ui_shot *s, const struct
 }
 
 /* Banners from the top y down; returns the y below them. On a public screen only the
- * banner the public can act on (the reader is missing: call the staff); the list's
- * age and the connection are staff matters, shown on the staff screens and the menu. */
+ * banners the public can act on (the reader is missing, the clock is not trusted: call
+ * the staff); the list's age and the connection are staff matters, shown on the staff
+ * screens and the menu. */
 int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y, int public_screen)
 {
   static const struct {
@@ -116,11 +117,13 @@ int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y, in
     enum ui_style style;
   } b[] = {
       {UI_BANNER_NO_READER, UI_K_BANNER_NO_READER, UI_STYLE_ON_ALERT},
+      {UI_BANNER_CLOCK_SUSPECT, UI_K_BANNER_CLOCK_SUSPECT, UI_STYLE_ON_ALERT},
       {UI_BANNER_OFFLINE, UI_K_BANNER_OFFLINE, UI_STYLE_ON_WARN},
       {UI_BANNER_REVLIST_STALE, UI_K_BANNER_REVLIST_STALE, UI_STYLE_ON_WARN},
   };
   for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
-    if (!(st->banners & b[i].bit) || (public_screen && b[i].bit != UI_BANNER_NO_READER))
+    if (!(st->banners & b[i].bit) ||
+        (public_screen && b[i].style != UI_STYLE_ON_ALERT)) /* alerts: the public calls staff */
       continue;
     enum ui_colour bg = ui_style_bg(b[i].style), fg = ui_style_fg(b[i].style);
     fill(p, (SDL_Rect){0, y, W, BANNER_H}, bg);

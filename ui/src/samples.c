@@ -210,6 +210,10 @@ static void s_idle_banners(struct ui_shot *s)
   base(s, UI_SCREEN_IDLE, UI_MODE_GATE,
        UI_BANNER_OFFLINE | UI_BANNER_REVLIST_STALE | UI_BANNER_NO_READER);
 }
+static void s_idle_clock_suspect(struct ui_shot *s)
+{
+  base(s, UI_SCREEN_IDLE, UI_MODE_GATE, UI_BANNER_CLOCK_SUSPECT);
+}
 static void s_reading(struct ui_shot *s)
 {
   base(s, UI_SCREEN_READING, UI_MODE_GATE, 0);
@@ -455,6 +459,7 @@ static const struct {
     {"idle_bus", s_idle_bus},
     {"idle_station", s_idle_station},
     {"idle_banners", s_idle_banners},
+    {"idle_clock_suspect", s_idle_clock_suspect},
     {"reading", s_reading},
     {"place_again", s_place_again},
     {"verdict_gate_grant", s_gate_grant},

@@ -179,6 +179,15 @@ struct cardio_stats {
 void cardio_card_stats(const struct cardio_card *card, struct cardio_stats *out);
 void cardio_card_stats_reset(struct cardio_card *card);
 
+/*
+ * fn(user) is called on the exchanging thread each time the transport returns from one
+ * exchange (answered or failed; GET RESPONSE and 6Cxx resends count). PC/SC has no
+ * transmit timeout, so a caller that must not wait on a mute card runs the exchange on a
+ * worker thread and watches for this sign of life (terminal/tap.c). fn NULL removes it.
+ */
+typedef void (*cardio_exchange_fn)(void *user);
+void cardio_card_set_exchange_hook(struct cardio_card *card, cardio_exchange_fn fn, void *user);
+
 /* ---------------------------------------------------------------- PC/SC -- */
 
 struct cardio_ctx;

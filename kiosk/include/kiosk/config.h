@@ -65,6 +65,8 @@ struct kiosk_config {
   char ssc_reader[KIOSK_READER_MAX + 1];  /* cashier, optional: the reader for the social
                                              security card; "": the honour card's reader */
   int64_t consultation_fee_fen;           /* cashier: the fee waived, in fen; 0 not set */
+  uint32_t card_deadline_ms;              /* a card that does not answer within this (100..
+                                             60000, default 2000) is "not responding" */
   /* [paths], absolute after loading */
   char sites_path[KIOSK_PATH_MAX];
   char trust_dir[KIOSK_PATH_MAX];
