@@ -33,6 +33,7 @@
 #include "control.h"
 #include "sdnotify.h"
 #include "session.h"
+#include "staff.h"
 #include "kiosk/terminal.h"
 #include "ui/ui.h"
 
@@ -413,6 +414,7 @@ int term_cmd_run(struct term_args *a)
                     "consultation_fee_fen in [terminal] (the fee it waives)\n", cfg->source);
     return TERM_EXIT_USAGE;
   }
+  term_staff_init(cfg->staff_id); /* who acts until a roster is in force */
   if ((cfg->mode == KIOSK_MODE_GATE || cfg->mode == KIOSK_MODE_CASHIER) && !cfg->staff_id[0])
     app_log("warning: no staff_id in [terminal]: staff confirmations will be refused "
             "(STAFF_ID_MISSING)");

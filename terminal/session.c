@@ -17,6 +17,7 @@
 #include "applog.h"
 #include "desk.h"
 #include "session.h"
+#include "staff.h"
 #include "tap.h"
 #include "text.h"
 #include "ui_adapter.h"
@@ -245,15 +246,17 @@ static void reasons_text(uint64_t bits, char *buf, size_t cap)
 
 static void post_status(struct session *s, int force);
 
-/* Decide on what the session knows, journal, show. */
-static void decide(struct session *s, const char *why)
+/* Decide on what the session knows, journal, show (show 0: journal and publish only). */
+static void decide_show(struct session *s, const char *why, int show)
 {
   struct kiosk_input in;
   memset(&in, 0, sizeof in);
   in.card = &s->card.facts;
   in.holder = s->holder;
   in.staff = s->staff;
-  in.staff_id = NULL; /* the configuration's staff_id */
+  char staff_id[TERM_STAFF_ID_MAX + 1];
+  term_staff_current(staff_id, sizeof staff_id); /* "" when nobody is signed in */
+  in.staff_id = staff_id;
   in.visit = s->visit;
   in.bill_ref = s->bill[0] ? s->bill : NULL;
   in.amount_fen = s->cfg.mode == KIOSK_MODE_CASHIER ? s->cfg.consultation_fee_fen : 0;
@@ -265,7 +268,7 @@ static void decide(struct session *s, const char *why)
                                s->card.photo_len};
   struct ui_view view;
   term_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
-  int prc = ui_post_view(s->ui, &view); /* within a millisecond of the decision */
+  int prc = show ? ui_post_view(s->ui, &view) : UI_OK; /* within a ms of the decision */
   if (prc != UI_OK)
     app_log("decision %u: ui_post_view: %s", s->seq, ui_errname(prc));
   s->needs = view.needs;
@@ -312,6 +315,17 @@ static void decide(struct session *s, const char *why)
   if (out.journaled && s->ns)
     netsync_kick(s->ns);
   post_status(s, 0);
+}
+
+static void decide(struct session *s, const char *why)
+{
+  decide_show(s, why, 1);
+}
+
+/* Staff refused at the check: journaled (DENY, STAFF_REFUSED, their id), not shown. */
+static void refuse(struct session *s)
+{
+  decide_show(s, "staff refused", 0);
 }
 
 static void publish_read_error(struct session *s, const char *key)
@@ -442,9 +456,11 @@ static void on_action(struct session *s, const struct ui_action *a)
     decide(s, "staff override");
     break;
   case UI_ACT_HOLDER_REFUSE:
-    /* Staff say it is not the holder. The decision engine has no input for that, so it
-     * is not journaled (open point); the session ends. */
-    app_log("session: staff refused the holder (not journaled)");
+    /* Staff say it is not the holder (or will not let them in): a DENY with
+     * STAFF_REFUSED and who refused, journaled like any decision; the screen goes back
+     * to idle rather than showing the holder a verdict staff already told them. */
+    s->staff |= KIOSK_STAFF_REFUSED;
+    refuse(s);
     ui_post_reset(s->ui);
     end_session(s, "staff refused");
     break;
@@ -468,6 +484,8 @@ static void on_action(struct session *s, const struct ui_action *a)
 static int count_cb(const struct proto_event *ev, void *user)
 {
   struct session *s = user;
+  if (PROTO_EVENT_IS_STAFF(ev->kind))
+    return 0; /* sign-ins are not decisions */
   if (common_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {
     if (ev->verdict == KIOSK_VERDICT_GRANT)
       s->grants++;

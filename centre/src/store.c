@@ -1073,24 +1073,31 @@ int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out)
   if (prep(st,
            "SELECT site_id, month, mode,"
            " SUM(CASE WHEN verdict = 'GRANT' THEN 1 ELSE 0 END),"
-           " SUM(CASE WHEN verdict = 'STAFF_CHECK' THEN 1 ELSE 0 END),"
+           /* a decision staff took part in: confirmed, accepted, overrode or refused
+            * (a STAFF_CHECK is a question, never journaled; its answer is) */
+           " SUM(CASE WHEN staff_id <> '' THEN 1 ELSE 0 END),"
            " SUM(CASE WHEN verdict = 'DENY' THEN 1 ELSE 0 END),"
-           " SUM(CASE WHEN verdict = 'GRANT' THEN amount_fen ELSE 0 END)"
-           " FROM events WHERE month >= ? AND month <= ?"
+           " SUM(CASE WHEN verdict = 'GRANT' THEN amount_fen ELSE 0 END),"
+           /* reason bit 38 (kiosk's STAFF_REFUSED): reasons is 16 hex digits */
+           " SUM(CASE WHEN verdict = 'DENY' AND substr(reasons, 7, 1) IN"
+           "  ('4','5','6','7','c','d','e','f') THEN 1 ELSE 0 END)"
+           " FROM events WHERE month >= ? AND month <= ? AND kind IN ('decision', 'override')"
            " GROUP BY site_id, month, mode ORDER BY site_id, month, mode",
            &s) != CENTRE_OK)
     return CENTRE_E_DB;
   sqlite3_bind_int(s, 1, from ? from : 0);
   sqlite3_bind_int(s, 2, to ? to : 999999);
-  fprintf(out, "site,month,mode,granted,staff_check,denied,waived_yuan\n");
+  fprintf(out, "site,month,mode,granted,staff_check,denied,waived_yuan,staff_refused\n");
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     int month = sqlite3_column_int(s, 1);
     int64_t fen = sqlite3_column_int64(s, 6);
-    fprintf(out, "%s,%04d-%02d,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ".%02" PRId64 "\n",
+    fprintf(out,
+            "%s,%04d-%02d,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ".%02" PRId64
+            ",%" PRId64 "\n",
             (const char *)sqlite3_column_text(s, 0), month / 100, month % 100,
             (const char *)sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3),
             (int64_t)sqlite3_column_int64(s, 4), (int64_t)sqlite3_column_int64(s, 5), fen / 100,
-            fen % 100);
+            fen % 100, (int64_t)sqlite3_column_int64(s, 7));
   }
   sqlite3_finalize(s);
   return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "usage", rc);

@@ -308,6 +308,10 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
     break;
   }
 
+  /* A staff refusal is a decision like any other: journaled, with who refused. */
+  if (r->staff & KIOSK_STAFF_REFUSED)
+    DENY(&a, STAFF_REFUSED);
+
   /* Staff actions are accountable: whoever confirms must be signed in. */
   if (r->staff && (!common_token_valid(r->staff_id, KIOSK_STAFF_ID_MAX) ||
                    common_id_shaped(r->staff_id)))

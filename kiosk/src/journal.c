@@ -601,7 +601,7 @@ int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **
       (err = prep(j, "SELECT seq, hash FROM head WHERE id = 1", &j->st_head)) ||
       (err = prep(j,
                   "SELECT COUNT(*), MAX(time) FROM events WHERE card_no = ?1 AND time > ?2"
-                  " AND site = ?3 AND vehicle = ?4 AND verdict = 1",
+                  " AND site = ?3 AND vehicle = ?4 AND verdict = 1 AND kind <= 2",
                   &j->st_recent)) ||
       (err = prep(j, "SELECT MAX(seq) FROM events", &j->st_last)))
     goto out_fail;

@@ -407,6 +407,44 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   return KIOSK_OK;
 }
 
+int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *staff_id,
+                                int64_t now, uint64_t *seq)
+{
+  if (seq)
+    *seq = 0;
+  if (!t || !PROTO_EVENT_IS_STAFF(kind) || !common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) ||
+      common_id_shaped(staff_id))
+    return KIOSK_E_INVALID_ARG;
+  if (!t->journal_ok || t->nqueue)
+    kiosk_terminal_flush(t);
+  if (!t->journal_ok || t->nqueue)
+    return KIOSK_E_IO;
+  /* Same clock rule as a decision: a time that cannot be trusted is never journaled. */
+  if (now < t->cfg.clock_floor ||
+      (t->last_time && now < t->last_time - (int64_t)t->cfg.clock_margin_s))
+    now = t->last_time > t->cfg.clock_floor ? t->last_time : t->cfg.clock_floor;
+  struct proto_event e;
+  memset(&e, 0, sizeof e);
+  e.time = now;
+  snprintf(e.terminal, sizeof e.terminal, "%s", t->cfg.terminal_id);
+  snprintf(e.site, sizeof e.site, "%s", t->cfg.site_id);
+  e.mode = t->cfg.mode;
+  snprintf(e.vehicle, sizeof e.vehicle, "%s", t->cfg.vehicle);
+  e.kind = kind;
+  e.verdict = kind == KIOSK_EVENT_LOCKOUT ? KIOSK_VERDICT_DENY : KIOSK_VERDICT_GRANT;
+  snprintf(e.staff_id, sizeof e.staff_id, "%s", staff_id);
+  int rc = kiosk_journal_append(t->journal, &e);
+  if (rc != KIOSK_OK) {
+    t->journal_ok = 0;
+    return rc;
+  }
+  if (e.time > t->last_time)
+    t->last_time = e.time;
+  if (seq)
+    *seq = e.seq;
+  return KIOSK_OK;
+}
+
 void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_status *out)
 {
   memset(out, 0, sizeof *out);

@@ -43,6 +43,11 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
     bad = "bill reference is not a token (or shaped like an ID number)";
   else if (!free_token(ev->staff_id, PROTO_STAFF_ID_MAX, 0))
     bad = "staff id is not a token (or shaped like an ID number)";
+  /* A staff event is about a person at the terminal, never a card or a bill. */
+  else if (PROTO_EVENT_IS_STAFF(ev->kind) &&
+           (ev->staff_id[0] == '\0' || ev->card_no[0] || ev->bill_ref[0] || ev->amount_fen ||
+            ev->generation || ev->verdict == PROTO_VERDICT_STAFF_CHECK))
+    bad = "staff event with a card, a bill or no staff id";
   if (bad)
     return proto_i_why(why, cap, PROTO_E_INVALID_ARG, "%s", bad);
   return PROTO_OK;

@@ -616,12 +616,12 @@ START_TEST(status_and_reports)
   ck_assert_msg(file_has(out, ",test-1.0,4,unknown,"), "status report");
   snprintf(out, sizeof out, "%s/usage.csv", c.dir);
   ck_assert_int_eq(synctest_admin(&c, out, "report", "usage", "2026-01", "2026-01", NULL), 0);
-  ck_assert_msg(file_has(out, "site,month,mode,granted,staff_check,denied,waived_yuan\n"),
+  ck_assert_msg(file_has(out, "site,month,mode,granted,staff_check,denied,waived_yuan,staff_refused\n"),
                 "header");
   /* seq 1..51: seq%3==1 cashier (60.00 waived each), ==2 bus, ==0 gate; 34, 17, 51 denied. */
-  ck_assert_msg(file_has(out, "yl-museum,2026-01,cashier,16,0,1,960.00\n"), "cashier row");
-  ck_assert_msg(file_has(out, "yl-museum,2026-01,gate,16,0,1,0.00\n"), "gate row");
-  ck_assert_msg(file_has(out, "yl-museum,2026-01,bus,16,0,1,0.00\n"), "bus row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,cashier,16,0,1,960.00,0\n"), "cashier row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,gate,16,0,1,0.00,0\n"), "gate row");
+  ck_assert_msg(file_has(out, "yl-museum,2026-01,bus,16,0,1,0.00,0\n"), "bus row");
   ck_assert_int_eq(synctest_admin(&c, NULL, "report", "usage", "2026-13", NULL), 2);
   term_close(&t);
   synctest_centre_stop(&c);

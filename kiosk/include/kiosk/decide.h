@@ -100,6 +100,7 @@ int kiosk_holder_parse(const char *text, enum kiosk_holder *out);
 #define KIOSK_STAFF_HOLDER_CONFIRMED 0x1u /* compared ID card + photo with the holder */
 #define KIOSK_STAFF_REPEAT_ACCEPTED 0x2u  /* accepted a repeat use at this gate */
 #define KIOSK_STAFF_OVERRIDE 0x4u         /* grant although the journal is down */
+#define KIOSK_STAFF_REFUSED 0x8u          /* staff refused: not the holder, or not let in */
 
 /* Revocation lookup (kiosk/revoke.h fills it). */
 enum kiosk_rev_status {
@@ -228,7 +229,8 @@ struct kiosk_policy {
     "血站查验：本处不免除费用")                                                             \
   X(CLOCK_SUSPECT, 37,                                                                      \
     "terminal clock cannot be trusted: staff decide; the last trusted time is recorded",    \
-    "终端时钟不可信：由工作人员决定，记录最后可信时间")
+    "终端时钟不可信：由工作人员决定，记录最后可信时间")                                    \
+  X(STAFF_REFUSED, 38, "refused by staff at the check", "工作人员核对后拒绝")
 
 enum kiosk_reason {
 #define KIOSK_X_RS(name, bit, en, zh) KIOSK_R_##name = (bit),

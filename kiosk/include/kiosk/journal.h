@@ -41,6 +41,9 @@ enum kiosk_event_kind {
   KIOSK_EVENT_DECISION = PROTO_EVENT_DECISION, /* a verdict given and journaled at once */
   KIOSK_EVENT_OVERRIDE = PROTO_EVENT_OVERRIDE, /* a staff override given while the journal
                                                   was down, appended later from the queue */
+  KIOSK_EVENT_SIGN_IN = PROTO_EVENT_SIGN_IN,   /* staff events (proto/proto.h): no card */
+  KIOSK_EVENT_SIGN_OUT = PROTO_EVENT_SIGN_OUT,
+  KIOSK_EVENT_LOCKOUT = PROTO_EVENT_LOCKOUT,
 };
 const char *kiosk_event_kind_name(int kind);
 

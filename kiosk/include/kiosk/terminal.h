@@ -93,6 +93,17 @@ int kiosk_terminal_flush(struct kiosk_terminal *t);
 
 void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_status *out);
 
+/*
+ * Journal a staff event (kind KIOSK_EVENT_SIGN_IN, SIGN_OUT or LOCKOUT) for staff_id at
+ * time now: no card, no bill; verdict GRANT for a sign-in or sign-out, DENY for a
+ * lock-out (proto/proto.h). Never a PIN or a name: the id only. *seq (may be NULL) gets
+ * the journal seq. INVALID_ARG for another kind or a staff id that is not a token (or is
+ * shaped like an ID number); IO when the journal cannot be written (not queued: a
+ * sign-in is not a promise kept at the gate, the log line stands in for it).
+ */
+int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *staff_id,
+                                int64_t now, uint64_t *seq);
+
 /* The pieces, for the UI, the sync thread's setup and tests. Owned by the terminal.
  * The journal may be NULL while it cannot be opened. */
 struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t);

@@ -61,10 +61,17 @@ const char *proto_errname(int err);
   X(BUS, 3, "bus")                                                                       \
   X(STATION, 4, "station")
 
-/* Event kinds: a verdict journaled at once, or a staff override appended later. */
+/* Event kinds: a verdict journaled at once, or a staff override appended later; and the
+ * staff events (no card: staff_id required, card_no, bill_ref and amount empty; verdict
+ * GRANT for a sign-in or sign-out, DENY for a lock-out). Values are stored: append only. */
 #define PROTO_EVENT_KIND_MAP(X)                                                          \
   X(DECISION, 1, "decision")                                                             \
-  X(OVERRIDE, 2, "override")
+  X(OVERRIDE, 2, "override")                                                             \
+  X(SIGN_IN, 3, "sign_in")    /* a staff member signed in by id and PIN */               \
+  X(SIGN_OUT, 4, "sign_out")  /* signed out: by hand, idle, or the roster dropped them */\
+  X(LOCKOUT, 5, "lockout")    /* too many wrong PINs for this staff id: locked for a time */
+/* 1 for the kinds that record staff activity rather than a card's decision. */
+#define PROTO_EVENT_IS_STAFF(kind) ((kind) >= PROTO_EVENT_SIGN_IN && (kind) <= PROTO_EVENT_LOCKOUT)
 
 /* Verdicts (STAFF_CHECK is never journaled, but is a name the format knows). */
 #define PROTO_VERDICT_MAP(X)                                                             \
