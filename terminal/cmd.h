@@ -11,9 +11,11 @@
 
 #include "kiosk/decide.h"
 #include "opts.h"
+#include "yh_version.h"
 
-/* The terminal software's version (status reports to the centre, the staff menu). */
-#define TERM_VERSION "1.0.0"
+/* The terminal software's version (status reports to the centre, the staff menu): the
+ * project's, from the one generated header (docs/cli.md). */
+#define TERM_VERSION YH_VERSION
 
 int term_cmd_config(struct term_args *a);  /* cmd_config.c */
 int term_cmd_sites(struct term_args *a);   /* cmd_sites.c */

@@ -15,7 +15,7 @@ static const char help_config[] =
     "\n"
     "check     read and validate the terminal configuration (FILE, else the embedded\n"
     "          defaults) and the site registry it names; print a summary. Any error is\n"
-    "          reported as file:line: problem, exit status 2.\n"
+    "          reported as file:line: problem, exit status 1.\n"
     "defaults  print the embedded default configuration.\n";
 
 int term_cmd_config(struct term_args *a)
@@ -38,10 +38,9 @@ int term_cmd_config(struct term_args *a)
     fputs(kiosk_config_defaults(), stdout);
     return 0;
   }
-  if (!sub || strcmp(sub, "check") != 0) {
-    fputs(help_config, stderr);
-    return TERM_EXIT_USAGE;
-  }
+  if (!sub || strcmp(sub, "check") != 0)
+    term_usage(a, "expected check or defaults%s%s%s", sub ? ", got '" : "", sub ? sub : "",
+               sub ? "'" : "");
   struct kiosk_config c;
   term_load_config(cfgpath, 0, &c);
   char d1[COMMON_DATE_LEN + 1], d2[COMMON_DATE_LEN + 1];

@@ -11,7 +11,7 @@ static const char help_ctl[] =
     "Send one command to a running `kiosk run --control PATH` and print its answer.\n"
     "Commands: status, last, wait SEQ [MS], key NAME, type TEXT, shot PATH, reset, quit,\n"
     "help (docs/terminal.md, \"The control socket\"). Exit status 0 when the answer is\n"
-    "\"ok ...\", 1 for \"error ...\", 2 usage, 3 when the program cannot be reached.\n";
+    "\"ok ...\", 1 for \"error ...\" or when the program cannot be reached, 2 usage.\n";
 
 int term_cmd_ctl(struct term_args *a)
 {
@@ -27,10 +27,10 @@ int term_cmd_ctl(struct term_args *a)
       break;
     }
   }
-  if (!path || a->i >= a->argc) {
-    fputs(help_ctl, stderr);
-    return TERM_EXIT_USAGE;
-  }
+  if (!path)
+    term_usage(a, "--socket PATH is required (the running kiosk's control socket)");
+  if (a->i >= a->argc)
+    term_usage(a, "a command for the terminal is expected after the options");
   char line[1024];
   size_t len = 0;
   for (; a->i < a->argc; a->i++) {

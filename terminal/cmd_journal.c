@@ -40,10 +40,14 @@ int term_cmd_journal(struct term_args *a)
       term_usage_error(a);
     }
   }
-  if (!sub || (strcmp(sub, "verify") && strcmp(sub, "export") && strcmp(sub, "status"))) {
-    fputs(help_journal, stderr);
-    return TERM_EXIT_USAGE;
-  }
+  if (!sub)
+    term_usage(a, "expected verify, export or status");
+  if (strcmp(sub, "verify") && strcmp(sub, "export") && strcmp(sub, "status"))
+    term_usage(a, "unknown subcommand '%s' (expected verify, export or status)", sub);
+  /* An empty range is a mistyped command line, not an empty journal. */
+  if (to && from > to)
+    term_usage(a, "--from %" PRIu64 " is after --to %" PRIu64 " (expected FROM <= TO)", from,
+               to);
   struct kiosk_config c;
   if (!db) {
     term_load_config(cfgpath, KIOSK_CONFIG_NO_FS_CHECK, &c);

@@ -60,10 +60,8 @@ static int revoke_make(struct term_args *a)
       term_usage_error(a);
     }
   }
-  if (!sign || !out) {
-    fputs(help_revoke, stderr);
-    return TERM_EXIT_USAGE;
-  }
+  if (!sign || !out)
+    term_usage(a, "revoke make needs --sign KEY.pem and --out FILE");
   uint64_t version = ver ? term_arg_u64(a, "version", ver) : 1;
   if (version < 1) {
     fprintf(stderr, "kiosk: revoke make: --version must be at least 1\n");
@@ -159,8 +157,7 @@ int term_cmd_revoke(struct term_args *a)
   }
   if (!sub || (strcmp(sub, "show") && strcmp(sub, "lookup")) ||
       (strcmp(sub, "lookup") == 0 && !card)) {
-    fputs(help_revoke, stderr);
-    return TERM_EXIT_USAGE;
+    term_usage(a, "expected show, lookup CARD [GENERATION] or make");
   }
   struct kiosk_config c;
   term_load_config(cfgpath, KIOSK_CONFIG_NO_FS_CHECK, &c);

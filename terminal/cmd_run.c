@@ -57,7 +57,7 @@ static const char help_run[] =
     "\n"
     "Without a display, run it with SDL_VIDEODRIVER=offscreen (headless). Under systemd\n"
     "it reports READY=1 and pings the watchdog through $NOTIFY_SOCKET.\n"
-    "Exit status: 0 after a clean stop, 2 configuration, 3 runtime (no display, ...).\n";
+    "Exit status: 0 after a clean stop, 1 configuration or runtime (no display, ...), 2 usage.\n";
 
 struct run_app {
   struct kiosk_config cfg;
@@ -406,13 +406,13 @@ int term_cmd_run(struct term_args *a)
   app_log("kiosk %s starting", TERM_VERSION);
   if (kiosk_config_load(cfgpath, NULL, 0, &app.cfg, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return TERM_EXIT_USAGE;
+    return TERM_EXIT_RUNTIME;
   }
   const struct kiosk_config *cfg = &app.cfg;
   if (cfg->mode == KIOSK_MODE_CASHIER && cfg->consultation_fee_fen <= 0) {
     fprintf(stderr, "kiosk: configuration error: %s: a cashier terminal needs "
                     "consultation_fee_fen in [terminal] (the fee it waives)\n", cfg->source);
-    return TERM_EXIT_USAGE;
+    return TERM_EXIT_RUNTIME;
   }
   term_staff_init(cfg->staff_id); /* who acts until a roster is in force */
   if ((cfg->mode == KIOSK_MODE_GATE || cfg->mode == KIOSK_MODE_CASHIER) && !cfg->staff_id[0])
@@ -468,12 +468,12 @@ int term_cmd_run(struct term_args *a)
   char why[700];
   if (session_create(&sc, &app.ses, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
-    rc = TERM_EXIT_USAGE;
+    rc = TERM_EXIT_RUNTIME;
     goto out_stop;
   }
   if (cfg->sync.enabled && start_sync(&app, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
-    rc = TERM_EXIT_USAGE;
+    rc = TERM_EXIT_RUNTIME;
     goto out_stop;
   }
   if (ctlpath) {
@@ -481,7 +481,7 @@ int term_cmd_run(struct term_args *a)
                               ctl_screen, ctl_reset, ctl_quit};
     if (control_start(ctlpath, &ops, &app.ctl, why, sizeof why) != 0) {
       fprintf(stderr, "kiosk: control socket: %s\n", why);
-      rc = TERM_EXIT_USAGE;
+      rc = TERM_EXIT_RUNTIME;
       goto out_stop;
     }
     app_log("control socket %s", ctlpath);

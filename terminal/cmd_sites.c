@@ -27,7 +27,7 @@ int term_cmd_sites(struct term_args *a)
   char msg[600];
   if (kiosk_sites_load(c.sites_path, &s, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return TERM_EXIT_USAGE;
+    return TERM_EXIT_RUNTIME;
   }
   for (size_t i = 0; i < kiosk_sites_count(s); i++) {
     const struct kiosk_site *x = kiosk_sites_at(s, i);

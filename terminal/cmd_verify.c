@@ -120,10 +120,8 @@ int term_cmd_verify(struct term_args *a)
         visit = KIOSK_VISIT_OUTPATIENT;
       else if (strcmp(v, "inpatient") == 0)
         visit = KIOSK_VISIT_INPATIENT;
-      else {
-        fprintf(stderr, "kiosk verify: --visit outpatient|inpatient\n");
-        return TERM_EXIT_USAGE;
-      }
+      else
+        term_usage(a, "--visit: expected outpatient or inpatient, got '%s'", v);
     } else if (term_arg_flag(a, "--id-stdin")) {
       id_stdin = 1;
     } else if (term_arg_flag(a, "--confirm-holder")) {
@@ -145,7 +143,7 @@ int term_cmd_verify(struct term_args *a)
   struct kiosk_terminal *t;
   if (kiosk_terminal_open(&cfg, &t, &d) != KIOSK_OK) {
     fprintf(stderr, "kiosk: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    return TERM_EXIT_USAGE;
+    return TERM_EXIT_RUNTIME;
   }
   int rc = TERM_EXIT_RUNTIME;
   struct term_tap *tap = NULL;
@@ -155,7 +153,7 @@ int term_cmd_verify(struct term_args *a)
   if (term_tap_create(cfg.trust_dir, cfg.mode != KIOSK_MODE_BUS, cfg.card_deadline_ms, &tap,
                       msg, sizeof msg) != 0) {
     fprintf(stderr, "kiosk verify: %s\n", msg);
-    rc = TERM_EXIT_USAGE;
+    rc = TERM_EXIT_RUNTIME;
     goto out_close;
   }
   const char *rdr = reader ? reader : cfg.reader;

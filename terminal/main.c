@@ -13,15 +13,18 @@
  *   kiosk ctl                     talk to a running `kiosk run --control PATH`
  *   kiosk station ...             the blood station desk (station_cli_main)
  *
- * Every command takes --config FILE (default: the embedded defaults) and --help.
- * Exit codes: 0 done (for decide/verify: whatever the verdict), 1 a check failed
- * (journal verify found tampering, lookup found the card revoked), 2 usage or
- * configuration error, 3 runtime error.
+ * Every command takes --config FILE (default: the embedded defaults), --help and
+ * --version. Exit codes (docs/cli.md, the same in every program): 0 done (for
+ * decide/verify: whatever the verdict), 1 failed (a check said no: journal verify found
+ * tampering, lookup found the card revoked; or it could not run: configuration, no
+ * card, no journal), 2 usage error.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "common/cli.h"
+#include "yh_version.h"
 
 static const struct {
   const char *name;
@@ -49,19 +52,41 @@ static const char help_main[] =
     "                           issue, reissue, revoke, collect, ready-list, ... (station.md)\n"
     "\n"
     "Every command takes --config FILE; without it the embedded defaults are used\n"
-    "(relative paths under $YH_STATE_DIR, else ./yh-state).\n";
+    "(relative paths under $YH_STATE_DIR, else ./yh-state).\n"
+    "  -h, --help     this text (kiosk COMMAND --help: the command's)\n"
+    "  --version      the version\n"
+    "Exit status: 0 done, 1 failed (or a check said no), 2 usage error (docs/cli.md).\n";
+
+/* --version anywhere among a command's arguments (its own parsing would take it for a
+ * subcommand or a stray argument); `revoke make --version N` is the list's version and
+ * the station desk reads its own arguments. */
+static int wants_version(int argc, char **argv)
+{
+  if (strcmp(argv[1], "station") == 0 ||
+      (strcmp(argv[1], "revoke") == 0 && argc > 2 && strcmp(argv[2], "make") == 0))
+    return 0;
+  for (int i = 2; i < argc; i++)
+    if (common_cli_is_version(argv[i]))
+      return 1;
+  return 0;
+}
 
 int main(int argc, char **argv)
 {
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-    fputs(help_main, argc < 2 ? stderr : stdout);
-    return argc < 2 ? TERM_EXIT_USAGE : 0;
+  if (argc < 2)
+    return common_cli_usage("kiosk", "a command is expected (config, sites, journal, revoke, "
+                                     "decide, verify, run, ctl, station)");
+  if (common_cli_is_help(argv[1])) {
+    fputs(help_main, stdout);
+    return 0;
   }
+  if (common_cli_is_version(argv[1]) || wants_version(argc, argv))
+    return common_cli_version(stdout, "kiosk", YH_VERSION, YH_VERSION_GIT);
   for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
     if (strcmp(argv[1], commands[c].name) == 0) {
       struct term_args a = {commands[c].name, argc, argv, 2};
       return commands[c].run(&a);
     }
-  fprintf(stderr, "kiosk: unknown command '%s'\n\n%s", argv[1], help_main);
-  return TERM_EXIT_USAGE;
+  return common_cli_usage("kiosk", "unknown command '%s' (expected config, sites, journal, "
+                                   "revoke, decide, verify, run, ctl or station)", argv[1]);
 }

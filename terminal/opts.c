@@ -1,10 +1,31 @@
 /* The program's one option parser (opts.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "opts.h"
+
+/* "kiosk COMMAND", the name a usage error and its "see ... --help" give. */
+static const char *prog_of(const struct term_args *a, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "kiosk %s", a->cmd);
+  return buf;
+}
+
+void term_usage(const struct term_args *a, const char *fmt, ...)
+{
+  char prog[64];
+  va_list ap;
+  prog_of(a, prog, sizeof prog);
+  fprintf(stderr, "%s: ", prog);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nsee %s --help\n", prog);
+  exit(TERM_EXIT_USAGE);
+}
 
 const char *term_arg(const struct term_args *a)
 {
@@ -31,18 +52,14 @@ const char *term_arg_value(struct term_args *a, const char *name)
     return arg + n + 1;
   if (arg[n] != '\0')
     return NULL;
-  if (a->i + 1 >= a->argc) {
-    fprintf(stderr, "kiosk %s: %s needs a value\n", a->cmd, name);
-    exit(TERM_EXIT_USAGE);
-  }
+  if (a->i + 1 >= a->argc)
+    term_usage(a, "%s needs a value", name);
   return a->argv[++a->i];
 }
 
 void term_usage_error(const struct term_args *a)
 {
-  fprintf(stderr, "kiosk %s: unexpected argument '%s' (see kiosk %s --help)\n", a->cmd,
-          a->argv[a->i], a->cmd);
-  exit(TERM_EXIT_USAGE);
+  term_usage(a, "unexpected argument '%s'", a->argv[a->i]);
 }
 
 int64_t term_arg_number(const struct term_args *a, const char *name, const char *v, int64_t min,
@@ -51,10 +68,9 @@ int64_t term_arg_number(const struct term_args *a, const char *name, const char 
   char *end;
   errno = 0;
   long long n = strtoll(v, &end, 10);
-  if (!*v || *end || errno || n < min || n > max) {
-    fprintf(stderr, "kiosk %s: %s: expected a number, got '%s'\n", a->cmd, name, v);
-    exit(TERM_EXIT_USAGE);
-  }
+  if (!*v || *end || errno || n < min || n > max)
+    term_usage(a, "%s: expected a number from %lld to %lld, got '%s'", name, (long long)min,
+               (long long)max, v);
   return (int64_t)n;
 }
 
@@ -64,10 +80,8 @@ uint64_t term_arg_u64(const struct term_args *a, const char *name, const char *v
   errno = 0;
   /* strtoull takes "-1" as a huge number */
   unsigned long long n = strtoull(v, &end, 10);
-  if (!*v || *end || errno || v[0] == '-') {
-    fprintf(stderr, "kiosk %s: %s: not a number: %s\n", a->cmd, name, v);
-    exit(TERM_EXIT_USAGE);
-  }
+  if (!*v || *end || errno || v[0] == '-')
+    term_usage(a, "%s: expected a whole number from 0, got '%s'", name, v);
   return (uint64_t)n;
 }
 
@@ -78,6 +92,7 @@ void term_load_config(const char *path, unsigned flags, struct kiosk_config *cfg
   if (kiosk_config_load(path, NULL, flags, cfg, &d) != KIOSK_OK) {
     char msg[2 * KIOSK_DIAG_TEXT_MAX + 16];
     fprintf(stderr, "kiosk: configuration error: %s\n", kiosk_diag_format(&d, msg, sizeof msg));
-    exit(TERM_EXIT_USAGE);
+    /* A file to fix, not a command line: the failure status, with the file named. */
+    exit(TERM_EXIT_RUNTIME);
   }
 }

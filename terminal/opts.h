@@ -3,9 +3,10 @@
  * arguments with it, so that "--name VALUE" and "--name=VALUE", --help, numbers and
  * usage errors read and fail the same way everywhere.
  *
- * A usage error prints "kiosk COMMAND: problem" on stderr and exits with
- * TERM_EXIT_USAGE: a command line is the user's to fix, nothing is left to clean up
- * while arguments are parsed (no command opens anything before its loop ends).
+ * A usage error prints "kiosk COMMAND: problem" and "see kiosk COMMAND --help" on stderr
+ * (common/cli.h) and exits with TERM_EXIT_USAGE: a command line is the user's to fix,
+ * nothing is left to clean up while arguments are parsed (no command opens anything
+ * before its loop ends).
  */
 #ifndef TERM_OPTS_H
 #define TERM_OPTS_H
@@ -14,10 +15,12 @@
 
 #include "kiosk/config.h"
 
-/* Exit statuses of every command. */
+/* Exit statuses of every command: the convention of every program (common/cli.h,
+ * docs/cli.md). A check that says no and a failure to run are both 1; the message on
+ * stderr (or the check's line on stdout) tells which. */
 #define TERM_EXIT_CHECK 1   /* a check failed: a broken journal, a revoked card */
-#define TERM_EXIT_USAGE 2   /* usage or configuration error */
-#define TERM_EXIT_RUNTIME 3 /* runtime error: no card, no journal, no display */
+#define TERM_EXIT_RUNTIME 1 /* it could not run: configuration, no card, no journal */
+#define TERM_EXIT_USAGE 2   /* the command line is wrong */
 
 /* The arguments of one command: argv[i] is the next one to read. */
 struct term_args {
@@ -39,6 +42,9 @@ const char *term_arg_value(struct term_args *a, const char *name);
 
 /* Exit with "unexpected argument" for the current argument. */
 void term_usage_error(const struct term_args *a) __attribute__((noreturn));
+/* Exit with a usage error: "kiosk COMMAND: MESSAGE", then "see kiosk COMMAND --help". */
+void term_usage(const struct term_args *a, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
 
 /* A whole decimal number in [min, max] for option name, or exit. */
 int64_t term_arg_number(const struct term_args *a, const char *name, const char *v, int64_t min,

@@ -38,7 +38,7 @@ for bad in 'YL20240000030106 below 0' 'YL20240000030107' 'YL20240000030106 1 2' 
   [ $rc -eq 2 ] || fail "'$bad' accepted: exit $rc"
 done
 rc=0; "$KIOSK" revoke make --sign "$T/key.pem" --out "$T/l.yrl" 2>/dev/null || rc=$?
-[ $rc -eq 3 ] || fail "an existing file was overwritten: exit $rc"
+[ $rc -eq 1 ] || fail "an existing file was overwritten: exit $rc"
 rc=0; "$KIOSK" revoke make --out "$T/c.yrl" 2>/dev/null || rc=$?
 [ $rc -eq 2 ] || fail "no key: exit $rc"
 "$KIOSK" revoke make --sign "$T/key.pem" --out "$T/empty.yrl" >/dev/null || fail "empty list"
