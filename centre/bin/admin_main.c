@@ -19,12 +19,16 @@
  *   centre-admin --config FILE doc set config|trust FILE
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
  *
- *   centre-admin --help
+ *   centre-admin --help | -h | --version
  *
- * Exit 0 on success, 1 on failure, 2 on a usage error.
+ * Exit 0 on success, 1 on failure (one line naming the file, terminal, card or site), 2 on
+ * a usage error (one line naming the argument, then "see centre-admin --help"): the
+ * convention of every program (docs/cli.md).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -36,11 +40,47 @@
 #include "centre_int.h"
 #include "common/award.h"
 #include "common/cardno.h"
+#include "common/cli.h"
+#include "common/idno.h"
+#include "common/ini.h"
 #include "common/token.h"
+#include "yh_version.h"
 #include "proto/event.h"
 #include "proto/key.h"
 
 #define DOC_MAX (1024 * 1024)
+#define PROG "centre-admin"
+
+/* The configuration file, for messages; the site registry it names ("" when none). */
+static const char *conf_path = "";
+static const char *sites_path = "";
+
+/* A usage error of a command ("centre-admin terminal register: ...", see --help): the
+ * status that main turns into exit 2. */
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  common_cli_usage(PROG, "%s", msg);
+  return CENTRE_E_INVALID_ARG;
+}
+
+/* A failure already explained on stderr: main adds nothing and exits 1. */
+#define ADMIN_E_SAID (-1000)
+
+__attribute__((format(printf, 1, 2))) static int failure(const char *fmt, ...)
+{
+  va_list ap;
+  fputs(PROG ": ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return ADMIN_E_SAID;
+}
 
 static void usage(FILE *out)
 {
@@ -64,7 +104,9 @@ static void usage(FILE *out)
           "  report verify FILE   (a statement checked against the centre's data)\n"
           "  doc set config|trust FILE\n"
           "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
-          "exit status: 0 done, 1 failed, 2 usage or invalid argument\n");
+          "  -h, --help   this text;  --version   the version\n"
+          "terminal register checks SITE against the site registry named by [reports] sites\n"
+          "in the configuration. Exit status: 0 done, 1 failed, 2 usage error (docs/cli.md).\n");
 }
 
 /* Award tokens and values are common's one table (common/award.h). */
@@ -108,8 +150,7 @@ static int parse_date(const char *s, uint32_t *out)
 
 static int reg_fail(const char *what)
 {
-  fprintf(stderr, "centre-admin: card register: %s\n", what);
-  return CENTRE_E_INVALID_ARG;
+  return usage_error("card register: %s", what);
 }
 
 /* card register CARD --generation G --award KIND --level N --round YYYY
@@ -134,26 +175,20 @@ static int card_register(struct centre_store *st, int argc, char **argv, int64_t
     size_t k;
     for (k = 0; k < NOPTS && strcmp(argv[i], opts[k]) != 0; k++)
       ;
-    if (k == NOPTS) {
-      fprintf(stderr, "centre-admin: card register: unknown argument %s\n",
-              argv[i][0] == '-' ? argv[i] : "(a value without its option)");
-      return CENTRE_E_INVALID_ARG;
-    }
-    if (i + 1 >= argc) {
-      fprintf(stderr, "centre-admin: card register: %s needs a value\n", opts[k]);
-      return CENTRE_E_INVALID_ARG;
-    }
-    if (val[k]) {
-      fprintf(stderr, "centre-admin: card register: %s given twice\n", opts[k]);
-      return CENTRE_E_INVALID_ARG;
-    }
+    if (k == NOPTS)
+      return usage_error("card register: unknown argument %s",
+                         argv[i][0] == '-' && common_token_valid(argv[i] + 1, 40)
+                             ? argv[i]
+                             : "(a value without its option)");
+    if (i + 1 >= argc)
+      return usage_error("card register: %s needs a value", opts[k]);
+    if (val[k])
+      return usage_error("card register: %s given twice", opts[k]);
     val[k] = argv[i + 1];
   }
   for (size_t k = 0; k < NOPTS; k++)
-    if (!val[k]) {
-      fprintf(stderr, "centre-admin: card register: %s is required\n", opts[k]);
-      return CENTRE_E_INVALID_ARG;
-    }
+    if (!val[k])
+      return usage_error("card register: %s is required", opts[k]);
   if (parse_uint(val[0], 0xffffffffUL, &v) != 0)
     return reg_fail("--generation: a number from 0 to 4294967295");
   r.generation = (uint32_t)v;
@@ -184,8 +219,10 @@ static int card_register(struct centre_store *st, int argc, char **argv, int64_t
   /* The card number is the operator's own input; echo only the outcome. */
   if (rc == CENTRE_OK)
     printf("%s\n", created ? "registered" : "no change (already registered with the same data)");
-  else if (rc == CENTRE_E_INVALID_ARG || rc == CENTRE_E_CARD_CONFLICT)
-    fprintf(stderr, "centre-admin: card register: %s\n", why);
+  else if (rc == CENTRE_E_INVALID_ARG)
+    return usage_error("card register: %s", why);
+  else if (rc == CENTRE_E_CARD_CONFLICT)
+    return failure("card register: %s", why);
   return rc;
 }
 
@@ -202,15 +239,11 @@ static int card_show(struct centre_store *st, const char *card_no)
   struct centre_card_info *v = NULL;
   size_t n = 0;
   int rc = centre_store_card_show(st, card_no, &v, &n);
-  if (rc == CENTRE_E_INVALID_ARG) {
-    fprintf(stderr, "centre-admin: card show: card number: 1-20 of 0-9 A-Z -, and not "
-                    "shaped like a citizen ID number\n");
-    return rc;
-  }
-  if (rc == CENTRE_E_NOT_FOUND) {
-    fprintf(stderr, "centre-admin: card show: no registration for this card\n");
-    return rc;
-  }
+  if (rc == CENTRE_E_INVALID_ARG)
+    return usage_error("card show: card number: 1-20 of 0-9 A-Z -, and not shaped like a "
+                       "citizen ID number");
+  if (rc == CENTRE_E_NOT_FOUND)
+    return failure("card show: no registration for this card");
   if (rc != CENTRE_OK)
     return rc;
   printf("generation,state,award,level,round,issued,not_after,issuer,registered_at\n");
@@ -263,20 +296,19 @@ static int report_args(const char *cmd, int argc, char **argv, struct report_opt
                         : more && strcmp(argv[i], "--out") == 0    ? &o->out
                                                                    : NULL;
     if (!slot) {
-      fprintf(stderr, "centre-admin: report %s: unknown argument %s\n", cmd,
-              argv[i][0] == '-' ? argv[i] : "(a value without its option)");
-      return CENTRE_E_INVALID_ARG;
+      return usage_error("report %s: unknown argument %s", cmd,
+                         argv[i][0] == '-' && common_token_valid(argv[i] + 1, 40)
+                             ? argv[i]
+                             : "(a value without its option)");
     }
     if (i + 1 >= argc || *slot) {
-      fprintf(stderr, "centre-admin: report %s: %s %s\n", cmd, argv[i],
-              *slot ? "given twice" : "needs a value");
-      return CENTRE_E_INVALID_ARG;
+      return usage_error("report %s: %s %s", cmd, argv[i],
+                         *slot ? "given twice" : "needs a value");
     }
     *slot = argv[i + 1];
   }
   if (!o->hospital || !o->month) {
-    fprintf(stderr, "centre-admin: report %s: --hospital and --month are required\n", cmd);
-    return CENTRE_E_INVALID_ARG;
+    return usage_error("report %s: --hospital and --month are required", cmd);
   }
   return CENTRE_OK;
 }
@@ -288,14 +320,13 @@ static int report_target(const struct centre_conf *conf, const char *cmd,
   char why[200];
   int rc;
   if (parse_month(o->month, month) != 0) {
-    fprintf(stderr, "centre-admin: report %s: --month: YYYY-MM, a month from 2000-01 to "
-                    "2100-12\n", cmd);
-    return CENTRE_E_INVALID_ARG;
+    return usage_error("report %s: --month: YYYY-MM, a month from 2000-01 to 2100-12", cmd);
   }
   rc = centre_site_lookup(conf->sites, o->hospital, h, why, sizeof why);
   if (rc != CENTRE_OK) {
-    fprintf(stderr, "centre-admin: report %s: --hospital: %s\n", cmd, why);
-    return rc == CENTRE_E_NOT_FOUND ? CENTRE_E_INVALID_ARG : rc;
+    if (rc == CENTRE_E_NOT_FOUND)
+      return usage_error("report %s: --hospital: %s", cmd, why);
+    return failure("report %s: %s", cmd, why);
   }
   return CENTRE_OK;
 }
@@ -313,16 +344,14 @@ static int write_out(const char *path, const char *buf, size_t len)
     return CENTRE_E_INVALID_ARG;
   f = fopen(tmp, "wx");
   if (!f) {
-    fprintf(stderr, "centre-admin: cannot create %s\n", tmp);
-    return CENTRE_E_IO;
+    return failure("cannot create %s: %s", tmp, strerror(errno));
   }
   ok = fwrite(buf, 1, len, f) == len;
   ok = fflush(f) == 0 && ok;
   ok = fclose(f) == 0 && ok;
   if (!ok || rename(tmp, path) != 0) {
     remove(tmp);
-    fprintf(stderr, "centre-admin: cannot write %s\n", path);
-    return CENTRE_E_IO;
+    return failure("cannot write %s", path);
   }
   return CENTRE_OK;
 }
@@ -347,8 +376,7 @@ static int report_bills(const struct centre_conf *conf, struct centre_store *st,
   if (o.format && strcmp(o.format, "html") == 0) {
     format = CENTRE_STATEMENT_HTML;
   } else if (o.format && strcmp(o.format, "csv") != 0) {
-    fprintf(stderr, "centre-admin: report statement: --format: csv or html\n");
-    return CENTRE_E_INVALID_ARG;
+    return usage_error("report statement: --format: expected csv or html");
   }
   rc = centre_statement_make(centre_store_db(st), &h, month, format, &text, &len, digest);
   if (rc == CENTRE_OK)
@@ -373,7 +401,7 @@ static int report_verify(const struct centre_conf *conf, struct centre_store *st
   if (!file) {
     fprintf(stderr, "centre-admin: report verify: %s: unreadable, over %d bytes, or binary\n",
             path, DOC_MAX);
-    return CENTRE_E_IO;
+    return ADMIN_E_SAID;
   }
   flen = strlen(file);
   if (centre_statement_identify(file, flen, &format, site, &month, printed) != CENTRE_OK) {
@@ -386,7 +414,7 @@ static int report_verify(const struct centre_conf *conf, struct centre_store *st
   if (rc == CENTRE_OK)
     rc = centre_statement_make(centre_store_db(st), &h, month, format, &text, &len, now);
   else
-    fprintf(stderr, "centre-admin: report verify: the statement's hospital: %s\n", why);
+    rc = failure("report verify: the statement's hospital: %s", why);
   if (rc != CENTRE_OK) {
     free(file);
     return rc;
@@ -457,47 +485,141 @@ static char *read_file(const char *path)
   return buf;
 }
 
+/* Is site a section of the site registry (sites.ini: one [site-id] section per site,
+ * docs/kiosk.md)? Only the section names are read here: what a site's keys mean is the
+ * terminal's (kiosk's registry loader), and the centre only needs to know the id exists. */
+struct site_find {
+  const char *site;
+  int found;
+};
+
+static int on_site_section(void *user, const char *name, unsigned line)
+{
+  struct site_find *f = user;
+  (void)line;
+  if (strcmp(name, f->site) == 0)
+    f->found = 1;
+  return 0;
+}
+
+static int on_site_pair(void *user, const char *section, const char *key, const char *value,
+                        unsigned line)
+{
+  (void)user, (void)section, (void)key, (void)value, (void)line;
+  return 0;
+}
+
+static int site_check(const char *site)
+{
+  static const struct common_ini_handler h = {on_site_section, on_site_pair};
+  struct site_find f = {site, 0};
+  struct common_diag d;
+  char *buf = NULL;
+  size_t len = 0;
+  int rc;
+  if (!sites_path[0]) {
+    fprintf(stderr, PROG ": terminal register: site %s not checked: no [reports] sites (the site registry) in %s\n",
+            site, conf_path);
+    return CENTRE_OK;
+  }
+  memset(&d, 0, sizeof d);
+  rc = common_read_file(sites_path, COMMON_INI_INPUT_MAX, &buf, &len, &d);
+  if (rc == COMMON_OK)
+    rc = common_ini_parse(buf, len, sites_path, NULL, &h, &f, &d);
+  free(buf);
+  if (rc != COMMON_OK) {
+    if (d.line)
+      return failure("site registry %s:%u: %s", sites_path, d.line, d.text);
+    return failure("site registry %s: %s", sites_path, d.text);
+  }
+  if (!f.found)
+    return failure("terminal register: site %s is not in the site registry %s", site,
+                   sites_path);
+  return CENTRE_OK;
+}
+
+/* A terminal or site id as the journal carries it; never echoed (it may be mistyped
+ * personal data). */
+static int id_arg(const char *cmd, const char *what, const char *v, size_t max)
+{
+  if (!common_token_valid(v, max) || common_id_shaped(v))
+    return usage_error("%s: %s: expected 1-%zu of A-Z a-z 0-9 . _ -, not shaped like a "
+                       "citizen ID number", cmd, what, max);
+  return CENTRE_OK;
+}
+
+/* A generation: plain decimal digits, 0..4294967295. */
+static int generation_arg(const char *cmd, const char *opt, const char *v, uint32_t *out)
+{
+  unsigned long g;
+  if (parse_uint(v, 0xffffffffUL, &g) != 0)
+    return usage_error("%s: %s: expected a number from 0 to 4294967295", cmd, opt);
+  *out = (uint32_t)g;
+  return CENTRE_OK;
+}
+
 static int run(const struct centre_conf *conf, struct centre_store *st, int argc, char **argv)
 {
   int64_t now = (int64_t)time(NULL);
   uint64_t version = 0;
   int rc;
-  if (argc >= 4 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "register") == 0) {
+  const char *c0 = argv[0], *c1 = argc >= 2 ? argv[1] : "";
+  if (strcmp(c0, "terminal") == 0 && strcmp(c1, "register") == 0) {
+    if (argc != 4)
+      return usage_error("terminal register: expected ID SITE");
+    if ((rc = id_arg("terminal register", "ID", argv[2], PROTO_TOKEN_MAX)) != CENTRE_OK ||
+        (rc = id_arg("terminal register", "SITE", argv[3], PROTO_SITE_TOKEN_MAX)) != CENTRE_OK ||
+        (rc = site_check(argv[3])) != CENTRE_OK)
+      return rc;
     rc = centre_store_terminal_register(st, argv[2], argv[3], now);
     if (rc == CENTRE_OK)
       printf("terminal %s registered at site %s\n", argv[2], argv[3]);
+    else if (rc == CENTRE_E_EXISTS)
+      return failure("terminal register: terminal %s is registered already (centre-admin "
+                     "terminal list)", argv[2]);
     return rc;
   }
-  if (argc >= 3 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "retire") == 0) {
+  if (strcmp(c0, "terminal") == 0 && strcmp(c1, "retire") == 0) {
+    if (argc != 3)
+      return usage_error("terminal retire: expected ID");
+    if ((rc = id_arg("terminal retire", "ID", argv[2], PROTO_TOKEN_MAX)) != CENTRE_OK)
+      return rc;
     rc = centre_store_terminal_retire(st, argv[2], now);
     if (rc == CENTRE_OK)
       printf("terminal %s retired\n", argv[2]);
+    else if (rc == CENTRE_E_NOT_FOUND)
+      return failure("terminal retire: no terminal %s is registered", argv[2]);
     return rc;
   }
-  if (argc >= 2 && strcmp(argv[0], "terminal") == 0 && strcmp(argv[1], "list") == 0)
+  if (strcmp(c0, "terminal") == 0 && strcmp(c1, "list") == 0) {
+    if (argc != 2)
+      return usage_error("terminal list: no argument expected");
     return centre_store_terminals_csv(st, stdout);
-  if ((argc == 2 || argc == 3) && strcmp(argv[0], "quarantine") == 0 &&
-      strcmp(argv[1], "list") == 0) {
-    if (argc == 3 && !common_token_valid(argv[2], PROTO_TOKEN_MAX)) {
-      fprintf(stderr, "centre-admin: quarantine list: the terminal id is not a token\n");
-      return CENTRE_E_INVALID_ARG;
-    }
+  }
+  if (strcmp(c0, "quarantine") == 0 && strcmp(c1, "list") == 0) {
+    if (argc > 3)
+      return usage_error("quarantine list: expected at most one TERMINAL");
+    if (argc == 3 && (rc = id_arg("quarantine list", "TERMINAL", argv[2], PROTO_TOKEN_MAX)))
+      return rc;
     return centre_store_quarantine_csv(st, argc == 3 ? argv[2] : NULL, stdout);
   }
-  if (argc >= 3 && strcmp(argv[0], "cert") == 0 && strcmp(argv[1], "revoke") == 0) {
+  if (strcmp(c0, "cert") == 0 && strcmp(c1, "revoke") == 0) {
     char serial[81];
-    if (strcmp(argv[2], "--pem") == 0) {
-      if (argc < 4 || cert_serial(argv[3], serial) != 0) {
-        fprintf(stderr, "centre-admin: cannot read a certificate from %s\n",
-                argc >= 4 ? argv[3] : "(none)");
-        return CENTRE_E_IO;
-      }
+    if (argc >= 3 && strcmp(argv[2], "--pem") == 0) {
+      if (argc != 4)
+        return usage_error("cert revoke --pem: expected one CERT.pem");
+      if (cert_serial(argv[3], serial) != 0)
+        return failure("cert revoke: %s: not a readable PEM certificate", argv[3]);
     } else {
       size_t i;
+      if (argc != 3)
+        return usage_error("cert revoke: expected SERIAL_HEX or --pem CERT.pem");
+      if (strlen(argv[2]) >= sizeof serial)
+        return usage_error("cert revoke: SERIAL_HEX: at most 80 hex digits");
       snprintf(serial, sizeof serial, "%s", argv[2]);
       for (i = 0; serial[i]; i++) {
         if (!isxdigit((unsigned char)serial[i]))
-          return CENTRE_E_INVALID_ARG;
+          return usage_error("cert revoke: SERIAL_HEX: expected hex digits (0-9 A-F)");
         serial[i] = (char)toupper((unsigned char)serial[i]);
       }
     }
@@ -506,41 +628,49 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
       printf("certificate serial %s revoked\n", serial);
     return rc;
   }
-  if (argc >= 2 && strcmp(argv[0], "card") == 0 && strcmp(argv[1], "register") == 0)
+  if (strcmp(c0, "card") == 0 && strcmp(c1, "register") == 0)
     return card_register(st, argc - 2, argv + 2, now);
-  if (argc == 3 && strcmp(argv[0], "card") == 0 && strcmp(argv[1], "show") == 0)
+  if (strcmp(c0, "card") == 0 && strcmp(c1, "show") == 0) {
+    if (argc != 3)
+      return usage_error("card show: expected CARD");
     return card_show(st, argv[2]);
-  if (argc >= 3 && strcmp(argv[0], "card") == 0 &&
-      (strcmp(argv[1], "revoke") == 0 || strcmp(argv[1], "restore") == 0)) {
+  }
+  if (strcmp(c0, "card") == 0 && (strcmp(c1, "revoke") == 0 || strcmp(c1, "restore") == 0)) {
     struct centre_rev_entry e;
     const char *reason = NULL;
+    char cmd[16];
     size_t changed = 0;
-    int op = strcmp(argv[1], "revoke") == 0;
+    int op = strcmp(c1, "revoke") == 0;
+    snprintf(cmd, sizeof cmd, "card %s", c1);
     memset(&e, 0, sizeof e);
+    if (argc < 3)
+      return usage_error("%s: expected CARD", cmd);
     /* A typo in the number must not revoke (or restore) a card that does not exist: the
      * MOD 97-10 check digits catch every single wrong character and every swap. */
-    if (strlen(argv[2]) >= sizeof e.card_no || !common_cardno_valid(argv[2])) {
-      fprintf(stderr, "centre-admin: card %s: card number: YL and 14 digits with valid "
-                      "MOD 97-10 check digits\n", argv[1]);
-      return CENTRE_E_INVALID_ARG;
-    }
+    if (strlen(argv[2]) >= sizeof e.card_no || !common_cardno_valid(argv[2]))
+      return usage_error("%s: CARD: expected YL and 14 digits with valid MOD 97-10 check "
+                         "digits", cmd);
     snprintf(e.card_no, sizeof e.card_no, "%s", argv[2]);
     e.kind = 1; /* EXACT, generation 0 (the first card) unless told */
     for (int i = 3; i < argc; i++) {
-      unsigned long g;
-      char *end;
-      if ((strcmp(argv[i], "--generation") == 0 || strcmp(argv[i], "--below") == 0) &&
-          i + 1 < argc) {
-        g = strtoul(argv[i + 1], &end, 10);
-        if (*end || g > 0xffffffffUL)
-          return CENTRE_E_INVALID_ARG;
-        e.generation = (uint32_t)g;
-        e.kind = strcmp(argv[i], "--below") == 0 ? 2 : 1;
+      int below = strcmp(argv[i], "--below") == 0;
+      if (below || strcmp(argv[i], "--generation") == 0) {
+        if (i + 1 >= argc)
+          return usage_error("%s: %s needs a value", cmd, argv[i]);
+        if ((rc = generation_arg(cmd, argv[i], argv[i + 1], &e.generation)) != CENTRE_OK)
+          return rc;
+        e.kind = below ? 2 : 1;
         i++;
-      } else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+      } else if (strcmp(argv[i], "--reason") == 0) {
+        if (i + 1 >= argc)
+          return usage_error("%s: --reason needs a value", cmd);
         reason = argv[++i];
       } else {
-        return CENTRE_E_INVALID_ARG;
+        return usage_error("%s: unexpected argument %s (expected --generation G, --below G "
+                           "or --reason TOKEN)", cmd,
+                           argv[i][0] == '-' && common_token_valid(argv[i] + 1, 40)
+                               ? argv[i]
+                               : "(a value without its option)");
       }
     }
     rc = centre_store_card_set_many(st, &e, 1, op, reason, now, &version, &changed);
@@ -548,44 +678,49 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
     if (rc == CENTRE_OK)
       printf("%s; revocation list version %llu\n", changed ? "changed" : "no change (already so)",
              (unsigned long long)version);
+    else if (rc == CENTRE_E_INVALID_ARG)
+      return usage_error("%s: --reason: expected a token (A-Z a-z 0-9 . _ -)", cmd);
     return rc;
   }
-  if (argc >= 2 && strcmp(argv[0], "report") == 0 && strcmp(argv[1], "usage") == 0) {
+  if (strcmp(c0, "report") == 0 && strcmp(c1, "usage") == 0) {
     int from = 0, to = 0;
-    if (argc > 4 || (argc >= 3 && parse_month(argv[2], &from) != 0) ||
-        (argc >= 4 && parse_month(argv[3], &to) != 0)) {
-      fprintf(stderr, "centre-admin: report usage: months are YYYY-MM, from 2000-01 to "
-                      "2100-12\n");
-      return CENTRE_E_INVALID_ARG;
-    }
-    if (to && from > to) {
-      /* An empty table would read as "nothing happened"; it is a mistyped range. */
-      fprintf(stderr, "centre-admin: report usage: FROM is after TO\n");
-      return CENTRE_E_INVALID_ARG;
-    }
+    if (argc > 4)
+      return usage_error("report usage: expected at most FROM and TO");
+    if (argc >= 3 && parse_month(argv[2], &from) != 0)
+      return usage_error("report usage: FROM: expected a month as YYYY-MM (2000-2100)");
+    if (argc >= 4 && parse_month(argv[3], &to) != 0)
+      return usage_error("report usage: TO: expected a month as YYYY-MM (2000-2100)");
+    /* An empty range is a mistyped command line, not a month without use. */
+    if (to && from > to)
+      return usage_error("report usage: FROM %s is after TO %s (expected FROM <= TO)",
+                         argv[2], argv[3]);
     return centre_store_usage_csv(st, from, to, stdout);
   }
-  if (argc >= 2 && strcmp(argv[0], "report") == 0 &&
-      (strcmp(argv[1], "bills") == 0 || strcmp(argv[1], "statement") == 0))
-    return report_bills(conf, st, argv[1], argc - 2, argv + 2);
-  if (argc == 3 && strcmp(argv[0], "report") == 0 && strcmp(argv[1], "verify") == 0)
+  if (strcmp(c0, "report") == 0 && (strcmp(c1, "bills") == 0 || strcmp(c1, "statement") == 0))
+    return report_bills(conf, st, c1, argc - 2, argv + 2);
+  if (strcmp(c0, "report") == 0 && strcmp(c1, "verify") == 0) {
+    if (argc != 3)
+      return usage_error("report verify: expected FILE (a statement)");
     return report_verify(conf, st, argv[2]);
-  if (argc >= 4 && strcmp(argv[0], "doc") == 0 && strcmp(argv[1], "set") == 0 &&
-      (strcmp(argv[2], "config") == 0 || strcmp(argv[2], "trust") == 0)) {
-    char *content = read_file(argv[3]);
-    if (!content) {
-      fprintf(stderr, "centre-admin: %s: unreadable, over %d bytes, or binary\n", argv[3],
-              DOC_MAX);
-      return CENTRE_E_IO;
-    }
+  }
+  if (strcmp(c0, "doc") == 0 && strcmp(c1, "set") == 0) {
+    char *content;
+    if (argc != 4 || (strcmp(argv[2], "config") != 0 && strcmp(argv[2], "trust") != 0))
+      return usage_error("doc set: expected config FILE or trust FILE");
+    content = read_file(argv[3]);
+    if (!content)
+      return failure("doc set: %s: unreadable, over %d bytes, or binary", argv[3], DOC_MAX);
     rc = centre_store_doc_put(st, argv[2], content, now, &version);
     free(content);
     if (rc == CENTRE_OK)
       printf("%s version %llu\n", argv[2], (unsigned long long)version);
     return rc;
   }
-  usage(stderr);
-  return CENTRE_E_INVALID_ARG;
+  if (common_token_valid(c0, 20) && (!*c1 || common_token_valid(c1, 20)))
+    return usage_error("unknown command '%s%s%s' (expected terminal, quarantine, cert, card, "
+                       "report or doc with its subcommand)", c0, *c1 ? " " : "", c1);
+  return usage_error("unknown command (expected terminal, quarantine, cert, card, report or "
+                     "doc with its subcommand)");
 }
 
 /* The centre's signing key: private (PKCS#8, 0600, never overwritten) and the public
@@ -623,35 +758,56 @@ int main(int argc, char **argv)
   struct centre_conf conf;
   struct centre_store *st = NULL;
   char why[256] = "";
-  int rc;
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+  int rc, first;
+  for (int i = 1; i < argc; i++) {
+    if (common_cli_is_help(argv[i])) {
       usage(stdout);
       return 0;
     }
-  if (argc == 4 && strcmp(argv[1], "keygen") == 0)
+    if (common_cli_is_version(argv[i]))
+      return common_cli_version(stdout, PROG, YH_VERSION, YH_VERSION_GIT);
+  }
+  if (argc >= 2 && strcmp(argv[1], "keygen") == 0) {
+    if (argc != 4)
+      return common_cli_usage(PROG, "keygen: expected KEY.pem PUB.pem");
     return keygen(argv[2], argv[3]);
-  if (argc < 4 || strcmp(argv[1], "--config") != 0) {
-    usage(stderr);
-    return 2;
   }
-  rc = centre_conf_load(argv[2], &conf, why, sizeof why);
-  if (rc != CENTRE_OK) {
-    fprintf(stderr, "centre-admin: %s: %s\n", argv[2], why);
-    return 2;
+  if (argc < 2)
+    return common_cli_usage(PROG, "expected --config FILE COMMAND, or keygen KEY.pem PUB.pem");
+  if (strcmp(argv[1], "--config") == 0) {
+    if (argc < 3)
+      return common_cli_usage(PROG, "--config needs a value (the centre configuration)");
+    conf_path = argv[2];
+    first = 3;
+  } else if (strncmp(argv[1], "--config=", 9) == 0) {
+    conf_path = argv[1] + 9;
+    first = 2;
+  } else {
+    return common_cli_usage(PROG, "--config FILE must come first (or keygen KEY.pem PUB.pem)");
   }
-  rc = centre_store_create(conf.db, conf.db_sync_full, &st);
+  if (argc <= first)
+    return common_cli_usage(PROG, "a command is expected after --config FILE");
+  rc = centre_conf_load(conf_path, &conf, why, sizeof why);
   if (rc != CENTRE_OK) {
-    fprintf(stderr, "centre-admin: cannot open %s\n", conf.db);
+    fprintf(stderr, PROG ": %s: %s\n", conf_path, why);
     return 1;
   }
-  rc = run(&conf, st, argc - 3, argv + 3);
+  sites_path = conf.sites;
+  rc = centre_store_create(conf.db, conf.db_sync_full, &st);
+  if (rc != CENTRE_OK) {
+    fprintf(stderr, PROG ": store.db %s: cannot open it (%s)\n", conf.db, centre_strerror(rc));
+    return 1;
+  }
+  rc = run(&conf, st, argc - first, argv + first);
   centre_store_destroy(st);
   if (rc == CENTRE_E_INVALID_ARG)
     return 2;
+  if (rc == ADMIN_E_SAID)
+    return 1;
   if (rc != CENTRE_OK) {
     if (rc != CENTRE_E_VERIFY_FAILED) /* report verify said why */
-      fprintf(stderr, "centre-admin: %s\n", centre_strerror(rc));
+      fprintf(stderr, PROG ": %s failed: %s (store %s)\n", argv[first], centre_strerror(rc),
+              conf.db);
     return 1;
   }
   return 0;

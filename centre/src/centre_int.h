@@ -75,7 +75,8 @@ struct centre_conf {
   unsigned max_per_address;            /* open at once from one source address */
   unsigned rev_refresh_s;              /* re-issue an unchanged revocation list after this */
   unsigned log_level;                  /* 0 error .. 3 debug */
-  char sites[CENTRE_PATH_MAX];         /* [reports] sites: the site registry (hospital names) */
+  char sites[CENTRE_PATH_MAX];         /* [reports] sites: the site registry (hospital names;
+                                        * the ids `centre-admin terminal register` accepts) */
 };
 
 /* Defaults, then the file. why[cap] says which line is wrong. */

@@ -720,14 +720,28 @@ static void on_beat(evutil_socket_t fd, short what, void *arg)
   atomic_store(&w->beat_at, (long long)mono_now());
 }
 
+/* OpenSSL's error stack, at debug level only: the operator gets one line naming the
+ * file (tls_file_error), the stack is for whoever debugs the TLS library. */
 static void log_ssl_errors(const char *what)
 {
   unsigned long e;
   char buf[256];
   while ((e = ERR_get_error()) != 0) {
     ERR_error_string_n(e, buf, sizeof buf);
-    centre_log(CENTRE_LOG_ERROR, "%s: %s", what, buf);
+    centre_log(CENTRE_LOG_DEBUG, "%s: %s", what, buf);
   }
+}
+
+/* One line for a TLS file that cannot be used: its configuration key, its path and why
+ * (the system's reason when it cannot be read, else what it should have held). */
+static int tls_file_error(const char *key, const char *path, const char *expected)
+{
+  if (access(path, R_OK) != 0)
+    centre_log(CENTRE_LOG_ERROR, "%s %s: %s", key, path, strerror(errno));
+  else
+    centre_log(CENTRE_LOG_ERROR, "%s %s: %s", key, path, expected);
+  log_ssl_errors(key);
+  return CENTRE_E_CONFIG;
 }
 
 static int tls_setup(struct centre_server *srv)
@@ -740,21 +754,21 @@ static int tls_setup(struct centre_server *srv)
   srv->ctx = ctx;
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-  if (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1 ||
-      SSL_CTX_use_PrivateKey_file(ctx, c->tls_key, SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(ctx) != 1) {
-    log_ssl_errors("server certificate or key");
+  if (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1)
+    return tls_file_error("tls.cert", c->tls_cert, "not a PEM certificate chain");
+  if (SSL_CTX_use_PrivateKey_file(ctx, c->tls_key, SSL_FILETYPE_PEM) != 1)
+    return tls_file_error("tls.key", c->tls_key, "not a PEM private key");
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    centre_log(CENTRE_LOG_ERROR, "tls.key %s: not the key of the certificate %s", c->tls_key,
+               c->tls_cert);
+    log_ssl_errors("tls.key");
     return CENTRE_E_CONFIG;
   }
-  if (SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) != 1) {
-    log_ssl_errors("CA file");
-    return CENTRE_E_CONFIG;
-  }
+  if (SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) != 1)
+    return tls_file_error("tls.ca", c->tls_ca, "no PEM CA certificate in it");
   names = SSL_load_client_CA_file(c->tls_ca);
-  if (!names) {
-    log_ssl_errors("CA names");
-    return CENTRE_E_CONFIG;
-  }
+  if (!names)
+    return tls_file_error("tls.ca", c->tls_ca, "no CA certificate name in it");
   SSL_CTX_set_client_CA_list(ctx, names);
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
   SSL_CTX_set_verify_depth(ctx, 4);
@@ -766,8 +780,7 @@ static int tls_setup(struct centre_server *srv)
       fclose(f);
     if (!crl || X509_STORE_add_crl(store, crl) != 1) {
       X509_CRL_free(crl);
-      log_ssl_errors("CRL");
-      return CENTRE_E_CONFIG;
+      return tls_file_error("tls.crl", c->tls_crl, "not a PEM certificate revocation list");
     }
     X509_CRL_free(crl);
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
@@ -892,7 +905,11 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
   }
   rc = centre_signer_create(conf->sign_key, &srv->signer);
   if (rc != CENTRE_OK) {
-    centre_log(CENTRE_LOG_ERROR, "signing key %s: %s", conf->sign_key, centre_strerror(rc));
+    if (access(conf->sign_key, R_OK) != 0)
+      centre_log(CENTRE_LOG_ERROR, "signing.key %s: %s", conf->sign_key, strerror(errno));
+    else
+      centre_log(CENTRE_LOG_ERROR, "signing.key %s: not a PEM P-256 private key (%s)",
+                 conf->sign_key, centre_strerror(rc));
     goto out_destroy;
   }
   rc = centre_signer_key_id(srv->signer, srv->key_id);
@@ -919,8 +936,11 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     w->srv = srv;
     w->idx = i;
     rc = centre_store_create(conf->db, conf->db_sync_full, &w->st);
-    if (rc != CENTRE_OK)
+    if (rc != CENTRE_OK) {
+      centre_log(CENTRE_LOG_ERROR, "store.db %s: cannot open it (%s)", conf->db,
+                 centre_strerror(rc));
       goto out_destroy;
+    }
     w->base = event_base_new();
     w->http = w->base ? evhttp_new(w->base) : NULL;
     if (!w->http) {
@@ -956,8 +976,10 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     }
   }
   rc = write_port_file(srv);
-  if (rc != CENTRE_OK)
+  if (rc != CENTRE_OK) {
+    centre_log(CENTRE_LOG_ERROR, "listen.port_file %s: cannot write it", conf->port_file);
     goto out_destroy;
+  }
   centre_log(CENTRE_LOG_INFO, "listening on %s port %u, %u workers, signing key %.16s",
              conf->listen_addr, srv->port, srv->nworkers, srv->key_id);
   *out = srv;
