@@ -687,12 +687,12 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
     if (argc > 4)
       return usage_error("report usage: expected at most FROM and TO");
     if (argc >= 3 && parse_month(argv[2], &from) != 0)
-      return usage_error("report usage: FROM: expected a month as YYYY-MM (2000-2100)");
+      return usage_error("report usage: FROM: months are YYYY-MM, from 2000-01 to 2100-12");
     if (argc >= 4 && parse_month(argv[3], &to) != 0)
-      return usage_error("report usage: TO: expected a month as YYYY-MM (2000-2100)");
+      return usage_error("report usage: TO: months are YYYY-MM, from 2000-01 to 2100-12");
     /* An empty range is a mistyped command line, not a month without use. */
     if (to && from > to)
-      return usage_error("report usage: FROM %s is after TO %s (expected FROM <= TO)",
+      return usage_error("report usage: FROM is after TO (%s > %s; expected FROM <= TO)",
                          argv[2], argv[3]);
     return centre_store_usage_csv(st, from, to, stdout);
   }
