@@ -30,6 +30,17 @@
  *
  * State that a real chip keeps in EEPROM (key, files, life cycle, retry counter)
  * survives reset(); the selection, the authentication and a pending challenge do not.
+ *
+ * Test-vector mode (docs/card-test-vectors/README.md): when the PKI directory holds a
+ * file named VECTORS, nothing a card says depends on chance or on today: the serial is
+ * TV_SERIAL, the chip's key is private/card-{p256,sm2}.key.pem (the cloned card's
+ * private/card-p256-other.key.pem; GENERATE loads the suite's file too), forged and
+ * unknown-issuer records are signed by private/forger.key.pem, the ID salt is TV_SALT,
+ * the dates are fixed (TV_ISSUED, TV_NOT_AFTER and the failure cards' own), GET
+ * CHALLENGE answers SHA-256("YH-HC-TV challenge" || n)[0..Le) with n counting the
+ * challenges since the last reset (0 first), and signatures use a deterministic nonce
+ * (det_sign). The generator tools/conformance/yhvectors relies on this to write
+ * transcripts byte for byte; a real card MUST use random nonces for SM2 (spec 4.3).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +53,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
@@ -71,6 +83,11 @@ static const uint8_t hc_aid[] = {0xF1, 0x59, 0x48, 0x48, 0x43, 0x01};
 #define HOLDER_ID "450902198506121232"
 #define HOLDER_MASKED "张*明"
 #define ID_ITER 20000u
+#define TV_MARKER "VECTORS"
+#define TV_SERIAL "\x59\x48\x48\x43\x54\x56\x00\x01" /* "YHHCTV" 00 01 */
+#define TV_SALT "YH-HC-TV-SALT-01"                         /* 16 bytes */
+#define TV_ISSUED 20250301u
+#define TV_NOT_AFTER 20300228u
 
 enum hc_kind {
   HK_VALID,
@@ -134,6 +151,10 @@ struct hc_card {
   size_t chal_len;
   uint8_t pending[1024];
   size_t pending_len, pending_off;
+  /* test-vector mode (see the top of this file) */
+  int tv;
+  unsigned tv_challenges;
+  char dir[1024];
 };
 
 /* --------------------------------------------------------------- crypto -- */
@@ -185,6 +206,101 @@ out:
   ECDSA_SIG_free(sig);
   EVP_MD_CTX_free(m);
   EVP_PKEY_CTX_free(pc);
+  return ok;
+}
+
+static int point_of(EVP_PKEY *k, uint8_t out[65]);
+
+/* r || s with a nonce derived from the key and the message, k = HMAC-SHA256(d, e || i)
+ * mod n for the first i that gives a usable signature: ECDSA with e = SHA-256(msg), or
+ * SM2 with e = SM3(Z || msg), Z over the signer ID 1234567812345678 (GB/T 32918.2).
+ * For the test vectors only, so that a transcript can be compared byte for byte. */
+static int det_sign(EVP_PKEY *key, const uint8_t *msg, size_t len, uint8_t out[64])
+{
+  int sm2 = key_suite(key) == SUITE_SM2, ok = 0;
+  EC_GROUP *g = EC_GROUP_new_by_curve_name(sm2 ? NID_sm2 : NID_X9_62_prime256v1);
+  BN_CTX *bn = BN_CTX_new();
+  EC_POINT *R = g ? EC_POINT_new(g) : NULL;
+  BIGNUM *d = NULL, *e = BN_new(), *k = BN_new(), *r = BN_new(), *s = BN_new(),
+         *x = BN_new(), *t = BN_new(), *pa = BN_new(), *pb = BN_new(), *pp = BN_new(),
+         *gx = BN_new(), *gy = BN_new();
+  uint8_t dbin[32], h[32], mac[32], z[32], buf[2 + 16 + 6 * 32], pt[65], in[33];
+  size_t maclen = 0;
+  const BIGNUM *n;
+  if (!g || !bn || !R || !e || !k || !r || !s || !x || !t || !pa || !pb || !pp || !gx || !gy ||
+      EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d) != 1 ||
+      BN_bn2binpad(d, dbin, 32) != 32 || !point_of(key, pt))
+    goto out;
+  n = EC_GROUP_get0_order(g);
+  if (sm2) {
+    EVP_MD_CTX *m = EVP_MD_CTX_new();
+    unsigned zl = 0, hl = 0;
+    buf[0] = 0x00;
+    buf[1] = 0x80; /* ENTL: 16 bytes of ID, in bits */
+    memcpy(buf + 2, SM2_ID, 16);
+    if (!m || EC_GROUP_get_curve(g, pp, pa, pb, bn) != 1 ||
+        EC_POINT_get_affine_coordinates(g, EC_GROUP_get0_generator(g), gx, gy, bn) != 1 ||
+        BN_bn2binpad(pa, buf + 18, 32) != 32 || BN_bn2binpad(pb, buf + 50, 32) != 32 ||
+        BN_bn2binpad(gx, buf + 82, 32) != 32 || BN_bn2binpad(gy, buf + 114, 32) != 32) {
+      EVP_MD_CTX_free(m);
+      goto out;
+    }
+    memcpy(buf + 146, pt + 1, 64);
+    ok = EVP_DigestInit_ex(m, EVP_sm3(), NULL) == 1 && EVP_DigestUpdate(m, buf, sizeof buf) == 1 &&
+         EVP_DigestFinal_ex(m, z, &zl) == 1 && EVP_DigestInit_ex(m, EVP_sm3(), NULL) == 1 &&
+         EVP_DigestUpdate(m, z, 32) == 1 && EVP_DigestUpdate(m, msg, len) == 1 &&
+         EVP_DigestFinal_ex(m, h, &hl) == 1;
+    EVP_MD_CTX_free(m);
+    if (!ok)
+      goto out;
+    ok = 0;
+  } else if (EVP_Digest(msg, len, h, NULL, EVP_sha256(), NULL) != 1) {
+    goto out;
+  }
+  if (!BN_bin2bn(h, 32, e))
+    goto out;
+  memcpy(in, h, 32);
+  for (unsigned i = 0; i < 256 && !ok; i++) {
+    in[32] = (uint8_t)i;
+    if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, dbin, 32, in, 33, mac, 32, &maclen) ||
+        !BN_bin2bn(mac, 32, t) || BN_nnmod(k, t, n, bn) != 1)
+      goto out;
+    if (BN_is_zero(k) || EC_POINT_mul(g, R, k, NULL, NULL, bn) != 1 ||
+        EC_POINT_get_affine_coordinates(g, R, x, NULL, bn) != 1)
+      continue;
+    if (sm2) {
+      /* r = (e + x1) mod n; s = (1 + d)^-1 (k - r d) mod n */
+      if (BN_mod_add(r, e, x, n, bn) != 1 || BN_is_zero(r) || BN_add(t, r, k) != 1 ||
+          BN_cmp(t, n) == 0 || BN_mod_mul(t, r, d, n, bn) != 1 ||
+          BN_mod_sub(s, k, t, n, bn) != 1 || BN_copy(t, d) == NULL || BN_add_word(t, 1) != 1 ||
+          BN_mod_inverse(t, t, n, bn) == NULL || BN_mod_mul(s, s, t, n, bn) != 1)
+        continue;
+    } else {
+      /* r = x1 mod n; s = k^-1 (e + r d) mod n */
+      if (BN_nnmod(r, x, n, bn) != 1 || BN_is_zero(r) || BN_mod_mul(t, r, d, n, bn) != 1 ||
+          BN_mod_add(s, e, t, n, bn) != 1 || BN_mod_inverse(t, k, n, bn) == NULL ||
+          BN_mod_mul(s, s, t, n, bn) != 1)
+        continue;
+    }
+    ok = !BN_is_zero(s) && BN_bn2binpad(r, out, 32) == 32 && BN_bn2binpad(s, out + 32, 32) == 32;
+  }
+out:
+  OPENSSL_cleanse(dbin, sizeof dbin);
+  BN_clear_free(d);
+  BN_clear_free(k);
+  BN_free(e);
+  BN_free(r);
+  BN_free(s);
+  BN_free(x);
+  BN_clear_free(t);
+  BN_free(pa);
+  BN_free(pb);
+  BN_free(pp);
+  BN_free(gx);
+  BN_free(gy);
+  EC_POINT_free(R);
+  BN_CTX_free(bn);
+  EC_GROUP_free(g);
   return ok;
 }
 
@@ -301,14 +417,17 @@ static int holder_digest(int suite, const uint8_t salt[16], uint8_t out[32])
  * of the award level byte (for the altered card). */
 static size_t build_record(const struct hc_variant *v, EVP_PKEY *issuer, EVP_PKEY *card_key,
                            const uint8_t *photo, size_t photo_len, uint32_t issued,
-                           uint32_t not_after, uint8_t *out, size_t cap, size_t *award_level_at)
+                           uint32_t not_after, int tv, uint8_t *out, size_t cap,
+                           size_t *award_level_at)
 {
   uint8_t content[400], b[8], salt[16], dig[32], point[65], kid[8], pdig[32];
   struct tlvbuf c = {content, 0, sizeof content, 0}, o = {out, 0, cap, 0};
   int isuite = key_suite(issuer);
   unsigned round = (issued / 10000) - (issued / 10000) % 2; /* rounds every 2 years */
   size_t award_at;
-  if (RAND_bytes(salt, 16) != 1 || !holder_digest(isuite, salt, dig) ||
+  if (tv)
+    memcpy(salt, TV_SALT, 16);
+  if ((!tv && RAND_bytes(salt, 16) != 1) || !holder_digest(isuite, salt, dig) ||
       !point_of(card_key, point) || !key_id(issuer, kid) ||
       EVP_Digest(photo, photo_len, pdig, NULL, suite_md(isuite), NULL) != 1)
     return 0;
@@ -352,12 +471,19 @@ static size_t build_record(const struct hc_variant *v, EVP_PKEY *issuer, EVP_PKE
   return o.len;
 }
 
+/* The card's signatures: random nonces, or deterministic ones in test-vector mode. */
+static int card_sign(const struct hc_card *c, EVP_PKEY *key, const uint8_t *msg, size_t len,
+                     uint8_t out[64])
+{
+  return c->tv ? det_sign(key, msg, len, out) : sign_raw(key, msg, len, out);
+}
+
 /* E0 { E1 record, 5F37 r||s by signer } into card->rec. */
 static int sign_into(struct hc_card *card, const uint8_t *rec, size_t n, EVP_PKEY *signer)
 {
   uint8_t sig[64], content[REC_MAX];
   struct tlvbuf c = {content, 0, sizeof content, 0}, o = {card->rec, 0, REC_MAX, 0};
-  if (!sign_raw(signer, rec, n, sig))
+  if (!card_sign(card, signer, rec, n, sig))
     return 0;
   put(&c, rec, n);
   put_tlv(&c, 0x5F37, sig, 64);
@@ -401,6 +527,28 @@ static EVP_PKEY *load_key(const char *dir, const char *name)
   if (!k)
     fprintf(stderr, "honour profile: %s is not a PEM private key\n", path);
   return k;
+}
+
+/* Test-vector mode: a fixed key, private/<name>.key.pem. */
+static EVP_PKEY *tv_key(const struct hc_card *c, const char *name)
+{
+  char path[1100];
+  FILE *f;
+  EVP_PKEY *k;
+  snprintf(path, sizeof path, "%s/private/%s.key.pem", c->dir, name);
+  f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "honour profile: test-vector key %s missing\n", path);
+    return NULL;
+  }
+  k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+  fclose(f);
+  return k;
+}
+
+static EVP_PKEY *chip_key(const struct hc_card *c, int suite)
+{
+  return c->tv ? tv_key(c, suite == SUITE_SM2 ? "card-sm2" : "card-p256") : gen_key(suite);
 }
 
 static int load_transport(const char *dir, const uint8_t serial[8], uint8_t tk[16])
@@ -463,7 +611,23 @@ static void *hc_create_variant(const struct hc_variant *v, const char *arg)
                     " make one with `yhpki test-pki DIR`\n");
     goto out_fail;
   }
-  if (RAND_bytes(c->serial, sizeof c->serial) != 1 || !load_transport(dir, c->serial, c->tk))
+  {
+    char marker[1100];
+    FILE *f;
+    snprintf(marker, sizeof marker, "%s/%s", dir, TV_MARKER);
+    f = fopen(marker, "r");
+    c->tv = f != NULL && strlen(dir) < sizeof c->dir;
+    if (f)
+      fclose(f);
+    if (c->tv) {
+      strcpy(c->dir, dir);
+      memcpy(c->serial, TV_SERIAL, 8);
+      issued = TV_ISSUED;
+      not_after = TV_NOT_AFTER;
+    }
+  }
+  if ((!c->tv && RAND_bytes(c->serial, sizeof c->serial) != 1) ||
+      !load_transport(dir, c->serial, c->tk))
     goto out_fail;
   if (v->kind == HK_BLANK) {
     c->lcs = LCS_INIT;
@@ -473,13 +637,13 @@ static void *hc_create_variant(const struct hc_variant *v, const char *arg)
 
   c->lcs = LCS_ACTIVE;
   c->suite = v->card_suite;
-  c->key = gen_key(v->card_suite);
+  c->key = chip_key(c, v->card_suite);
   c->photo = make_photo(&c->photo_len);
   c->photo_exists = v->kind != HK_NO_PHOTO;
   if (!c->key || !c->photo)
     goto out_fail;
   if (v->kind == HK_FORGED || v->kind == HK_UNKNOWN_ISSUER) {
-    signer = gen_key(SUITE_P256);
+    signer = c->tv ? tv_key(c, "forger") : gen_key(SUITE_P256);
     real = load_key(dir, "p256");
     if (!signer || !real)
       goto out_fail;
@@ -492,12 +656,13 @@ static void *hc_create_variant(const struct hc_variant *v, const char *arg)
       goto out_fail;
   }
   if (v->kind == HK_EXPIRED) {
-    issued = cst_date(-400);
-    not_after = cst_date(-1);
+    issued = c->tv ? 20200301u : cst_date(-400);
+    not_after = c->tv ? 20250228u : cst_date(-1);
   } else if (v->kind == HK_NOT_YET_VALID) {
-    issued = cst_date(30);
+    issued = c->tv ? 20350301u : cst_date(30);
+    not_after = c->tv ? 20400228u : not_after;
   }
-  n = build_record(v, issuer, c->key, c->photo, c->photo_len, issued, not_after, rec,
+  n = build_record(v, issuer, c->key, c->photo, c->photo_len, issued, not_after, c->tv, rec,
                    sizeof rec, &award_at);
   if (n == 0 || !sign_into(c, rec, n, signer ? signer : issuer))
     goto out_fail;
@@ -509,7 +674,7 @@ static void *hc_create_variant(const struct hc_variant *v, const char *arg)
   if (v->kind == HK_CLONED) {
     /* The record is a genuine card's; the chip holding it has another key. */
     EVP_PKEY_free(c->key);
-    c->key = gen_key(v->card_suite);
+    c->key = c->tv ? tv_key(c, "card-p256-other") : gen_key(v->card_suite);
     if (!c->key)
       goto out_fail;
   }
@@ -536,6 +701,7 @@ static void hc_reset(void *state)
     c->tk_ok = 0;
   c->chal_len = 0;
   c->pending_len = c->pending_off = 0;
+  c->tv_challenges = 0;
 }
 
 /* ------------------------------------------------------------- process -- */
@@ -613,7 +779,10 @@ static size_t do_select(struct hc_card *c, const struct cardsim_apdu *a, uint8_t
       return sw(resp, cap, 0x9000);
     if (c->v->kind == HK_GARBAGE) {
       uint8_t junk[64];
-      RAND_bytes(junk, sizeof junk);
+      if (c->tv)
+        memset(junk, 0xA5, sizeof junk);
+      else
+        RAND_bytes(junk, sizeof junk);
       return answer(c, junk, sizeof junk, a->le, resp, cap);
     }
     n = build_fci(c, fci, sizeof fci);
@@ -688,7 +857,7 @@ static size_t do_internal_auth(struct hc_card *c, const struct cardsim_apdu *a, 
     return sw(resp, cap, 0x6985);
   memcpy(msg, IA_PREFIX, 9);
   memcpy(msg + 9, a->data, a->lc);
-  if (!sign_raw(c->key, msg, 9 + a->lc, sig))
+  if (!card_sign(c, c->key, msg, 9 + a->lc, sig))
     return sw(resp, cap, 0x6F00);
   memcpy(resp, sig, 64);
   return cardsim_put_sw(resp, 64, cap, 0x9000);
@@ -701,8 +870,20 @@ static size_t do_get_challenge(struct hc_card *c, const struct cardsim_apdu *a, 
     return sw(resp, cap, 0x6A86);
   if (a->lc || (a->le != 8 && a->le != 16))
     return sw(resp, cap, 0x6700);
-  if (RAND_bytes(c->chal, (int)a->le) != 1)
+  if (c->tv) {
+    uint8_t in[22], md[32];
+    memcpy(in, "YH-HC-TV challenge", 18);
+    in[18] = (uint8_t)(c->tv_challenges >> 24);
+    in[19] = (uint8_t)(c->tv_challenges >> 16);
+    in[20] = (uint8_t)(c->tv_challenges >> 8);
+    in[21] = (uint8_t)c->tv_challenges;
+    c->tv_challenges++;
+    if (EVP_Digest(in, sizeof in, md, NULL, EVP_sha256(), NULL) != 1)
+      return sw(resp, cap, 0x6F00);
+    memcpy(c->chal, md, a->le);
+  } else if (RAND_bytes(c->chal, (int)a->le) != 1) {
     return sw(resp, cap, 0x6F00);
+  }
   c->chal_len = a->le;
   memcpy(resp, c->chal, a->le);
   return cardsim_put_sw(resp, a->le, cap, 0x9000);
@@ -767,7 +948,7 @@ static size_t do_generate(struct hc_card *c, const struct cardsim_apdu *a, uint8
     return sw(resp, cap, 0x6A80);
   if (c->key)
     return sw(resp, cap, 0x6985);
-  c->key = gen_key(suite);
+  c->key = chip_key(c, suite);
   if (!c->key || !point_of(c->key, point))
     return sw(resp, cap, 0x6F00);
   c->suite = suite;
