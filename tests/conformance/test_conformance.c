@@ -32,7 +32,7 @@ static void teardown(void)
 
 struct conf_case {
   const char *profile;
-  int blank;
+  int blank; /* 0 operational, 1 blank stock, 2 blank stock and --personalize */
   /* Each FAIL line must contain one of these, and each must match a FAIL line;
    * NULL-terminated, empty for a conforming card. */
   const char *fails[5];
@@ -46,6 +46,10 @@ static const struct conf_case cases[] = {
   {"honour-volunteer-lifetime", 0, {NULL}},
   {"honour-lifetime-achievement", 0, {NULL}},
   {"honour-blank", 1, {NULL}},
+  {"honour-blank", 2, {NULL}},
+  {"honour-blank-quirk-write-max", 2, {"past EF.REC's maximum", NULL}},
+  {"honour-blank-quirk-gap", 2, {"the gap reads 00", NULL}},
+  {"honour-blank-quirk-generate", 2, {"gets past 6982 to 6A80", NULL}},
   {"honour-quirk-read-6282", 0, {"crossing the end", NULL}},
   {"honour-quirk-fci-order", 0, {"first in 6F", "second: 8A", NULL}},
   {"honour-quirk-get-response-6c", 0, {"Le 00 > what is left", NULL}},
@@ -82,14 +86,21 @@ START_TEST(test_profile)
   ck_assert_msg(cardsim_insert(sim, k->profile, pki.dir) == 0, "insert %s", k->profile);
   ck_assert_int_eq(yh_wait_reader_state(reader, 1, 10000), 0);
   hct_tohex(pki.transport, 16, master);
-  snprintf(cmd, sizeof cmd, "'%s' --reader '%s' --trust '%s'%s%s 2>&1", YHCONFORM, reader,
-           pki.trust_dir, k->blank ? " --blank --transport-master " : "", k->blank ? master : "");
+  if (k->blank == 2)
+    snprintf(cmd, sizeof cmd, "'%s' --reader '%s' --blank --personalize --pki '%s' 2>&1",
+             YHCONFORM, reader, pki.dir);
+  else
+    snprintf(cmd, sizeof cmd, "'%s' --reader '%s' --trust '%s'%s%s 2>&1", YHCONFORM, reader,
+             pki.trust_dir, k->blank ? " --blank --transport-master " : "",
+             k->blank ? master : "");
   fprintf(stderr, "-- %s\n", k->profile);
   p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
   if (report)
     fprintf(report, "\n$ yhconform --reader '%s'%s%s   # simulator profile %s\n", reader,
-            k->blank ? " --blank --transport-master <the test stock's key>" : "",
+            k->blank == 2   ? " --blank --personalize --pki DIR"
+            : k->blank == 1 ? " --blank --transport-master <the test stock's key>"
+                            : "",
             k->blank ? "" : " --trust DIR", k->profile);
   while (fgets(line, sizeof line, p)) {
     fputs(line, stderr);
@@ -136,6 +147,13 @@ START_TEST(test_usage)
   snprintf(cmd, sizeof cmd, "'%s' --reader x --transport-master 00 >/dev/null 2>&1", YHCONFORM);
   st = system(cmd);
   ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2); /* the key only with --blank */
+  snprintf(cmd, sizeof cmd, "'%s' --reader x --personalize --pki /nonexistent >/dev/null 2>&1",
+           YHCONFORM);
+  st = system(cmd);
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2); /* --personalize only with --blank */
+  snprintf(cmd, sizeof cmd, "'%s' --reader x --blank --personalize >/dev/null 2>&1", YHCONFORM);
+  st = system(cmd);
+  ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 2); /* ... and with --pki */
 }
 END_TEST
 

@@ -30,6 +30,7 @@
 #include "common/cardno.h"
 #include "common/hex.h"
 #include "fci.h"
+#include "pki.h"
 
 #define RESP_MAX (65536 + 2)
 #define FCI_MAX 4096
@@ -39,7 +40,9 @@ struct conf {
   SCARDHANDLE h;
   DWORD proto;
   const char *reader;
-  unsigned pass, fail, skip;
+  unsigned pass, fail, skip, warn;
+  double last_ms; /* the last exchange, through PC/SC: the reader's latency included */
+  double fast_ms; /* SELECT + GET RESPONSE + INTERNAL AUTHENTICATE (5.4) */
   /* What the FCI said, for the later checks. */
   uint8_t fci[FCI_MAX];
   size_t fci_len;
@@ -70,7 +73,11 @@ static int xmit(struct conf *c, const uint8_t *cmd, size_t n, uint8_t *resp, siz
 {
   const SCARD_IO_REQUEST *pci = c->proto == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
   DWORD len = RESP_MAX;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   LONG rv = SCardTransmit(c->h, pci, cmd, (DWORD)n, NULL, resp, &len);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  c->last_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
   if (rv != SCARD_S_SUCCESS || len < 2) {
     *rlen = 0;
     return -1;
@@ -98,6 +105,20 @@ static void report(struct conf *c, int ok, const char *sec, const char *what, co
     c->skip++;
   printf("%-4s %-5s %-58s > %s < %s%s%s\n", ok > 0 ? "PASS" : ok == 0 ? "FAIL" : "SKIP", sec,
          what, a, b, note ? "  " : "", note ? note : "");
+  fflush(stdout);
+}
+
+/* Section 9's figures, measured through PC/SC: the reader and pcscd add their own
+ * latency, so a slow answer is a WARN, never a FAIL (said once in the output). */
+static void timing(struct conf *c, const char *what, double ms, double limit_ms)
+{
+  int ok = ms <= limit_ms;
+  if (ok)
+    c->pass++;
+  else
+    c->warn++;
+  printf("%-4s %-5s %-58s %.1f ms (spec: <= %.0f ms)\n", ok ? "PASS" : "WARN", "9", what, ms,
+         limit_ms);
   fflush(stdout);
 }
 
@@ -146,8 +167,10 @@ static int fetch_fci(struct conf *c)
     return -1;
   }
   w = sw_of(r, rn);
+  c->fast_ms = c->last_ms;
   report(c, w == 0x9000 || (w >> 8) == 0x61, "5.1", "SELECT by AID, P2 00, Le 00: FCI", cmd, n,
          r, rn, w == 0x9000 || (w >> 8) == 0x61 ? NULL : "want 9000 or 61xx");
+  timing(c, "SELECT by AID answered in time", c->last_ms, 20);
   if (w != 0x9000 && (w >> 8) != 0x61)
     return -1;
   if ((w >> 8) == 0x61)
@@ -163,6 +186,8 @@ static int fetch_fci(struct conf *c)
     }
     size_t want = (w & 0xFF) ? (w & 0xFF) : 256;
     uint16_t w2 = sw_of(r, rn);
+    c->fast_ms += c->last_ms;
+    timing(c, "GET RESPONSE answered in time", c->last_ms, 20);
     int ok = rn - 2 == want && (w2 == 0x9000 || (w2 >> 8) == 0x61);
     report(c, ok, "5.1", "GET RESPONSE, Le = xx: xx bytes, 9000 or 61xx", gr, 5, r, rn,
            ok ? NULL : "want xx bytes");
@@ -262,7 +287,25 @@ static void check_internal_auth(struct conf *c)
     return;
   }
   ok = sw_of(r, rn) == 0x9000 && rn == 66;
+  if (c->proto == SCARD_PROTOCOL_T0 && (sw_of(r, rn) >> 8) == 0x61 && rn == 2) {
+    /* T=0: case 4 becomes case 3 and 61xx; the card keeps the answer for GET RESPONSE. */
+    uint8_t gr[5] = {0x00, 0xC0, 0x00, 0x00, r[1]};
+    double first = c->last_ms;
+    report(c, r[1] == 0x40, "9", "T=0: INTERNAL AUTHENTICATE (case 4) -> 6140", cmd, sizeof cmd,
+           r, rn, NULL);
+    ok = xmit(c, gr, 5, r, &rn) == 0 && sw_of(r, rn) == 0x9000 && rn == 66;
+    report(c, ok, "9", "T=0: GET RESPONSE gets the signature, 9000", gr, 5, r, rn, NULL);
+    c->last_ms += first;
+  }
   report(c, ok, "5.2", "INTERNAL AUTHENTICATE: 64 bytes, 9000", cmd, sizeof cmd, r, rn, NULL);
+  if (ok) {
+    c->fast_ms += c->last_ms;
+    timing(c, c->have_rec && c->rec.card_suite == CARDIO_SUITE_SM2
+                  ? "INTERNAL AUTHENTICATE (SM2) answered in time"
+                  : "INTERNAL AUTHENTICATE (P-256) answered in time",
+           c->last_ms, c->have_rec && c->rec.card_suite == CARDIO_SUITE_SM2 ? 200 : 150);
+    timing(c, "the fast path (5.4) in all", c->fast_ms, 500);
+  }
   if (!ok || !c->have_rec)
     return;
   memcpy(msg, "YH-HC-IA1", 9);
@@ -334,7 +377,15 @@ static void check_photo(struct conf *c)
   }
   free(photo);
   snprintf(cmd, sizeof cmd, "00B0%04zX10", size - 1);
-  expect(c, "5.3", "READ BINARY crossing the end: the rest (1 byte), 9000", cmd, 0x9000, 1, NULL);
+  if (c->proto == SCARD_PROTOCOL_T0) {
+    /* T=0 cannot send fewer bytes than P3: 6C01, then the resend with Le 01. */
+    expect(c, "9", "T=0: READ BINARY crossing the end: 6C01", cmd, 0x6C01, 0, NULL);
+    snprintf(cmd, sizeof cmd, "00B0%04zX01", size - 1);
+    expect(c, "9", "T=0: ... resent with Le 01: 1 byte, 9000", cmd, 0x9000, 1, NULL);
+  } else {
+    expect(c, "5.3", "READ BINARY crossing the end: the rest (1 byte), 9000", cmd, 0x9000, 1,
+           NULL);
+  }
   snprintf(cmd, sizeof cmd, "00B0%04zX01", size);
   expect(c, "5.3", "READ BINARY at the end: 6B00", cmd, 0x6B00, 0, NULL);
 }
@@ -487,9 +538,105 @@ static void check_transport(struct conf *c, const char *master_hex)
   cardio_cleanse(master, sizeof master);
 }
 
+/* --personalize, part 1: the write-side checks of 6.1 that need an authenticated blank
+ * card. Only what personalisation overwrites is written: EF.PHOTO's first 17 bytes. */
+static void check_writes(struct conf *c, const uint8_t key[16])
+{
+  uint8_t r[RESP_MAX];
+  size_t rn;
+  static const uint8_t gap[17] = {0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF};
+  expect(c, "6.1", "SELECT by AID, P2 0C", "00A4040C06F15948484301", 0x9000, 0, NULL);
+  ext_auth(c, key, 1, "EXTERNAL AUTHENTICATE, right MAC: 9000", 0x9000);
+  expect(c, "6.1", "GENERATE, suite 03 (neither 01 nor 02): 6A80", "0047800005AC0380010300",
+         0x6A80, 0, NULL);
+  expect(c, "6.1", "SELECT EF.REC", "00A4020C02C001", 0x9000, 0, NULL);
+  expect(c, "6.1", "UPDATE BINARY past EF.REC's maximum (511 + 2 > 512): 6A84", "00D601FF02E000",
+         0x6A84, 0, NULL);
+  expect(c, "6.1", "SELECT EF.PHOTO", "00A4020C02C002", 0x9000, 0, NULL);
+  expect(c, "6.1", "UPDATE BINARY of EF.PHOTO, offset 0: 9000", "00D6000001FF", 0x9000, 0, NULL);
+  expect(c, "6.1", "UPDATE BINARY at offset 16, past the end: 9000", "00D6001001FF", 0x9000, 0,
+         NULL);
+  rn = expect(c, "6.1", "READ BINARY of the 17 bytes: 9000", "00B0000011", 0x9000, 17, r);
+  report(c, rn == 19 && memcmp(r, gap, 17) == 0, "6.1",
+         "a write beyond the end: the gap reads 00 (FF, fifteen 00, FF)", NULL, 0, r, rn, NULL);
+}
+
+/* --personalize, part 2: cardio personalises the card with the test PKI, as the
+ * station does (spec 6, steps 1-10), in a connection of its own. 0 when it worked. */
+static int personalise(struct conf *c, const char *pki, const uint8_t master[16],
+                       struct cardio_trust *trust)
+{
+  struct cardio_ctx *ctx = NULL;
+  struct cardio_card *card = NULL;
+  struct cardio_key *issuer = NULL;
+  struct cardio_hc_result res;
+  struct cardio_hc_perso p;
+  uint8_t photo[1200];
+  char path[1024], sum[512] = "";
+  int64_t now = (int64_t)time(NULL);
+  int rc, ok;
+  for (size_t i = 0; i < sizeof photo; i++)
+    photo[i] = (uint8_t)(i * 7 + 3);
+  memset(&p, 0, sizeof p);
+  memset(&res, 0, sizeof res);
+  snprintf(path, sizeof path, "%s/private/issuer-p256.key.pem", pki);
+  p.transport_master = master;
+  p.card_suite = CARDIO_SUITE_P256;
+  p.card_number = "YL20240000030106";
+  p.holder_name = "张晓明";
+  p.id_number = "450902198506121232";
+  p.award = CARDIO_HC_AWARD_DONOR_STAR;
+  p.award_level = 3;
+  p.award_round = 2024;
+  p.issue_date = cardio_date_from_time(now);
+  p.not_after = cardio_date_add_days(p.issue_date, 5 * 365);
+  p.photo = photo;
+  p.photo_len = sizeof photo;
+  printf("NOTE  --personalize: PERSONALISING the card now (GENERATE, UPDATE BINARY, ACTIVATE\n"
+         "      FILE) with the test PKI %s: it becomes an operational TEST card for good\n",
+         pki);
+  fflush(stdout);
+  rc = cardio_key_load_pem(path, &issuer);
+  if (rc == CARDIO_OK)
+    rc = cardio_ctx_create(&ctx);
+  if (rc == CARDIO_OK)
+    rc = cardio_connect(ctx, c->reader, &card);
+  if (rc == CARDIO_OK) {
+    p.issuer_key = issuer;
+    rc = cardio_hc_personalize(card, &p, trust, now, &res);
+    cardio_hc_result_summary(&res, sum, sizeof sum);
+  }
+  ok = rc == CARDIO_OK && cardio_hc_result_genuine(&res) && res.lifecycle == CARDIO_HC_LCS_ACTIVE;
+  report(c, ok, "6", "personalised with the test PKI (steps 1-10), read back genuine", NULL, 0,
+         NULL, 0, ok ? NULL : (rc != CARDIO_OK ? cardio_strerror(rc) : sum));
+  cardio_card_destroy(card);
+  cardio_ctx_destroy(ctx);
+  cardio_key_destroy(issuer);
+  /* The station ends with a reset (6.2); so does the tool, on its own connection. */
+  if (reset_card(c) != 0) {
+    report(c, 0, "6.2", "warm reset after the personalisation", NULL, 0, NULL, 0, NULL);
+    return -1;
+  }
+  return ok ? 0 : -1;
+}
+
+/* The checks of an operational card (life cycle 05). */
+static void run_operational(struct conf *c, const char *trust_dir)
+{
+  check_fci(c, 0);
+  check_record(c);
+  check_internal_auth(c);
+  if (trust_dir)
+    check_trust(c, trust_dir);
+  check_photo(c);
+  check_common_refusals(c);
+  check_operational(c);
+}
+
 static const char usage[] =
     "usage: yhconform --reader NAME [--blank] [--trust DIR] [--transport-master HEX]\n"
-    "                 [--list-readers]\n"
+    "       yhconform --reader NAME --blank --personalize --pki DIR\n"
+    "       yhconform --list-readers\n"
     "\n"
     "Checks the honour card in reader NAME against docs/card-spec.md, one line per\n"
     "requirement (PASS/FAIL/SKIP, section, what, > sent < received), then a summary.\n"
@@ -500,13 +647,20 @@ static const char usage[] =
     "  --trust DIR          also verify the card as a terminal would, with this trust store\n"
     "  --transport-master H blank stock: check EXTERNAL AUTHENTICATE with the stock's master\n"
     "                       transport key (32 hex digits); SPENDS one try on purpose and\n"
-    "                       gives it back with a success (named in the output first)\n";
+    "                       gives it back with a success (named in the output first)\n"
+    "  --personalize        blank stock: DESTRUCTIVE, named on a NOTE line before it runs:\n"
+    "                       the write-side checks (6A80, 6A84, a zero-filled gap), then a\n"
+    "                       whole personalisation with the test PKI --pki DIR (its issuer\n"
+    "                       p256 key, transport key and trust store, e.g.\n"
+    "                       docs/card-test-vectors/pki), then every check of an\n"
+    "                       operational card on the card it made\n";
 
 int main(int argc, char **argv)
 {
   struct conf c;
-  const char *trust = NULL, *master = NULL;
-  int blank = 0, list = 0;
+  const char *trust = NULL, *master = NULL, *pki = NULL;
+  int blank = 0, list = 0, perso = 0;
+  char master_hex[33], trust_buf[1024];
   char *readers = NULL;
   DWORD rlen = SCARD_AUTOALLOCATE;
   uint8_t atr[64];
@@ -522,6 +676,10 @@ int main(int argc, char **argv)
       trust = argv[++i];
     else if (strcmp(argv[i], "--transport-master") == 0 && i + 1 < argc)
       master = argv[++i];
+    else if (strcmp(argv[i], "--pki") == 0 && i + 1 < argc)
+      pki = argv[++i];
+    else if (strcmp(argv[i], "--personalize") == 0)
+      perso = 1;
     else if (strcmp(argv[i], "--blank") == 0)
       blank = 1;
     else if (strcmp(argv[i], "--list-readers") == 0)
@@ -534,9 +692,25 @@ int main(int argc, char **argv)
       return 2;
     }
   }
-  if ((!c.reader && !list) || (master && !blank)) {
+  if ((!c.reader && !list) || (master && !blank) || (perso && (!blank || !pki)) ||
+      (pki && !perso)) {
     fputs(usage, stderr);
     return 2;
+  }
+  if (perso) {
+    uint8_t m[16];
+    if (yhpki_read_transport_key(pki, m) != CARDIO_OK) {
+      fprintf(stderr, "yhconform: no transport key in %s/private/transport.key\n", pki);
+      return 2;
+    }
+    common_hex_encode(m, sizeof m, master_hex, sizeof master_hex);
+    cardio_cleanse(m, sizeof m);
+    if (!master)
+      master = master_hex;
+    if (!trust) {
+      snprintf(trust_buf, sizeof trust_buf, "%s/trust", pki);
+      trust = trust_buf;
+    }
   }
   if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &c.ctx) != SCARD_S_SUCCESS) {
     fprintf(stderr, "yhconform: no PC/SC service (is pcscd running?)\n");
@@ -561,32 +735,59 @@ int main(int argc, char **argv)
   common_hex_encode(atr, atr_len, atrhex, sizeof atrhex);
   printf("yhconform: card-spec version 1, reader \"%s\", protocol %s, ATR %s\n", c.reader,
          c.proto == SCARD_PROTOCOL_T0 ? "T=0" : "T=1", atrhex);
-  printf("mode: %s%s; nothing is written to a conforming card\n",
-         blank ? "blank stock (life cycle 03)" : "operational card (life cycle 05)",
-         master ? ", with the transport key" : "");
+  if (perso)
+    printf("mode: blank stock (life cycle 03), --personalize: DESTRUCTIVE, the card will be\n"
+           "      personalised with the test PKI %s and activated for good\n", pki);
+  else
+    printf("mode: %s%s; nothing is written to a conforming card\n",
+           blank ? "blank stock (life cycle 03)" : "operational card (life cycle 05)",
+           master ? ", with the transport key" : "");
   report(&c, atr_len >= 2 && atr[0] == 0x3B, "3", "ATR: direct convention (TS 3B)", NULL, 0, atr,
          atr_len, NULL);
+  report(&c, c.proto == SCARD_PROTOCOL_T1 || c.proto == SCARD_PROTOCOL_T0, "9",
+         c.proto == SCARD_PROTOCOL_T0 ? "protocol negotiated: T=0 (gates and buses SHOULD use T=1)"
+                                      : "protocol negotiated: T=1",
+         NULL, 0, NULL, 0, NULL);
+  if (c.proto != SCARD_PROTOCOL_T0)
+    report(&c, -1, "9", "T=0 checks (61xx after case 4, 6Cxx): not T=0 here", NULL, 0, NULL, 0,
+           NULL);
+  printf("NOTE  timing lines measure through PC/SC, the reader's own latency included: a time\n"
+         "      over section 9's figure is a WARN, never a FAIL\n");
 
   if (fetch_fci(&c) == 0) {
-    check_fci(&c, blank);
     if (!blank) {
-      check_record(&c);
-      check_internal_auth(&c);
-      if (trust)
-        check_trust(&c, trust);
-      check_photo(&c);
-    }
-    check_common_refusals(&c);
-    if (blank) {
+      run_operational(&c, trust);
+    } else {
+      check_fci(&c, 1);
+      check_common_refusals(&c);
       check_blank(&c);
       if (master)
         check_transport(&c, master);
-    } else {
-      check_operational(&c);
+      if (perso) {
+        uint8_t m[16], key[16];
+        struct cardio_trust *t = NULL;
+        if (unhex(master, m, sizeof m) == 16 &&
+            cardio_hc_transport_key(m, c.serial, key) == CARDIO_OK && c.have_serial &&
+            cardio_trust_load(trust, &t) == CARDIO_OK) {
+          check_writes(&c, key);
+          if (reset_card(&c) == 0 && personalise(&c, pki, m, t) == 0 && fetch_fci(&c) == 0) {
+            printf("NOTE  the card is now operational: the checks of an operational card "
+                   "follow\n");
+            run_operational(&c, trust);
+          }
+        } else {
+          report(&c, 0, "6", "--personalize: the transport key and trust store of --pki", NULL,
+                 0, NULL, 0, pki);
+        }
+        cardio_trust_destroy(t);
+        cardio_cleanse(m, sizeof m);
+        cardio_cleanse(key, sizeof key);
+      }
     }
   }
-  printf("summary: %u checks, %u PASS, %u FAIL, %u SKIP: %s\n", c.pass + c.fail + c.skip, c.pass,
-         c.fail, c.skip, c.fail ? "the card does NOT conform" : "conforms");
+  printf("summary: %u checks, %u PASS, %u FAIL, %u SKIP, %u WARN: %s\n",
+         c.pass + c.fail + c.skip + c.warn, c.pass, c.fail, c.skip, c.warn,
+         c.fail ? "the card does NOT conform" : "conforms");
   SCardDisconnect(c.h, SCARD_RESET_CARD);
   SCardReleaseContext(c.ctx);
   return c.fail ? 1 : 0;

@@ -118,6 +118,9 @@ enum hc_quirk {
   HQ_CHALLENGE_REUSE,  /* a challenge survives a wrong MAC and other commands (6.1) */
   HQ_COUNTER_KEEPS,    /* a success does not give the tries back (6.1) */
   HQ_EXTRA_SERIAL,     /* the operational FCI still carries C1 (4.5) */
+  HQ_WRITE_MAX_6700,   /* UPDATE BINARY past the EF's maximum: 6700, not 6A84 (6.1) */
+  HQ_GAP_FF,           /* a write beyond the end fills the gap with FF, not 00 (6.1) */
+  HQ_GENERATE_6700,    /* a malformed GENERATE template: 6700, not 6A80 (6.1) */
 };
 
 struct hc_variant {
@@ -942,7 +945,7 @@ static size_t do_generate(struct hc_card *c, const struct cardsim_apdu *a, uint8
   if (a->p1 != 0x80 || a->p2 != 0x00)
     return sw(resp, cap, 0x6A86);
   if (a->lc != 5 || memcmp(a->data, "\xAC\x03\x80\x01", 4) != 0)
-    return sw(resp, cap, 0x6A80);
+    return sw(resp, cap, c->v->quirk == HQ_GENERATE_6700 ? 0x6700 : 0x6A80);
   suite = a->data[4];
   if (suite != SUITE_P256 && suite != SUITE_SM2)
     return sw(resp, cap, 0x6A80);
@@ -974,20 +977,21 @@ static size_t do_update_binary(struct hc_card *c, const struct cardsim_apdu *a, 
   off = (size_t)a->p1 << 8 | a->p2;
   max = c->cur_ef == FID_REC ? REC_MAX : PHOTO_MAX;
   if (off + a->lc > max)
-    return sw(resp, cap, 0x6A84);
+    return sw(resp, cap, c->v->quirk == HQ_WRITE_MAX_6700 ? 0x6700 : 0x6A84);
   if (c->cur_ef == FID_PHOTO) {
     if (off + a->lc > c->photo_len) {
       uint8_t *grown = realloc(c->photo, off + a->lc);
       if (!grown)
         return sw(resp, cap, 0x6A84);
-      memset(grown + c->photo_len, 0, off + a->lc - c->photo_len);
+      memset(grown + c->photo_len, c->v->quirk == HQ_GAP_FF ? 0xFF : 0,
+             off + a->lc - c->photo_len);
       c->photo = grown;
       c->photo_len = off + a->lc;
     }
     dst = c->photo;
   } else {
     if (off + a->lc > c->rec_len) {
-      memset(c->rec + c->rec_len, 0, off + a->lc - c->rec_len);
+      memset(c->rec + c->rec_len, c->v->quirk == HQ_GAP_FF ? 0xFF : 0, off + a->lc - c->rec_len);
       c->rec_len = off + a->lc;
     }
     dst = c->rec;
@@ -1158,3 +1162,12 @@ HC_PROFILE_Q(hq_chal, "honour-blank-quirk-challenge-reuse",
 HC_PROFILE_Q(hq_counter, "honour-blank-quirk-counter",
              "blank stock whose retry counter a success does not reset (6.1)", hc_atr, HK_BLANK,
              NULL, SUITE_P256, 0, 0, "", HQ_COUNTER_KEEPS)
+HC_PROFILE_Q(hq_wmax, "honour-blank-quirk-write-max",
+             "blank stock answering 6700 to a write past the EF's maximum (6.1)", hc_atr,
+             HK_BLANK, NULL, SUITE_P256, 0, 0, "", HQ_WRITE_MAX_6700)
+HC_PROFILE_Q(hq_gap, "honour-blank-quirk-gap",
+             "blank stock filling a gap left by a write beyond the end with FF (6.1)", hc_atr,
+             HK_BLANK, NULL, SUITE_P256, 0, 0, "", HQ_GAP_FF)
+HC_PROFILE_Q(hq_gen, "honour-blank-quirk-generate",
+             "blank stock answering 6700 to a malformed GENERATE (6.1)", hc_atr, HK_BLANK, NULL,
+             SUITE_P256, 0, 0, "", HQ_GENERATE_6700)
