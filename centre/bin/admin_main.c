@@ -17,6 +17,7 @@
  *                [--format csv|html] [--out FILE]
  *   centre-admin --config FILE report verify FILE
  *   centre-admin --config FILE doc set config|trust FILE
+ *   centre-admin --config FILE staff add|disable|list|policy ...   (admin_staff.h)
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
  *
  *   centre-admin --help | -h | --version
@@ -37,6 +38,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "admin_staff.h"
 #include "centre_int.h"
 #include "common/award.h"
 #include "common/cardno.h"
@@ -102,7 +104,7 @@ static void usage(FILE *out)
           "  report statement --hospital SITE --month YYYY-MM [--format csv|html]\n"
           "       [--out FILE]   (monthly statement with its digest)\n"
           "  report verify FILE   (a statement checked against the centre's data)\n"
-          "  doc set config|trust FILE\n"
+          "  doc set config|trust FILE\n" CENTRE_ADMIN_STAFF_USAGE
           "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
           "  -h, --help   this text;  --version   the version\n"
           "terminal register checks SITE against the site registry named by [reports] sites\n"
@@ -703,6 +705,8 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
       return usage_error("report verify: expected FILE (a statement)");
     return report_verify(conf, st, argv[2]);
   }
+  if (strcmp(c0, "staff") == 0)
+    return centre_admin_staff(st, argc - 1, argv + 1, now);
   if (strcmp(c0, "doc") == 0 && strcmp(c1, "set") == 0) {
     char *content;
     if (argc != 4 || (strcmp(argv[2], "config") != 0 && strcmp(argv[2], "trust") != 0))

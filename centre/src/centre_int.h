@@ -242,6 +242,27 @@ struct centre_bill_state {
 int centre_bills_check(struct sqlite3 *db, const char *site, const char *bill,
                        struct centre_bill_state *out);
 
+/* ---------------------------------------------------------------- roster -- */
+/* Staff rosters (roster.c; docs/staff.md): the store's connection only, never store.c.
+ * The document kind of a site's roster in the documents table: "roster:<site>". */
+#include "proto/roster.h"
+#define CENTRE_ROSTER_KIND_PREFIX "roster:"
+int centre_roster_schema(struct sqlite3 *db);
+/* The site's sign-in policy (the default when none was set). INVALID_ARG, DB. */
+int centre_roster_policy(struct sqlite3 *db, const char *site, struct proto_roster_policy *out);
+int centre_roster_set_policy(struct sqlite3 *db, const char *site,
+                             const struct proto_roster_policy *p);
+/* Add a member (e checked as the document's parser would: INVALID_ARG). EXISTS when an
+ * active member has that id; a disabled one is enabled again with e's data. */
+int centre_roster_add(struct sqlite3 *db, const char *site, const struct proto_roster_entry *e,
+                      int64_t now);
+/* NOT_FOUND when no active member has that id at the site. */
+int centre_roster_disable(struct sqlite3 *db, const char *site, const char *id, int64_t now);
+/* CSV: site, staff, role, valid_from, valid_to, state, name_masked. site NULL: all. */
+int centre_roster_list_csv(struct sqlite3 *db, const char *site, FILE *out);
+/* The site's roster document (active members, the policy): *out malloc'd. */
+int centre_roster_document(struct sqlite3 *db, const char *site, char **out, size_t *len);
+
 /* A hospital as the registry names it (sites.c). */
 #define CENTRE_SITE_ID_MAX 63
 struct centre_site {

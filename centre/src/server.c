@@ -509,7 +509,11 @@ static void handle_revocations(struct centre_worker *w, struct evhttp_request *r
   blob_free(&b);
 }
 
-static void handle_doc(struct centre_worker *w, struct evhttp_request *req, const char *kind)
+/* kind: the document's row in the store ("config", "roster:<site>"); name: what the
+ * signed reply calls it ("config", "roster"), so a document for one kind can never be
+ * replayed as another. */
+static void handle_doc(struct centre_worker *w, struct evhttp_request *req, const char *kind,
+                       const char *name)
 {
   uint64_t have = 0, version = 0;
   int64_t issued = 0;
@@ -531,7 +535,7 @@ static void handle_doc(struct centre_worker *w, struct evhttp_request *req, cons
     reply_error(req, 503, "unavailable", "document unavailable", NULL, 0);
     return;
   }
-  o = json_pack("{s:s, s:I, s:I, s:s}", "doc", kind, "version", (json_int_t)version, "issued",
+  o = json_pack("{s:s, s:I, s:I, s:s}", "doc", name, "version", (json_int_t)version, "issued",
                 (json_int_t)issued, "content", content);
   free(content);
   text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -651,7 +655,15 @@ static void on_request(struct evhttp_request *req, void *arg)
       reply_error(req, 405, "method", "GET expected", NULL, 0);
   } else if (strcmp(path, "/v1/config") == 0 || strcmp(path, "/v1/trust") == 0) {
     if (cmd == EVHTTP_REQ_GET)
-      handle_doc(w, req, path + 4);
+      handle_doc(w, req, path + 4, path + 4);
+    else
+      reply_error(req, 405, "method", "GET expected", NULL, 0);
+  } else if (strcmp(path, "/v1/roster") == 0) {
+    /* the roster of the site the terminal is registered at, and no other */
+    char kind[sizeof CENTRE_ROSTER_KIND_PREFIX + 64];
+    snprintf(kind, sizeof kind, CENTRE_ROSTER_KIND_PREFIX "%s", site);
+    if (cmd == EVHTTP_REQ_GET)
+      handle_doc(w, req, kind, "roster");
     else
       reply_error(req, 405, "method", "GET expected", NULL, 0);
   } else {

@@ -584,7 +584,8 @@ int netsync_fetch_doc(struct netsync *ns, const char *kind)
   struct netsync_doc d;
   char path[64];
   int rc;
-  if (!ns || !kind || (strcmp(kind, "config") != 0 && strcmp(kind, "trust") != 0))
+  if (!ns || !kind ||
+      (strcmp(kind, "config") != 0 && strcmp(kind, "trust") != 0 && strcmp(kind, "roster") != 0))
     return NETSYNC_E_INVALID_ARG;
   if (!ns->s.apply_doc)
     return NETSYNC_OK;
@@ -716,6 +717,8 @@ static void *worker(void *arg)
         rc = netsync_fetch_doc(ns, "trust");
       if (rc == NETSYNC_OK)
         rc = netsync_fetch_doc(ns, "config");
+      if (rc == NETSYNC_OK)
+        rc = netsync_fetch_doc(ns, "roster");
       if (rc == NETSYNC_OK)
         rc = netsync_report(ns);
       if (rc == NETSYNC_OK)
