@@ -183,10 +183,25 @@ int centre_store_create(const char *path, int sync_full, struct centre_store **o
       goto out_close;
   if (centre_bills_schema(st->db) != CENTRE_OK)
     goto out_close;
+  /* The event's optional fields (bus route, trip, stop), added to a store made before
+   * they existed: '' for the old rows, as in their canonical lines. */
+  static const char *const opt_cols[] = {"route", "trip", "stop"};
+  for (size_t i = 0; i < sizeof opt_cols / sizeof opt_cols[0]; i++) {
+    char sql[128];
+    sqlite3_stmt *probe = NULL;
+    snprintf(sql, sizeof sql, "SELECT %s FROM events LIMIT 0", opt_cols[i]);
+    int have = sqlite3_prepare_v2(st->db, sql, -1, &probe, NULL) == SQLITE_OK;
+    sqlite3_finalize(probe);
+    snprintf(sql, sizeof sql, "ALTER TABLE events ADD COLUMN %s VARCHAR(32) NOT NULL DEFAULT ''",
+             opt_cols[i]);
+    if (!have && exec(st, sql) != CENTRE_OK)
+      goto out_close;
+  }
   if (prep(st,
            "INSERT INTO events (terminal_id, seq, time, month, site_id, mode, vehicle, card_no,"
            " generation, kind, verdict, reasons, amount_fen, bill_ref, staff_id, prev_hash, hash,"
-           " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           " received_at, route, trip, stop)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            &st->ins_event) != CENTRE_OK ||
       prep(st,
            "SELECT hash FROM events WHERE terminal_id = ?1 AND seq = ?2"
@@ -303,6 +318,9 @@ static int insert_event(struct centre_store *st, const char *terminal,
   text(s, 16, prev_hex);
   text(s, 17, hash_hex);
   sqlite3_bind_int64(s, 18, now);
+  text(s, 19, e->route);
+  text(s, 20, e->trip);
+  text(s, 21, e->stop);
   rc = sqlite3_step(s);
   sqlite3_reset(s);
   return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "insert event", rc);

@@ -55,6 +55,8 @@ const char *kiosk_config_state_dir(void)
   X(TERMINAL, READER, "reader", 0)                                                       \
   X(TERMINAL, VEHICLE, "vehicle", 0)                                                     \
   X(TERMINAL, ROUTE, "route", 0)                                                         \
+  X(TERMINAL, TRIP, "trip", 0)                                                           \
+  X(TERMINAL, STOP, "stop", 0)                                                           \
   X(TERMINAL, STAFF_ID, "staff_id", 0)                                                   \
   X(TERMINAL, SSC_READER, "ssc_reader", 0)                                               \
   X(TERMINAL, FEE, "consultation_fee_fen", 0)                                            \
@@ -478,9 +480,22 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
       snprintf(c->vehicle, sizeof c->vehicle, "%s", p->raw[K_VEHICLE]);
       if (p->raw[K_ROUTE])
         snprintf(c->route, sizeof c->route, "%s", p->raw[K_ROUTE]);
+      /* trip and stop go into every bus event: tokens, never ID-shaped */
+      static const int ts[] = {K_TRIP, K_STOP};
+      for (size_t i = 0; rc == KIOSK_OK && i < 2; i++) {
+        const char *tv = p->raw[ts[i]];
+        if (tv && (!common_token_valid(tv, KIOSK_VEHICLE_ID_MAX) || common_id_shaped(tv)))
+          rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[ts[i]],
+                              "%s: 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                              keys[ts[i]].name, KIOSK_VEHICLE_ID_MAX);
+      }
+      if (p->raw[K_TRIP])
+        snprintf(c->trip, sizeof c->trip, "%s", p->raw[K_TRIP]);
+      if (p->raw[K_STOP])
+        snprintf(c->stop, sizeof c->stop, "%s", p->raw[K_STOP]);
     }
-  } else if (p->raw[K_VEHICLE] || p->raw[K_ROUTE]) {
-    int k = p->raw[K_VEHICLE] ? K_VEHICLE : K_ROUTE;
+  } else if (p->raw[K_VEHICLE] || p->raw[K_ROUTE] || p->raw[K_TRIP] || p->raw[K_STOP]) {
+    int k = p->raw[K_VEHICLE] ? K_VEHICLE : p->raw[K_ROUTE] ? K_ROUTE : p->raw[K_TRIP] ? K_TRIP : K_STOP;
     rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
                         "%s: only a bus terminal has one", keys[k].name);
   }

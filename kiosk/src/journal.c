@@ -19,6 +19,7 @@
 
 #include "common/hex.h"
 #include "kiosk/journal.h"
+#include "proto/batch.h"
 
 /* The journal stores kiosk's enums in proto's event: the numbers must be the same. */
 _Static_assert((int)KIOSK_MODE_GATE == PROTO_MODE_GATE && (int)KIOSK_MODE_CASHIER == PROTO_MODE_CASHIER &&
@@ -34,8 +35,28 @@ struct kiosk_journal {
   sqlite3_stmt *st_head, *st_insert, *st_set_head, *st_recent, *st_get_meta,
       *st_set_meta, *st_last;
   int head_fd; /* the sidecar <path>.head, -1 read-only or when it cannot be opened */
+  int has_opt; /* the events table has the optional fields' columns (older files may not) */
   char errmsg[256];
 };
+
+/* The optional fields (OTEXT rows of proto's field table: route, trip, stop, ...) are
+ * columns of their own, named as on the wire, added to an older journal when it is
+ * opened for writing. Walking the table keeps a new optional field one row in proto. */
+static int is_opt(int f)
+{
+  return proto_batch_fields[f].type == PROTO_BT_OTEXT;
+}
+
+/* ", route, trip, stop" (or "'' AS route, ..." for a read-only file without them) */
+static void opt_cols(char *buf, size_t cap, int present)
+{
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int f = 0; f < PROTO_BF_COUNT; f++)
+    if (is_opt(f) && n < cap)
+      n += (size_t)snprintf(buf + n, cap - n, present ? ", %s" : ", '' AS %s",
+                            proto_batch_fields[f].name);
+}
 
 const char *kiosk_event_kind_name(int kind)
 {
@@ -100,6 +121,11 @@ char *kiosk_event_to_json(const struct proto_event *ev)
   json_object_set_new(o, "amount_fen", json_integer((json_int_t)ev->amount_fen));
   json_object_set_new(o, "bill_ref", json_string(ev->bill_ref));
   json_object_set_new(o, "staff_id", json_string(ev->staff_id));
+  for (int f = 0; f < PROTO_BF_COUNT; f++) {
+    const char *v = is_opt(f) ? proto_event_opt_value(ev, f) : NULL;
+    if (v && v[0]) /* only when set, as in the canonical line */
+      json_object_set_new(o, proto_batch_fields[f].name, json_string(v));
+  }
   json_object_set_new(o, "prev_hash", json_string(prev));
   json_object_set_new(o, "hash", json_string(cur));
   char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -170,6 +196,13 @@ int kiosk_event_from_json(const char *buf, size_t len, struct proto_event *ev)
       str_field(o, "reasons_hex", rhex, sizeof rhex) || strlen(rhex) != 16 || seq < 0 ||
       gen < 0 || gen > (json_int_t)UINT32_MAX)
     goto out_free;
+  for (int f = 0; f < PROTO_BF_COUNT; f++) {
+    size_t cap = 0;
+    char *m = is_opt(f) ? proto_event_opt_field(ev, f, &cap) : NULL;
+    if (m && json_object_get(o, proto_batch_fields[f].name) &&
+        str_field(o, proto_batch_fields[f].name, m, cap))
+      goto out_free;
+  }
   for (int i = 0; i < 16; i++) {
     int d = common_hex_digit((unsigned char)rhex[i], 0);
     if (d < 0)
@@ -261,6 +294,41 @@ static int exec(struct kiosk_journal *j, const char *sql)
 {
   int rc = sqlite3_exec(j->db, sql, NULL, NULL, NULL);
   return rc == SQLITE_OK ? KIOSK_OK : map_rc(j, rc);
+}
+
+/* 1 when the events table has every optional field's column. */
+static int has_opt_cols(struct kiosk_journal *j)
+{
+  char ocols[256], sql[384];
+  opt_cols(ocols, sizeof ocols, 1);
+  snprintf(sql, sizeof sql, "SELECT seq%s FROM events LIMIT 0", ocols);
+  sqlite3_stmt *st = NULL;
+  int ok = sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) == SQLITE_OK;
+  sqlite3_finalize(st);
+  return ok;
+}
+
+/* A journal written before an optional field existed gets its column, empty for the
+ * old rows: their canonical lines, and so their hashes, do not change. */
+static int add_opt_cols(struct kiosk_journal *j)
+{
+  for (int f = 0; f < PROTO_BF_COUNT; f++) {
+    if (!is_opt(f))
+      continue;
+    char sql[160];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof sql, "SELECT %s FROM events LIMIT 0", proto_batch_fields[f].name);
+    int have = sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    if (have)
+      continue;
+    snprintf(sql, sizeof sql, "ALTER TABLE events ADD COLUMN %s TEXT NOT NULL DEFAULT ''",
+             proto_batch_fields[f].name);
+    int err = exec(j, sql);
+    if (err != KIOSK_OK)
+      return err;
+  }
+  return KIOSK_OK;
 }
 
 void kiosk_journal_close(struct kiosk_journal *j)
@@ -588,7 +656,7 @@ int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **
     if ((err = exec(j, "PRAGMA synchronous=FULL")) != KIOSK_OK ||
         (err = exec(j, "BEGIN IMMEDIATE")) != KIOSK_OK)
       goto out_fail;
-    if ((err = exec(j, schema_sql)) != KIOSK_OK) {
+    if ((err = exec(j, schema_sql)) != KIOSK_OK || (err = add_opt_cols(j)) != KIOSK_OK) {
       exec(j, "ROLLBACK");
       goto out_fail;
     }
@@ -597,6 +665,18 @@ int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **
       goto out_fail;
     }
   }
+  j->has_opt = has_opt_cols(j);
+  char ocols[256], oparams[128];
+  opt_cols(ocols, sizeof ocols, 1);
+  oparams[0] = '\0';
+  for (int f = 0, k = 17; f < PROTO_BF_COUNT; f++)
+    if (is_opt(f) && strlen(oparams) + 8 < sizeof oparams)
+      snprintf(oparams + strlen(oparams), sizeof oparams - strlen(oparams), ", ?%d", k++);
+  char insert_sql[768];
+  snprintf(insert_sql, sizeof insert_sql,
+           "INSERT INTO events(" EVENT_COLS "%s) VALUES "
+           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16%s)",
+           ocols, oparams);
   if ((err = prep(j, "SELECT value FROM meta WHERE key = ?1", &j->st_get_meta)) ||
       (err = prep(j, "SELECT seq, hash FROM head WHERE id = 1", &j->st_head)) ||
       (err = prep(j,
@@ -606,9 +686,7 @@ int kiosk_journal_open(const char *path, unsigned flags, struct kiosk_journal **
       (err = prep(j, "SELECT MAX(seq) FROM events", &j->st_last)))
     goto out_fail;
   if (!ro &&
-      ((err = prep(j, "INSERT INTO events(" EVENT_COLS ") VALUES "
-                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                   &j->st_insert)) ||
+      ((err = prep(j, insert_sql, &j->st_insert)) ||
        (err = prep(j, "UPDATE head SET seq = ?1, hash = ?2 WHERE id = 1", &j->st_set_head)) ||
        (err = prep(j, "UPDATE meta SET value = ?2 WHERE key = ?1", &j->st_set_meta))))
     goto out_fail;
@@ -692,6 +770,9 @@ int kiosk_journal_append(struct kiosk_journal *j, struct proto_event *ev)
   bind_text(st, 14, e.staff_id);
   sqlite3_bind_blob(st, 15, e.prev_hash, KIOSK_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_blob(st, 16, e.hash, KIOSK_HASH_LEN, SQLITE_STATIC);
+  for (int f = 0, k = 17; f < PROTO_BF_COUNT; f++)
+    if (is_opt(f))
+      bind_text(st, k++, proto_event_opt_value(&e, f));
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
@@ -767,6 +848,12 @@ static void row_to_event(sqlite3_stmt *st, struct proto_event *e)
     memcpy(e->prev_hash, sqlite3_column_blob(st, 14), KIOSK_HASH_LEN);
   if (sqlite3_column_bytes(st, 15) == (int)KIOSK_HASH_LEN)
     memcpy(e->hash, sqlite3_column_blob(st, 15), KIOSK_HASH_LEN);
+  for (int f = 0, col = 16; f < PROTO_BF_COUNT; f++) {
+    size_t cap = 0;
+    char *m = is_opt(f) ? proto_event_opt_field(e, f, &cap) : NULL;
+    if (m)
+      copy_col(st, col++, m, cap);
+  }
 }
 
 int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
@@ -780,8 +867,11 @@ int kiosk_journal_read(struct kiosk_journal *j, uint64_t from, uint64_t to,
     return KIOSK_E_RANGE;
   /* A statement of its own, so that fn may call other journal functions. */
   sqlite3_stmt *st = NULL;
-  int err = prep(j, "SELECT " EVENT_COLS " FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
-                 &st);
+  char ocols[256], sql[768];
+  opt_cols(ocols, sizeof ocols, j->has_opt);
+  snprintf(sql, sizeof sql,
+           "SELECT " EVENT_COLS "%s FROM events WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq", ocols);
+  int err = prep(j, sql, &st);
   if (err != KIOSK_OK)
     return err;
   sqlite3_bind_int64(st, 1, (sqlite3_int64)from);

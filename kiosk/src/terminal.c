@@ -159,7 +159,8 @@ static int same_event(const struct proto_event *a, const struct proto_event *b)
          a->amount_fen == b->amount_fen && !strcmp(a->terminal, b->terminal) &&
          !strcmp(a->site, b->site) && !strcmp(a->vehicle, b->vehicle) &&
          !strcmp(a->card_no, b->card_no) && !strcmp(a->bill_ref, b->bill_ref) &&
-         !strcmp(a->staff_id, b->staff_id);
+         !strcmp(a->staff_id, b->staff_id) && !strcmp(a->route, b->route) &&
+         !strcmp(a->trip, b->trip) && !strcmp(a->stop, b->stop);
 }
 
 /* A crash after the journal took an override but before the file was rewritten leaves
@@ -300,6 +301,9 @@ static void make_event(const struct kiosk_terminal *t, const struct kiosk_input 
   snprintf(e->site, sizeof e->site, "%s", t->cfg.site_id);
   e->mode = t->cfg.mode;
   snprintf(e->vehicle, sizeof e->vehicle, "%s", t->cfg.vehicle);
+  snprintf(e->route, sizeof e->route, "%s", t->cfg.route);
+  snprintf(e->trip, sizeof e->trip, "%s", t->cfg.trip);
+  snprintf(e->stop, sizeof e->stop, "%s", t->cfg.stop);
   /* Only values that pass the engine's checks reach the journal; the rest are left
    * empty (the reasons say why). */
   if (common_cardno_valid(in->card->card_no))

@@ -11,6 +11,9 @@
 #include "proto/batch.h"
 #include "proto_int.h"
 
+/* the parser keeps the members it has seen in one 64-bit set */
+_Static_assert(PROTO_BF_COUNT <= 64, "more batch members than the parser's bit set holds");
+
 const struct proto_batch_field_info proto_batch_fields[PROTO_BF_COUNT] = {
 #define PROTO_X_BFI(id, name, type) [PROTO_BF_##id] = {(name), PROTO_BT_##type},
     PROTO_BATCH_FIELD_MAP(PROTO_X_BFI)
@@ -92,6 +95,10 @@ static const char *field_text(const struct proto_event *e, enum proto_batch_fiel
     return hexbuf;
   case PROTO_BF_COUNT:
     break;
+  default: /* the optional fields */
+    if (proto_batch_fields[f].type == PROTO_BT_OTEXT)
+      return proto_event_opt_value(e, (int)f);
+    break;
   }
   return "?";
 }
@@ -109,6 +116,8 @@ int proto_batch_encode(const struct proto_event *ev, size_t n, proto_batch_put_f
     for (int f = 0; rc == 0 && f < PROTO_BF_COUNT; f++) {
       char num[32], hexbuf[2 * PROTO_HASH_LEN + 1], name[24];
       const char *v = field_text(&ev[i], (enum proto_batch_field)f, num, hexbuf);
+      if (proto_batch_fields[f].type == PROTO_BT_OTEXT && !v[0])
+        continue; /* unset optional field: the bytes of an event without it */
       int k = snprintf(name, sizeof name, "%s\"%s\":", f ? "," : "", proto_batch_fields[f].name);
       rc = put(user, name, (size_t)k);
       if (rc != 0)
@@ -286,6 +295,14 @@ static int finish_event(const struct raw_event *r, struct proto_event *ev, uint8
       put(ev->bill_ref, sizeof ev->bill_ref, RAW_TEXT(r, BILL_REF)) ||
       put(ev->staff_id, sizeof ev->staff_id, RAW_TEXT(r, STAFF_ID)))
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu]: a text member is too long", i);
+  for (int f = 0; f < PROTO_BF_COUNT; f++) {
+    size_t n = 0;
+    char *m = proto_batch_fields[f].type == PROTO_BT_OTEXT ? proto_event_opt_field(ev, f, &n)
+                                                            : NULL;
+    if (m && r->s[f] && put(m, n, r->s[f], r->n[f]))
+      return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].%s: too long", i,
+                         proto_batch_fields[f].name);
+  }
   if ((v = proto_mode_parse(RAW_TEXT(r, MODE))) < 0)
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu].mode: unknown", i);
   ev->mode = v;
@@ -325,7 +342,10 @@ static int parse_event(struct cur *c, struct proto_event *ev, uint8_t *hold, siz
                        size_t cap)
 {
   struct raw_event r;
-  unsigned seen = 0;
+  uint64_t seen = 0, need = 0;
+  for (int f = 0; f < PROTO_BF_COUNT; f++)
+    if (proto_batch_fields[f].type != PROTO_BT_OTEXT)
+      need |= UINT64_C(1) << f;
   memset(&r, 0, sizeof r);
   if (take(c, '{') != 0)
     return c->p >= c->end
@@ -333,7 +353,7 @@ static int parse_event(struct cur *c, struct proto_event *ev, uint8_t *hold, siz
                : proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu] is not an object", i);
   if (take(c, '}') == 0)
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu]: %d members expected", i,
-                       PROTO_BF_COUNT);
+                       __builtin_popcountll(need));
   for (;;) {
     const char *k;
     size_t kn;
@@ -344,9 +364,9 @@ static int parse_event(struct cur *c, struct proto_event *ev, uint8_t *hold, siz
     f = field_of(k, kn);
     if (f < 0)
       return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu]: unknown member", i);
-    if (seen & (1u << f))
+    if (seen & (UINT64_C(1) << f))
       return syntax(c, why, cap, "duplicate member");
-    seen |= 1u << f;
+    seen |= UINT64_C(1) << f;
     if (take(c, ':') != 0)
       return syntax(c, why, cap, "':' expected");
     if (proto_batch_fields[f].type == PROTO_BT_INT) {
@@ -367,9 +387,9 @@ static int parse_event(struct cur *c, struct proto_event *ev, uint8_t *hold, siz
       break;
     return syntax(c, why, cap, "',' or '}' expected");
   }
-  if (seen != (1u << PROTO_BF_COUNT) - 1)
+  if ((seen & need) != need)
     return proto_i_why(why, cap, PROTO_E_MALFORMED, "events[%zu]: %d members expected", i,
-                       PROTO_BF_COUNT);
+                       __builtin_popcountll(need));
   return finish_event(&r, ev, hold, i, why, cap);
 }
 

@@ -4,6 +4,10 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 
+#include <stddef.h>
+#include <string.h>
+
+#include "proto/batch.h"
 #include "proto/event.h"
 #include "proto_int.h"
 
@@ -16,6 +20,38 @@ static int free_token(const char *s, size_t max, int required)
   if (!required && s[0] == '\0')
     return 1;
   return common_token_valid(s, max) && !common_id_shaped(s);
+}
+
+/* Where an optional field lives in the event: offset and size, 0 when it is not one. */
+static size_t opt_slot(int field, size_t *off)
+{
+  switch (field) {
+  case PROTO_BF_ROUTE:
+    *off = offsetof(struct proto_event, route);
+    return sizeof ((struct proto_event *)0)->route;
+  case PROTO_BF_TRIP:
+    *off = offsetof(struct proto_event, trip);
+    return sizeof ((struct proto_event *)0)->trip;
+  case PROTO_BF_STOP:
+    *off = offsetof(struct proto_event, stop);
+    return sizeof ((struct proto_event *)0)->stop;
+  default:
+    return 0;
+  }
+}
+
+char *proto_event_opt_field(struct proto_event *ev, int field, size_t *cap)
+{
+  size_t off = 0, n = opt_slot(field, &off);
+  if (cap)
+    *cap = n;
+  return n && ev ? (char *)ev + off : NULL;
+}
+
+const char *proto_event_opt_value(const struct proto_event *ev, int field)
+{
+  size_t off = 0, n = opt_slot(field, &off);
+  return n && ev ? (const char *)ev + off : NULL;
 }
 
 int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
@@ -48,6 +84,12 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
            (ev->staff_id[0] == '\0' || ev->card_no[0] || ev->bill_ref[0] || ev->amount_fen ||
             ev->generation || ev->verdict == PROTO_VERDICT_STAFF_CHECK))
     bad = "staff event with a card, a bill or no staff id";
+  for (int f = 0; !bad && f < PROTO_BF_COUNT; f++) {
+    size_t off = 0, n = proto_batch_fields[f].type == PROTO_BT_OTEXT ? opt_slot(f, &off) : 0;
+    const char *v = n ? (const char *)ev + off : NULL;
+    if (v && (!memchr(v, '\0', n) || !free_token(v, n - 1, 0)))
+      bad = "an optional field is not a token (or shaped like an ID number)";
+  }
   if (bad)
     return proto_i_why(why, cap, PROTO_E_INVALID_ARG, "%s", bad);
   return PROTO_OK;
@@ -69,6 +111,17 @@ size_t proto_event_canonical(const struct proto_event *ev, char *buf, size_t cap
                ev->staff_id, prev);
   if (n < 0 || (size_t)n >= cap)
     return 0;
+  /* Optional fields only when set: an event without them hashes as before they existed. */
+  for (int f = 0; f < PROTO_BF_COUNT; f++) {
+    const char *v = proto_batch_fields[f].type == PROTO_BT_OTEXT ? proto_event_opt_value(ev, f)
+                                                                  : NULL;
+    if (!v || !v[0])
+      continue;
+    int k = snprintf(buf + n, cap - (size_t)n, "|%s=%s", proto_batch_fields[f].name, v);
+    if (k < 0 || (size_t)k >= cap - (size_t)n)
+      return 0;
+    n += k;
+  }
   return (size_t)n;
 }
 

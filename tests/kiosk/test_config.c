@@ -198,6 +198,12 @@ static const struct bad bads[] = {
          POL,
      5, "not declared"},
     {HEAD "vehicle = GK-D0001\n" PATHS POL, 5, "only a bus"},
+    /* issue 13: trip and stop are a bus's, journaled, so tokens and never ID-shaped */
+    {HEAD "trip = T1\n" PATHS POL, 5, "only a bus"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = GK-D0003\n"
+     "trip = 11010519491231002X\n" PATHS POL, 6, "trip"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = GK-D0003\n"
+     "stop = Stop 1\n" PATHS POL, 6, "stop"},
     {HEAD "terminal_id2 = x\n" PATHS POL, 5, "unknown key"},
     {HEAD "reader = a\xff" "b\n" PATHS POL, 5, "UTF-8"},
     {HEAD "reader = a\x01" "b\n" PATHS POL, 5, "control"},
@@ -274,11 +280,13 @@ START_TEST(bus_config)
   struct kiosk_diag d;
   char msg[600];
   int rc = parse_text("[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = b1\n"
-                      "vehicle = GK-D0003\nroute = 10\n" PATHS POL,
+                      "vehicle = GK-D0003\nroute = 10\ntrip = T0815\nstop = S12\n" PATHS POL,
                       &c, &d);
   ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
   ck_assert_str_eq(c.vehicle, "GK-D0003");
   ck_assert_str_eq(c.route, "10");
+  ck_assert_str_eq(c.trip, "T0815");
+  ck_assert_str_eq(c.stop, "S12");
 }
 END_TEST
 

@@ -57,6 +57,58 @@ START_TEST(event_canonical_and_hash)
 }
 END_TEST
 
+START_TEST(event_optional_fields)
+{
+  /* Unset optional fields leave the line (and every old journal's hash) as it was; set
+   * ones are appended as |name=value in the table's order. */
+  struct proto_event e = worked_example();
+  char line[PROTO_EVENT_CANON_MAX];
+  const char *base = "kiosk-journal-v1|7|1545840000|gate-1|hosp.yl-first-people|cashier||"
+                     "YL-2019-0001|0|decision|GRANT|0000000001000000|1500|MZ-0001|S01|"
+                     "0000000000000000000000000000000000000000000000000000000000000000";
+  uint8_t before[PROTO_HASH_LEN], after[PROTO_HASH_LEN];
+  ck_assert_int_eq(proto_event_hash(&e, before), PROTO_OK);
+  snprintf(e.stop, sizeof e.stop, "stop-12");
+  snprintf(e.route, sizeof e.route, "route-6");
+  ck_assert_uint_gt(proto_event_canonical(&e, line, sizeof line), 0);
+  char want[PROTO_EVENT_CANON_MAX];
+  snprintf(want, sizeof want, "%s|route=route-6|stop=stop-12", base);
+  ck_assert_str_eq(line, want);
+  snprintf(e.trip, sizeof e.trip, "T0815");
+  ck_assert_uint_gt(proto_event_canonical(&e, line, sizeof line), 0);
+  snprintf(want, sizeof want, "%s|route=route-6|trip=T0815|stop=stop-12", base);
+  ck_assert_str_eq(line, want);
+  ck_assert_int_eq(proto_event_hash(&e, after), PROTO_OK);
+  ck_assert_mem_ne(before, after, PROTO_HASH_LEN);
+  /* every field at its maximum still fits */
+  memset(e.route, 'r', sizeof e.route - 1);
+  memset(e.trip, 't', sizeof e.trip - 1);
+  memset(e.stop, 's', sizeof e.stop - 1);
+  memset(e.terminal, 'x', sizeof e.terminal - 1);
+  memset(e.site, 'y', sizeof e.site - 1);
+  memset(e.vehicle, 'v', sizeof e.vehicle - 1);
+  memset(e.bill_ref, 'b', sizeof e.bill_ref - 1);
+  memset(e.staff_id, 'z', sizeof e.staff_id - 1);
+  ck_assert_uint_gt(proto_event_canonical(&e, line, sizeof line), 0);
+  /* not a token, an ID-shaped value, a missing terminator: refused like any free field */
+  e = worked_example();
+  snprintf(e.route, sizeof e.route, "R 1");
+  ck_assert_int_eq(proto_event_check(&e, NULL, 0), PROTO_E_INVALID_ARG);
+  snprintf(e.route, sizeof e.route, "11010519491231002X");
+  ck_assert_int_eq(proto_event_check(&e, NULL, 0), PROTO_E_INVALID_ARG);
+  ck_assert_uint_eq(proto_event_canonical(&e, line, sizeof line), 0);
+  e = worked_example();
+  memset(e.stop, 's', sizeof e.stop);
+  ck_assert_int_eq(proto_event_check(&e, NULL, 0), PROTO_E_INVALID_ARG);
+  /* the accessors know the optional fields only */
+  size_t cap = 1;
+  ck_assert_ptr_null(proto_event_opt_field(&e, PROTO_BF_VEHICLE, &cap));
+  ck_assert_uint_eq(cap, 0);
+  ck_assert_ptr_eq(proto_event_opt_field(&e, PROTO_BF_TRIP, &cap), e.trip);
+  ck_assert_uint_eq(cap, sizeof e.trip);
+}
+END_TEST
+
 START_TEST(event_check_refuses)
 {
   static const struct {
@@ -143,7 +195,7 @@ static struct proto_event chained(uint64_t seq, const uint8_t prev[PROTO_HASH_LE
 START_TEST(batch_field_table)
 {
   /* The table is the event's hashed fields: 16 members, unique names, in wire order. */
-  ck_assert_int_eq(PROTO_BF_COUNT, 16);
+  ck_assert_int_eq(PROTO_BF_COUNT, 19);
   ck_assert_str_eq(proto_batch_fields[PROTO_BF_SEQ].name, "seq");
   ck_assert_str_eq(proto_batch_fields[PROTO_BF_HASH].name, "hash");
   ck_assert_int_eq(proto_batch_fields[PROTO_BF_AMOUNT_FEN].type, PROTO_BT_INT);
@@ -151,9 +203,13 @@ START_TEST(batch_field_table)
   for (int i = 0; i < PROTO_BF_COUNT; i++)
     for (int j = i + 1; j < PROTO_BF_COUNT; j++)
       ck_assert_str_ne(proto_batch_fields[i].name, proto_batch_fields[j].name);
-  /* The encoder writes every member of the table, in the table's order. */
+  /* The encoder writes every member of the table, in the table's order (the optional
+   * ones when set). */
   uint8_t zero[PROTO_HASH_LEN] = {0};
   struct proto_event e = chained(1, zero);
+  snprintf(e.route, sizeof e.route, "R1");
+  snprintf(e.trip, sizeof e.trip, "T1");
+  snprintf(e.stop, sizeof e.stop, "S1");
   struct sink s = {0};
   ck_assert_int_eq(proto_batch_encode(&e, 1, sink_put, &s), PROTO_OK);
   const char *p = s.data;
@@ -187,6 +243,62 @@ START_TEST(batch_bytes)
                    "\"0000000000000000000000000000000000000000000000000000000000000000\","
                    "\"hash\":\"abababababababababababababababababababababababababababababababab\"}]}");
   free(s.data);
+}
+END_TEST
+
+START_TEST(batch_optional_fields)
+{
+  /* Set: on the wire after hash, parsed back. Unset: absent (the old bytes). A batch
+   * without them parses as empty; too long or ID-shaped values are refused or held. */
+  uint8_t zero[PROTO_HASH_LEN] = {0};
+  struct proto_event e = worked_example();
+  e.seq = 1;
+  snprintf(e.route, sizeof e.route, "R6");
+  snprintf(e.trip, sizeof e.trip, "T0815");
+  memcpy(e.prev_hash, zero, sizeof zero);
+  ck_assert_int_eq(proto_event_hash(&e, e.hash), PROTO_OK);
+  struct sink s = {0};
+  ck_assert_int_eq(proto_batch_encode(&e, 1, sink_put, &s), PROTO_OK);
+  ck_assert_ptr_nonnull(strstr(s.data, "\"route\":\"R6\",\"trip\":\"T0815\"}"));
+  ck_assert_ptr_null(strstr(s.data, "\"stop\""));
+  struct proto_batch b;
+  char why[160];
+  ck_assert_int_eq(proto_batch_parse(s.data, s.len, 0, &b, why, sizeof why), PROTO_OK);
+  ck_assert_uint_eq(b.n, 1);
+  ck_assert_msg(memcmp(&b.ev[0], &e, sizeof e) == 0, "event differs");
+  ck_assert_uint_eq(b.n_held, 0);
+  proto_batch_free(&b);
+  free(s.data);
+
+  char buf[1024];
+  const char *head = "{\"v\":1,\"events\":[{\"seq\":1,\"time\":1545840000,\"terminal\":\"g\","
+                     "\"site\":\"s\",\"mode\":\"bus\",\"vehicle\":\"V1\",\"card_no\":\"\","
+                     "\"generation\":0,\"kind\":\"decision\",\"verdict\":\"DENY\",\"reasons\":"
+                     "\"0000000000000000\",\"amount_fen\":0,\"bill_ref\":\"\",\"staff_id\":\"\","
+                     "\"prev_hash\":\"0000000000000000000000000000000000000000000000000000000000000000\","
+                     "\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\"";
+  snprintf(buf, sizeof buf, "%s}]}", head);
+  ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &b, why, sizeof why), PROTO_OK);
+  ck_assert_str_eq(b.ev[0].route, "");
+  proto_batch_free(&b);
+  snprintf(buf, sizeof buf, "%s,\"stop\":\"S9\"}]}", head);
+  ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &b, why, sizeof why), PROTO_OK);
+  ck_assert_str_eq(b.ev[0].stop, "S9");
+  proto_batch_free(&b);
+  /* 32 bytes: one more than the field holds */
+  snprintf(buf, sizeof buf, "%s,\"route\":\"%s\"}]}", head, "RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR");
+  ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &b, why, sizeof why), PROTO_E_MALFORMED);
+  ck_assert_ptr_nonnull(strstr(why, "route"));
+  snprintf(buf, sizeof buf, "%s,\"trip\":\"a\",\"trip\":\"b\"}]}", head);
+  ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &b, why, sizeof why), PROTO_E_MALFORMED);
+  snprintf(buf, sizeof buf, "%s,\"trip\":7}]}", head);
+  ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &b, why, sizeof why), PROTO_E_MALFORMED);
+  /* an ID number typed as the stop is held, never stored */
+  snprintf(buf, sizeof buf, "%s,\"stop\":\"11010519491231002X\"}]}", head);
+  ck_assert_int_eq(proto_batch_parse(buf, strlen(buf), 0, &b, why, sizeof why), PROTO_OK);
+  ck_assert_uint_eq(b.n_held, 1);
+  ck_assert_int_eq(b.hold[0], PROTO_HOLD_FIELD);
+  proto_batch_free(&b);
 }
 END_TEST
 
@@ -450,6 +562,8 @@ static Suite *suite(void)
   TCase *t = tcase_create("formats");
   tcase_add_test(t, event_canonical_and_hash);
   tcase_add_test(t, event_check_refuses);
+  tcase_add_test(t, event_optional_fields);
+  tcase_add_test(t, batch_optional_fields);
   tcase_add_test(t, vocabulary);
   tcase_add_test(t, batch_field_table);
   tcase_add_test(t, batch_bytes);

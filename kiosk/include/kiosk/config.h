@@ -60,7 +60,9 @@ struct kiosk_config {
   char terminal_id[KIOSK_TERMINAL_ID_MAX + 1];
   char reader[KIOSK_READER_MAX + 1];
   char vehicle[KIOSK_VEHICLE_ID_MAX + 1]; /* bus only */
-  char route[KIOSK_VEHICLE_ID_MAX + 1];   /* bus only, optional */
+  char route[KIOSK_VEHICLE_ID_MAX + 1];   /* bus only, optional: journaled on bus events */
+  char trip[KIOSK_VEHICLE_ID_MAX + 1];    /* bus only, optional: the trip (one run) */
+  char stop[KIOSK_VEHICLE_ID_MAX + 1];    /* bus only, optional: the stop, when fixed */
   char staff_id[KIOSK_STAFF_ID_MAX + 1];  /* optional default staff sign-in (demo) */
   char ssc_reader[KIOSK_READER_MAX + 1];  /* cashier, optional: the reader for the social
                                              security card; "": the honour card's reader */

@@ -37,8 +37,16 @@ extern "C" {
 #define PROTO_BATCH_MAX_TEXT (16u * 1024u * 1024u)
 #define PROTO_BATCH_VERSION 1
 
-/* The event's members on the wire: name in the enum, JSON name, type (INT or TEXT).
- * The order is the encoder's order; never reorder (bytes on the wire stay the same). */
+/* The event's members on the wire: name in the enum, JSON name, type (INT, TEXT or
+ * OTEXT). The order is the encoder's order; never reorder (bytes on the wire stay the
+ * same).
+ *
+ * OTEXT is an optional token, added after the first version of the journal (route,
+ * trip, stop, ...): the encoder writes it only when it is not empty, the parser takes
+ * it as empty when it is missing, and the canonical line (proto/event.h) carries it as
+ * "|name=value" only when it is set. So journals written before a field existed hash,
+ * upload and verify exactly as before. A new optional field is one OTEXT row here, one
+ * member in struct proto_event and one case in proto_event_opt_field(). */
 #define PROTO_BATCH_FIELD_MAP(X)                                                         \
   X(SEQ, "seq", INT)                                                                     \
   X(TIME, "time", INT)                                                                   \
@@ -55,7 +63,10 @@ extern "C" {
   X(BILL_REF, "bill_ref", TEXT)                                                          \
   X(STAFF_ID, "staff_id", TEXT)                                                          \
   X(PREV_HASH, "prev_hash", TEXT)                                                        \
-  X(HASH, "hash", TEXT)
+  X(HASH, "hash", TEXT)                                                                  \
+  X(ROUTE, "route", OTEXT)    /* bus: the route the vehicle runs */                      \
+  X(TRIP, "trip", OTEXT)      /* bus: the trip (one run of the route) */                 \
+  X(STOP, "stop", OTEXT)      /* bus: the stop where the card was tapped */
 
 enum proto_batch_field {
 #define PROTO_X_BF(id, name, type) PROTO_BF_##id,
@@ -64,7 +75,7 @@ enum proto_batch_field {
   PROTO_BF_COUNT
 };
 
-enum proto_batch_type { PROTO_BT_INT, PROTO_BT_TEXT };
+enum proto_batch_type { PROTO_BT_INT, PROTO_BT_TEXT, PROTO_BT_OTEXT };
 
 struct proto_batch_field_info {
   const char *name;

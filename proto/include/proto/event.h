@@ -31,7 +31,7 @@ extern "C" {
 /* The canonical line's tag: the format version, part of every hash. */
 #define PROTO_EVENT_TAG "kiosk-journal-v1"
 /* The longest canonical line (every field at its maximum) fits in this. */
-#define PROTO_EVENT_CANON_MAX 512u
+#define PROTO_EVENT_CANON_MAX 768u
 
 struct proto_event {
   uint64_t seq; /* 1, 2, 3, ... gapless */
@@ -48,6 +48,11 @@ struct proto_event {
   int64_t amount_fen;                  /* consultation fee waived (cashier GRANT), else 0 */
   char bill_ref[PROTO_BILL_REF_MAX + 1]; /* cashier, token or "" */
   char staff_id[PROTO_STAFF_ID_MAX + 1]; /* who confirmed or overrode, token or "" */
+  /* Optional fields (OTEXT in PROTO_BATCH_FIELD_MAP): in the canonical line only when
+   * set, so events written before they existed hash as they always did. */
+  char route[PROTO_TOKEN_MAX + 1];       /* bus: route id, token or "" */
+  char trip[PROTO_TOKEN_MAX + 1];        /* bus: trip id, token or "" */
+  char stop[PROTO_TOKEN_MAX + 1];        /* bus: stop id, token or "" */
   uint8_t prev_hash[PROTO_HASH_LEN];     /* hash of seq - 1 (zeros for seq 1) */
   uint8_t hash[PROTO_HASH_LEN];          /* SHA-256 of the canonical line */
 };
@@ -60,9 +65,16 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap);
  * The canonical hash input (an ASCII line, no newline; docs/journal.md):
  *   kiosk-journal-v1|seq|time|terminal|site|mode|vehicle|card_no|generation|kind|verdict|
  *   reasons(16 hex)|amount_fen|bill_ref|staff_id|prev_hash(64 hex)
+ * followed by "|name=value" for each optional field (OTEXT rows of PROTO_BATCH_FIELD_MAP,
+ * in the table's order) that is set; none set: the line is exactly the 16 fields.
  * Returns its length, or 0 when it does not fit in cap or a field is invalid.
  */
 size_t proto_event_canonical(const struct proto_event *ev, char *buf, size_t cap);
+
+/* The member behind an optional field (an OTEXT row of PROTO_BATCH_FIELD_MAP, an enum
+ * proto_batch_field value) and its size; NULL for any other field. */
+char *proto_event_opt_field(struct proto_event *ev, int field, size_t *cap);
+const char *proto_event_opt_value(const struct proto_event *ev, int field);
 
 /* out = SHA-256(canonical line) over the fields and ev->prev_hash (ev->hash is not
  * read). INVALID_ARG (a field proto_event_check refuses) or CRYPTO. */
