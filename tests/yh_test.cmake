@@ -20,6 +20,6 @@ endfunction()
 function(yh_card_test name)
   yh_add_check_exe(${name} ${ARGN})
   add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES TIMEOUT 600 FIXTURES_REQUIRED pcscd RESOURCE_LOCK vpcd
+  set_tests_properties(${name} PROPERTIES TIMEOUT 1800 FIXTURES_REQUIRED pcscd RESOURCE_LOCK vpcd
     ENVIRONMENT "CK_DEFAULT_TIMEOUT=300;YH_SOURCE_DIR=${PROJECT_SOURCE_DIR};YH_BINARY_DIR=${PROJECT_BINARY_DIR}")
 endfunction()

@@ -326,7 +326,7 @@ START_TEST(sd_notify_ready_and_watchdog)
   env[2] = NULL;
   synctest_centre_init(&c, dir, "centre.db");
   ck_assert_msg(synctest_centre_start(&c, env) == 0, "centre did not start");
-  deadline = synctest_now_ms() + 30000;
+  deadline = synctest_now_ms() + 120000; /* generous: a loaded machine */
   while (synctest_now_ms() < deadline && (!ready || pings < 2)) {
     struct pollfd p = {fd, POLLIN, 0};
     char msg[256];

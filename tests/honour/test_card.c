@@ -55,10 +55,10 @@ static void rig_insert(struct rig *r, const char *profile)
    * still hold the previous card when we connect. */
   if (cardsim_profile_name(r->sim)) {
     cardsim_remove(r->sim);
-    ck_assert_int_eq(yh_wait_reader_state(r->reader, 0, 5000), 0);
+    ck_assert_int_eq(yh_wait_reader_state(r->reader, 0, 60000), 0);
   }
   ck_assert_msg(cardsim_insert(r->sim, profile, pki.dir) == 0, "insert %s", profile);
-  ck_assert_int_eq(yh_wait_reader_state(r->reader, 1, 5000), 0);
+  ck_assert_int_eq(yh_wait_reader_state(r->reader, 1, 60000), 0);
   ck_assert_int_eq(cardio_connect(r->ctx, r->reader, &r->card), CARDIO_OK);
 }
 
@@ -67,7 +67,7 @@ static void rig_remove(struct rig *r)
   cardio_card_destroy(r->card);
   r->card = NULL;
   cardsim_remove(r->sim);
-  ck_assert_int_eq(yh_wait_reader_state(r->reader, 0, 5000), 0);
+  ck_assert_int_eq(yh_wait_reader_state(r->reader, 0, 60000), 0);
 }
 
 static void rig_down(struct rig *r)
@@ -76,7 +76,7 @@ static void rig_down(struct rig *r)
   cardio_ctx_destroy(r->ctx);
   cardsim_destroy(r->sim);
   /* The next test must not find this card still in the reader. */
-  yh_wait_reader_state(r->reader, 0, 5000);
+  yh_wait_reader_state(r->reader, 0, 60000);
 }
 
 static int64_t now(void)

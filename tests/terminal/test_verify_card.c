@@ -53,16 +53,16 @@ static void setup(void)
   ck_assert_int_eq(cardsim_create(NULL, (uint16_t)(port + 1), &sim2), 0);
   /* pcscd may still show the previous test's cards: start from empty readers, or the
    * next "card present" could be the old card's, gone by the time kiosk connects. */
-  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 5000), 0);
-  ck_assert_int_eq(yh_wait_reader_state(reader2, 0, 5000), 0);
+  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
+  ck_assert_int_eq(yh_wait_reader_state(reader2, 0, 60000), 0);
 }
 
 static void teardown(void)
 {
   cardsim_destroy(sim);
   cardsim_destroy(sim2);
-  yh_wait_reader_state(reader, 0, 5000);
-  yh_wait_reader_state(reader2, 0, 5000);
+  yh_wait_reader_state(reader, 0, 60000);
+  yh_wait_reader_state(reader2, 0, 60000);
   char cmd[300];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   ck_assert_int_eq(system(cmd), 0);
@@ -72,10 +72,10 @@ static void insert(struct cardsim *s, const char *rdr, const char *profile)
 {
   if (cardsim_connected(s)) {
     cardsim_remove(s);
-    ck_assert_int_eq(yh_wait_reader_state(rdr, 0, 5000), 0);
+    ck_assert_int_eq(yh_wait_reader_state(rdr, 0, 60000), 0);
   }
   ck_assert_msg(cardsim_insert(s, profile, pki) == 0, "insert %s", profile);
-  ck_assert_int_eq(yh_wait_reader_state(rdr, 1, 5000), 0);
+  ck_assert_int_eq(yh_wait_reader_state(rdr, 1, 60000), 0);
 }
 
 /* Run kiosk verify with extra arguments; return its JSON (caller decrefs), or NULL when
@@ -83,7 +83,7 @@ static void insert(struct cardsim *s, const char *rdr, const char *profile)
 static json_t *verify_ex(const char *config, const char *extra, int may_fail)
 {
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' verify --config '%s/%s' --timeout 5000 %s",
+  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' verify --config '%s/%s' --timeout 60000 %s",
            yh_binary_dir(), dir, config, extra);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
@@ -208,7 +208,7 @@ static int verify_none(const char *config, char *err, size_t cap)
 {
   char cmd[2048], out[400];
   snprintf(out, sizeof out, "%s/verify.stdout", dir);
-  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' verify --config '%s/%s' --timeout 5000 "
+  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' verify --config '%s/%s' --timeout 60000 "
            "--confirm-holder 2>&1 >'%s'", yh_binary_dir(), dir, config, out);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
@@ -292,7 +292,7 @@ int main(void)
   Suite *s = suite_create("kiosk_verify_card");
   TCase *tc = tcase_create("verify");
   tcase_add_checked_fixture(tc, setup, teardown);
-  tcase_set_timeout(tc, 120);
+  tcase_set_timeout(tc, 600); /* a hang guard: every wait inside is a condition */
   tcase_add_test(tc, cashier_with_social_security_card);
   tcase_add_test(tc, gate_cards);
   tcase_add_test(tc, not_honour_cards);
