@@ -16,6 +16,9 @@
  *   centre-admin --config FILE report statement --hospital SITE --month YYYY-MM
  *                [--format csv|html] [--out FILE]
  *   centre-admin --config FILE report verify FILE
+ *   centre-admin --config FILE tariff set --hospital SITE --visit KIND --fen N
+ *                --from YYYY-MM-DD [--to YYYY-MM-DD]
+ *   centre-admin --config FILE tariff list --hospital SITE
  *   centre-admin --config FILE doc set config|trust FILE
  *   centre-admin --config FILE staff add|disable|list|policy ...   (admin_staff.h)
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
@@ -43,6 +46,7 @@
 #include "common/award.h"
 #include "common/cardno.h"
 #include "common/cli.h"
+#include "common/date.h"
 #include "common/idno.h"
 #include "common/ini.h"
 #include "common/token.h"
@@ -104,6 +108,10 @@ static void usage(FILE *out)
           "  report statement --hospital SITE --month YYYY-MM [--format csv|html]\n"
           "       [--out FILE]   (monthly statement with its digest)\n"
           "  report verify FILE   (a statement checked against the centre's data)\n"
+          "  tariff set --hospital SITE --visit outpatient|inpatient|emergency --fen N\n"
+          "       --from YYYY-MM-DD [--to YYYY-MM-DD]   (the fee waived, signed for the\n"
+          "       hospital's terminals)\n"
+          "  tariff list --hospital SITE   (CSV)\n"
           "  doc set config|trust FILE\n" CENTRE_ADMIN_STAFF_USAGE
           "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
           "  -h, --help   this text;  --version   the version\n"
@@ -442,6 +450,63 @@ static int report_verify(const struct centre_conf *conf, struct centre_store *st
   return rc;
 }
 
+/* tariff set|list: the hospital's fees, served as its signed tariff document. */
+static int tariff_cmd(const struct centre_conf *conf, struct centre_store *st, int argc,
+                      char **argv, int64_t now)
+{
+  static const char *const opts[] = {"--hospital", "--visit", "--fen", "--from", "--to"};
+  enum { NOPTS = sizeof opts / sizeof opts[0] };
+  const char *val[NOPTS] = {NULL}, *cmd = argv[0];
+  int list = strcmp(cmd, "list") == 0;
+  struct centre_site h;
+  uint32_t from = 0, to = 0;
+  unsigned long fen = 0;
+  uint64_t version = 0;
+  char why[200];
+  int32_t d;
+  int rc;
+  for (int i = 1; i < argc; i += 2) {
+    size_t k;
+    for (k = 0; k < NOPTS && strcmp(argv[i], opts[k]) != 0; k++)
+      ;
+    if (k == NOPTS || (list && k > 0))
+      return usage_error("tariff %s: unknown argument %s", cmd,
+                         argv[i][0] == '-' ? argv[i] : "(a value without its option)");
+    if (i + 1 >= argc || val[k])
+      return usage_error("tariff %s: %s %s", cmd, opts[k], val[k] ? "given twice" : "needs a value");
+    val[k] = argv[i + 1];
+  }
+  if (!val[0] || (!list && (!val[1] || !val[2] || !val[3])))
+    return usage_error("tariff %s: %s are required", cmd,
+                       list ? "--hospital" : "--hospital, --visit, --fen and --from");
+  rc = centre_site_lookup(conf->sites, val[0], &h, why, sizeof why);
+  if (rc == CENTRE_E_NOT_FOUND)
+    return usage_error("tariff %s: --hospital: %s", cmd, why);
+  if (rc != CENTRE_OK)
+    return failure("tariff %s: %s", cmd, why);
+  if (list)
+    return centre_tariff_list_csv(centre_store_db(st), h.id, stdout);
+  if (!centre_tariff_visit_valid(val[1]))
+    return usage_error("tariff set: --visit: outpatient, inpatient or emergency");
+  if (parse_uint(val[2], CENTRE_TARIFF_FEE_MAX, &fen) != 0 || fen == 0)
+    return usage_error("tariff set: --fen: the fee in fen, 1 to %d", CENTRE_TARIFF_FEE_MAX);
+  if (common_date_parse(val[3], strlen(val[3]), &d) != COMMON_OK || parse_date(val[3], &from) ||
+      (val[4] &&
+       (common_date_parse(val[4], strlen(val[4]), &d) != COMMON_OK || parse_date(val[4], &to))))
+    return usage_error("tariff set: --from and --to are days, YYYY-MM-DD");
+  if (from < 20000101 || (to && to > 20991231))
+    return usage_error("tariff set: days from 2000-01-01 to 2099-12-31");
+  if (to && to < from)
+    return usage_error("tariff set: --to is before --from");
+  rc = centre_tariff_set(centre_store_db(st), h.id, val[1], (int64_t)fen, (int32_t)from,
+                         (int32_t)to, now, &version);
+  if (rc == CENTRE_OK)
+    printf("tariff of %s: version %llu\n", h.id, (unsigned long long)version);
+  else if (rc == CENTRE_E_TOO_LARGE)
+    return usage_error("tariff set: over %d items for this hospital", CENTRE_TARIFF_ITEMS_MAX);
+  return rc;
+}
+
 static int cert_serial(const char *path, char serial[81])
 {
   FILE *f = fopen(path, "r");
@@ -707,6 +772,8 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
   }
   if (strcmp(c0, "staff") == 0)
     return centre_admin_staff(st, argc - 1, argv + 1, now);
+  if (strcmp(c0, "tariff") == 0 && (strcmp(c1, "set") == 0 || strcmp(c1, "list") == 0))
+    return tariff_cmd(conf, st, argc - 1, argv + 1, now);
   if (strcmp(c0, "doc") == 0 && strcmp(c1, "set") == 0) {
     char *content;
     if (argc != 4 || (strcmp(argv[2], "config") != 0 && strcmp(argv[2], "trust") != 0))
@@ -722,9 +789,9 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
   }
   if (common_token_valid(c0, 20) && (!*c1 || common_token_valid(c1, 20)))
     return usage_error("unknown command '%s%s%s' (expected terminal, quarantine, cert, card, "
-                       "report or doc with its subcommand)", c0, *c1 ? " " : "", c1);
-  return usage_error("unknown command (expected terminal, quarantine, cert, card, report or "
-                     "doc with its subcommand)");
+                       "report, tariff, staff or doc with its subcommand)", c0, *c1 ? " " : "", c1);
+  return usage_error("unknown command (expected terminal, quarantine, cert, card, report, "
+                     "tariff, staff or doc with its subcommand)");
 }
 
 /* The centre's signing key: private (PKCS#8, 0600, never overwritten) and the public

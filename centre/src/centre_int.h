@@ -264,7 +264,6 @@ int centre_roster_list_csv(struct sqlite3 *db, const char *site, FILE *out);
 int centre_roster_document(struct sqlite3 *db, const char *site, char **out, size_t *len);
 
 /* A hospital as the registry names it (sites.c). */
-#define CENTRE_SITE_ID_MAX 63
 struct centre_site {
   char id[CENTRE_SITE_ID_MAX + 1];
   char name[256], name_en[256], kind[16];
@@ -276,19 +275,31 @@ int centre_site_lookup(const char *registry, const char *id, struct centre_site 
 
 /* CSV of every waiver of a hospital in a month (yyyymm, China time). */
 int centre_report_bills_csv(struct sqlite3 *db, const struct centre_site *h, int month, FILE *out);
-#define CENTRE_STATEMENT_TAG "yh-statement/1"
-enum { CENTRE_STATEMENT_CSV = 0, CENTRE_STATEMENT_HTML = 1 };
 /* The monthly statement (docs/centre.md, "Statement"): *out (free()) in the format, and
  * the digest, SHA-256 hex of its canonical lines. */
 int centre_statement_make(struct sqlite3 *db, const struct centre_site *h, int month, int format,
                           char **out, size_t *out_len, char digest[CENTRE_HASH_HEX + 1]);
-/* What a statement file says it is: format, hospital, month, the digest printed on it.
- * MALFORMED when it is not a statement. */
-int centre_statement_identify(const char *text, size_t len, int *format,
-                              char site[CENTRE_SITE_ID_MAX + 1], int *month,
-                              char digest[CENTRE_HASH_HEX + 1]);
 /* SHA-256 hex of a CSV statement's lines without its digest line. */
 int centre_statement_lines_digest(const char *text, size_t len, char digest[CENTRE_HASH_HEX + 1]);
+
+/* --------------------------------------------------------------- tariffs -- */
+/* The hospitals' tariffs (tariff.c; docs/sync-protocol.md, "Tariff document"). */
+#define CENTRE_TARIFF_ITEMS_MAX 64
+#define CENTRE_TARIFF_DOC_MAX (16u * 1024u)
+#define CENTRE_TARIFF_FEE_MAX 100000 /* fen */
+int centre_tariff_schema(struct sqlite3 *db);
+/* outpatient, inpatient or emergency. */
+int centre_tariff_visit_valid(const char *visit);
+/* A fee for a visit kind at a hospital from day `from` to day `to` (YYYYMMDD; to 0: no
+ * end); older items of that visit kind are cut where they overlap. Writes the site's
+ * next document version (*version). INVALID_ARG, TOO_LARGE (over 64 items), DB. */
+int centre_tariff_set(struct sqlite3 *db, const char *site, const char *visit, int64_t fee_fen,
+                      int32_t from, int32_t to, int64_t now, uint64_t *version);
+/* CSV of a hospital's items: visit, fee_fen, from, to (empty: no end). */
+int centre_tariff_list_csv(struct sqlite3 *db, const char *site, FILE *out);
+/* The newest document of a site; NOT_FOUND when none. *content freed with free(). */
+int centre_tariff_doc(struct sqlite3 *db, const char *site, char **content, uint64_t *version,
+                      int64_t *issued);
 
 /* ------------------------------------------------------ revocation lists -- */
 /*

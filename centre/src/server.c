@@ -509,11 +509,51 @@ static void handle_revocations(struct centre_worker *w, struct evhttp_request *r
   blob_free(&b);
 }
 
+/* GET /v1/bills?bill=B: was this bill waived at the terminal's own hospital? Only its
+ * own site: a terminal cannot probe another hospital's bills. */
+static void handle_bill(struct centre_worker *w, struct evhttp_request *req, const char *site)
+{
+  const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+  struct evkeyvalq params;
+  struct centre_bill_state b;
+  char body[512];
+  const char *bill;
+  int n, rc = CENTRE_E_INVALID_ARG;
+  TAILQ_INIT(&params);
+  if (q && evhttp_parse_query_str(q, &params) == 0 && (bill = evhttp_find_header(&params, "bill")))
+    rc = centre_bills_check(centre_store_db(w->st), site, bill, &b);
+  evhttp_clear_headers(&params);
+  if (rc == CENTRE_E_INVALID_ARG) {
+    reply_error(req, 400, "malformed",
+                "bill: 1 to 63 bytes of printable UTF-8, percent-encoded, not ID-shaped", NULL, 0);
+    return;
+  }
+  if (rc != CENTRE_OK) {
+    reply_error(req, 503, "unavailable", "store error, retry later", NULL, 0);
+    return;
+  }
+  /* The bill is not echoed: the terminal knows what it asked. */
+  if (b.waived)
+    n = snprintf(body, sizeof body,
+                 "{\"bill_check\":\"yh-bill/1\",\"site\":\"%s\",\"waived\":true,"
+                 "\"terminal\":\"%s\",\"seq\":%" PRIu64 ",\"time\":%" PRId64
+                 ",\"amount_fen\":%" PRId64 "}",
+                 site, b.terminal, b.seq, b.time, b.amount_fen);
+  else
+    n = snprintf(body, sizeof body,
+                 "{\"bill_check\":\"yh-bill/1\",\"site\":\"%s\",\"waived\":false}", site);
+  if (n < 0 || (size_t)n >= sizeof body) {
+    reply_error(req, 500, "internal", "reply too long", NULL, 0);
+    return;
+  }
+  reply_signed(w, req, 200, "application/json", body, (size_t)n);
+}
+
 /* kind: the document's row in the store ("config", "roster:<site>"); name: what the
  * signed reply calls it ("config", "roster"), so a document for one kind can never be
- * replayed as another. */
+ * replayed as another; site: the terminal's (a tariff is the one of its hospital). */
 static void handle_doc(struct centre_worker *w, struct evhttp_request *req, const char *kind,
-                       const char *name)
+                       const char *name, const char *site)
 {
   uint64_t have = 0, version = 0;
   int64_t issued = 0;
@@ -525,7 +565,11 @@ static void handle_doc(struct centre_worker *w, struct evhttp_request *req, cons
     reply_error(req, 400, "malformed", "have: unsigned integer expected", NULL, 0);
     return;
   }
-  rc = centre_store_doc_get(w->st, kind, &content, &version, &issued);
+  /* A tariff is per hospital: the one of the site the terminal is registered at. */
+  if (strcmp(kind, "tariff") == 0)
+    rc = centre_tariff_doc(centre_store_db(w->st), site, &content, &version, &issued);
+  else
+    rc = centre_store_doc_get(w->st, kind, &content, &version, &issued);
   if (rc == CENTRE_E_NOT_FOUND || (rc == CENTRE_OK && q == 0 && have >= version)) {
     free(content);
     evhttp_send_reply(req, 204, "No Content", NULL);
@@ -653,9 +697,10 @@ static void on_request(struct evhttp_request *req, void *arg)
       handle_revocations(w, req);
     else
       reply_error(req, 405, "method", "GET expected", NULL, 0);
-  } else if (strcmp(path, "/v1/config") == 0 || strcmp(path, "/v1/trust") == 0) {
+  } else if (strcmp(path, "/v1/config") == 0 || strcmp(path, "/v1/trust") == 0 ||
+             strcmp(path, "/v1/tariff") == 0) {
     if (cmd == EVHTTP_REQ_GET)
-      handle_doc(w, req, path + 4, path + 4);
+      handle_doc(w, req, path + 4, path + 4, site);
     else
       reply_error(req, 405, "method", "GET expected", NULL, 0);
   } else if (strcmp(path, "/v1/roster") == 0) {
@@ -663,7 +708,12 @@ static void on_request(struct evhttp_request *req, void *arg)
     char kind[sizeof CENTRE_ROSTER_KIND_PREFIX + 64];
     snprintf(kind, sizeof kind, CENTRE_ROSTER_KIND_PREFIX "%s", site);
     if (cmd == EVHTTP_REQ_GET)
-      handle_doc(w, req, kind, "roster");
+      handle_doc(w, req, kind, "roster", site);
+    else
+      reply_error(req, 405, "method", "GET expected", NULL, 0);
+  } else if (strcmp(path, "/v1/bills") == 0) {
+    if (cmd == EVHTTP_REQ_GET)
+      handle_bill(w, req, site);
     else
       reply_error(req, 405, "method", "GET expected", NULL, 0);
   } else {

@@ -181,7 +181,7 @@ int centre_store_create(const char *path, int sync_full, struct centre_store **o
   for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
     if (exec(st, schema[i]) != CENTRE_OK)
       goto out_close;
-  if (centre_bills_schema(st->db) != CENTRE_OK)
+  if (centre_bills_schema(st->db) != CENTRE_OK || centre_tariff_schema(st->db) != CENTRE_OK)
     goto out_close;
   /* The event's optional fields (bus route, trip, stop), added to a store made before
    * they existed: '' for the old rows, as in their canonical lines. */

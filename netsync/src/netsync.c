@@ -585,7 +585,8 @@ int netsync_fetch_doc(struct netsync *ns, const char *kind)
   char path[64];
   int rc;
   if (!ns || !kind ||
-      (strcmp(kind, "config") != 0 && strcmp(kind, "trust") != 0 && strcmp(kind, "roster") != 0))
+      (strcmp(kind, "config") != 0 && strcmp(kind, "trust") != 0 && strcmp(kind, "roster") != 0 &&
+       strcmp(kind, "tariff") != 0))
     return NETSYNC_E_INVALID_ARG;
   if (!ns->s.apply_doc)
     return NETSYNC_OK;
@@ -717,6 +718,9 @@ static void *worker(void *arg)
         rc = netsync_fetch_doc(ns, "trust");
       if (rc == NETSYNC_OK)
         rc = netsync_fetch_doc(ns, "config");
+      /* The hospital's tariff (204 for a terminal whose site has none). */
+      if (rc == NETSYNC_OK)
+        rc = netsync_fetch_doc(ns, "tariff");
       if (rc == NETSYNC_OK)
         rc = netsync_fetch_doc(ns, "roster");
       if (rc == NETSYNC_OK)
@@ -793,19 +797,9 @@ static void curl_init_once(void)
   curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static int setup_curl(struct netsync *ns)
+/* The TLS and limit settings every handle of ours carries. */
+static void configure_easy(struct netsync *ns, CURL *c)
 {
-  CURL *c;
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, curl_init_once);
-  c = curl_easy_init();
-  ns->multi = curl_multi_init();
-  if (!c || !ns->multi) {
-    if (c)
-      curl_easy_cleanup(c);
-    return NETSYNC_E_NET;
-  }
-  ns->curl = c;
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
@@ -831,7 +825,83 @@ static int setup_curl(struct netsync *ns)
   curl_easy_setopt(c, CURLOPT_USERAGENT, "yh-netsync/1");
   /* Revocation lists come gzip'd; libcurl inflates them (into on_body's capped buffer). */
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+}
+
+static int setup_curl(struct netsync *ns)
+{
+  CURL *c;
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, curl_init_once);
+  c = curl_easy_init();
+  ns->multi = curl_multi_init();
+  if (!c || !ns->multi) {
+    if (c)
+      curl_easy_cleanup(c);
+    return NETSYNC_E_NET;
+  }
+  ns->curl = c;
+  configure_easy(ns, c);
   return NETSYNC_OK;
+}
+
+/* ------------------------------------------------------------ bill check -- */
+
+/*
+ * Its own easy handle, made and freed per call: the cashier's thread asks while the worker
+ * may be in the middle of an upload on the worker's handle (a libcurl handle is one
+ * thread's at a time), and a verdict must not wait behind a 2,000-event batch.
+ */
+int netsync_bill_check(struct netsync *ns, const char *bill, long timeout_ms,
+                       struct netsync_bill_state *out)
+{
+  struct reply r;
+  struct netsync_error_reply er;
+  char url[1024], *esc = NULL;
+  CURL *c;
+  CURLcode cc;
+  int rc;
+  if (!ns || !bill || !out || !bill[0] || strlen(bill) > PROTO_BILL_REF_MAX)
+    return NETSYNC_E_INVALID_ARG;
+  memset(out, 0, sizeof *out);
+  memset(&r, 0, sizeof r);
+  r.body.max = NETSYNC_BILL_REPLY_MAX;
+  c = curl_easy_init();
+  if (!c)
+    return NETSYNC_E_NO_MEMORY;
+  configure_easy(ns, c);
+  /* No progress callback: netsync_stop() does not own this call; the deadline ends it. */
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 2000L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 2000L);
+  esc = curl_easy_escape(c, bill, 0);
+  if (!esc || (size_t)snprintf(url, sizeof url, "%s/v1/bills?bill=%s", ns->url, esc) >= sizeof url) {
+    rc = esc ? NETSYNC_E_INVALID_ARG : NETSYNC_E_NO_MEMORY;
+    goto out_cleanup;
+  }
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+  cc = curl_easy_perform(c);
+  rc = curl_to_err(cc);
+  if (rc != NETSYNC_OK) {
+    trace(ns, "/v1/bills: %s (curl %d: %s)", netsync_errname(rc), (int)cc, curl_easy_strerror(cc));
+    goto out_cleanup;
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.code);
+  if (r.code != 200) {
+    rc = http_error(ns, "/v1/bills", &r, &er);
+    goto out_cleanup;
+  }
+  rc = verify_sig(ns, &r);
+  if (rc == NETSYNC_OK)
+    rc = netsync_parse_bill(r.body.data, r.body.len, out);
+
+out_cleanup:
+  curl_free(esc);
+  curl_easy_cleanup(c);
+  ns_buf_free(&r.body);
+  return rc;
 }
 
 int netsync_create(const struct netsync_config *cfg, const struct netsync_journal_ops *jops,

@@ -22,4 +22,7 @@ int netsync_encode_batch(const struct proto_event *ev, size_t n, struct ns_buf *
 /* Full-jitter backoff: uniform in [0, min(cap, base * 2^(attempt-1))]. rng: state. */
 uint64_t netsync_backoff_ms(unsigned attempt, unsigned base_ms, unsigned cap_ms, uint64_t *rng);
 
+/* A bill check reply is a few hundred bytes. */
+#define NETSYNC_BILL_REPLY_MAX 4096u
+
 #endif

@@ -126,7 +126,7 @@ int netsync_parse_doc(const char *body, size_t len, struct netsync_doc *out)
     goto out_free;
   if (copy_str(json_object_get(o, "doc"), out->kind, sizeof out->kind, 0) != 0 ||
       (strcmp(out->kind, "config") != 0 && strcmp(out->kind, "trust") != 0 &&
-       strcmp(out->kind, "roster") != 0) ||
+       strcmp(out->kind, "roster") != 0 && strcmp(out->kind, "tariff") != 0) ||
       get_u64(json_object_get(o, "version"), &out->version) != 0 || out->version == 0 ||
       get_u64(json_object_get(o, "issued"), &issued) != 0)
     goto out_free;
@@ -156,4 +156,40 @@ void netsync_doc_free(struct netsync_doc *d)
   free(d->content);
   d->content = NULL;
   d->content_len = 0;
+}
+
+int netsync_parse_bill(const char *body, size_t len, struct netsync_bill_state *out)
+{
+  json_t *o, *w;
+  char tag[16], site[65];
+  uint64_t t = 0, fen = 0;
+  int rc = NETSYNC_E_BAD_REPLY;
+  if (!out)
+    return NETSYNC_E_INVALID_ARG;
+  memset(out, 0, sizeof *out);
+  o = len <= NETSYNC_BILL_REPLY_MAX ? load(body, len) : NULL;
+  if (!json_is_object(o) ||
+      copy_str(json_object_get(o, "bill_check"), tag, sizeof tag, 0) != 0 ||
+      strcmp(tag, "yh-bill/1") != 0 ||
+      copy_str(json_object_get(o, "site"), site, sizeof site, 0) != 0)
+    goto out_free;
+  w = json_object_get(o, "waived");
+  if (json_is_false(w) && json_object_size(o) == 3) {
+    rc = NETSYNC_OK;
+  } else if (json_is_true(w) && json_object_size(o) == 7 &&
+             copy_str(json_object_get(o, "terminal"), out->terminal, sizeof out->terminal, 0) == 0 &&
+             out->terminal[0] && get_u64(json_object_get(o, "seq"), &out->seq) == 0 &&
+             out->seq > 0 && get_u64(json_object_get(o, "time"), &t) == 0 &&
+             t <= INT64_MAX && get_u64(json_object_get(o, "amount_fen"), &fen) == 0 &&
+             fen <= INT64_MAX) {
+    out->waived = 1;
+    out->time = (int64_t)t;
+    out->amount_fen = (int64_t)fen;
+    rc = NETSYNC_OK;
+  }
+out_free:
+  json_decref(o);
+  if (rc != NETSYNC_OK)
+    memset(out, 0, sizeof *out);
+  return rc;
 }

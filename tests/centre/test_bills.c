@@ -322,6 +322,171 @@ START_TEST(bad_arguments)
 }
 END_TEST
 
+
+/* What netsync hands the terminal: the documents it fetched. */
+struct sink {
+  char kind[16];
+  uint64_t version, applied;
+  char content[4096];
+};
+
+static int s_doc_version(void *ctx, const char *kind, uint64_t *v)
+{
+  struct sink *s = ctx;
+  *v = strcmp(kind, "tariff") == 0 ? s->version : 0;
+  return 0;
+}
+
+static int s_apply_doc(void *ctx, const char *kind, uint64_t version, const char *content,
+                       size_t len)
+{
+  struct sink *s = ctx;
+  snprintf(s->kind, sizeof s->kind, "%s", kind);
+  s->version = version;
+  s->applied++;
+  ck_assert_uint_lt(len, sizeof s->content);
+  memcpy(s->content, content, len);
+  s->content[len] = '\0';
+  return 0;
+}
+
+static const struct netsync_sink_ops sink_ops = {NULL, NULL, s_doc_version, s_apply_doc, NULL};
+
+START_TEST(bill_check_online_and_offline)
+{
+  struct synctest_centre c;
+  struct term t1, t2, t3;
+  struct netsync_bill_state b;
+  uint64_t t_start;
+  fresh(&c, "billcheck");
+  term_open(&t1, &c, "T01", H1, NULL, NULL);
+  term_open(&t2, &c, "T02", H1, NULL, NULL);
+  term_open(&t3, &c, "T03", H2, NULL, NULL);
+  cashier(&t1, T0, PROTO_VERDICT_GRANT, "MZ-0001", 1500, "S01", 1);
+  ck_assert_int_eq(netsync_upload_all(t1.ns), NETSYNC_OK);
+  /* Another terminal of the same hospital asks before granting: already waived. */
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "MZ-0001", 5000, &b), NETSYNC_OK);
+  ck_assert_int_eq(b.waived, 1);
+  ck_assert_str_eq(b.terminal, "T01");
+  ck_assert_uint_eq(b.seq, 1);
+  ck_assert_int_eq(b.time, T0);
+  ck_assert_int_eq(b.amount_fen, 1500);
+  /* Another hospital's bill of the same number is its own. */
+  ck_assert_int_eq(netsync_bill_check(t3.ns, "MZ-0001", 5000, &b), NETSYNC_OK);
+  ck_assert_int_eq(b.waived, 0);
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "MZ-0002", 5000, &b), NETSYNC_OK);
+  ck_assert_int_eq(b.waived, 0);
+  /* Bill numbers a HIS uses travel percent-encoded. */
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "门诊/2026.01_7", 5000, &b), NETSYNC_OK);
+  ck_assert_int_eq(b.waived, 0);
+  /* An ID number typed into the bill field is refused by the centre too. */
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "11010519491231002X", 5000, &b),
+                   NETSYNC_E_REJECTED);
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "", 5000, &b), NETSYNC_E_INVALID_ARG);
+  /* The duplicate that slips through anyway (say T02 decided offline) is flagged. */
+  cashier(&t2, T0 + 300, PROTO_VERDICT_GRANT, "MZ-0001", 1500, "S07", 1);
+  ck_assert_int_eq(netsync_upload_all(t2.ns), NETSYNC_OK);
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "MZ-0001", 5000, &b), NETSYNC_OK);
+  ck_assert_str_eq(b.terminal, "T01"); /* still the first, the duplicate never counts */
+  /* Offline: a short deadline, NET, and the terminal decides on its local check. */
+  synctest_centre_stop(&c);
+  t_start = synctest_now_ms();
+  ck_assert_int_eq(netsync_bill_check(t2.ns, "MZ-0001", 1500, &b), NETSYNC_E_NET);
+  ck_assert_uint_lt(synctest_now_ms() - t_start, 10000);
+  ck_assert_int_eq(b.waived, 0);
+  term_close(&t1);
+  term_close(&t2);
+  term_close(&t3);
+}
+END_TEST
+
+START_TEST(tariff_document)
+{
+  struct synctest_centre c;
+  struct term t1, t3, bad;
+  struct sink s1, s3, sb;
+  char out[700], err[700];
+  fresh(&c, "tariff");
+  memset(&s1, 0, sizeof s1);
+  memset(&s3, 0, sizeof s3);
+  memset(&sb, 0, sizeof sb);
+  snprintf(out, sizeof out, "%s/out.txt", c.dir);
+  snprintf(err, sizeof err, "%s/err.txt", c.dir);
+  term_open(&t1, &c, "T01", H1, &sink_ops, &s1);
+  term_open(&t3, &c, "T03", H2, &sink_ops, &s3);
+  /* No tariff yet: 204, nothing applied. */
+  ck_assert_int_eq(netsync_fetch_doc(t1.ns, "tariff"), NETSYNC_OK);
+  ck_assert_uint_eq(s1.applied, 0);
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient --fen 1500"
+                                       " --from 2026-01-01"), 0);
+  assert_file_has(out, "version 1");
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit inpatient --fen 2000"
+                                       " --from 2026-01-01"), 0);
+  /* A new fee from next year cuts the open-ended one. */
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient --fen 1800"
+                                       " --from 2027-01-01"), 0);
+  assert_file_has(out, "version 3");
+  ck_assert_int_eq(admin(&c, out, err, "tariff list --hospital " H1), 0);
+  assert_file_is(out, "visit,fee_fen,from,to\n"
+                      "inpatient,2000,2026-01-01,\n"
+                      "outpatient,1500,2026-01-01,2026-12-31\n"
+                      "outpatient,1800,2027-01-01,\n");
+  ck_assert_int_eq(netsync_fetch_doc(t1.ns, "tariff"), NETSYNC_OK);
+  ck_assert_uint_eq(s1.applied, 1);
+  ck_assert_str_eq(s1.kind, "tariff");
+  ck_assert_uint_eq(s1.version, 3);
+  ck_assert_msg(strstr(s1.content, "[tariff]\nformat = yh-tariff/1\nsite = " H1 "\nversion = 3\n"
+                                   "issued = ") != NULL, "%s", s1.content);
+  ck_assert_msg(strstr(s1.content, "\n\n[item.1]\nvisit = inpatient\nfee_fen = 2000\n"
+                                   "from = 2026-01-01\n\n[item.2]\nvisit = outpatient\n"
+                                   "fee_fen = 1500\nfrom = 2026-01-01\nto = 2026-12-31\n\n"
+                                   "[item.3]\nvisit = outpatient\nfee_fen = 1800\n"
+                                   "from = 2027-01-01\n") != NULL, "%s", s1.content);
+  /* Current: nothing new. Another hospital has none. */
+  ck_assert_int_eq(netsync_fetch_doc(t1.ns, "tariff"), NETSYNC_OK);
+  ck_assert_uint_eq(s1.applied, 1);
+  ck_assert_int_eq(netsync_fetch_doc(t3.ns, "tariff"), NETSYNC_OK);
+  ck_assert_uint_eq(s3.applied, 0);
+  /* Signed by the centre: a terminal holding another signing key refuses it. */
+  term_open(&bad, &c, "T02", H1, &sink_ops, &sb);
+  netsync_destroy(bad.ns);
+  snprintf(bad.p.sign, sizeof bad.p.sign, "%s/other-sign.pub", c.dir);
+  ck_assert_int_eq(netsync_create(&bad.cfg, &netsync_kiosk_journal_ops,
+                                  synctest_journal_kiosk(bad.j), &sink_ops, &sb, &bad.ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(netsync_fetch_doc(bad.ns, "tariff"), NETSYNC_E_SIGNATURE);
+  ck_assert_uint_eq(sb.applied, 0);
+  /* Bad arguments: a message and exit 2; nothing changes. */
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit dental --fen 1500"
+                                       " --from 2026-01-01"), 2);
+  assert_file_has(err, "outpatient, inpatient or emergency");
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient --fen 0"
+                                       " --from 2026-01-01"), 2);
+  assert_file_has(err, "--fen");
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient --fen 100001"
+                                       " --from 2026-01-01"), 2);
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient --fen 1500"
+                                       " --from 2026-02-30"), 2);
+  assert_file_has(err, "YYYY-MM-DD");
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient --fen 1500"
+                                       " --from 2026-03-01 --to 2026-02-01"), 2);
+  assert_file_has(err, "--to is before --from");
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital park.rongzhou-gucheng --visit"
+                                       " outpatient --fen 1500 --from 2026-01-01"), 2);
+  assert_file_has(err, "not a hospital");
+  ck_assert_int_eq(admin(&c, out, err, "tariff set --hospital " H1 " --visit outpatient"), 2);
+  assert_file_has(err, "are required");
+  ck_assert_int_eq(admin(&c, out, err, "tariff list --hospital " H1), 0);
+  assert_file_has(out, "outpatient,1800,2027-01-01,\n");
+  ck_assert_int_eq(netsync_fetch_doc(t1.ns, "tariff"), NETSYNC_OK);
+  ck_assert_uint_eq(s1.applied, 1);
+  term_close(&t1);
+  term_close(&t3);
+  term_close(&bad);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("centre.bills");
@@ -329,6 +494,8 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 240); /* generous: CI runs it under ASan beside other suites */
   tcase_add_test(tc, duplicate_flagged_and_reports);
   tcase_add_test(tc, bad_arguments);
+  tcase_add_test(tc, bill_check_online_and_offline);
+  tcase_add_test(tc, tariff_document);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -119,6 +119,22 @@ void centre_batch_free(struct centre_batch *b);
 int centre_inflate(const uint8_t *in, size_t in_len, int gzip, size_t max, char **out,
                    size_t *out_len);
 
+/* ------------------------------------------------------------- statement -- */
+
+/* A hospital's monthly statement (docs/centre.md, "Bills and the statement"). */
+#define CENTRE_STATEMENT_TAG "yh-statement/1"
+#define CENTRE_SITE_ID_MAX 63
+enum { CENTRE_STATEMENT_CSV = 0, CENTRE_STATEMENT_HTML = 1 };
+/*
+ * What a statement file says it is, read from untrusted bytes (a copy handed back by a
+ * hospital): its format, hospital, month (yyyymm) and the digest printed on it. Bounded:
+ * a CSV's first lines and last line, or the HTML's yh-statement meta element within its
+ * first 4 KiB. MALFORMED when it is not a statement; nothing is quoted back.
+ */
+int centre_statement_identify(const char *text, size_t len, int *format,
+                              char site[CENTRE_SITE_ID_MAX + 1], int *month,
+                              char digest[CENTRE_HASH_HEX + 1]);
+
 /* --------------------------------------------------------------- signing -- */
 
 struct centre_signer;

@@ -88,7 +88,7 @@ struct netsync_journal_ops {
  *   revocation_version: the version of the list the terminal holds (0: none).
  *   apply_revocations:  a signed list (snapshot when is_delta == 0). The receiver
  *                       (kiosk's revoke.h) verifies the list's own signature.
- *   doc_version:        the version of "config", "trust" or "roster" held (0: none).
+ *   doc_version:        the version of "config", "trust", "roster" or "tariff" held (0: none).
  *   apply_doc:          a document whose centre signature netsync has verified, with a
  *                       version newer than doc_version.
  */
@@ -187,12 +187,32 @@ void netsync_get_status(struct netsync *ns, struct netsync_status *out);
  * Synchronous single steps, for tools and tests, on the caller's thread (do not mix with
  * a running worker):
  *   netsync_upload_all: upload until the journal is acknowledged or an error.
- *   netsync_fetch_revocations, netsync_fetch_doc ("config", "trust" or "roster"), netsync_report.
+ *   netsync_fetch_revocations, netsync_fetch_doc ("config", "trust", "roster" or
+ *   "tariff"), netsync_report.
  */
 int netsync_upload_all(struct netsync *ns);
 int netsync_fetch_revocations(struct netsync *ns);
 int netsync_fetch_doc(struct netsync *ns, const char *kind);
 int netsync_report(struct netsync *ns);
+
+/*
+ * Was this bill already waived at this terminal's hospital? (docs/sync-protocol.md, "Bill
+ * check"; the centre answers for the site the terminal is registered at.) Safe to call
+ * from the cashier's thread while the worker runs: it uses a connection of its own and
+ * waits at most timeout_ms (<= 0: 2000 ms). The reply's signature is verified like a
+ * receipt's. OK with *out filled; NET when the centre cannot be reached in time (the
+ * terminal then decides on its local check; the centre flags a duplicate at upload),
+ * REFUSED, REJECTED (a bill the centre refuses), SERVER, SIGNATURE, BAD_REPLY.
+ */
+struct netsync_bill_state {
+  int waived;              /* 1: a waiver of this bill that is not voided exists */
+  char terminal[65];       /* where and when it was granted (waived only) */
+  uint64_t seq;
+  int64_t time;
+  int64_t amount_fen;
+};
+int netsync_bill_check(struct netsync *ns, const char *bill, long timeout_ms,
+                       struct netsync_bill_state *out);
 
 /* ------------------------------------------------------- reply parsing -- */
 
@@ -227,6 +247,10 @@ struct netsync_doc {
 };
 int netsync_parse_doc(const char *body, size_t len, struct netsync_doc *out);
 void netsync_doc_free(struct netsync_doc *d);
+
+/* Parse a bill check reply {"bill_check":"yh-bill/1","site","waived", and when waived
+ * "terminal","seq","time","amount_fen"}; exactly those members. BAD_REPLY otherwise. */
+int netsync_parse_bill(const char *body, size_t len, struct netsync_bill_state *out);
 
 #ifdef __cplusplus
 }
