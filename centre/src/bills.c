@@ -136,10 +136,12 @@ static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return db_fail(db, "bill lookup", rc);
   if (dup_seq)
-    /* Accepted into the chain, never counted twice: the finance office sees the flag. */
-    centre_log(CENTRE_LOG_WARN, "terminal %s seq %" PRId64 ": bill already waived at %s"
-               " (%s seq %" PRId64 "); flagged as a duplicate", terminal, seq, e->site,
-               dup_term, dup_seq);
+    /* Accepted into the chain, never counted twice: the finance office sees the flag.
+     * Rate-limited: a terminal back from weeks offline may bring many. */
+    centre_log_limited(CENTRE_CAUSE_DUPLICATE_BILL,
+                       "terminal %s seq %" PRId64 ": bill already waived at %s (%s seq %" PRId64
+                       "); flagged as a duplicate",
+                       terminal, seq, e->site, dup_term, dup_seq);
   {
     const void *args[] = {terminal,    &seq,        e->site,  e->bill_ref, &e->time,
                           &month,      event_visit(e), &e->amount_fen, e->staff_id, dup_term,

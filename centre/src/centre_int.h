@@ -24,7 +24,8 @@ void centre_log_set_level(enum centre_log_level max);
   X(HANDSHAKE_DEADLINE, "TLS handshake deadline")                                        \
   X(REQUEST_DEADLINE, "request deadline")                                                \
   X(UPLOAD_REFUSED, "upload refused")                                                    \
-  X(QUARANTINED, "events quarantined")
+  X(QUARANTINED, "events quarantined")                                                   \
+  X(DUPLICATE_BILL, "waivers flagged as duplicate bills")
 enum centre_log_cause {
 #define CENTRE_X_CAUSE(id, text) CENTRE_CAUSE_##id,
   CENTRE_LOG_CAUSE_MAP(CENTRE_X_CAUSE)
