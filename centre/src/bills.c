@@ -95,11 +95,20 @@ static int exec_args(sqlite3 *db, const char *sql, const char *fmt, const void *
   return CENTRE_OK;
 }
 
-/* The visit kind's name as the event carries it; "" when none. */
+/*
+ * The terminal side (issue 12) adds the cashier's fields to the journal event: the visit
+ * kind and, on a VOID event, the seq of the waiver it cancels. Until proto carries them
+ * CENTRE_BILLS_EVENT_FIELDS stays undefined: every waiver's visit is "" (reported as "-")
+ * and no VOID arrives. Wiring them is these two places: event_visit() and on_void()'s
+ * ref_seq, with proto's accessors.
+ */
+/* The visit kind's name as the event carries it; "" when none (never NULL: the column
+ * is NOT NULL, and a NULL would fail the upload). */
 static const char *event_visit(const struct proto_event *e)
 {
-#ifdef PROTO_VISIT_MAP
-  return e->visit ? proto_visit_name(e->visit) : "";
+#ifdef CENTRE_BILLS_EVENT_FIELDS
+  const char *n = e->visit ? proto_visit_name(e->visit) : NULL;
+  return n ? n : "";
 #else
   (void)e;
   return "";
@@ -155,7 +164,7 @@ static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event
   }
 }
 
-#ifdef PROTO_VISIT_MAP
+#ifdef CENTRE_BILLS_EVENT_FIELDS
 static int on_void(sqlite3 *db, const char *terminal, const struct proto_event *e)
 {
   int64_t seq = (int64_t)e->seq, ref = (int64_t)e->ref_seq, applied;
@@ -189,7 +198,7 @@ int centre_bills_on_event(sqlite3 *db, const char *terminal, const struct proto_
 {
   if (is_waiver(e))
     return on_waiver(db, terminal, e);
-#ifdef PROTO_VISIT_MAP
+#ifdef CENTRE_BILLS_EVENT_FIELDS
   if (e->kind == PROTO_EVENT_VOID)
     return on_void(db, terminal, e);
 #endif

@@ -96,7 +96,7 @@ static uint64_t cashier(struct term *t, int64_t time, int verdict, const char *b
   e.amount_fen = verdict == PROTO_VERDICT_GRANT ? fen : 0;
   snprintf(e.bill_ref, sizeof e.bill_ref, "%s", bill);
   snprintf(e.staff_id, sizeof e.staff_id, "%s", staff);
-#ifdef PROTO_VISIT_MAP
+#ifdef CENTRE_BILLS_EVENT_FIELDS
   e.visit = visit;
 #else
   (void)visit;
