@@ -32,6 +32,7 @@
 #include "applog.h"
 #include "control.h"
 #include "sdnotify.h"
+#include "docs_apply.h"
 #include "session.h"
 #include "staff.h"
 #include "kiosk/terminal.h"
@@ -67,6 +68,7 @@ struct run_app {
   struct netsync *ns;
   struct kiosk_journal *ns_journal; /* netsync's own handle on the journal */
   struct control *ctl;
+  struct term_docs *docs;           /* signed documents applied at runtime (the roster) */
   Uint32 wake_type;                 /* an SDL event that only wakes ui_step */
 
   pthread_mutex_t mu;               /* everything below */
@@ -267,7 +269,43 @@ static const char *sink_reader(void *ctx)
   return session_reader_state(app->ses);
 }
 
-static const struct netsync_sink_ops sink_ops = {sink_version, sink_apply, NULL, NULL, sink_reader};
+/* The PIN screen (UI thread): by staff id and PIN while a roster is in force. */
+static int ui_sign_in_by_id(void *user)
+{
+  (void)user;
+  return term_staff_roster_in_force();
+}
+
+static int ui_sign_in(void *user, const char *staff_id, const char *pin)
+{
+  (void)user;
+  switch (term_staff_sign_in(staff_id, pin, (int64_t)time(NULL))) {
+  case TERM_SIGNIN_OK:
+    return UI_SIGN_IN_OK;
+  case TERM_SIGNIN_LOCKED:
+    return UI_SIGN_IN_LOCKED;
+  case TERM_SIGNIN_SHORT:
+    return UI_SIGN_IN_SHORT;
+  default:
+    return UI_SIGN_IN_WRONG;
+  }
+}
+
+static int sink_doc_version(void *ctx, const char *kind, uint64_t *version)
+{
+  struct run_app *app = ctx;
+  return term_docs_version(app->docs, kind, version);
+}
+
+static int sink_doc_apply(void *ctx, const char *kind, uint64_t version, const char *content,
+                          size_t len)
+{
+  struct run_app *app = ctx;
+  return term_docs_apply(app->docs, kind, version, content, len, (int64_t)time(NULL));
+}
+
+static const struct netsync_sink_ops sink_ops = {sink_version, sink_apply, sink_doc_version,
+                                                 sink_doc_apply, sink_reader};
 
 static void ns_trace(void *ctx, const char *line)
 {
@@ -414,7 +452,11 @@ int term_cmd_run(struct term_args *a)
                     "consultation_fee_fen in [terminal] (the fee it waives)\n", cfg->source);
     return TERM_EXIT_RUNTIME;
   }
-  term_staff_init(cfg->staff_id); /* who acts until a roster is in force */
+  term_staff_init(cfg->staff_id, cfg->policy.utc_offset_s); /* who acts until a roster */
+  if (term_docs_open(cfg, &app.docs, msg, sizeof msg) != 0) {
+    fprintf(stderr, "kiosk: %s\n", msg);
+    return TERM_EXIT_RUNTIME;
+  }
   if ((cfg->mode == KIOSK_MODE_GATE || cfg->mode == KIOSK_MODE_CASHIER) && !cfg->staff_id[0])
     app_log("warning: no staff_id in [terminal]: staff confirmations will be refused "
             "(STAFF_ID_MISSING)");
@@ -450,6 +492,8 @@ int term_cmd_run(struct term_args *a)
     uc.verdict_ms[cfg->mode] = cfg->ui.verdict_ms;
   uc.lang = strcmp(cfg->ui.language, "en") == 0 ? UI_LANG_EN : UI_LANG_ZH;
   uc.pin_hash = cfg->ui.pin_hash[0] ? cfg->ui.pin_hash : NULL;
+  uc.sign_in_by_id = ui_sign_in_by_id; /* a roster in force: staff id, then PIN */
+  uc.sign_in = ui_sign_in;
   /* one strings directory for the screens and the station desk's templates */
   const char *strings_dir = getenv("YH_UI_STRINGS_DIR");
   uc.strings_dir = strings_dir && *strings_dir ? strings_dir : TERM_ASSETS_DIR "/strings";
@@ -502,6 +546,8 @@ out_stop:
   cardio_watch_destroy(app.watch);
   netsync_destroy(app.ns);          /* before the terminal: its sink applies lists to it */
   session_destroy(app.ses);
+  term_docs_close(app.docs);
+  term_staff_set_roster(NULL, 0, (int64_t)time(NULL));
   kiosk_journal_close(app.ns_journal);
   if (sig_started) {
     pthread_kill(sig_thread, SIGUSR1);

@@ -245,6 +245,7 @@ static void reasons_text(uint64_t bits, char *buf, size_t cap)
 }
 
 static void post_status(struct session *s, int force);
+static void staff_events(struct session *s);
 
 /* Decide on what the session knows, journal, show (show 0: journal and publish only). */
 static void decide_show(struct session *s, const char *why, int show)
@@ -429,7 +430,13 @@ static void on_action(struct session *s, const struct ui_action *a)
     }
     return;
   case UI_ACT_STAFF_LOGIN:
+    /* by id (a roster): staff.c signed them in and queued the event; journal it now */
+    term_staff_touch((int64_t)time(NULL));
+    staff_events(s);
+    post_status(s, 1);
+    return;
   case UI_ACT_STAFF_LOGOUT:
+    /* the staff menu closed: a roster member stays signed in until idle or replaced */
   case UI_ACT_LANGUAGE:
   case UI_ACT_QUIT:
   case UI_ACT_COUNT:
@@ -437,6 +444,7 @@ static void on_action(struct session *s, const struct ui_action *a)
   default:
     break;
   }
+  term_staff_touch((int64_t)time(NULL)); /* a staff action: not idle */
   if (a->seq != s->seq || s->state != SES_ASKING) {
     app_log("action %s for view %u ignored (view %u is current, session %s)",
             ui_action_name(a->kind), a->seq, s->seq, ses_state_names[s->state]);
@@ -605,6 +613,8 @@ static void post_status(struct session *s, int force)
   info.denies = s->denies;
   info.staff_checks = s->staff_checks;
   info.station_ready = s->desk ? term_desk_ready_total(s->desk) : -1;
+  term_staff_display(info.staff, sizeof info.staff, info.staff_name, sizeof info.staff_name);
+  info.roster_version = term_staff_roster_version();
   pthread_mutex_lock(&s->omu);
   s->info = info;
   pthread_mutex_unlock(&s->omu);
@@ -618,6 +628,24 @@ static void desk_refresh(struct session *s, int force)
     post_status(s, 0);
 }
 
+/* Staff sign-ins, sign-outs and lock-outs (staff.c queues them from any thread; this
+ * thread owns the journal): idle sign-out first, then each event journaled with the id
+ * only. A journal that cannot take one loses it to the log line (never the PIN). */
+static void staff_events(struct session *s)
+{
+  int64_t now = (int64_t)time(NULL);
+  term_staff_tick(now);
+  struct term_staff_event ev;
+  while (term_staff_next_event(&ev)) {
+    uint64_t seq = 0;
+    int rc = kiosk_terminal_record_staff(s->term, ev.kind, ev.id, ev.time, &seq);
+    app_log("staff %s: %s%s", kiosk_event_kind_name(ev.kind), ev.id,
+            rc == KIOSK_OK ? " (journaled)" : " (journal unavailable: not journaled)");
+    if (rc == KIOSK_OK && s->ns)
+      netsync_kick(s->ns);
+  }
+}
+
 /* Once a second: overrides held during a journal outage, the status, the station. */
 static void tick(struct session *s)
 {
@@ -625,6 +653,7 @@ static void tick(struct session *s)
   if (now - s->last_tick_ms < TICK_MS)
     return;
   s->last_tick_ms = now;
+  staff_events(s);
   struct kiosk_terminal_status ts;
   kiosk_terminal_status(s->term, &ts);
   if (ts.overrides_queued || !ts.journal_ok) {

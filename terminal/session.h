@@ -112,6 +112,9 @@ struct session_info {
   int64_t last_sync;
   uint32_t grants, denies, staff_checks; /* today */
   long station_ready;      /* station mode: cards ready for collection; -1 otherwise */
+  char staff[32];          /* signed in by id (a roster), "" when nobody */
+  char staff_name[200];    /* their display name, masked */
+  uint64_t roster_version; /* the staff roster in force, 0: none */
 };
 void session_get_info(struct session *s, struct session_info *out);
 

@@ -173,16 +173,100 @@ END_TEST
 START_TEST(current_staff_is_the_configured_id_without_a_roster)
 {
   char id[TERM_STAFF_ID_MAX + 1];
-  term_staff_init("S01");
+  term_staff_init("S01", 8 * 3600);
   ck_assert_int_eq(term_staff_current(id, sizeof id), 1);
   ck_assert_str_eq(id, "S01");
-  term_staff_init(NULL);
+  term_staff_init(NULL, 8 * 3600);
   ck_assert_int_eq(term_staff_current(id, sizeof id), 0);
   ck_assert_str_eq(id, "");
-  term_staff_init("S01");
+  term_staff_init("S01", 8 * 3600);
   char small[2];
   ck_assert_int_eq(term_staff_current(small, sizeof small), 0); /* never cut an id */
   ck_assert_str_eq(small, "");
+}
+END_TEST
+
+/* A roster of two with PINs (scrypt at its smallest N, so the test is quick). */
+static struct proto_roster *roster(const char *site, unsigned failures)
+{
+  static const uint8_t salt[16] = {1, 2, 3};
+  struct proto_roster_entry e[2];
+  memset(e, 0, sizeof e);
+  snprintf(e[0].id, sizeof e[0].id, "S07");
+  e[0].role = PROTO_ROLE_STAFF;
+  e[0].from_day = 0;
+  e[0].to_day = 40000;
+  snprintf(e[0].name, sizeof e[0].name, "王小明");
+  ck_assert_int_eq(proto_pin_hash_with("246810", 10, 8, 1, salt, e[0].pin_hash,
+                                       sizeof e[0].pin_hash), PROTO_OK);
+  e[1] = e[0];
+  snprintf(e[1].id, sizeof e[1].id, "S08");
+  e[1].to_day = 18000; /* 2019-04-14: expired */
+  struct proto_roster_policy pol = {6, failures, 15, 30};
+  char *doc;
+  size_t len;
+  ck_assert_int_eq(proto_roster_encode(site, &pol, e, 2, &doc, &len), PROTO_OK);
+  struct proto_roster *r;
+  ck_assert_int_eq(proto_roster_parse(doc, len, &r, NULL, 0), PROTO_OK);
+  free(doc);
+  return r;
+}
+
+START_TEST(sign_in_by_id_and_pin_with_lockout_and_idle)
+{
+  char id[TERM_STAFF_ID_MAX + 1], name[64];
+  struct term_staff_event ev;
+  int64_t now = T0;
+  term_staff_init("S01", 8 * 3600);
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", now), TERM_SIGNIN_NO_ROSTER);
+  term_staff_set_roster(roster("park.guishan", 3), 5, now);
+  ck_assert_uint_eq(term_staff_roster_version(), 5);
+  /* a roster in force: nobody acts until someone signs in (not the configured id) */
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 0);
+  ck_assert_int_eq(term_staff_sign_in("S07", "24681", now), TERM_SIGNIN_SHORT);
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", now), TERM_SIGNIN_OK);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 1);
+  ck_assert_str_eq(id, "S07");
+  term_staff_display(id, sizeof id, name, sizeof name);
+  ck_assert_str_eq(name, "王*明");
+  ck_assert_int_eq(term_staff_next_event(&ev), 1);
+  ck_assert_int_eq(ev.kind, KIOSK_EVENT_SIGN_IN);
+  ck_assert_str_eq(ev.id, "S07");
+  ck_assert_int_eq(term_staff_next_event(&ev), 0);
+  /* expired member, unknown id: wrong, like a wrong PIN */
+  ck_assert_int_eq(term_staff_sign_in("S08", "246810", now), TERM_SIGNIN_WRONG);
+  ck_assert_int_eq(term_staff_sign_in("S99", "246810", now), TERM_SIGNIN_WRONG);
+  /* three wrong PINs for S07 lock S07 out (journaled), even the right one then */
+  ck_assert_int_eq(term_staff_sign_in("S07", "111111", now), TERM_SIGNIN_WRONG);
+  ck_assert_int_eq(term_staff_sign_in("S07", "111111", now), TERM_SIGNIN_WRONG);
+  ck_assert_int_eq(term_staff_sign_in("S07", "111111", now), TERM_SIGNIN_LOCKED);
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", now + 60), TERM_SIGNIN_LOCKED);
+  ck_assert_int_eq(term_staff_next_event(&ev), 1);
+  ck_assert_int_eq(ev.kind, KIOSK_EVENT_LOCKOUT);
+  ck_assert_str_eq(ev.id, "S07");
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", now + 15 * 60), TERM_SIGNIN_OK);
+  /* idle for the policy's 30 minutes: signed out */
+  term_staff_touch(now + 15 * 60);
+  term_staff_tick(now + 44 * 60);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 1);
+  term_staff_tick(now + 45 * 60);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 0);
+  ck_assert_int_eq(term_staff_next_event(&ev), 1);
+  ck_assert_int_eq(ev.kind, KIOSK_EVENT_SIGN_OUT);
+  /* a new roster without the member signs them out at once */
+  now += 3600;
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", now), TERM_SIGNIN_OK);
+  struct proto_roster *r = roster("park.guishan", 3);
+  r->count = 0; /* S07 disabled at the centre */
+  term_staff_set_roster(r, 6, now);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 0);
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", now), TERM_SIGNIN_WRONG);
+  while (term_staff_next_event(&ev))
+    ;
+  ck_assert_int_eq(ev.kind, KIOSK_EVENT_SIGN_OUT);
+  term_staff_set_roster(NULL, 0, now);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 1); /* back to the configured id */
+  ck_assert_str_eq(id, "S01");
 }
 END_TEST
 
@@ -195,6 +279,7 @@ int main(void)
   tcase_add_test(tc, staff_events_journaled_without_a_card);
   tcase_add_test(tc, staff_event_check_in_proto);
   tcase_add_test(tc, current_staff_is_the_configured_id_without_a_roster);
+  tcase_add_test(tc, sign_in_by_id_and_pin_with_lockout_and_idle);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -2,6 +2,10 @@
  * Staff who act as themselves, through `kiosk run` as a process (headless), pcscd, vpcd
  * and the card simulator, driven by its control socket (the rig is test_run_card.c's):
  *
+ *   - sign-in by staff id and PIN against the site's roster (the file a synced roster is
+ *     kept in): a wrong PIN signs nobody in; nobody signed in confirms nothing (the
+ *     configured staff_id no longer stands in); the signed-in id is journaled with the
+ *     sign-in and with the refusal; a roster of another site stops the program;
  *   - a staff refusal at the gate is a decision: DENY with STAFF_REFUSED, journaled with
  *     the staff id of who is acting (term_staff_current: the configured staff_id until a
  *     roster is in force), and the journal's chain still verifies.
@@ -21,6 +25,7 @@
 #include <unistd.h>
 
 #include "cardsim.h"
+#include "proto/roster.h"
 #include "kt_rig.h"
 #include "yh_fixture.h"
 
@@ -292,6 +297,100 @@ START_TEST(gate_refusal_journaled_with_staff_id)
 }
 END_TEST
 
+/* dir/journal.db.roster as docs_apply.c keeps a synced roster: S07 (PIN 246810). */
+static void write_roster(const char *site, uint64_t version)
+{
+  static const uint8_t salt[16] = {7};
+  struct proto_roster_entry e;
+  memset(&e, 0, sizeof e);
+  snprintf(e.id, sizeof e.id, "S07");
+  e.role = PROTO_ROLE_STAFF;
+  e.to_day = 60000;
+  snprintf(e.name, sizeof e.name, "王小明");
+  ck_assert_int_eq(proto_pin_hash_with("246810", 10, 8, 1, salt, e.pin_hash, sizeof e.pin_hash),
+                   PROTO_OK);
+  struct proto_roster_policy pol = PROTO_ROSTER_POLICY_DEFAULT;
+  char *doc, path[400];
+  size_t len;
+  ck_assert_int_eq(proto_roster_encode(site, &pol, &e, 1, &doc, &len), PROTO_OK);
+  snprintf(path, sizeof path, "%s/journal.db.roster", dir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "yh-doc roster %llu\n%s", (unsigned long long)version, doc);
+  fclose(f);
+  free(doc);
+}
+
+static void sign_in(const char *id, const char *pin)
+{
+  char line[2048], cmd[64];
+  ck_assert_int_eq(ctl("key f12", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "type %s", id);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "type %s", pin);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
+}
+
+START_TEST(gate_sign_in_by_id_and_pin)
+{
+  write_config("[terminal]\nsite = park.rongzhou-gucheng\nmode = gate\nterminal_id = g1\n");
+  write_roster("park.rongzhou-gucheng", 3);
+  start_kiosk(NULL, NULL);
+  char line[2048], cmd[64];
+  ck_assert_int_eq(status_is("roster", "3", 5000), 0);
+  ck_assert_int_eq(status_is("staff", "-", 5000), 0);
+
+  /* nobody signed in: a confirmation names nobody and grants nothing */
+  tap(sim, reader, "honour-star3", line, sizeof line);
+  expect(line, "verdict", "STAFF_CHECK");
+  uint32_t seq = last_seq();
+  ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "wait %u 10000", seq);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  expect(line, "verdict", "STAFF_CHECK");
+  ck_assert_msg(strstr(line, "STAFF_ID_MISSING") != NULL, "%s", line);
+  card_out(sim, reader);
+  ck_assert_int_eq(ctl("reset", line, sizeof line), 0);
+
+  /* a wrong PIN signs nobody in; the right one signs S07 in */
+  sign_in("S07", "111111");
+  ck_assert_int_eq(ctl("key esc", line, sizeof line), 0);
+  ck_assert_int_eq(status_is("staff", "-", 3000), 0);
+  ck_assert_int_eq(ctl("reset", line, sizeof line), 0);
+  sign_in("S07", "246810");
+  ck_assert_msg(status_is("staff", "S07", 10000) == 0, "not signed in (log %s)", logpath);
+  ck_assert_int_eq(ctl("key esc", line, sizeof line), 0);
+
+  /* S07 refuses a holder: journaled with S07 */
+  tap(sim, reader, "honour-star3", line, sizeof line);
+  expect(line, "verdict", "STAFF_CHECK");
+  seq = last_seq();
+  ck_assert_int_eq(ctl("key esc", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "wait %u 10000", seq);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  expect(line, "verdict", "DENY");
+  expect(line, "journaled", "1");
+  card_out(sim, reader);
+  sigterm_kiosk();
+
+  static char out[1 << 16];
+  ck_assert_int_eq(kiosk_out("journal export", out, sizeof out), 0);
+  ck_assert_msg(strstr(out, "\"kind\":\"sign_in\"") && strstr(out, "STAFF_REFUSED"), "%s", out);
+  ck_assert_msg(strstr(out, "\"staff_id\":\"S07\""), "%s", out);
+  ck_assert_msg(!strstr(out, "\"staff_id\":\"S01\""), "the configured id stood in: %s", out);
+  ck_assert_int_eq(kiosk_out("journal verify", out, sizeof out), 0);
+  ck_assert(!file_has(logpath, "246810"));
+  ck_assert(!file_has(logpath, "王小明"));
+
+  /* a roster file of another site: the program refuses to start on it */
+  write_roster("park.guishan", 4);
+  ck_assert_int_ne(kiosk_out("run", out, sizeof out), 0);
+  ck_assert_msg(strstr(out, "another site"), "%s", out);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("terminal_staff_card");
@@ -299,6 +398,7 @@ int main(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, gate_refusal_journaled_with_staff_id);
+  tcase_add_test(tc, gate_sign_in_by_id_and_pin);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

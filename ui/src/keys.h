@@ -83,8 +83,10 @@
   X(CASHIER_CRED_ID_MISMATCHED, "cashier.cred.id_mismatched") \
   X(PIN_TITLE, "pin.title") \
   X(PIN_PROMPT, "pin.prompt") \
+  X(PIN_PROMPT_ID, "pin.prompt_id") \
   X(PIN_WRONG, "pin.wrong") \
   X(PIN_LOCKED, "pin.locked") \
+  X(PIN_SHORT, "pin.short") \
   X(PIN_CLOSED, "pin.closed") \
   X(PIN_DELETE, "pin.delete") \
   X(PIN_OK, "pin.ok") \

@@ -8,11 +8,17 @@ void ui_paint_pin(struct ui_painter *p, const struct ui_shot *s)
 {
   fill(p, (SDL_Rect){0, 0, W, H}, UI_COL_HEADER);
   text_mid(p, UI_STYLE_ON_HEADER, 52, UI_W_BOLD, W / 2, 86, UI_ALIGN_CENTER, S(p, UI_K_PIN_TITLE));
-  text_mid(p, UI_STYLE_SUB_ON_HEADER, 30, UI_W_REGULAR, W / 2, 152, UI_ALIGN_CENTER, S(p, UI_K_PIN_PROMPT));
-  size_t n = s->pin_len > 8 ? 8 : s->pin_len;
+  text_mid(p, UI_STYLE_SUB_ON_HEADER, 30, UI_W_REGULAR, W / 2, 152, UI_ALIGN_CENTER,
+           S(p, s->pin_staff_id ? UI_K_PIN_PROMPT_ID : UI_K_PIN_PROMPT));
+  if (s->pin_staff_id) {
+    /* the staff id step: the id as typed (not secret), then the PIN's dots */
+    text_mid(p, UI_STYLE_ON_HEADER, 52, UI_W_BOLD, W / 2, 222, UI_ALIGN_CENTER,
+             s->pin_staff_id[0] ? s->pin_staff_id : "_");
+  }
+  size_t n = s->pin_staff_id ? 0 : s->pin_len > 8 ? 8 : s->pin_len;
   size_t slots = n > 6 ? n : 6;
   int gap = 64, x0 = W / 2 - (int)(slots - 1) * gap / 2;
-  for (size_t i = 0; i < slots; i++)
+  for (size_t i = 0; i < slots && !s->pin_staff_id; i++)
     icon(p, i < n ? UI_ICON_DISC : UI_ICON_RING, x0 + (int)i * gap, 222, 36,
          i < n ? UI_COL_WHITE : UI_COL_HEADER_SUB);
   if (s->pin_message_key) {

@@ -13,11 +13,17 @@
 
 #include "ui/core.h"
 
-#define UI_PIN_LEN_MAX 8u        /* digits kept; more are ignored */
+#define UI_PIN_LEN_MAX 16u       /* digits kept; more are ignored */
 #define UI_PIN_FAILURES_MAX 5u   /* wrong PINs in a row before the lockout */
 #define UI_PIN_LOCK_MS 60000u    /* lockout length */
 
+#define UI_STAFF_ID_LEN_MAX 31u /* a staff id: a token (docs/staff.md) */
+
 struct ui_pinpad {
+  int by_id;             /* 1: staff id first (a roster), then the PIN */
+  int id_step;           /* 1: the staff id is being typed */
+  char id[UI_STAFF_ID_LEN_MAX + 1];
+  size_t id_len;
   char pin[UI_PIN_LEN_MAX + 1];
   size_t len;
   unsigned failures;     /* wrong PINs since the last right one or lockout */
@@ -30,7 +36,12 @@ enum ui_pin_result {
   UI_PIN_WRONG,    /* a wrong PIN (*attempt says which; the last one starts the lockout) */
   UI_PIN_LOCKED,   /* still locked out: nothing was checked */
   UI_PIN_CLOSED,   /* no PIN configured: the staff menu is closed */
+  UI_PIN_NEXT,     /* by id: the id is typed, now the PIN */
 };
+
+/* The staff id step: one character of [A-Za-z0-9._-] typed, or one deleted. */
+void ui_pinpad_id_char(struct ui_pinpad *pad, int ch);
+void ui_pinpad_id_delete(struct ui_pinpad *pad);
 
 /* Forget the digits (zeroed), keep the message and the lockout. */
 void ui_pinpad_clear(struct ui_pinpad *pad);

@@ -634,7 +634,9 @@ static void pin_submit(struct ui *ui)
   case UI_PIN_ACCEPTED:
     ui->staff = 1;
     fsm_in(ui, UI_IN_PIN_OK);
-    act(ui, UI_ACT_STAFF_LOGIN, 0, 0, NULL);
+    act(ui, UI_ACT_STAFF_LOGIN, 0, 0, ui->pin.by_id ? ui->pin.id : NULL);
+    break;
+  case UI_PIN_NEXT:
     break;
   case UI_PIN_WRONG:
     logf_ui(ui, "ui: wrong staff PIN (%u of %u)", attempt, UI_PIN_FAILURES_MAX);
@@ -718,7 +720,11 @@ static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
     break;
   }
   case UI_SCREEN_PIN:
-    if (cmd == UI_CMD_CHAR && ch >= '0' && ch <= '9')
+    if (cmd == UI_CMD_CHAR && ui->pin.id_step)
+      ui_pinpad_id_char(&ui->pin, ch);
+    else if (cmd == UI_CMD_BACKSPACE && ui->pin.id_step)
+      ui_pinpad_id_delete(&ui->pin);
+    else if (cmd == UI_CMD_CHAR && ch >= '0' && ch <= '9')
       ui_pinpad_digit(&ui->pin, ch - '0');
     else if (cmd == UI_CMD_BACKSPACE && ui->pin.len)
       ui_pinpad_delete(&ui->pin);
@@ -801,6 +807,7 @@ static void build_shot(struct ui *ui, struct ui_shot *s, uint64_t now)
   s->anim_ms = now - ui->reading_since;
   s->pin_len = ui->pin.len;
   s->pin_message_key = ui->pin.msg;
+  s->pin_staff_id = ui->pin.id_step ? ui->pin.id : NULL;
   s->bill_input = ui->bill;
   if (ui->have_station)
     ui->station.selected = ui->station_sel;

@@ -111,6 +111,12 @@ struct ui_config {
    * or a callback (returns 1 for the right PIN). Neither: the staff menu is closed. */
   const char *pin_hash;
   int (*pin_check)(void *user, const char *pin);
+  /* Staff sign-in by id and PIN (a roster, docs/staff.md): when sign_in_by_id says 1 as
+   * the PIN screen opens, the screen asks for the staff id first, then the PIN, and
+   * sign_in checks both (UI_SIGN_IN_*; the lock-out is the program's). The id reaches the
+   * program in the STAFF_LOGIN action's text. NULL: the PIN alone, as above. */
+  int (*sign_in_by_id)(void *user);
+  int (*sign_in)(void *user, const char *staff_id, const char *pin);
   /* Monotonic milliseconds for the screen timeouts; NULL: SDL_GetTicks64. */
   uint64_t (*clock_ms)(void *user);
   /* Staff actions; NULL: ignored. */
@@ -125,6 +131,8 @@ struct ui_config {
   uint32_t verdict_ms[UI_MODE_STATION + 1];
   int no_warmup;                        /* 1: no idle-time warm-up (ui_prepare) */
 };
+
+enum { UI_SIGN_IN_OK = 1, UI_SIGN_IN_WRONG = 0, UI_SIGN_IN_LOCKED = -1, UI_SIGN_IN_SHORT = -2 };
 
 /* Defaults: 1280x800, windowed, hardware renderer, GATE, zh-CN, sound on. */
 void ui_config_init(struct ui_config *cfg);
@@ -149,6 +157,7 @@ struct ui_shot {
   uint64_t anim_ms;                 /* READING: spinner position */
   size_t pin_len;                   /* PIN: digits typed */
   const char *pin_message_key;      /* PIN: message under the dots, may be NULL */
+  const char *pin_staff_id;         /* PIN: the staff id being typed (id step), else NULL */
   const char *bill_input;           /* CASHIER: bill number being typed, may be NULL */
   int speech;                       /* 1: the public screens show repeat and volume buttons */
 };
