@@ -31,7 +31,8 @@ static const char defaults_text[] =
     "gate_repeat_minutes = 120\n"
     "bus_repeat_minutes = 10\n"
     "revocation_max_age_hours = 72\n"
-    "revocation_stale = warn\n"
+    "# revocation_stale (a list older than the max age) and revocation_never (no list\n"
+    "# yet): warn, staff or deny; by default bus deny/deny, gate and cashier warn/staff.\n"
     "cashier_max_fen = 10000\n"
     "override_queue_max = 64\n";
 
@@ -72,6 +73,7 @@ const char *kiosk_config_state_dir(void)
   X(POLICY, BUS_REPEAT, "bus_repeat_minutes", 0)                                         \
   X(POLICY, REV_AGE, "revocation_max_age_hours", 0)                                      \
   X(POLICY, REV_STALE, "revocation_stale", 0)                                            \
+  X(POLICY, REV_NEVER, "revocation_never", 0)                                            \
   X(POLICY, CASHIER_MAX, "cashier_max_fen", 0)                                           \
   X(POLICY, OVERRIDE_MAX, "override_queue_max", 0)                                       \
   X(POLICY, CLOCK_NOT_BEFORE, "clock_not_before", 0)                                     \
@@ -328,7 +330,7 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
       [K_JOURNAL] = "journal.db",       [K_REVOCATION] = "revocation.yrl",
       [K_UTC_OFFSET] = "+08:00",        [K_GATE_REPEAT] = "120",
       [K_BUS_REPEAT] = "10",            [K_REV_AGE] = "72",
-      [K_REV_STALE] = "warn",           [K_CASHIER_MAX] = "10000",
+      [K_CASHIER_MAX] = "10000",
       [K_OVERRIDE_MAX] = "64",          [K_CLOCK_NOT_BEFORE] = KIOSK_BUILD_DAY,
       [K_CLOCK_MARGIN] = "10"};
   const char *v[K_COUNT];
@@ -388,13 +390,35 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
   if ((rc = parse_minutes(v[K_REV_AGE], 8760, 3600, &c->policy.revlist_max_age_s, p, K_REV_AGE,
                           diag, 1)))
     return rc;
-  if (strcmp(v[K_REV_STALE], "warn") == 0)
-    c->policy.stale = KIOSK_STALE_WARN;
-  else if (strcmp(v[K_REV_STALE], "deny") == 0)
-    c->policy.stale = KIOSK_STALE_DENY;
-  else
-    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_REV_STALE],
-                          "revocation_stale: expected warn or deny, got '%s'", v[K_REV_STALE]);
+  /* The revocation list's policy per mode (issue 13): a bus has nobody to ask, so by
+   * default it denies on a list older than revocation_max_age_hours and on none at all;
+   * gate and cashier staff decide on a terminal that never had a list. */
+  if (!p->raw[K_REV_STALE])
+    v[K_REV_STALE] = c->mode == KIOSK_MODE_BUS ? "deny" : "warn";
+  if (!p->raw[K_REV_NEVER])
+    v[K_REV_NEVER] = c->mode == KIOSK_MODE_BUS       ? "deny"
+                     : c->mode == KIOSK_MODE_STATION ? "warn"
+                                                     : "staff";
+  static const struct {
+    const char *name;
+    enum kiosk_stale_action action;
+  } actions[] = {{"warn", KIOSK_STALE_WARN}, {"staff", KIOSK_STALE_STAFF}, {"deny", KIOSK_STALE_DENY}};
+  static const int rev_keys[] = {K_REV_STALE, K_REV_NEVER};
+  for (size_t i = 0; i < 2; i++) {
+    enum kiosk_stale_action act = 0;
+    for (size_t j = 0; j < sizeof actions / sizeof actions[0]; j++)
+      if (strcmp(v[rev_keys[i]], actions[j].name) == 0)
+        act = actions[j].action;
+    if (!act || (act == KIOSK_STALE_STAFF && c->mode == KIOSK_MODE_BUS))
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[rev_keys[i]],
+                            "%s: expected warn, staff or deny%s, got '%s'", keys[rev_keys[i]].name,
+                            c->mode == KIOSK_MODE_BUS ? " (no staff on a bus: warn or deny)" : "",
+                            v[rev_keys[i]]);
+    if (i == 0)
+      c->policy.stale = act;
+    else
+      c->policy.never = act;
+  }
   uint64_t n;
   if (common_parse_u64(v[K_CASHIER_MAX], 10000000u, &n) != COMMON_OK || n == 0)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_CASHIER_MAX],

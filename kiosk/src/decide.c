@@ -161,6 +161,19 @@ static void check_revocation(const struct kiosk_policy *p, const struct kiosk_re
                              struct acc *a, unsigned *flags)
 {
   int stale;
+  if (r->revocation.status == KIOSK_REV_NO_LIST && p->never) {
+    /* Never synced: every revoked card would pass, which is not the same risk as a list
+     * a few days old; its own reason, its own policy (issue 13). */
+    INFO(a, REVLIST_MISSING);
+    *flags |= KIOSK_VF_REVLIST_STALE;
+    if (p->never == KIOSK_STALE_DENY || (p->never == KIOSK_STALE_STAFF && r->mode == KIOSK_MODE_BUS))
+      DENY(a, REVLIST_NEVER); /* nobody on a bus to ask */
+    else if (p->never == KIOSK_STALE_STAFF && !(r->staff & KIOSK_STAFF_OVERRIDE))
+      STAFF(a, REVLIST_NEVER);
+    else
+      INFO(a, REVLIST_NEVER);
+    return;
+  }
   if (r->revocation.status == KIOSK_REV_NO_LIST) {
     INFO(a, REVLIST_MISSING);
     stale = 1;
@@ -178,6 +191,11 @@ static void check_revocation(const struct kiosk_policy *p, const struct kiosk_re
     *flags |= KIOSK_VF_REVLIST_STALE;
     if (p->stale == KIOSK_STALE_WARN)
       INFO(a, REVLIST_STALE_WARN);
+    else if (p->stale == KIOSK_STALE_STAFF && r->mode != KIOSK_MODE_BUS &&
+             (r->staff & KIOSK_STAFF_OVERRIDE))
+      INFO(a, REVLIST_STALE);
+    else if (p->stale == KIOSK_STALE_STAFF && r->mode != KIOSK_MODE_BUS)
+      STAFF(a, REVLIST_STALE);
     else
       DENY(a, REVLIST_STALE);
   }
@@ -350,6 +368,10 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
       INFO(&a, CLOCK_SUSPECT);
     }
   }
+
+  /* Staff may take responsibility for a list that is missing or old: the override. */
+  if ((a.staff & (KIOSK_RBIT(REVLIST_NEVER) | KIOSK_RBIT(REVLIST_STALE))) && !a.deny)
+    flags |= KIOSK_VF_OVERRIDE_OFFERED;
 
   out->deny = a.deny;
   out->staff = a.staff;

@@ -181,7 +181,7 @@ static const struct bad bads[] = {
     {HEAD "mode = gate\n" PATHS POL, 5, "duplicate key"},
     {HEAD PATHS POL "[terminal]\n", 10, "duplicate section"},
     {HEAD PATHS POL "[extras]\n", 10, "unknown section"},
-    {HEAD PATHS POL "revocation_stale = maybe\n", 10, "warn or deny"},
+    {HEAD PATHS POL "revocation_stale = maybe\n", 10, "warn, staff or deny"},
     {HEAD PATHS POL "bus_repeat_minutes = -1\n", 10, "bus_repeat_minutes"},
     {HEAD PATHS POL "revocation_max_age_hours = 0\n", 10, "revocation_max_age_hours"},
     {HEAD PATHS POL "utc_offset = 8\n", 10, "utc_offset"},
@@ -198,6 +198,9 @@ static const struct bad bads[] = {
          POL,
      5, "not declared"},
     {HEAD "vehicle = GK-D0001\n" PATHS POL, 5, "only a bus"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = GK-D0003\n"
+     PATHS POL "revocation_never = staff\n", 11, "no staff on a bus"},
+    {HEAD PATHS POL "revocation_never = later\n", 10, "revocation_never"},
     /* issue 13: trip and stop are a bus's, journaled, so tokens and never ID-shaped */
     {HEAD "trip = T1\n" PATHS POL, 5, "only a bus"},
     {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = GK-D0003\n"
@@ -287,6 +290,17 @@ START_TEST(bus_config)
   ck_assert_str_eq(c.route, "10");
   ck_assert_str_eq(c.trip, "T0815");
   ck_assert_str_eq(c.stop, "S12");
+  /* issue 13: a bus denies on an old list and on none at all, by default */
+  ck_assert_int_eq(c.policy.stale, KIOSK_STALE_DENY);
+  ck_assert_int_eq(c.policy.never, KIOSK_STALE_DENY);
+  rc = parse_text(HEAD PATHS POL, &c, &d);
+  ck_assert_int_eq(rc, KIOSK_OK);
+  ck_assert_int_eq(c.policy.stale, KIOSK_STALE_WARN);
+  ck_assert_int_eq(c.policy.never, KIOSK_STALE_STAFF);
+  rc = parse_text(HEAD PATHS POL "revocation_stale = staff\nrevocation_never = warn\n", &c, &d);
+  ck_assert_int_eq(rc, KIOSK_OK);
+  ck_assert_int_eq(c.policy.stale, KIOSK_STALE_STAFF);
+  ck_assert_int_eq(c.policy.never, KIOSK_STALE_WARN);
 }
 END_TEST
 

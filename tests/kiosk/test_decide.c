@@ -55,6 +55,7 @@ struct row {
   int no_list;
   int64_t rev_age;      /* seconds since the list was issued */
   enum kiosk_stale_action stale;
+  enum kiosk_stale_action never; /* 0: the old rule (no list = stale) */
   int journal_down, queue_full;
   int64_t amount;       /* cashier */
   const char *bill;
@@ -216,6 +217,35 @@ static const struct row rows[] = {
      .rev_age = -600, .stale = KIOSK_STALE_DENY, .want = KIOSK_VERDICT_GRANT},
     {"no list, warn", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .no_list = 1,
      .want = KIOSK_VERDICT_GRANT, .reasons = R(REVLIST_MISSING) | R(REVLIST_STALE_WARN)},
+    /* issue 13: never synced is its own reason and policy, not a stale list */
+    {"never synced, bus: deny", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .no_list = 1,
+     .never = KIOSK_STALE_DENY, .want = KIOSK_VERDICT_DENY,
+     .reasons = R(REVLIST_MISSING) | R(REVLIST_NEVER)},
+    {"never synced, staff policy on a bus: deny (nobody to ask)", KIOSK_MODE_BUS,
+     KIOSK_AWARD_DONOR_STAR, 3, .no_list = 1, .never = KIOSK_STALE_STAFF,
+     .want = KIOSK_VERDICT_DENY, .reasons = R(REVLIST_MISSING) | R(REVLIST_NEVER)},
+    {"never synced, gate: staff check even with the holder confirmed", KIOSK_MODE_GATE,
+     KIOSK_AWARD_DONOR_STAR, 3, .no_list = 1, .never = KIOSK_STALE_STAFF,
+     .staff = KIOSK_STAFF_HOLDER_CONFIRMED, .want = KIOSK_VERDICT_STAFF_CHECK,
+     .reasons = R(REVLIST_MISSING) | R(REVLIST_NEVER) | GATE_OK},
+    {"never synced, gate, staff override: grant", KIOSK_MODE_GATE, KIOSK_AWARD_DONOR_STAR, 3,
+     .no_list = 1, .never = KIOSK_STALE_STAFF,
+     .staff = KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, .want = KIOSK_VERDICT_GRANT,
+     .reasons = R(REVLIST_MISSING) | R(REVLIST_NEVER) | GATE_OK},
+    {"never synced, cashier: staff check", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .no_list = 1, .never = KIOSK_STALE_STAFF, .holder = KIOSK_HOLDER_SSC_MATCHED,
+     .want = KIOSK_VERDICT_STAFF_CHECK, .reasons = R(REVLIST_MISSING) | R(REVLIST_NEVER) | CASH_OK},
+    {"never synced, warn (station): checked", KIOSK_MODE_STATION, KIOSK_AWARD_DONOR_STAR, 3,
+     .no_list = 1, .never = KIOSK_STALE_WARN, .want = KIOSK_VERDICT_GRANT,
+     .reasons = R(REVLIST_MISSING) | R(REVLIST_NEVER) | R(STATION_CHECK_ONLY)},
+    {"a list, never policy deny: not applied", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .never = KIOSK_STALE_DENY, .want = KIOSK_VERDICT_GRANT},
+    {"stale list, staff policy, cashier: staff check", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR,
+     3, .rev_age = 72 * H + 1, .stale = KIOSK_STALE_STAFF, .holder = KIOSK_HOLDER_SSC_MATCHED,
+     .want = KIOSK_VERDICT_STAFF_CHECK, .reasons = R(REVLIST_STALE) | CASH_OK},
+    {"stale list, staff policy, override: grant", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .rev_age = 72 * H + 1, .stale = KIOSK_STALE_STAFF, .holder = KIOSK_HOLDER_SSC_MATCHED,
+     .staff = KIOSK_STAFF_OVERRIDE, .want = KIOSK_VERDICT_GRANT, .reasons = R(REVLIST_STALE) | CASH_OK},
     {"no list, deny", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3, .no_list = 1,
      .stale = KIOSK_STALE_DENY, .want = KIOSK_VERDICT_DENY,
      .reasons = R(REVLIST_MISSING) | R(REVLIST_STALE)},
@@ -355,6 +385,7 @@ static struct kiosk_verdict run_row(const struct row *w, struct kiosk_policy *po
   r.journal_writable = !w->journal_down;
   r.override_queue_room = !w->queue_full;
   pol->stale = w->stale ? w->stale : KIOSK_STALE_WARN;
+  pol->never = w->never;
 
   struct kiosk_verdict v;
   ck_assert_int_eq(kiosk_decide(pol, &r, &v), KIOSK_OK);

@@ -237,6 +237,59 @@ START_TEST(bus_flow)
 }
 END_TEST
 
+START_TEST(never_synced)
+{
+  /* Issue 13: a terminal that never had a revocation list. A bus refuses (its own
+   * reason, not a stale list); a gate asks staff even after the holder check, and staff
+   * may take it on themselves (override, journaled with their id). */
+  char p[512];
+  snprintf(p, sizeof p, "%s/revocation.yrl", dir);
+  ck_assert_int_eq(unlink(p), 0);
+  struct kiosk_terminal *t = open_terminal(BUS, 8);
+  struct kiosk_outcome o = decide(t, "YL20190000000184", 0, T0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
+  ck_assert(o.verdict.deny & KIOSK_RBIT(REVLIST_NEVER));
+  ck_assert(!(o.verdict.reasons & KIOSK_RBIT(REVLIST_STALE)));
+  ck_assert_int_eq(o.journaled, 1);
+  kiosk_terminal_close(t);
+  t = open_terminal(GATE, 8);
+  o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED, T0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
+  ck_assert(o.verdict.staff & KIOSK_RBIT(REVLIST_NEVER));
+  ck_assert(o.verdict.flags & KIOSK_VF_OVERRIDE_OFFERED);
+  o = decide(t, "YL20190000000184", KIOSK_STAFF_HOLDER_CONFIRMED | KIOSK_STAFF_OVERRIDE, T0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
+  ck_assert_int_eq(o.journaled, 1);
+  struct proto_event e;
+  ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), o.seq, &e), KIOSK_OK);
+  ck_assert_str_eq(e.staff_id, "S07");
+  ck_assert(e.reasons & KIOSK_RBIT(REVLIST_NEVER));
+  kiosk_terminal_close(t);
+}
+END_TEST
+
+START_TEST(bus_route_trip_stop)
+{
+  /* Issue 13: every bus event carries the configured route, trip and stop. */
+  struct kiosk_terminal *t =
+      open_terminal(BUS "route = 10\ntrip = T0815\nstop = S12\n", 8);
+  struct kiosk_outcome o = decide(t, "YL20190000000184", 0, T0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
+  struct proto_event e;
+  ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), o.seq, &e), KIOSK_OK);
+  ck_assert_str_eq(e.route, "10");
+  ck_assert_str_eq(e.trip, "T0815");
+  ck_assert_str_eq(e.stop, "S12");
+  o = decide(t, "YL20190000000184", 0, T0 + 1);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
+  ck_assert_int_eq(kiosk_journal_get(kiosk_terminal_journal(t), o.seq, &e), KIOSK_OK);
+  ck_assert_str_eq(e.trip, "T0815");
+  struct kiosk_journal_check res;
+  ck_assert_int_eq(kiosk_journal_verify(kiosk_terminal_journal(t), &res), KIOSK_OK);
+  kiosk_terminal_close(t);
+}
+END_TEST
+
 /* Issue 11 (2): a clock reset to 1970 journaled time 0 and -1000 and wedged the sync. */
 START_TEST(clock_suspect)
 {
@@ -378,6 +431,8 @@ int main(void)
   tcase_add_test(tc, gate_flow);
   tcase_add_test(tc, journal_down_override);
   tcase_add_test(tc, bus_flow);
+  tcase_add_test(tc, never_synced);
+  tcase_add_test(tc, bus_route_trip_stop);
   tcase_add_test(tc, list_without_key_refused);
   tcase_add_test(tc, clock_suspect);
   tcase_add_test(tc, clock_suspect_bus_denies);

@@ -155,8 +155,9 @@ struct kiosk_request {
 
 /* Policy from the configuration (kiosk/config.h). */
 enum kiosk_stale_action {
-  KIOSK_STALE_WARN = 1, /* grant, with the REVLIST_STALE_WARN reason and the flag */
-  KIOSK_STALE_DENY = 2, /* deny */
+  KIOSK_STALE_WARN = 1,  /* grant, with the REVLIST_STALE_WARN reason and the flag */
+  KIOSK_STALE_DENY = 2,  /* deny */
+  KIOSK_STALE_STAFF = 3, /* staff decide: a staff reason, lifted by KIOSK_STAFF_OVERRIDE */
 };
 struct kiosk_policy {
   int32_t start_day;     /* first local day of the scheme (days since 1970-01-01) */
@@ -166,6 +167,10 @@ struct kiosk_policy {
   uint32_t bus_repeat_s;      /* same card, same vehicle within this: deny */
   uint32_t revlist_max_age_s; /* list older than this is stale */
   enum kiosk_stale_action stale;
+  /* A terminal that has never had a list at all (REVLIST_NEVER): the configuration sets
+   * it per mode (docs/kiosk.md: bus deny, gate and cashier staff, station warn); 0 keeps
+   * the old rule, where no list is a stale list (REVLIST_MISSING + the stale action). */
+  enum kiosk_stale_action never;
   int64_t cashier_max_fen;    /* largest consultation fee a cashier may waive */
 };
 
@@ -230,7 +235,10 @@ struct kiosk_policy {
   X(CLOCK_SUSPECT, 37,                                                                      \
     "terminal clock cannot be trusted: staff decide; the last trusted time is recorded",    \
     "终端时钟不可信：由工作人员决定，记录最后可信时间")                                    \
-  X(STAFF_REFUSED, 38, "refused by staff at the check", "工作人员核对后拒绝")
+  X(STAFF_REFUSED, 38, "refused by staff at the check", "工作人员核对后拒绝")               \
+  X(REVLIST_NEVER, 39,                                                                      \
+    "this terminal has never had a revocation list: revoked cards cannot be told apart",    \
+    "本机从未取得注销名单，无法识别已注销的卡")
 
 enum kiosk_reason {
 #define KIOSK_X_RS(name, bit, en, zh) KIOSK_R_##name = (bit),
