@@ -97,18 +97,17 @@ static int exec_args(sqlite3 *db, const char *sql, const char *fmt, const void *
 
 /*
  * The terminal side (issue 12) adds the cashier's fields to the journal event: the visit
- * kind and, on a VOID event, the seq of the waiver it cancels. Until proto carries them
- * CENTRE_BILLS_EVENT_FIELDS stays undefined: every waiver's visit is "" (reported as "-")
- * and no VOID arrives. Wiring them is these two places: event_visit() and on_void()'s
- * ref_seq, with proto's accessors.
+ * kind and, on a VOID event, the seq of the waiver it cancels: proto carries them now
+ * (optional fields visit and ref_seq, read with proto's accessors in event_visit() and
+ * on_void()).
  */
+#define CENTRE_BILLS_EVENT_FIELDS 1
 /* The visit kind's name as the event carries it; "" when none (never NULL: the column
  * is NOT NULL, and a NULL would fail the upload). */
 static const char *event_visit(const struct proto_event *e)
 {
 #ifdef CENTRE_BILLS_EVENT_FIELDS
-  const char *n = e->visit ? proto_visit_name(e->visit) : NULL;
-  return n ? n : "";
+  return e->visit; /* proto checked it: a visit name or "" */
 #else
   (void)e;
   return "";
@@ -167,7 +166,7 @@ static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event
 #ifdef CENTRE_BILLS_EVENT_FIELDS
 static int on_void(sqlite3 *db, const char *terminal, const struct proto_event *e)
 {
-  int64_t seq = (int64_t)e->seq, ref = (int64_t)e->ref_seq, applied;
+  int64_t seq = (int64_t)e->seq, ref = (int64_t)proto_event_ref_seq(e), applied;
   int changed = 0, rc;
   {
     /* Only a waiver of the same terminal that is not voided yet: a void names the

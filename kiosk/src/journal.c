@@ -29,6 +29,10 @@ _Static_assert((int)KIOSK_VERDICT_DENY == PROTO_VERDICT_DENY &&
                    (int)KIOSK_VERDICT_GRANT == PROTO_VERDICT_GRANT &&
                    (int)KIOSK_VERDICT_STAFF_CHECK == PROTO_VERDICT_STAFF_CHECK,
                "kiosk verdicts are proto's");
+_Static_assert((int)KIOSK_VISIT_OUTPATIENT == PROTO_VISIT_OUTPATIENT &&
+                   (int)KIOSK_VISIT_INPATIENT == PROTO_VISIT_INPATIENT &&
+                   (int)KIOSK_VISIT_EMERGENCY == PROTO_VISIT_EMERGENCY,
+               "kiosk visit kinds are proto's");
 
 struct kiosk_journal {
   sqlite3 *db;

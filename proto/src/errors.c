@@ -59,6 +59,14 @@ const char *proto_verdict_name(int verdict)
     return NULL;
   }
 }
+const char *proto_visit_name(int visit)
+{
+  switch (visit) {
+    PROTO_VISIT_MAP(PROTO_X_CASE)
+  default:
+    return NULL;
+  }
+}
 #undef PROTO_X_CASE
 
 /* Compare a counted name with a vocabulary entry. */
@@ -87,6 +95,14 @@ int proto_verdict_parse(const char *s, size_t n)
   if (!s)
     return -1;
   PROTO_VERDICT_MAP(PROTO_X_MATCH)
+  return -1;
+}
+
+int proto_visit_parse(const char *s, size_t n)
+{
+  if (!s)
+    return -1;
+  PROTO_VISIT_MAP(PROTO_X_MATCH)
   return -1;
 }
 #undef PROTO_X_MATCH

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/bill.h"
 #include "proto/batch.h"
 #include "proto/event.h"
 #include "proto_int.h"
@@ -35,6 +36,15 @@ static size_t opt_slot(int field, size_t *off)
   case PROTO_BF_STOP:
     *off = offsetof(struct proto_event, stop);
     return sizeof ((struct proto_event *)0)->stop;
+  case PROTO_BF_VISIT:
+    *off = offsetof(struct proto_event, visit);
+    return sizeof ((struct proto_event *)0)->visit;
+  case PROTO_BF_FEE_ITEM:
+    *off = offsetof(struct proto_event, fee_item);
+    return sizeof ((struct proto_event *)0)->fee_item;
+  case PROTO_BF_REF_SEQ:
+    *off = offsetof(struct proto_event, ref_seq);
+    return sizeof ((struct proto_event *)0)->ref_seq;
   default:
     return 0;
   }
@@ -52,6 +62,46 @@ const char *proto_event_opt_value(const struct proto_event *ev, int field)
 {
   size_t off = 0, n = opt_slot(field, &off);
   return n && ev ? (const char *)ev + off : NULL;
+}
+
+int proto_event_visit(const struct proto_event *ev)
+{
+  int v = ev ? proto_visit_parse(ev->visit, strnlen(ev->visit, sizeof ev->visit)) : -1;
+  return v < 0 ? PROTO_VISIT_NONE : v;
+}
+
+void proto_event_set_visit(struct proto_event *ev, int visit)
+{
+  const char *n = proto_visit_name(visit);
+  snprintf(ev->visit, sizeof ev->visit, "%s", n ? n : "");
+}
+
+/* A seq in decimal: digits, no leading zero, 1 .. 2^53. 0 otherwise. */
+static uint64_t seq_text(const char *s, size_t cap)
+{
+  uint64_t v = 0;
+  size_t i = 0;
+  if (s[0] < '1' || s[0] > '9')
+    return 0;
+  for (; i < cap && s[i]; i++) {
+    if (s[i] < '0' || s[i] > '9' || v > ((UINT64_C(1) << 53) - (uint64_t)(s[i] - '0')) / 10)
+      return 0;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  return i < cap ? v : 0;
+}
+
+uint64_t proto_event_ref_seq(const struct proto_event *ev)
+{
+  return ev ? seq_text(ev->ref_seq, sizeof ev->ref_seq) : 0;
+}
+
+void proto_event_set_ref_seq(struct proto_event *ev, uint64_t seq)
+{
+  if (seq)
+    snprintf(ev->ref_seq, sizeof ev->ref_seq, "%" PRIu64, seq);
+  else
+    ev->ref_seq[0] = '\0';
 }
 
 int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
@@ -75,8 +125,8 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
     bad = "unknown verdict";
   else if (ev->amount_fen < 0 || ev->amount_fen > INT64_C(100000000000))
     bad = "amount out of range";
-  else if (!free_token(ev->bill_ref, PROTO_BILL_REF_MAX, 0))
-    bad = "bill reference is not a token (or shaped like an ID number)";
+  else if (ev->bill_ref[0] && !common_bill_no_valid(ev->bill_ref))
+    bad = "bill reference malformed (or shaped like an ID number)";
   else if (!free_token(ev->staff_id, PROTO_STAFF_ID_MAX, 0))
     bad = "staff id is not a token (or shaped like an ID number)";
   /* A staff event is about a person at the terminal, never a card or a bill. */
@@ -84,6 +134,16 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
            (ev->staff_id[0] == '\0' || ev->card_no[0] || ev->bill_ref[0] || ev->amount_fen ||
             ev->generation || ev->verdict == PROTO_VERDICT_STAFF_CHECK))
     bad = "staff event with a card, a bill or no staff id";
+  /* The cashier's fields: a known visit kind; a seq exactly on a VOID, naming an
+   * earlier event. */
+  else if (ev->visit[0] && proto_event_visit(ev) == PROTO_VISIT_NONE)
+    bad = "unknown visit kind";
+  else if (ev->ref_seq[0] && proto_event_ref_seq(ev) == 0)
+    bad = "ref_seq is not a seq";
+  else if ((ev->kind == PROTO_EVENT_VOID) != (ev->ref_seq[0] != '\0'))
+    bad = "ref_seq is set exactly on a void";
+  else if (ev->ref_seq[0] && ev->seq && proto_event_ref_seq(ev) >= ev->seq)
+    bad = "a void refers to an earlier event";
   for (int f = 0; !bad && f < PROTO_BF_COUNT; f++) {
     size_t off = 0, n = proto_batch_fields[f].type == PROTO_BT_OTEXT ? opt_slot(f, &off) : 0;
     const char *v = n ? (const char *)ev + off : NULL;

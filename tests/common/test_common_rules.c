@@ -10,6 +10,7 @@
 #include "common/date.h"
 #include "common/hex.h"
 #include "common/idno.h"
+#include "common/bill.h"
 #include "common/token.h"
 #include "common/utf8.h"
 
@@ -388,6 +389,45 @@ START_TEST(test_tokens)
 }
 END_TEST
 
+/* Bill numbers: what a HIS prints (issue 12), never an ID shape, never a separator. */
+static const struct {
+  const char *s;
+  int ok;
+} bills[] = {
+    {"MZ1001", 1},
+    {"MZ2026/12/01", 1},
+    {"ZY-2026.0001_a", 1},
+    {"门诊123", 1},
+    {"住院/2026/丙", 1},
+    {"㐀1", 1},                         /* CJK extension A */
+    {"", 0},
+    {"MZ 1", 0},                        /* space */
+    {"MZ|1", 0},                        /* the canonical line's separator */
+    {"MZ\"1", 0},
+    {"MZ\t1", 0},
+    {"ＭＺ1", 0},                       /* full-width letters */
+    {"MZ1。", 0},                       /* CJK punctuation */
+    {"😀", 0},                          /* four-byte sequence */
+    {"\xe9\x97", 0},                    /* cut sequence */
+    {"\xc0\xaf", 0},                    /* overlong '/' */
+    {"450902199001011235", 0},          /* ID-shaped */
+    {"45090219900101123x", 1},          /* not ID-shaped: wrong check character */
+    {"123456789012345678901234567890123456789012345678901234567890123", 1}, /* 63 */
+    {"1234567890123456789012345678901234567890123456789012345678901234", 0}, /* 64 */
+    {"门门门门门门门门门门门门门门门门门门门门门", 1},                       /* 63 bytes */
+    {"门门门门门门门门门门门门门门门门门门门门门1", 0},                      /* 64 bytes */
+};
+
+START_TEST(test_bill_numbers)
+{
+  for (size_t i = 0; i < sizeof bills / sizeof bills[0]; i++)
+    ck_assert_msg(common_bill_no_valid(bills[i].s) == bills[i].ok, "bill %zu", i);
+  ck_assert(!common_bill_no_valid(NULL));
+  ck_assert(common_bill_no_valid_n("MZ1|x", 3));
+  ck_assert(!common_bill_no_valid_n("MZ\0", 3));
+}
+END_TEST
+
 START_TEST(test_hex)
 {
   uint8_t b[4] = {0x00, 0x9f, 0xA0, 0xff}, back[4];
@@ -446,6 +486,7 @@ static Suite *rules_suite(void)
   Suite *s = suite_create("common_rules");
   TCase *t = tcase_create("dates");
   tcase_add_test(t, test_days_round_trip);
+  tcase_add_test(t, test_bill_numbers);
   tcase_add_loop_test(t, test_date_parse, 0, sizeof parse_cases / sizeof parse_cases[0]);
   tcase_add_test(t, test_date_misc);
   suite_add_tcase(s, t);

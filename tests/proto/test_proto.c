@@ -195,7 +195,7 @@ static struct proto_event chained(uint64_t seq, const uint8_t prev[PROTO_HASH_LE
 START_TEST(batch_field_table)
 {
   /* The table is the event's hashed fields: 16 members, unique names, in wire order. */
-  ck_assert_int_eq(PROTO_BF_COUNT, 19);
+  ck_assert_int_eq(PROTO_BF_COUNT, 22);
   ck_assert_str_eq(proto_batch_fields[PROTO_BF_SEQ].name, "seq");
   ck_assert_str_eq(proto_batch_fields[PROTO_BF_HASH].name, "hash");
   ck_assert_int_eq(proto_batch_fields[PROTO_BF_AMOUNT_FEN].type, PROTO_BT_INT);
@@ -210,6 +210,11 @@ START_TEST(batch_field_table)
   snprintf(e.route, sizeof e.route, "R1");
   snprintf(e.trip, sizeof e.trip, "T1");
   snprintf(e.stop, sizeof e.stop, "S1");
+  proto_event_set_visit(&e, PROTO_VISIT_OUTPATIENT);
+  snprintf(e.fee_item, sizeof e.fee_item, "consultation");
+  e.kind = PROTO_EVENT_VOID;
+  e.seq = 9;
+  proto_event_set_ref_seq(&e, 3);
   struct sink s = {0};
   ck_assert_int_eq(proto_batch_encode(&e, 1, sink_put, &s), PROTO_OK);
   const char *p = s.data;
@@ -242,6 +247,84 @@ START_TEST(batch_bytes)
                    "\"bill_ref\":\"MZ-0001\",\"staff_id\":\"S01\",\"prev_hash\":"
                    "\"0000000000000000000000000000000000000000000000000000000000000000\","
                    "\"hash\":\"abababababababababababababababababababababababababababababababab\"}]}");
+  free(s.data);
+}
+END_TEST
+
+START_TEST(cashier_fields)
+{
+  /* The cashier's optional fields: in the line after prev_hash when set, a known visit,
+   * a ref_seq exactly on a VOID naming an earlier event; bill numbers by common's rule. */
+  struct proto_event e = worked_example();
+  char line[PROTO_EVENT_CANON_MAX], why[96];
+  proto_event_set_visit(&e, PROTO_VISIT_OUTPATIENT);
+  snprintf(e.fee_item, sizeof e.fee_item, "consultation");
+  ck_assert_uint_gt(proto_event_canonical(&e, line, sizeof line), 0);
+  ck_assert_str_eq(line, "kiosk-journal-v1|7|1545840000|gate-1|hosp.yl-first-people|cashier||"
+                         "YL-2019-0001|0|decision|GRANT|0000000001000000|1500|MZ-0001|S01|"
+                         "0000000000000000000000000000000000000000000000000000000000000000"
+                         "|visit=outpatient|fee_item=consultation");
+  ck_assert_int_eq(proto_event_visit(&e), PROTO_VISIT_OUTPATIENT);
+  snprintf(e.visit, sizeof e.visit, "outpatien");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  proto_event_set_visit(&e, PROTO_VISIT_EMERGENCY);
+  ck_assert_str_eq(e.visit, "emergency");
+  e.kind = PROTO_EVENT_VOID;
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  proto_event_set_ref_seq(&e, 7);
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  proto_event_set_ref_seq(&e, 5);
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_OK);
+  ck_assert_uint_eq(proto_event_ref_seq(&e), 5);
+  ck_assert_uint_gt(proto_event_canonical(&e, line, sizeof line), 0);
+  ck_assert_ptr_nonnull(strstr(line, "|void|"));
+  ck_assert_ptr_nonnull(strstr(line, "|visit=emergency|fee_item=consultation|ref_seq=5"));
+  snprintf(e.ref_seq, sizeof e.ref_seq, "05");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  snprintf(e.ref_seq, sizeof e.ref_seq, "5x");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  e.kind = PROTO_EVENT_DECISION;
+  proto_event_set_ref_seq(&e, 5);
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  proto_event_set_ref_seq(&e, 0);
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_OK);
+  snprintf(e.fee_item, sizeof e.fee_item, "450902199001011235");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  e.fee_item[0] = '\0';
+  snprintf(e.bill_ref, sizeof e.bill_ref, "MZ2026/12/01");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_OK);
+  snprintf(e.bill_ref, sizeof e.bill_ref, "门诊123");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_OK);
+  snprintf(e.bill_ref, sizeof e.bill_ref, "MZ|1");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  snprintf(e.bill_ref, sizeof e.bill_ref, "450902199001011235");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  /* Through the batch and back, CJK bill and all. */
+  uint8_t zero[PROTO_HASH_LEN] = {0};
+  struct proto_event ev[2];
+  ev[0] = worked_example();
+  ev[0].seq = 1;
+  proto_event_set_visit(&ev[0], PROTO_VISIT_INPATIENT);
+  snprintf(ev[0].bill_ref, sizeof ev[0].bill_ref, "住院/2026");
+  memcpy(ev[0].prev_hash, zero, sizeof zero);
+  ck_assert_int_eq(proto_event_hash(&ev[0], ev[0].hash), PROTO_OK);
+  ev[1] = ev[0];
+  ev[1].seq = 2;
+  ev[1].kind = PROTO_EVENT_VOID;
+  proto_event_set_ref_seq(&ev[1], 1);
+  memcpy(ev[1].prev_hash, ev[0].hash, sizeof zero);
+  ck_assert_int_eq(proto_event_hash(&ev[1], ev[1].hash), PROTO_OK);
+  struct sink s = {0};
+  ck_assert_int_eq(proto_batch_encode(ev, 2, sink_put, &s), PROTO_OK);
+  ck_assert_ptr_nonnull(strstr(s.data, "\"visit\":\"inpatient\",\"ref_seq\":\"1\"}"));
+  struct proto_batch b;
+  char pwhy[160];
+  ck_assert_int_eq(proto_batch_parse(s.data, s.len, 0, &b, pwhy, sizeof pwhy), PROTO_OK);
+  ck_assert_uint_eq(b.n, 2);
+  ck_assert_uint_eq(b.n_held, 0);
+  for (size_t i = 0; i < 2; i++)
+    ck_assert_msg(memcmp(&b.ev[i], &ev[i], sizeof ev[i]) == 0, "event %zu differs", i);
+  proto_batch_free(&b);
   free(s.data);
 }
 END_TEST
@@ -564,6 +647,7 @@ static Suite *suite(void)
   tcase_add_test(t, event_check_refuses);
   tcase_add_test(t, event_optional_fields);
   tcase_add_test(t, batch_optional_fields);
+  tcase_add_test(t, cashier_fields);
   tcase_add_test(t, vocabulary);
   tcase_add_test(t, batch_field_table);
   tcase_add_test(t, batch_bytes);

@@ -12,6 +12,7 @@
  *   common/hex.h     bounded hex encode / decode
  *   common/utf8.h    UTF-8 validation (whole string, valid prefix, printable text)
  *   common/token.h   identifier tokens (terminal, site, staff ids ...)
+ *   common/bill.h    bill numbers (a hospital's bill or visit number: ASCII, CJK, never ID-shaped)
  *   common/idno.h    citizen ID numbers (check digit, province, 15 digits, mask), name mask
  *   common/cardno.h  the unified card number (format, ISO 7064 MOD 97-10)
  *   common/award.h   the award vocabulary: one table

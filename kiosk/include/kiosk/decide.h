@@ -126,6 +126,7 @@ enum kiosk_visit {
   KIOSK_VISIT_NONE = 0,
   KIOSK_VISIT_OUTPATIENT = 1, /* 门诊 */
   KIOSK_VISIT_INPATIENT = 2,  /* 住院 */
+  KIOSK_VISIT_EMERGENCY = 3,  /* 急诊 (where the hospital's tariff has it) */
 };
 
 #define KIOSK_BILL_REF_MAX 63u

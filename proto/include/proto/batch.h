@@ -66,7 +66,10 @@ extern "C" {
   X(HASH, "hash", TEXT)                                                                  \
   X(ROUTE, "route", OTEXT)    /* bus: the route the vehicle runs */                      \
   X(TRIP, "trip", OTEXT)      /* bus: the trip (one run of the route) */                 \
-  X(STOP, "stop", OTEXT)      /* bus: the stop where the card was tapped */
+  X(STOP, "stop", OTEXT)      /* bus: the stop where the card was tapped */\
+  X(VISIT, "visit", OTEXT)    /* cashier: outpatient, inpatient, emergency */            \
+  X(FEE_ITEM, "fee_item", OTEXT) /* cashier: the tariff item waived */                   \
+  X(REF_SEQ, "ref_seq", OTEXT) /* VOID: the seq of the waiver cancelled (decimal) */
 
 enum proto_batch_field {
 #define PROTO_X_BF(id, name, type) PROTO_BF_##id,

@@ -69,7 +69,8 @@ const char *proto_errname(int err);
   X(OVERRIDE, 2, "override")                                                             \
   X(SIGN_IN, 3, "sign_in")    /* a staff member signed in by id and PIN */               \
   X(SIGN_OUT, 4, "sign_out")  /* signed out: by hand, idle, or the roster dropped them */\
-  X(LOCKOUT, 5, "lockout")    /* too many wrong PINs for this staff id: locked for a time */
+  X(LOCKOUT, 5, "lockout")    /* too many wrong PINs for this staff id: locked for a time */\
+  X(VOID, 6, "void")          /* a cashier waiver cancelled (bill voided): ref_seq names it */
 /* 1 for the kinds that record staff activity rather than a card's decision. */
 #define PROTO_EVENT_IS_STAFF(kind) ((kind) >= PROTO_EVENT_SIGN_IN && (kind) <= PROTO_EVENT_LOCKOUT)
 
@@ -78,6 +79,20 @@ const char *proto_errname(int err);
   X(DENY, 0, "DENY")                                                                     \
   X(GRANT, 1, "GRANT")                                                                   \
   X(STAFF_CHECK, 2, "STAFF_CHECK")
+
+/* A cashier's visit kind (the fee waived depends on it), carried by name in the event's
+ * optional field "visit"; 0 (no name) elsewhere. */
+#define PROTO_VISIT_MAP(X)                                                               \
+  X(OUTPATIENT, 1, "outpatient")                                                         \
+  X(INPATIENT, 2, "inpatient")                                                           \
+  X(EMERGENCY, 3, "emergency")
+
+enum proto_visit {
+  PROTO_VISIT_NONE = 0,
+#define PROTO_X_VISIT(name, value, text) PROTO_VISIT_##name = (value),
+  PROTO_VISIT_MAP(PROTO_X_VISIT)
+#undef PROTO_X_VISIT
+};
 
 enum proto_mode {
 #define PROTO_X_MODE(name, value, text) PROTO_MODE_##name = (value),
@@ -99,11 +114,13 @@ enum proto_verdict {
 const char *proto_mode_name(int mode);
 const char *proto_event_kind_name(int kind);
 const char *proto_verdict_name(int verdict);
+const char *proto_visit_name(int visit); /* NULL for PROTO_VISIT_NONE and unknown values */
 /* Value of a name (exact, case-sensitive); -1 when unknown. n is the name's length
  * (the text need not be NUL-terminated). */
 int proto_mode_parse(const char *s, size_t n);
 int proto_event_kind_parse(const char *s, size_t n);
 int proto_verdict_parse(const char *s, size_t n);
+int proto_visit_parse(const char *s, size_t n);
 
 #ifdef __cplusplus
 }
