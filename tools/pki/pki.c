@@ -22,13 +22,21 @@
 
 #define PATH_MAX_LEN 4096
 #define ORG_NAME "Yulin Central Blood Station"
+#define say yhpki_say
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void say(const char *fmt, ...)
+/* How many reasons have been printed: the program adds a line of its own only when a
+ * failure printed none (yhpki_said). */
+static unsigned said;
+
+unsigned yhpki_said(void)
+{
+  return said;
+}
+
+void yhpki_say(const char *fmt, ...)
 {
   va_list ap;
+  said++;
   fputs("yhpki: ", stderr);
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
@@ -468,7 +476,13 @@ static int root_is_p256(const char *dir)
   if (path_of(path, sizeof path, "%s/root.pem", dir) != CARDIO_OK)
     return 0;
   x = read_cert(path);
-  ok = x && X509_get_signature_nid(x) != NID_SM2_with_SM3;
+  if (!x) {
+    /* The usual cause is a wrong DIR or a PKI not made yet, not the root's suite. */
+    say("no root certificate %s (%s; run yhpki init-root %s first)", path,
+        exists(path) ? "not a PEM certificate" : strerror(ENOENT), dir);
+    return 0;
+  }
+  ok = X509_get_signature_nid(x) != NID_SM2_with_SM3;
   X509_free(x);
   if (!ok)
     say("TLS certificates need a P-256 root (TLS stacks do not verify SM2-signed "
@@ -535,6 +549,20 @@ static void hex_id(const uint8_t id[CARDIO_KEYID_LEN], char out[2 * CARDIO_KEYID
 {
   for (int i = 0; i < CARDIO_KEYID_LEN; i++)
     snprintf(out + 2 * i, 3, "%02x", id[i]);
+}
+
+int yhpki_cert_key_id(const char *cert_path, char hex[2 * CARDIO_KEYID_LEN + 1])
+{
+  uint8_t id[CARDIO_KEYID_LEN];
+  X509 *x = read_cert(cert_path);
+  int rc;
+  if (!x)
+    return CARDIO_E_IO;
+  rc = cert_key_id(x, id);
+  X509_free(x);
+  if (rc == CARDIO_OK)
+    hex_id(id, hex);
+  return rc;
 }
 
 int yhpki_retire_issuer(const char *dir, const char *name_or_keyid, uint32_t since)

@@ -83,6 +83,16 @@ int yhpki_test_pki(const char *dir, int64_t now);
 /* Read DIR/private/transport.key. */
 int yhpki_read_transport_key(const char *dir, uint8_t key[16]);
 
+/* The key id (cardio_key_id, 16 lowercase hex digits) of the certificate in cert_path:
+ * what a station's --issuer and the card's record name. IO when it is not a certificate. */
+int yhpki_cert_key_id(const char *cert_path, char hex[2 * CARDIO_KEYID_LEN + 1]);
+
+/* Print "yhpki: REASON" on stderr (every failure above prints one) and count it. */
+void yhpki_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How many reasons were printed so far: a caller that sees a failure with no new reason
+ * prints its own. */
+unsigned yhpki_said(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,18 +36,18 @@ int yhpki_new_issuer_token(const char *dir, const char *name, const char *module
   struct cardio_key *key = NULL;
   int rc = CARDIO_E_IO, initialized = 0, logged_in = 0;
   if (!dir || !name || !module || !token || !pin || !v || strlen(name) > 32) {
-    fprintf(stderr, "yhpki: new-issuer-token needs DIR, NAME, the module, the token, the PIN\n");
+    yhpki_say("new-issuer-token needs DIR, NAME, the module, the token, the PIN");
     return CARDIO_E_INVALID_ARG;
   }
   snprintf(label, sizeof label, "issuer-%s", name);
   void *lib = dlopen(module, RTLD_NOW | RTLD_LOCAL);
   CK_C_GetFunctionList get = lib ? (CK_C_GetFunctionList)dlsym(lib, "C_GetFunctionList") : NULL;
   if (!get || get(&f) != CKR_OK) {
-    fprintf(stderr, "yhpki: %s is not a PKCS#11 module\n", module);
+    yhpki_say("%s is not a PKCS#11 module", module);
     goto out;
   }
   if (f->C_Initialize(NULL) != CKR_OK) {
-    fprintf(stderr, "yhpki: the PKCS#11 module does not initialize\n");
+    yhpki_say("the PKCS#11 module does not initialize");
     goto out;
   }
   initialized = 1;
@@ -63,7 +63,7 @@ int yhpki_new_issuer_token(const char *dir, const char *name, const char *module
     }
   }
   if (!have) {
-    fprintf(stderr, "yhpki: no token labelled %s\n", token);
+    yhpki_say("no token labelled %s", token);
     goto out;
   }
   if (f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
@@ -72,14 +72,14 @@ int yhpki_new_issuer_token(const char *dir, const char *name, const char *module
   CK_UTF8CHAR pinbuf[128];
   size_t pin_len = strlen(pin);
   if (pin_len >= sizeof pinbuf) {
-    fprintf(stderr, "yhpki: the PIN is too long\n");
+    yhpki_say("the PIN is too long");
     goto out;
   }
   memcpy(pinbuf, pin, pin_len);
   CK_RV lrv = f->C_Login(s, CKU_USER, pinbuf, pin_len);
   memset(pinbuf, 0, sizeof pinbuf);
   if (lrv != CKR_OK) {
-    fprintf(stderr, "yhpki: the token refused the PIN\n");
+    yhpki_say("the token refused the PIN");
     goto out;
   }
   logged_in = 1;
@@ -90,7 +90,7 @@ int yhpki_new_issuer_token(const char *dir, const char *name, const char *module
   f->C_FindObjects(s, &obj, 1, &found);
   f->C_FindObjectsFinal(s);
   if (found) {
-    fprintf(stderr, "yhpki: the token already holds %s; refusing to make another\n", label);
+    yhpki_say("the token already holds %s; refusing to make another", label);
     goto out;
   }
   CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
@@ -111,7 +111,7 @@ int yhpki_new_issuer_token(const char *dir, const char *name, const char *module
   CK_MECHANISM mech = {CKM_EC_KEY_PAIR_GEN, NULL, 0};
   if (f->C_GenerateKeyPair(s, &mech, pub_t, sizeof pub_t / sizeof pub_t[0], priv_t,
                            sizeof priv_t / sizeof priv_t[0], &pub, &priv) != CKR_OK) {
-    fprintf(stderr, "yhpki: the token could not generate a P-256 key pair\n");
+    yhpki_say("the token could not generate a P-256 key pair");
     rc = CARDIO_E_CRYPTO;
     goto out;
   }
@@ -120,7 +120,7 @@ int yhpki_new_issuer_token(const char *dir, const char *name, const char *module
   CK_ATTRIBUTE pt = {CKA_EC_POINT, point, sizeof point};
   if (f->C_GetAttributeValue(s, pub, &pt, 1) != CKR_OK || pt.ulValueLen != 67 ||
       point[0] != 0x04 || point[1] != 0x41) {
-    fprintf(stderr, "yhpki: the token's public point is not an uncompressed P-256 point\n");
+    yhpki_say("the token's public point is not an uncompressed P-256 point");
     rc = CARDIO_E_CRYPTO;
     goto out;
   }
