@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "station/cli.h"
 #include "station/issue.h"
@@ -22,7 +24,7 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\n(see %s %s --help)\n", c->prog, c->cmd);
+  fprintf(stderr, "\nsee %s %s --help\n", c->prog, c->cmd);
 }
 
 int cli_date(const struct cli *c, const char *text, int32_t *day)
@@ -100,6 +102,11 @@ int cli_common_opt(struct cli *c, int opt, const char *arg)
     c->today_set = 1;
     return 1;
   }
+  /* getopt has printed "station CMD: unrecognized option ..." (argv[0] is the command's
+   * name, cli_main.c); the convention's second line. The command's default case then
+   * returns 2. */
+  if (opt == '?' || opt == ':')
+    fprintf(stderr, "see %s %s --help\n", c->prog, c->cmd);
   return 0;
 }
 
@@ -146,12 +153,26 @@ int cli_cmd_import(struct cli *c, int argc, char **argv)
   }
   if (c->today_set)
     o.today = c->today;
+  /* Every file readable before the database is opened: a mistyped name must neither
+   * leave an empty database behind nor be reported twice. */
+  for (int i = optind; i < argc; i++) {
+    FILE *f = fopen(argv[i], "rb");
+    if (!f) {
+      fprintf(stderr, "%s import: %s: cannot read it: %s; nothing was imported\n", c->prog,
+              argv[i], strerror(errno));
+      return 1;
+    }
+    fclose(f);
+  }
+  struct stat sb;
+  int existed = stat(c->db_path, &sb) == 0, imported = 0;
   if (cli_open(c) != 0)
     return 1;
   int status = 0;
   for (int i = optind; i < argc; i++) {
     struct station_import_result res;
     int rc = station_import_csv(c->db, argv[i], &o, &res);
+    imported |= rc == STATION_OK;
     if (rc == STATION_OK && res.already_imported) {
       printf("%s: already imported (import #%lld); nothing changed\n", argv[i],
              (long long)res.import_id);
@@ -170,7 +191,9 @@ int cli_cmd_import(struct cli *c, int argc, char **argv)
       }
       if (res.problems.dropped)
         fprintf(stderr, "%s: ... and %lu more problems\n", argv[i], res.problems.dropped);
-      if (rc == STATION_E_ROWS)
+      if (rc == STATION_E_IO && res.problems.n > 0)
+        ; /* the problem above says what could not be read */
+      else if (rc == STATION_E_ROWS)
         fprintf(stderr, "%s: refused: %lu of %lu rows are bad; nothing was imported\n", argv[i],
                 res.bad_rows, res.rows);
       else
@@ -179,6 +202,20 @@ int cli_cmd_import(struct cli *c, int argc, char **argv)
       status = 1;
     }
     station_import_result_free(&res);
+  }
+  if (!existed && !imported) {
+    /* This import made the database and put nothing in it: leave no empty file that a
+     * later command would take for the station's records. */
+    char side[4200];
+    station_db_close(c->db);
+    c->db = NULL;
+    unlink(c->db_path);
+    snprintf(side, sizeof side, "%s-wal", c->db_path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", c->db_path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-journal", c->db_path);
+    unlink(side);
   }
   return status;
 }

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cli.h"
 #include "station/cli.h"
 #include "station_cli_int.h"
 #include "station_int.h"
+#include "yh_version.h"
 
 /* ------------------------------------------------------------ dispatch -- */
 
@@ -40,6 +42,8 @@ static void cli_help(const char *prog, FILE *out)
     fprintf(out, "  %-11s %s\n", cli_commands[i].name, cli_commands[i].summary);
   fprintf(out, "Common options, before or after the command: --db FILE (default $STATION_DB "
                "or station.db), --today YYYY-MM-DD (default: today in Yulin).\n");
+  fprintf(out, "  -h, --help   this text;  --version   the version\n"
+               "Exit status: 0 done, 1 failed, 2 usage error (docs/cli.md).\n");
 }
 
 /* Common options given before the command (`station --db FILE import ...`, as the help
@@ -47,7 +51,8 @@ static void cli_help(const char *prog, FILE *out)
 static int cli_leading_options(const char *prog, int *argc, char **argv, const char **db_path,
                                int32_t *today, int *today_set)
 {
-  while (*argc >= 2 && strncmp(argv[1], "--", 2) == 0 && strcmp(argv[1], "--help") != 0) {
+  while (*argc >= 2 && strncmp(argv[1], "--", 2) == 0 && strcmp(argv[1], "--help") != 0 &&
+         strcmp(argv[1], "--version") != 0) {
     const char *opt = argv[1], *val = NULL;
     int used = 1;
     const char *eq = strchr(opt, '=');
@@ -56,7 +61,7 @@ static int cli_leading_options(const char *prog, int *argc, char **argv, const c
     int is_today = name_len == 7 && strncmp(opt, "--today", 7) == 0;
     if (!is_db && !is_today) {
       fprintf(stderr, "%s: unknown option '%.*s' before the command (common options: --db, "
-                      "--today)\n", prog, (int)name_len, opt);
+                      "--today)\nsee %s --help\n", prog, (int)name_len, opt, prog);
       return 2;
     }
     if (eq) {
@@ -65,13 +70,13 @@ static int cli_leading_options(const char *prog, int *argc, char **argv, const c
       val = argv[2];
       used = 2;
     } else {
-      fprintf(stderr, "%s: %s needs a value\n", prog, opt);
+      common_cli_usage(prog, "%s needs a value", opt);
       return 2;
     }
     if (is_db) {
       *db_path = val;
     } else if (station_date_parse(val, strlen(val), today) != STATION_OK) {
-      fprintf(stderr, "%s: --today: not a date (YYYY-MM-DD)\n", prog);
+      common_cli_usage(prog, "--today: expected a date as YYYY-MM-DD");
       return 2;
     } else {
       *today_set = 1;
@@ -93,11 +98,18 @@ int station_cli_main(int argc, char **argv)
   int today_set = 0;
   if (cli_leading_options(prog, &argc, argv, &db_path, &today, &today_set) != 0)
     return 2;
-  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-      strcmp(argv[1], "help") == 0) {
-    cli_help(prog, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
+  if (argc < 2)
+    return common_cli_usage(prog, "a command is expected (import, evaluate, round, notice, "
+                                  "apply, issue, reissue, revoke, collect, ready-list, outbox, "
+                                  "card-status, show)");
+  if (common_cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
+    cli_help(prog, stdout);
+    return 0;
   }
+  /* --version anywhere: no command has an option of that name. */
+  for (int i = 1; i < argc; i++)
+    if (common_cli_is_version(argv[i]))
+      return common_cli_version(stdout, prog, YH_VERSION, YH_VERSION_GIT);
   for (size_t i = 0; i < sizeof cli_commands / sizeof cli_commands[0]; i++) {
     if (strcmp(argv[1], cli_commands[i].name) != 0)
       continue;
@@ -108,14 +120,19 @@ int station_cli_main(int argc, char **argv)
     c.db_path = db_path;
     c.today = today;
     c.today_set = today_set;
-    /* getopt_long sees the subcommand as its argv[0]. */
+    /* getopt_long sees the subcommand as its argv[0] and names it in its messages
+     * ("station import: unrecognized option '--frob'"); cli_common_opt adds the "see
+     * ... --help" line. */
+    char name[64];
+    snprintf(name, sizeof name, "%s %s", prog, c.cmd);
+    argv[1] = name;
     optind = 0;
     opterr = 1;
     int rc = cli_commands[i].fn(&c, argc - 1, argv + 1);
     station_db_close(c.db);
     return rc;
   }
-  fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
-  cli_help(prog, stderr);
-  return 2;
+  return common_cli_usage(prog, "unknown command '%s' (expected import, evaluate, round, "
+                                "notice, apply, issue, reissue, revoke, collect, ready-list, "
+                                "outbox, card-status or show)", argv[1]);
 }
