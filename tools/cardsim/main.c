@@ -24,6 +24,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+
+/* Only the version header: the simulator links none of the code it tests (not even
+ * common), so it prints the CLI convention's lines (docs/cli.md) itself. */
+#include "yh_version.h"
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -77,7 +81,9 @@ static void usage(FILE *f)
              "               [--control /path/to/unix.sock] [--list]\n"
              "Plays a smart card on a vpcd virtual reader (default 127.0.0.1:%d).\n"
              "Control lines on stdin and on the control socket: insert PROFILE [ARG],\n"
-             "remove, fault NAME [PARAM], status, list, help, quit.\n",
+             "remove, fault NAME [PARAM], status, list, help, quit.\n"
+             "  -h, --help   this text;  --version   the version\n"
+             "Exit status: 0 done, 1 failed, 2 usage error (docs/cli.md).\n",
           CARDSIM_DEFAULT_PORT);
 }
 
@@ -382,10 +388,11 @@ static int serve(struct app *app)
 int main(int argc, char **argv)
 {
   static const struct option opts[] = {
-    {"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'p'},
+    {"host", required_argument, NULL, 'o'},   {"port", required_argument, NULL, 'p'},
     {"card", required_argument, NULL, 'c'},   {"arg", required_argument, NULL, 'a'},
     {"control", required_argument, NULL, 's'}, {"list", no_argument, NULL, 'l'},
-    {"help", no_argument, NULL, 'H'},         {NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
   };
   struct app app;
   memset(&app, 0, sizeof app);
@@ -398,14 +405,17 @@ int main(int argc, char **argv)
   int list = 0, opt;
   unsigned long port;
 
-  while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  /* getopt's messages name argv[0]: the program, not the path it was run by. */
+  static char prog[] = "cardsim";
+  argv[0] = prog;
+  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch (opt) {
-    case 'h':
+    case 'o':
       app.host = optarg;
       break;
     case 'p':
       if (parse_uint(optarg, 65535, &port) != 0 || port == 0) {
-        fprintf(stderr, "cardsim: bad port '%s'\n", optarg);
+        fputs("cardsim: --port: expected a number from 1 to 65535\nsee cardsim --help\n", stderr);
         return 2;
       }
       app.port = (unsigned)port;
@@ -422,16 +432,21 @@ int main(int argc, char **argv)
     case 'l':
       list = 1;
       break;
-    case 'H':
+    case 'h':
       usage(stdout);
       return 0;
-    default:
-      usage(stderr);
+    case 'V':
+      printf("cardsim (Yulin honour card) %s%s%s%s\n", YH_VERSION, YH_VERSION_GIT[0] ? " (git " : "",
+             YH_VERSION_GIT, YH_VERSION_GIT[0] ? ")" : "");
+      return 0;
+    default: /* getopt has named the option */
+      fputs("see cardsim --help\n", stderr);
       return 2;
     }
   }
   if (optind != argc) {
-    usage(stderr);
+    fprintf(stderr, "cardsim: unexpected argument '%s' (options only)\nsee cardsim --help\n",
+            argv[optind]);
     return 2;
   }
   if (list) {

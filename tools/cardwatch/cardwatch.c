@@ -19,6 +19,8 @@
 
 #include "cardio/cardio.h"
 #include "cardio/watch.h"
+#include "common/cli.h"
+#include "yh_version.h"
 
 #define CARDWATCH_NAME_MAX 256
 
@@ -126,16 +128,25 @@ int main(int argc, char **argv)
   struct timespec start;
 
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
-      seconds = strtol(argv[++i], NULL, 10);
-    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    if (strcmp(argv[i], "--seconds") == 0) {
+      char *end;
+      if (i + 1 >= argc)
+        return common_cli_usage("cardwatch", "--seconds needs a value");
+      seconds = strtol(argv[++i], &end, 10);
+      if (!*argv[i] || *end || seconds < 0 || seconds > 86400 * 366)
+        return common_cli_usage("cardwatch", "--seconds: expected a number from 0 to 31622400");
+    } else if (common_cli_is_help(argv[i])) {
       printf("usage: cardwatch [--seconds N]\n"
              "Watches all card readers through pcscd, prints reader and card events and\n"
-             "what it reads from each card. Stops on SIGINT/SIGTERM or after N seconds.\n");
+             "what it reads from each card. Stops on SIGINT/SIGTERM or after N seconds.\n"
+             "  -h, --help   this text;  --version   the version\n"
+             "Exit status: 0 done, 1 failed (no pcscd), 2 usage error (docs/cli.md).\n");
       return 0;
+    } else if (common_cli_is_version(argv[i])) {
+      return common_cli_version(stdout, "cardwatch", YH_VERSION, YH_VERSION_GIT);
     } else {
-      fprintf(stderr, "cardwatch: unknown argument '%s' (try --help)\n", argv[i]);
-      return 2;
+      return common_cli_usage("cardwatch", "unexpected argument '%s' (expected --seconds N)",
+                              argv[i]);
     }
   }
   setvbuf(stdout, NULL, _IOLBF, 0);

@@ -28,9 +28,11 @@
 #include "cardio/crypto.h"
 #include "cardio/honour.h"
 #include "common/cardno.h"
+#include "common/cli.h"
 #include "common/hex.h"
 #include "fci.h"
 #include "pki.h"
+#include "yh_version.h"
 
 #define RESP_MAX (65536 + 2)
 #define FCI_MAX 4096
@@ -684,19 +686,27 @@ int main(int argc, char **argv)
       blank = 1;
     else if (strcmp(argv[i], "--list-readers") == 0)
       list = 1;
-    else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+    else if (common_cli_is_help(argv[i])) {
       fputs(usage, stdout);
       return 0;
+    } else if (common_cli_is_version(argv[i])) {
+      return common_cli_version(stdout, "yhconform", YH_VERSION, YH_VERSION_GIT);
+    } else if (argv[i][0] == '-' && i + 1 >= argc &&
+               (strcmp(argv[i], "--reader") == 0 || strcmp(argv[i], "--trust") == 0 ||
+                strcmp(argv[i], "--transport-master") == 0 || strcmp(argv[i], "--pki") == 0)) {
+      return common_cli_usage("yhconform", "%s needs a value", argv[i]);
     } else {
-      fputs(usage, stderr);
-      return 2;
+      return common_cli_usage("yhconform", "unexpected argument '%s'", argv[i]);
     }
   }
-  if ((!c.reader && !list) || (master && !blank) || (perso && (!blank || !pki)) ||
-      (pki && !perso)) {
-    fputs(usage, stderr);
-    return 2;
-  }
+  if (!c.reader && !list)
+    return common_cli_usage("yhconform", "--reader NAME is required (--list-readers lists them)");
+  if (master && !blank)
+    return common_cli_usage("yhconform", "--transport-master is for blank stock: add --blank");
+  if (perso && (!blank || !pki))
+    return common_cli_usage("yhconform", "--personalize needs --blank and --pki DIR");
+  if (pki && !perso)
+    return common_cli_usage("yhconform", "--pki DIR goes with --personalize");
   if (perso) {
     uint8_t m[16];
     if (yhpki_read_transport_key(pki, m) != CARDIO_OK) {

@@ -9,6 +9,7 @@
  *   uishot --tones DIR                 the tones as WAV files
  *   uishot --pin-hash SALT PIN         a staff PIN hash for the configuration
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,31 @@
 #include "ui/strings.h"
 #include "ui/tone.h"
 #include "ui/ui.h"
+#include "common/cli.h"
+#include "yh_version.h"
 
-static int usage(void)
+static const char help[] =
+    "usage: uishot --list | --all DIR | --both DIR | --speech DIR | NAME OUT.png [--en] |\n"
+    "              --tones DIR | --pin-hash SALT PIN\n"
+    "Draws the terminal's screens off-screen to PNG (no display needed):\n"
+    "  --list              the sample screens' names\n"
+    "  --all DIR           every sample screen as DIR/NAME.png\n"
+    "  --both DIR          every sample in both languages, DIR/NAME.LANG.png\n"
+    "  NAME OUT.png [--en] one sample (--en: in English)\n"
+    "  --speech DIR        every phrase the terminals speak, as WAV\n"
+    "  --tones DIR         the verdict tones, as WAV\n"
+    "  --pin-hash SALT PIN the staff PIN hash the terminal configuration takes\n"
+    "  -h, --help          this text;  --version   the version\n"
+    "Exit status: 0 done, 1 failed, 2 usage error (docs/cli.md).\n";
+
+__attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 {
-  fprintf(stderr, "usage: uishot --list | --all DIR | --both DIR | --speech DIR |"
-                  " NAME OUT.png [--en] | --tones DIR | --pin-hash SALT PIN\n");
-  return 2;
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return common_cli_usage("uishot", "%s", msg);
 }
 
 /* What every sample screen says, in both languages, as WAV files. */
@@ -70,8 +90,17 @@ static int speech_all(const char *dir)
 
 int main(int argc, char **argv)
 {
+  for (int i = 1; i < argc; i++) {
+    if (common_cli_is_help(argv[i])) {
+      fputs(help, stdout);
+      return 0;
+    }
+    if (common_cli_is_version(argv[i]))
+      return common_cli_version(stdout, "uishot", YH_VERSION, YH_VERSION_GIT);
+  }
   if (argc < 2)
-    return usage();
+    return usage("expected --list, --all DIR, --both DIR, NAME OUT.png, --speech DIR, "
+                 "--tones DIR or --pin-hash SALT PIN");
   if (strcmp(argv[1], "--list") == 0) {
     for (size_t i = 0; i < ui_sample_count(); i++)
       printf("%s\n", ui_sample_name(i));
@@ -132,8 +161,7 @@ int main(int argc, char **argv)
     size_t i = ui_sample_find(argv[1]);
     struct ui_shot shot;
     if (i == (size_t)-1) {
-      fprintf(stderr, "uishot: no sample '%s' (see --list)\n", argv[1]);
-      status = 2;
+      status = usage("no sample screen '%s' (uishot --list names them)", argv[1]);
     } else {
       ui_sample_shot(i, &shot);
       if (argc >= 4 && strcmp(argv[3], "--en") == 0)
@@ -145,7 +173,8 @@ int main(int argc, char **argv)
       }
     }
   } else {
-    status = usage();
+    status = usage("%s: wrong arguments (expected --list, --all DIR, --both DIR, NAME OUT.png, "
+                   "--speech DIR, --tones DIR or --pin-hash SALT PIN)", argv[1]);
   }
   ui_canvas_destroy(c);
   return status;
