@@ -853,6 +853,9 @@ int main(int argc, char **argv)
   } else if (strncmp(argv[1], "--config=", 9) == 0) {
     conf_path = argv[1] + 9;
     first = 2;
+  } else if (argv[1][0] == '-' && common_token_valid(argv[1] + 1, 40)) {
+    return common_cli_usage(PROG, "unexpected argument '%s' (expected --config FILE COMMAND, "
+                                  "or keygen KEY.pem PUB.pem)", argv[1]);
   } else {
     return common_cli_usage(PROG, "--config FILE must come first (or keygen KEY.pem PUB.pem)");
   }

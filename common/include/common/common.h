@@ -17,6 +17,7 @@
  *   common/cardno.h  the unified card number (format, ISO 7064 MOD 97-10)
  *   common/award.h   the award vocabulary: one table
  *   common/ini.h     the strict INI-style reader, strict numbers
+ *   common/cli.h     the command-line convention: --help/--version, usage errors, exit codes
  *
  * Errors: one enum, 0 is success. Modules translate them at their edge.
  */
