@@ -34,6 +34,7 @@
 #include "sdnotify.h"
 #include "docs_apply.h"
 #include "session.h"
+#include "common/datadir.h"
 #include "staff.h"
 #include "kiosk/terminal.h"
 #include "ui/ui.h"
@@ -496,7 +497,12 @@ int term_cmd_run(struct term_args *a)
   uc.sign_in = ui_sign_in;
   /* one strings directory for the screens and the station desk's templates */
   const char *strings_dir = getenv("YH_UI_STRINGS_DIR");
-  uc.strings_dir = strings_dir && *strings_dir ? strings_dir : TERM_ASSETS_DIR "/strings";
+  char strings_buf[COMMON_DATADIR_PATH_MAX];
+  if (!strings_dir || !*strings_dir)
+    strings_dir = common_datadir_path("strings", strings_buf, sizeof strings_buf) == COMMON_OK
+                      ? strings_buf
+                      : "strings";
+  uc.strings_dir = strings_dir;
   uc.on_action = on_action;
   uc.log = ui_log_cb;
   uc.user = &app;

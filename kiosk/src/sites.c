@@ -1,15 +1,15 @@
 /* Site registry: parse assets/sites.ini strictly (see docs/kiosk.md). */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/datadir.h"
 #include "common/idno.h"
 #include "common/token.h"
 #include "ini.h"
 #include "kiosk/sites.h"
 
-#ifndef KIOSK_ASSETS_DIR
-#define KIOSK_ASSETS_DIR "assets"
-#endif
 
 #define SITES_MAX 256u
 #define SITE_LIST_MAX 512u /* routes or vehicles per bus site */
@@ -414,10 +414,21 @@ int kiosk_site_has_route(const struct kiosk_site *site, const char *route)
   return site ? in_list(site->routes, site->nroutes, route) : 0;
 }
 
+/* The data directory does not move while the program runs: found once. */
+static char default_path[COMMON_DATADIR_PATH_MAX];
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void find_default_path(void)
+{
+  if (common_datadir_path("sites.ini", default_path, sizeof default_path) != COMMON_OK)
+    snprintf(default_path, sizeof default_path, "sites.ini");
+}
+
 const char *kiosk_sites_default_path(void)
 {
   const char *env = getenv("YH_SITES");
   if (env && *env)
     return env;
-  return KIOSK_ASSETS_DIR "/sites.ini";
+  pthread_once(&default_once, find_default_path);
+  return default_path;
 }

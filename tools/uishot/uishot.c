@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/datadir.h"
 #include "ui/samples.h"
 #include "ui/speech.h"
 #include "ui/strings.h"
@@ -50,10 +51,13 @@ __attribute__((format(printf, 1, 2))) static int usage(const char *fmt, ...)
 static int speech_all(const char *dir)
 {
   const char *sdir = getenv("YH_UI_STRINGS_DIR");
+  char dbuf[COMMON_DATADIR_PATH_MAX];
+  if (!sdir || !*sdir)
+    sdir = common_datadir_path("strings", dbuf, sizeof dbuf) == COMMON_OK ? dbuf : "strings";
   int status = 0;
   for (int l = 0; l < UI_LANG_COUNT; l++) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s.ini", sdir && *sdir ? sdir : UISHOT_STRINGS_DIR,
+    char path[COMMON_DATADIR_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s.ini", sdir,
              ui_lang_tag((enum ui_lang)l));
     struct ui_strings *s = NULL;
     struct ui_diag d;

@@ -4,10 +4,22 @@
  */
 #include <SDL_image.h>
 #include <SDL_ttf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/datadir.h"
 #include "paint_int.h"
+
+/* The data directory does not move while the program runs: found once. */
+static char strings_dir[COMMON_DATADIR_PATH_MAX];
+static pthread_once_t strings_once = PTHREAD_ONCE_INIT;
+
+static void find_strings_dir(void)
+{
+  if (common_datadir_path("strings", strings_dir, sizeof strings_dir) != COMMON_OK)
+    snprintf(strings_dir, sizeof strings_dir, "strings");
+}
 
 const char *ui_strings_dir(const struct ui_config *cfg)
 {
@@ -16,11 +28,8 @@ const char *ui_strings_dir(const struct ui_config *cfg)
   const char *env = getenv("YH_UI_STRINGS_DIR");
   if (env && env[0])
     return env;
-#ifdef UI_ASSETS_DIR
-  return UI_ASSETS_DIR "/strings";
-#else
-  return "assets/strings";
-#endif
+  pthread_once(&strings_once, find_strings_dir);
+  return strings_dir;
 }
 
 int ui_painter_create(SDL_Renderer *r, const struct ui_config *cfg, struct ui_painter **out,

@@ -56,7 +56,8 @@ const char *ui_painter_string(struct ui_painter *p, enum ui_lang lang, const cha
 /* The strings file of a language (the speech's phrases come from it). */
 const struct ui_strings *ui_painter_strings(const struct ui_painter *p, enum ui_lang lang);
 
-/* The strings folder: cfg->strings_dir, else $YH_UI_STRINGS_DIR, else the build's. */
+/* The strings folder: cfg->strings_dir, else $YH_UI_STRINGS_DIR, else strings/ in the data
+ * directory (common/datadir.h). */
 const char *ui_strings_dir(const struct ui_config *cfg);
 
 #endif

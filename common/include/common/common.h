@@ -18,6 +18,7 @@
  *   common/award.h   the award vocabulary: one table
  *   common/ini.h     the strict INI-style reader, strict numbers
  *   common/cli.h     the command-line convention: --help/--version, usage errors, exit codes
+ *   common/datadir.h where the installed data is (from the program's own path)
  *
  * Errors: one enum, 0 is success. Modules translate them at their edge.
  */

@@ -68,8 +68,9 @@ int kiosk_site_has_route(const struct kiosk_site *site, const char *route);
 
 const char *kiosk_site_kind_name(int kind);
 
-/* The registry path used when the configuration names none: $YH_SITES if set, else the
- * build's assets/sites.ini. */
+/* The registry path used when the configuration names none: $YH_SITES if set, else
+ * sites.ini in the data directory (common/datadir.h: /usr/share/yulin-honour installed,
+ * the sources' assets/ from the build tree). Static storage; thread-safe. */
 const char *kiosk_sites_default_path(void);
 
 #ifdef __cplusplus

@@ -96,7 +96,7 @@ struct ui_config {
   int vsync;               /* 1: present with vsync */
   enum ui_mode mode;       /* idle instructions; 0: GATE */
   enum ui_lang lang;       /* language after every return to idle */
-  const char *strings_dir; /* NULL: $YH_UI_STRINGS_DIR, else the build's assets/strings */
+  const char *strings_dir; /* NULL: $YH_UI_STRINGS_DIR, else the data dir's strings/ */
   const char *font_regular, *font_bold; /* NULL: Noto Sans CJK (.ttc, SC face) */
   int sound;               /* 1: play tones */
   /* Speech (ui/speech.h): 1 speaks verdicts, reasons and prompts in the screen's
