@@ -26,6 +26,7 @@ packages=(
   clang libclang-rt-14-dev
   procps iproute2 stress-ng
   softhsm2 libengine-pkcs11-openssl libp11-kit-dev
+  debhelper fakeroot dpkg-dev lintian scdoc man-db cage xinit
 )
 
 missing=()
