@@ -7,6 +7,7 @@
 
 #include "common/cardno.h"
 #include "common/date.h"
+#include "common/bill.h"
 #include "common/idno.h"
 #include "common/token.h"
 #include "kiosk/decide.h"
@@ -266,9 +267,15 @@ static void check_cashier(const struct kiosk_policy *p, const struct kiosk_reque
     STAFF(a, HOLDER_CREDENTIAL_NEEDED);
   if (r->visit != KIOSK_VISIT_OUTPATIENT && r->visit != KIOSK_VISIT_INPATIENT)
     STAFF(a, VISIT_KIND_MISSING);
-  /* A bill reference is a token, and never something shaped like an ID number. */
-  if (!common_token_valid(r->bill_ref, KIOSK_BILL_REF_MAX) || common_id_shaped(r->bill_ref))
+  /* A bill number as a HIS prints it (common/bill.h: letters, digits, -/_., CJK), never
+   * something shaped like an ID number: the one rule the screen, the HIS API, the journal
+   * and the centre use. */
+  if (!common_bill_no_valid(r->bill_ref))
     STAFF(a, BILL_REF_MISSING);
+  /* Every waiver is accountable (issue 12): no staff id, no waiver, whatever else the
+   * staff confirmed or not. */
+  if (!common_token_valid(r->staff_id, KIOSK_STAFF_ID_MAX) || common_id_shaped(r->staff_id))
+    STAFF(a, STAFF_ID_MISSING);
   if (r->amount_fen <= 0 || r->amount_fen > p->cashier_max_fen)
     STAFF(a, AMOUNT_INVALID);
 }

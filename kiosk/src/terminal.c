@@ -316,8 +316,10 @@ static void make_event(const struct kiosk_terminal *t, const struct kiosk_input 
     e->amount_fen = in->amount_fen;
     snprintf(e->bill_ref, sizeof e->bill_ref, "%s", in->bill_ref ? in->bill_ref : "");
   }
-  if (in->staff && common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) &&
-      !common_id_shaped(staff_id))
+  /* A cashier's every decision names the staff member at the till (issue 12); elsewhere
+   * only a staff action does. */
+  if ((in->staff || t->cfg.mode == KIOSK_MODE_CASHIER) &&
+      common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) && !common_id_shaped(staff_id))
     snprintf(e->staff_id, sizeof e->staff_id, "%s", staff_id);
 }
 

@@ -279,6 +279,18 @@ static const struct row rows[] = {
      .want = KIOSK_VERDICT_DENY, .reasons = GATE_OK | R(MODE_NOT_ALLOWED)},
 
     /* --- cashier: holder match, bill, amount --- */
+    {"cashier, no staff id: no waiver", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .no_staff_id = 1, .want = KIOSK_VERDICT_STAFF_CHECK,
+     .reasons = CASH_OK | R(STAFF_ID_MISSING)},
+    {"cashier, bill with slashes", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "MZ2026/12/01", .want = KIOSK_VERDICT_GRANT,
+     .reasons = CASH_OK},
+    {"cashier, bill in CJK", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "门诊123", .want = KIOSK_VERDICT_GRANT,
+     .reasons = CASH_OK},
+    {"cashier, ID-shaped bill with a valid check digit", KIOSK_MODE_CASHIER,
+     KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "450902199001011235",
+     .want = KIOSK_VERDICT_STAFF_CHECK, .reasons = R(HOLDER_MATCHED) | R(BILL_REF_MISSING)},
     {"cashier, SSC matched", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
      .holder = KIOSK_HOLDER_SSC_MATCHED, .want = KIOSK_VERDICT_GRANT, .reasons = CASH_OK},
     {"cashier, typed ID matched, inpatient", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,

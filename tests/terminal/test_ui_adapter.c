@@ -145,6 +145,7 @@ START_TEST(test_cashier_needs)
   req.holder = KIOSK_HOLDER_SSC_MATCHED;
   req.visit = KIOSK_VISIT_INPATIENT;
   req.bill_ref = "ZY2025-0042";
+  req.staff_id = "S01"; /* a waiver names the staff member at the till */
   v = decide_view(NULL);
   ck_assert_int_eq(v.verdict, UI_VERDICT_GRANT);
   ck_assert_int_eq(v.cashier.credential, UI_CREDENTIAL_SSC_MATCHED);
