@@ -12,6 +12,7 @@
 
 #include "kiosk/terminal.h"
 #include "proto/event.h"
+#include "docs_apply.h"
 #include "staff.h"
 
 static char dir[256];
@@ -270,6 +271,78 @@ START_TEST(sign_in_by_id_and_pin_with_lockout_and_idle)
 }
 END_TEST
 
+static char *roster_doc(const char *site, int with_s07, size_t *len)
+{
+  struct proto_roster *r = roster(site, 5);
+  char *doc;
+  ck_assert_int_eq(proto_roster_encode(site, &r->policy, r->entry + (with_s07 ? 0 : 1),
+                                       with_s07 ? 2 : 1, &doc, len),
+                   PROTO_OK);
+  proto_roster_free(r);
+  return doc;
+}
+
+/* The roster as netsync hands it over (signature already checked): in force atomically,
+ * version only up, this site's only, the previous kept on any refusal, the file read
+ * again at the next start. */
+START_TEST(roster_document_applied_atomically)
+{
+  struct kiosk_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  snprintf(cfg.site_id, sizeof cfg.site_id, "park.guishan");
+  snprintf(cfg.journal_path, sizeof cfg.journal_path, "%s/journal.db", dir);
+  term_staff_init("S01", 8 * 3600);
+  struct term_docs *d;
+  char why[300], id[TERM_STAFF_ID_MAX + 1];
+  ck_assert_int_eq(term_docs_open(&cfg, &d, why, sizeof why), 0);
+  uint64_t v = 9;
+  ck_assert_int_eq(term_docs_version(d, "roster", &v), 0);
+  ck_assert_uint_eq(v, 0);
+  size_t len;
+  char *doc = roster_doc("park.guishan", 1, &len);
+  ck_assert_int_eq(term_docs_apply(d, "roster", 2, doc, len, T0), 0);
+  free(doc);
+  ck_assert_int_eq(term_docs_version(d, "roster", &v), 0);
+  ck_assert_uint_eq(v, 2);
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", T0), TERM_SIGNIN_OK);
+  /* an older or equal version, another site's roster, garbage: refused, 2 stays */
+  doc = roster_doc("park.guishan", 0, &len);
+  ck_assert_int_eq(term_docs_apply(d, "roster", 2, doc, len, T0), -1);
+  ck_assert_int_eq(term_docs_apply(d, "roster", 1, doc, len, T0), -1);
+  free(doc);
+  doc = roster_doc("park.longzhuhu", 0, &len);
+  ck_assert_int_eq(term_docs_apply(d, "roster", 3, doc, len, T0), -1);
+  free(doc);
+  const char *junk = "yh-roster 1\nsite park.guishan\nstaff x\n";
+  ck_assert_int_eq(term_docs_apply(d, "roster", 3, junk, strlen(junk), T0), -1);
+  ck_assert_uint_eq(term_staff_roster_version(), 2);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 1);
+  ck_assert_str_eq(id, "S07");
+  /* version 3 without S07 (disabled at the centre): S07 is out and cannot sign in */
+  doc = roster_doc("park.guishan", 0, &len);
+  ck_assert_int_eq(term_docs_apply(d, "roster", 3, doc, len, T0 + 5), 0);
+  free(doc);
+  ck_assert_int_eq(term_staff_current(id, sizeof id), 0);
+  ck_assert_int_eq(term_staff_sign_in("S07", "246810", T0 + 6), TERM_SIGNIN_WRONG);
+  term_docs_close(d);
+  /* the next start: version 3 from the file */
+  term_staff_init("S01", 8 * 3600);
+  ck_assert_int_eq(term_docs_open(&cfg, &d, why, sizeof why), 0);
+  ck_assert_uint_eq(term_staff_roster_version(), 3);
+  term_docs_close(d);
+  /* a damaged file stops the start with the reason */
+  char path[400];
+  snprintf(path, sizeof path, "%s/journal.db.roster", dir);
+  FILE *f = fopen(path, "w");
+  fputs("yh-doc roster 4\nyh-roster 1\nsite park.guishan\nstaff\n", f);
+  fclose(f);
+  term_staff_init("S01", 8 * 3600);
+  ck_assert_int_eq(term_docs_open(&cfg, &d, why, sizeof why), -1);
+  ck_assert_msg(strstr(why, "roster"), "%s", why);
+  term_staff_set_roster(NULL, 0, T0);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("terminal_staff");
@@ -280,6 +353,7 @@ int main(void)
   tcase_add_test(tc, staff_event_check_in_proto);
   tcase_add_test(tc, current_staff_is_the_configured_id_without_a_roster);
   tcase_add_test(tc, sign_in_by_id_and_pin_with_lockout_and_idle);
+  tcase_add_test(tc, roster_document_applied_atomically);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
