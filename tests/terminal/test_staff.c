@@ -45,6 +45,7 @@ static struct kiosk_terminal *open_gate(void)
   fprintf(f, "[terminal]\nsite = park.guishan\nmode = gate\nterminal_id = gate-1\n"
              "staff_id = S01\n[paths]\ntrust_store = trust\n"
              "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2099-12-27\n"
+             "revocation_never = warn\n" /* no list here: the staff rules alone */
              "clock_not_before = 2019-01-01\n");
   fclose(f);
   struct kiosk_config cfg;
