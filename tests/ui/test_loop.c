@@ -277,6 +277,28 @@ START_TEST(test_cashier_typing)
 }
 END_TEST
 
+/* The bill number typed for one holder never reaches the next (issue 12: the second
+ * holder's bill read "MZ1001MZ1001" when the next card came before the idle screen). */
+START_TEST(test_bill_not_kept_for_next_holder)
+{
+  post_sample_view("cashier_ssc", 21);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_CASHIER);
+  key('m');
+  key('z');
+  key('1');
+  ck_assert_int_eq(ui_post_card_present(ui), UI_OK); /* the next holder's card */
+  pump();
+  post_sample_view("cashier_ssc", 22);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_CASHIER);
+  key('9');
+  key(SDLK_RETURN);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_BILL_REF);
+  ck_assert_str_eq(actions[nactions - 1].text, "9");
+}
+END_TEST
+
 static void type_pin(const char *pin)
 {
   for (const char *p = pin; *p; p++)
@@ -464,6 +486,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_read_error_and_removed);
   tcase_add_test(tc, test_holder_check_keys_and_touch);
   tcase_add_test(tc, test_cashier_typing);
+  tcase_add_test(tc, test_bill_not_kept_for_next_holder);
   tcase_add_test(tc, test_staff_pin);
   tcase_add_test(tc, test_language_toggle_and_reset);
   tcase_add_test(tc, test_text_cache_reused);

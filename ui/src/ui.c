@@ -556,6 +556,9 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
 {
   switch (m->kind) {
   case UI_MSG_CARD_PRESENT:
+    /* a new card is a new holder: nothing one holder typed is shown to or reused for
+     * the next, even when the card comes before the screen went back to idle */
+    ui->bill[0] = '\0';
     ui->reading_since = now_ms(ui);
     fsm_in(ui, UI_IN_CARD_PRESENT);
     break;
