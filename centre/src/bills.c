@@ -56,20 +56,9 @@ static const char *const bills_schema[] = {
     " PRIMARY KEY (terminal_id, seq))",
 };
 
-static int db_fail(sqlite3 *db, const char *what, int rc)
-{
-  centre_log(CENTRE_LOG_ERROR, "sqlite %s: %s (rc %d)", what, sqlite3_errmsg(db), rc);
-  return CENTRE_E_DB;
-}
-
 int centre_bills_schema(sqlite3 *db)
 {
-  for (size_t i = 0; i < sizeof bills_schema / sizeof bills_schema[0]; i++) {
-    int rc = sqlite3_exec(db, bills_schema[i], NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-      return db_fail(db, "bills schema", rc);
-  }
-  return CENTRE_OK;
+  return centre_db_schema(db, bills_schema, sizeof bills_schema / sizeof bills_schema[0], "bills schema");
 }
 
 /* Prepare, bind by a format ('t' text, 'i' int64), step to DONE, finalize. */
@@ -79,7 +68,7 @@ static int exec_args(sqlite3 *db, const char *sql, const char *fmt, const void *
   sqlite3_stmt *s;
   int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   for (int i = 0; fmt[i]; i++) {
     if (fmt[i] == 't')
       sqlite3_bind_text(s, i + 1, (const char *)args[i], -1, SQLITE_TRANSIENT);
@@ -89,7 +78,7 @@ static int exec_args(sqlite3 *db, const char *sql, const char *fmt, const void *
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE)
-    return db_fail(db, "bills", rc);
+    return centre_db_fail(db, "bills", rc);
   if (changes)
     *changes = sqlite3_changes(db);
   return CENTRE_OK;
@@ -132,7 +121,7 @@ static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event
                               " ORDER BY time, terminal_id, seq LIMIT 1",
                               -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_text(s, 1, e->site, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 2, e->bill_ref, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step(s);
@@ -142,7 +131,7 @@ static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event
   }
   sqlite3_finalize(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return db_fail(db, "bill lookup", rc);
+    return centre_db_fail(db, "bill lookup", rc);
   if (dup_seq)
     /* Accepted into the chain, never counted twice: the finance office sees the flag.
      * Rate-limited: a terminal back from weeks offline may bring many. */
@@ -225,7 +214,7 @@ int centre_bills_check(sqlite3 *db, const char *site, const char *bill,
                           " ORDER BY time, terminal_id, seq LIMIT 1",
                           -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 2, bill, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step(s);
@@ -237,7 +226,7 @@ int centre_bills_check(sqlite3 *db, const char *site, const char *bill,
     out->amount_fen = sqlite3_column_int64(s, 3);
   }
   sqlite3_finalize(s);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? CENTRE_OK : db_fail(db, "bill check", rc);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "bill check", rc);
 }
 
 /* ------------------------------------------------------------- reports -- */
@@ -284,7 +273,7 @@ int centre_report_bills_csv(sqlite3 *db, const struct centre_site *h, int month,
                               " ORDER BY time, terminal_id, seq",
                               -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_text(s, 1, h->id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(s, 2, month);
   fputs("date,time,terminal,seq,hospital,visit,bill,amount_yuan,staff,void,void_staff,"
@@ -313,7 +302,7 @@ int centre_report_bills_csv(sqlite3 *db, const struct centre_site *h, int month,
     fprintf(out, "%s\n", ref);
   }
   sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_fail(db, "report bills", rc);
+  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "report bills", rc);
 }
 
 /* --------------------------------------------------------- the statement -- */
@@ -412,7 +401,7 @@ static int statement_rows(sqlite3 *db, const char *site, int month, struct stmt_
     sqlite3_stmt *s;
     int rc = sqlite3_prepare_v2(db, sql[q], -1, &s, NULL);
     if (rc != SQLITE_OK)
-      return db_fail(db, "prepare", rc);
+      return centre_db_fail(db, "prepare", rc);
     sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, month);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -427,7 +416,7 @@ static int statement_rows(sqlite3 *db, const char *site, int month, struct stmt_
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE)
-      return db_fail(db, "statement", rc);
+      return centre_db_fail(db, "statement", rc);
   }
   return CENTRE_OK;
 }

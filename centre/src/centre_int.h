@@ -219,6 +219,15 @@ int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, F
 /* Number of event rows for a terminal (tests and tools). */
 int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n);
 
+/* -------------------------------------------------------------------- db -- */
+/* Small SQLite helpers (db.c) shared by the tables that live beside the store (bills,
+ * roster, tariff); they call nothing else in the centre but its log. */
+struct sqlite3;
+/* Logs "sqlite WHAT: message (rc N)" and returns CENTRE_E_DB. */
+int centre_db_fail(struct sqlite3 *db, const char *what, int rc);
+/* Runs each statement of a schema in order; the first failure is logged as WHAT. */
+int centre_db_schema(struct sqlite3 *db, const char *const *stmts, size_t n, const char *what);
+
 /* ----------------------------------------------------------------- bills -- */
 /* Hospital bills (bills.c; docs/sync-protocol.md, "Hospital bills at the centre"). They
  * work on the store's connection (centre_store_db) and never call store.c back. */

@@ -41,20 +41,9 @@ static const char *const roster_schema[] = {
     " idle_minutes INTEGER NOT NULL)",
 };
 
-static int db_fail(sqlite3 *db, const char *what, int rc)
-{
-  centre_log(CENTRE_LOG_ERROR, "sqlite %s: %s (rc %d)", what, sqlite3_errmsg(db), rc);
-  return CENTRE_E_DB;
-}
-
 int centre_roster_schema(sqlite3 *db)
 {
-  for (size_t i = 0; i < sizeof roster_schema / sizeof roster_schema[0]; i++) {
-    int rc = sqlite3_exec(db, roster_schema[i], NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-      return db_fail(db, "roster schema", rc);
-  }
-  return CENTRE_OK;
+  return centre_db_schema(db, roster_schema, sizeof roster_schema / sizeof roster_schema[0], "roster schema");
 }
 
 static int site_ok(const char *site)
@@ -74,7 +63,7 @@ int centre_roster_policy(sqlite3 *db, const char *site, struct proto_roster_poli
                               " roster_policy WHERE site_id = ?",
                               -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step(s);
   if (rc == SQLITE_ROW) {
@@ -84,7 +73,7 @@ int centre_roster_policy(sqlite3 *db, const char *site, struct proto_roster_poli
     out->idle_minutes = (unsigned)sqlite3_column_int(s, 3);
   }
   sqlite3_finalize(s);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? CENTRE_OK : db_fail(db, "roster policy", rc);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "roster policy", rc);
 }
 
 int centre_roster_set_policy(sqlite3 *db, const char *site, const struct proto_roster_policy *p)
@@ -100,7 +89,7 @@ int centre_roster_set_policy(sqlite3 *db, const char *site, const struct proto_r
   free(doc);
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "begin", rc);
+    return centre_db_fail(db, "begin", rc);
   rc = sqlite3_prepare_v2(db, "DELETE FROM roster_policy WHERE site_id = ?", -1, &s, NULL);
   if (rc == SQLITE_OK) {
     sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
@@ -125,7 +114,7 @@ int centre_roster_set_policy(sqlite3 *db, const char *site, const struct proto_r
     rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK) {
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return db_fail(db, "roster policy", rc);
+    return centre_db_fail(db, "roster policy", rc);
   }
   return CENTRE_OK;
 }
@@ -149,7 +138,7 @@ int centre_roster_add(sqlite3 *db, const char *site, const struct proto_roster_e
     return CENTRE_E_INVALID_ARG;
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "begin", rc);
+    return centre_db_fail(db, "begin", rc);
   int ret = CENTRE_OK, disabled = -1;
   rc = sqlite3_prepare_v2(db, "SELECT disabled FROM staff WHERE site_id = ? AND staff_id = ?",
                           -1, &s, NULL);
@@ -192,7 +181,7 @@ int centre_roster_add(sqlite3 *db, const char *site, const struct proto_roster_e
     rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   if (rc != SQLITE_OK || ret != CENTRE_OK) {
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return rc != SQLITE_OK ? db_fail(db, "staff add", rc) : ret;
+    return rc != SQLITE_OK ? centre_db_fail(db, "staff add", rc) : ret;
   }
   return CENTRE_OK;
 }
@@ -207,14 +196,14 @@ int centre_roster_disable(sqlite3 *db, const char *site, const char *id, int64_t
                               " AND staff_id = ? AND disabled = 0",
                               -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_int64(s, 1, now);
   sqlite3_bind_text(s, 2, site, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 3, id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE)
-    return db_fail(db, "staff disable", rc);
+    return centre_db_fail(db, "staff disable", rc);
   return sqlite3_changes(db) == 1 ? CENTRE_OK : CENTRE_E_NOT_FOUND;
 }
 
@@ -229,7 +218,7 @@ int centre_roster_list_csv(sqlite3 *db, const char *site, FILE *out)
                               " ORDER BY site_id, staff_id",
                               -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   if (site)
     sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   else
@@ -247,7 +236,7 @@ int centre_roster_list_csv(sqlite3 *db, const char *site, FILE *out)
             from, to, sqlite3_column_int(s, 5) ? "disabled" : "active", masked);
   }
   sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_fail(db, "staff list", rc);
+  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "staff list", rc);
 }
 
 int centre_roster_document(sqlite3 *db, const char *site, char **out, size_t *len)
@@ -269,7 +258,7 @@ int centre_roster_document(sqlite3 *db, const char *site, char **out, size_t *le
                               -1, &s, NULL);
   if (rc != SQLITE_OK) {
     free(e);
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   }
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step(s)) == SQLITE_ROW && ret == CENTRE_OK) {
@@ -288,7 +277,7 @@ int centre_roster_document(sqlite3 *db, const char *site, char **out, size_t *le
   }
   sqlite3_finalize(s);
   if (ret == CENTRE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-    ret = db_fail(db, "roster", rc);
+    ret = centre_db_fail(db, "roster", rc);
   if (ret == CENTRE_OK) {
     int prc = proto_roster_encode(site, &policy, e, n, out, len);
     ret = prc == PROTO_OK ? CENTRE_OK : prc == PROTO_E_NO_MEMORY ? CENTRE_E_NO_MEMORY

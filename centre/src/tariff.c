@@ -36,20 +36,9 @@ static const char *const tariff_schema[] = {
 
 static const char *const visits[] = {"outpatient", "inpatient", "emergency"};
 
-static int db_fail(sqlite3 *db, const char *what, int rc)
-{
-  centre_log(CENTRE_LOG_ERROR, "sqlite %s: %s (rc %d)", what, sqlite3_errmsg(db), rc);
-  return CENTRE_E_DB;
-}
-
 int centre_tariff_schema(sqlite3 *db)
 {
-  for (size_t i = 0; i < sizeof tariff_schema / sizeof tariff_schema[0]; i++) {
-    int rc = sqlite3_exec(db, tariff_schema[i], NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-      return db_fail(db, "tariff schema", rc);
-  }
-  return CENTRE_OK;
+  return centre_db_schema(db, tariff_schema, sizeof tariff_schema / sizeof tariff_schema[0], "tariff schema");
 }
 
 int centre_tariff_visit_valid(const char *visit)
@@ -84,7 +73,7 @@ static int step_args(sqlite3 *db, const char *sql, const char *fmt, const void *
   sqlite3_stmt *s;
   int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   for (int i = 0; fmt[i]; i++) {
     if (fmt[i] == 't')
       sqlite3_bind_text(s, i + 1, (const char *)args[i], -1, SQLITE_TRANSIENT);
@@ -93,7 +82,7 @@ static int step_args(sqlite3 *db, const char *sql, const char *fmt, const void *
   }
   rc = sqlite3_step(s);
   sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_fail(db, "tariff", rc);
+  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "tariff", rc);
 }
 
 /* The site's document from its items, as docs/sync-protocol.md shows it. */
@@ -118,7 +107,7 @@ static int build_doc(sqlite3 *db, const char *site, uint64_t version, int64_t no
                           -1, &s, NULL);
   if (rc != SQLITE_OK) {
     free(buf);
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   }
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -146,7 +135,7 @@ static int build_doc(sqlite3 *db, const char *site, uint64_t version, int64_t no
   }
   if (rc != SQLITE_DONE) {
     free(buf);
-    return db_fail(db, "tariff items", rc);
+    return centre_db_fail(db, "tariff items", rc);
   }
   *out = buf;
   return CENTRE_OK;
@@ -167,14 +156,14 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
       t < f)
     return CENTRE_E_INVALID_ARG;
   if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return db_fail(db, "begin", SQLITE_BUSY);
+    return centre_db_fail(db, "begin", SQLITE_BUSY);
   /* The newer item wins where periods overlap: older items are cut around it. */
   rc = sqlite3_prepare_v2(db,
                           "SELECT valid_from, valid_to, fee_fen FROM tariff_items WHERE"
                           " site_id = ? AND visit = ? AND valid_from <= ? AND valid_to >= ?",
                           -1, &s, NULL);
   if (rc != SQLITE_OK) {
-    rc = db_fail(db, "prepare", rc);
+    rc = centre_db_fail(db, "prepare", rc);
     goto out_rollback;
   }
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
@@ -197,7 +186,7 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
   }
   sqlite3_finalize(s);
   if (rc != SQLITE_DONE) {
-    rc = rc == SQLITE_NOMEM ? CENTRE_E_NO_MEMORY : db_fail(db, "tariff overlap", rc);
+    rc = rc == SQLITE_NOMEM ? CENTRE_E_NO_MEMORY : centre_db_fail(db, "tariff overlap", rc);
     goto out_rollback;
   }
   rc = CENTRE_OK;
@@ -237,7 +226,7 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
       v++;
       rc = build_doc(db, site, (uint64_t)v, now, &content);
     } else {
-      rc = db_fail(db, "prepare", rc);
+      rc = centre_db_fail(db, "prepare", rc);
     }
   }
   if (rc == CENTRE_OK) {
@@ -250,7 +239,7 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
   free(old);
   old = NULL;
   if (rc == CENTRE_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    rc = db_fail(db, "commit", SQLITE_ERROR);
+    rc = centre_db_fail(db, "commit", SQLITE_ERROR);
   if (rc != CENTRE_OK)
     goto out_rollback;
   *version = (uint64_t)v;
@@ -270,7 +259,7 @@ int centre_tariff_list_csv(sqlite3 *db, const char *site, FILE *out)
                               " WHERE site_id = ? ORDER BY visit, valid_from",
                               -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   fputs("visit,fee_fen,from,to\n", out);
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -282,7 +271,7 @@ int centre_tariff_list_csv(sqlite3 *db, const char *site, FILE *out)
             (int64_t)sqlite3_column_int64(s, 1), from, vt == OPEN_END ? "" : to);
   }
   sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_fail(db, "tariff list", rc);
+  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "tariff list", rc);
 }
 
 int centre_tariff_doc(sqlite3 *db, const char *site, char **content, uint64_t *version,
@@ -296,7 +285,7 @@ int centre_tariff_doc(sqlite3 *db, const char *site, char **content, uint64_t *v
                           " ORDER BY version DESC LIMIT 1",
                           -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return db_fail(db, "prepare", rc);
+    return centre_db_fail(db, "prepare", rc);
   sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step(s);
   if (rc == SQLITE_ROW) {
@@ -306,7 +295,7 @@ int centre_tariff_doc(sqlite3 *db, const char *site, char **content, uint64_t *v
     if (!*content)
       ret = CENTRE_E_NO_MEMORY;
   } else {
-    ret = rc == SQLITE_DONE ? CENTRE_E_NOT_FOUND : db_fail(db, "tariff doc", rc);
+    ret = rc == SQLITE_DONE ? CENTRE_E_NOT_FOUND : centre_db_fail(db, "tariff doc", rc);
   }
   sqlite3_finalize(s);
   return ret;
