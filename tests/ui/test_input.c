@@ -3,6 +3,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "entry.h"
 #include "input.h"
 #include "pinpad.h"
 #include "ui/pin.h"
@@ -26,7 +27,9 @@ static const struct {
     {SDLK_MINUS, 0, UI_CMD_CHAR, '-'},       {SDLK_a, 0, UI_CMD_CHAR, 'a'},
     {SDLK_z, KMOD_LSHIFT, UI_CMD_CHAR, 'Z'}, {SDLK_q, KMOD_RSHIFT, UI_CMD_CHAR, 'Q'},
     {SDLK_F1, 0, UI_CMD_NONE, 0},            {SDLK_SPACE, 0, UI_CMD_NONE, 0},
-    {SDLK_TAB, 0, UI_CMD_NONE, 0},
+    {SDLK_TAB, 0, UI_CMD_NONE, 0},           {SDLK_F4, 0, UI_CMD_ID, 0},
+    {SDLK_F10, 0, UI_CMD_SIGN_OUT, 0},       {SDLK_SLASH, 0, UI_CMD_CHAR, '/'},
+    {SDLK_PERIOD, 0, UI_CMD_CHAR, '.'},      {SDLK_UNDERSCORE, 0, UI_CMD_CHAR, '_'},
 };
 
 START_TEST(test_key_table)
@@ -67,6 +70,8 @@ static const struct {
     {UI_HIT_TONE, 0, UI_CMD_TONE, 0, -1},
     {UI_HIT_ROW, 3, UI_CMD_ENTER, 0, 3},
     {UI_HIT_STAFF, 0, UI_CMD_STAFF, 0, -1},
+    {UI_HIT_ID, 0, UI_CMD_ID, 0, -1},
+    {UI_HIT_SIGN_OUT, 0, UI_CMD_SIGN_OUT, 0, -1},
 };
 
 START_TEST(test_touch_table)
@@ -105,6 +110,105 @@ static void type(struct ui_pinpad *pad, const char *digits)
   for (const char *d = digits; *d; d++)
     ui_pinpad_digit(pad, *d - '0');
 }
+
+/* The bill field takes what common_bill_no_valid takes, character by character, up to
+ * its length in bytes without cutting a character (issue 12 item 5). */
+START_TEST(test_bill_entry)
+{
+  char b[64] = "";
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "MZ2026/12/01"), 12);
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "_a.-"), 4);
+  ck_assert_str_eq(b, "MZ2026/12/01_a.-");
+  b[0] = '\0';
+  /* an input method commits several characters at once */
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "门诊123"), 5);
+  ck_assert_str_eq(b, "门诊123");
+  /* refused characters are dropped, the rest taken: space, |, quote, control, emoji,
+   * full-width digits, CJK punctuation */
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, " |\"\t\xF0\x9F\x98\x80\xEF\xBC\x91\xE3\x80\x82" "A"), 1);
+  ck_assert_str_eq(b, "门诊123A");
+  /* invalid UTF-8 (a lone continuation byte, a truncated sequence) is dropped */
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "\x80\xE9\x97"), 0);
+  ck_assert_str_eq(b, "门诊123A");
+  /* backspace takes a whole character */
+  ui_entry_bill_backspace(b);
+  ui_entry_bill_backspace(b);
+  ui_entry_bill_backspace(b);
+  ui_entry_bill_backspace(b);
+  ck_assert_str_eq(b, "门诊");
+  ui_entry_bill_backspace(b);
+  ck_assert_str_eq(b, "门");
+  ui_entry_bill_backspace(b);
+  ui_entry_bill_backspace(b);
+  ck_assert_str_eq(b, "");
+  /* the length: 63 bytes; 21 ideographs fill it, a 22nd is not cut in half */
+  for (int i = 0; i < 30; i++)
+    ui_entry_bill_append(b, sizeof b, "诊");
+  ck_assert_uint_eq(strlen(b), 63);
+  ck_assert_int_eq(common_bill_no_valid(b), 1);
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "1"), 0);
+  b[0] = '\0';
+  for (int i = 0; i < 62; i++)
+    ui_entry_bill_append(b, sizeof b, "A");
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "诊"), 0); /* 3 bytes do not fit */
+  ck_assert_uint_eq(ui_entry_bill_append(b, sizeof b, "B"), 1);
+  ck_assert_uint_eq(strlen(b), 63);
+  /* a smaller buffer bounds it too */
+  char small[5] = "";
+  ck_assert_uint_eq(ui_entry_bill_append(small, sizeof small, "诊诊"), 1);
+  ck_assert_str_eq(small, "诊");
+  ck_assert_uint_eq(ui_entry_bill_append(NULL, 4, "A"), 0);
+  ck_assert_uint_eq(ui_entry_bill_append(small, sizeof small, NULL), 0);
+}
+END_TEST
+
+/* The ID field: digits, X only last, its display never more than the mask, the check
+ * digit checked by common's rule, wiped. */
+START_TEST(test_id_field)
+{
+  struct ui_idfield f;
+  memset(&f, 0, sizeof f);
+  char shown[64], out[COMMON_ID_LEN + 1];
+  ck_assert_int_eq(ui_idfield_char(&f, 'X'), 0); /* not first */
+  ck_assert_int_eq(ui_idfield_char(&f, 'a'), 0);
+  const char *id = "45098119900815105X";
+  for (int i = 0; i < 17; i++)
+    ck_assert_int_eq(ui_idfield_char(&f, id[i]), 1);
+  ui_idfield_shown(&f, shown, sizeof shown);
+  /* 6 clear, 8 dots, then the three typed of the last four */
+  ck_assert_str_eq(shown, "450981\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2"
+                          "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2" "105");
+  ck_assert_ptr_null(strstr(shown, "19900815"));
+  ck_assert_int_eq(ui_idfield_check(&f, out), COMMON_ID_LENGTH);
+  ck_assert_int_eq(ui_idfield_char(&f, 'x'), 1); /* lower case, upper-cased */
+  ck_assert_int_eq(ui_idfield_char(&f, '1'), 0); /* full */
+  ck_assert_int_eq(ui_idfield_check(&f, out), COMMON_ID_OK);
+  ck_assert_str_eq(out, id);
+  ui_idfield_shown(&f, shown, sizeof shown);
+  char mask[32];
+  ck_assert_int_eq(common_id_mask(id, mask, sizeof mask), 0);
+  /* the display is the house mask with dots for stars */
+  ck_assert_uint_eq(strlen(shown), 6 + 8 * 3 + 4);
+  ck_assert_int_eq(memcmp(shown, mask, 6), 0);
+  ck_assert_str_eq(shown + 6 + 24, mask + 14);
+  /* a wrong check digit */
+  ui_idfield_backspace(&f);
+  ck_assert_int_eq(ui_idfield_char(&f, '7'), 1);
+  ck_assert_int_eq(ui_idfield_check(&f, out), COMMON_ID_CHECK_DIGIT);
+  ui_idfield_wipe(&f);
+  ck_assert_uint_eq(f.len, 0);
+  for (size_t i = 0; i < sizeof f.d; i++)
+    ck_assert_int_eq(f.d[i], 0);
+  /* a tiny display buffer is bounded */
+  for (int i = 0; i < 18; i++)
+    ui_idfield_char(&f, "450981198001011236"[i]);
+  char tiny[8];
+  ui_idfield_shown(&f, tiny, sizeof tiny);
+  ck_assert_str_eq(tiny, "450981");
+  ck_assert_int_eq(ui_idfield_check(&f, out), COMMON_ID_OK);
+  ui_idfield_wipe(&f);
+}
+END_TEST
 
 START_TEST(test_pinpad_right_pin)
 {
@@ -189,6 +293,8 @@ static Suite *suite(void)
   tcase_add_test(tc, test_key_table);
   tcase_add_test(tc, test_touch_table);
   tcase_add_test(tc, test_touch_first_hit_wins);
+  tcase_add_test(tc, test_bill_entry);
+  tcase_add_test(tc, test_id_field);
   tcase_add_test(tc, test_pinpad_right_pin);
   tcase_add_test(tc, test_pinpad_hash_and_length);
   tcase_add_test(tc, test_pinpad_lockout);

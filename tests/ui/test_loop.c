@@ -299,6 +299,170 @@ START_TEST(test_bill_not_kept_for_next_holder)
 }
 END_TEST
 
+static void push_key(SDL_Keycode k, Uint16 mod)
+{
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_KEYDOWN;
+  ev.key.keysym.sym = k;
+  ev.key.keysym.mod = mod;
+  ck_assert_int_eq(SDL_PushEvent(&ev), 1);
+}
+
+static void push_text(const char *t)
+{
+  SDL_Event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = SDL_TEXTINPUT;
+  snprintf(ev.text.text, sizeof ev.text.text, "%s", t);
+  ck_assert_int_eq(SDL_PushEvent(&ev), 1);
+}
+
+static int logs_contain(const char *needle)
+{
+  for (int i = 0; i < nlogs; i++)
+    if (strstr(logs[i], needle))
+      return 1;
+  return 0;
+}
+
+/* Bill numbers through SDL_TEXTINPUT (an input method's CJK, the keyboard layout's
+ * text); a key and its text twin type one character, the text deciding which. */
+START_TEST(test_cashier_text_input)
+{
+  post_sample_view("cashier_matched", 23);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_CASHIER);
+  push_text("门诊"); /* an input method commits two ideographs */
+  pump();
+  push_key('1', 0); /* a key and its twin */
+  push_text("1");
+  pump();
+  push_key('-', KMOD_LSHIFT); /* shift+minus: the layout says '_' */
+  push_text("_");
+  pump();
+  push_key('m', 0); /* caps lock on: the text says 'M' */
+  push_text("M");
+  pump();
+  push_text("/");
+  push_text("2026.12 |\"x"); /* space, | and quote are not bill characters */
+  pump();
+  push_key('7', 0); /* a key without a twin (no text input): typed all the same */
+  pump();
+  key(SDLK_BACKSPACE);
+  key(SDLK_RETURN);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_BILL_REF);
+  ck_assert_str_eq(actions[nactions - 1].text, "门诊1_M/2026.12x");
+  /* backspace removes whole characters */
+  for (int i = 0; i < 13; i++) /* 14 characters typed */
+    key(SDLK_BACKSPACE);
+  key(SDLK_RETURN);
+  ck_assert_str_eq(actions[nactions - 1].text, "门");
+  /* 63 bytes at most, never half a character */
+  key(SDLK_BACKSPACE);
+  for (int i = 0; i < 25; i++) {
+    push_text("诊");
+    pump();
+  }
+  key(SDLK_RETURN);
+  ck_assert_uint_eq(strlen(actions[nactions - 1].text), 63);
+}
+END_TEST
+
+/* An ID number typed into the bill box is never sent: wiped, and the staff pointed to
+ * the ID field; no log line carries it. */
+START_TEST(test_cashier_bill_id_refused)
+{
+  post_sample_view("cashier_matched", 24);
+  pump();
+  int before = nactions;
+  push_text("450981198001011236");
+  pump();
+  key(SDLK_RETURN);
+  for (int i = before; i < nactions; i++)
+    ck_assert_int_ne(actions[i].kind, UI_ACT_BILL_REF);
+  ck_assert(!logs_contain("450981198001011236"));
+  ck_assert(!logs_contain("19800101"));
+  key(SDLK_RETURN); /* the box is empty now: nothing to send */
+  for (int i = before; i < nactions; i++)
+    ck_assert_int_ne(actions[i].kind, UI_ACT_BILL_REF);
+}
+END_TEST
+
+/* The ID number field (F4): digits only, checked before it is sent, sent once, then
+ * gone; nothing of it in a log line; typed digits never reach the bill number. */
+START_TEST(test_cashier_id_number)
+{
+  post_sample_view("cashier_ssc", 25);
+  pump();
+  int before = nactions;
+  key(SDLK_F4);
+  const char *wrong = "450981199008151057"; /* check character should be X */
+  for (const char *c = wrong; *c; c++) {
+    push_key((SDL_Keycode)*c, 0);
+    push_text((char[]){*c, 0}); /* the twins go nowhere: the field takes keys */
+  }
+  pump();
+  key(SDLK_RETURN);
+  for (int i = before; i < nactions; i++)
+    ck_assert_int_ne(actions[i].kind, UI_ACT_ID_NUMBER);
+  ck_assert(logs_contain("typed ID number refused"));
+  key(SDLK_BACKSPACE);
+  key('x');
+  key(SDLK_RETURN);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_ID_NUMBER);
+  ck_assert_uint_eq(actions[nactions - 1].seq, 25);
+  ck_assert_str_eq(actions[nactions - 1].text, "45098119900815105X");
+  ck_assert(!logs_contain("19900815"));
+  ck_assert(!logs_contain("450981"));
+  /* the field closed and was wiped: F4 again starts empty; the bill box has nothing */
+  key(SDLK_F4);
+  key(SDLK_RETURN);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_ID_NUMBER); /* nothing new */
+  ck_assert(logs_contain("(must be 18 characters"));
+  key(SDLK_ESCAPE); /* closes the field, the session stays */
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_CASHIER);
+  key(SDLK_RETURN); /* an empty bill box sends nothing */
+  for (int i = before; i < nactions; i++)
+    ck_assert_int_ne(actions[i].kind, UI_ACT_BILL_REF);
+  /* half an ID number is gone with the next holder */
+  key(SDLK_F4);
+  key('4');
+  key('5');
+  ck_assert_int_eq(ui_post_card_present(ui), UI_OK);
+  pump();
+  post_sample_view("cashier_ssc", 26);
+  pump();
+  key(SDLK_F4);
+  key(SDLK_RETURN);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_ID_NUMBER);
+  ck_assert_uint_eq(actions[nactions - 1].seq, 25);
+}
+END_TEST
+
+/* F10 (or the status line's button) signs the staff member out, only when someone is. */
+START_TEST(test_sign_out_key)
+{
+  key(SDLK_F10);
+  ck_assert(!has_action(UI_ACT_STAFF_SIGN_OUT));
+  struct ui_status st;
+  ui_sample_status(&st, 0);
+  ck_assert_int_eq(ui_post_status(ui, &st), UI_OK);
+  pump();
+  key(SDLK_F10);
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_STAFF_SIGN_OUT);
+  /* the button on a staff screen's status line */
+  post_sample_view("cashier_ssc", 27);
+  pump();
+  nactions = 0;
+  SDL_Surface *s = NULL;
+  ck_assert_int_eq(ui_read_frame(ui, &s), UI_OK); /* draws: the hits of this frame */
+  SDL_FreeSurface(s);
+  click(300, 110); /* 签退 F10 on the status line under the header */
+  ck_assert_int_eq(actions[nactions - 1].kind, UI_ACT_STAFF_SIGN_OUT);
+}
+END_TEST
+
 static void type_pin(const char *pin)
 {
   for (const char *p = pin; *p; p++)
@@ -487,6 +651,10 @@ static Suite *suite(void)
   tcase_add_test(tc, test_holder_check_keys_and_touch);
   tcase_add_test(tc, test_cashier_typing);
   tcase_add_test(tc, test_bill_not_kept_for_next_holder);
+  tcase_add_test(tc, test_cashier_text_input);
+  tcase_add_test(tc, test_cashier_bill_id_refused);
+  tcase_add_test(tc, test_cashier_id_number);
+  tcase_add_test(tc, test_sign_out_key);
   tcase_add_test(tc, test_staff_pin);
   tcase_add_test(tc, test_language_toggle_and_reset);
   tcase_add_test(tc, test_text_cache_reused);

@@ -18,6 +18,10 @@ struct ui_cmd ui_input_key(SDL_Keycode sym, Uint16 mod)
     return cmd(UI_CMD_LANG, 0);
   case SDLK_F12:
     return cmd(UI_CMD_STAFF, 0);
+  case SDLK_F4:
+    return cmd(UI_CMD_ID, 0);
+  case SDLK_F10:
+    return cmd(UI_CMD_SIGN_OUT, 0);
   case SDLK_F9:
     return cmd(UI_CMD_OVERRIDE, 0);
   case SDLK_F5:
@@ -43,7 +47,7 @@ struct ui_cmd ui_input_key(SDL_Keycode sym, Uint16 mod)
     return cmd(UI_CMD_CHAR, '1' + (int)(sym - SDLK_KP_1));
   if (sym == SDLK_KP_0)
     return cmd(UI_CMD_CHAR, '0');
-  if ((sym >= '0' && sym <= '9') || sym == '-')
+  if ((sym >= '0' && sym <= '9') || sym == '-' || sym == '/' || sym == '.' || sym == '_')
     return cmd(UI_CMD_CHAR, (int)sym);
   if (sym >= 'a' && sym <= 'z')
     return cmd(UI_CMD_CHAR, (int)(mod & KMOD_SHIFT ? sym - 'a' + 'A' : sym));
@@ -90,6 +94,10 @@ struct ui_cmd ui_input_touch(const struct ui_hit *hits, size_t nhits, int x, int
       return cmd(UI_CMD_VOL_DOWN, 0);
     case UI_HIT_VOL_UP:
       return cmd(UI_CMD_VOL_UP, 0);
+    case UI_HIT_ID:
+      return cmd(UI_CMD_ID, 0);
+    case UI_HIT_SIGN_OUT:
+      return cmd(UI_CMD_SIGN_OUT, 0);
     case UI_HIT_COUNT:
       break;
     }

@@ -5,8 +5,10 @@
  *
  * Keys: Enter/keypad Enter confirm, Esc goes back, F2 switches the language, F12 opens
  * the staff PIN, F9 is the override, F5 says the screen again, F6 / F7 turn the
- * volume down / up (also on the on-screen buttons), arrows move, Backspace deletes; digits, '-' and
- * letters are typed (shift for capitals). Touches hit the targets the painter recorded
+ * volume down / up (also on the on-screen buttons), F4 opens the cashier's ID number
+ * field, F10 signs the staff member out, arrows move, Backspace deletes; digits, letters
+ * (shift for capitals) and - / _ . are typed. Other text (CJK from an input method)
+ * arrives as SDL_TEXTINPUT, which the window takes directly. Touches hit the targets the painter recorded
  * for the frame on screen (paint.h struct ui_hit); a touch elsewhere, like any other
  * key, still counts as activity (UI_CMD_NONE).
  */
@@ -35,11 +37,13 @@ enum ui_cmd_kind {
   UI_CMD_REPEAT,   /* say the screen again */
   UI_CMD_VOL_DOWN,
   UI_CMD_VOL_UP,
+  UI_CMD_ID,       /* cashier: the ID number field */
+  UI_CMD_SIGN_OUT, /* the signed-in staff member signs out */
 };
 
 struct ui_cmd {
   enum ui_cmd_kind kind;
-  int ch;  /* UI_CMD_CHAR: '0'-'9', '-', 'a'-'z', 'A'-'Z' */
+  int ch;  /* UI_CMD_CHAR: '0'-'9', 'a'-'z', 'A'-'Z', '-', '/', '_', '.' */
   int row; /* a touched table row to select before the command; -1: none */
 };
 

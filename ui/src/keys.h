@@ -81,6 +81,12 @@
   X(CASHIER_CRED_SSC_MISMATCHED, "cashier.cred.ssc_mismatched") \
   X(CASHIER_CRED_ID_MATCHED, "cashier.cred.id_matched") \
   X(CASHIER_CRED_ID_MISMATCHED, "cashier.cred.id_mismatched") \
+  X(CASHIER_ID_LABEL, "cashier.id_label") \
+  X(CASHIER_ID_KEY_HINT, "cashier.id_key_hint") \
+  X(CASHIER_ID_HINT, "cashier.id_hint") \
+  X(CASHIER_ID_SHORT, "cashier.id_short") \
+  X(CASHIER_ID_BAD, "cashier.id_bad") \
+  X(CASHIER_BILL_IS_ID, "cashier.bill_is_id") \
   X(PIN_TITLE, "pin.title") \
   X(PIN_PROMPT, "pin.prompt") \
   X(PIN_PROMPT_ID, "pin.prompt_id") \
@@ -128,6 +134,18 @@
   X(BANNER_NO_READER, "banner.no_reader") \
   X(BANNER_CLOCK_SUSPECT, "banner.clock_suspect") \
   X(WARN_RETURNING, "warn.returning") \
+  X(STATUS_NOBODY, "status.nobody") \
+  X(STATUS_SIGN_OUT, "status.sign_out") \
+  X(STATUS_NEVER_SYNCED, "status.never_synced") \
+  X(STATUS_OFFLINE_DAY, "status.offline_day") \
+  X(STATUS_OFFLINE_DAYS, "status.offline_days") \
+  X(STATUS_QUEUE, "status.queue") \
+  X(STATUS_LIST, "status.list") \
+  X(STATUS_LIST_NONE, "status.list_none") \
+  X(STATUS_DOC_ROSTER, "status.doc.roster") \
+  X(STATUS_DOC_TARIFF, "status.doc.tariff") \
+  X(STATUS_DOC_CONFIG, "status.doc.config") \
+  X(STATUS_DOC_REGISTRY, "status.doc.registry") \
   X(SPEECH_REPEAT, "speech.repeat") \
   X(SPEECH_QUIETER, "speech.quieter") \
   X(SPEECH_LOUDER, "speech.louder") \

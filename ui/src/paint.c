@@ -150,6 +150,8 @@ int ui_painter_draw(struct ui_painter *p, const struct ui_shot *s)
   int public_screen = screen == UI_SCREEN_IDLE || screen == UI_SCREEN_READING ||
                       screen == UI_SCREEN_PLACE_AGAIN;
   int top = ui_paint_banners(p, st, HEADER_H, public_screen);
+  if (screen == UI_SCREEN_HOLDER_CHECK || screen == UI_SCREEN_CASHIER || screen == UI_SCREEN_STAFF_MENU)
+    top = ui_paint_status_line(p, st, top); /* staff screens: who acts, the terminal's state */
   switch (screen) {
   case UI_SCREEN_READING:
     ui_paint_reading(p, s, top);

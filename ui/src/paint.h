@@ -21,7 +21,7 @@
 #define UI_HIT_MAP(X)                                                                    \
   X(CONFIRM) X(REFUSE) X(REPEAT_ACCEPT) X(OVERRIDE) X(VISIT) X(BILL_OK) X(LANG)          \
   X(DIGIT) X(PIN_DEL) X(PIN_OK) X(PIN_CANCEL) X(TONE) X(LOGOUT) X(STATION_CONFIRM)      \
-  X(STATION_CANCEL) X(ROW) X(STAFF) X(REPEAT) X(VOL_DOWN) X(VOL_UP)
+  X(STATION_CANCEL) X(ROW) X(STAFF) X(REPEAT) X(VOL_DOWN) X(VOL_UP) X(ID) X(SIGN_OUT)
 
 enum ui_hit_kind {
 #define UI_X_HIT(name) UI_HIT_##name,

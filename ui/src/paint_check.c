@@ -8,19 +8,22 @@ void ui_paint_holder_check(struct ui_painter *p, const struct ui_shot *s, int to
 {
   const struct ui_view *v = s->view;
   fill(p, (SDL_Rect){0, top, W, H - top}, UI_COL_PAPER);
-  int y = ui_paint_band(p, top, 112, UI_STYLE_ON_STAFF, UI_ICON_PERSON, S(p, UI_K_HOLDER_TITLE),
+  /* sized so that the holder's fields fit under the header, the staff status line and
+   * the band, above the buttons */
+  int y = ui_paint_band(p, top, 110, UI_STYLE_ON_STAFF, UI_ICON_PERSON, S(p, UI_K_HOLDER_TITLE),
                S(p, UI_K_HOLDER_HINT));
-  int buttons_y = (s->phase == UI_PHASE_WARN ? H - WARN_H : H) - 24 - 96;
-  int ph = buttons_y - 24 - (y + 30);
+  int bh = 84;
+  int buttons_y = (s->phase == UI_PHASE_WARN ? H - WARN_H : H) - 16 - bh;
+  int ph = buttons_y - 20 - (y + 20);
   if (ph > 400)
     ph = 400;
   int pw = ph * 3 / 4;
-  SDL_Rect ph_r = {PAD + 10, y + 30, pw, ph};
+  SDL_Rect ph_r = {PAD + 10, y + 20, pw, ph};
   ui_paint_photo(p, &v->holder, ph_r);
   int px = ph_r.x + pw + 40;
-  SDL_Rect panel = {px, y + 24, W - PAD - px, buttons_y - 24 - (y + 24)};
+  SDL_Rect panel = {px, y + 14, W - PAD - px, buttons_y - 14 - (y + 14)};
   rrect(p, panel, 18, UI_COL_PANEL);
-  ui_paint_holder_fields(p, &v->holder, panel.x + 32, panel.y + 18, 470, 1);
+  ui_paint_holder_fields(p, &v->holder, panel.x + 32, panel.y + 10, 470, 1);
   if (v->nreasons)
     ui_paint_notes(p, v, (SDL_Rect){panel.x + 530, panel.y + 24, panel.w - 530 - 24, panel.h - 48}, 26);
   /* buttons */
@@ -33,14 +36,14 @@ void ui_paint_holder_check(struct ui_painter *p, const struct ui_shot *s, int to
   enum ui_hit_kind okk = (v->needs & UI_NEED_REPEAT_ACCEPT) && !(v->needs & UI_NEED_HOLDER_CONFIRM)
                              ? UI_HIT_REPEAT_ACCEPT
                              : UI_HIT_CONFIRM;
-  ui_paint_button(p, (SDL_Rect){bx, buttons_y, bw, 96}, UI_STYLE_ON_GRANT, UI_ICON_CHECK, 1, ok,
+  ui_paint_button(p, (SDL_Rect){bx, buttons_y, bw, bh}, UI_STYLE_ON_GRANT, UI_ICON_CHECK, 1, ok,
          S(p, UI_K_KEY_ENTER), okk, 0);
   bx += bw + 24;
-  ui_paint_button(p, (SDL_Rect){bx, buttons_y, bw, 96}, UI_STYLE_ON_DENY, UI_ICON_CROSS, 1,
+  ui_paint_button(p, (SDL_Rect){bx, buttons_y, bw, bh}, UI_STYLE_ON_DENY, UI_ICON_CROSS, 1,
          S(p, UI_K_HOLDER_REFUSE), S(p, UI_K_KEY_ESC), UI_HIT_REFUSE, 0);
   bx += bw + 24;
   if (nb == 3)
-    ui_paint_button(p, (SDL_Rect){bx, buttons_y, bw, 96}, UI_STYLE_ON_NEUTRAL, UI_ICON_BANG, 1,
+    ui_paint_button(p, (SDL_Rect){bx, buttons_y, bw, bh}, UI_STYLE_ON_NEUTRAL, UI_ICON_BANG, 1,
            S(p, UI_K_HOLDER_OVERRIDE), "F9", UI_HIT_OVERRIDE, 0);
   if (s->phase == UI_PHASE_WARN)
     ui_paint_warn_strip(p, s, s->warn_ms);
@@ -53,9 +56,9 @@ void ui_paint_cashier(struct ui_painter *p, const struct ui_shot *s, int top)
   fill(p, (SDL_Rect){0, top, W, H - top}, UI_COL_PAPER);
   int y;
   if (v->needs & UI_NEED_CREDENTIAL)
-    y = ui_paint_band(p, top, 100, UI_STYLE_ON_STAFF, UI_ICON_BANG, S(p, UI_K_CASHIER_SSC_PROMPT), NULL);
+    y = ui_paint_band(p, top, 84, UI_STYLE_ON_STAFF, UI_ICON_BANG, S(p, UI_K_CASHIER_SSC_PROMPT), NULL);
   else
-    y = ui_paint_band(p, top, 100, UI_STYLE_ON_FOCUS, UI_ICON_CHECK, S(p, UI_K_CASHIER_TITLE), NULL);
+    y = ui_paint_band(p, top, 84, UI_STYLE_ON_FOCUS, UI_ICON_CHECK, S(p, UI_K_CASHIER_TITLE), NULL);
   int bottom = (s->phase == UI_PHASE_WARN ? H - WARN_H : H) - 24;
   /* left: the holder */
   SDL_Rect left = {PAD, y + 24, 540, bottom - (y + 24)};
@@ -94,10 +97,36 @@ void ui_paint_cashier(struct ui_painter *p, const struct ui_shot *s, int top)
   /* right: credential, visit, bill, fee */
   SDL_Rect right = {left.x + left.w + 28, y + 24, W - PAD - (left.x + left.w + 28), left.h};
   rrect(p, right, 18, UI_COL_PANEL);
-  int x = right.x + 28, ry = right.y + 18, rw = right.w - 56;
-  text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_CREDENTIAL));
-  ry += lh(p, 26, UI_W_REGULAR);
-  {
+  int x = right.x + 28, ry = right.y + 14, rw = right.w - 56;
+  const char *msg = s->cashier_message_key ? ui_strings_get(p->strings[p->lang], s->cashier_message_key)
+                                           : NULL;
+  int id_msg = msg && s->id_active;
+  if (s->id_active) {
+    /* the ID number field: only its mask is ever drawn (ui_shot.id_input) */
+    int lw = text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_ID_LABEL));
+    text_fit(p, id_msg ? UI_STYLE_DENY_ON_PANEL : UI_STYLE_MUTED_ON_PANEL, 24, 18,
+             id_msg ? UI_W_BOLD : UI_W_REGULAR, x + rw, ry + 2, rw - lw - 16, UI_ALIGN_RIGHT,
+             id_msg ? msg : S(p, UI_K_CASHIER_ID_HINT));
+    ry += lh(p, 26, UI_W_REGULAR);
+    SDL_Rect r = {x, ry + 3, rw, 64};
+    ui_gfx_round_frame(p->gfx, r, 12, 4, rgb(id_msg ? UI_COL_DENY : UI_COL_FOCUS), rgb(UI_COL_PANEL));
+    int tw = s->id_input && s->id_input[0]
+                 ? text_mid(p, UI_STYLE_ON_PANEL, 34, UI_W_BOLD, r.x + 20, r.y + 32, UI_ALIGN_LEFT, s->id_input)
+                 : 0;
+    fill(p, (SDL_Rect){r.x + 22 + tw, r.y + 14, 3, 36}, UI_COL_INK);
+    hit(p, r, UI_HIT_ID, 0);
+    ry += 70;
+  } else {
+    int lw = text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_CREDENTIAL));
+    if (v->needs & UI_NEED_CREDENTIAL) {
+      SDL_Rect hr = {x + lw + 16, ry - 4, rw - lw - 16, lh(p, 26, UI_W_REGULAR) + 8};
+      text_fit(p, UI_STYLE_MUTED_ON_PANEL, 24, 18, UI_W_REGULAR, x + rw, ry + 2, hr.w, UI_ALIGN_RIGHT,
+               S(p, UI_K_CASHIER_ID_KEY_HINT));
+      hit(p, hr, UI_HIT_ID, 0);
+    }
+    ry += lh(p, 26, UI_W_REGULAR);
+  }
+  if (!s->id_active) {
     enum ui_key k;
     enum ui_style st;
     enum ui_icon ic;
@@ -128,6 +157,7 @@ void ui_paint_cashier(struct ui_painter *p, const struct ui_shot *s, int top)
   fill(p, (SDL_Rect){x, ry, rw, 2}, UI_COL_LINE);
   ry += 14;
   text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_VISIT));
+  text(p, UI_STYLE_MUTED_ON_PANEL, 24, UI_W_REGULAR, x + rw, ry + 2, UI_ALIGN_RIGHT, S(p, UI_K_CASHIER_VISIT_HINT));
   ry += lh(p, 26, UI_W_REGULAR);
   {
     int bw = (rw - 20) / 2;
@@ -144,22 +174,26 @@ void ui_paint_cashier(struct ui_painter *p, const struct ui_shot *s, int top)
       text_mid(p, st, 34, UI_W_BOLD, r.x + r.w / 2 + (on ? 16 : 0), r.y + 35, UI_ALIGN_CENTER, lab);
       hit(p, r, UI_HIT_VISIT, (int)vis[i]);
     }
-    ry += 70 + 4;
-    text(p, UI_STYLE_MUTED_ON_PANEL, 24, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_VISIT_HINT));
-    ry += lh(p, 24, UI_W_REGULAR) + 4;
+    ry += 70 + 12;
   }
   text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_BILL));
   ry += lh(p, 26, UI_W_REGULAR);
   {
     SDL_Rect r = {x, ry, rw, 64};
-    int active = (v->needs & UI_NEED_BILL) != 0;
+    int active = (v->needs & UI_NEED_BILL) != 0 && !s->id_active;
     ui_gfx_round_frame(p->gfx, r, 12, active ? 4 : 2, rgb(active ? UI_COL_FOCUS : UI_COL_LINE),
                        rgb(UI_COL_PANEL));
     const char *val = s->bill_input && s->bill_input[0] ? s->bill_input
                       : c->bill_ref[0]                  ? c->bill_ref
                                                         : NULL;
     if (val) {
-      int tw = text_mid(p, UI_STYLE_ON_PANEL, 34, UI_W_BOLD, r.x + 20, r.y + 32, UI_ALIGN_LEFT, val);
+      /* up to 63 bytes: a long number shrinks to fit the box rather than leave it */
+      int mw = r.w - 50;
+      int size = text_fit(p, UI_STYLE_ON_PANEL, 34, 18, UI_W_BOLD, r.x + 20, r.y + 32 - lh(p, 34, UI_W_BOLD) / 2,
+                          mw, UI_ALIGN_LEFT, val);
+      int tw = text_w(p, size, UI_W_BOLD, val);
+      if (tw > mw)
+        tw = mw;
       if (active)
         fill(p, (SDL_Rect){r.x + 24 + tw, r.y + 14, 3, 36}, UI_COL_INK);
     } else {
@@ -168,9 +202,10 @@ void ui_paint_cashier(struct ui_painter *p, const struct ui_shot *s, int top)
     }
     hit(p, r, UI_HIT_BILL_OK, 0);
     ry += 64 + 4;
-    if (active) {
+    if (msg && !id_msg)
+      text_fit(p, UI_STYLE_DENY_ON_PANEL, 24, 18, UI_W_BOLD, x, ry, rw, UI_ALIGN_LEFT, msg);
+    else if (active)
       text(p, UI_STYLE_MUTED_ON_PANEL, 24, UI_W_REGULAR, x, ry, UI_ALIGN_LEFT, S(p, UI_K_CASHIER_BILL_HINT));
-    }
     ry += lh(p, 24, UI_W_REGULAR) + 6;
   }
   fill(p, (SDL_Rect){x, ry, rw, 2}, UI_COL_LINE);

@@ -39,6 +39,7 @@
 #define HEADER_H 88
 #define BANNER_H 56
 #define WARN_H 84
+#define STATUS_H 44 /* the staff status line under the header */
 #define PAD 40
 
 struct ui_painter {
@@ -189,6 +190,11 @@ void ui_paint_header(struct ui_painter *p, const struct ui_shot *s, const struct
 
 /* Banners from the top y down; returns the y below them. */
 int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y, int public_screen);
+
+/* The staff status line (staff screens): who is signed in with the sign-out button (F10),
+ * days offline, the upload queue, the revocation list's age, the documents in force.
+ * Returns the y below it. */
+int ui_paint_status_line(struct ui_painter *p, const struct ui_status *st, int y);
 
 int ui_paint_seconds_left(uint32_t ms);
 

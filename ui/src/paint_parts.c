@@ -136,6 +136,78 @@ int ui_paint_banners(struct ui_painter *p, const struct ui_status *st, int y, in
   return y;
 }
 
+int ui_paint_status_line(struct ui_painter *p, const struct ui_status *st, int y)
+{
+  fill(p, (SDL_Rect){0, y, W, STATUS_H}, UI_COL_HEADER);
+  fill(p, (SDL_Rect){0, y, W, 1}, UI_COL_HEADER_SUB);
+  int cy = y + STATUS_H / 2, x = PAD;
+  /* left: who acts, and the way out */
+  icon(p, UI_ICON_PERSON, x + 14, cy, 30, UI_COL_HEADER_SUB);
+  x += 36;
+  if (st->staff_id[0]) {
+    char who[UI_STAFF_ID_MAX + UI_NAME_MAX + 8];
+    snprintf(who, sizeof who, "%s%s%s", st->staff_id, st->staff_name[0] ? " " : "", st->staff_name);
+    int size = text_fit(p, UI_STYLE_ON_HEADER, 26, 20, UI_W_BOLD, x, cy - lh(p, 26, UI_W_BOLD) / 2,
+                        300, UI_ALIGN_LEFT, who);
+    int ww = text_w(p, size, UI_W_BOLD, who);
+    x += ww < 300 ? ww : 300;
+    const char *so = S(p, UI_K_STATUS_SIGN_OUT);
+    int bw = text_w(p, 22, UI_W_BOLD, so) + 28;
+    SDL_Rect b = {x + 16, y + 6, bw, STATUS_H - 12};
+    ui_gfx_round_frame(p->gfx, b, b.h / 2, 2, rgb(UI_COL_HEADER_SUB), rgb(UI_COL_HEADER));
+    text_mid(p, UI_STYLE_ON_HEADER, 22, UI_W_BOLD, b.x + bw / 2, cy, UI_ALIGN_CENTER, so);
+    hit(p, b, UI_HIT_SIGN_OUT, 0);
+    x = b.x + b.w;
+  } else {
+    x += text_mid(p, UI_STYLE_SUB_ON_HEADER, 24, UI_W_REGULAR, x, cy, UI_ALIGN_LEFT,
+                  S(p, UI_K_STATUS_NOBODY));
+  }
+  /* right: the terminal's state, most urgent first */
+  char line[512], part[160];
+  line[0] = '\0';
+  size_t n = 0;
+#define STATUS_ADD(str)                                                                  \
+  do {                                                                                   \
+    n += (size_t)snprintf(line + n, n < sizeof line ? sizeof line - n : 0, "%s%s",       \
+                          n ? "  ·  " : "", (str));                                      \
+    if (n >= sizeof line)                                                                \
+      n = sizeof line - 1;                                                               \
+  } while (0)
+  int64_t days = ui_status_offline_days(st);
+  if (st->last_sync <= 0) {
+    STATUS_ADD(S(p, UI_K_STATUS_NEVER_SYNCED));
+  } else if (days >= 1) {
+    ui_paint_fmt_key_n(p, part, sizeof part, days == 1 ? UI_K_STATUS_OFFLINE_DAY : UI_K_STATUS_OFFLINE_DAYS,
+                       (uint64_t)days);
+    STATUS_ADD(part);
+  }
+  ui_paint_fmt_key_n(p, part, sizeof part, UI_K_STATUS_QUEUE, st->queue_depth);
+  STATUS_ADD(part);
+  if (st->revlist_issued_at > 0 && st->now > 0) {
+    char age[64];
+    ui_paint_fmt_age(p, age, sizeof age, st->now - st->revlist_issued_at);
+    const char *pairs[] = {"age", age, NULL};
+    ui_format(part, sizeof part, S(p, UI_K_STATUS_LIST), pairs);
+  } else {
+    snprintf(part, sizeof part, "%s", S(p, UI_K_STATUS_LIST_NONE));
+  }
+  STATUS_ADD(part);
+  static const enum ui_key dk[UI_DOC_COUNT] = {UI_K_STATUS_DOC_ROSTER, UI_K_STATUS_DOC_TARIFF,
+                                               UI_K_STATUS_DOC_CONFIG, UI_K_STATUS_DOC_REGISTRY};
+  for (int d = 0; d < UI_DOC_COUNT; d++) {
+    if (!st->doc_version[d])
+      continue;
+    snprintf(part, sizeof part, "%s v%llu", S(p, dk[d]), (unsigned long long)st->doc_version[d]);
+    STATUS_ADD(part);
+  }
+#undef STATUS_ADD
+  int room = W - PAD - (x + 24);
+  if (room > 80)
+    text_fit(p, UI_STYLE_SUB_ON_HEADER, 24, 16, UI_W_REGULAR, W - PAD, cy - lh(p, 24, UI_W_REGULAR) / 2,
+             room, UI_ALIGN_RIGHT, line);
+  return y + STATUS_H;
+}
+
 int ui_paint_seconds_left(uint32_t ms)
 {
   return (int)((ms + 999u) / 1000u);

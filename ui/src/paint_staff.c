@@ -130,10 +130,10 @@ void ui_paint_staff_menu(struct ui_painter *p, const struct ui_shot *s, const st
     ui_format(v[7], sizeof v[7], S(p, UI_K_STAFF_JOURNAL_VALUE), pairs);
   }
   int y0 = top + 16 + lh(p, 44, UI_W_BOLD) + 8;
-  int tw = (W - 2 * PAD - 24) / 2, th = 96;
+  int tw = (W - 2 * PAD - 24) / 2, th = 86;
   for (int i = 0; i < 8; i++)
-    tile(p, (SDL_Rect){PAD + (i % 2) * (tw + 24), y0 + (i / 2) * (th + 16), tw, th}, lab[i], v[i], state[i]);
-  int by = y0 + 4 * (th + 16) + 8;
+    tile(p, (SDL_Rect){PAD + (i % 2) * (tw + 24), y0 + (i / 2) * (th + 12), tw, th}, lab[i], v[i], state[i]);
+  int by = y0 + 4 * (th + 12) + 8;
   char ver[96];
   snprintf(ver, sizeof ver, "%s %s", S(p, UI_K_STAFF_VERSION), st->version[0] ? st->version : "—");
   text(p, UI_STYLE_MUTED_ON_PAPER, 24, UI_W_REGULAR, PAD, by + 22, UI_ALIGN_LEFT, ver);

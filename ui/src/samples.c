@@ -107,7 +107,13 @@ void ui_sample_status(struct ui_status *st, unsigned banners)
   strcpy(st->reader_name, "Virtual PCD 00 00");
   st->sync = banners & UI_BANNER_OFFLINE ? UI_SYNC_OFFLINE : UI_SYNC_ONLINE;
   st->now = 1735700000;
-  st->last_sync = st->now - 12 * 60;
+  /* offline: three days since the last sync (the status line says so) */
+  st->last_sync = st->now - (banners & UI_BANNER_OFFLINE ? 3 * 86400 + 5 * 3600 : 12 * 60);
+  strcpy(st->staff_id, "S0107");
+  strcpy(st->staff_name, "韦*玲");
+  st->doc_version[UI_DOC_ROSTER] = 4;
+  st->doc_version[UI_DOC_TARIFF] = 2;
+  st->doc_version[UI_DOC_CONFIG] = 3;
   st->queue_depth = banners & UI_BANNER_OFFLINE ? 37 : 0;
   st->revlist_issued_at = st->now - (banners & UI_BANNER_REVLIST_STALE ? 9 * 86400 : 3 * 3600);
   st->revlist_version = 418;
@@ -355,6 +361,47 @@ static void s_cashier_matched(struct ui_shot *s)
   sd.view.reason_alert = 0x1;
   s->bill_input = "ZY2025-0042";
 }
+/* The ID number field (F4): what was typed shows only through its mask. */
+static void s_cashier_id_entry(struct ui_shot *s)
+{
+  s_cashier_ssc(s);
+  s->id_active = 1;
+  s->id_input = "450981\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";
+}
+static void s_cashier_id_bad(struct ui_shot *s)
+{
+  s_cashier_id_entry(s);
+  s->id_input = "450981\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2"
+                "\xE2\x80\xA2\xE2\x80\xA2" "0021";
+  s->cashier_message_key = "cashier.id_bad";
+}
+static void s_cashier_id_matched(struct ui_shot *s)
+{
+  s_cashier_matched(s);
+  sd.view.cashier.credential = UI_CREDENTIAL_ID_MATCHED;
+  sd.view.cashier.visit = UI_VISIT_OUTPATIENT;
+  s->bill_input = "门诊2026/12-01_A.3";
+}
+static void s_cashier_bill_is_id(struct ui_shot *s)
+{
+  s_cashier_matched(s);
+  s->bill_input = NULL;
+  s->cashier_message_key = "cashier.bill_is_id";
+}
+/* Three days without a sync, nobody signed in: the status line says both. */
+static void s_cashier_offline(struct ui_shot *s)
+{
+  s_cashier_ssc(s);
+  ui_sample_status(&sd.status, UI_BANNER_OFFLINE);
+  strcpy(sd.status.site, "玉林市第一人民医院");
+  strcpy(sd.status.terminal_id, "HIS-0101-07");
+  sd.status.staff_id[0] = sd.status.staff_name[0] = '\0';
+}
+static void s_cashier_id_entry_en(struct ui_shot *s)
+{
+  s_cashier_id_entry(s);
+  s->lang = UI_LANG_EN;
+}
 static void s_bus_grant(struct ui_shot *s)
 {
   base(s, UI_SCREEN_BUS, UI_MODE_BUS, 0);
@@ -477,6 +524,12 @@ static const struct {
     {"holder_check_repeat", s_holder_repeat},
     {"cashier_ssc", s_cashier_ssc},
     {"cashier_matched", s_cashier_matched},
+    {"cashier_id_entry", s_cashier_id_entry},
+    {"cashier_id_entry_en", s_cashier_id_entry_en},
+    {"cashier_id_bad", s_cashier_id_bad},
+    {"cashier_id_matched", s_cashier_id_matched},
+    {"cashier_bill_is_id", s_cashier_bill_is_id},
+    {"cashier_offline", s_cashier_offline},
     {"bus_grant", s_bus_grant},
     {"bus_deny", s_bus_deny},
     {"pin", s_pin},

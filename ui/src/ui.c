@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
+#include "entry.h"
 #include "input.h"
 #include "paint.h"
 #include "pinpad.h"
@@ -63,6 +66,14 @@ struct ui {
   char read_error[UI_KEY_MAX];
   struct ui_pinpad pin;
   char bill[UI_BILL_REF_MAX];
+  /* a key that typed into the bill field, waiting for its SDL_TEXTINPUT twin: the text
+   * is what the keyboard layout really gives (shift, caps lock), so it replaces the
+   * key's character from this offset; -1: none pending */
+  long bill_key_at;
+  struct ui_idfield idf;  /* the ID number typed (entry.h); wiped after use */
+  int id_active;          /* the ID field has the keyboard (F4) */
+  char id_shown[64];      /* its masked display */
+  const char *cashier_msg; /* strings key of a refusal under the fields, or NULL */
   int staff;
 
   int dirty, quit;
@@ -123,9 +134,22 @@ static void act(struct ui *ui, enum ui_action_kind kind, uint32_t seq, int value
   struct ui_action a = {kind, seq, value, ""};
   if (text)
     ui_utf8_copy(a.text, sizeof a.text, text);
-  logf_ui(ui, "ui: action %s", ui_action_name(kind));
+  logf_ui(ui, "ui: action %s", ui_action_name(kind)); /* never its text */
   if (ui->cfg.on_action)
     ui->cfg.on_action(ui->cfg.user, &a);
+  OPENSSL_cleanse(a.text, sizeof a.text); /* it may have carried a typed ID number */
+}
+
+/* Forget what was typed on the cashier screen: the bill number, the ID number (wiped),
+ * a message about either. A new holder, the end of a session. */
+static void cashier_clear(struct ui *ui)
+{
+  ui->bill[0] = '\0';
+  ui->bill_key_at = -1;
+  ui_idfield_wipe(&ui->idf);
+  OPENSSL_cleanse(ui->id_shown, sizeof ui->id_shown);
+  ui->id_active = 0;
+  ui->cashier_msg = NULL;
 }
 
 /* -------------------------------------------------------------------- sound -- */
@@ -242,6 +266,7 @@ int ui_create(const struct ui_config *cfg, struct ui **out)
   }
   ui->lang = ui->cfg.lang == UI_LANG_EN ? UI_LANG_EN : UI_LANG_ZH;
   ui->status.reader = UI_READER_READY;
+  ui->bill_key_at = -1;
   /* SDL's own signal handlers would turn SIGINT into a quit event; keep the host's. */
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
   /* With the software renderer, present through the video driver's own framebuffer:
@@ -496,7 +521,7 @@ static void on_idle(struct ui *ui, enum ui_screen before, enum ui_input why)
     act(ui, UI_ACT_STAFF_LOGOUT, 0, 0, NULL);
   }
   ui->lang = ui->cfg.lang == UI_LANG_EN ? UI_LANG_EN : UI_LANG_ZH;
-  ui->bill[0] = '\0';
+  cashier_clear(ui);
   ui_pinpad_reset(&ui->pin);
 }
 
@@ -527,6 +552,9 @@ static void show_view(struct ui *ui, struct ui_msg *m)
   ui->have_view = 1;
   if (ui->view.seq != 0 && strcmp(ui->bill, ui->view.cashier.bill_ref) != 0 && ui->view.cashier.bill_ref[0])
     ui->bill[0] = '\0';
+  ui->cashier_msg = NULL;
+  if (!(ui->view.needs & UI_NEED_CREDENTIAL)) /* the credential is settled: no ID field */
+    ui->id_active = 0;
   ui->pending_view_ns = m->u.view.decided_at_ns ? m->u.view.decided_at_ns : m->posted_ns;
   struct ui_fsm_event ev = {0};
   ev.kind = UI_IN_VIEW;
@@ -558,7 +586,7 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
   case UI_MSG_CARD_PRESENT:
     /* a new card is a new holder: nothing one holder typed is shown to or reused for
      * the next, even when the card comes before the screen went back to idle */
-    ui->bill[0] = '\0';
+    cashier_clear(ui);
     ui->reading_since = now_ms(ui);
     fsm_in(ui, UI_IN_CARD_PRESENT);
     break;
@@ -584,6 +612,8 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
     ui->status.terminal_id[sizeof ui->status.terminal_id - 1] = '\0';
     ui->status.version[sizeof ui->status.version - 1] = '\0';
     ui->status.reader_name[sizeof ui->status.reader_name - 1] = '\0';
+    ui->status.staff_id[sizeof ui->status.staff_id - 1] = '\0';
+    ui->status.staff_name[sizeof ui->status.staff_name - 1] = '\0';
     ui->dirty = 1;
     break;
   case UI_MSG_STATION: {
@@ -651,6 +681,80 @@ static void pin_submit(struct ui *ui)
   }
 }
 
+/* The bill number: an ID number typed into it is not sent (common/bill.h refuses the
+ * shape anyway): it is wiped and the staff are pointed to the ID field. */
+static void bill_submit(struct ui *ui, uint32_t seq)
+{
+  if (common_id_shaped(ui->bill)) {
+    OPENSSL_cleanse(ui->bill, sizeof ui->bill);
+    ui->cashier_msg = "cashier.bill_is_id";
+    logf_ui(ui, "ui: view %u: an ID number typed as the bill number, not sent", seq);
+    play(ui, UI_TONE_RETRY);
+    return;
+  }
+  ui->cashier_msg = NULL;
+  act(ui, UI_ACT_BILL_REF, seq, 0, ui->bill);
+}
+
+/* The ID number field has the keyboard: digits (X last), Backspace, Enter checks the
+ * number and sends it, Esc (or F4 again) closes the field and wipes it. */
+static void id_command(struct ui *ui, enum ui_cmd_kind cmd, int ch, uint32_t seq)
+{
+  switch (cmd) {
+  case UI_CMD_CHAR:
+    ui_idfield_char(&ui->idf, ch);
+    ui->cashier_msg = NULL;
+    break;
+  case UI_CMD_BACKSPACE:
+    ui_idfield_backspace(&ui->idf);
+    ui->cashier_msg = NULL;
+    break;
+  case UI_CMD_ENTER: {
+    char id[COMMON_ID_LEN + 1];
+    int st = ui_idfield_check(&ui->idf, id);
+    if (st == COMMON_ID_OK) {
+      ui_idfield_wipe(&ui->idf);
+      ui->id_active = 0;
+      ui->cashier_msg = NULL;
+      act(ui, UI_ACT_ID_NUMBER, seq, 0, id);
+    } else {
+      /* the reason only, never the digits */
+      ui->cashier_msg = st == COMMON_ID_LENGTH ? "cashier.id_short" : "cashier.id_bad";
+      logf_ui(ui, "ui: view %u: typed ID number refused (%s)", seq, common_id_status_text(st));
+      play(ui, UI_TONE_RETRY);
+    }
+    OPENSSL_cleanse(id, sizeof id);
+    break;
+  }
+  case UI_CMD_ESC:
+  case UI_CMD_ID:
+    ui_idfield_wipe(&ui->idf);
+    ui->id_active = 0;
+    ui->cashier_msg = NULL;
+    break;
+  default:
+    break;
+  }
+}
+
+/* Text from the keyboard layout or an input method (SDL_TEXTINPUT): the bill number
+ * takes it; the ID field and the PIN take their digits from key presses only. */
+static void on_text(struct ui *ui, const char *text, long key_at)
+{
+  if (ui_fsm_screen(ui->fsm) != UI_SCREEN_CASHIER || ui->id_active ||
+      !(ui->view.needs & UI_NEED_BILL))
+    return;
+  fsm_in(ui, UI_IN_ACTIVITY);
+  uint32_t cp;
+  size_t n = strlen(text);
+  if (key_at >= 0 && key_at <= (long)strlen(ui->bill) && n == ui_utf8_decode(text, n, &cp) &&
+      cp < 0x80u)
+    ui->bill[key_at] = '\0'; /* the twin of the key just typed: the text wins */
+  ui_entry_bill_append(ui->bill, sizeof ui->bill, text);
+  ui->cashier_msg = NULL;
+  ui->dirty = 1;
+}
+
 /* What a command (input.h) does on the screen that is up. */
 static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
 {
@@ -668,6 +772,14 @@ static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
   }
   if (cmd == UI_CMD_VOL_DOWN || cmd == UI_CMD_VOL_UP) {
     volume_step(ui, cmd == UI_CMD_VOL_UP ? 1 : -1);
+    return;
+  }
+  if (cmd == UI_CMD_SIGN_OUT && s != UI_SCREEN_PIN && (ui->staff || ui->status.staff_id[0])) {
+    /* the program signs them out and journals it; the status line follows */
+    ui->staff = 0;
+    act(ui, UI_ACT_STAFF_SIGN_OUT, 0, 0, NULL);
+    if (s == UI_SCREEN_STAFF_MENU)
+      fsm_in(ui, UI_IN_BACK);
     return;
   }
   switch (s) {
@@ -703,17 +815,26 @@ static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
     }
     break;
   case UI_SCREEN_CASHIER: {
-    size_t len = strlen(ui->bill);
+    if (ui->id_active) {
+      id_command(ui, cmd, ch, seq);
+      break;
+    }
     if (cmd == UI_CMD_LEFT || cmd == UI_CMD_RIGHT) {
       ui->view.cashier.visit = cmd == UI_CMD_LEFT ? UI_VISIT_OUTPATIENT : UI_VISIT_INPATIENT;
       act(ui, UI_ACT_VISIT, seq, (int)ui->view.cashier.visit, NULL);
-    } else if (cmd == UI_CMD_CHAR && (ui->view.needs & UI_NEED_BILL) && len + 1 < sizeof ui->bill) {
-      ui->bill[len] = (char)ch;
-      ui->bill[len + 1] = '\0';
-    } else if (cmd == UI_CMD_BACKSPACE && len) {
-      ui->bill[len - 1] = '\0';
+    } else if (cmd == UI_CMD_ID && (ui->view.needs & UI_NEED_CREDENTIAL)) {
+      ui->id_active = 1;
+      ui->cashier_msg = NULL;
+    } else if (cmd == UI_CMD_CHAR && (ui->view.needs & UI_NEED_BILL)) {
+      char t[2] = {(char)ch, '\0'};
+      size_t at = strlen(ui->bill);
+      if (ui_entry_bill_append(ui->bill, sizeof ui->bill, t))
+        ui->bill_key_at = (long)at;
+      ui->cashier_msg = NULL;
+    } else if (cmd == UI_CMD_BACKSPACE && ui->bill[0]) {
+      ui_entry_bill_backspace(ui->bill);
     } else if (cmd == UI_CMD_ENTER && ui->bill[0]) {
-      act(ui, UI_ACT_BILL_REF, seq, 0, ui->bill);
+      bill_submit(ui, seq);
     } else if (cmd == UI_CMD_ESC) {
       act(ui, UI_ACT_TIMEOUT, seq, 1, NULL);
       fsm_in(ui, UI_IN_BACK);
@@ -812,6 +933,10 @@ static void build_shot(struct ui *ui, struct ui_shot *s, uint64_t now)
   s->pin_message_key = ui->pin.msg;
   s->pin_staff_id = ui->pin.id_step ? ui->pin.id : NULL;
   s->bill_input = ui->bill;
+  s->id_active = ui->id_active;
+  ui_idfield_shown(&ui->idf, ui->id_shown, sizeof ui->id_shown);
+  s->id_input = ui->id_shown;
+  s->cashier_message_key = ui->cashier_msg;
   if (ui->have_station)
     ui->station.selected = ui->station_sel;
 }
@@ -887,14 +1012,26 @@ static void handle_event(struct ui *ui, const SDL_Event *ev)
     msg_free(m);
     return;
   }
+  if (ev->type != SDL_TEXTINPUT && ev->type != SDL_TEXTEDITING && ev->type != SDL_KEYUP)
+    ui->bill_key_at = -1; /* a key's text twin follows it at once, or not at all */
   switch (ev->type) {
   case SDL_QUIT:
     ui->quit = 1;
     act(ui, UI_ACT_QUIT, 0, 0, NULL);
     break;
   case SDL_KEYDOWN:
-    on_key(ui, &ev->key);
-    break;
+    ui->bill_key_at = -1;
+    on_key(ui, &ev->key); /* may set bill_key_at */
+    return;
+  case SDL_TEXTINPUT: {
+    long at = ui->bill_key_at;
+    ui->bill_key_at = -1;
+    char t[sizeof ev->text.text + 1];
+    memcpy(t, ev->text.text, sizeof ev->text.text);
+    t[sizeof ev->text.text] = '\0';
+    on_text(ui, t, at);
+    return;
+  }
   case SDL_MOUSEBUTTONDOWN:
     if (ev->button.button == SDL_BUTTON_LEFT)
       on_touch(ui, ev->button.x, ev->button.y);

@@ -167,3 +167,20 @@ const char *ui_lang_tag(enum ui_lang lang)
 {
   return lang == UI_LANG_EN ? "en" : "zh-CN";
 }
+
+int64_t ui_status_offline_days(const struct ui_status *st)
+{
+  if (!st || st->now <= 0 || st->last_sync <= 0 || st->now < st->last_sync)
+    return 0;
+  return (st->now - st->last_sync) / 86400;
+}
+
+const char *ui_doc_name(int doc)
+{
+  static const char *const names[] = {
+#define UI_X_DN(name, text) text,
+      UI_DOC_MAP(UI_X_DN)
+#undef UI_X_DN
+  };
+  return doc >= 0 && doc < UI_DOC_COUNT ? names[doc] : NULL;
+}

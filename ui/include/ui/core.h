@@ -64,12 +64,15 @@ const char *ui_errname(int err);  /* "UI_E_FONT"; never NULL */
   X(REPEAT_ACCEPT, "repeat-accept")     /* staff accept a repeat use at the gate */      \
   X(VISIT, "visit")                     /* value: enum ui_visit chosen */                \
   X(BILL_REF, "bill-ref")               /* text: the bill number typed */                \
+  X(ID_NUMBER, "id-number")   /* text: the holder's ID number typed, check digit right; \
+                                 the receiver matches it and wipes its copy at once */  \
   X(OVERRIDE, "override")               /* staff override while the journal is down */   \
   X(STATION_CONFIRM, "station-confirm") /* value: enum ui_station_action */              \
   X(STATION_CANCEL, "station-cancel")                                                    \
   X(STATION_SELECT, "station-select")   /* value: row */                                 \
   X(STAFF_LOGIN, "staff-login")         /* right PIN entered */                          \
-  X(STAFF_LOGOUT, "staff-logout")                                                        \
+  X(STAFF_LOGOUT, "staff-logout")       /* the staff menu closed (back to idle) */       \
+  X(STAFF_SIGN_OUT, "staff-sign-out")   /* the signed-in member signs out (F10) */        \
   X(LANGUAGE, "language")               /* value: enum ui_lang now shown */              \
   X(TIMEOUT, "timeout")    /* back to idle: end session (value 1: dismissed by hand) */\
   X(QUIT, "quit")                       /* window closed */
@@ -159,6 +162,11 @@ struct ui_shot {
   const char *pin_message_key;      /* PIN: message under the dots, may be NULL */
   const char *pin_staff_id;         /* PIN: the staff id being typed (id step), else NULL */
   const char *bill_input;           /* CASHIER: bill number being typed, may be NULL */
+  /* CASHIER: the ID number field (F4). id_input is what the screen shows of it, already
+   * masked (ui_idfield_shown: dots where the mask hides), never the number itself. */
+  int id_active;
+  const char *id_input;
+  const char *cashier_message_key;  /* CASHIER: a refusal under the fields, may be NULL */
   int speech;                       /* 1: the public screens show repeat and volume buttons */
 };
 

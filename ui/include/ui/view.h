@@ -213,6 +213,23 @@ enum ui_reader {
 };
 
 #define UI_SITE_MAX 96u
+
+/* The centre-signed documents in force, shown on the staff status line with their
+ * versions (0: none in force, not shown). Strings key: status.doc.<text>. */
+#define UI_DOC_MAP(X)                                                                    \
+  X(ROSTER, "roster")                                                                    \
+  X(TARIFF, "tariff")                                                                    \
+  X(CONFIG, "config")                                                                    \
+  X(REGISTRY, "registry")
+
+enum ui_doc {
+#define UI_X_DOC(name, text) UI_DOC_##name,
+  UI_DOC_MAP(UI_X_DOC)
+#undef UI_X_DOC
+  UI_DOC_COUNT
+};
+
+#define UI_STAFF_ID_MAX 32u
 /* Terminal status: banners on every screen, details on the staff menu. */
 struct ui_status {
   unsigned banners;               /* UI_BANNER_* */
@@ -230,7 +247,19 @@ struct ui_status {
   uint64_t revlist_version;
   uint32_t today_grants, today_denies, today_staff_checks;
   uint32_t journal_records;       /* records in the journal */
+  /* The signed-in staff member ("" when nobody): id and the roster's display name as the
+   * program gives it (short; staff names are not holder data). */
+  char staff_id[UI_STAFF_ID_MAX];
+  char staff_name[UI_NAME_MAX];
+  uint64_t doc_version[UI_DOC_COUNT]; /* enum ui_doc; 0: none in force */
 };
+
+/* Whole days since the last successful sync (now - last_sync, in days), shown on the
+ * staff status line as 离线 n 天 from the first full day; 0 under a day, when now is
+ * not known, or when the terminal never synced (last_sync 0: shown as never synced). */
+int64_t ui_status_offline_days(const struct ui_status *st);
+/* "roster", ...; NULL when unknown. */
+const char *ui_doc_name(int doc);
 
 /* ------------------------------------------------------------- blood station -- */
 
