@@ -74,9 +74,6 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
   return CENTRE_E_INVALID_ARG;
 }
 
-/* A failure already explained on stderr: main adds nothing and exits 1. */
-#define ADMIN_E_SAID (-1000)
-
 __attribute__((format(printf, 1, 2))) static int failure(const char *fmt, ...)
 {
   va_list ap;

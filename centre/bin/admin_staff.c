@@ -1,5 +1,7 @@
 /* centre-admin staff ... (admin_staff.h). */
+#include <errno.h>
 #include <openssl/crypto.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,12 +12,13 @@
 #include "common/date.h"
 #include "proto/roster.h"
 
-/* The PIN: the first line of path (or stdin), digits only; wiped by the caller. */
+/* The PIN: the first line of path (or stdin), digits only; wiped by the caller.
+ * -2: path cannot be opened; -1: no line, or one too long. */
 static int read_pin(const char *path, char *pin, size_t cap)
 {
   FILE *f = path ? fopen(path, "r") : stdin;
   if (!f)
-    return -1;
+    return -2;
   char line[64];
   int ok = fgets(line, sizeof line, f) != NULL;
   if (path)
@@ -46,11 +49,29 @@ static int publish(struct centre_store *st, const char *site, int64_t now)
   return rc;
 }
 
-/* A usage error in the programs' convention (docs/cli.md): main exits 2. */
-static int usage_err(const char *what)
+/* A usage error in the programs' convention (docs/cli.md): "centre-admin: staff CMD: what",
+ * then "see centre-admin --help"; main exits 2. */
+__attribute__((format(printf, 2, 3))) static int usage_err(const char *cmd, const char *fmt, ...)
 {
-  common_cli_usage("centre-admin", "staff: %s", what);
+  char what[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  common_cli_usage("centre-admin", "staff %s: %s", cmd, what);
   return CENTRE_E_INVALID_ARG;
+}
+
+/* A failure in one line naming what it concerns; main adds nothing and exits 1. */
+__attribute__((format(printf, 1, 2))) static int staff_failure(const char *fmt, ...)
+{
+  va_list ap;
+  fputs("centre-admin: staff ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return ADMIN_E_SAID;
 }
 
 static int opt_uint(const char *v, unsigned *out)
@@ -72,49 +93,54 @@ static int staff_add(struct centre_store *st, int argc, char **argv, int64_t now
   e.from_day = common_local_day(now, 8 * 3600);
   e.to_day = common_days_from_civil(2099, 12, 31);
   if (strlen(argv[1]) > PROTO_ROSTER_ID_MAX)
-    return usage_err("ID: 1-31 of A-Z a-z 0-9 . _ -, not shaped like an ID number");
+    return usage_err("add", "ID: expected 1-31 of A-Z a-z 0-9 . _ -, not shaped like an ID "
+                     "number");
   snprintf(e.id, sizeof e.id, "%s", argv[1]);
   for (int i = 2; i < argc; i += 2) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!v)
-      return usage_err("an option without its value");
+      return usage_err("add", "%s needs a value", k);
     if (strcmp(k, "--name") == 0) {
       if (strlen(v) > PROTO_ROSTER_NAME_MAX)
-        return usage_err("--name: 1-64 bytes of printable UTF-8");
+        return usage_err("add", "--name: expected 1-64 bytes of printable UTF-8");
       snprintf(e.name, sizeof e.name, "%s", v);
     } else if (strcmp(k, "--role") == 0) {
       e.role = strcmp(v, "staff") == 0        ? PROTO_ROLE_STAFF
                : strcmp(v, "supervisor") == 0 ? PROTO_ROLE_SUPERVISOR
                                               : -1;
       if (e.role < 0)
-        return usage_err("--role: staff or supervisor");
+        return usage_err("add", "--role: expected staff or supervisor");
     } else if (strcmp(k, "--from") == 0 || strcmp(k, "--to") == 0) {
       if (common_date_parse(v, strlen(v), k[2] == 'f' ? &e.from_day : &e.to_day) != 0)
-        return usage_err("--from/--to: YYYY-MM-DD");
+        return usage_err("add", "%s: expected a date YYYY-MM-DD", k);
     } else if (strcmp(k, "--pin-file") == 0) {
       pin_file = v;
     } else {
-      return usage_err("unknown option (add: --name, --role, --from, --to, --pin-file)");
+      return usage_err("add", "unexpected argument '%s' (expected --name, --role, --from, --to, "
+                       "--pin-file)", k);
     }
   }
   if (!e.name[0])
-    return usage_err("add: --name NAME is required");
+    return usage_err("add", "--name NAME is required");
   struct proto_roster_policy pol;
   int rc = centre_roster_policy(centre_store_db(st), site, &pol);
   if (rc != CENTRE_OK)
-    return rc == CENTRE_E_INVALID_ARG ? usage_err("SITE: a site id") : rc;
+    return rc == CENTRE_E_INVALID_ARG ? usage_err("add", "SITE: expected a site id") : rc;
   char pin[PROTO_PIN_MAX + 2];
-  if (read_pin(pin_file, pin, sizeof pin) != 0) {
-    fprintf(stderr, "centre-admin: staff add: no PIN on the first line of %s\n",
-            pin_file ? pin_file : "stdin");
-    return CENTRE_E_INVALID_ARG;
-  }
+  /* A PIN file that cannot be opened is a failure naming it (exit 1); the PIN itself is
+   * the operator's input, kept off the command line and checked like an argument (a
+   * usage error, exit 2, as kiosk revoke make's entries). */
+  rc = read_pin(pin_file, pin, sizeof pin);
+  if (rc == -2)
+    return staff_failure("add: --pin-file %s: cannot read it: %s", pin_file, strerror(errno));
+  if (rc != 0)
+    return usage_err("add", "expected the PIN on the first line of %s",
+                     pin_file ? pin_file : "stdin");
   size_t n = strlen(pin), digits = strspn(pin, "0123456789");
   if (n != digits || n < pol.pin_min || n > PROTO_PIN_MAX) {
     OPENSSL_cleanse(pin, sizeof pin);
-    fprintf(stderr, "centre-admin: staff add: the PIN must be %u to %u digits\n", pol.pin_min,
-            PROTO_PIN_MAX);
-    return CENTRE_E_INVALID_ARG;
+    return usage_err("add", "the PIN (%s) must be %u to %u digits (site %s's policy)",
+                     pin_file ? pin_file : "stdin", pol.pin_min, PROTO_PIN_MAX, site);
   }
   rc = proto_pin_hash(pin, e.pin_hash, sizeof e.pin_hash);
   OPENSSL_cleanse(pin, sizeof pin);
@@ -122,11 +148,10 @@ static int staff_add(struct centre_store *st, int argc, char **argv, int64_t now
     return CENTRE_E_CRYPTO;
   rc = centre_roster_add(centre_store_db(st), site, &e, now);
   if (rc == CENTRE_E_INVALID_ARG)
-    return usage_err("add: a field is malformed (ID a token not shaped like an ID number, "
-                     "--name printable UTF-8, --from not after --to)");
+    return usage_err("add", "a field is malformed (expected ID a token not shaped like an ID "
+                     "number, --name printable UTF-8, --from not after --to)");
   if (rc == CENTRE_E_EXISTS)
-    fprintf(stderr, "centre-admin: staff add: %s is active at %s (disable it first)\n", e.id,
-            site);
+    return staff_failure("add: %s is active at %s already (disable it first)", e.id, site);
   if (rc != CENTRE_OK)
     return rc;
   printf("staff %s added at %s\n", e.id, site);
@@ -139,7 +164,7 @@ static int staff_policy(struct centre_store *st, int argc, char **argv, int64_t 
   struct proto_roster_policy p;
   int rc = centre_roster_policy(centre_store_db(st), site, &p);
   if (rc != CENTRE_OK)
-    return rc == CENTRE_E_INVALID_ARG ? usage_err("SITE: a site id") : rc;
+    return rc == CENTRE_E_INVALID_ARG ? usage_err("policy", "SITE: expected a site id") : rc;
   for (int i = 1; i < argc; i += 2) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     unsigned *dst = strcmp(k, "--pin-min") == 0        ? &p.pin_min
@@ -148,12 +173,13 @@ static int staff_policy(struct centre_store *st, int argc, char **argv, int64_t 
                     : strcmp(k, "--idle-minutes") == 0 ? &p.idle_minutes
                                                        : NULL;
     if (!dst || !v || opt_uint(v, dst) != 0)
-      return usage_err("policy: --pin-min N, --failures N, --lock-minutes N, --idle-minutes N");
+      return usage_err("policy", "%s: expected --pin-min N, --failures N, --lock-minutes N or "
+                       "--idle-minutes N", k);
   }
   rc = centre_roster_set_policy(centre_store_db(st), site, &p);
   if (rc == CENTRE_E_INVALID_ARG)
-    return usage_err("policy: --pin-min 6..16, --failures 1..20, --lock-minutes 1..1440, "
-                     "--idle-minutes 1..720");
+    return usage_err("policy", "expected --pin-min 6..16, --failures 1..20, --lock-minutes "
+                     "1..1440, --idle-minutes 1..720");
   if (rc != CENTRE_OK)
     return rc;
   return publish(st, site, now);
@@ -169,10 +195,9 @@ int centre_admin_staff(struct centre_store *st, int argc, char **argv, int64_t n
   if (argc == 3 && strcmp(argv[0], "disable") == 0) {
     rc = centre_roster_disable(centre_store_db(st), argv[1], argv[2], now);
     if (rc == CENTRE_E_INVALID_ARG)
-      return usage_err("disable SITE ID");
+      return usage_err("disable", "expected SITE ID (a site id, a staff id)");
     if (rc == CENTRE_E_NOT_FOUND)
-      fprintf(stderr, "centre-admin: staff disable: no active staff %s at %s\n", argv[2],
-              argv[1]);
+      return staff_failure("disable: no active staff %s at %s", argv[2], argv[1]);
     if (rc != CENTRE_OK)
       return rc;
     printf("staff %s disabled at %s\n", argv[2], argv[1]);
@@ -180,9 +205,14 @@ int centre_admin_staff(struct centre_store *st, int argc, char **argv, int64_t n
   }
   if ((argc == 1 || argc == 2) && strcmp(argv[0], "list") == 0) {
     rc = centre_roster_list_csv(centre_store_db(st), argc == 2 ? argv[1] : NULL, stdout);
-    return rc == CENTRE_E_INVALID_ARG ? usage_err("list [SITE]") : rc;
+    return rc == CENTRE_E_INVALID_ARG ? usage_err("list", "SITE: expected a site id") : rc;
   }
   if (argc >= 2 && strcmp(argv[0], "policy") == 0)
     return staff_policy(st, argc - 1, argv + 1, now);
-  return usage_err("add SITE ID ..., disable SITE ID, list [SITE], policy SITE ...");
+  if (argc < 1) {
+    common_cli_usage("centre-admin", "staff: expected add, disable, list or policy");
+    return CENTRE_E_INVALID_ARG;
+  }
+  return usage_err(argv[0], "expected add SITE ID --name NAME ..., disable SITE ID, "
+                   "list [SITE] or policy SITE ...");
 }

@@ -141,6 +141,53 @@ CONF
   expect_failure "terminal register twice" "terminal T0101 is registered already"
   run "$A" --config "$T/c.conf" terminal retire T9999
   expect_failure "terminal retire unknown" "no terminal T9999"
+  # staff: usage errors in two lines (see centre-admin --help), failures in one (exit 1)
+  local S=park.yl-museum
+  run "$A" --config "$T/c.conf" staff
+  expect_usage "staff (no command)" "$A" "staff: expected add, disable, list or policy"
+  run "$A" --config "$T/c.conf" staff frob
+  expect_usage "staff frob" "$A" "staff frob: expected add SITE ID"
+  run "$A" --config "$T/c.conf" staff add "$S"
+  expect_usage "staff add SITE" "$A" "staff add: expected add SITE ID"
+  run "$A" --config "$T/c.conf" staff add "$S" S01
+  expect_usage "staff add without --name" "$A" "staff add: --name NAME is required"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name
+  expect_usage "staff add --name (no value)" "$A" "staff add: --name needs a value"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --role boss
+  expect_usage "staff add --role boss" "$A" "staff add: --role: expected staff or supervisor"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --to 2026-13-01
+  expect_usage "staff add --to 2026-13-01" "$A" "staff add: --to: expected a date YYYY-MM-DD"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --frob 1
+  expect_usage "staff add --frob" "$A" "staff add: unexpected argument '--frob'"
+  run "$A" --config "$T/c.conf" staff add "bad site" S01 --name Li
+  expect_usage "staff add 'bad site'" "$A" "staff add: SITE: expected a site id"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --pin-file "$T/no-pin"
+  expect_failure "staff add --pin-file missing" "staff add: --pin-file $T/no-pin: cannot read it"
+  : >"$T/empty-pin"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --pin-file "$T/empty-pin"
+  expect_usage "staff add, an empty PIN file" "$A" "staff add: expected the PIN on the first line of $T/empty-pin"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li
+  expect_usage "staff add, no PIN on stdin" "$A" "staff add: expected the PIN on the first line of stdin"
+  printf '12\n' >"$T/short-pin"
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --pin-file "$T/short-pin"
+  expect_usage "staff add, a short PIN" "$A" "staff add: the PIN ($T/short-pin) must be"
+  printf '24681357\n' >"$T/pin"
+  run "$A" --config "$T/c.conf" staff add "$S" 11010519491231002X --name Li --pin-file "$T/pin"
+  expect_usage "staff add ID-shaped" "$A" "staff add: a field is malformed"
+  case "$err" in *11010519491231002X*) fail "an ID-shaped staff id echoed: $err" ;; esac
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --pin-file "$T/pin"
+  [ "$rc" -eq 0 ] || fail "staff add S01: exit $rc ($err)"
+  case "$out$err" in *24681357*) fail "the PIN printed: $out$err" ;; esac
+  run "$A" --config "$T/c.conf" staff add "$S" S01 --name Li --pin-file "$T/pin"
+  expect_failure "staff add twice" "staff add: S01 is active at $S already"
+  run "$A" --config "$T/c.conf" staff disable "$S" S99
+  expect_failure "staff disable unknown" "staff disable: no active staff S99 at $S"
+  run "$A" --config "$T/c.conf" staff policy "$S" --pin-min x
+  expect_usage "staff policy --pin-min x" "$A" "staff policy: --pin-min: expected"
+  run "$A" --config "$T/c.conf" staff policy "$S" --pin-min 99
+  expect_usage "staff policy --pin-min 99" "$A" "staff policy: expected --pin-min 6..16"
+  run "$A" --config "$T/c.conf" staff list "bad site"
+  expect_usage "staff list 'bad site'" "$A" "staff list: SITE: expected a site id"
   # card revoke: the generation is a number
   run "$A" --config "$T/c.conf" card revoke YL20190000000184 --generation x
   expect_usage "card revoke --generation x" "$A" "card revoke: --generation: expected a number"
@@ -219,8 +266,30 @@ station_part() {
   expect_usage "station --today 2026-13-01" station "--today: expected a date"
 }
 
+yhvectors_part() {
+  run yhvectors
+  expect_usage "yhvectors (no command)" yhvectors "a command is expected"
+  run yhvectors frob
+  expect_usage "yhvectors frob" yhvectors "unknown command 'frob'"
+  run yhvectors make-pki
+  expect_usage "yhvectors make-pki (no DIR)" yhvectors "make-pki: expected one DIR"
+  run yhvectors generate "$T/pki"
+  expect_usage "yhvectors generate PKI" yhvectors "generate: expected PKI_DIR OUT_DIR"
+  run yhvectors replay "$T/x.txt"
+  expect_usage "yhvectors replay FILE" yhvectors "replay: expected --reader NAME"
+  run yhvectors replay --reader
+  expect_usage "yhvectors replay --reader" yhvectors "--reader needs a value"
+  run yhvectors replay --reader R
+  expect_usage "yhvectors replay --reader R" yhvectors "at least one TRANSCRIPT"
+  run yhvectors replay --reader R --help
+  [ "$rc" -eq 0 ] && [ -z "$err" ] || fail "yhvectors replay --help: exit $rc ($err)"
+  # a usage error writes nothing
+  [ ! -e "$T/pki" ] || fail "a usage error wrote $T/pki"
+}
+
 case $part in
   convention) convention ;;
+  yhvectors) yhvectors_part ;;
   kiosk) kiosk_part ;;
   centre) centre_part ;;
   yhpki) yhpki_part ;;
