@@ -7,6 +7,9 @@ set(YH_DOCDIR ${CMAKE_INSTALL_PREFIX}/${YH_DOCDIR_REL})
 # Read-only data, found at run time by common_datadir().
 install(FILES assets/sites.ini DESTINATION ${YH_DATADIR})
 install(DIRECTORY assets/strings DESTINATION ${YH_DATADIR} FILES_MATCHING PATTERN "*.ini")
+# The published card test vectors, what yhvectors replays (yulin-honour-tools); data, not
+# documentation, so that no packaging step compresses the transcripts.
+install(DIRECTORY docs/card-test-vectors DESTINATION ${YH_DATADIR})
 
 # Configuration: the documented examples, as the files the units read.
 install(FILES assets/kiosk.example.ini DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/${YH_NAME}

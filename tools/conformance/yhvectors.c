@@ -37,9 +37,11 @@
 #include "cardio/crypto.h"
 #include "cardio/honour.h"
 #include "cardsim.h"
+#include "common/cli.h"
 #include "common/hex.h"
 #include "fci.h"
 #include "pki.h"
+#include "yh_version.h"
 
 #define TV_RESP_MAX (65536 + 2)
 #define TV_LINE_MAX (2 * 70000)
@@ -745,21 +747,44 @@ static const char usage[] =
     "usage: yhvectors make-pki DIR\n"
     "       yhvectors generate PKI_DIR OUT_DIR\n"
     "       yhvectors replay --reader NAME TRANSCRIPT...\n"
+    "       yhvectors --help | -h | --version\n"
     "The honour card test vectors (docs/card-test-vectors/README.md). Exit status 0, 1\n"
     "when a replayed answer differs, 2 on usage, file or reader errors.\n";
 
 int main(int argc, char **argv)
 {
-  if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-    fputs(usage, stdout);
-    return 0;
+  /* The convention (docs/cli.md): --help or --version anywhere wins over the rest. */
+  for (int i = 1; i < argc; i++) {
+    if (common_cli_is_help(argv[i])) {
+      fputs(usage, stdout);
+      return COMMON_CLI_EXIT_OK;
+    }
+    if (common_cli_is_version(argv[i]))
+      return common_cli_version(stdout, "yhvectors", YH_VERSION, YH_VERSION_GIT);
   }
-  if (argc == 3 && strcmp(argv[1], "make-pki") == 0)
+  if (argc < 2)
+    return common_cli_usage("yhvectors", "a command is expected (make-pki, generate or replay)");
+  if (strcmp(argv[1], "make-pki") == 0) {
+    if (argc != 3)
+      return common_cli_usage("yhvectors", "make-pki: expected one DIR");
     return make_pki(argv[2]);
-  if (argc == 4 && strcmp(argv[1], "generate") == 0)
+  }
+  if (strcmp(argv[1], "generate") == 0) {
+    if (argc != 4)
+      return common_cli_usage("yhvectors", "generate: expected PKI_DIR OUT_DIR");
     return generate(argv[2], argv[3]);
-  if (argc >= 5 && strcmp(argv[1], "replay") == 0 && strcmp(argv[2], "--reader") == 0)
+  }
+  if (strcmp(argv[1], "replay") == 0) {
+    if (argc < 3 || strcmp(argv[2], "--reader") != 0)
+      return common_cli_usage("yhvectors", "replay: expected --reader NAME");
+    if (argc < 4)
+      return common_cli_usage("yhvectors", "replay: --reader needs a value");
+    if (argc < 5)
+      return common_cli_usage("yhvectors", "replay: expected at least one TRANSCRIPT");
     return replay(argv[3], argv + 4, argc - 4);
-  fputs(usage, stderr);
-  return 2;
+  }
+  if (argv[1][0] == '-')
+    return common_cli_usage("yhvectors", "unexpected argument '%s'", argv[1]);
+  return common_cli_usage("yhvectors", "unknown command '%s' (make-pki, generate or replay)",
+                          argv[1]);
 }
