@@ -139,7 +139,7 @@ static const struct {
 } key_names[] = {{"enter", SDLK_RETURN}, {"esc", SDLK_ESCAPE},       {"f2", SDLK_F2},
                  {"f9", SDLK_F9},        {"f12", SDLK_F12},          {"left", SDLK_LEFT},
                  {"right", SDLK_RIGHT},  {"up", SDLK_UP},            {"down", SDLK_DOWN},
-                 {"backspace", SDLK_BACKSPACE}};
+                 {"backspace", SDLK_BACKSPACE}, {"f4", SDLK_F4},    {"f10", SDLK_F10}};
 
 static int ctl_key(void *user, const char *name)
 {
@@ -151,7 +151,8 @@ static int ctl_key(void *user, const char *name)
       sym = key_names[i].sym;
   if (sym == SDLK_UNKNOWN && name[0] && !name[1]) {
     char ch = name[0];
-    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || ch == '-')
+    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '/' ||
+        ch == '.' || ch == '_')
       sym = (SDL_Keycode)ch;
     else if (ch >= 'A' && ch <= 'Z') {
       sym = (SDL_Keycode)(ch - 'A' + 'a');
@@ -290,6 +291,13 @@ static int ui_sign_in(void *user, const char *staff_id, const char *pin)
   default:
     return UI_SIGN_IN_WRONG;
   }
+}
+
+/* The staff status line's document versions (the decision thread asks). */
+static int status_doc_version(void *user, const char *kind, uint64_t *version)
+{
+  struct run_app *app = user;
+  return term_docs_version(app->docs, kind, version);
 }
 
 static int sink_doc_version(void *ctx, const char *kind, uint64_t *version)
@@ -514,7 +522,7 @@ int term_cmd_run(struct term_args *a)
   }
   app.wake_type = SDL_RegisterEvents(1);
   struct session_config sc = {cfg, app.ui, "kiosk " TERM_VERSION, station_db, uc.strings_dir,
-                              uc.lang};
+                              uc.lang, status_doc_version, &app};
   char why[700];
   if (session_create(&sc, &app.ses, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);

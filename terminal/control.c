@@ -132,7 +132,7 @@ static void execute(struct control *c, char *line, char *out, size_t cap, int *q
     outcome_line(&o, out, cap);
   } else if (strcmp(cmd, "key") == 0) {
     if (!arg || c->ops.key(c->ops.user, arg) != 0)
-      snprintf(out, cap, "error unknown key (enter esc f2 f9 f12 left right up down backspace)");
+      snprintf(out, cap, "error unknown key (enter esc f2 f4 f9 f10 f12 left right up down backspace)");
     else
       snprintf(out, cap, "ok");
   } else if (strcmp(cmd, "type") == 0) {
@@ -143,7 +143,7 @@ static void execute(struct control *c, char *line, char *out, size_t cap, int *q
     for (const char *p = arg; *p; p++) {
       char k[2] = {*p, '\0'};
       if (c->ops.key(c->ops.user, k) != 0) {
-        snprintf(out, cap, "error cannot type '%c' (0-9 a-z A-Z -)", *p);
+        snprintf(out, cap, "error cannot type '%c' (0-9 a-z A-Z - / _ .)", *p);
         return;
       }
     }

@@ -8,8 +8,8 @@
  *   status                 screen, session, reader, sync, queue, revocation list, counts
  *   last                   the last outcome (decision or read error)
  *   wait SEQ [MS]          wait (default 10000 ms) for an outcome after SEQ, print it
- *   key NAME               enter, esc, f2, f9, f12, left, right, up, down, backspace
- *   type TEXT              characters 0-9 a-z A-Z - as key presses
+ *   key NAME               enter, esc, f2, f4, f9, f10, f12, left, right, up, down, backspace
+ *   type TEXT              characters 0-9 a-z A-Z - / _ . as key presses
  *   shot PATH              save the frame on screen as PNG (absolute PATH)
  *   reset                  back to the start screen
  *   quit                   stop the program (as SIGTERM)

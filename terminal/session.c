@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include <cardio/cardio.h>
+#include <cardio/crypto.h>
 #include <common/date.h>
+#include <common/idno.h>
 #include <netsync/netsync.h>
 
 #include "applog.h"
@@ -63,6 +65,8 @@ static const char *const reader_names[] = {"missing", "ready", "card", "error"};
 struct session {
   struct kiosk_config cfg;
   struct ui *ui;
+  int (*doc_version)(void *user, const char *kind, uint64_t *version);
+  void *doc_user;
   char version[32];
   struct netsync *ns;
   struct kiosk_terminal *term;
@@ -435,6 +439,12 @@ static void on_action(struct session *s, const struct ui_action *a)
     staff_events(s);
     post_status(s, 1);
     return;
+  case UI_ACT_STAFF_SIGN_OUT:
+    /* F10 or the status line's button: staff.c signs them out and queues the event */
+    term_staff_sign_out((int64_t)time(NULL));
+    staff_events(s);
+    post_status(s, 1);
+    return;
   case UI_ACT_STAFF_LOGOUT:
     /* the staff menu closed: a roster member stays signed in until idle or replaced */
   case UI_ACT_LANGUAGE:
@@ -481,6 +491,21 @@ static void on_action(struct session *s, const struct ui_action *a)
   case UI_ACT_BILL_REF:
     term_copy_str(s->bill, sizeof s->bill, a->text);
     decide(s, "bill number");
+    break;
+  case UI_ACT_ID_NUMBER:
+    /* The holder has no social security card: staff typed the ID number (checked by the
+     * screen). Matched against the card's record exactly as the social security card's
+     * number is (tap.c); only the match result goes on, and the masked number for the
+     * screen. The caller wipes the action. */
+    if (s->holder == KIOSK_HOLDER_SSC_MATCHED) {
+      app_log("typed ID number ignored: the social security card already matched");
+      break;
+    }
+    s->holder = term_tap_typed(&s->card, a->text);
+    if (common_id_mask(a->text, s->id_masked, sizeof s->id_masked) != COMMON_OK)
+      s->id_masked[0] = '\0';
+    app_log("typed ID number: %s", kiosk_holder_name(s->holder));
+    decide(s, "typed ID number");
     break;
   default:
     break;
@@ -584,6 +609,13 @@ static void post_status(struct session *s, int force)
   st.today_denies = s->denies;
   st.today_staff_checks = s->staff_checks;
   st.now = now;
+  /* the status line: who acts, which documents are in force */
+  term_staff_display(st.staff_id, sizeof st.staff_id, st.staff_name, sizeof st.staff_name);
+  for (int d = 0; d < UI_DOC_COUNT; d++)
+    if (!s->doc_version || s->doc_version(s->doc_user, ui_doc_name(d), &st.doc_version[d]) != 0)
+      st.doc_version[d] = 0;
+  if (!s->doc_version)
+    st.doc_version[UI_DOC_ROSTER] = term_staff_roster_version();
 
   struct ui_status cmp = s->last_status;
   cmp.now = now;
@@ -726,6 +758,7 @@ static void *session_main(void *arg)
     }
     if (s->qn) {
       ev = s->q[s->qhead];
+      cardio_cleanse(&s->q[s->qhead], sizeof s->q[s->qhead]);
       s->qhead = (s->qhead + 1) % QUEUE_MAX;
       s->qn--;
       have = 1;
@@ -734,6 +767,7 @@ static void *session_main(void *arg)
     pthread_mutex_unlock(&s->mu);
     if (have)
       handle(s, &ev);
+    cardio_cleanse(&ev, sizeof ev); /* an action may have carried a typed ID number */
     tick(s);
   }
   return NULL;
@@ -790,6 +824,7 @@ void session_ui_action(struct session *s, const struct ui_action *a)
   e.kind = SEV_ACTION;
   e.action = *a;
   enqueue(s, &e);
+  cardio_cleanse(&e, sizeof e);
 }
 
 const char *session_reader_state(struct session *s)
@@ -819,6 +854,8 @@ int session_create(const struct session_config *sc, struct session **out, char *
     return -1;
   }
   s->cfg = *sc->cfg;
+  s->doc_version = sc->doc_version;
+  s->doc_user = sc->doc_user;
   s->ui = sc->ui;
   term_copy_str(s->version, sizeof s->version, sc->version);
   pthread_mutex_init(&s->mu, NULL);

@@ -47,6 +47,11 @@ struct session_config {
   const char *station_db;         /* station mode: the station's database, or NULL */
   const char *strings_dir;        /* the screens' strings files (the desk's templates) */
   enum ui_lang lang;              /* the configured language */
+  /* The version in force of a centre-signed document ("roster", "tariff", "config",
+   * "trust", "registry"; 0: none) for the staff status line, asked from the decision
+   * thread at every status refresh, so it must be thread-safe. NULL: the roster's only. */
+  int (*doc_version)(void *user, const char *kind, uint64_t *version);
+  void *doc_user;
 };
 
 /* Open the terminal (journal, revocation list), the trust store and, in station mode,

@@ -376,6 +376,59 @@ START_TEST(cashier_with_one_reader)
 }
 END_TEST
 
+/* The holder has no social security card: staff type the ID number (F4) on the cashier
+ * screen. Only its match result is journaled; the number is in no log line, journal row
+ * or screenshot (the screen shows its mask as typed). */
+START_TEST(cashier_typed_id_number)
+{
+  write_config("[terminal]\nsite = hosp.yl-first-people\nmode = cashier\nterminal_id = c1\n"
+               "consultation_fee_fen = 1200\n");
+  start_kiosk(NULL, NULL);
+  char line[2048], cmd[64], shot[400], reply[512];
+  tap(sim, reader, "honour-star3", line, sizeof line);
+  expect(line, "needs", "credential,visit,bill");
+  uint32_t seq = last_seq();
+  /* a wrong check digit is refused by the screen: no decision */
+  ck_assert_int_eq(ctl("key f4", line, sizeof line), 0);
+  ck_assert_int_eq(ctl("type 450902198506121233", line, sizeof line), 0);
+  ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "wait %u 700", seq);
+  ck_assert_int_ne(ctl(cmd, line, sizeof line), 0);
+  snprintf(shot, sizeof shot, "shot %s/id-entry.png", dir);
+  ck_assert_int_eq(ctl(shot, reply, sizeof reply), 0);
+  ck_assert_int_eq(ctl("key backspace", line, sizeof line), 0);
+  ck_assert_int_eq(ctl("type 2", line, sizeof line), 0);
+  ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "wait %u 120000", seq);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  expect(line, "credential", "id_typed_matched");
+  expect(line, "id", "450902********1232");
+  expect(line, "needs", "visit,bill");
+  seq = last_seq();
+  ck_assert_int_eq(ctl("key left", line, sizeof line), 0); /* outpatient */
+  snprintf(cmd, sizeof cmd, "wait %u 120000", seq);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  seq = last_seq();
+  ck_assert_int_eq(ctl("type MZ2026/12.01_7", line, sizeof line), 0);
+  ck_assert_int_eq(ctl("key enter", line, sizeof line), 0);
+  snprintf(cmd, sizeof cmd, "wait %u 120000", seq);
+  ck_assert_int_eq(ctl(cmd, line, sizeof line), 0);
+  expect(line, "verdict", "GRANT");
+  expect(line, "credential", "id_typed_matched");
+  expect(line, "journaled", "1");
+  card_out(sim, reader);
+  sigterm_kiosk();
+  char db[400];
+  snprintf(db, sizeof db, "%s/journal.db", dir);
+  ck_assert(file_has(db, "MZ2026/12.01_7"));
+  ck_assert(!file_has(db, HOLDER_ID));
+  ck_assert(!file_has(db, "19850612"));
+  ck_assert(!file_has(logpath, HOLDER_ID));
+  ck_assert(!file_has(logpath, "450902198506121233"));
+  ck_assert(!file_has(logpath, "19850612"));
+}
+END_TEST
+
 START_TEST(station_shows_ready_list)
 {
   char db[400], why[256];
@@ -506,6 +559,7 @@ int main(void)
   tcase_set_timeout(tc, 600); /* a hang guard: every wait inside is a condition */
   tcase_add_test(tc, gate_rides_out_pcscd_restart);
   tcase_add_test(tc, cashier_with_one_reader);
+  tcase_add_test(tc, cashier_typed_id_number);
   tcase_add_test(tc, station_shows_ready_list);
   tcase_add_test(tc, systemd_ready_watchdog_stopping);
   tcase_add_test(tc, mute_card_then_good_card);

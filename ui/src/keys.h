@@ -145,6 +145,7 @@
   X(STATUS_DOC_ROSTER, "status.doc.roster") \
   X(STATUS_DOC_TARIFF, "status.doc.tariff") \
   X(STATUS_DOC_CONFIG, "status.doc.config") \
+  X(STATUS_DOC_TRUST, "status.doc.trust") \
   X(STATUS_DOC_REGISTRY, "status.doc.registry") \
   X(SPEECH_REPEAT, "speech.repeat") \
   X(SPEECH_QUIETER, "speech.quieter") \

@@ -193,7 +193,8 @@ int ui_paint_status_line(struct ui_painter *p, const struct ui_status *st, int y
   }
   STATUS_ADD(part);
   static const enum ui_key dk[UI_DOC_COUNT] = {UI_K_STATUS_DOC_ROSTER, UI_K_STATUS_DOC_TARIFF,
-                                               UI_K_STATUS_DOC_CONFIG, UI_K_STATUS_DOC_REGISTRY};
+                                               UI_K_STATUS_DOC_CONFIG, UI_K_STATUS_DOC_TRUST,
+                                               UI_K_STATUS_DOC_REGISTRY};
   for (int d = 0; d < UI_DOC_COUNT; d++) {
     if (!st->doc_version[d])
       continue;

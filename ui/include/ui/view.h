@@ -220,6 +220,7 @@ enum ui_reader {
   X(ROSTER, "roster")                                                                    \
   X(TARIFF, "tariff")                                                                    \
   X(CONFIG, "config")                                                                    \
+  X(TRUST, "trust")                                                                      \
   X(REGISTRY, "registry")
 
 enum ui_doc {
