@@ -61,6 +61,38 @@ static void finding(struct findings *f, int error, const char *key, const char *
     f->warnings++;
 }
 
+/* A cashier waives the hospital's tariff (issue 12): the centre's document kept beside the
+ * journal. None yet is a warning (the first sync brings it); a damaged one or another
+ * site's stops `kiosk run`, so it is an error here too. */
+static void check_tariff(struct findings *f, const struct kiosk_config *c, int32_t today)
+{
+  char path[KIOSK_PATH_MAX + 16], msg[600];
+  snprintf(path, sizeof path, "%s.tariff", c->journal_path);
+  if (c->consultation_fee_fen > 0)
+    finding(f, 0, "[terminal] consultation_fee_fen",
+            "no longer used: the fee waived is the hospital's tariff from the centre");
+  struct kiosk_tariff *t = NULL;
+  struct kiosk_diag d;
+  memset(&d, 0, sizeof d);
+  if (kiosk_tariff_create(&t) != KIOSK_OK)
+    return;
+  int rc = kiosk_tariff_load_file(t, path, c->site_id, &d);
+  int64_t fee;
+  if (rc == KIOSK_E_NOT_FOUND)
+    finding(f, 0, "[paths] journal", "no tariff yet (%s): every waiver is refused "
+                                     "(TARIFF_MISSING) until the centre's tariff arrives", path);
+  else if (rc != KIOSK_OK)
+    finding(f, 1, "[paths] journal", "the tariff %s (kiosk run will not start)",
+            kiosk_diag_format(&d, msg, sizeof msg));
+  else if (kiosk_tariff_fee(t, KIOSK_VISIT_OUTPATIENT, today, &fee, NULL) != KIOSK_OK &&
+           kiosk_tariff_fee(t, KIOSK_VISIT_INPATIENT, today, &fee, NULL) != KIOSK_OK)
+    finding(f, 0, "[paths] journal", "the tariff %s has no outpatient or inpatient fee today",
+            path);
+  else if (fee > c->policy.cashier_max_fen)
+    finding(f, 1, "[policy] cashier_max_fen", "below the tariff's fee: every waiver is refused");
+  kiosk_tariff_destroy(t);
+}
+
 /* A file the terminal reads: there, a regular file, readable by us. */
 static int check_readable(struct findings *f, const char *key, const char *path)
 {
@@ -167,9 +199,8 @@ static void check_install(struct findings *f, const struct kiosk_config *c, int6
   if (today < c->policy.start_day)
     finding(f, 0, "[policy] policy_start", "the scheme is not in force yet: every card would be "
                                            "refused (POLICY_NOT_STARTED) until then");
-  if (c->mode == KIOSK_MODE_CASHIER && c->consultation_fee_fen <= 0)
-    finding(f, 1, "[terminal] consultation_fee_fen", "a cashier needs the fee it waives "
-                                                     "(kiosk run refuses to start without it)");
+  if (c->mode == KIOSK_MODE_CASHIER)
+    check_tariff(f, c, today);
   /* the journal: its directory must take new files (the database, its WAL, the head) */
   char jdir[KIOSK_PATH_MAX];
   snprintf(jdir, sizeof jdir, "%s", c->journal_path);

@@ -38,8 +38,11 @@ static const char help_decide[] =
     "  revocation_age_s / --revocation-age S   seconds since the list was issued (0)\n"
     "  last_use_ago_s / --last-use-ago S       a granted use here S seconds ago\n"
     "  recent_unknown / --recent-unknown       the journal could not be read\n"
-    "  visit / --visit V              outpatient, inpatient\n"
-    "  bill_ref / --bill REF          amount_fen / --amount FEN\n"
+    "  visit / --visit V              outpatient, inpatient, emergency\n"
+    "  bill_ref / --bill REF          amount_fen / --amount FEN (default: the tariff's)\n"
+    "  tariff_fen / --tariff-fen FEN  the tariff's fee for the visit today (default none)\n"
+    "  --tariff FILE                  the fee from a hospital tariff (yh-tariff/1, the\n"
+    "                                 configured site's) for the visit on the request's day\n"
     "  journal_writable / --journal-down       override_queue_full / --queue-full\n";
 
 struct named {
@@ -61,6 +64,7 @@ static const struct named rev_names[] = {{"not_listed", KIOSK_REV_NOT_LISTED},
                                          {NULL, 0}};
 static const struct named visit_names[] = {{"outpatient", KIOSK_VISIT_OUTPATIENT},
                                            {"inpatient", KIOSK_VISIT_INPATIENT},
+                                           {"emergency", KIOSK_VISIT_EMERGENCY},
                                            {"none", KIOSK_VISIT_NONE},
                                            {NULL, 0}};
 
@@ -189,7 +193,7 @@ static void apply_json(struct decide_req *q, json_t *o, int32_t offset)
   static const char *const known[] = {
       "card_no", "generation", "award", "level", "checks", "mode", "site_modes", "time",
       "holder", "staff", "staff_id", "revocation", "revocation_age_s", "last_use_ago_s",
-      "recent_unknown", "visit", "bill_ref", "amount_fen", "journal_writable",
+      "recent_unknown", "visit", "bill_ref", "amount_fen", "tariff_fen", "journal_writable",
       "override_queue_full", NULL};
   const char *key;
   json_t *val;
@@ -255,6 +259,7 @@ static void apply_json(struct decide_req *q, json_t *o, int32_t offset)
   if ((s = jstr(o, "bill_ref")))
     snprintf(q->bill, sizeof q->bill, "%s", s);
   jint(o, "amount_fen", &q->r.amount_fen);
+  jint(o, "tariff_fen", &q->r.tariff_fen);
   if (json_is_false(json_object_get(o, "journal_writable")))
     q->r.journal_writable = 0;
   if (json_is_true(json_object_get(o, "override_queue_full")))
@@ -287,6 +292,7 @@ int term_cmd_decide(struct term_args *a)
     return TERM_EXIT_USAGE;
   }
   struct decide_req q;
+  const char *tariff_file = NULL;
   memset(&q, 0, sizeof q);
   for (int i = 0; i < KIOSK_CHECK_COUNT; i++)
     q.card.check[i] = KIOSK_CHECK_OK;
@@ -368,6 +374,10 @@ int term_cmd_decide(struct term_args *a)
       snprintf(q.bill, sizeof q.bill, "%s", v);
     } else if ((v = term_arg_value(&fl, "--amount"))) {
       q.r.amount_fen = (int64_t)term_arg_u64(a, "--amount", v);
+    } else if ((v = term_arg_value(&fl, "--tariff-fen"))) {
+      q.r.tariff_fen = (int64_t)term_arg_u64(a, "--tariff-fen", v);
+    } else if ((v = term_arg_value(&fl, "--tariff"))) {
+      tariff_file = v;
     } else if (term_arg_flag(&fl, "--journal-down")) {
       q.r.journal_writable = 0;
     } else if (term_arg_flag(&fl, "--queue-full")) {
@@ -378,6 +388,25 @@ int term_cmd_decide(struct term_args *a)
   }
   q.r.staff_id = q.staff_id;
   q.r.bill_ref = q.bill;
+  if (tariff_file) {
+    /* The terminal's own lookup: the configured site's tariff, the request's local day. */
+    struct kiosk_tariff *tf = NULL;
+    struct kiosk_diag td;
+    char tmsg[600];
+    memset(&td, 0, sizeof td);
+    if (kiosk_tariff_create(&tf) != KIOSK_OK ||
+        kiosk_tariff_load_file(tf, tariff_file, c.site_id, &td) != KIOSK_OK) {
+      fprintf(stderr, "kiosk decide: --tariff: %s\n",
+              td.text[0] ? kiosk_diag_format(&td, tmsg, sizeof tmsg) : "no such file");
+      kiosk_tariff_destroy(tf);
+      return TERM_EXIT_RUNTIME;
+    }
+    kiosk_tariff_fee(tf, (int)q.r.visit, common_local_day(q.r.now, c.policy.utc_offset_s),
+                     &q.r.tariff_fen, NULL);
+    kiosk_tariff_destroy(tf);
+  }
+  if (q.r.amount_fen == 0)
+    q.r.amount_fen = q.r.tariff_fen; /* as the terminal: the tariff's fee */
   q.r.revocation.issued_at = q.r.now - q.rev_age;
   if (q.last_set) {
     q.r.recent.count = 1;

@@ -456,11 +456,6 @@ int term_cmd_run(struct term_args *a)
     return TERM_EXIT_RUNTIME;
   }
   const struct kiosk_config *cfg = &app.cfg;
-  if (cfg->mode == KIOSK_MODE_CASHIER && cfg->consultation_fee_fen <= 0) {
-    fprintf(stderr, "kiosk: configuration error: %s: a cashier terminal needs "
-                    "consultation_fee_fen in [terminal] (the fee it waives)\n", cfg->source);
-    return TERM_EXIT_RUNTIME;
-  }
   term_staff_init(cfg->staff_id, cfg->policy.utc_offset_s); /* who acts until a roster */
   if (term_docs_open(cfg, &app.docs, msg, sizeof msg) != 0) {
     fprintf(stderr, "kiosk: %s\n", msg);
@@ -529,6 +524,7 @@ int term_cmd_run(struct term_args *a)
     rc = TERM_EXIT_RUNTIME;
     goto out_stop;
   }
+  term_docs_set_tariff(app.docs, kiosk_terminal_tariff(session_terminal(app.ses)));
   if (cfg->sync.enabled && start_sync(&app, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
     rc = TERM_EXIT_RUNTIME;

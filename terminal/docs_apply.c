@@ -12,6 +12,7 @@
 
 #include "applog.h"
 #include "docs_apply.h"
+#include "kiosk/tariff.h"
 #include "proto/roster.h"
 #include "staff.h"
 
@@ -20,6 +21,8 @@
 struct term_docs {
   char site[KIOSK_SITE_ID_MAX + 1];
   char path[KIOSK_PATH_MAX + 16]; /* <journal>.roster */
+  char tariff_path[KIOSK_PATH_MAX + 16]; /* <journal>.tariff: the content as served */
+  struct kiosk_tariff *tariff;    /* the terminal's, once it exists (term_docs_set_tariff) */
 };
 
 static int write_all(int fd, const char *p, size_t n)
@@ -37,14 +40,15 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 /* tmp, fsync, rename, fsync the directory: the old file or the new one, never half. */
-static int write_atomic(const char *path, uint64_t version, const char *content, size_t len)
+static int write_atomic(const char *path, const char *tag, uint64_t version, const char *content,
+                        size_t len)
 {
   char tmp[KIOSK_PATH_MAX + 32], head[64], dir[KIOSK_PATH_MAX + 16];
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return -1;
-  int n = snprintf(head, sizeof head, FILE_TAG "%" PRIu64 "\n", version);
+  int n = tag ? snprintf(head, sizeof head, "%s%" PRIu64 "\n", tag, version) : 0;
   int bad = write_all(fd, head, (size_t)n) || write_all(fd, content, len) || fsync(fd) != 0;
   bad = close(fd) != 0 || bad;
   if (bad || rename(tmp, path) != 0) {
@@ -124,6 +128,7 @@ int term_docs_open(const struct kiosk_config *cfg, struct term_docs **out, char 
   }
   snprintf(d->site, sizeof d->site, "%s", cfg->site_id);
   snprintf(d->path, sizeof d->path, "%s.roster", cfg->journal_path);
+  snprintf(d->tariff_path, sizeof d->tariff_path, "%s.tariff", cfg->journal_path);
   if (load_file(d, why, cap) != 0) {
     free(d);
     return -1;
@@ -142,13 +147,54 @@ int term_docs_version(struct term_docs *d, const char *kind, uint64_t *version)
   *version = 0;
   if (d && strcmp(kind, "roster") == 0)
     *version = term_staff_roster_version();
+  else if (d && strcmp(kind, "tariff") == 0)
+    *version = kiosk_tariff_version(d->tariff);
   return 0;
+}
+
+void term_docs_set_tariff(struct term_docs *d, struct kiosk_tariff *tariff)
+{
+  if (d)
+    d->tariff = tariff;
+}
+
+/* The hospital's tariff (issue 12): this site's, the envelope's version, above the one
+ * held; on the disk before it is in force. */
+static int apply_tariff(struct term_docs *d, uint64_t version, const char *content, size_t len)
+{
+  char why[200] = "";
+  uint64_t held = kiosk_tariff_version(d->tariff);
+  struct proto_tariff *t = malloc(sizeof *t);
+  int rc = -1;
+  if (!t || !d->tariff)
+    snprintf(why, sizeof why, "%s", t ? "no cashier terminal to hold it" : "out of memory");
+  else if (kiosk_tariff_check(content, len, d->site, t, why, sizeof why) != KIOSK_OK)
+    ;
+  else if (t->version != version)
+    snprintf(why, sizeof why, "its content says version %" PRIu64, t->version);
+  else if (version <= held)
+    snprintf(why, sizeof why, "not above the version in force");
+  else if (write_atomic(d->tariff_path, NULL, version, content, len) != 0)
+    snprintf(why, sizeof why, "not written beside the journal: %s", strerror(errno));
+  else if (kiosk_tariff_set(d->tariff, t) != KIOSK_OK)
+    snprintf(why, sizeof why, "not above the version in force");
+  else
+    rc = 0;
+  if (rc == 0)
+    app_log("tariff: version %" PRIu64 " in force (%zu items)", version, t->count);
+  else
+    app_log("tariff: version %" PRIu64 " refused (%s); version %" PRIu64 " stays in force",
+            version, why, held);
+  free(t);
+  return rc;
 }
 
 int term_docs_apply(struct term_docs *d, const char *kind, uint64_t version, const char *content,
                     size_t len, int64_t now)
 {
   char why[200] = "";
+  if (d && strcmp(kind, "tariff") == 0)
+    return apply_tariff(d, version, content, len);
   if (!d || strcmp(kind, "roster") != 0) {
     app_log("document %s version %" PRIu64 ": not applied by this terminal (kept as it is)",
             kind, version);
@@ -166,7 +212,7 @@ int term_docs_apply(struct term_docs *d, const char *kind, uint64_t version, con
             version, why, held);
     return -1;
   }
-  if (write_atomic(d->path, version, content, len) != 0) {
+  if (write_atomic(d->path, FILE_TAG, version, content, len) != 0) {
     app_log("staff roster: version %" PRIu64 " not written to %s (%s); version %" PRIu64
             " stays in force", version, d->path, strerror(errno), held);
     proto_roster_free(r);

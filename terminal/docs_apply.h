@@ -10,6 +10,11 @@
  *           cut leaves the old or the new one, never half; a version not above the one
  *           held is refused. On any refusal the previous roster stays in force.
  *
+ *   tariff  the hospital's fees (kiosk/tariff.h): this site's, the content's version equal
+ *           to the envelope's and above the one held, written as served to
+ *           <journal>.tariff (same atomic write) before kiosk_tariff_set puts it in force.
+ *           kiosk_terminal_open reads that file at start.
+ *
  * The roster file is read again at start (the last one in force). Log lines say which
  * version is in force, never a name or a PIN hash.
  *
@@ -34,6 +39,11 @@ void term_docs_close(struct term_docs *d);
 
 /* netsync's sink (netsync/netsync.h): the version held of kind (0: none), and apply a
  * verified document. 0, or -1 when refused (the previous one stays in force). */
+/* The terminal's tariff holder (kiosk_terminal_tariff), once the terminal is open: until
+ * then a tariff document is refused (the next poll brings it again). */
+struct kiosk_tariff;
+void term_docs_set_tariff(struct term_docs *d, struct kiosk_tariff *tariff);
+
 int term_docs_version(struct term_docs *d, const char *kind, uint64_t *version);
 int term_docs_apply(struct term_docs *d, const char *kind, uint64_t version, const char *content,
                     size_t len, int64_t now);

@@ -251,6 +251,22 @@ static void reasons_text(uint64_t bits, char *buf, size_t cap)
 static void post_status(struct session *s, int force);
 static void staff_events(struct session *s);
 
+/* A bill refused as already waived: the screen names the earlier waiver (its seq, time
+ * and, from the centre, its terminal) so staff can find it; never its holder. */
+static void prior_text(struct ui_view *v, const struct kiosk_bill_prior *p, int32_t offset_s)
+{
+  char day[COMMON_DATE_LEN + 1], zh[UI_TEXT_MAX], en[UI_TEXT_MAX], where[80] = "";
+  int64_t local = p->time + offset_s, sod = ((local % 86400) + 86400) % 86400;
+  common_date_format(common_local_day(p->time, offset_s), day);
+  if (p->where == KIOSK_BILL_CENTRE)
+    snprintf(where, sizeof where, " @ %s", p->terminal);
+  snprintf(zh, sizeof zh, "已于 %s %02d:%02d 免除，记录号 %" PRIu64 "%s", day, (int)(sod / 3600),
+           (int)(sod / 60 % 60), p->seq, where);
+  snprintf(en, sizeof en, "waived on %s %02d:%02d, record %" PRIu64 "%s", day, (int)(sod / 3600),
+           (int)(sod / 60 % 60), p->seq, where);
+  ui_view_add_reason(v, NULL, zh, en);
+}
+
 /* Decide on what the session knows, journal, show (show 0: journal and publish only). */
 static void decide_show(struct session *s, const char *why, int show)
 {
@@ -264,15 +280,18 @@ static void decide_show(struct session *s, const char *why, int show)
   in.staff_id = staff_id;
   in.visit = s->visit;
   in.bill_ref = s->bill[0] ? s->bill : NULL;
-  in.amount_fen = s->cfg.mode == KIOSK_MODE_CASHIER ? s->cfg.consultation_fee_fen : 0;
+  in.amount_fen = 0; /* a cashier waives the tariff's fee for the visit kind (kiosk/tariff.h) */
   struct kiosk_outcome out;
   kiosk_terminal_decide(s->term, &in, (int64_t)time(NULL), &out);
+  in.amount_fen = out.tariff_fen; /* the screen shows the fee the tariff waives */
 
   struct term_holder_view h = {s->card.name_masked[0] ? s->card.name_masked : NULL,
                                s->id_masked[0] ? s->id_masked : NULL, s->card.photo,
                                s->card.photo_len};
   struct ui_view view;
   term_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
+  if (out.bill_prior.where != KIOSK_BILL_NONE)
+    prior_text(&view, &out.bill_prior, s->cfg.policy.utc_offset_s);
   int prc = show ? ui_post_view(s->ui, &view) : UI_OK; /* within a ms of the decision */
   if (prc != UI_OK)
     app_log("decision %u: ui_post_view: %s", s->seq, ui_errname(prc));
@@ -893,9 +912,31 @@ out_destroy:
   return -1;
 }
 
+/* The cashier's bill check across the hospital's terminals (kiosk/terminal.h): 1 with the
+ * centre's answer, 0 when it cannot answer within bill_check_ms (decided locally). */
+static int bill_check(void *ctx, const char *bill, struct kiosk_bill_prior *out)
+{
+  struct session *s = ctx;
+  struct netsync_bill_state st;
+  int rc = netsync_bill_check(s->ns, bill, (long)s->cfg.sync.bill_check_ms, &st);
+  if (rc != NETSYNC_OK) {
+    app_log("bill check: %s; decided on this terminal's journal", netsync_errname(rc));
+    return 0;
+  }
+  if (st.waived) {
+    out->where = KIOSK_BILL_CENTRE;
+    out->seq = st.seq;
+    out->time = st.time;
+    snprintf(out->terminal, sizeof out->terminal, "%s", st.terminal);
+  }
+  return 1;
+}
+
 void session_set_netsync(struct session *s, struct netsync *ns)
 {
   s->ns = ns;
+  if (ns && s->cfg.mode == KIOSK_MODE_CASHIER)
+    kiosk_terminal_set_bill_check(s->term, bill_check, s);
 }
 
 struct kiosk_terminal *session_terminal(struct session *s)

@@ -63,6 +63,7 @@ static void bench_decide(double seconds)
   r.visit = KIOSK_VISIT_OUTPATIENT;
   r.bill_ref = "MZ-1";
   r.amount_fen = 1500;
+  r.tariff_fen = 1500; /* the tariff in force (issue 12) */
   r.journal_writable = 1;
   r.override_queue_room = 1;
   uint64_t n = 0;

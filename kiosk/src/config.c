@@ -85,6 +85,7 @@ const char *kiosk_config_state_dir(void)
   X(SYNC, SIGNER, "signer", 0)                                                           \
   X(SYNC, PINNED, "pinned_pubkey", 0)                                                    \
   X(SYNC, POLL, "poll_seconds", 0)                                                       \
+  X(SYNC, BILL_CHECK, "bill_check_ms", 0)                                                \
   X(UI, FULLSCREEN, "fullscreen", 0)                                                     \
   X(UI, RENDERER, "renderer", 0)                                                         \
   X(UI, SOUND, "sound", 0)                                                               \
@@ -258,6 +259,10 @@ static int build_sync(struct parse *p, const char *base, struct kiosk_config *c,
     if (rc)
       return rc;
   }
+  /* The cashier's online bill check waits this long before deciding locally. */
+  if ((rc = parse_minutes(p->raw[K_BILL_CHECK] ? p->raw[K_BILL_CHECK] : "800", 10000, 1,
+                          &y->bill_check_ms, p, K_BILL_CHECK, diag, 100)))
+    return rc;
   return parse_minutes(p->raw[K_POLL] ? p->raw[K_POLL] : "60", 86400, 1, &y->poll_s, p, K_POLL,
                        diag, 1);
 }

@@ -265,7 +265,9 @@ static void check_cashier(const struct kiosk_policy *p, const struct kiosk_reque
   check_holder_match(r, a);
   if (r->holder == KIOSK_HOLDER_NOT_PRESENTED)
     STAFF(a, HOLDER_CREDENTIAL_NEEDED);
-  if (r->visit != KIOSK_VISIT_OUTPATIENT && r->visit != KIOSK_VISIT_INPATIENT)
+  int visit_ok = r->visit == KIOSK_VISIT_OUTPATIENT || r->visit == KIOSK_VISIT_INPATIENT ||
+                 r->visit == KIOSK_VISIT_EMERGENCY;
+  if (!visit_ok)
     STAFF(a, VISIT_KIND_MISSING);
   /* A bill number as a HIS prints it (common/bill.h: letters, digits, -/_., CJK), never
    * something shaped like an ID number: the one rule the screen, the HIS API, the journal
@@ -278,6 +280,20 @@ static void check_cashier(const struct kiosk_policy *p, const struct kiosk_reque
     STAFF(a, STAFF_ID_MISSING);
   if (r->amount_fen <= 0 || r->amount_fen > p->cashier_max_fen)
     STAFF(a, AMOUNT_INVALID);
+  /* Issue 12: the fee waived is the hospital's signed tariff for the visit kind today,
+   * exactly; no tariff, no waiver (never a default amount). The configured maximum only
+   * bounds what a tariff may say. */
+  if (visit_ok) {
+    if (r->tariff_fen <= 0)
+      DENY(a, TARIFF_MISSING);
+    else if (r->tariff_fen > p->cashier_max_fen)
+      DENY(a, AMOUNT_INVALID);
+    else if (r->amount_fen > 0 && r->amount_fen != r->tariff_fen)
+      DENY(a, AMOUNT_NOT_TARIFF);
+  }
+  /* One waiver per bill per hospital, unless the earlier one was voided (issue 12). */
+  if (r->bill_prior.where != KIOSK_BILL_NONE && common_bill_no_valid(r->bill_ref))
+    DENY(a, BILL_ALREADY_WAIVED);
 }
 
 static void check_bus(const struct kiosk_policy *p, const struct kiosk_request *r,

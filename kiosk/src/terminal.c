@@ -8,9 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/bill.h"
 #include "common/cardno.h"
+#include "common/date.h"
 #include "common/idno.h"
 #include "common/token.h"
+#include "kiosk/bills.h"
 #include "kiosk/terminal.h"
 #include "fileio.h"
 
@@ -27,6 +30,10 @@ struct kiosk_terminal {
   char qpath[KIOSK_PATH_MAX + 16]; /* <journal>.overrides: the queue, durable */
   int64_t last_time; /* time of the newest event journaled or queued: the clock's check */
   int clock_suspect; /* the last decision found the clock untrustworthy */
+  struct kiosk_tariff *tariff; /* cashier: the fees in force */
+  struct kiosk_bills *bills;   /* waived bills, not voided; NULL while the journal is down */
+  kiosk_bill_check_fn bill_check;
+  void *bill_ctx;
 };
 
 /* The newest event's time, so that a clock set back is seen before the first decision. */
@@ -43,6 +50,8 @@ void kiosk_terminal_close(struct kiosk_terminal *t)
 {
   if (!t)
     return;
+  kiosk_bills_destroy(t->bills);
+  kiosk_tariff_destroy(t->tariff);
   kiosk_journal_close(t->journal);
   kiosk_revlist_destroy(t->revlist);
   kiosk_revkey_destroy(t->revkey);
@@ -253,6 +262,19 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
   rc = KIOSK_OK;
   t->journal_ok = t->journal != NULL;
   learn_last_time(t);
+  if (t->journal && (rc = kiosk_bills_build(t->journal, &t->bills)) != KIOSK_OK) {
+    rc = kiosk_diag_set(diag, rc, cfg->journal_path, 0, "cannot index its waived bills");
+    goto out_fail;
+  }
+  if ((rc = kiosk_tariff_create(&t->tariff)) != KIOSK_OK)
+    goto out_fail;
+  char tpath[KIOSK_PATH_MAX + 16];
+  snprintf(tpath, sizeof tpath, "%s.tariff", cfg->journal_path);
+  rc = kiosk_tariff_load_file(t->tariff, tpath, cfg->site_id, diag);
+  if (rc == KIOSK_E_NOT_FOUND)
+    rc = KIOSK_OK; /* no tariff yet: a cashier refuses (TARIFF_MISSING) until one comes */
+  if (rc != KIOSK_OK)
+    goto out_fail;
   *out = t;
   return KIOSK_OK;
 out_fail:
@@ -273,6 +295,8 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
     }
     learn_last_time(t);
   }
+  if (!t->bills && kiosk_bills_build(t->journal, &t->bills) != KIOSK_OK)
+    t->bills = NULL; /* tried again at the next flush */
   queue_drop_journaled(t);
   size_t done = 0;
   int rc = KIOSK_OK;
@@ -280,6 +304,8 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
     rc = kiosk_journal_append(t->journal, &t->queue[done]);
     if (rc != KIOSK_OK)
       break;
+    if (t->bills)
+      kiosk_bills_note(t->bills, t->journal, &t->queue[done]);
     done++;
   }
   if (done) {
@@ -315,6 +341,9 @@ static void make_event(const struct kiosk_terminal *t, const struct kiosk_input 
   if (t->cfg.mode == KIOSK_MODE_CASHIER && v->verdict == KIOSK_VERDICT_GRANT) {
     e->amount_fen = in->amount_fen;
     snprintf(e->bill_ref, sizeof e->bill_ref, "%s", in->bill_ref ? in->bill_ref : "");
+    /* The item waived: the tariff's consultation fee for this visit kind. */
+    proto_event_set_visit(e, (int)in->visit);
+    snprintf(e->fee_item, sizeof e->fee_item, "consultation");
   }
   /* A cashier's every decision names the staff member at the till (issue 12); elsewhere
    * only a staff action does. */
@@ -369,12 +398,41 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   r.visit = in->visit;
   r.bill_ref = in->bill_ref;
   r.amount_fen = in->amount_fen;
+  struct kiosk_input cin = *in; /* the input as journaled: the amount resolved */
+  if (t->cfg.mode == KIOSK_MODE_CASHIER) {
+    int32_t today = common_local_day(now, t->cfg.policy.utc_offset_s);
+    if (kiosk_tariff_fee(t->tariff, (int)in->visit, today, &r.tariff_fen, NULL) == KIOSK_OK &&
+        r.amount_fen == 0)
+      r.amount_fen = r.tariff_fen; /* the keyboard flow waives the tariff's fee */
+    cin.amount_fen = r.amount_fen;
+    if (common_bill_no_valid(in->bill_ref) &&
+        kiosk_bills_find(t->bills, t->journal, t->cfg.site_id, in->bill_ref, &r.bill_prior.seq,
+                         &r.bill_prior.time) == KIOSK_OK)
+      r.bill_prior.where = KIOSK_BILL_HERE;
+  }
+  in = &cin;
   r.journal_writable = t->journal_ok && t->nqueue == 0;
   r.override_queue_room = t->nqueue < t->cfg.override_queue_max;
 
   kiosk_decide(&t->cfg.policy, &r, &out->verdict);
+  /* Across the hospital's terminals: only for a waiver about to be given, so a staff
+   * question never waits on the network. A waiver the centre holds from this terminal
+   * is this index's business (it may be voided here and the void not yet uploaded). */
+  if (t->cfg.mode == KIOSK_MODE_CASHIER && out->verdict.verdict == KIOSK_VERDICT_GRANT &&
+      t->bill_check) {
+    struct kiosk_bill_prior p;
+    memset(&p, 0, sizeof p);
+    if (t->bill_check(t->bill_ctx, in->bill_ref, &p) == 1 && p.where == KIOSK_BILL_CENTRE &&
+        strcmp(p.terminal, t->cfg.terminal_id) != 0) {
+      r.bill_prior = p;
+      kiosk_decide(&t->cfg.policy, &r, &out->verdict);
+    }
+  }
   out->revocation = r.revocation;
   out->recent = r.recent;
+  out->tariff_fen = r.tariff_fen;
+  if (out->verdict.deny & KIOSK_RBIT(BILL_ALREADY_WAIVED))
+    out->bill_prior = r.bill_prior;
   if (out->verdict.verdict == KIOSK_VERDICT_STAFF_CHECK)
     return KIOSK_OK;
 
@@ -384,6 +442,11 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
     if (kiosk_journal_append(t->journal, &e) == KIOSK_OK) {
       if (e.time > t->last_time)
         t->last_time = e.time;
+      if (t->bills && kiosk_bills_note(t->bills, t->journal, &e) != KIOSK_OK) {
+        /* Out of memory: rebuilt from the journal at the next flush rather than wrong. */
+        kiosk_bills_destroy(t->bills);
+        t->bills = NULL;
+      }
       out->journaled = 1;
       out->seq = e.seq;
       return KIOSK_OK;
@@ -410,6 +473,69 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
     t->nqueue++;
     out->queued = 1;
   }
+  return KIOSK_OK;
+}
+
+void kiosk_terminal_set_bill_check(struct kiosk_terminal *t, kiosk_bill_check_fn fn, void *ctx)
+{
+  if (!t)
+    return;
+  t->bill_check = fn;
+  t->bill_ctx = ctx;
+}
+
+struct kiosk_tariff *kiosk_terminal_tariff(struct kiosk_terminal *t)
+{
+  return t ? t->tariff : NULL;
+}
+
+int kiosk_terminal_void(struct kiosk_terminal *t, uint64_t waiver_seq, const char *staff_id,
+                        int64_t now, uint64_t *seq)
+{
+  if (seq)
+    *seq = 0;
+  if (!t || !common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) || common_id_shaped(staff_id))
+    return KIOSK_E_INVALID_ARG;
+  if (!t->journal_ok || t->nqueue || !t->bills)
+    kiosk_terminal_flush(t);
+  if (!t->journal_ok || t->nqueue || !t->bills)
+    return KIOSK_E_IO;
+  struct proto_event w, e;
+  if (waiver_seq == 0 || kiosk_journal_get(t->journal, waiver_seq, &w) != KIOSK_OK ||
+      !kiosk_bills_is_waiver(&w))
+    return KIOSK_E_NOT_FOUND;
+  uint64_t held = 0;
+  int64_t when;
+  if (kiosk_bills_find(t->bills, t->journal, w.site, w.bill_ref, &held, &when) != KIOSK_OK ||
+      held != waiver_seq)
+    return KIOSK_E_CONFLICT; /* voided already */
+  if (now < t->cfg.clock_floor ||
+      (t->last_time && now < t->last_time - (int64_t)t->cfg.clock_margin_s))
+    now = t->last_time > t->cfg.clock_floor ? t->last_time : t->cfg.clock_floor;
+  memset(&e, 0, sizeof e);
+  e.time = now;
+  snprintf(e.terminal, sizeof e.terminal, "%s", t->cfg.terminal_id);
+  snprintf(e.site, sizeof e.site, "%s", w.site);
+  e.mode = w.mode;
+  e.kind = KIOSK_EVENT_VOID;
+  e.verdict = KIOSK_VERDICT_GRANT;
+  snprintf(e.card_no, sizeof e.card_no, "%s", w.card_no);
+  e.generation = w.generation;
+  snprintf(e.bill_ref, sizeof e.bill_ref, "%s", w.bill_ref);
+  snprintf(e.visit, sizeof e.visit, "%s", w.visit);
+  snprintf(e.fee_item, sizeof e.fee_item, "%s", w.fee_item);
+  snprintf(e.staff_id, sizeof e.staff_id, "%s", staff_id);
+  proto_event_set_ref_seq(&e, waiver_seq);
+  int rc = kiosk_journal_append(t->journal, &e);
+  if (rc != KIOSK_OK) {
+    t->journal_ok = 0;
+    return rc;
+  }
+  if (e.time > t->last_time)
+    t->last_time = e.time;
+  kiosk_bills_note(t->bills, t->journal, &e);
+  if (seq)
+    *seq = e.seq;
   return KIOSK_OK;
 }
 

@@ -58,6 +58,8 @@ struct row {
   enum kiosk_stale_action never; /* 0: the old rule (no list = stale) */
   int journal_down, queue_full;
   int64_t amount;       /* cashier */
+  int64_t tariff;       /* the tariff's fee for the visit today: 0 gives 1500, -1 none */
+  enum kiosk_bill_where prior; /* an earlier waiver of the bill */
   const char *bill;
   enum kiosk_visit visit;
   unsigned site_modes;  /* 0: all */
@@ -308,12 +310,38 @@ static const struct row rows[] = {
     {"cashier, amount 0", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
      .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = -1, .want = KIOSK_VERDICT_STAFF_CHECK,
      .reasons = CASH_OK | R(AMOUNT_INVALID)},
-    {"cashier, amount at the maximum", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
-     .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 10000, .want = KIOSK_VERDICT_GRANT,
-     .reasons = CASH_OK},
-    {"cashier, amount above the maximum", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
-     .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 10001, .want = KIOSK_VERDICT_STAFF_CHECK,
-     .reasons = CASH_OK | R(AMOUNT_INVALID)},
+    {"cashier, tariff at the maximum", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 10000, .tariff = 10000,
+     .want = KIOSK_VERDICT_GRANT, .reasons = CASH_OK},
+    {"cashier, tariff above the maximum: refused", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR,
+     3, .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 10001, .tariff = 10001,
+     .want = KIOSK_VERDICT_DENY, .reasons = CASH_OK | R(AMOUNT_INVALID)},
+    /* --- cashier: the tariff, exactly (issue 12) --- */
+    {"cashier, the tariff's amount", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 1800, .tariff = 1800,
+     .want = KIOSK_VERDICT_GRANT, .reasons = CASH_OK},
+    {"cashier, one fen more than the tariff", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 1501, .want = KIOSK_VERDICT_DENY,
+     .reasons = CASH_OK | R(AMOUNT_NOT_TARIFF)},
+    {"cashier, less than the tariff", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .amount = 1000, .want = KIOSK_VERDICT_DENY,
+     .reasons = CASH_OK | R(AMOUNT_NOT_TARIFF)},
+    {"cashier, no tariff for the visit today", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .tariff = -1, .want = KIOSK_VERDICT_DENY,
+     .reasons = CASH_OK | R(TARIFF_MISSING)},
+    {"cashier, no tariff and no visit kind yet: ask the visit first", KIOSK_MODE_CASHIER,
+     KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED, .tariff = -1,
+     .visit = (enum kiosk_visit)9, .want = KIOSK_VERDICT_STAFF_CHECK,
+     .reasons = CASH_OK | R(VISIT_KIND_MISSING)},
+    {"cashier, emergency with a tariff", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .visit = KIOSK_VISIT_EMERGENCY,
+     .want = KIOSK_VERDICT_GRANT, .reasons = CASH_OK},
+    {"cashier, bill already waived here", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
+     .holder = KIOSK_HOLDER_SSC_MATCHED, .prior = KIOSK_BILL_HERE, .want = KIOSK_VERDICT_DENY,
+     .reasons = CASH_OK | R(BILL_ALREADY_WAIVED)},
+    {"cashier, bill already waived at another terminal", KIOSK_MODE_CASHIER,
+     KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED, .prior = KIOSK_BILL_CENTRE,
+     .want = KIOSK_VERDICT_DENY, .reasons = CASH_OK | R(BILL_ALREADY_WAIVED)},
     {"cashier, visit kind missing", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
      .holder = KIOSK_HOLDER_SSC_MATCHED, .visit = (enum kiosk_visit)9,
      .want = KIOSK_VERDICT_STAFF_CHECK, .reasons = CASH_OK | R(VISIT_KIND_MISSING)},
@@ -394,6 +422,9 @@ static struct kiosk_verdict run_row(const struct row *w, struct kiosk_policy *po
   r.visit = w->visit ? w->visit : KIOSK_VISIT_OUTPATIENT;
   r.bill_ref = w->bill ? w->bill : "MZ2020060100123";
   r.amount_fen = w->amount < 0 ? 0 : (w->amount ? w->amount : 1500);
+  r.tariff_fen = w->tariff < 0 ? 0 : (w->tariff ? w->tariff : 1500);
+  r.bill_prior.where = w->prior;
+  r.bill_prior.seq = w->prior ? 7 : 0;
   r.journal_writable = !w->journal_down;
   r.override_queue_room = !w->queue_full;
   pol->stale = w->stale ? w->stale : KIOSK_STALE_WARN;

@@ -41,3 +41,20 @@ void kt_make_pki_and_revlist(const char *dir, const char *pki)
   free(blob);
   kiosk_revkey_destroy(k);
 }
+
+void kt_write_tariff(const char *path, const char *site, unsigned version, long outpatient,
+                     long inpatient)
+{
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "[tariff]\nformat = yh-tariff/1\nsite = %s\nversion = %u\nissued = 2026-12-01\n",
+          site, version);
+  int n = 0;
+  if (inpatient)
+    fprintf(f, "\n[item.%d]\nvisit = inpatient\nfee_fen = %ld\nfrom = 2020-01-01\n", ++n,
+            inpatient);
+  if (outpatient)
+    fprintf(f, "\n[item.%d]\nvisit = outpatient\nfee_fen = %ld\nfrom = 2020-01-01\n", ++n,
+            outpatient);
+  ck_assert_int_eq(fclose(f), 0);
+}

@@ -10,4 +10,10 @@ void kt_run(const char *cmd);
  * "YL-REVOKED-1", generation 0. */
 void kt_make_pki_and_revlist(const char *dir, const char *pki);
 
+/* Write path: a hospital tariff (yh-tariff/1, version) for site, from 2020-01-01 on:
+ * outpatient and inpatient fees in fen (0: no item for that visit kind). What the centre
+ * serves and the terminal keeps as <journal>.tariff. */
+void kt_write_tariff(const char *path, const char *site, unsigned version, long outpatient,
+                     long inpatient);
+
 #endif

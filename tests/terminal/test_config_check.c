@@ -65,7 +65,7 @@ static void teardown(void)
 struct inst {
   const char *what;
   const char *reader;  /* NULL: a plain name */
-  const char *fee;     /* NULL: 1500; "": no fee line */
+  const char *fee;     /* the old consultation_fee_fen line; NULL: none */
   const char *trust;   /* NULL: pki/trust */
   const char *journal; /* NULL: journal/journal.db */
   const char *cert;    /* NULL: the terminal's */
@@ -95,8 +95,10 @@ static const struct inst cases[] = {
      .word1 = "[paths] journal", .word2 = "does not exist"},
     {"quoted reader name", .reader = "\"Virtual PCD 00 00\"", .rc = 1,
      .word1 = "[terminal] reader", .word2 = "quotes"},
-    {"cashier without a fee", .fee = "", .rc = 1, .word1 = "consultation_fee_fen",
-     .word2 = "fee"},
+    {"cashier without a tariff yet: a warning", .rc = 0, .word1 = "warning",
+     .word2 = "TARIFF_MISSING"},
+    {"the old fee key: a warning", .fee = "1500", .rc = 0, .word1 = "consultation_fee_fen",
+     .word2 = "no longer used"},
     {"policy window ended", .end = "2023-12-27", .rc = 1, .word1 = "[policy] policy_end",
      .word2 = "ended"},
     {"policy window ends in 10 days: a warning", .end = "2030-01-11",
@@ -108,9 +110,7 @@ START_TEST(config_check_table)
 {
   const struct inst *c = &cases[_i];
   char fee[64] = "";
-  if (!c->fee)
-    snprintf(fee, sizeof fee, "consultation_fee_fen = 1500\n");
-  else if (c->fee[0])
+  if (c->fee && c->fee[0])
     snprintf(fee, sizeof fee, "consultation_fee_fen = %s\n", c->fee);
   char text[4096], path[400];
   snprintf(text, sizeof text,

@@ -123,6 +123,9 @@ START_TEST(cashier_with_social_security_card)
 {
   write_config("cashier.ini", "[terminal]\nsite = hosp.yl-first-people\nmode = cashier\n"
                               "terminal_id = mz-01\n");
+  char tpath[400];
+  snprintf(tpath, sizeof tpath, "%s/cashier.ini.db.tariff", dir); /* the hospital's fees */
+  kt_write_tariff(tpath, "hosp.yl-first-people", 1, 1500, 1200);
   insert(sim, reader, "honour-star3");
   insert(sim2, reader2, "ssc-valid");
   char extra[512];

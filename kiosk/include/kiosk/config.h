@@ -38,6 +38,7 @@ struct kiosk_sync_config {
   char signer_file[KIOSK_PATH_MAX];     /* the centre's signing key (PEM) */
   char pinned_pubkey[KIOSK_PATH_MAX];   /* "sha256//..." or a key file; "" for none */
   uint32_t poll_s;                      /* revocations and status every poll_s seconds */
+  uint32_t bill_check_ms;               /* cashier: the centre's bill check deadline */
 };
 
 /* [ui]: the screen of `kiosk run`. */

@@ -132,6 +132,21 @@ enum kiosk_visit {
 #define KIOSK_BILL_REF_MAX 63u
 #define KIOSK_STAFF_ID_MAX 31u
 
+/* An earlier waiver of the same bill at the same hospital that is not voided: found in
+ * this terminal's journal (kiosk/bills.h) or by the centre's bill check across the
+ * hospital's terminals. Its seq and time are the earlier waiver's, for the screen. */
+enum kiosk_bill_where {
+  KIOSK_BILL_NONE = 0,
+  KIOSK_BILL_HERE = 1,   /* this terminal's journal */
+  KIOSK_BILL_CENTRE = 2, /* the centre: another terminal of the hospital */
+};
+struct kiosk_bill_prior {
+  enum kiosk_bill_where where;
+  uint64_t seq;      /* the earlier waiver's journal seq (at its terminal) */
+  int64_t time;      /* Unix seconds */
+  char terminal[65]; /* the centre's answer: which terminal ("" when here) */
+};
+
 struct kiosk_request {
   const struct kiosk_card_facts *card;
   enum kiosk_mode mode;
@@ -145,7 +160,9 @@ struct kiosk_request {
   /* cashier */
   enum kiosk_visit visit;
   const char *bill_ref; /* the hospital's bill or visit number */
-  int64_t amount_fen;   /* consultation fee waived, in fen */
+  int64_t amount_fen;   /* consultation fee waived, in fen: exactly the tariff's */
+  int64_t tariff_fen;   /* the hospital's tariff for visit today (kiosk/tariff.h); 0: none */
+  struct kiosk_bill_prior bill_prior; /* an earlier waiver of bill_ref, if any */
   /* journal state */
   int journal_writable;     /* 0: the last append failed or the db is read-only */
   int override_queue_room;  /* 1: a staff override can still be queued */
@@ -172,7 +189,9 @@ struct kiosk_policy {
    * it per mode (docs/kiosk.md: bus deny, gate and cashier staff, station warn); 0 keeps
    * the old rule, where no list is a stale list (REVLIST_MISSING + the stale action). */
   enum kiosk_stale_action never;
-  int64_t cashier_max_fen;    /* largest consultation fee a cashier may waive */
+  /* A sanity bound on the tariff's fee: a tariff item above it is refused
+   * (AMOUNT_INVALID), whatever the signed document says. */
+  int64_t cashier_max_fen;
 };
 
 /* ---------------------------------------------------------------- output -- */
@@ -239,7 +258,14 @@ struct kiosk_policy {
   X(STAFF_REFUSED, 38, "refused by staff at the check", "工作人员核对后拒绝")               \
   X(REVLIST_NEVER, 39,                                                                      \
     "this terminal has never had a revocation list: revoked cards cannot be told apart",    \
-    "本机从未取得注销名单，无法识别已注销的卡")
+    "本机从未取得注销名单，无法识别已注销的卡")                                            \
+  X(TARIFF_MISSING, 40,                                                                     \
+    "no tariff in force for this visit kind today: nothing can be waived",                  \
+    "本院今日无该就诊类别的诊查费标准，不能免除")                                          \
+  X(AMOUNT_NOT_TARIFF, 41, "the amount is not the tariff's consultation fee",               \
+    "金额与本院诊查费标准不符")                                                            \
+  X(BILL_ALREADY_WAIVED, 42, "this bill's consultation fee was already waived",             \
+    "该票据的诊查费已免除过，不能重复免除")
 
 enum kiosk_reason {
 #define KIOSK_X_RS(name, bit, en, zh) KIOSK_R_##name = (bit),

@@ -25,6 +25,7 @@
 #include "kiosk/config.h"
 #include "kiosk/journal.h"
 #include "kiosk/revoke.h"
+#include "kiosk/tariff.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,7 +41,7 @@ struct kiosk_input {
   const char *staff_id; /* NULL: the configuration's staff_id, if any */
   enum kiosk_visit visit;
   const char *bill_ref;
-  int64_t amount_fen;
+  int64_t amount_fen;   /* 0: the tariff's fee for visit today; else it must be that fee */
 };
 
 struct kiosk_outcome {
@@ -50,6 +51,8 @@ struct kiosk_outcome {
   int queued;       /* 1: a staff override held in the queue for the journal */
   struct kiosk_rev_lookup revocation;
   struct kiosk_recent recent;
+  int64_t tariff_fen;                 /* cashier: the tariff's fee used (0: none) */
+  struct kiosk_bill_prior bill_prior; /* cashier: the earlier waiver that refused this bill */
 };
 
 struct kiosk_terminal_status {
@@ -86,6 +89,35 @@ void kiosk_terminal_close(struct kiosk_terminal *t);
  */
 int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in, int64_t now,
                           struct kiosk_outcome *out);
+
+/*
+ * Cashier (issue 12). The tariff in force (kiosk/tariff.h) is read at open from
+ * <journal>.tariff (a damaged file is an error: a cashier must not run on a guess) and
+ * may be replaced while running through kiosk_terminal_tariff(). The engine waives the
+ * fee for the visit kind on the local day of the decision, exactly.
+ *
+ * No double waiver: bills waived here and not voided are indexed from the journal
+ * (kiosk/bills.h) and refused at once (BILL_ALREADY_WAIVED, with the earlier waiver's seq
+ * and time in the outcome). Across the hospital's terminals, a bill check hook is asked
+ * before a cashier GRANT: it returns 1 with *out filled (where = KIOSK_BILL_CENTRE when
+ * another terminal waived it and it is not voided, else KIOSK_BILL_NONE), or 0 when it
+ * could not answer in time (the terminal then decides on its own index; the centre flags
+ * a duplicate at upload). The hook runs on the decision thread and must bound its wait.
+ */
+typedef int (*kiosk_bill_check_fn)(void *ctx, const char *bill, struct kiosk_bill_prior *out);
+void kiosk_terminal_set_bill_check(struct kiosk_terminal *t, kiosk_bill_check_fn fn, void *ctx);
+struct kiosk_tariff *kiosk_terminal_tariff(struct kiosk_terminal *t);
+
+/*
+ * Void a waiver given here (the bill was cancelled): journal a VOID event naming it
+ * (ref_seq), with the bill, visit kind and card of the waiver and staff_id (required: a
+ * void is accountable like the waiver), at time now; the bill may then be waived again.
+ * *seq (may be NULL) gets the VOID's seq. INVALID_ARG for a staff id that is not a token;
+ * NOT_FOUND when waiver_seq is not a waiver of this journal; CONFLICT when it is already
+ * voided; IO when the journal cannot be written (nothing is queued).
+ */
+int kiosk_terminal_void(struct kiosk_terminal *t, uint64_t waiver_seq, const char *staff_id,
+                        int64_t now, uint64_t *seq);
 
 /* Try to (re)open the journal and append the queued overrides. KIOSK_OK when the queue
  * is empty afterwards. Called by kiosk_terminal_decide too; the UI may call it when idle. */
