@@ -47,6 +47,7 @@ static void setup(void)
   req.journal_writable = 1;
   req.override_queue_room = 1;
   req.amount_fen = 1500;
+  req.tariff_fen = 1500; /* the hospital's tariff for the visit (issue 12) */
   memset(&in, 0, sizeof in);
   in.card = &card;
 }
