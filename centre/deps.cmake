@@ -6,3 +6,7 @@ if(NOT TARGET PkgConfig::LIBEVENT)
   yh_require(LIBEVENT_SSL libevent_openssl  libevent-dev)
   yh_require(LIBEVENT_PTH libevent_pthreads libevent-dev)
 endif()
+# The store on PostgreSQL (docs/centre.md, "Storage").
+if(NOT TARGET PkgConfig::LIBPQ)
+  yh_require(LIBPQ libpq libpq-dev)
+endif()

@@ -21,6 +21,7 @@ packages=(
   libespeak-ng-dev espeak-ng-data
   check
   libjansson-dev libevent-dev zlib1g-dev
+  postgresql libpq-dev
   xvfb xauth
   chromium poppler-utils
   clang libclang-rt-14-dev

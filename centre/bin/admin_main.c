@@ -864,9 +864,13 @@ int main(int argc, char **argv)
     return 1;
   }
   sites_path = conf.sites;
-  rc = centre_store_create(conf.db, conf.db_sync_full, &st);
+  rc = centre_store_open_conf(&conf, &st);
   if (rc != CENTRE_OK) {
-    fprintf(stderr, PROG ": store.db %s: cannot open it (%s)\n", conf.db, centre_strerror(rc));
+    if (conf.db_backend)
+      fprintf(stderr, PROG ": store.dsn: cannot use the PostgreSQL store (%s)\n",
+              centre_strerror(rc));
+    else
+      fprintf(stderr, PROG ": store.db %s: cannot open it (%s)\n", conf.db, centre_strerror(rc));
     return 1;
   }
   rc = run(&conf, st, argc - first, argv + first);

@@ -13,11 +13,11 @@
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "centre_int.h"
+#include "db.h"
 #include "common/date.h"
 #include "common/hex.h"
 #include "common/idno.h"
@@ -56,31 +56,31 @@ static const char *const bills_schema[] = {
     " PRIMARY KEY (terminal_id, seq))",
 };
 
-int centre_bills_schema(sqlite3 *db)
+int centre_bills_schema(struct centre_db *db)
 {
   return centre_db_schema(db, bills_schema, sizeof bills_schema / sizeof bills_schema[0], "bills schema");
 }
 
 /* Prepare, bind by a format ('t' text, 'i' int64), step to DONE, finalize. */
-static int exec_args(sqlite3 *db, const char *sql, const char *fmt, const void *const *args,
+static int exec_args(struct centre_db *db, const char *sql, const char *fmt, const void *const *args,
                      int *changes)
 {
-  sqlite3_stmt *s;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-  if (rc != SQLITE_OK)
+  struct centre_db_stmt *s;
+  int rc = centre_db_prepare(db, sql, &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
   for (int i = 0; fmt[i]; i++) {
     if (fmt[i] == 't')
-      sqlite3_bind_text(s, i + 1, (const char *)args[i], -1, SQLITE_TRANSIENT);
+      centre_db_bind_text(s, i + 1, (const char *)args[i]);
     else
-      sqlite3_bind_int64(s, i + 1, *(const int64_t *)args[i]);
+      centre_db_bind_int64(s, i + 1, *(const int64_t *)args[i]);
   }
-  rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE)
+  rc = centre_db_step(s);
+  centre_db_finalize(s);
+  if (rc != CENTRE_DB_DONE)
     return centre_db_fail(db, "bills", rc);
   if (changes)
-    *changes = sqlite3_changes(db);
+    *changes = centre_db_changes(db);
   return CENTRE_OK;
 }
 
@@ -110,27 +110,26 @@ static int is_waiver(const struct proto_event *e)
          e->bill_ref[0] != '\0';
 }
 
-static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event *e)
+static int on_waiver(struct centre_db *db, const char *terminal, const struct proto_event *e)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   char dup_term[CENTRE_TERMINAL_ID_MAX + 1] = "";
   int64_t dup_seq = 0, seq = (int64_t)e->seq, month = centre_month_cst(e->time), zero = 0;
-  int rc = sqlite3_prepare_v2(db,
+  int rc = centre_db_prepare(db,
                               "SELECT terminal_id, seq FROM waivers WHERE site_id = ? AND"
                               " bill_ref = ? AND dup_seq = 0 AND void_seq = 0"
-                              " ORDER BY time, terminal_id, seq LIMIT 1",
-                              -1, &s, NULL);
-  if (rc != SQLITE_OK)
+                              " ORDER BY time, terminal_id, seq LIMIT 1", &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
-  sqlite3_bind_text(s, 1, e->site, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 2, e->bill_ref, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    snprintf(dup_term, sizeof dup_term, "%s", (const char *)sqlite3_column_text(s, 0));
-    dup_seq = sqlite3_column_int64(s, 1);
+  centre_db_bind_text(s, 1, e->site);
+  centre_db_bind_text(s, 2, e->bill_ref);
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW) {
+    snprintf(dup_term, sizeof dup_term, "%s", centre_db_column_text(s, 0));
+    dup_seq = centre_db_column_int64(s, 1);
   }
-  sqlite3_finalize(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  centre_db_finalize(s);
+  if (rc != CENTRE_DB_ROW && rc != CENTRE_DB_DONE)
     return centre_db_fail(db, "bill lookup", rc);
   if (dup_seq)
     /* Accepted into the chain, never counted twice: the finance office sees the flag.
@@ -153,7 +152,7 @@ static int on_waiver(sqlite3 *db, const char *terminal, const struct proto_event
 }
 
 #ifdef CENTRE_BILLS_EVENT_FIELDS
-static int on_void(sqlite3 *db, const char *terminal, const struct proto_event *e)
+static int on_void(struct centre_db *db, const char *terminal, const struct proto_event *e)
 {
   int64_t seq = (int64_t)e->seq, ref = (int64_t)proto_event_ref_seq(e), applied;
   int changed = 0, rc;
@@ -182,7 +181,7 @@ static int on_void(sqlite3 *db, const char *terminal, const struct proto_event *
 }
 #endif
 
-int centre_bills_on_event(sqlite3 *db, const char *terminal, const struct proto_event *e)
+int centre_bills_on_event(struct centre_db *db, const char *terminal, const struct proto_event *e)
 {
   if (is_waiver(e))
     return on_waiver(db, terminal, e);
@@ -200,33 +199,32 @@ int centre_bill_valid(const char *bill)
          !common_id_shaped(bill);
 }
 
-int centre_bills_check(sqlite3 *db, const char *site, const char *bill,
+int centre_bills_check(struct centre_db *db, const char *site, const char *bill,
                        struct centre_bill_state *out)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc;
   memset(out, 0, sizeof *out);
   if (!centre_bill_valid(bill))
     return CENTRE_E_INVALID_ARG;
-  rc = sqlite3_prepare_v2(db,
+  rc = centre_db_prepare(db,
                           "SELECT terminal_id, seq, time, amount_fen FROM waivers"
                           " WHERE site_id = ? AND bill_ref = ? AND dup_seq = 0 AND void_seq = 0"
-                          " ORDER BY time, terminal_id, seq LIMIT 1",
-                          -1, &s, NULL);
-  if (rc != SQLITE_OK)
+                          " ORDER BY time, terminal_id, seq LIMIT 1", &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
-  sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 2, bill, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
+  centre_db_bind_text(s, 1, site);
+  centre_db_bind_text(s, 2, bill);
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW) {
     out->waived = 1;
-    snprintf(out->terminal, sizeof out->terminal, "%s", (const char *)sqlite3_column_text(s, 0));
-    out->seq = (uint64_t)sqlite3_column_int64(s, 1);
-    out->time = sqlite3_column_int64(s, 2);
-    out->amount_fen = sqlite3_column_int64(s, 3);
+    snprintf(out->terminal, sizeof out->terminal, "%s", centre_db_column_text(s, 0));
+    out->seq = (uint64_t)centre_db_column_int64(s, 1);
+    out->time = centre_db_column_int64(s, 2);
+    out->amount_fen = centre_db_column_int64(s, 3);
   }
-  sqlite3_finalize(s);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "bill check", rc);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_ROW || rc == CENTRE_DB_DONE ? CENTRE_OK : centre_db_fail(db, "bill check", rc);
 }
 
 /* ------------------------------------------------------------- reports -- */
@@ -263,46 +261,45 @@ static void yuan(char *buf, size_t cap, int64_t fen)
   snprintf(buf, cap, "%" PRId64 ".%02" PRId64, fen / 100, fen % 100);
 }
 
-int centre_report_bills_csv(sqlite3 *db, const struct centre_site *h, int month, FILE *out)
+int centre_report_bills_csv(struct centre_db *db, const struct centre_site *h, int month, FILE *out)
 {
-  sqlite3_stmt *s;
-  int rc = sqlite3_prepare_v2(db,
+  struct centre_db_stmt *s;
+  int rc = centre_db_prepare(db,
                               "SELECT time, terminal_id, seq, visit, bill_ref, amount_fen,"
                               " staff_id, void_terminal, void_seq, void_staff, dup_terminal,"
                               " dup_seq FROM waivers WHERE site_id = ? AND month = ?"
-                              " ORDER BY time, terminal_id, seq",
-                              -1, &s, NULL);
-  if (rc != SQLITE_OK)
+                              " ORDER BY time, terminal_id, seq", &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
-  sqlite3_bind_text(s, 1, h->id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int(s, 2, month);
+  centre_db_bind_text(s, 1, h->id);
+  centre_db_bind_int64(s, 2, month);
   fputs("date,time,terminal,seq,hospital,visit,bill,amount_yuan,staff,void,void_staff,"
         "duplicate_of\n",
         out);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     char date[COMMON_DATE_LEN + 1], hms[9], amount[32], ref[96];
-    const char *visit = (const char *)sqlite3_column_text(s, 3);
-    cst_date_time(sqlite3_column_int64(s, 0), date, hms);
-    yuan(amount, sizeof amount, sqlite3_column_int64(s, 5));
-    fprintf(out, "%s,%s,%s,%" PRId64 ",", date, hms, (const char *)sqlite3_column_text(s, 1),
-            (int64_t)sqlite3_column_int64(s, 2));
+    const char *visit = centre_db_column_text(s, 3);
+    cst_date_time(centre_db_column_int64(s, 0), date, hms);
+    yuan(amount, sizeof amount, centre_db_column_int64(s, 5));
+    fprintf(out, "%s,%s,%s,%" PRId64 ",", date, hms, centre_db_column_text(s, 1),
+            centre_db_column_int64(s, 2));
     csv_field(out, h->name);
     fprintf(out, ",%s,", visit[0] ? visit : "-");
-    csv_field(out, (const char *)sqlite3_column_text(s, 4));
-    fprintf(out, ",%s,%s,", amount, (const char *)sqlite3_column_text(s, 6));
+    csv_field(out, centre_db_column_text(s, 4));
+    fprintf(out, ",%s,%s,", amount, centre_db_column_text(s, 6));
     ref[0] = '\0';
-    if (sqlite3_column_int64(s, 8))
-      snprintf(ref, sizeof ref, "%s#%" PRId64, (const char *)sqlite3_column_text(s, 7),
-               (int64_t)sqlite3_column_int64(s, 8));
-    fprintf(out, "%s,%s,", ref, (const char *)sqlite3_column_text(s, 9));
+    if (centre_db_column_int64(s, 8))
+      snprintf(ref, sizeof ref, "%s#%" PRId64, centre_db_column_text(s, 7),
+               centre_db_column_int64(s, 8));
+    fprintf(out, "%s,%s,", ref, centre_db_column_text(s, 9));
     ref[0] = '\0';
-    if (sqlite3_column_int64(s, 11))
-      snprintf(ref, sizeof ref, "%s#%" PRId64, (const char *)sqlite3_column_text(s, 10),
-               (int64_t)sqlite3_column_int64(s, 11));
+    if (centre_db_column_int64(s, 11))
+      snprintf(ref, sizeof ref, "%s#%" PRId64, centre_db_column_text(s, 10),
+               centre_db_column_int64(s, 11));
     fprintf(out, "%s\n", ref);
   }
-  sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "report bills", rc);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : centre_db_fail(db, "report bills", rc);
 }
 
 /* --------------------------------------------------------- the statement -- */
@@ -378,7 +375,7 @@ static const char *const visit_names[][3] = {
 enum { NVISIT = sizeof visit_names / sizeof visit_names[0] };
 
 /* Counted (neither voided nor a duplicate) per visit kind, then voided, duplicates. */
-static int statement_rows(sqlite3 *db, const char *site, int month, struct stmt_row rows[NVISIT],
+static int statement_rows(struct centre_db *db, const char *site, int month, struct stmt_row rows[NVISIT],
                           struct stmt_row *voided, struct stmt_row *dups)
 {
   static const char *const sql[] = {
@@ -398,24 +395,24 @@ static int statement_rows(sqlite3 *db, const char *site, int month, struct stmt_
   memset(voided, 0, sizeof *voided);
   memset(dups, 0, sizeof *dups);
   for (int q = 0; q < 3; q++) {
-    sqlite3_stmt *s;
-    int rc = sqlite3_prepare_v2(db, sql[q], -1, &s, NULL);
-    if (rc != SQLITE_OK)
+    struct centre_db_stmt *s;
+    int rc = centre_db_prepare(db, sql[q], &s);
+    if (rc != CENTRE_OK)
       return centre_db_fail(db, "prepare", rc);
-    sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 2, month);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      const char *v = (const char *)sqlite3_column_text(s, 0);
+    centre_db_bind_text(s, 1, site);
+    centre_db_bind_int64(s, 2, month);
+    while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
+      const char *v = centre_db_column_text(s, 0);
       struct stmt_row *r = q == 1 ? voided : q == 2 ? dups : &rows[NVISIT - 1];
       if (q == 0)
         for (int i = 0; i < NVISIT - 1; i++)
           if (strcmp(v, visit_names[i][0]) == 0)
             r = &rows[i];
-      r->count += sqlite3_column_int64(s, 1);
-      r->fen += sqlite3_column_int64(s, 2);
+      r->count += centre_db_column_int64(s, 1);
+      r->fen += centre_db_column_int64(s, 2);
     }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
+    centre_db_finalize(s);
+    if (rc != CENTRE_DB_DONE)
       return centre_db_fail(db, "statement", rc);
   }
   return CENTRE_OK;
@@ -430,7 +427,7 @@ static void sha256_hex(const void *p, size_t n, char out[CENTRE_HASH_HEX + 1])
   common_hex_encode(h, 32, out, CENTRE_HASH_HEX + 1);
 }
 
-int centre_statement_make(sqlite3 *db, const struct centre_site *h, int month, int format,
+int centre_statement_make(struct centre_db *db, const struct centre_site *h, int month, int format,
                           char **out, size_t *out_len, char digest[CENTRE_HASH_HEX + 1])
 {
   struct stmt_row rows[NVISIT], voided, dups, total;

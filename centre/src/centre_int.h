@@ -62,8 +62,12 @@ struct centre_conf {
   char tls_key[CENTRE_PATH_MAX];
   char tls_ca[CENTRE_PATH_MAX];        /* the project CA: terminal certs must chain to it */
   char tls_crl[CENTRE_PATH_MAX];       /* optional CRL (PEM) of that CA */
-  char db[CENTRE_PATH_MAX];
-  int db_sync_full;                    /* synchronous=FULL (1) or NORMAL (0) */
+  char db_backend_name[16];            /* [store] backend: sqlite (default) or postgresql */
+  int db_backend;                      /* enum centre_db_backend (db.h), from the name */
+  char db[CENTRE_PATH_MAX];            /* SQLite: the file */
+  char db_dsn[1024];                   /* PostgreSQL: the libpq connection string */
+  int db_sync_full;                    /* synchronous=FULL (1) or NORMAL (0); PostgreSQL:
+                                        * synchronous_commit on or off */
   char sign_key[CENTRE_PATH_MAX];      /* ECDSA P-256 key for receipts and documents */
   size_t max_body;                     /* bytes on the wire (compressed) */
   size_t max_inflated;                 /* bytes after inflate */
@@ -86,7 +90,14 @@ int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t 
 /* ----------------------------------------------------------------- store -- */
 struct centre_store;
 
-/* Open (creating the schema if needed) the SQLite file; WAL, busy timeout. */
+/* Open the store on SQLite (path: the file, created if missing; WAL, busy timeout)
+ * or PostgreSQL (target: a libpq connection string), backend an enum centre_db_backend
+ * (db.h), and bring its schema up to date (store_schema.c). DB when the database cannot
+ * be reached, a migration fails or the schema is newer than this program's (logged). */
+int centre_store_open(int backend, const char *target, int sync_full, struct centre_store **out);
+/* centre_store_open with the configuration's [store] backend, db or dsn, sync_full. */
+int centre_store_open_conf(const struct centre_conf *c, struct centre_store **out);
+/* centre_store_open on SQLite. */
 int centre_store_create(const char *path, int sync_full, struct centre_store **out);
 void centre_store_destroy(struct centre_store *st);
 
@@ -220,24 +231,23 @@ int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, F
 int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n);
 
 /* -------------------------------------------------------------------- db -- */
-/* Small SQLite helpers (db.c) shared by the tables that live beside the store (bills,
- * roster, tariff); they call nothing else in the centre but its log. */
-struct sqlite3;
-/* Logs "sqlite WHAT: message (rc N)" and returns CENTRE_E_DB. */
-int centre_db_fail(struct sqlite3 *db, const char *what, int rc);
-/* Runs each statement of a schema in order; the first failure is logged as WHAT. */
-int centre_db_schema(struct sqlite3 *db, const char *const *stmts, size_t n, const char *what);
+/* The database interface is db.h; the store's schema and migrations (store_schema.c). */
+struct centre_db;
+/* Apply the migrations schema_migrations does not list, in one transaction; refuse a
+ * schema newer than centre_store_schema_version() (logged with both versions). */
+int centre_store_migrate(struct centre_db *db);
+int centre_store_schema_version(void);
 
 /* ----------------------------------------------------------------- bills -- */
 /* Hospital bills (bills.c; docs/sync-protocol.md, "Hospital bills at the centre"). They
  * work on the store's connection (centre_store_db) and never call store.c back. */
-struct sqlite3;
-struct sqlite3 *centre_store_db(struct centre_store *st);
-int centre_bills_schema(struct sqlite3 *db);
+/* The store's connection, for the tables beside it (bills, roster, tariff): db.h. */
+struct centre_db *centre_store_db(struct centre_store *st);
+int centre_bills_schema(struct centre_db *db);
 /* One new (not quarantined) event, inside the upload's transaction: a cashier waiver
  * gets its row (flagged when the bill is already waived at that site), a VOID marks
  * its waiver. */
-int centre_bills_on_event(struct sqlite3 *db, const char *terminal, const struct proto_event *e);
+int centre_bills_on_event(struct centre_db *db, const char *terminal, const struct proto_event *e);
 /* A bill number as the terminals may send it: 1..63 bytes of printable UTF-8, not
  * shaped like a citizen ID number. */
 int centre_bill_valid(const char *bill);
@@ -249,7 +259,7 @@ struct centre_bill_state {
   int64_t amount_fen;
 };
 /* INVALID_ARG for a bill centre_bill_valid refuses; DB. */
-int centre_bills_check(struct sqlite3 *db, const char *site, const char *bill,
+int centre_bills_check(struct centre_db *db, const char *site, const char *bill,
                        struct centre_bill_state *out);
 
 /* ---------------------------------------------------------------- roster -- */
@@ -257,21 +267,21 @@ int centre_bills_check(struct sqlite3 *db, const char *site, const char *bill,
  * The document kind of a site's roster in the documents table: "roster:<site>". */
 #include "proto/roster.h"
 #define CENTRE_ROSTER_KIND_PREFIX "roster:"
-int centre_roster_schema(struct sqlite3 *db);
+int centre_roster_schema(struct centre_db *db);
 /* The site's sign-in policy (the default when none was set). INVALID_ARG, DB. */
-int centre_roster_policy(struct sqlite3 *db, const char *site, struct proto_roster_policy *out);
-int centre_roster_set_policy(struct sqlite3 *db, const char *site,
+int centre_roster_policy(struct centre_db *db, const char *site, struct proto_roster_policy *out);
+int centre_roster_set_policy(struct centre_db *db, const char *site,
                              const struct proto_roster_policy *p);
 /* Add a member (e checked as the document's parser would: INVALID_ARG). EXISTS when an
  * active member has that id; a disabled one is enabled again with e's data. */
-int centre_roster_add(struct sqlite3 *db, const char *site, const struct proto_roster_entry *e,
+int centre_roster_add(struct centre_db *db, const char *site, const struct proto_roster_entry *e,
                       int64_t now);
 /* NOT_FOUND when no active member has that id at the site. */
-int centre_roster_disable(struct sqlite3 *db, const char *site, const char *id, int64_t now);
+int centre_roster_disable(struct centre_db *db, const char *site, const char *id, int64_t now);
 /* CSV: site, staff, role, valid_from, valid_to, state, name_masked. site NULL: all. */
-int centre_roster_list_csv(struct sqlite3 *db, const char *site, FILE *out);
+int centre_roster_list_csv(struct centre_db *db, const char *site, FILE *out);
 /* The site's roster document (active members, the policy): *out malloc'd. */
-int centre_roster_document(struct sqlite3 *db, const char *site, char **out, size_t *len);
+int centre_roster_document(struct centre_db *db, const char *site, char **out, size_t *len);
 
 /* A hospital as the registry names it (sites.c). */
 struct centre_site {
@@ -284,10 +294,10 @@ int centre_site_lookup(const char *registry, const char *id, struct centre_site 
                        size_t cap);
 
 /* CSV of every waiver of a hospital in a month (yyyymm, China time). */
-int centre_report_bills_csv(struct sqlite3 *db, const struct centre_site *h, int month, FILE *out);
+int centre_report_bills_csv(struct centre_db *db, const struct centre_site *h, int month, FILE *out);
 /* The monthly statement (docs/centre.md, "Statement"): *out (free()) in the format, and
  * the digest, SHA-256 hex of its canonical lines. */
-int centre_statement_make(struct sqlite3 *db, const struct centre_site *h, int month, int format,
+int centre_statement_make(struct centre_db *db, const struct centre_site *h, int month, int format,
                           char **out, size_t *out_len, char digest[CENTRE_HASH_HEX + 1]);
 /* SHA-256 hex of a CSV statement's lines without its digest line. */
 int centre_statement_lines_digest(const char *text, size_t len, char digest[CENTRE_HASH_HEX + 1]);
@@ -297,18 +307,18 @@ int centre_statement_lines_digest(const char *text, size_t len, char digest[CENT
 #define CENTRE_TARIFF_ITEMS_MAX 64
 #define CENTRE_TARIFF_DOC_MAX (16u * 1024u)
 #define CENTRE_TARIFF_FEE_MAX 100000 /* fen */
-int centre_tariff_schema(struct sqlite3 *db);
+int centre_tariff_schema(struct centre_db *db);
 /* outpatient, inpatient or emergency. */
 int centre_tariff_visit_valid(const char *visit);
 /* A fee for a visit kind at a hospital from day `from` to day `to` (YYYYMMDD; to 0: no
  * end); older items of that visit kind are cut where they overlap. Writes the site's
  * next document version (*version). INVALID_ARG, TOO_LARGE (over 64 items), DB. */
-int centre_tariff_set(struct sqlite3 *db, const char *site, const char *visit, int64_t fee_fen,
+int centre_tariff_set(struct centre_db *db, const char *site, const char *visit, int64_t fee_fen,
                       int32_t from, int32_t to, int64_t now, uint64_t *version);
 /* CSV of a hospital's items: visit, fee_fen, from, to (empty: no end). */
-int centre_tariff_list_csv(struct sqlite3 *db, const char *site, FILE *out);
+int centre_tariff_list_csv(struct centre_db *db, const char *site, FILE *out);
 /* The newest document of a site; NOT_FOUND when none. *content freed with free(). */
-int centre_tariff_doc(struct sqlite3 *db, const char *site, char **content, uint64_t *version,
+int centre_tariff_doc(struct centre_db *db, const char *site, char **content, uint64_t *version,
                       int64_t *issued);
 
 /* ------------------------------------------------------ revocation lists -- */

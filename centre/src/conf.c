@@ -20,6 +20,7 @@ static void set_defaults(struct centre_conf *c)
   c->port = 8443;
   c->workers = 4;
   snprintf(c->db, sizeof c->db, "centre.db");
+  snprintf(c->db_backend_name, sizeof c->db_backend_name, "sqlite");
   c->db_sync_full = 1;
   c->max_body = 4u * 1024u * 1024u;
   c->max_inflated = 16u * 1024u * 1024u;
@@ -88,7 +89,9 @@ static const struct conf_key keys[] = {
     S("tls", "key", tls_key),
     S("tls", "ca", tls_ca),
     S("tls", "crl", tls_crl),
+    S("store", "backend", db_backend_name),
     S("store", "db", db),
+    S("store", "dsn", db_dsn),
     B("store", "sync_full", db_sync_full),
     S("signing", "key", sign_key),
     Z("limits", "max_body", max_body, 1024, 1ull << 30),
@@ -189,6 +192,20 @@ int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t 
   if (rc != COMMON_OK) {
     if (why && cap)
       snprintf(why, cap, "line %u: %s", d.line, d.text);
+    return CENTRE_E_CONFIG;
+  }
+  if (strcmp(c->db_backend_name, "sqlite") == 0) {
+    c->db_backend = 0;
+  } else if (strcmp(c->db_backend_name, "postgresql") == 0) {
+    c->db_backend = 1;
+    if (!c->db_dsn[0]) {
+      if (why && cap)
+        snprintf(why, cap, "store.dsn: required with store.backend = postgresql");
+      return CENTRE_E_CONFIG;
+    }
+  } else {
+    if (why && cap)
+      snprintf(why, cap, "store.backend: sqlite or postgresql expected");
     return CENTRE_E_CONFIG;
   }
   if (!c->tls_cert[0] || !c->tls_key[0] || !c->tls_ca[0] || !c->sign_key[0]) {

@@ -997,10 +997,15 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     int fd;
     w->srv = srv;
     w->idx = i;
-    rc = centre_store_create(conf->db, conf->db_sync_full, &w->st);
+    rc = centre_store_open_conf(conf, &w->st);
     if (rc != CENTRE_OK) {
-      centre_log(CENTRE_LOG_ERROR, "store.db %s: cannot open it (%s)", conf->db,
-                 centre_strerror(rc));
+      /* The connection string is not repeated: it may hold a password. */
+      if (conf->db_backend)
+        centre_log(CENTRE_LOG_ERROR, "store.dsn: cannot use the PostgreSQL store (%s)",
+                   centre_strerror(rc));
+      else
+        centre_log(CENTRE_LOG_ERROR, "store.db %s: cannot open it (%s)", conf->db,
+                   centre_strerror(rc));
       goto out_destroy;
     }
     w->base = event_base_new();

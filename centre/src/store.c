@@ -1,18 +1,24 @@
 /*
- * The centre's store: one SQLite file (WAL). The SQL is kept portable so that a
- * PostgreSQL back end can follow: bound parameters only, standard types (BIGINT,
- * VARCHAR, TEXT), no upserts, no SQLite date functions (the month is
- * computed here and stored). The one SQLite-only statement is BEGIN IMMEDIATE, which
- * takes the write lock up front; on PostgreSQL it becomes BEGIN plus SELECT ... FOR
- * UPDATE on the terminal's row.
+ * The centre's store: terminals, their events (the upload: chain, replay, quarantine),
+ * revocations, registered cards and signed documents, on SQLite (one file, WAL) or
+ * PostgreSQL through the database interface (db.h), with one schema and one migration
+ * path (store_schema.c). The SQL is written once: bound parameters only, standard types,
+ * no upserts, no date functions (the month is computed here and stored).
+ *
+ * Several centre processes may share one PostgreSQL: what one process's memory would
+ * serialise is serialised in the database instead. An upload locks its terminal's head
+ * row (SELECT ... FOR UPDATE) for its transaction, so a second centre uploading for the
+ * same terminal waits and then sees the new head (its batch becomes a replay, checked
+ * event by event). The next revocation-list and document version numbers are taken under
+ * a named lock (centre_db_lock). On SQLite, BEGIN IMMEDIATE takes the file's write lock.
  */
 #include <inttypes.h>
 #include <limits.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "centre_int.h"
+#include "db.h"
 #include "common/award.h"
 #include "common/cardno.h"
 #include "common/date.h"
@@ -23,130 +29,32 @@
 #include "proto/revlist.h"
 
 struct centre_store {
-  sqlite3 *db;
-  sqlite3_stmt *ins_event;
-  sqlite3_stmt *get_event_hash;
-  sqlite3_stmt *get_head;
-  sqlite3_stmt *set_head;
-  sqlite3_stmt *get_terminal;
-  sqlite3_stmt *get_cert;
-};
-
-static const char *const schema[] = {
-    "CREATE TABLE IF NOT EXISTS terminals ("
-    " terminal_id VARCHAR(64) PRIMARY KEY,"
-    " site_id VARCHAR(64) NOT NULL,"
-    " state VARCHAR(16) NOT NULL,"
-    " registered_at BIGINT NOT NULL,"
-    " retired_at BIGINT,"
-    " head_seq BIGINT NOT NULL,"
-    " head_hash VARCHAR(64) NOT NULL,"
-    " last_sync BIGINT,"
-    " sw_version VARCHAR(64),"
-    " queue_depth BIGINT,"
-    " reported_last_sync BIGINT,"
-    " reader_state VARCHAR(32),"
-    " reported_at BIGINT)",
-    /* the journal event (proto/event.h) plus where and when it arrived; month is
-     * yyyymm in China time, computed here so that reports need no date functions. */
-    "CREATE TABLE IF NOT EXISTS events ("
-    " terminal_id VARCHAR(64) NOT NULL,"
-    " seq BIGINT NOT NULL,"
-    " time BIGINT NOT NULL,"
-    " month INTEGER NOT NULL,"
-    " site_id VARCHAR(64) NOT NULL,"
-    " mode VARCHAR(16) NOT NULL,"
-    " vehicle VARCHAR(32) NOT NULL,"
-    " card_no VARCHAR(20) NOT NULL,"
-    " generation BIGINT NOT NULL,"
-    " kind VARCHAR(16) NOT NULL,"
-    " verdict VARCHAR(16) NOT NULL,"
-    " reasons VARCHAR(16) NOT NULL,"
-    " amount_fen BIGINT NOT NULL,"
-    " bill_ref VARCHAR(64) NOT NULL,"
-    " staff_id VARCHAR(32) NOT NULL,"
-    " prev_hash VARCHAR(64) NOT NULL,"
-    " hash VARCHAR(64) NOT NULL,"
-    " received_at BIGINT NOT NULL,"
-    " PRIMARY KEY (terminal_id, seq))",
-    "CREATE INDEX IF NOT EXISTS events_site_month ON events (site_id, month)",
-    /* Events held back (docs/sync-protocol.md, "Quarantine"): their place in the chain
-     * and the reason, never their text fields (one may be the ID number that got them
-     * held). hash_checked 0: the event could not be hashed (a field the event check
-     * refuses); the next event's prev_hash still ties it into the chain. */
-    "CREATE TABLE IF NOT EXISTS quarantine ("
-    " terminal_id VARCHAR(64) NOT NULL,"
-    " seq BIGINT NOT NULL,"
-    " time BIGINT NOT NULL,"
-    " reason VARCHAR(120) NOT NULL,"
-    " prev_hash VARCHAR(64) NOT NULL,"
-    " hash VARCHAR(64) NOT NULL,"
-    " hash_checked SMALLINT NOT NULL,"
-    " received_at BIGINT NOT NULL,"
-    " PRIMARY KEY (terminal_id, seq))",
-    "CREATE TABLE IF NOT EXISTS revoked_certs ("
-    " serial VARCHAR(80) PRIMARY KEY,"
-    " revoked_at BIGINT NOT NULL)",
-    /* Every change to the revocation list, numbered; list version L holds changes < L. */
-    "CREATE TABLE IF NOT EXISTS card_changes ("
-    " version BIGINT PRIMARY KEY,"
-    " card_no VARCHAR(20) NOT NULL,"
-    " generation BIGINT NOT NULL,"
-    " kind SMALLINT NOT NULL,"
-    " op SMALLINT NOT NULL,"
-    " reason VARCHAR(32),"
-    " changed_at BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS revoked_cards ("
-    " card_no VARCHAR(20) NOT NULL,"
-    " generation BIGINT NOT NULL,"
-    " kind SMALLINT NOT NULL,"
-    " version BIGINT NOT NULL,"
-    " PRIMARY KEY (card_no, generation, kind))",
-    /* The cards the station issued, one row per generation: what the card carries about
-     * its award and validity and which issuer key signed it. No name, ID number or photo
-     * (PIPL): the centre needs none. Dates are YYYYMMDD; state is active or revoked,
-     * kept in step with revoked_cards. */
-    "CREATE TABLE IF NOT EXISTS cards ("
-    " card_no VARCHAR(20) NOT NULL,"
-    " generation BIGINT NOT NULL,"
-    " award SMALLINT NOT NULL,"
-    " award_level SMALLINT NOT NULL,"
-    " award_round INTEGER NOT NULL,"
-    " issue_date INTEGER NOT NULL,"
-    " not_after INTEGER NOT NULL,"
-    " issuer_key_id VARCHAR(16) NOT NULL,"
-    " registered_at BIGINT NOT NULL,"
-    " state VARCHAR(16) NOT NULL,"
-    " PRIMARY KEY (card_no, generation))",
-    "CREATE TABLE IF NOT EXISTS documents ("
-    " kind VARCHAR(16) NOT NULL,"
-    " version BIGINT NOT NULL,"
-    " issued_at BIGINT NOT NULL,"
-    " content TEXT NOT NULL,"
-    " PRIMARY KEY (kind, version))",
+  struct centre_db *db;
+  struct centre_db_stmt *ins_event;
+  struct centre_db_stmt *get_event_hash;
+  struct centre_db_stmt *get_head;
+  struct centre_db_stmt *set_head;
+  struct centre_db_stmt *get_terminal;
+  struct centre_db_stmt *get_cert;
 };
 
 static int db_err(struct centre_store *st, const char *what, int rc)
 {
-  centre_log(CENTRE_LOG_ERROR, "sqlite %s: %s (rc %d)", what, sqlite3_errmsg(st->db), rc);
+  (void)st;
+  /* The back end logged its own failures; an answer out of place is ours to say. */
+  if (rc == CENTRE_DB_ROW || rc == CENTRE_DB_DONE)
+    centre_log(CENTRE_LOG_ERROR, "store %s: unexpected answer", what);
   return CENTRE_E_DB;
 }
 
-static int exec(struct centre_store *st, const char *sql)
+static int prep(struct centre_store *st, const char *sql, struct centre_db_stmt **out)
 {
-  int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK ? CENTRE_OK : db_err(st, sql, rc);
+  return centre_db_prepare(st->db, sql, out) == CENTRE_OK ? CENTRE_OK : CENTRE_E_DB;
 }
 
-static int prep(struct centre_store *st, const char *sql, sqlite3_stmt **out)
+static void text(struct centre_db_stmt *s, int i, const char *v)
 {
-  int rc = sqlite3_prepare_v2(st->db, sql, -1, out, NULL);
-  return rc == SQLITE_OK ? CENTRE_OK : db_err(st, "prepare", rc);
-}
-
-static void text(sqlite3_stmt *s, int i, const char *v)
-{
-  sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  centre_db_bind_text(s, i, v);
 }
 
 int centre_month_cst(int64_t ts)
@@ -159,44 +67,32 @@ int centre_month_cst(int64_t ts)
 
 int centre_store_create(const char *path, int sync_full, struct centre_store **out)
 {
+  return centre_store_open(CENTRE_DB_SQLITE, path, sync_full, out);
+}
+
+int centre_store_open_conf(const struct centre_conf *c, struct centre_store **out)
+{
+  return centre_store_open(c->db_backend, c->db_backend == CENTRE_DB_POSTGRES ? c->db_dsn : c->db,
+                           c->db_sync_full, out);
+}
+
+int centre_store_open(int backend, const char *target, int sync_full, struct centre_store **out)
+{
   struct centre_store *st;
-  int rc;
-  if (!path || !out)
+  char sql[160];
+  if (!target || !out)
     return CENTRE_E_INVALID_ARG;
   *out = NULL;
   st = calloc(1, sizeof *st);
   if (!st)
     return CENTRE_E_NO_MEMORY;
-  rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                          SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK) {
-    centre_log(CENTRE_LOG_ERROR, "sqlite open: rc %d", rc);
+  if (centre_db_open((enum centre_db_backend)backend, target, sync_full, &st->db) != CENTRE_OK ||
+      centre_store_migrate(st->db) != CENTRE_OK)
     goto out_close;
-  }
-  sqlite3_busy_timeout(st->db, 10000);
-  if (exec(st, "PRAGMA journal_mode=WAL") != CENTRE_OK ||
-      exec(st, sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL") != CENTRE_OK ||
-      exec(st, "PRAGMA foreign_keys=ON") != CENTRE_OK)
-    goto out_close;
-  for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
-    if (exec(st, schema[i]) != CENTRE_OK)
-      goto out_close;
-  if (centre_bills_schema(st->db) != CENTRE_OK || centre_tariff_schema(st->db) != CENTRE_OK)
-    goto out_close;
-  /* The event's optional fields (bus route, trip, stop), added to a store made before
-   * they existed: '' for the old rows, as in their canonical lines. */
-  static const char *const opt_cols[] = {"route", "trip", "stop"};
-  for (size_t i = 0; i < sizeof opt_cols / sizeof opt_cols[0]; i++) {
-    char sql[128];
-    sqlite3_stmt *probe = NULL;
-    snprintf(sql, sizeof sql, "SELECT %s FROM events LIMIT 0", opt_cols[i]);
-    int have = sqlite3_prepare_v2(st->db, sql, -1, &probe, NULL) == SQLITE_OK;
-    sqlite3_finalize(probe);
-    snprintf(sql, sizeof sql, "ALTER TABLE events ADD COLUMN %s VARCHAR(32) NOT NULL DEFAULT ''",
-             opt_cols[i]);
-    if (!have && exec(st, sql) != CENTRE_OK)
-      goto out_close;
-  }
+  /* The terminal's head row is where two centres on one PostgreSQL meet: locking it
+   * serialises their uploads for that terminal (SQLite locks the whole file instead). */
+  snprintf(sql, sizeof sql, "SELECT head_seq, head_hash FROM terminals WHERE terminal_id = ?%s",
+           centre_db_for_update(st->db));
   if (prep(st,
            "INSERT INTO events (terminal_id, seq, time, month, site_id, mode, vehicle, card_no,"
            " generation, kind, verdict, reasons, amount_fen, bill_ref, staff_id, prev_hash, hash,"
@@ -207,8 +103,7 @@ int centre_store_create(const char *path, int sync_full, struct centre_store **o
            "SELECT hash FROM events WHERE terminal_id = ?1 AND seq = ?2"
            " UNION ALL SELECT hash FROM quarantine WHERE terminal_id = ?1 AND seq = ?2",
            &st->get_event_hash) != CENTRE_OK ||
-      prep(st, "SELECT head_seq, head_hash FROM terminals WHERE terminal_id = ?",
-           &st->get_head) != CENTRE_OK ||
+      prep(st, sql, &st->get_head) != CENTRE_OK ||
       prep(st, "UPDATE terminals SET head_seq = ?, head_hash = ?, last_sync = ?"
                " WHERE terminal_id = ?",
            &st->set_head) != CENTRE_OK ||
@@ -228,17 +123,17 @@ void centre_store_destroy(struct centre_store *st)
 {
   if (!st)
     return;
-  sqlite3_finalize(st->ins_event);
-  sqlite3_finalize(st->get_event_hash);
-  sqlite3_finalize(st->get_head);
-  sqlite3_finalize(st->set_head);
-  sqlite3_finalize(st->get_terminal);
-  sqlite3_finalize(st->get_cert);
-  sqlite3_close(st->db);
+  centre_db_finalize(st->ins_event);
+  centre_db_finalize(st->get_event_hash);
+  centre_db_finalize(st->get_head);
+  centre_db_finalize(st->set_head);
+  centre_db_finalize(st->get_terminal);
+  centre_db_finalize(st->get_cert);
+  centre_db_close(st->db);
   free(st);
 }
 
-struct sqlite3 *centre_store_db(struct centre_store *st)
+struct centre_db *centre_store_db(struct centre_store *st)
 {
   return st->db;
 }
@@ -247,48 +142,48 @@ int centre_store_terminal_check(struct centre_store *st, const char *terminal,
                                 const char *cert_serial, char site[CENTRE_TERMINAL_ID_MAX + 1])
 {
   int rc, ret;
-  sqlite3_stmt *s = st->get_terminal;
+  struct centre_db_stmt *s = st->get_terminal;
   text(s, 1, terminal);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_DONE) {
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_DONE) {
     ret = CENTRE_E_UNKNOWN_TERMINAL;
-  } else if (rc != SQLITE_ROW) {
+  } else if (rc != CENTRE_DB_ROW) {
     ret = db_err(st, "terminal check", rc);
-  } else if (strcmp((const char *)sqlite3_column_text(s, 0), "active") != 0) {
+  } else if (strcmp(centre_db_column_text(s, 0), "active") != 0) {
     ret = CENTRE_E_RETIRED;
   } else {
-    snprintf(site, CENTRE_TERMINAL_ID_MAX + 1, "%s", (const char *)sqlite3_column_text(s, 1));
+    snprintf(site, CENTRE_TERMINAL_ID_MAX + 1, "%s", centre_db_column_text(s, 1));
     ret = CENTRE_OK;
   }
-  sqlite3_reset(s);
+  centre_db_reset(s);
   if (ret != CENTRE_OK || !cert_serial)
     return ret;
   s = st->get_cert;
   text(s, 1, cert_serial);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW)
     ret = CENTRE_E_REVOKED;
-  else if (rc != SQLITE_DONE)
+  else if (rc != CENTRE_DB_DONE)
     ret = db_err(st, "cert check", rc);
-  sqlite3_reset(s);
+  centre_db_reset(s);
   return ret;
 }
 
 static int stored_hash(struct centre_store *st, const char *terminal, uint64_t seq,
                        char out[CENTRE_HASH_HEX + 1])
 {
-  sqlite3_stmt *s = st->get_event_hash;
+  struct centre_db_stmt *s = st->get_event_hash;
   int rc, ret = CENTRE_OK;
   text(s, 1, terminal);
-  sqlite3_bind_int64(s, 2, (sqlite3_int64)seq);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
-    snprintf(out, CENTRE_HASH_HEX + 1, "%s", (const char *)sqlite3_column_text(s, 0));
-  else if (rc == SQLITE_DONE)
+  centre_db_bind_int64(s, 2, seq);
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW)
+    snprintf(out, CENTRE_HASH_HEX + 1, "%s", centre_db_column_text(s, 0));
+  else if (rc == CENTRE_DB_DONE)
     ret = CENTRE_E_NOT_FOUND;
   else
     ret = db_err(st, "event hash", rc);
-  sqlite3_reset(s);
+  centre_db_reset(s);
   return ret;
 }
 
@@ -296,34 +191,34 @@ static int insert_event(struct centre_store *st, const char *terminal,
                         const struct proto_event *e, const char *prev_hex, const char *hash_hex,
                         int64_t now)
 {
-  sqlite3_stmt *s = st->ins_event;
+  struct centre_db_stmt *s = st->ins_event;
   char reasons[17];
   int rc;
   snprintf(reasons, sizeof reasons, "%016" PRIx64, e->reasons);
   text(s, 1, terminal);
-  sqlite3_bind_int64(s, 2, (sqlite3_int64)e->seq);
-  sqlite3_bind_int64(s, 3, e->time);
-  sqlite3_bind_int(s, 4, centre_month_cst(e->time));
+  centre_db_bind_int64(s, 2, e->seq);
+  centre_db_bind_int64(s, 3, e->time);
+  centre_db_bind_int64(s, 4, centre_month_cst(e->time));
   text(s, 5, e->site);
   text(s, 6, proto_mode_name(e->mode));
   text(s, 7, e->vehicle);
   text(s, 8, e->card_no);
-  sqlite3_bind_int64(s, 9, e->generation);
+  centre_db_bind_int64(s, 9, e->generation);
   text(s, 10, proto_event_kind_name(e->kind));
   text(s, 11, proto_verdict_name(e->verdict));
   text(s, 12, reasons);
-  sqlite3_bind_int64(s, 13, e->amount_fen);
+  centre_db_bind_int64(s, 13, e->amount_fen);
   text(s, 14, e->bill_ref);
   text(s, 15, e->staff_id);
   text(s, 16, prev_hex);
   text(s, 17, hash_hex);
-  sqlite3_bind_int64(s, 18, now);
+  centre_db_bind_int64(s, 18, now);
   text(s, 19, e->route);
   text(s, 20, e->trip);
   text(s, 21, e->stop);
-  rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "insert event", rc);
+  rc = centre_db_step(s);
+  centre_db_reset(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : db_err(st, "insert event", rc);
 }
 
 static int run(struct centre_store *st, const char *sql, const char *fmt, const void *const *args,
@@ -352,25 +247,25 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   uint64_t head;
   char prev[CENTRE_HASH_HEX + 1];
   int rc, ret = CENTRE_OK;
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
 
   memset(res, 0, sizeof *res);
   if (!b || b->n == 0)
     return CENTRE_E_INVALID_ARG;
-  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+  if (centre_db_begin(st->db, 1) != CENTRE_OK)
     return CENTRE_E_DB;
   s = st->get_head;
   text(s, 1, terminal);
-  rc = sqlite3_step(s);
-  if (rc != SQLITE_ROW) {
-    sqlite3_reset(s);
-    ret = rc == SQLITE_DONE ? CENTRE_E_UNKNOWN_TERMINAL : db_err(st, "head", rc);
+  rc = centre_db_step(s);
+  if (rc != CENTRE_DB_ROW) {
+    centre_db_reset(s);
+    ret = rc == CENTRE_DB_DONE ? CENTRE_E_UNKNOWN_TERMINAL : db_err(st, "head", rc);
     head = 0;
     goto out_rollback;
   }
-  head = (uint64_t)sqlite3_column_int64(s, 0);
-  snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 1));
-  sqlite3_reset(s);
+  head = (uint64_t)centre_db_column_int64(s, 0);
+  snprintf(prev, sizeof prev, "%s", centre_db_column_text(s, 1));
+  centre_db_reset(s);
 
   if (b->ev[0].seq > head + 1) {
     res->expected_seq = head + 1;
@@ -427,17 +322,17 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   }
   res->bad_seq = 0;
   s = st->set_head;
-  sqlite3_bind_int64(s, 1, (sqlite3_int64)head);
+  centre_db_bind_int64(s, 1, head);
   text(s, 2, prev);
-  sqlite3_bind_int64(s, 3, now);
+  centre_db_bind_int64(s, 3, now);
   text(s, 4, terminal);
-  rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) {
+  rc = centre_db_step(s);
+  centre_db_reset(s);
+  if (rc != CENTRE_DB_DONE) {
     ret = db_err(st, "set head", rc);
     goto out_rollback;
   }
-  if (exec(st, "COMMIT") != CENTRE_OK) {
+  if (centre_db_commit(st->db) != CENTRE_OK) {
     ret = CENTRE_E_DB;
     goto out_rollback;
   }
@@ -446,38 +341,21 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   return CENTRE_OK;
 
 out_rollback:
-  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  centre_db_rollback(st->db);
   res->acked_through = head;
   return ret;
 }
 
 /* Run one statement with text/int64 parameters given as a format: 't' text, 'i' int64,
- * 'n' NULL. Returns OK, or DB; *changes gets the row count changed. */
+ * 'n' NULL. Returns OK, EXISTS (a constraint) or DB; *changes gets the row count changed. */
 static int run(struct centre_store *st, const char *sql, const char *fmt, const void *const *args,
                int *changes)
 {
-  sqlite3_stmt *s;
-  int rc;
-  if (prep(st, sql, &s) != CENTRE_OK)
-    return CENTRE_E_DB;
-  for (int i = 0; fmt[i]; i++) {
-    if (fmt[i] == 't')
-      text(s, i + 1, (const char *)args[i]);
-    else if (fmt[i] == 'i')
-      sqlite3_bind_int64(s, i + 1, *(const int64_t *)args[i]);
-    else
-      sqlite3_bind_null(s, i + 1);
-  }
-  rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-    if (rc == SQLITE_CONSTRAINT)
-      return CENTRE_E_EXISTS;
-    return db_err(st, sql, rc);
-  }
-  if (changes)
-    *changes = sqlite3_changes(st->db);
-  return CENTRE_OK;
+  int64_t n = 0;
+  int rc = centre_db_run(st->db, sql, fmt, args, &n);
+  if (rc == CENTRE_OK && changes)
+    *changes = (int)n;
+  return rc == CENTRE_OK || rc == CENTRE_E_EXISTS ? rc : CENTRE_E_DB;
 }
 
 int centre_store_status(struct centre_store *st, const char *terminal,
@@ -537,16 +415,16 @@ static const char restate_sql[] =
     " THEN 'revoked' ELSE 'active' END WHERE card_no = ?";
 
 struct card_stmts {
-  sqlite3_stmt *exists, *change, *add, *del, *restate;
+  struct centre_db_stmt *exists, *change, *add, *del, *restate;
 };
 
 static void card_stmts_free(struct card_stmts *c)
 {
-  sqlite3_finalize(c->exists);
-  sqlite3_finalize(c->change);
-  sqlite3_finalize(c->add);
-  sqlite3_finalize(c->del);
-  sqlite3_finalize(c->restate);
+  centre_db_finalize(c->exists);
+  centre_db_finalize(c->change);
+  centre_db_finalize(c->add);
+  centre_db_finalize(c->del);
+  centre_db_finalize(c->restate);
 }
 
 static int card_stmts_prep(struct centre_store *st, struct card_stmts *c)
@@ -570,11 +448,11 @@ static int card_stmts_prep(struct centre_store *st, struct card_stmts *c)
   return CENTRE_OK;
 }
 
-static int step_done(struct centre_store *st, sqlite3_stmt *s, const char *what)
+static int step_done(struct centre_store *st, struct centre_db_stmt *s, const char *what)
 {
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, what, rc);
+  int rc = centre_db_step(s);
+  centre_db_reset(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : db_err(st, what, rc);
 }
 
 /* One change; a change that changes nothing (revoking a revoked entry) writes nothing
@@ -586,39 +464,39 @@ static int card_set_one(struct centre_store *st, struct card_stmts *c,
   int rc, present;
   *changed = 0;
   text(c->exists, 1, e->card_no);
-  sqlite3_bind_int64(c->exists, 2, e->generation);
-  sqlite3_bind_int(c->exists, 3, e->kind);
-  rc = sqlite3_step(c->exists);
-  sqlite3_reset(c->exists);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  centre_db_bind_int64(c->exists, 2, e->generation);
+  centre_db_bind_int64(c->exists, 3, e->kind);
+  rc = centre_db_step(c->exists);
+  centre_db_reset(c->exists);
+  if (rc != CENTRE_DB_ROW && rc != CENTRE_DB_DONE)
     return db_err(st, "card exists", rc);
-  present = rc == SQLITE_ROW;
+  present = rc == CENTRE_DB_ROW;
   if (present == (op != 0))
     return CENTRE_OK;
   ++*version;
-  sqlite3_bind_int64(c->change, 1, *version);
+  centre_db_bind_int64(c->change, 1, *version);
   text(c->change, 2, e->card_no);
-  sqlite3_bind_int64(c->change, 3, e->generation);
-  sqlite3_bind_int(c->change, 4, e->kind);
-  sqlite3_bind_int(c->change, 5, op ? 1 : 0);
+  centre_db_bind_int64(c->change, 3, e->generation);
+  centre_db_bind_int64(c->change, 4, e->kind);
+  centre_db_bind_int64(c->change, 5, op ? 1 : 0);
   if (reason)
     text(c->change, 6, reason);
   else
-    sqlite3_bind_null(c->change, 6);
-  sqlite3_bind_int64(c->change, 7, now);
+    centre_db_bind_null(c->change, 6);
+  centre_db_bind_int64(c->change, 7, now);
   rc = step_done(st, c->change, "card change");
   if (rc != CENTRE_OK)
     return rc;
   if (op) {
     text(c->add, 1, e->card_no);
-    sqlite3_bind_int64(c->add, 2, e->generation);
-    sqlite3_bind_int(c->add, 3, e->kind);
-    sqlite3_bind_int64(c->add, 4, *version);
+    centre_db_bind_int64(c->add, 2, e->generation);
+    centre_db_bind_int64(c->add, 3, e->kind);
+    centre_db_bind_int64(c->add, 4, *version);
     rc = step_done(st, c->add, "card add");
   } else {
     text(c->del, 1, e->card_no);
-    sqlite3_bind_int64(c->del, 2, e->generation);
-    sqlite3_bind_int(c->del, 3, e->kind);
+    centre_db_bind_int64(c->del, 2, e->generation);
+    centre_db_bind_int64(c->del, 3, e->kind);
     rc = step_done(st, c->del, "card delete");
   }
   if (rc != CENTRE_OK)
@@ -632,14 +510,14 @@ static int card_set_one(struct centre_store *st, struct card_stmts *c,
 /* The newest change number (0 when none). */
 static int last_change(struct centre_store *st, int64_t *v)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc;
   if (prep(st, "SELECT MAX(version) FROM card_changes", &s) != CENTRE_OK)
     return CENTRE_E_DB;
-  rc = sqlite3_step(s);
-  *v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-  sqlite3_finalize(s);
-  return rc == SQLITE_ROW ? CENTRE_OK : db_err(st, "version", rc);
+  rc = centre_db_step(s);
+  *v = rc == CENTRE_DB_ROW ? centre_db_column_int64(s, 0) : 0;
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_ROW ? CENTRE_OK : db_err(st, "version", rc);
 }
 
 int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_entry *e,
@@ -661,7 +539,9 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
     return CENTRE_E_INVALID_ARG;
   if (card_stmts_prep(st, &c) != CENTRE_OK)
     return CENTRE_E_DB;
-  rc = exec(st, "BEGIN IMMEDIATE");
+  rc = centre_db_begin(st->db, 1);
+  if (rc == CENTRE_OK)
+    rc = centre_db_lock(st->db, "card_changes");
   if (rc == CENTRE_OK)
     rc = last_change(st, &v);
   for (size_t i = 0; rc == CENTRE_OK && i < n; i++) {
@@ -670,9 +550,9 @@ int centre_store_card_set_many(struct centre_store *st, const struct centre_rev_
     count += (size_t)ch;
   }
   if (rc == CENTRE_OK)
-    rc = exec(st, "COMMIT");
+    rc = centre_db_commit(st->db);
   if (rc != CENTRE_OK)
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    centre_db_rollback(st->db);
   card_stmts_free(&c);
   if (rc != CENTRE_OK)
     return rc;
@@ -729,14 +609,14 @@ int centre_card_reg_check(const struct centre_card_reg *r, char *why, size_t cap
   return CENTRE_E_INVALID_ARG;
 }
 
-static void card_row(sqlite3_stmt *s, int col, struct centre_card_reg *r)
+static void card_row(struct centre_db_stmt *s, int col, struct centre_card_reg *r)
 {
-  r->award = (unsigned)sqlite3_column_int(s, col);
-  r->level = (unsigned)sqlite3_column_int(s, col + 1);
-  r->round_year = (unsigned)sqlite3_column_int(s, col + 2);
-  r->issued = (uint32_t)sqlite3_column_int64(s, col + 3);
-  r->not_after = (uint32_t)sqlite3_column_int64(s, col + 4);
-  snprintf(r->issuer, sizeof r->issuer, "%s", (const char *)sqlite3_column_text(s, col + 5));
+  r->award = (unsigned)(int)centre_db_column_int64(s, col);
+  r->level = (unsigned)(int)centre_db_column_int64(s, col + 1);
+  r->round_year = (unsigned)(int)centre_db_column_int64(s, col + 2);
+  r->issued = (uint32_t)centre_db_column_int64(s, col + 3);
+  r->not_after = (uint32_t)centre_db_column_int64(s, col + 4);
+  snprintf(r->issuer, sizeof r->issuer, "%s", centre_db_column_text(s, col + 5));
 }
 
 #define CARD_COLUMNS "award, award_level, award_round, issue_date, not_after, issuer_key_id"
@@ -762,7 +642,7 @@ static void card_diff(const struct centre_card_reg *a, const struct centre_card_
 int centre_store_card_register(struct centre_store *st, const struct centre_card_reg *r,
                                int64_t now, int *created, char *why, size_t cap)
 {
-  sqlite3_stmt *s = NULL;
+  struct centre_db_stmt *s = NULL;
   struct centre_card_reg have;
   char diff[96];
   int rc, ret;
@@ -773,21 +653,21 @@ int centre_store_card_register(struct centre_store *st, const struct centre_card
   ret = centre_card_reg_check(r, why, cap);
   if (ret != CENTRE_OK)
     return ret;
-  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+  if (centre_db_begin(st->db, 1) != CENTRE_OK)
     return CENTRE_E_DB;
   ret = prep(st, "SELECT " CARD_COLUMNS " FROM cards WHERE card_no = ? AND generation = ?", &s);
   if (ret != CENTRE_OK)
     goto out_rollback;
   text(s, 1, r->card_no);
-  sqlite3_bind_int64(s, 2, r->generation);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
+  centre_db_bind_int64(s, 2, r->generation);
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW) {
     memcpy(&have, r, sizeof have);
     card_row(s, 0, &have);
-    sqlite3_finalize(s);
+    centre_db_finalize(s);
     s = NULL;
     card_diff(r, &have, diff, sizeof diff);
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    centre_db_rollback(st->db);
     if (!diff[0])
       return CENTRE_OK; /* the same registration again */
     if (why && cap)
@@ -795,9 +675,9 @@ int centre_store_card_register(struct centre_store *st, const struct centre_card
                (unsigned long)r->generation, diff);
     return CENTRE_E_CARD_CONFLICT;
   }
-  sqlite3_finalize(s);
+  centre_db_finalize(s);
   s = NULL;
-  if (rc != SQLITE_DONE) {
+  if (rc != CENTRE_DB_DONE) {
     ret = db_err(st, "card lookup", rc);
     goto out_rollback;
   }
@@ -816,7 +696,7 @@ int centre_store_card_register(struct centre_store *st, const struct centre_card
       ret = run(st, restate_sql, "t", rs, NULL);
   }
   if (ret == CENTRE_OK)
-    ret = exec(st, "COMMIT");
+    ret = centre_db_commit(st->db);
   if (ret != CENTRE_OK)
     goto out_rollback;
   if (created)
@@ -824,15 +704,15 @@ int centre_store_card_register(struct centre_store *st, const struct centre_card
   return CENTRE_OK;
 
 out_rollback:
-  sqlite3_finalize(s);
-  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  centre_db_finalize(s);
+  centre_db_rollback(st->db);
   return ret;
 }
 
 int centre_store_card_show(struct centre_store *st, const char *card_no,
                            struct centre_card_info **out, size_t *n)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   struct centre_card_info *v = NULL, *nv;
   size_t len = 0, cap = 0;
   int rc, ret = CENTRE_OK;
@@ -846,7 +726,7 @@ int centre_store_card_show(struct centre_store *st, const char *card_no,
            &s) != CENTRE_OK)
     return CENTRE_E_DB;
   text(s, 1, card_no);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     if (len == cap) {
       cap = cap ? cap * 2 : 4;
       nv = realloc(v, cap * sizeof *v);
@@ -858,15 +738,15 @@ int centre_store_card_show(struct centre_store *st, const char *card_no,
     }
     memset(&v[len], 0, sizeof v[len]);
     snprintf(v[len].reg.card_no, sizeof v[len].reg.card_no, "%s", card_no);
-    v[len].reg.generation = (uint32_t)sqlite3_column_int64(s, 0);
+    v[len].reg.generation = (uint32_t)centre_db_column_int64(s, 0);
     card_row(s, 1, &v[len].reg);
-    v[len].registered_at = sqlite3_column_int64(s, 7);
-    v[len].revoked = strcmp((const char *)sqlite3_column_text(s, 8), "revoked") == 0;
+    v[len].registered_at = centre_db_column_int64(s, 7);
+    v[len].revoked = strcmp(centre_db_column_text(s, 8), "revoked") == 0;
     len++;
   }
-  if (ret == CENTRE_OK && rc != SQLITE_DONE)
+  if (ret == CENTRE_OK && rc != CENTRE_DB_DONE)
     ret = db_err(st, "card show", rc);
-  sqlite3_finalize(s);
+  centre_db_finalize(s);
   if (ret == CENTRE_OK && len == 0)
     ret = CENTRE_E_NOT_FOUND;
   if (ret != CENTRE_OK) {
@@ -890,21 +770,23 @@ int centre_store_revocation_version(struct centre_store *st, uint64_t *version)
 int centre_store_revocations_refresh(struct centre_store *st, int64_t now, int64_t max_age,
                                      uint64_t *version, int *refreshed)
 {
-  sqlite3_stmt *s = NULL;
+  struct centre_db_stmt *s = NULL;
   int64_t last = 0, at = 0;
   int rc;
   *refreshed = 0;
-  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+  if (centre_db_begin(st->db, 1) != CENTRE_OK)
     return CENTRE_E_DB;
-  rc = prep(st, "SELECT MAX(version), MAX(changed_at) FROM card_changes", &s);
+  rc = centre_db_lock(st->db, "card_changes");
+  if (rc == CENTRE_OK)
+    rc = prep(st, "SELECT MAX(version), MAX(changed_at) FROM card_changes", &s);
   if (rc == CENTRE_OK) {
-    if (sqlite3_step(s) == SQLITE_ROW) {
-      last = sqlite3_column_int64(s, 0);
-      at = sqlite3_column_int64(s, 1);
+    if (centre_db_step(s) == CENTRE_DB_ROW) {
+      last = centre_db_column_int64(s, 0);
+      at = centre_db_column_int64(s, 1);
     } else {
-      rc = db_err(st, "refresh", SQLITE_ERROR);
+      rc = db_err(st, "refresh", CENTRE_E_DB);
     }
-    sqlite3_finalize(s);
+    centre_db_finalize(s);
   }
   if (rc == CENTRE_OK && now - at >= max_age) {
     int64_t v = last + 1;
@@ -919,9 +801,9 @@ int centre_store_revocations_refresh(struct centre_store *st, int64_t now, int64
     }
   }
   if (rc == CENTRE_OK)
-    rc = exec(st, "COMMIT");
+    rc = centre_db_commit(st->db);
   if (rc != CENTRE_OK) {
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    centre_db_rollback(st->db);
     return rc;
   }
   *version = (uint64_t)last + 1;
@@ -943,18 +825,18 @@ static int push_entry(struct centre_rev_entry **v, size_t *len, size_t *cap,
   return CENTRE_OK;
 }
 
-static void row_entry(sqlite3_stmt *s, struct centre_rev_entry *e)
+static void row_entry(struct centre_db_stmt *s, struct centre_rev_entry *e)
 {
   memset(e, 0, sizeof *e);
-  snprintf(e->card_no, sizeof e->card_no, "%s", (const char *)sqlite3_column_text(s, 0));
-  e->generation = (uint32_t)sqlite3_column_int64(s, 1);
-  e->kind = (uint8_t)sqlite3_column_int(s, 2);
+  snprintf(e->card_no, sizeof e->card_no, "%s", centre_db_column_text(s, 0));
+  e->generation = (uint32_t)centre_db_column_int64(s, 1);
+  e->kind = (uint8_t)(int)centre_db_column_int64(s, 2);
 }
 
 int centre_store_revocations(struct centre_store *st, uint64_t since,
                              struct centre_rev_entry **out, size_t *n, uint64_t *version)
 {
-  sqlite3_stmt *s = NULL;
+  struct centre_db_stmt *s = NULL;
   struct centre_rev_entry *v = NULL, cur, e;
   size_t len = 0, cap = 0;
   int64_t last;
@@ -963,7 +845,7 @@ int centre_store_revocations(struct centre_store *st, uint64_t since,
   *out = NULL;
   *n = 0;
   /* One read transaction, so that the version and the entries agree. */
-  if (exec(st, "BEGIN") != CENTRE_OK)
+  if (centre_db_begin(st->db, 0) != CENTRE_OK)
     return CENTRE_E_DB;
   ret = last_change(st, &last);
   if (ret != CENTRE_OK)
@@ -973,7 +855,7 @@ int centre_store_revocations(struct centre_store *st, uint64_t since,
     ret = prep(st, "SELECT card_no, generation, kind FROM revoked_cards", &s);
     if (ret != CENTRE_OK)
       goto out_end;
-    while (ret == CENTRE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while (ret == CENTRE_OK && (rc = centre_db_step(s)) == CENTRE_DB_ROW) {
       row_entry(s, &e);
       ret = push_entry(&v, &len, &cap, &e);
     }
@@ -988,10 +870,10 @@ int centre_store_revocations(struct centre_store *st, uint64_t since,
                &s);
     if (ret != CENTRE_OK)
       goto out_end;
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)since);
+    centre_db_bind_int64(s, 1, since);
     memset(&cur, 0, sizeof cur);
-    while (ret == CENTRE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-      int op = sqlite3_column_int(s, 3);
+    while (ret == CENTRE_OK && (rc = centre_db_step(s)) == CENTRE_DB_ROW) {
+      int op = (int)centre_db_column_int64(s, 3);
       row_entry(s, &e);
       if (have && (strcmp(e.card_no, cur.card_no) != 0 || e.generation != cur.generation ||
                    e.kind != cur.kind)) {
@@ -1013,11 +895,11 @@ int centre_store_revocations(struct centre_store *st, uint64_t since,
       ret = push_entry(&v, &len, &cap, &cur);
     }
   }
-  if (ret == CENTRE_OK && rc != SQLITE_DONE)
+  if (ret == CENTRE_OK && rc != CENTRE_DB_DONE)
     ret = db_err(st, "revocations", rc);
 out_end:
-  sqlite3_finalize(s);
-  sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+  centre_db_finalize(s);
+  (void)centre_db_commit(st->db); /* a read transaction: nothing to lose */
   if (ret != CENTRE_OK) {
     free(v);
     return ret;
@@ -1030,17 +912,19 @@ out_end:
 int centre_store_doc_put(struct centre_store *st, const char *kind, const char *content,
                          int64_t now, uint64_t *version)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s = NULL;
   int64_t v = 0;
   int rc;
-  if (exec(st, "BEGIN IMMEDIATE") != CENTRE_OK)
+  if (centre_db_begin(st->db, 1) != CENTRE_OK)
     return CENTRE_E_DB;
-  rc = prep(st, "SELECT MAX(version) FROM documents WHERE kind = ?", &s);
+  rc = centre_db_lock(st->db, "documents");
+  if (rc == CENTRE_OK)
+    rc = prep(st, "SELECT MAX(version) FROM documents WHERE kind = ?", &s);
   if (rc == CENTRE_OK) {
     text(s, 1, kind);
-    if (sqlite3_step(s) == SQLITE_ROW)
-      v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    if (centre_db_step(s) == CENTRE_DB_ROW)
+      v = centre_db_column_int64(s, 0);
+    centre_db_finalize(s);
     v++;
     {
       const void *args[] = {kind, &v, &now, content};
@@ -1049,9 +933,9 @@ int centre_store_doc_put(struct centre_store *st, const char *kind, const char *
     }
   }
   if (rc == CENTRE_OK)
-    rc = exec(st, "COMMIT");
+    rc = centre_db_commit(st->db);
   if (rc != CENTRE_OK) {
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    centre_db_rollback(st->db);
     return rc;
   }
   *version = (uint64_t)v;
@@ -1061,7 +945,7 @@ int centre_store_doc_put(struct centre_store *st, const char *kind, const char *
 int centre_store_doc_get(struct centre_store *st, const char *kind, char **content,
                          uint64_t *version, int64_t *issued)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc, ret = CENTRE_OK;
   *content = NULL;
   if (prep(st,
@@ -1070,23 +954,23 @@ int centre_store_doc_get(struct centre_store *st, const char *kind, char **conte
            &s) != CENTRE_OK)
     return CENTRE_E_DB;
   text(s, 1, kind);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    *version = (uint64_t)sqlite3_column_int64(s, 0);
-    *issued = sqlite3_column_int64(s, 1);
-    *content = strdup((const char *)sqlite3_column_text(s, 2));
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW) {
+    *version = (uint64_t)centre_db_column_int64(s, 0);
+    *issued = centre_db_column_int64(s, 1);
+    *content = strdup(centre_db_column_text(s, 2));
     if (!*content)
       ret = CENTRE_E_NO_MEMORY;
   } else {
-    ret = rc == SQLITE_DONE ? CENTRE_E_NOT_FOUND : db_err(st, "doc get", rc);
+    ret = rc == CENTRE_DB_DONE ? CENTRE_E_NOT_FOUND : db_err(st, "doc get", rc);
   }
-  sqlite3_finalize(s);
+  centre_db_finalize(s);
   return ret;
 }
 
 int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc;
   if (prep(st,
            "SELECT site_id, month, mode,"
@@ -1103,27 +987,27 @@ int centre_store_usage_csv(struct centre_store *st, int from, int to, FILE *out)
            " GROUP BY site_id, month, mode ORDER BY site_id, month, mode",
            &s) != CENTRE_OK)
     return CENTRE_E_DB;
-  sqlite3_bind_int(s, 1, from ? from : 0);
-  sqlite3_bind_int(s, 2, to ? to : 999999);
+  centre_db_bind_int64(s, 1, from ? from : 0);
+  centre_db_bind_int64(s, 2, to ? to : 999999);
   fprintf(out, "site,month,mode,granted,staff_check,denied,waived_yuan,staff_refused\n");
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    int month = sqlite3_column_int(s, 1);
-    int64_t fen = sqlite3_column_int64(s, 6);
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
+    int month = (int)centre_db_column_int64(s, 1);
+    int64_t fen = centre_db_column_int64(s, 6);
     fprintf(out,
             "%s,%04d-%02d,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ".%02" PRId64
             ",%" PRId64 "\n",
-            (const char *)sqlite3_column_text(s, 0), month / 100, month % 100,
-            (const char *)sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3),
-            (int64_t)sqlite3_column_int64(s, 4), (int64_t)sqlite3_column_int64(s, 5), fen / 100,
-            fen % 100, (int64_t)sqlite3_column_int64(s, 7));
+            centre_db_column_text(s, 0), month / 100, month % 100,
+            centre_db_column_text(s, 2), centre_db_column_int64(s, 3),
+            centre_db_column_int64(s, 4), centre_db_column_int64(s, 5), fen / 100,
+            fen % 100, centre_db_column_int64(s, 7));
   }
-  sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "usage", rc);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : db_err(st, "usage", rc);
 }
 
 int centre_store_terminals_csv(struct centre_store *st, FILE *out)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc;
   if (prep(st,
            "SELECT terminal_id, site_id, state, head_seq, last_sync, sw_version, queue_depth,"
@@ -1132,20 +1016,20 @@ int centre_store_terminals_csv(struct centre_store *st, FILE *out)
     return CENTRE_E_DB;
   fprintf(out, "terminal,site,state,acked_through,last_sync,software,queue_depth,reader,"
                "reported_at\n");
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     for (int i = 0; i < 9; i++) {
-      const unsigned char *v = sqlite3_column_text(s, i);
+      const char *v = centre_db_column_text(s, i);
       fprintf(out, "%s%s", i ? "," : "", v ? (const char *)v : "");
     }
     fputc('\n', out);
   }
-  sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "terminals", rc);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : db_err(st, "terminals", rc);
 }
 
 int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, FILE *out)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc;
   if (prep(st,
            "SELECT terminal_id, seq, time, reason, hash_checked, received_at FROM quarantine"
@@ -1155,29 +1039,29 @@ int centre_store_quarantine_csv(struct centre_store *st, const char *terminal, F
   if (terminal)
     text(s, 1, terminal);
   else
-    sqlite3_bind_null(s, 1);
+    centre_db_bind_null(s, 1);
   fprintf(out, "terminal,seq,time,reason,hash_checked,received_at\n");
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     /* The reason is our own text (proto's table), but it may hold a comma. */
-    fprintf(out, "%s,%lld,%lld,\"%s\",%lld,%lld\n", (const char *)sqlite3_column_text(s, 0),
-            (long long)sqlite3_column_int64(s, 1), (long long)sqlite3_column_int64(s, 2),
-            (const char *)sqlite3_column_text(s, 3), (long long)sqlite3_column_int64(s, 4),
-            (long long)sqlite3_column_int64(s, 5));
+    fprintf(out, "%s,%lld,%lld,\"%s\",%lld,%lld\n", centre_db_column_text(s, 0),
+            (long long)centre_db_column_int64(s, 1), (long long)centre_db_column_int64(s, 2),
+            centre_db_column_text(s, 3), (long long)centre_db_column_int64(s, 4),
+            (long long)centre_db_column_int64(s, 5));
   }
-  sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : db_err(st, "quarantine", rc);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : db_err(st, "quarantine", rc);
 }
 
 int centre_store_count_events(struct centre_store *st, const char *terminal, uint64_t *n)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc;
   if (prep(st, "SELECT COUNT(*) FROM events WHERE terminal_id = ?", &s) != CENTRE_OK)
     return CENTRE_E_DB;
   text(s, 1, terminal);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
-    *n = (uint64_t)sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return rc == SQLITE_ROW ? CENTRE_OK : db_err(st, "count", rc);
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW)
+    *n = (uint64_t)centre_db_column_int64(s, 0);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_ROW ? CENTRE_OK : db_err(st, "count", rc);
 }

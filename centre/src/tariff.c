@@ -6,12 +6,12 @@
  * what a terminal was served can always be read back. Same SQL rules as store.c.
  */
 #include <inttypes.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "centre_int.h"
+#include "db.h"
 #include "common/date.h"
 
 #define OPEN_END 99991231 /* valid_to of an item without an end */
@@ -36,7 +36,7 @@ static const char *const tariff_schema[] = {
 
 static const char *const visits[] = {"outpatient", "inpatient", "emergency"};
 
-int centre_tariff_schema(sqlite3 *db)
+int centre_tariff_schema(struct centre_db *db)
 {
   return centre_db_schema(db, tariff_schema, sizeof tariff_schema / sizeof tariff_schema[0], "tariff schema");
 }
@@ -68,27 +68,27 @@ static void ymd_text(int32_t ymd, char out[COMMON_DATE_LEN + 1])
   common_date_format(ymd_to_day(ymd), out);
 }
 
-static int step_args(sqlite3 *db, const char *sql, const char *fmt, const void *const *args)
+static int step_args(struct centre_db *db, const char *sql, const char *fmt, const void *const *args)
 {
-  sqlite3_stmt *s;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
-  if (rc != SQLITE_OK)
+  struct centre_db_stmt *s;
+  int rc = centre_db_prepare(db, sql, &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
   for (int i = 0; fmt[i]; i++) {
     if (fmt[i] == 't')
-      sqlite3_bind_text(s, i + 1, (const char *)args[i], -1, SQLITE_TRANSIENT);
+      centre_db_bind_text(s, i + 1, (const char *)args[i]);
     else
-      sqlite3_bind_int64(s, i + 1, *(const int64_t *)args[i]);
+      centre_db_bind_int64(s, i + 1, *(const int64_t *)args[i]);
   }
-  rc = sqlite3_step(s);
-  sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "tariff", rc);
+  rc = centre_db_step(s);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : centre_db_fail(db, "tariff", rc);
 }
 
 /* The site's document from its items, as docs/sync-protocol.md shows it. */
-static int build_doc(sqlite3 *db, const char *site, uint64_t version, int64_t now, char **out)
+static int build_doc(struct centre_db *db, const char *site, uint64_t version, int64_t now, char **out)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   size_t cap = CENTRE_TARIFF_DOC_MAX + 1, len = 0;
   char *buf = malloc(cap), today[COMMON_DATE_LEN + 1];
   unsigned n = 0;
@@ -101,25 +101,24 @@ static int build_doc(sqlite3 *db, const char *site, uint64_t version, int64_t no
                           "(docs/sync-protocol.md)\n[tariff]\nformat = yh-tariff/1\nsite = %s\n"
                           "version = %" PRIu64 "\nissued = %s\n",
                           site, version, today);
-  rc = sqlite3_prepare_v2(db,
+  rc = centre_db_prepare(db,
                           "SELECT visit, valid_from, valid_to, fee_fen FROM tariff_items"
-                          " WHERE site_id = ? ORDER BY visit, valid_from",
-                          -1, &s, NULL);
-  if (rc != SQLITE_OK) {
+                          " WHERE site_id = ? ORDER BY visit, valid_from", &s);
+  if (rc != CENTRE_OK) {
     free(buf);
     return centre_db_fail(db, "prepare", rc);
   }
-  sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  centre_db_bind_text(s, 1, site);
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     char from[COMMON_DATE_LEN + 1], to[COMMON_DATE_LEN + 1];
-    int32_t vt = (int32_t)sqlite3_column_int64(s, 2);
+    int32_t vt = (int32_t)centre_db_column_int64(s, 2);
     int k;
-    ymd_text((int32_t)sqlite3_column_int64(s, 1), from);
+    ymd_text((int32_t)centre_db_column_int64(s, 1), from);
     ymd_text(vt, to);
     if (++n > CENTRE_TARIFF_ITEMS_MAX)
       break;
     k = snprintf(buf + len, cap - len, "\n[item.%u]\nvisit = %s\nfee_fen = %" PRId64 "\nfrom = %s\n%s%s%s",
-                 n, (const char *)sqlite3_column_text(s, 0), (int64_t)sqlite3_column_int64(s, 3),
+                 n, centre_db_column_text(s, 0), centre_db_column_int64(s, 3),
                  from, vt == OPEN_END ? "" : "to = ", vt == OPEN_END ? "" : to,
                  vt == OPEN_END ? "" : "\n");
     if (k < 0 || (size_t)k >= cap - len) {
@@ -128,12 +127,12 @@ static int build_doc(sqlite3 *db, const char *site, uint64_t version, int64_t no
     }
     len += (size_t)k;
   }
-  sqlite3_finalize(s);
+  centre_db_finalize(s);
   if (n > CENTRE_TARIFF_ITEMS_MAX) {
     free(buf);
     return CENTRE_E_TOO_LARGE;
   }
-  if (rc != SQLITE_DONE) {
+  if (rc != CENTRE_DB_DONE) {
     free(buf);
     return centre_db_fail(db, "tariff items", rc);
   }
@@ -141,52 +140,55 @@ static int build_doc(sqlite3 *db, const char *site, uint64_t version, int64_t no
   return CENTRE_OK;
 }
 
-int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t fee_fen,
+int centre_tariff_set(struct centre_db *db, const char *site, const char *visit, int64_t fee_fen,
                       int32_t from, int32_t to, int64_t now, uint64_t *version)
 {
   struct item {
     int64_t from, to, fee;
   } *old = NULL;
   size_t n = 0, cap = 0;
-  sqlite3_stmt *s = NULL;
+  struct centre_db_stmt *s = NULL;
   int64_t f = from, t = to ? to : OPEN_END, v = 0;
   char *content = NULL;
   int rc;
   if (!centre_tariff_visit_valid(visit) || fee_fen < 1 || fee_fen > CENTRE_TARIFF_FEE_MAX ||
       t < f)
     return CENTRE_E_INVALID_ARG;
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return centre_db_fail(db, "begin", SQLITE_BUSY);
+  if (centre_db_begin(db, 1) != CENTRE_OK)
+    return centre_db_fail(db, "begin", CENTRE_E_DB);
+  /* Two centre-admin runs on one PostgreSQL take turns: the next version is MAX + 1. */
+  rc = centre_db_lock(db, "tariff");
+  if (rc != CENTRE_OK)
+    goto out_rollback;
   /* The newer item wins where periods overlap: older items are cut around it. */
-  rc = sqlite3_prepare_v2(db,
+  rc = centre_db_prepare(db,
                           "SELECT valid_from, valid_to, fee_fen FROM tariff_items WHERE"
-                          " site_id = ? AND visit = ? AND valid_from <= ? AND valid_to >= ?",
-                          -1, &s, NULL);
-  if (rc != SQLITE_OK) {
+                          " site_id = ? AND visit = ? AND valid_from <= ? AND valid_to >= ?", &s);
+  if (rc != CENTRE_OK) {
     rc = centre_db_fail(db, "prepare", rc);
     goto out_rollback;
   }
-  sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s, 2, visit, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64(s, 3, t);
-  sqlite3_bind_int64(s, 4, f);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  centre_db_bind_text(s, 1, site);
+  centre_db_bind_text(s, 2, visit);
+  centre_db_bind_int64(s, 3, t);
+  centre_db_bind_int64(s, 4, f);
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     if (n == cap) {
       struct item *p = realloc(old, (cap = cap ? cap * 2 : 8) * sizeof *old);
       if (!p) {
-        rc = SQLITE_NOMEM;
+        rc = CENTRE_E_NO_MEMORY;
         break;
       }
       old = p;
     }
-    old[n].from = sqlite3_column_int64(s, 0);
-    old[n].to = sqlite3_column_int64(s, 1);
-    old[n].fee = sqlite3_column_int64(s, 2);
+    old[n].from = centre_db_column_int64(s, 0);
+    old[n].to = centre_db_column_int64(s, 1);
+    old[n].fee = centre_db_column_int64(s, 2);
     n++;
   }
-  sqlite3_finalize(s);
-  if (rc != SQLITE_DONE) {
-    rc = rc == SQLITE_NOMEM ? CENTRE_E_NO_MEMORY : centre_db_fail(db, "tariff overlap", rc);
+  centre_db_finalize(s);
+  if (rc != CENTRE_DB_DONE) {
+    rc = rc == CENTRE_E_NO_MEMORY ? CENTRE_E_NO_MEMORY : centre_db_fail(db, "tariff overlap", rc);
     goto out_rollback;
   }
   rc = CENTRE_OK;
@@ -216,13 +218,12 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
                    "ttiiii", ins);
   }
   if (rc == CENTRE_OK) {
-    rc = sqlite3_prepare_v2(db, "SELECT MAX(version) FROM tariff_docs WHERE site_id = ?", -1, &s,
-                            NULL);
-    if (rc == SQLITE_OK) {
-      sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-      sqlite3_finalize(s);
+    rc = centre_db_prepare(db, "SELECT MAX(version) FROM tariff_docs WHERE site_id = ?", &s);
+    if (rc == CENTRE_OK) {
+      centre_db_bind_text(s, 1, site);
+      if (centre_db_step(s) == CENTRE_DB_ROW)
+        v = centre_db_column_int64(s, 0);
+      centre_db_finalize(s);
       v++;
       rc = build_doc(db, site, (uint64_t)v, now, &content);
     } else {
@@ -238,8 +239,8 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
   free(content);
   free(old);
   old = NULL;
-  if (rc == CENTRE_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    rc = centre_db_fail(db, "commit", SQLITE_ERROR);
+  if (rc == CENTRE_OK && centre_db_commit(db) != CENTRE_OK)
+    rc = centre_db_fail(db, "commit", CENTRE_E_DB);
   if (rc != CENTRE_OK)
     goto out_rollback;
   *version = (uint64_t)v;
@@ -247,56 +248,54 @@ int centre_tariff_set(sqlite3 *db, const char *site, const char *visit, int64_t 
 
 out_rollback:
   free(old);
-  sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  centre_db_rollback(db);
   return rc;
 }
 
-int centre_tariff_list_csv(sqlite3 *db, const char *site, FILE *out)
+int centre_tariff_list_csv(struct centre_db *db, const char *site, FILE *out)
 {
-  sqlite3_stmt *s;
-  int rc = sqlite3_prepare_v2(db,
+  struct centre_db_stmt *s;
+  int rc = centre_db_prepare(db,
                               "SELECT visit, fee_fen, valid_from, valid_to FROM tariff_items"
-                              " WHERE site_id = ? ORDER BY visit, valid_from",
-                              -1, &s, NULL);
-  if (rc != SQLITE_OK)
+                              " WHERE site_id = ? ORDER BY visit, valid_from", &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
-  sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
+  centre_db_bind_text(s, 1, site);
   fputs("visit,fee_fen,from,to\n", out);
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while ((rc = centre_db_step(s)) == CENTRE_DB_ROW) {
     char from[COMMON_DATE_LEN + 1], to[COMMON_DATE_LEN + 1];
-    int32_t vt = (int32_t)sqlite3_column_int64(s, 3);
-    ymd_text((int32_t)sqlite3_column_int64(s, 2), from);
+    int32_t vt = (int32_t)centre_db_column_int64(s, 3);
+    ymd_text((int32_t)centre_db_column_int64(s, 2), from);
     ymd_text(vt, to);
-    fprintf(out, "%s,%" PRId64 ",%s,%s\n", (const char *)sqlite3_column_text(s, 0),
-            (int64_t)sqlite3_column_int64(s, 1), from, vt == OPEN_END ? "" : to);
+    fprintf(out, "%s,%" PRId64 ",%s,%s\n", centre_db_column_text(s, 0),
+            centre_db_column_int64(s, 1), from, vt == OPEN_END ? "" : to);
   }
-  sqlite3_finalize(s);
-  return rc == SQLITE_DONE ? CENTRE_OK : centre_db_fail(db, "tariff list", rc);
+  centre_db_finalize(s);
+  return rc == CENTRE_DB_DONE ? CENTRE_OK : centre_db_fail(db, "tariff list", rc);
 }
 
-int centre_tariff_doc(sqlite3 *db, const char *site, char **content, uint64_t *version,
+int centre_tariff_doc(struct centre_db *db, const char *site, char **content, uint64_t *version,
                       int64_t *issued)
 {
-  sqlite3_stmt *s;
+  struct centre_db_stmt *s;
   int rc, ret = CENTRE_OK;
   *content = NULL;
-  rc = sqlite3_prepare_v2(db,
+  rc = centre_db_prepare(db,
                           "SELECT version, issued_at, content FROM tariff_docs WHERE site_id = ?"
-                          " ORDER BY version DESC LIMIT 1",
-                          -1, &s, NULL);
-  if (rc != SQLITE_OK)
+                          " ORDER BY version DESC LIMIT 1", &s);
+  if (rc != CENTRE_OK)
     return centre_db_fail(db, "prepare", rc);
-  sqlite3_bind_text(s, 1, site, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    *version = (uint64_t)sqlite3_column_int64(s, 0);
-    *issued = sqlite3_column_int64(s, 1);
-    *content = strdup((const char *)sqlite3_column_text(s, 2));
+  centre_db_bind_text(s, 1, site);
+  rc = centre_db_step(s);
+  if (rc == CENTRE_DB_ROW) {
+    *version = (uint64_t)centre_db_column_int64(s, 0);
+    *issued = centre_db_column_int64(s, 1);
+    *content = strdup(centre_db_column_text(s, 2));
     if (!*content)
       ret = CENTRE_E_NO_MEMORY;
   } else {
-    ret = rc == SQLITE_DONE ? CENTRE_E_NOT_FOUND : centre_db_fail(db, "tariff doc", rc);
+    ret = rc == CENTRE_DB_DONE ? CENTRE_E_NOT_FOUND : centre_db_fail(db, "tariff doc", rc);
   }
-  sqlite3_finalize(s);
+  centre_db_finalize(s);
   return ret;
 }

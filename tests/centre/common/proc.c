@@ -1,6 +1,7 @@
 /* The centre as a child process, and small helpers around it. */
 #include <errno.h>
 #include <signal.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -54,6 +55,57 @@ void synctest_centre_init(struct synctest_centre *c, const char *dir, const char
   snprintf(c->server_key, sizeof c->server_key, "%s/server.key", dir);
   snprintf(c->ca, sizeof c->ca, "%s/ca.pem", dir);
   snprintf(c->sign_key, sizeof c->sign_key, "%s/sign.key", dir);
+  if (synctest_pg() && synctest_pg_fresh_dsn(c->dsn, sizeof c->dsn) != 0) {
+    fprintf(stderr, "synctest: no PostgreSQL for the store (fixture postgres)\n");
+    abort();
+  }
+  if (c->dsn[0])
+    fprintf(stderr, "synctest: the centre's store is PostgreSQL (%s)\n", c->dsn);
+}
+
+int synctest_pg(void)
+{
+  const char *b = getenv("YH_CENTRE_BACKEND");
+  return b && strcmp(b, "postgresql") == 0;
+}
+
+int synctest_pg_fresh_dsn(char *out, size_t cap)
+{
+  static unsigned counter;
+  const char *state = getenv("YH_PG_STATE");
+  char base[600] = "", name[64], sql[128];
+  FILE *f = state ? fopen(state, "r") : NULL;
+  PGconn *pg;
+  PGresult *r;
+  int ok;
+  if (!f) {
+    fprintf(stderr, "synctest: YH_PG_STATE %s: cannot read it\n", state ? state : "(unset)");
+    return -1;
+  }
+  /* line 1: the server's directory; line 2: the maintenance database's string */
+  ok = fgets(base, sizeof base, f) && fgets(base, sizeof base, f);
+  fclose(f);
+  base[strcspn(base, "\n")] = '\0';
+  if (!ok || !base[0])
+    return -1;
+  snprintf(name, sizeof name, "yh_%ld_%u_%u", (long)getpid(), counter++,
+           (unsigned)(synctest_now_ms() % 100000));
+  pg = PQconnectdb(base);
+  if (PQstatus(pg) != CONNECTION_OK) {
+    fprintf(stderr, "synctest: postgresql: %s", PQerrorMessage(pg));
+    PQfinish(pg);
+    return -1;
+  }
+  snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+  r = PQexec(pg, sql);
+  ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  if (!ok)
+    fprintf(stderr, "synctest: postgresql: %s", PQresultErrorMessage(r));
+  PQclear(r);
+  PQfinish(pg);
+  /* a later keyword wins in a libpq connection string */
+  snprintf(out, cap, "%s dbname=%s", base, name);
+  return ok ? 0 : -1;
 }
 
 static int write_conf(const struct synctest_centre *c)
@@ -65,12 +117,13 @@ static int write_conf(const struct synctest_centre *c)
           "# written by the test\n"
           "[listen]\naddress = 127.0.0.1\nport = %u\nport_file = %s\nworkers = %u\n"
           "[tls]\ncert = %s\nkey = %s\nca = %s\n"
-          "[store]\ndb = %s\nsync_full = false\n"
+          "[store]\n%s%s\nsync_full = false\n"
           "[signing]\nkey = %s\n"
           "[limits]\nmax_body = 4194304\nmax_inflated = 16777216\nmax_events = 5000\n"
           "timeout = 10\n%s"
           "[log]\nlevel = 1\n",
-          c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->ca, c->db,
+          c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->ca,
+          c->dsn[0] ? "backend = postgresql\ndsn = " : "db = ", c->dsn[0] ? c->dsn : c->db,
           c->sign_key, c->limits_extra);
   if (c->rev_refresh)
     fprintf(f, "[revocations]\nrefresh = %u\n", c->rev_refresh);
@@ -207,12 +260,32 @@ void synctest_centre_url(const struct synctest_centre *c, char *buf, size_t cap)
   snprintf(buf, cap, "https://127.0.0.1:%u", c->port);
 }
 
-static long query_long(const char *db, const char *sql, const char *param)
+/* sql with one optional `?` parameter (written $1 for PostgreSQL). */
+static long query_long(const struct synctest_centre *c, const char *sql, const char *param)
 {
   sqlite3 *h = NULL;
   sqlite3_stmt *s = NULL;
   long v = -1;
-  if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (c->dsn[0]) {
+    char pgsql[512];
+    size_t o = 0;
+    for (const char *p = sql; *p && o + 3 < sizeof pgsql; p++)
+      if (*p == '?') {
+        pgsql[o++] = '$';
+        pgsql[o++] = '1';
+      } else {
+        pgsql[o++] = *p;
+      }
+    pgsql[o] = '\0';
+    PGconn *pg = PQconnectdb(c->dsn);
+    PGresult *r = PQexecParams(pg, pgsql, param ? 1 : 0, NULL, &param, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+      v = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    PQfinish(pg);
+    return v;
+  }
+  if (sqlite3_open_v2(c->db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     goto out_close;
   sqlite3_busy_timeout(h, 5000);
   if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
@@ -227,16 +300,52 @@ out_close:
   return v;
 }
 
+int synctest_centre_columns(const struct synctest_centre *c, const char *table, char *out,
+                            size_t cap)
+{
+  size_t len = 0;
+  int rc = -1;
+  out[0] = '\0';
+  if (c->dsn[0]) {
+    PGconn *pg = PQconnectdb(c->dsn);
+    PGresult *r = PQexecParams(pg,
+                               "SELECT column_name FROM information_schema.columns WHERE"
+                               " table_schema = current_schema() AND table_name = $1",
+                               1, NULL, &table, NULL, NULL, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+      rc = 0;
+      for (int i = 0; i < PQntuples(r) && len < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "", PQgetvalue(r, i, 0));
+    }
+    PQclear(r);
+    PQfinish(pg);
+    return rc;
+  }
+  sqlite3 *h = NULL;
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_open_v2(c->db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2(h, "SELECT name FROM pragma_table_info(?)", -1, &s, NULL) == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, table, -1, SQLITE_TRANSIENT);
+    rc = 0;
+    for (int i = 0; sqlite3_step(s) == SQLITE_ROW && len < cap; i++)
+      len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? "," : "",
+                              (const char *)sqlite3_column_text(s, 0));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return rc;
+}
+
 long synctest_centre_count(const struct synctest_centre *c, const char *terminal)
 {
-  return query_long(c->db, "SELECT COUNT(*) FROM events WHERE terminal_id = ?", terminal);
+  return query_long(c, "SELECT COUNT(*) FROM events WHERE terminal_id = ?", terminal);
 }
 
 long synctest_centre_duplicates(const struct synctest_centre *c)
 {
-  return query_long(c->db,
+  return query_long(c,
                     "SELECT (SELECT COUNT(*) FROM events) -"
-                    " (SELECT COUNT(*) FROM (SELECT DISTINCT terminal_id, seq FROM events))",
+                    " (SELECT COUNT(*) FROM (SELECT DISTINCT terminal_id, seq FROM events) d)",
                     NULL);
 }
 

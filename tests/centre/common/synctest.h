@@ -38,10 +38,22 @@ struct synctest_centre {
   char limits_extra[512]; /* more "key = value\n" lines for [limits] */
   char log_path[600];     /* the centre's stderr goes here when set */
   char conf_extra[800];   /* more sections, written at the end of centre.conf */
+  char dsn[700];          /* PostgreSQL store: its connection string; "" on SQLite */
 };
 
-/* Prepare (no process yet): db file in dir, server cert = dir/server.pem. */
+/* Prepare (no process yet): db file in dir, server cert = dir/server.pem. With
+ * YH_CENTRE_BACKEND=postgresql in the environment (the tests' ".pg" runs), the store is
+ * a new database of its own on the fixture's PostgreSQL (YH_PG_STATE names the fixture's
+ * state file, tests/fixture/postgres.sh) and c->dsn says how to reach it. */
 void synctest_centre_init(struct synctest_centre *c, const char *dir, const char *db_name);
+/* 1 when the tests run against PostgreSQL (YH_CENTRE_BACKEND=postgresql). */
+int synctest_pg(void);
+/* A new, empty database on the fixture's PostgreSQL: its connection string in out.
+ * -1 (a message on stderr) when the fixture is not there. */
+int synctest_pg_fresh_dsn(char *out, size_t cap);
+/* Column names of a store table, comma-separated (either back end); -1 on failure. */
+int synctest_centre_columns(const struct synctest_centre *c, const char *table, char *out,
+                            size_t cap);
 /* Start; env: NULL or NULL-terminated "KEY=VALUE" list. Waits for the port (10 s). */
 int synctest_centre_start(struct synctest_centre *c, const char *const *env);
 /* SIGTERM and wait (SIGKILL after 5 s). Returns the exit status or -1. */
@@ -54,7 +66,7 @@ int synctest_centre_wait(struct synctest_centre *c, unsigned timeout_ms);
 int synctest_admin(const struct synctest_centre *c, const char *out_path, ...);
 /* "https://127.0.0.1:<port>" */
 void synctest_centre_url(const struct synctest_centre *c, char *buf, size_t cap);
-/* Row count for a terminal, straight from the SQLite file. */
+/* Row count for a terminal, straight from the store (SQLite file or PostgreSQL). */
 long synctest_centre_count(const struct synctest_centre *c, const char *terminal);
 /* SELECT COUNT(*) FROM events (all terminals) minus COUNT(DISTINCT terminal_id, seq). */
 long synctest_centre_duplicates(const struct synctest_centre *c);

@@ -1,0 +1,182 @@
+/*
+ * bench_pg: the centre's store on PostgreSQL against SQLite, measured in the same run.
+ *
+ * Concurrent upload at the store: T terminals (default 16 and 64), each a thread with its
+ * own connection (as the centre's event loops have), each uploading E events (default
+ * 2,000) in batches of B (default 100) through centre_store_upload, the same code path as
+ * an HTTP upload after parsing. Prints events/s, the slowest batch, and the ratio
+ * PostgreSQL / SQLite per T. Starts its own PostgreSQL (tests/fixture/postgres.sh), so it
+ * needs the postgresql package; without it only SQLite is measured.
+ *
+ *   bench_pg [--terminals 16,64] [--events E] [--batch B]
+ *
+ * Both stores run with synchronous commits off (sync_full = false), like the tests; the
+ * figures compare the stores' SQL and locking, not the disks. Never fails on a timing.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "centre_int.h"
+#include "common/hex.h"
+#include "db.h"
+#include "synctest.h"
+
+struct job {
+  int backend;
+  const char *target;
+  char terminal[16];
+  struct proto_event *ev;
+  size_t n, batch;
+  uint64_t worst_ms;
+  int rc;
+};
+
+static void *upload(void *arg)
+{
+  struct job *j = arg;
+  struct centre_store *st;
+  j->rc = centre_store_open(j->backend, j->target, 0, &st);
+  if (j->rc != CENTRE_OK)
+    return NULL;
+  for (size_t off = 0; off < j->n && j->rc == CENTRE_OK; off += j->batch) {
+    struct centre_batch b = {0};
+    struct centre_upload_result res;
+    uint64_t t0 = synctest_now_ms(), ms;
+    b.n = j->n - off < j->batch ? j->n - off : j->batch;
+    b.ev = j->ev + off;
+    j->rc = centre_store_upload(st, j->terminal, "yl-museum", &b, 1767225600, &res);
+    ms = synctest_now_ms() - t0;
+    if (ms > j->worst_ms)
+      j->worst_ms = ms;
+  }
+  centre_store_destroy(st);
+  return NULL;
+}
+
+static struct proto_event *chain(const char *terminal, size_t n)
+{
+  struct proto_event *ev = calloc(n, sizeof *ev);
+  uint8_t prev[PROTO_HASH_LEN] = {0};
+  for (size_t i = 0; ev && i < n; i++) {
+    synctest_event(i + 1, terminal, "yl-museum", &ev[i]);
+    /* A card number the event check accepts, so that nothing is quarantined. */
+    snprintf(ev[i].card_no, sizeof ev[i].card_no, "YL20190201234541");
+    memcpy(ev[i].prev_hash, prev, PROTO_HASH_LEN);
+    if (centre_event_hash(&ev[i], ev[i].hash) != CENTRE_OK) {
+      free(ev);
+      return NULL;
+    }
+    memcpy(prev, ev[i].hash, PROTO_HASH_LEN);
+  }
+  return ev;
+}
+
+/* events/s for T terminals on one store; -1 when it did not run. */
+static double run(int backend, const char *target, unsigned terms, size_t events, size_t batch,
+                  uint64_t *worst)
+{
+  struct centre_store *st;
+  struct job *jobs = calloc(terms, sizeof *jobs);
+  pthread_t *th = calloc(terms, sizeof *th);
+  uint64_t t0, ms;
+  double rate = -1;
+  *worst = 0;
+  if (!jobs || !th || centre_store_open(backend, target, 0, &st) != CENTRE_OK)
+    goto out_free;
+  for (unsigned i = 0; i < terms; i++) {
+    struct job *j = &jobs[i];
+    j->backend = backend;
+    j->target = target;
+    j->n = events;
+    j->batch = batch;
+    snprintf(j->terminal, sizeof j->terminal, "B%03u", i);
+    j->ev = chain(j->terminal, events);
+    if (!j->ev || centre_store_terminal_register(st, j->terminal, "yl-museum", 1767225600) !=
+                      CENTRE_OK) {
+      centre_store_destroy(st);
+      goto out_free;
+    }
+  }
+  centre_store_destroy(st);
+  t0 = synctest_now_ms();
+  for (unsigned i = 0; i < terms; i++)
+    pthread_create(&th[i], NULL, upload, &jobs[i]);
+  for (unsigned i = 0; i < terms; i++)
+    pthread_join(th[i], NULL);
+  ms = synctest_now_ms() - t0;
+  rate = (double)terms * (double)events * 1000.0 / (double)(ms ? ms : 1);
+  for (unsigned i = 0; i < terms; i++) {
+    if (jobs[i].rc != CENTRE_OK) {
+      fprintf(stderr, "bench_pg: %s: terminal %u: %s\n", centre_db_backend_name(backend), i,
+              centre_strerror(jobs[i].rc));
+      rate = -1;
+    }
+    if (jobs[i].worst_ms > *worst)
+      *worst = jobs[i].worst_ms;
+  }
+out_free:
+  for (unsigned i = 0; jobs && i < terms; i++)
+    free(jobs[i].ev);
+  free(jobs);
+  free(th);
+  return rate;
+}
+
+int main(int argc, char **argv)
+{
+  char list[64] = "16,64", dir[512], state[600], cmd[1400], dsn[700] = "", db[600];
+  size_t events = 2000, batch = 100;
+  int have_pg = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (strcmp(argv[i], "--terminals") == 0)
+      snprintf(list, sizeof list, "%s", argv[i + 1]);
+    else if (strcmp(argv[i], "--events") == 0)
+      events = strtoul(argv[i + 1], NULL, 10);
+    else if (strcmp(argv[i], "--batch") == 0)
+      batch = strtoul(argv[i + 1], NULL, 10);
+    else {
+      fprintf(stderr, "usage: bench_pg [--terminals 16,64] [--events E] [--batch B]\n");
+      return 2;
+    }
+  }
+  if (events == 0 || batch == 0 || batch > CENTRE_BATCH_MAX_EVENTS)
+    return 2;
+  centre_log_set_level(CENTRE_LOG_ERROR);
+  if (synctest_tmpdir("bench-pg", dir, sizeof dir) != 0)
+    return 1;
+  snprintf(state, sizeof state, "%s/pg.state", dir);
+  snprintf(cmd, sizeof cmd, "%s/tests/fixture/postgres.sh start %s", YH_SOURCE_DIR, state);
+  if (system(cmd) == 0) {
+    setenv("YH_PG_STATE", state, 1);
+    have_pg = 1;
+  } else {
+    fprintf(stderr, "bench_pg: no PostgreSQL; SQLite only\n");
+  }
+  printf("store upload, %zu events per terminal in batches of %zu (synchronous commit off)\n",
+         events, batch);
+  for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    unsigned terms = (unsigned)strtoul(t, NULL, 10);
+    uint64_t w_lite = 0, w_pg = 0;
+    double lite, pg = -1;
+    if (terms == 0 || terms > 256)
+      continue;
+    snprintf(db, sizeof db, "%s/lite-%u.db", dir, terms);
+    lite = run(CENTRE_DB_SQLITE, db, terms, events, batch, &w_lite);
+    if (have_pg && synctest_pg_fresh_dsn(dsn, sizeof dsn) == 0)
+      pg = run(CENTRE_DB_POSTGRES, dsn, terms, events, batch, &w_pg);
+    printf("%3u terminals: sqlite %8.0f events/s (slowest batch %" PRIu64
+           " ms), postgresql %8.0f events/s (slowest batch %" PRIu64 " ms), ratio pg/sqlite %.2f\n",
+           terms, lite, w_lite, pg, w_pg, lite > 0 && pg > 0 ? pg / lite : 0.0);
+    fflush(stdout);
+  }
+  if (have_pg) {
+    snprintf(cmd, sizeof cmd, "%s/tests/fixture/postgres.sh stop %s", YH_SOURCE_DIR, state);
+    if (system(cmd) != 0)
+      fprintf(stderr, "bench_pg: the PostgreSQL in %s did not stop\n", dir);
+  }
+  return 0;
+}
