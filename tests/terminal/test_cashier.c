@@ -235,6 +235,59 @@ START_TEST(tariff_and_bills)
 }
 END_TEST
 
+/* `kiosk decide --tariff FILE`: the engine alone with the fee a tariff file gives. */
+static const char *decide_verdict(const char *args, char *out, size_t cap)
+{
+  char cmd[1600];
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && '%s/terminal/kiosk' decide --config k.ini --card YL20190200012341"
+           " --award donor_star --level 3 --holder ssc_matched --staff-id S1 --bill MZ-1 %s"
+           " 2>&1",
+           dir, yh_binary_dir(), args);
+  FILE *p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  size_t n = fread(out, 1, cap - 1, p);
+  out[n] = '\0';
+  pclose(p);
+  return out;
+}
+
+START_TEST(decide_with_tariff_file)
+{
+  snprintf(dir, sizeof dir, "/tmp/kiosk-decide-XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char path[400], out[8192];
+  snprintf(path, sizeof path, "%s/k.ini", dir);
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "[terminal]\nsite = " SITE "\nmode = cashier\nterminal_id = c1\n[paths]\n"
+             "sites = %s/assets/sites.ini\n[policy]\npolicy_start = 2018-12-27\n"
+             "policy_end = 2099-01-01\n",
+          getenv("YH_SOURCE_DIR"));
+  fclose(f);
+  snprintf(path, sizeof path, "%s/t.ini", dir);
+  kt_write_tariff(path, SITE, 1, 1500, 0);
+  ck_assert_ptr_nonnull(strstr(decide_verdict("--visit outpatient --tariff t.ini", out, sizeof out),
+                               "\"GRANT\""));
+  ck_assert_ptr_nonnull(
+      strstr(decide_verdict("--visit outpatient --tariff t.ini --amount 1600", out, sizeof out),
+             "AMOUNT_NOT_TARIFF"));
+  ck_assert_ptr_nonnull(strstr(decide_verdict("--visit inpatient --tariff t.ini", out, sizeof out),
+                               "TARIFF_MISSING"));
+  ck_assert_ptr_nonnull(strstr(decide_verdict("--visit outpatient", out, sizeof out),
+                               "TARIFF_MISSING"));
+  ck_assert_ptr_nonnull(strstr(decide_verdict("--visit outpatient --tariff-fen 1500", out,
+                                              sizeof out),
+                               "\"GRANT\""));
+  kt_write_tariff(path, "hosp.yl-red-cross", 1, 1500, 0);
+  ck_assert_ptr_nonnull(strstr(decide_verdict("--visit outpatient --tariff t.ini", out, sizeof out),
+                               "another site"));
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("terminal_cashier");
@@ -243,6 +296,9 @@ int main(void)
   tcase_set_timeout(tc, 600); /* a hang guard: every wait inside is a condition */
   tcase_add_test(tc, tariff_and_bills);
   suite_add_tcase(s, tc);
+  TCase *td = tcase_create("decide");
+  tcase_add_test(td, decide_with_tariff_file);
+  suite_add_tcase(s, td);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
   int failed = srunner_ntests_failed(sr);

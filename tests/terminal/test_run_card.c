@@ -383,8 +383,10 @@ END_TEST
  * or screenshot (the screen shows its mask as typed). */
 START_TEST(cashier_typed_id_number)
 {
-  write_config("[terminal]\nsite = hosp.yl-first-people\nmode = cashier\nterminal_id = c1\n"
-               "consultation_fee_fen = 1200\n");
+  write_config("[terminal]\nsite = hosp.yl-first-people\nmode = cashier\nterminal_id = c1\n");
+  char tpath[400];
+  snprintf(tpath, sizeof tpath, "%s/journal.db.tariff", dir); /* the hospital's fees */
+  kt_write_tariff(tpath, "hosp.yl-first-people", 1, 1500, 1200);
   start_kiosk(NULL, NULL);
   char line[2048], cmd[64], shot[400], reply[512];
   tap(sim, reader, "honour-star3", line, sizeof line);
