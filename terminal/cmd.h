@@ -26,6 +26,7 @@ int term_cmd_verify(struct term_args *a);  /* cmd_verify.c */
 int term_cmd_run(struct term_args *a);     /* cmd_run.c */
 int term_cmd_ctl(struct term_args *a);     /* cmd_ctl.c */
 int term_cmd_station(struct term_args *a); /* cmd_station.c */
+int term_cmd_his(struct term_args *a);     /* cmd_his.c */
 
 /* The verdict as a JSON object: verdict, reasons [{code, en, zh}], deny, staff, flags
  * (verdict_json.c; decide and verify print it). The caller owns the object. */

@@ -11,6 +11,8 @@
  *   netsync thread   upload the journal, pull the revocation list into the terminal's
  *                    list (when [sync] is configured).
  *   control threads  the optional control socket (control.c).
+ *   HIS thread       the optional HIS API (his.c): the hospital's billing system asks for
+ *                    waivers -> the session's queue.
  *   signal thread    SIGTERM / SIGINT -> quit, the same way as closing the window.
  */
 #include <errno.h>
@@ -33,6 +35,7 @@
 #include "control.h"
 #include "sdnotify.h"
 #include "docs_apply.h"
+#include "his.h"
 #include "session.h"
 #include "common/datadir.h"
 #include "staff.h"
@@ -69,6 +72,7 @@ struct run_app {
   struct netsync *ns;
   struct kiosk_journal *ns_journal; /* netsync's own handle on the journal */
   struct control *ctl;
+  struct term_his *his;             /* the HIS API (cashier, his_listen), else NULL */
   struct term_docs *docs;           /* signed documents applied at runtime (the roster) */
   Uint32 wake_type;                 /* an SDL event that only wakes ui_step */
 
@@ -540,6 +544,15 @@ int term_cmd_run(struct term_args *a)
     }
     app_log("control socket %s", ctlpath);
   }
+  if (cfg->his_listen[0]) {
+    struct term_his_config hc = {cfg->his_listen, cfg->his_token_file, cfg->journal_path,
+                                 cfg->terminal_id, cfg->policy.utc_offset_s};
+    if (term_his_start(&hc, app.ses, &app.his, why, sizeof why) != 0) {
+      fprintf(stderr, "kiosk: HIS API: %s\n", why);
+      rc = TERM_EXIT_RUNTIME;
+      goto out_stop;
+    }
+  }
   if (pthread_create(&sig_thread, NULL, signal_main, &app) == 0)
     sig_started = 1;
   if (session_start(app.ses) != 0 || cardio_watch_create(watch_cb, &app, &app.watch) != CARDIO_OK ||
@@ -552,6 +565,7 @@ int term_cmd_run(struct term_args *a)
 
 out_stop:
   /* Stop every thread that posts to the screen before the screen goes. */
+  term_his_stop(app.his);          /* before the session: it queues requests there */
   control_stop(app.ctl);
   cardio_watch_destroy(app.watch);
   netsync_destroy(app.ns);          /* before the terminal: its sink applies lists to it */

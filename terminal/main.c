@@ -33,6 +33,7 @@ static const struct {
     {"config", term_cmd_config}, {"journal", term_cmd_journal}, {"revoke", term_cmd_revoke},
     {"sites", term_cmd_sites},   {"decide", term_cmd_decide},   {"verify", term_cmd_verify},
     {"run", term_cmd_run},       {"ctl", term_cmd_ctl},         {"station", term_cmd_station},
+    {"his", term_cmd_his},
 };
 
 static const char help_main[] =
@@ -48,6 +49,8 @@ static const char help_main[] =
     "  run                      the terminal program: full-screen UI, card reader,\n"
     "                           decisions, journal, sync with the centre\n"
     "  ctl                      send a command to a running `kiosk run --control PATH`\n"
+    "  his COMMAND              the HIS API's reference client: create, get, void, list\n"
+    "                           waivers at a running cashier terminal (docs/his-api.md)\n"
     "  station COMMAND          the blood station desk: import, evaluate, notice, apply,\n"
     "                           issue, reissue, revoke, collect, ready-list, ... (station.md)\n"
     "\n"

@@ -15,6 +15,7 @@
 #include <common/date.h>
 #include <common/idno.h>
 #include <netsync/netsync.h>
+#include <proto/proto.h>
 
 #include "applog.h"
 #include "desk.h"
@@ -31,12 +32,21 @@
 /* ----------------------------------------------------------------- inputs -- */
 
 enum sev_kind { SEV_CARD_IN, SEV_CARD_OUT, SEV_READER_ADDED, SEV_READER_REMOVED, SEV_SERVICE_LOST,
-                SEV_SERVICE_BACK, SEV_ACTION };
+                SEV_SERVICE_BACK, SEV_ACTION, SEV_HIS_BEGIN, SEV_HIS_CANCEL, SEV_CALL };
+
+/* session_call's slot, on the caller's stack until done is set (under omu). */
+struct ses_call {
+  void (*fn)(struct kiosk_terminal *t, void *arg);
+  void *arg;
+  int done, ran;
+};
 
 struct sev {
   enum sev_kind kind;
   char reader[KIOSK_READER_MAX + 1];
   struct ui_action action;
+  struct session_his_req his; /* SEV_HIS_BEGIN; SEV_HIS_CANCEL: his.id */
+  struct ses_call *call;      /* SEV_CALL */
 };
 
 /* ------------------------------------------------------------------ state -- */
@@ -106,11 +116,18 @@ struct session {
 
   struct term_desk *desk; /* station mode: the hand-over desk (desk.c), else NULL */
 
+  /* the HIS API's request (decision thread); its result is published under omu */
+  int his_pending;
+  struct session_his_req his;
+  void (*his_notify)(void *user);
+  void *his_user;
+
   /* published for other threads */
   pthread_mutex_t omu;
   pthread_cond_t ocond;
   struct session_outcome outcome;
   struct session_info info;
+  struct session_his_result his_res;
 };
 
 /* ----------------------------------------------------------------- helpers -- */
@@ -267,6 +284,66 @@ static void prior_text(struct ui_view *v, const struct kiosk_bill_prior *p, int3
   ui_view_add_reason(v, NULL, zh, en);
 }
 
+/* ----------------------------------------------------------------- HIS API -- */
+
+static void his_publish(struct session *s, const struct session_his_result *r)
+{
+  /* notify under the lock: once session_set_his_notify(NULL) returns, none is running */
+  pthread_mutex_lock(&s->omu);
+  s->his_res = *r;
+  if (s->his_notify)
+    s->his_notify(s->his_user);
+  pthread_mutex_unlock(&s->omu);
+}
+
+static void his_set_state(struct session *s, uint32_t id, enum session_his_state st)
+{
+  struct session_his_result r;
+  memset(&r, 0, sizeof r);
+  r.id = id;
+  r.state = st;
+  his_publish(s, &r);
+}
+
+/* The pending request's bill and visit are the session's: the screen does not ask. */
+static void his_apply(struct session *s)
+{
+  if (!s->his_pending)
+    return;
+  s->visit = s->his.visit;
+  term_copy_str(s->bill, sizeof s->bill, s->his.bill);
+}
+
+/* A decision while a request waits: a GRANT or DENY answers it; a STAFF_CHECK says what
+ * it still waits for. */
+static void his_decided(struct session *s, const struct kiosk_outcome *out, const char *staff_id)
+{
+  if (!s->his_pending)
+    return;
+  struct session_his_result r;
+  memset(&r, 0, sizeof r);
+  r.id = s->his.id;
+  r.verdict = out->verdict.verdict;
+  r.reasons = out->verdict.reasons;
+  r.deny = out->verdict.deny;
+  r.staff = out->verdict.staff;
+  r.seq = out->seq;
+  r.journaled = out->journaled;
+  r.queued = out->queued;
+  term_copy_str(r.staff_id, sizeof r.staff_id, staff_id);
+  if (out->verdict.verdict == KIOSK_VERDICT_STAFF_CHECK) {
+    r.state = SESSION_HIS_PENDING;
+  } else {
+    r.state = SESSION_HIS_DONE;
+    if (out->verdict.verdict == KIOSK_VERDICT_GRANT)
+      r.amount_fen = out->tariff_fen;
+    s->his_pending = 0;
+    app_log("HIS request %u: %s, journal seq %" PRIu64, r.id,
+            kiosk_verdict_name(out->verdict.verdict), out->seq);
+  }
+  his_publish(s, &r);
+}
+
 /* Decide on what the session knows, journal, show (show 0: journal and publish only). */
 static void decide_show(struct session *s, const char *why, int show)
 {
@@ -281,6 +358,8 @@ static void decide_show(struct session *s, const char *why, int show)
   in.visit = s->visit;
   in.bill_ref = s->bill[0] ? s->bill : NULL;
   in.amount_fen = 0; /* a cashier waives the tariff's fee for the visit kind (kiosk/tariff.h) */
+  if (s->his_pending && s->his.amount_fen > 0)
+    in.amount_fen = s->his.amount_fen; /* the HIS's amount: the engine refuses another */
   struct kiosk_outcome out;
   kiosk_terminal_decide(s->term, &in, (int64_t)time(NULL), &out);
   in.amount_fen = out.tariff_fen; /* the screen shows the fee the tariff waives */
@@ -336,6 +415,7 @@ static void decide_show(struct session *s, const char *why, int show)
     s->ssc_fresh = 0;
     set_state(s, SES_DONE, kiosk_verdict_name(out.verdict.verdict));
   }
+  his_decided(s, &out, staff_id);
   if (out.journaled && s->ns)
     netsync_kick(s->ns);
   post_status(s, 0);
@@ -367,6 +447,7 @@ static void publish_read_error(struct session *s, const char *key)
 static void honour_card(struct session *s, const char *reader)
 {
   session_clear(s);
+  his_apply(s);
   set_state(s, SES_READING, "card in");
   ui_post_card_present(s->ui);
   term_tap_read(s->tap, reader, (int64_t)time(NULL), &s->card);
@@ -536,8 +617,8 @@ static void on_action(struct session *s, const struct ui_action *a)
 static int count_cb(const struct proto_event *ev, void *user)
 {
   struct session *s = user;
-  if (PROTO_EVENT_IS_STAFF(ev->kind))
-    return 0; /* sign-ins are not decisions */
+  if (PROTO_EVENT_IS_STAFF(ev->kind) || ev->kind == KIOSK_EVENT_VOID)
+    return 0; /* sign-ins and voids are not decisions */
   if (common_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {
     if (ev->verdict == KIOSK_VERDICT_GRANT)
       s->grants++;
@@ -721,6 +802,49 @@ static void tick(struct session *s)
 
 /* ----------------------------------------------------------------- thread -- */
 
+static void his_begin(struct session *s, const struct session_his_req *r)
+{
+  if (s->his_pending || s->state == SES_READING || s->state == SES_ASKING) {
+    /* a holder already at the till (keyboard flow) or another request: not this one */
+    app_log("HIS request %u refused: the terminal is busy (session %s)", r->id,
+            ses_state_names[s->state]);
+    his_set_state(s, r->id, SESSION_HIS_BUSY);
+    return;
+  }
+  if (s->state == SES_DONE) {
+    ui_post_reset(s->ui); /* the last holder's verdict is not this bill's */
+    end_session(s, "HIS request");
+  }
+  s->his = *r;
+  s->his_pending = 1;
+  app_log("HIS request %u: %s visit, waiting for the card", r->id,
+          proto_visit_name((int)r->visit) ? proto_visit_name((int)r->visit) : "?");
+  his_set_state(s, r->id, SESSION_HIS_PENDING);
+}
+
+/* Stopping: calls still queued do not run (their callers are told), a pending request
+ * is withdrawn. */
+static void drain_at_stop(struct session *s)
+{
+  pthread_mutex_lock(&s->mu);
+  while (s->qn) {
+    struct sev *ev = &s->q[s->qhead];
+    s->qhead = (s->qhead + 1) % QUEUE_MAX;
+    s->qn--;
+    if (ev->kind == SEV_CALL) {
+      pthread_mutex_lock(&s->omu);
+      ev->call->done = 1;
+      pthread_cond_broadcast(&s->ocond);
+      pthread_mutex_unlock(&s->omu);
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (s->his_pending) {
+    s->his_pending = 0;
+    his_set_state(s, s->his.id, SESSION_HIS_CANCELLED);
+  }
+}
+
 static void handle(struct session *s, const struct sev *ev)
 {
   switch (ev->kind) {
@@ -754,6 +878,27 @@ static void handle(struct session *s, const struct sev *ev)
   case SEV_ACTION:
     on_action(s, &ev->action);
     break;
+  case SEV_HIS_BEGIN:
+    his_begin(s, &ev->his);
+    break;
+  case SEV_HIS_CANCEL:
+    if (s->his_pending && s->his.id == ev->his.id) {
+      s->his_pending = 0;
+      if (s->state != SES_IDLE) {
+        ui_post_reset(s->ui);
+        end_session(s, "HIS request withdrawn");
+      }
+      app_log("HIS request %u withdrawn: nothing journaled", ev->his.id);
+      his_set_state(s, ev->his.id, SESSION_HIS_CANCELLED);
+    }
+    break;
+  case SEV_CALL:
+    ev->call->fn(s->term, ev->call->arg);
+    pthread_mutex_lock(&s->omu);
+    ev->call->ran = ev->call->done = 1;
+    pthread_cond_broadcast(&s->ocond);
+    pthread_mutex_unlock(&s->omu);
+    break;
   }
 }
 
@@ -773,6 +918,7 @@ static void *session_main(void *arg)
     }
     if (s->stopping) {
       pthread_mutex_unlock(&s->mu);
+      drain_at_stop(s);
       break;
     }
     if (s->qn) {
@@ -844,6 +990,62 @@ void session_ui_action(struct session *s, const struct ui_action *a)
   e.action = *a;
   enqueue(s, &e);
   cardio_cleanse(&e, sizeof e);
+}
+
+void session_set_his_notify(struct session *s, void (*fn)(void *user), void *user)
+{
+  pthread_mutex_lock(&s->omu);
+  s->his_notify = fn;
+  s->his_user = user;
+  pthread_mutex_unlock(&s->omu);
+}
+
+void session_his_begin(struct session *s, const struct session_his_req *r)
+{
+  struct sev e;
+  memset(&e, 0, sizeof e);
+  e.kind = SEV_HIS_BEGIN;
+  e.his = *r;
+  enqueue(s, &e);
+}
+
+void session_his_cancel(struct session *s, uint32_t id)
+{
+  struct sev e;
+  memset(&e, 0, sizeof e);
+  e.kind = SEV_HIS_CANCEL;
+  e.his.id = id;
+  enqueue(s, &e);
+}
+
+void session_his_result(struct session *s, struct session_his_result *out)
+{
+  pthread_mutex_lock(&s->omu);
+  *out = s->his_res;
+  pthread_mutex_unlock(&s->omu);
+}
+
+int session_call(struct session *s, void (*fn)(struct kiosk_terminal *t, void *arg), void *arg)
+{
+  struct ses_call c = {fn, arg, 0, 0};
+  struct sev e;
+  memset(&e, 0, sizeof e);
+  e.kind = SEV_CALL;
+  e.call = &c;
+  pthread_mutex_lock(&s->mu);
+  if (s->stopping || !s->started || s->qn == QUEUE_MAX) {
+    pthread_mutex_unlock(&s->mu);
+    return -1;
+  }
+  s->q[(s->qhead + s->qn) % QUEUE_MAX] = e;
+  s->qn++;
+  pthread_cond_signal(&s->cond);
+  pthread_mutex_unlock(&s->mu);
+  pthread_mutex_lock(&s->omu);
+  while (!c.done)
+    pthread_cond_wait(&s->ocond, &s->omu);
+  pthread_mutex_unlock(&s->omu);
+  return c.ran ? 0 : -1;
 }
 
 const char *session_reader_state(struct session *s)

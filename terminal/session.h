@@ -40,6 +40,8 @@
 struct netsync;
 struct session;
 
+#define TERM_SESSION_STAFF_MAX 32 /* a staff id and its NUL */
+
 struct session_config {
   const struct kiosk_config *cfg; /* copied */
   struct ui *ui;                  /* views, status and station data are posted here */
@@ -122,5 +124,53 @@ struct session_info {
   uint64_t roster_version; /* the staff roster in force, 0: none */
 };
 void session_get_info(struct session *s, struct session_info *out);
+
+/*
+ * The HIS API (his.c): a hospital billing system asks for a waiver of one bill. The
+ * request waits in the session until a card comes: its bill, visit kind, fee item and
+ * amount are the session's (the screen does not ask for them), the decision path is the
+ * keyboard's (decide_show). The first GRANT or DENY of a card presented while it waits
+ * answers it (a STAFF_CHECK does not: the holder's social security card, staff's
+ * confirmation or a sign-in may still come); withdrawing it returns the screen to idle
+ * and journals nothing. One request at a time; a keyboard session already on screen
+ * (reading or asking) answers BUSY.
+ */
+struct session_his_req {
+  uint32_t id;                          /* his.c's request id, > 0 */
+  enum kiosk_visit visit;
+  char bill[KIOSK_BILL_REF_MAX + 1];
+  char fee_item[32];
+  int64_t amount_fen;                   /* 0: the configured consultation fee */
+};
+enum session_his_state {
+  SESSION_HIS_NONE = 0,
+  SESSION_HIS_PENDING,   /* waiting for the card, the holder, staff */
+  SESSION_HIS_DONE,      /* a verdict: the fields below */
+  SESSION_HIS_CANCELLED, /* withdrawn (or the program stopping): nothing journaled */
+  SESSION_HIS_BUSY       /* refused: a keyboard session was on screen */
+};
+struct session_his_result {
+  uint32_t id;
+  enum session_his_state state;
+  int verdict;                          /* KIOSK_VERDICT_* (DONE) */
+  uint64_t reasons, deny, staff;        /* reason bits of the verdict (and of a pending
+                                           STAFF_CHECK: what it waits for) */
+  int64_t amount_fen;                   /* waived (GRANT) */
+  uint64_t seq;                         /* journal seq, 0 when not journaled */
+  int journaled, queued;
+  char staff_id[TERM_SESSION_STAFF_MAX];
+};
+/* fn(user) is called on the decision thread whenever the HIS result changes (it must
+ * only wake its own thread). Before session_start. */
+void session_set_his_notify(struct session *s, void (*fn)(void *user), void *user);
+/* Queue a request (copied); the result goes through states above. */
+void session_his_begin(struct session *s, const struct session_his_req *r);
+/* Withdraw request id (nothing when it is no longer pending). */
+void session_his_cancel(struct session *s, uint32_t id);
+/* The result of the latest request. Any thread. */
+void session_his_result(struct session *s, struct session_his_result *out);
+/* Run fn(terminal, arg) on the decision thread (which owns the terminal and its journal)
+ * and wait for it: 0, or -1 when the session is stopping (fn did not run). */
+int session_call(struct session *s, void (*fn)(struct kiosk_terminal *t, void *arg), void *arg);
 
 #endif

@@ -62,6 +62,8 @@ const char *kiosk_config_state_dir(void)
   X(TERMINAL, SSC_READER, "ssc_reader", 0)                                               \
   X(TERMINAL, FEE, "consultation_fee_fen", 0)                                            \
   X(TERMINAL, CARD_DEADLINE, "card_deadline_ms", 0)                                      \
+  X(TERMINAL, HIS_LISTEN, "his_listen", 0)                                               \
+  X(TERMINAL, HIS_TOKEN, "his_token_file", 0)                                            \
   X(PATHS, SITES, "sites", 0)                                                            \
   X(PATHS, TRUST, "trust_store", 0)                                                      \
   X(PATHS, JOURNAL, "journal", 0)                                                        \
@@ -469,6 +471,20 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
                     K_REVOCATION, diag)) ||
       (rc = build_sync(p, base, c, diag)) || (rc = build_ui(p, c, diag)))
     return rc;
+  /* The HIS API (docs/his-api.md): off unless his_listen is set, and then only with a
+   * token file; the address and the file's mode are checked when kiosk run starts it. */
+  if (p->raw[K_HIS_LISTEN]) {
+    if ((rc = copy_field(c->his_listen, sizeof c->his_listen, p->raw[K_HIS_LISTEN], p,
+                         K_HIS_LISTEN, diag)))
+      return rc;
+    if (!p->raw[K_HIS_TOKEN])
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_HIS_LISTEN],
+                            "his_listen: needs his_token_file (the HIS API's bearer token)");
+  }
+  if (p->raw[K_HIS_TOKEN] &&
+      (rc = resolve(c->his_token_file, sizeof c->his_token_file, base, p->raw[K_HIS_TOKEN], p,
+                    K_HIS_TOKEN, diag)))
+    return rc;
 
   /* Site, mode and vehicle against the registry. */
   struct kiosk_sites *loaded = NULL;
@@ -528,8 +544,12 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
     rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
                         "%s: only a bus terminal has one", keys[k].name);
   }
-  if (rc == KIOSK_OK && c->mode != KIOSK_MODE_CASHIER && (p->raw[K_SSC_READER] || p->raw[K_FEE])) {
-    int k = p->raw[K_SSC_READER] ? K_SSC_READER : K_FEE;
+  if (rc == KIOSK_OK && c->mode != KIOSK_MODE_CASHIER &&
+      (p->raw[K_SSC_READER] || p->raw[K_FEE] || p->raw[K_HIS_LISTEN] || p->raw[K_HIS_TOKEN])) {
+    int k = p->raw[K_SSC_READER] ? K_SSC_READER
+            : p->raw[K_FEE]      ? K_FEE
+            : p->raw[K_HIS_LISTEN] ? K_HIS_LISTEN
+                                   : K_HIS_TOKEN;
     rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[k],
                         "%s: only a cashier terminal has one", keys[k].name);
   }

@@ -70,6 +70,9 @@ struct kiosk_config {
   int64_t consultation_fee_fen;           /* cashier: the fee waived, in fen; 0 not set */
   uint32_t card_deadline_ms;              /* a card that does not answer within this (100..
                                              60000, default 2000) is "not responding" */
+  char his_listen[KIOSK_PATH_MAX];         /* cashier, optional: the HIS API's address,
+                                             "127.0.0.1:PORT" or "unix:/PATH"; "": off */
+  char his_token_file[KIOSK_PATH_MAX];     /* its bearer token (mode 0600/0400), absolute */
   /* [paths], absolute after loading */
   char sites_path[KIOSK_PATH_MAX];
   char trust_dir[KIOSK_PATH_MAX];
