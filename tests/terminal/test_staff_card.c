@@ -373,11 +373,15 @@ START_TEST(gate_sign_in_by_id_and_pin)
   expect(line, "verdict", "DENY");
   expect(line, "journaled", "1");
   card_out(sim, reader);
+  /* F10 (the status line's sign-out): S07 is signed out, and it is journaled */
+  ck_assert_int_eq(ctl("key f10", line, sizeof line), 0);
+  ck_assert_msg(status_is("staff", "-", 60000) == 0, "F10 did not sign out (log %s)", logpath);
   sigterm_kiosk();
 
   static char out[1 << 16];
   ck_assert_int_eq(kiosk_out("journal export", out, sizeof out), 0);
   ck_assert_msg(strstr(out, "\"kind\":\"sign_in\"") && strstr(out, "STAFF_REFUSED"), "%s", out);
+  ck_assert_msg(strstr(out, "\"kind\":\"sign_out\""), "no sign_out journaled: %s", out);
   ck_assert_msg(strstr(out, "\"staff_id\":\"S07\""), "%s", out);
   ck_assert_msg(!strstr(out, "\"staff_id\":\"S01\""), "the configured id stood in: %s", out);
   ck_assert_int_eq(kiosk_out("journal verify", out, sizeof out), 0);

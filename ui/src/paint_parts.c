@@ -175,7 +175,10 @@ int ui_paint_status_line(struct ui_painter *p, const struct ui_status *st, int y
   } while (0)
   int64_t days = ui_status_offline_days(st);
   if (st->last_sync <= 0) {
-    STATUS_ADD(S(p, UI_K_STATUS_NEVER_SYNCED));
+    /* last_sync is the last acknowledged upload: a terminal online since it started has
+     * none yet, and is not "never synced" */
+    if (st->sync != UI_SYNC_ONLINE && st->sync != UI_SYNC_SYNCING)
+      STATUS_ADD(S(p, UI_K_STATUS_NEVER_SYNCED));
   } else if (days >= 1) {
     ui_paint_fmt_key_n(p, part, sizeof part, days == 1 ? UI_K_STATUS_OFFLINE_DAY : UI_K_STATUS_OFFLINE_DAYS,
                        (uint64_t)days);
