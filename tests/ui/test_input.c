@@ -3,7 +3,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "entry.h"
+#include "ui/entry.h"
 #include "input.h"
 #include "pinpad.h"
 #include "ui/pin.h"

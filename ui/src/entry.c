@@ -2,7 +2,7 @@
 #include <openssl/crypto.h>
 #include <string.h>
 
-#include "entry.h"
+#include "ui/entry.h"
 #include "utf8.h"
 
 size_t ui_entry_bill_append(char *bill, size_t cap, const char *text)

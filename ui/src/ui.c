@@ -13,7 +13,7 @@
 
 #include <openssl/crypto.h>
 
-#include "entry.h"
+#include "ui/entry.h"
 #include "input.h"
 #include "paint.h"
 #include "pinpad.h"

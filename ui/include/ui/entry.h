@@ -1,6 +1,7 @@
 /*
- * The cashier's two typed fields (private), as pure functions so that they are tested
- * without a window (tests/ui/test_input.c):
+ * ui entry: the cashier's two typed fields, as pure functions so that they are tested
+ * without a window (tests/ui/test_input.c) and fuzzed (tests/fuzz/fuzz_ui_entry.c). Any
+ * thread; no state of their own: the caller owns the buffers.
  *
  *   bill number  UTF-8 text by common/bill.h's rule (letters, digits, - / _ . and CJK
  *                ideographs, at most COMMON_BILL_NO_MAX bytes). Text arrives from key
