@@ -2,7 +2,8 @@
  * PostgreSQL back end of the database interface (db.h), through libpq.
  *
  * Statements are kept as text with `?`/`?N` rewritten to `$N` once, at prepare, and run
- * with PQexecParams (text parameters: integers as decimal typed int8, text and NULL typed
+ * as the connection's server-side prepared statement for that text (prepared on first use,
+ * so the upload's few statements are planned once per connection), else PQexecParams (text parameters: integers as decimal typed int8, text and NULL typed
  * text, so that `? IS NULL OR col = ?` has a type to work with; text converts to the
  * VARCHAR columns it meets). The whole
  * result is fetched by the first step; the following steps walk its rows.
@@ -23,11 +24,17 @@
 #define INT8_OID 20
 #define TEXT_OID 25
 
+#define CACHE_MAX 96 /* the store's SQL texts are a bounded set of constants */
+
 struct pg_db {
   struct centre_db base;
   PGconn *conn;
   int sync_full;
   int64_t changes;
+  /* Server-side prepared statements by SQL text: parsed and planned once per connection
+   * (the upload runs the same few statements thousands of times). */
+  char *cache_sql[CACHE_MAX];
+  unsigned ncache;
 };
 
 struct pg_stmt {
@@ -71,9 +78,17 @@ static int session_setup(struct pg_db *d)
   return ok ? CENTRE_OK : CENTRE_E_DB;
 }
 
+static void cache_clear(struct pg_db *d)
+{
+  for (unsigned i = 0; i < d->ncache; i++)
+    free(d->cache_sql[i]);
+  d->ncache = 0;
+}
+
 static void pg_close(struct centre_db *db)
 {
   PQfinish(conn_of(db));
+  cache_clear((struct pg_db *)db);
   free(db);
 }
 
@@ -105,6 +120,7 @@ static void revive(struct pg_db *d)
   if (PQstatus(d->conn) == CONNECTION_OK)
     return;
   PQreset(d->conn);
+  cache_clear(d); /* a new session has none of them */
   if (PQstatus(d->conn) == CONNECTION_OK) {
     PQsetNoticeProcessor(d->conn, quiet_notice, NULL);
     (void)session_setup(d);
@@ -212,6 +228,35 @@ static void pg_bind_null(struct centre_db_stmt *s, int i)
   set_param(s, i, NULL, TEXT_OID);
 }
 
+/* Run through the connection's prepared statement for this SQL, preparing it the first
+ * time; a statement that does not prepare (a syntax error, an aborted transaction) runs
+ * unprepared, so its error comes from the server as usual. */
+static PGresult *run_cached(struct pg_db *d, struct pg_stmt *st)
+{
+  const char *const *vals = (const char *const *)st->val;
+  char name[16];
+  unsigned i;
+  for (i = 0; i < d->ncache; i++)
+    if (strcmp(d->cache_sql[i], st->sql) == 0)
+      break;
+  if (i == d->ncache && d->ncache < CACHE_MAX) {
+    char *copy = strdup(st->sql);
+    PGresult *r;
+    snprintf(name, sizeof name, "yh%u", i);
+    r = copy ? PQprepare(d->conn, name, st->sql, st->nparams, st->type) : NULL;
+    if (r && PQresultStatus(r) == PGRES_COMMAND_OK)
+      d->cache_sql[d->ncache++] = copy;
+    else
+      free(copy);
+    PQclear(r);
+  }
+  if (i < d->ncache) {
+    snprintf(name, sizeof name, "yh%u", i);
+    return PQexecPrepared(d->conn, name, st->nparams, vals, NULL, NULL, 0);
+  }
+  return PQexecParams(d->conn, st->sql, st->nparams, st->type, vals, NULL, NULL, 0);
+}
+
 static int pg_step(struct centre_db_stmt *s)
 {
   struct pg_stmt *st = (struct pg_stmt *)s;
@@ -219,8 +264,7 @@ static int pg_step(struct centre_db_stmt *s)
   if (!st->res) {
     ExecStatusType es;
     revive(d);
-    st->res = PQexecParams(d->conn, st->sql, st->nparams, st->type,
-                           (const char *const *)st->val, NULL, NULL, 0);
+    st->res = run_cached(d, st);
     es = PQresultStatus(st->res);
     if (es == PGRES_COMMAND_OK) {
       const char *n = PQcmdTuples(st->res);
