@@ -409,6 +409,14 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
         kiosk_bills_find(t->bills, t->journal, t->cfg.site_id, in->bill_ref, &r.bill_prior.seq,
                          &r.bill_prior.time) == KIOSK_OK)
       r.bill_prior.where = KIOSK_BILL_HERE;
+    /* An override granted while the journal was down is a waiver too (no seq yet). */
+    for (size_t i = 0; i < t->nqueue && r.bill_prior.where == KIOSK_BILL_NONE; i++)
+      if (kiosk_bills_is_waiver(&t->queue[i]) && common_bill_no_valid(in->bill_ref) &&
+          strcmp(t->queue[i].site, t->cfg.site_id) == 0 &&
+          strcmp(t->queue[i].bill_ref, in->bill_ref) == 0) {
+        r.bill_prior.where = KIOSK_BILL_HERE;
+        r.bill_prior.time = t->queue[i].time;
+      }
   }
   in = &cin;
   r.journal_writable = t->journal_ok && t->nqueue == 0;

@@ -150,9 +150,9 @@ static int tariff(struct synctest_centre *c, const char *visit, const char *fen)
                         fen, "--from", "2020-01-01", NULL);
 }
 
-/* A cashier decision for a valid card whose holder matched. */
-static struct kiosk_outcome decide(struct term *t, enum kiosk_visit visit, const char *bill,
-                                   int64_t amount)
+/* A cashier decision for a valid card whose holder matched (staff: KIOSK_STAFF_*). */
+static struct kiosk_outcome decide_staff(struct term *t, enum kiosk_visit visit,
+                                         const char *bill, int64_t amount, unsigned staff)
 {
   struct kiosk_card_facts card;
   memset(&card, 0, sizeof card);
@@ -168,9 +168,16 @@ static struct kiosk_outcome decide(struct term *t, enum kiosk_visit visit, const
   in.visit = visit;
   in.bill_ref = bill;
   in.amount_fen = amount;
+  in.staff = staff;
   struct kiosk_outcome o;
   ck_assert_int_eq(kiosk_terminal_decide(t->t, &in, time(NULL), &o), KIOSK_OK);
   return o;
+}
+
+static struct kiosk_outcome decide(struct term *t, enum kiosk_visit visit, const char *bill,
+                                   int64_t amount)
+{
+  return decide_staff(t, visit, bill, amount, 0);
 }
 
 #define GRANTED(o) ((o).verdict.verdict == KIOSK_VERDICT_GRANT && (o).journaled)
@@ -318,6 +325,46 @@ START_TEST(double_bill_across)
 }
 END_TEST
 
+/* A waiver granted by staff override while the journal cannot be written waits in the
+ * override queue: the same bill is refused meanwhile, and after the queue is flushed. */
+START_TEST(override_then_same_bill)
+{
+  struct synctest_centre c;
+  struct term a;
+  fresh(&c, "cashier-override");
+  ck_assert_int_eq(tariff(&c, "outpatient", "1500"), 0);
+  term_open(&a, &c, "T01", 1);
+  ck_assert_int_eq(netsync_fetch_doc(a.ns, "tariff"), NETSYNC_OK);
+  struct kiosk_journal *j = kiosk_terminal_journal(a.t);
+  /* The disk full: the database capped at its size, waivers until one cannot be written. */
+  ck_assert_int_eq(kiosk_journal_set_max_pages(j, 1), KIOSK_OK);
+  struct kiosk_outcome o;
+  char fill[32];
+  int i = 0;
+  do {
+    snprintf(fill, sizeof fill, "F-%d", i);
+    o = decide(&a, KIOSK_VISIT_OUTPATIENT, fill, 0);
+  } while (o.journaled && ++i < 100000);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
+  o = decide(&a, KIOSK_VISIT_OUTPATIENT, "MZ-Q1", 0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_STAFF_CHECK);
+  ck_assert(o.verdict.flags & KIOSK_VF_OVERRIDE_OFFERED);
+  o = decide_staff(&a, KIOSK_VISIT_OUTPATIENT, "MZ-Q1", 0, KIOSK_STAFF_OVERRIDE);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_GRANT);
+  ck_assert(o.queued);
+  o = decide_staff(&a, KIOSK_VISIT_OUTPATIENT, "MZ-Q1", 0, KIOSK_STAFF_OVERRIDE);
+  ck_assert(REFUSED(o, BILL_ALREADY_WAIVED));
+  ck_assert_int_eq(kiosk_journal_set_max_pages(j, 1u << 30), KIOSK_OK);
+  ck_assert_int_eq(kiosk_terminal_flush(a.t), KIOSK_OK);
+  o = decide(&a, KIOSK_VISIT_OUTPATIENT, "MZ-Q1", 0);
+  ck_assert(REFUSED(o, BILL_ALREADY_WAIVED));
+  ck_assert_int_eq(o.bill_prior.where, KIOSK_BILL_HERE);
+  ck_assert_uint_gt(o.bill_prior.seq, 0);
+  term_close(&a);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
 int main(void)
 {
   signal(SIGPIPE, SIG_IGN);
@@ -332,6 +379,7 @@ int main(void)
   tcase_set_timeout(tc, 300); /* a hang guard: the waits inside have their own deadlines */
   tcase_add_test(tc, tariff_from_the_centre);
   tcase_add_test(tc, double_bill_across);
+  tcase_add_test(tc, override_then_same_bill);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
