@@ -21,6 +21,7 @@
  *   centre-admin --config FILE tariff list --hospital SITE
  *   centre-admin --config FILE doc set config|trust FILE
  *   centre-admin --config FILE staff add|disable|list|policy ...   (admin_staff.h)
+ *   centre-admin --config FILE account add|passwd|disable|enable|list ... (admin_account.h)
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
  *
  *   centre-admin --help | -h | --version
@@ -41,6 +42,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "admin_account.h"
 #include "admin_staff.h"
 #include "centre_int.h"
 #include "common/award.h"
@@ -109,7 +111,7 @@ static void usage(FILE *out)
           "       --from YYYY-MM-DD [--to YYYY-MM-DD]   (the fee waived, signed for the\n"
           "       hospital's terminals)\n"
           "  tariff list --hospital SITE   (CSV)\n"
-          "  doc set config|trust FILE\n" CENTRE_ADMIN_STAFF_USAGE
+          "  doc set config|trust FILE\n" CENTRE_ADMIN_STAFF_USAGE CENTRE_ADMIN_ACCOUNT_USAGE
           "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
           "  -h, --help   this text;  --version   the version\n"
           "terminal register checks SITE against the site registry named by [reports] sites\n"
@@ -769,6 +771,8 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
   }
   if (strcmp(c0, "staff") == 0)
     return centre_admin_staff(st, argc - 1, argv + 1, now);
+  if (strcmp(c0, "account") == 0)
+    return centre_admin_account(st, argc - 1, argv + 1, now);
   if (strcmp(c0, "tariff") == 0 && (strcmp(c1, "set") == 0 || strcmp(c1, "list") == 0))
     return tariff_cmd(conf, st, argc - 1, argv + 1, now);
   if (strcmp(c0, "doc") == 0 && strcmp(c1, "set") == 0) {
@@ -786,9 +790,9 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
   }
   if (common_token_valid(c0, 20) && (!*c1 || common_token_valid(c1, 20)))
     return usage_error("unknown command '%s%s%s' (expected terminal, quarantine, cert, card, "
-                       "report, tariff, staff or doc with its subcommand)", c0, *c1 ? " " : "", c1);
+                       "report, tariff, staff, account or doc with its subcommand)", c0, *c1 ? " " : "", c1);
   return usage_error("unknown command (expected terminal, quarantine, cert, card, report, "
-                     "tariff, staff or doc with its subcommand)");
+                     "tariff, staff, account or doc with its subcommand)");
 }
 
 /* The centre's signing key: private (PKCS#8, 0600, never overwritten) and the public

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "centre_int.h"
+#include "console.h"
 #include "common/cli.h"
 #include "yh_version.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
 {
   struct centre_conf conf;
   struct centre_server *srv = NULL;
+  struct centre_console *con = NULL;
   const char *path = NULL;
   char why[256] = "";
   int rc;
@@ -65,7 +67,18 @@ int main(int argc, char **argv)
   rc = centre_server_create(&conf, &srv);
   if (rc != CENTRE_OK)
     return 1;
+  /* The web console (docs/console.md), when [console] listen is set: its own port and
+   * thread, created after the server (which sets libevent's threading up). */
+  rc = centre_console_create(&conf, &con);
+  if (rc == CENTRE_OK)
+    rc = centre_console_start(con);
+  if (rc != CENTRE_OK) {
+    centre_console_destroy(con);
+    centre_server_destroy(srv);
+    return 1;
+  }
   rc = centre_server_run(srv);
+  centre_console_destroy(con);
   centre_server_destroy(srv);
   return rc == CENTRE_OK ? 0 : 1;
 }

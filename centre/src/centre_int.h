@@ -82,6 +82,16 @@ struct centre_conf {
   unsigned log_level;                  /* 0 error .. 3 debug */
   char sites[CENTRE_PATH_MAX];         /* [reports] sites: the site registry (hospital names;
                                         * the ids `centre-admin terminal register` accepts) */
+  /* [console]: the web console (console.c, docs/console.md); off when listen is empty. */
+  char console_listen[80];             /* host:port or [v6]:port; port 0 = any (tests) */
+  char console_cert[CENTRE_PATH_MAX];  /* its server certificate chain (PEM) */
+  char console_key[CENTRE_PATH_MAX];   /* its key (PEM, no group/other access) */
+  char console_port_file[CENTRE_PATH_MAX]; /* optional: the bound port is written here */
+  char console_assets[CENTRE_PATH_MAX];    /* CSS/JS folder; default <datadir>/console */
+  unsigned console_idle_min;           /* a session ends after this idle time */
+  unsigned console_session_hours;      /* and this long after sign-in, whatever */
+  unsigned console_failures;           /* bad passwords per account before a pause */
+  unsigned console_lock_min;           /* the pause, and the window failures count in */
 };
 
 /* Defaults, then the file. why[cap] says which line is wrong. */

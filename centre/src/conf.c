@@ -33,6 +33,10 @@ static void set_defaults(struct centre_conf *c)
   c->max_per_address = 256;
   c->rev_refresh_s = 3600;
   c->log_level = 2;
+  c->console_idle_min = 30;
+  c->console_session_hours = 12;
+  c->console_failures = 5;
+  c->console_lock_min = 15;
 }
 
 static int fail(char *why, size_t cap, int line, const char *fmt, ...)
@@ -106,6 +110,15 @@ static const struct conf_key keys[] = {
     U("revocations", "refresh", rev_refresh_s, 1, 7 * 86400),
     U("log", "level", log_level, 0, 3),
     S("reports", "sites", sites),
+    S("console", "listen", console_listen),
+    S("console", "cert", console_cert),
+    S("console", "key", console_key),
+    S("console", "port_file", console_port_file),
+    S("console", "assets", console_assets),
+    U("console", "idle_minutes", console_idle_min, 1, 24 * 60),
+    U("console", "session_hours", console_session_hours, 1, 7 * 24),
+    U("console", "failures", console_failures, 1, 100),
+    U("console", "lock_minutes", console_lock_min, 1, 24 * 60),
 };
 
 static int apply(struct centre_conf *c, const char *sec, const char *k, const char *v, int line,
@@ -211,6 +224,11 @@ int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t 
   if (!c->tls_cert[0] || !c->tls_key[0] || !c->tls_ca[0] || !c->sign_key[0]) {
     if (why && cap)
       snprintf(why, cap, "tls.cert, tls.key, tls.ca and signing.key are required");
+    return CENTRE_E_CONFIG;
+  }
+  if (c->console_listen[0] && (!c->console_cert[0] || !c->console_key[0])) {
+    if (why && cap)
+      snprintf(why, cap, "console.listen needs console.cert and console.key");
     return CENTRE_E_CONFIG;
   }
   return CENTRE_OK;
