@@ -30,6 +30,12 @@ packages=(
   debhelper fakeroot dpkg-dev lintian scdoc man-db cage xinit
 )
 
+# Node for the console's browser test: Debian's nodejs and npm unless a node with its npm
+# is there already (a NodeSource nodejs bundles npm and conflicts with Debian's).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -48,6 +54,14 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -q
   $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The console's browser test drives Chromium with puppeteer-core (tests/browser/package.json,
+# pinned by its lock file); npm ci fetches it once, when node_modules is missing.
+if [ ! -d "$top/tests/browser/node_modules" ]; then
+  echo "setup: npm ci in tests/browser (puppeteer-core for the console's browser test)"
+  (cd "$top/tests/browser" && npm ci --no-audit --no-fund --loglevel=error) ||
+    echo "setup: npm ci failed: the browser test will be skipped" >&2
 fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
