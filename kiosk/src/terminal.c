@@ -547,14 +547,10 @@ int kiosk_terminal_void(struct kiosk_terminal *t, uint64_t waiver_seq, const cha
   return KIOSK_OK;
 }
 
-int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *staff_id,
-                                int64_t now, uint64_t *seq)
+/* A card-less event (staff, gate fault): after the queued overrides, at a trusted time. */
+static int record_plain(struct kiosk_terminal *t, int kind, int verdict, const char *staff_id,
+                        uint64_t ref_seq, int64_t now, uint64_t *seq)
 {
-  if (seq)
-    *seq = 0;
-  if (!t || !PROTO_EVENT_IS_STAFF(kind) || !common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) ||
-      common_id_shaped(staff_id))
-    return KIOSK_E_INVALID_ARG;
   if (!t->journal_ok || t->nqueue)
     kiosk_terminal_flush(t);
   if (!t->journal_ok || t->nqueue)
@@ -571,8 +567,10 @@ int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *
   e.mode = t->cfg.mode;
   snprintf(e.vehicle, sizeof e.vehicle, "%s", t->cfg.vehicle);
   e.kind = kind;
-  e.verdict = kind == KIOSK_EVENT_LOCKOUT ? KIOSK_VERDICT_DENY : KIOSK_VERDICT_GRANT;
+  e.verdict = verdict;
   snprintf(e.staff_id, sizeof e.staff_id, "%s", staff_id);
+  if (ref_seq)
+    proto_event_set_ref_seq(&e, ref_seq);
   int rc = kiosk_journal_append(t->journal, &e);
   if (rc != KIOSK_OK) {
     t->journal_ok = 0;
@@ -583,6 +581,34 @@ int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *
   if (seq)
     *seq = e.seq;
   return KIOSK_OK;
+}
+
+int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *staff_id,
+                                int64_t now, uint64_t *seq)
+{
+  if (seq)
+    *seq = 0;
+  if (!t || !PROTO_EVENT_IS_STAFF(kind) || !staff_id ||
+      !common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) || common_id_shaped(staff_id))
+    return KIOSK_E_INVALID_ARG;
+  return record_plain(t, kind, kind == KIOSK_EVENT_LOCKOUT ? KIOSK_VERDICT_DENY
+                                                           : KIOSK_VERDICT_GRANT,
+                      staff_id, 0, now, seq);
+}
+
+int kiosk_terminal_record_gate_fault(struct kiosk_terminal *t, uint64_t ref_seq,
+                                     const char *staff_id, int64_t now, uint64_t *seq)
+{
+  if (seq)
+    *seq = 0;
+  if (!staff_id)
+    staff_id = "";
+  if (!t || ref_seq == 0 ||
+      (staff_id[0] && (!common_token_valid(staff_id, KIOSK_STAFF_ID_MAX) ||
+                       common_id_shaped(staff_id))))
+    return KIOSK_E_INVALID_ARG;
+  return record_plain(t, KIOSK_EVENT_GATE_FAULT, KIOSK_VERDICT_GRANT, staff_id, ref_seq, now,
+                      seq);
 }
 
 void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_status *out)

@@ -140,8 +140,13 @@ int proto_event_check(const struct proto_event *ev, char *why, size_t cap)
     bad = "unknown visit kind";
   else if (ev->ref_seq[0] && proto_event_ref_seq(ev) == 0)
     bad = "ref_seq is not a seq";
-  else if ((ev->kind == PROTO_EVENT_VOID) != (ev->ref_seq[0] != '\0'))
-    bad = "ref_seq is set exactly on a void";
+  else if (PROTO_EVENT_HAS_REF(ev->kind) != (ev->ref_seq[0] != '\0'))
+    bad = "ref_seq is set exactly on a void or a gate fault";
+  /* A gate fault is about the opening of an earlier GRANT, never a card or a bill. */
+  else if (ev->kind == PROTO_EVENT_GATE_FAULT &&
+           (ev->card_no[0] || ev->bill_ref[0] || ev->amount_fen || ev->generation ||
+            ev->verdict != PROTO_VERDICT_GRANT))
+    bad = "gate fault with a card, a bill or a verdict other than GRANT";
   else if (ev->ref_seq[0] && ev->seq && proto_event_ref_seq(ev) >= ev->seq)
     bad = "a void refers to an earlier event";
   for (int f = 0; !bad && f < PROTO_BF_COUNT; f++) {

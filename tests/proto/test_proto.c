@@ -251,6 +251,40 @@ START_TEST(batch_bytes)
 }
 END_TEST
 
+START_TEST(gate_fault_event)
+{
+  /* The gate's actuator failed for an earlier GRANT: an event of its own, ref_seq set,
+   * no card, no bill, verdict GRANT; in the batch by name like every kind. */
+  struct proto_event e = worked_example();
+  char line[PROTO_EVENT_CANON_MAX], why[96];
+  e.kind = PROTO_EVENT_GATE_FAULT;
+  e.card_no[0] = e.bill_ref[0] = '\0';
+  e.amount_fen = 0;
+  e.generation = 0;
+  e.reasons = 0;
+  e.verdict = PROTO_VERDICT_GRANT;
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG); /* no ref */
+  proto_event_set_ref_seq(&e, 6);
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_OK);
+  ck_assert_uint_gt(proto_event_canonical(&e, line, sizeof line), 0);
+  ck_assert_ptr_nonnull(strstr(line, "|gate_fault|GRANT|"));
+  ck_assert_ptr_nonnull(strstr(line, "|ref_seq=6"));
+  ck_assert_str_eq(proto_event_kind_name(PROTO_EVENT_GATE_FAULT), "gate_fault");
+  ck_assert_int_eq(proto_event_kind_parse("gate_fault", 10), PROTO_EVENT_GATE_FAULT);
+  proto_event_set_ref_seq(&e, 7); /* itself */
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  proto_event_set_ref_seq(&e, 6);
+  snprintf(e.card_no, sizeof e.card_no, "YL-2019-0001");
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  e.card_no[0] = '\0';
+  e.verdict = PROTO_VERDICT_DENY;
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+  e.verdict = PROTO_VERDICT_GRANT;
+  e.amount_fen = 1;
+  ck_assert_int_eq(proto_event_check(&e, why, sizeof why), PROTO_E_INVALID_ARG);
+}
+END_TEST
+
 START_TEST(cashier_fields)
 {
   /* The cashier's optional fields: in the line after prev_hash when set, a known visit,
@@ -648,6 +682,7 @@ static Suite *suite(void)
   tcase_add_test(t, event_optional_fields);
   tcase_add_test(t, batch_optional_fields);
   tcase_add_test(t, cashier_fields);
+  tcase_add_test(t, gate_fault_event);
   tcase_add_test(t, vocabulary);
   tcase_add_test(t, batch_field_table);
   tcase_add_test(t, batch_bytes);

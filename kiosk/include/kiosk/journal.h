@@ -45,6 +45,7 @@ enum kiosk_event_kind {
   KIOSK_EVENT_SIGN_OUT = PROTO_EVENT_SIGN_OUT,
   KIOSK_EVENT_LOCKOUT = PROTO_EVENT_LOCKOUT,
   KIOSK_EVENT_VOID = PROTO_EVENT_VOID,         /* a cashier waiver cancelled: ref_seq */
+  KIOSK_EVENT_GATE_FAULT = PROTO_EVENT_GATE_FAULT, /* the gate did not open: ref_seq */
 };
 const char *kiosk_event_kind_name(int kind);
 

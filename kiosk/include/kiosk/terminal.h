@@ -136,6 +136,17 @@ void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_statu
 int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *staff_id,
                                 int64_t now, uint64_t *seq);
 
+/*
+ * Journal that the gate's actuator failed to open for the GRANT journaled as ref_seq
+ * (kind KIOSK_EVENT_GATE_FAULT: no card, no bill, verdict GRANT, ref_seq set; staff_id
+ * who was acting, may be ""). The fault is known only after the GRANT's own commit (the
+ * pulse runs off the decision thread), so it is an event of its own, never a change to
+ * the GRANT. *seq as record_staff. INVALID_ARG (ref_seq 0, a staff id that is not a
+ * token), IO when the journal cannot be written.
+ */
+int kiosk_terminal_record_gate_fault(struct kiosk_terminal *t, uint64_t ref_seq,
+                                     const char *staff_id, int64_t now, uint64_t *seq);
+
 /* The pieces, for the UI, the sync thread's setup and tests. Owned by the terminal.
  * The journal may be NULL while it cannot be opened. */
 struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t);

@@ -70,7 +70,12 @@ const char *proto_errname(int err);
   X(SIGN_IN, 3, "sign_in")    /* a staff member signed in by id and PIN */               \
   X(SIGN_OUT, 4, "sign_out")  /* signed out: by hand, idle, or the roster dropped them */\
   X(LOCKOUT, 5, "lockout")    /* too many wrong PINs for this staff id: locked for a time */\
-  X(VOID, 6, "void")          /* a cashier waiver cancelled (bill voided): ref_seq names it */
+  X(VOID, 6, "void")          /* a cashier waiver cancelled (bill voided): ref_seq names it */\
+  X(GATE_FAULT, 7, "gate_fault") /* the gate's actuator failed to open for the GRANT      \
+                                    ref_seq names; no card, no bill; verdict GRANT: the   \
+                                    decision stands, only the opening failed */
+/* 1 for the kinds that carry ref_seq (the earlier event they are about). */
+#define PROTO_EVENT_HAS_REF(kind) ((kind) == PROTO_EVENT_VOID || (kind) == PROTO_EVENT_GATE_FAULT)
 /* 1 for the kinds that record staff activity rather than a card's decision. */
 #define PROTO_EVENT_IS_STAFF(kind) ((kind) >= PROTO_EVENT_SIGN_IN && (kind) <= PROTO_EVENT_LOCKOUT)
 
