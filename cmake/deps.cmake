@@ -25,5 +25,8 @@ yh_require(SDL2TTF SDL2_ttf     libsdl2-ttf-dev)
 yh_require(SDL2IMG SDL2_image   libsdl2-image-dev)
 yh_require(CHECK   check        check)
 yh_require(ESPEAK  espeak-ng    libespeak-ng-dev)
+# the gate's GPIO actuator (terminal/actuator.c) is written to libgpiod 1.x (Debian
+# bookworm's 1.6); 2.x changed the API
+yh_require(GPIOD   "libgpiod<2"  libgpiod-dev)
 
 find_package(Threads REQUIRED)

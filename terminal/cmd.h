@@ -27,6 +27,12 @@ int term_cmd_run(struct term_args *a);     /* cmd_run.c */
 int term_cmd_ctl(struct term_args *a);     /* cmd_ctl.c */
 int term_cmd_station(struct term_args *a); /* cmd_station.c */
 int term_cmd_his(struct term_args *a);     /* cmd_his.c */
+int term_cmd_readers(struct term_args *a); /* cmd_readers.c */
+
+/* Is the PC/SC reader called name connected now? 1 yes, 0 no, -1 pcscd is not running.
+ * present gets the readers that are, quoted and comma separated ("none" when none).
+ * cmd_readers.c; `config check` uses it. */
+int term_readers_find(const char *name, char *present, size_t cap);
 
 /* The verdict as a JSON object: verdict, reasons [{code, en, zh}], deny, staff, flags
  * (verdict_json.c; decide and verify print it). The caller owns the object. */

@@ -16,6 +16,7 @@
 #include <cardio/crypto.h>
 #include <common/date.h>
 
+#include "actuator.h"
 #include "cmd.h"
 #include "kiosk/terminal.h"
 
@@ -29,7 +30,9 @@ static const char help_config[] =
     "          certificate and key matching, CN = terminal_id, chained to the CA; a trust\n"
     "          store with an issuer; the journal's directory writable; no quotes around\n"
     "          reader names; the scheme's window in force (a warning within 30 days of\n"
-    "          its end); a cashier's fee; the revocation list. Each problem is printed as\n"
+    "          its end); a cashier's fee; the revocation list; the reader(s) connected now\n"
+    "          (a warning when pcscd is not running); the gate's actuator (serial device a\n"
+    "          terminal, GPIO chip and line there, hook executable). Each problem is printed as\n"
     "          FILE: error|warning: [section] key: problem. Exit status 1 on any error\n"
     "          (a syntax error: file:line: problem), 0 otherwise, warnings included.\n"
     "defaults  print the embedded default configuration.\n";
@@ -180,6 +183,34 @@ static int quoted(const char *s)
   return n && (s[0] == '"' || s[0] == '\'' || s[n - 1] == '"' || s[n - 1] == '\'');
 }
 
+/* The readers, now: missing is an error naming what is there (the installer copies the
+ * name from `kiosk readers`); pcscd not running is only a warning, since the check may run
+ * before the reader is plugged in or pcscd is socket-activated. */
+static void check_readers(struct findings *f, const struct kiosk_config *c)
+{
+  static const char *const keys[] = {"[terminal] reader", "[terminal] ssc_reader"};
+  const char *names[] = {c->reader, c->ssc_reader};
+  for (size_t i = 0; i < 2; i++) {
+    if (!names[i][0] || quoted(names[i]) || (i == 1 && strcmp(names[1], names[0]) == 0))
+      continue;
+    char present[1024];
+    int r = term_readers_find(names[i], present, sizeof present);
+    if (r < 0) {
+      finding(f, 0, keys[i], "pcscd is not running: cannot check that \"%s\" is connected "
+                             "(systemctl start pcscd.socket; then kiosk readers)", names[i]);
+      return;
+    }
+    if (r == 0)
+      finding(f, 1, keys[i], "\"%s\" is not connected; connected now: %s (kiosk readers "
+                             "shows each with the card in it)", names[i], present);
+  }
+}
+
+static void actuator_report(void *user, int error, const char *key, const char *text)
+{
+  finding(user, error, key, "%s", text);
+}
+
 static void check_install(struct findings *f, const struct kiosk_config *c, int64_t now)
 {
   /* reader names are taken literally: quotes would be part of the name */
@@ -232,6 +263,9 @@ static void check_install(struct findings *f, const struct kiosk_config *c, int6
             c->policy.never == KIOSK_STALE_DENY ? "denies every card" : "asks staff or warns");
   if (c->sync.enabled)
     check_sync(f, c);
+  if (!getenv("YH_CONFIG_CHECK_NO_READERS")) /* tests of other items: no pcscd question */
+    check_readers(f, c);
+  term_actuator_check(&c->gate, actuator_report, f);
 }
 
 int term_cmd_config(struct term_args *a)
@@ -273,6 +307,14 @@ int term_cmd_config(struct term_args *a)
   printf("  site %s, mode %s, terminal %s%s%s\n", c.site_id, kiosk_mode_name(c.mode),
          c.terminal_id, c.vehicle[0] ? ", vehicle " : "", c.vehicle);
   printf("  reader \"%s\"\n", c.reader);
+  if (c.gate.actuator == KIOSK_ACTUATOR_SERIAL)
+    printf("  gate: serial relay %s at %u baud, pulse %u ms\n", c.gate.serial_device,
+           c.gate.serial_baud, c.gate.pulse_ms);
+  else if (c.gate.actuator == KIOSK_ACTUATOR_GPIO)
+    printf("  gate: GPIO %s line %u%s, pulse %u ms\n", c.gate.gpio_chip, c.gate.gpio_line,
+           c.gate.gpio_active_low ? " active low" : "", c.gate.pulse_ms);
+  else if (c.gate.actuator == KIOSK_ACTUATOR_HOOK)
+    printf("  gate: hook %s (killed after %u ms)\n", c.gate.hook, c.gate.hook_timeout_ms);
   printf("  sites %s\n  trust store %s\n  journal %s\n  revocation list %s\n", c.sites_path,
          c.trust_dir, c.journal_path, c.revocation_path);
   printf("  scheme in force from %s to the day before %s (UTC%+d:%02d)\n", d1, d2,

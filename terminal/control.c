@@ -108,11 +108,13 @@ static void execute(struct control *c, char *line, char *out, size_t cap, int *q
              "ok screen=%s session=%s reader=%s ssc_reader=%s sync=%s sync_state=%s queue=%" PRIu64
              " journal=%" PRIu64 " revlist=%" PRIu64 " revlist_entries=%zu revlist_age=%lld"
              " last_sync=%lld grants=%u denies=%u staff_checks=%u station_ready=%ld latency_ms=%.1f"
-             " frames=%" PRIu64 " roster=%" PRIu64 " staff=%s",
+             " frames=%" PRIu64 " roster=%" PRIu64 " staff=%s gate=%s gate_pulses=%" PRIu64
+             " gate_faults=%" PRIu64,
              screen, i.state, i.reader, i.ssc_reader, i.sync, i.sync_state, i.queue, i.journal_last,
              i.revlist_version, i.revlist_entries, (long long)i.revlist_age_s,
              (long long)i.last_sync, i.grants, i.denies, i.staff_checks, i.station_ready, lat,
-             frames, i.roster_version, i.staff[0] ? i.staff : "-");
+             frames, i.roster_version, i.staff[0] ? i.staff : "-", i.gate, i.gate_pulses,
+             i.gate_faults);
   } else if (strcmp(cmd, "last") == 0) {
     struct session_outcome o;
     session_last_outcome(c->ops.session, &o);

@@ -5,6 +5,7 @@
  *
  *   kiosk config check|defaults   kiosk journal verify|export|status
  *   kiosk revoke show|lookup|make kiosk sites
+ *   kiosk readers                 the PC/SC readers and the kind of card in each
  *   kiosk decide                  a headless decision (JSON and/or flags), for tests
  *   kiosk verify                  read the card on the configured reader (tap.c, the
  *                                 path `kiosk run` reads it by), decide, journal, print
@@ -34,6 +35,7 @@ static const struct {
     {"sites", term_cmd_sites},   {"decide", term_cmd_decide},   {"verify", term_cmd_verify},
     {"run", term_cmd_run},       {"ctl", term_cmd_ctl},         {"station", term_cmd_station},
     {"his", term_cmd_his},
+    {"readers", term_cmd_readers},
 };
 
 static const char help_main[] =
@@ -41,6 +43,7 @@ static const char help_main[] =
     "\n"
     "  config check|defaults    validate the terminal configuration / print the defaults\n"
     "  sites                    list the site registry\n"
+    "  readers                  the PC/SC readers and what is in them (installation)\n"
     "  journal verify|export|status   the audit journal\n"
     "  revoke show|lookup|make  the revocation list (make: sign one offline)\n"
     "  decide                   a headless decision from JSON and/or flags\n"
@@ -77,8 +80,8 @@ static int wants_version(int argc, char **argv)
 int main(int argc, char **argv)
 {
   if (argc < 2)
-    return common_cli_usage("kiosk", "a command is expected (config, sites, journal, revoke, "
-                                     "decide, verify, run, ctl, station)");
+    return common_cli_usage("kiosk", "a command is expected (config, sites, readers, journal, "
+                                     "revoke, decide, verify, run, ctl, station)");
   if (common_cli_is_help(argv[1])) {
     fputs(help_main, stdout);
     return 0;
@@ -90,6 +93,6 @@ int main(int argc, char **argv)
       struct term_args a = {commands[c].name, argc, argv, 2};
       return commands[c].run(&a);
     }
-  return common_cli_usage("kiosk", "unknown command '%s' (expected config, sites, journal, "
-                                   "revoke, decide, verify, run, ctl or station)", argv[1]);
+  return common_cli_usage("kiosk", "unknown command '%s' (expected config, sites, readers, "
+                                   "journal, revoke, decide, verify, run, ctl or station)", argv[1]);
 }

@@ -17,7 +17,9 @@
 #include <netsync/netsync.h>
 #include <proto/proto.h>
 
+#include "actuator.h"
 #include "applog.h"
+#include "readers_seen.h"
 #include "desk.h"
 #include "session.h"
 #include "staff.h"
@@ -28,6 +30,7 @@
 #define QUEUE_MAX 64u
 #define TICK_MS SESSION_TICK_MS
 #define STATUS_REFRESH_MS 15000u /* post the status at least this often (ages move) */
+#define READERS_SETTLE_MS 3000u  /* the watcher has reported the readers present by then */
 
 /* ----------------------------------------------------------------- inputs -- */
 
@@ -115,6 +118,9 @@ struct session {
   uint32_t grants, denies, staff_checks;
 
   struct term_desk *desk; /* station mode: the hand-over desk (desk.c), else NULL */
+  struct term_actuator *gate; /* [gate]: fired on a journaled GRANT (actuator.c), or NULL */
+  struct term_readers_seen seen; /* every reader the watcher reported: the missing-reader log */
+  uint64_t start_ms;
 
   /* the HIS API's request (decision thread); its result is published under omu */
   int his_pending;
@@ -363,6 +369,11 @@ static void decide_show(struct session *s, const char *why, int show)
   struct kiosk_outcome out;
   kiosk_terminal_decide(s->term, &in, (int64_t)time(NULL), &out);
   in.amount_fen = out.tariff_fen; /* the screen shows the fee the tariff waives */
+  /* The gate opens for a GRANT the journal holds, and for nothing else; the pulse runs
+   * on the actuator's thread. An override queued while the journal is down opens
+   * nothing: staff who gave it let the holder through by hand. */
+  if (out.verdict.verdict == KIOSK_VERDICT_GRANT && out.journaled)
+    term_actuator_fire(s->gate, out.seq);
 
   struct term_holder_view h = {s->card.name_masked[0] ? s->card.name_masked : NULL,
                                s->id_masked[0] ? s->id_masked : NULL, s->card.photo,
@@ -617,8 +628,9 @@ static void on_action(struct session *s, const struct ui_action *a)
 static int count_cb(const struct proto_event *ev, void *user)
 {
   struct session *s = user;
-  if (PROTO_EVENT_IS_STAFF(ev->kind) || ev->kind == KIOSK_EVENT_VOID)
-    return 0; /* sign-ins and voids are not decisions */
+  if (PROTO_EVENT_IS_STAFF(ev->kind) || ev->kind == KIOSK_EVENT_VOID ||
+      ev->kind == KIOSK_EVENT_GATE_FAULT)
+    return 0; /* sign-ins, voids and the gate's faults are not decisions */
   if (common_local_day(ev->time, s->cfg.policy.utc_offset_s) == s->count_day) {
     if (ev->verdict == KIOSK_VERDICT_GRANT)
       s->grants++;
@@ -702,6 +714,10 @@ static void post_status(struct session *s, int force)
     if (st.sync == UI_SYNC_OFFLINE)
       st.banners |= UI_BANNER_OFFLINE;
   }
+  struct term_actuator_stats gs;
+  term_actuator_stats(s->gate, &gs);
+  if (gs.last_failed) /* until a pulse succeeds again */
+    st.banners |= UI_BANNER_GATE_FAULT;
   if (ts.revlist_version == 0 ||
       now - ts.revlist_issued_at > (int64_t)s->cfg.policy.revlist_max_age_s)
     st.banners |= UI_BANNER_REVLIST_STALE;
@@ -747,6 +763,10 @@ static void post_status(struct session *s, int force)
   info.station_ready = s->desk ? term_desk_ready_total(s->desk) : -1;
   term_staff_display(info.staff, sizeof info.staff, info.staff_name, sizeof info.staff_name);
   info.roster_version = term_staff_roster_version();
+  term_copy_str(info.gate, sizeof info.gate,
+                !s->gate ? "none" : gs.last_failed ? "fault" : "ok");
+  info.gate_pulses = gs.pulses;
+  info.gate_faults = gs.faults;
   pthread_mutex_lock(&s->omu);
   s->info = info;
   pthread_mutex_unlock(&s->omu);
@@ -778,6 +798,29 @@ static void staff_events(struct session *s)
   }
 }
 
+/* The gate's failed openings (actuator.c reports them from its thread): each journaled
+ * as a gate_fault naming the GRANT's seq, with who was acting; the banner stays up until
+ * an opening succeeds. A journal that cannot take it loses it to the log line. */
+static void gate_faults(struct session *s)
+{
+  struct term_actuator_fault f;
+  while (term_actuator_next_fault(s->gate, &f)) {
+    char staff_id[TERM_STAFF_ID_MAX + 1];
+    term_staff_current(staff_id, sizeof staff_id);
+    uint64_t seq = 0;
+    int rc = kiosk_terminal_record_gate_fault(s->term, f.seq, staff_id, (int64_t)time(NULL),
+                                              &seq);
+    if (rc == KIOSK_OK)
+      app_log("gate fault for decision seq %" PRIu64 " journaled as seq %" PRIu64, f.seq, seq);
+    else
+      app_log("gate fault for decision seq %" PRIu64 " NOT journaled (%s)", f.seq,
+              kiosk_strerror(rc));
+    if (rc == KIOSK_OK && s->ns)
+      netsync_kick(s->ns);
+    post_status(s, 1);
+  }
+}
+
 /* Once a second: overrides held during a journal outage, the status, the station. */
 static void tick(struct session *s)
 {
@@ -786,6 +829,9 @@ static void tick(struct session *s)
     return;
   s->last_tick_ms = now;
   staff_events(s);
+  gate_faults(s);
+  if (now - s->start_ms >= READERS_SETTLE_MS && s->service_up)
+    term_readers_seen_report(&s->seen, s->cfg.reader, s->cfg.ssc_reader);
   struct kiosk_terminal_status ts;
   kiosk_terminal_status(s->term, &ts);
   if (ts.overrides_queued || !ts.journal_ok) {
@@ -858,6 +904,7 @@ static void handle(struct session *s, const struct sev *ev)
     break;
   case SEV_READER_ADDED:
   case SEV_READER_REMOVED:
+    term_readers_seen_update(&s->seen, ev->reader, ev->kind == SEV_READER_ADDED);
     if (strcmp(ev->reader, s->cfg.reader) == 0) {
       pthread_mutex_lock(&s->mu);
       s->reader = ev->kind == SEV_READER_ADDED ? RD_READY : RD_MISSING;
@@ -871,6 +918,8 @@ static void handle(struct session *s, const struct sev *ev)
     pthread_mutex_lock(&s->mu);
     s->service_up = ev->kind == SEV_SERVICE_BACK;
     pthread_mutex_unlock(&s->mu);
+    if (ev->kind == SEV_SERVICE_LOST)
+      term_readers_seen_clear(&s->seen);
     term_tap_drop_context(s->tap); /* a context of the old pcscd is no use with the new one */
     app_log("pcscd %s", ev->kind == SEV_SERVICE_BACK ? "back" : "gone");
     post_status(s, 1);
@@ -1087,6 +1136,7 @@ int session_create(const struct session_config *sc, struct session **out, char *
   s->reader = RD_MISSING; /* until the watcher reports it */
   s->count_day = INT32_MIN;
   s->heartbeat_ms = app_now_ms();
+  s->start_ms = s->heartbeat_ms;
   s->state = SES_IDLE;
 
   struct kiosk_diag d;
@@ -1102,6 +1152,9 @@ int session_create(const struct session_config *sc, struct session **out, char *
   /* on a bus one verdict comes in a fraction of a second: no photo, nobody looks */
   if (term_tap_create(s->cfg.trust_dir, s->cfg.mode != KIOSK_MODE_BUS, s->cfg.card_deadline_ms,
                       &s->tap, why, cap) != 0)
+    goto out_destroy;
+  if (term_actuator_create(&s->cfg.gate, s->cfg.site_id, s->cfg.terminal_id, &s->gate, why,
+                           cap) != 0)
     goto out_destroy;
   if (sc->station_db &&
       term_desk_create(sc->station_db, sc->strings_dir, sc->lang, s->ui, &s->desk, why, cap) != 0)
@@ -1172,6 +1225,7 @@ void session_destroy(struct session *s)
     return;
   session_stop(s);
   session_clear(s);
+  term_actuator_destroy(s->gate); /* a pulse under way ends with the gate closed */
   term_tap_destroy(s->tap);
   kiosk_terminal_close(s->term);
   term_desk_destroy(s->desk);

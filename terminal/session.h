@@ -122,6 +122,8 @@ struct session_info {
   char staff[32];          /* signed in by id (a roster), "" when nobody */
   char staff_name[200];    /* their display name, masked */
   uint64_t roster_version; /* the staff roster in force, 0: none */
+  char gate[8];            /* the actuator: none, ok, fault (the last opening failed) */
+  uint64_t gate_pulses, gate_faults; /* openings made and failed since start */
 };
 void session_get_info(struct session *s, struct session_info *out);
 

@@ -19,6 +19,7 @@ packages=(
   libcurl4-openssl-dev
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-noto-cjk
   libespeak-ng-dev espeak-ng-data
+  libgpiod-dev gpiod
   check
   libjansson-dev libevent-dev zlib1g-dev
   postgresql libpq-dev

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/hex.h"
 #include "common/idno.h"
 #include "common/token.h"
 #include "ini.h"
@@ -95,11 +96,23 @@ const char *kiosk_config_state_dir(void)
   X(UI, VOLUME, "volume", 0)                                                             \
   X(UI, VERDICT_S, "verdict_seconds", 0)                                                 \
   X(UI, LANGUAGE, "language", 0)                                                         \
-  X(UI, PIN_HASH, "pin_hash", 0)
+  X(UI, PIN_HASH, "pin_hash", 0)                                                        \
+  X(GATE, ACTUATOR, "actuator", 0)                                                       \
+  X(GATE, PULSE, "pulse_ms", 0)                                                          \
+  X(GATE, SER_DEV, "serial_device", 0)                                                   \
+  X(GATE, SER_BAUD, "serial_baud", 0)                                                    \
+  X(GATE, SER_OPEN, "serial_open", 0)                                                    \
+  X(GATE, SER_CLOSE, "serial_close", 0)                                                  \
+  X(GATE, GPIO_CHIP, "gpio_chip", 0)                                                     \
+  X(GATE, GPIO_LINE, "gpio_line", 0)                                                     \
+  X(GATE, GPIO_LOW, "gpio_active_low", 0)                                                \
+  X(GATE, HOOK, "hook", 0)                                                               \
+  X(GATE, HOOK_TIMEOUT, "hook_timeout_ms", 0)
 
-enum sect { SECT_NONE, SECT_TERMINAL, SECT_PATHS, SECT_POLICY, SECT_SYNC, SECT_UI, SECT_COUNT };
-static const char *const sect_names[SECT_COUNT] = {"",       "terminal", "paths",
-                                                   "policy", "sync",     "ui"};
+enum sect { SECT_NONE, SECT_TERMINAL, SECT_PATHS, SECT_POLICY, SECT_SYNC, SECT_UI, SECT_GATE,
+            SECT_COUNT };
+static const char *const sect_names[SECT_COUNT] = {"",       "terminal", "paths", "policy",
+                                                   "sync",   "ui",       "gate"};
 
 enum ckey {
 #define X_ENUM(sect, name, text, req) K_##name,
@@ -137,7 +150,7 @@ static int on_section(void *user, const char *name, unsigned line, struct kiosk_
       return KIOSK_OK;
     }
   return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, line,
-                        "unknown section [%s] (terminal, paths, policy, sync, ui)", name);
+                        "unknown section [%s] (terminal, paths, policy, sync, ui, gate)", name);
 }
 
 static int on_pair(void *user, const char *section, const char *key, const char *value,
@@ -306,6 +319,145 @@ static int build_ui(struct parse *p, struct kiosk_config *c, struct kiosk_diag *
   return KIOSK_OK;
 }
 
+const char *kiosk_actuator_name(enum kiosk_actuator a)
+{
+  static const char *const n[] = {"none", "serial", "gpio", "hook"};
+  return (unsigned)a < sizeof n / sizeof n[0] ? n[a] : "?";
+}
+
+int kiosk_hex_bytes_parse(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+  size_t n = 0;
+  *len = 0;
+  while (*s) {
+    int hi = common_hex_digit((unsigned char)s[0], 1);
+    int lo = hi < 0 ? -1 : common_hex_digit((unsigned char)s[1], 1);
+    if (lo < 0 || n == cap)
+      return -1;
+    out[n++] = (uint8_t)(hi << 4 | lo);
+    s += 2;
+    if ((*s == ' ' || *s == ':') && s[1]) /* one separator, never trailing */
+      s++;
+  }
+  if (n == 0)
+    return -1;
+  *len = n;
+  return 0;
+}
+
+/* [gate]: one actuator and only its own keys, so that a key meant for another kind is
+ * not silently ignored; only a gate opens anything. */
+static int build_gate(struct parse *p, struct kiosk_config *c, struct kiosk_diag *diag)
+{
+  struct kiosk_gate_config *g = &c->gate;
+  int rc;
+  static const struct {
+    int key;
+    enum kiosk_actuator kind;
+  } owner[] = {{K_SER_DEV, KIOSK_ACTUATOR_SERIAL},   {K_SER_BAUD, KIOSK_ACTUATOR_SERIAL},
+               {K_SER_OPEN, KIOSK_ACTUATOR_SERIAL},  {K_SER_CLOSE, KIOSK_ACTUATOR_SERIAL},
+               {K_GPIO_CHIP, KIOSK_ACTUATOR_GPIO},   {K_GPIO_LINE, KIOSK_ACTUATOR_GPIO},
+               {K_GPIO_LOW, KIOSK_ACTUATOR_GPIO},    {K_HOOK, KIOSK_ACTUATOR_HOOK},
+               {K_HOOK_TIMEOUT, KIOSK_ACTUATOR_HOOK}};
+  const char *a = p->raw[K_ACTUATOR] ? p->raw[K_ACTUATOR] : "none";
+  g->actuator = KIOSK_ACTUATOR_NONE;
+  for (int i = 0; i <= KIOSK_ACTUATOR_HOOK; i++)
+    if (strcmp(a, kiosk_actuator_name((enum kiosk_actuator)i)) == 0)
+      g->actuator = (enum kiosk_actuator)i;
+  if (g->actuator == KIOSK_ACTUATOR_NONE && strcmp(a, "none") != 0)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_ACTUATOR],
+                          "actuator: expected none, serial, gpio or hook, got '%s'", a);
+  if (g->actuator != KIOSK_ACTUATOR_NONE && c->mode != KIOSK_MODE_GATE)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_ACTUATOR],
+                          "actuator: only a gate terminal opens anything (mode is %s)",
+                          kiosk_mode_name(c->mode));
+  for (size_t i = 0; i < sizeof owner / sizeof owner[0]; i++)
+    if (p->raw[owner[i].key] && owner[i].kind != g->actuator)
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[owner[i].key],
+                            "%s: only with actuator = %s (actuator is %s)",
+                            keys[owner[i].key].name, kiosk_actuator_name(owner[i].kind),
+                            kiosk_actuator_name(g->actuator));
+  if ((rc = parse_minutes(p->raw[K_PULSE] ? p->raw[K_PULSE] : "300", 30000, 1, &g->pulse_ms, p,
+                          K_PULSE, diag, 20)))
+    return rc;
+  switch (g->actuator) {
+  case KIOSK_ACTUATOR_NONE:
+    break;
+  case KIOSK_ACTUATOR_SERIAL: {
+    static const int need[] = {K_SER_DEV, K_SER_OPEN};
+    for (size_t i = 0; i < 2; i++)
+      if (!p->raw[need[i]])
+        return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_GATE],
+                              "missing key '%s' in [gate] (actuator = serial)",
+                              keys[need[i]].name);
+    if (p->raw[K_SER_DEV][0] != '/')
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_SER_DEV],
+                            "serial_device: expected an absolute path such as /dev/ttyUSB0");
+    if ((rc = copy_field(g->serial_device, sizeof g->serial_device, p->raw[K_SER_DEV], p,
+                         K_SER_DEV, diag)))
+      return rc;
+    static const uint32_t bauds[] = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200};
+    const char *b = p->raw[K_SER_BAUD] ? p->raw[K_SER_BAUD] : "9600";
+    uint64_t n = 0;
+    g->serial_baud = 0;
+    if (common_parse_u64(b, 115200, &n) == COMMON_OK)
+      for (size_t i = 0; i < sizeof bauds / sizeof bauds[0]; i++)
+        if (n == bauds[i])
+          g->serial_baud = bauds[i];
+    if (!g->serial_baud)
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_SER_BAUD],
+                            "serial_baud: expected 1200, 2400, 4800, 9600, 19200, 38400, "
+                            "57600 or 115200, got '%s'", b);
+    static const int seqs[] = {K_SER_OPEN, K_SER_CLOSE};
+    for (size_t i = 0; i < 2; i++) {
+      const char *v = p->raw[seqs[i]];
+      if (!v)
+        continue;
+      if (kiosk_hex_bytes_parse(v, i ? g->serial_close : g->serial_open, KIOSK_GATE_BYTES_MAX,
+                                i ? &g->serial_close_len : &g->serial_open_len) != 0)
+        return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[seqs[i]],
+                              "%s: expected 1-%u bytes in hex such as A0 01 01 A2",
+                              keys[seqs[i]].name, KIOSK_GATE_BYTES_MAX);
+    }
+    break;
+  }
+  case KIOSK_ACTUATOR_GPIO: {
+    static const int need[] = {K_GPIO_CHIP, K_GPIO_LINE};
+    for (size_t i = 0; i < 2; i++)
+      if (!p->raw[need[i]])
+        return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_GATE],
+                              "missing key '%s' in [gate] (actuator = gpio)", keys[need[i]].name);
+    if (!p->raw[K_GPIO_CHIP][0] ||
+        (rc = copy_field(g->gpio_chip, sizeof g->gpio_chip, p->raw[K_GPIO_CHIP], p, K_GPIO_CHIP,
+                         diag)))
+      return rc ? rc
+                : kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_GPIO_CHIP],
+                                 "gpio_chip: empty");
+    if ((rc = parse_minutes(p->raw[K_GPIO_LINE], 1023, 1, &g->gpio_line, p, K_GPIO_LINE, diag,
+                            0)) ||
+        (rc = parse_bool(p->raw[K_GPIO_LOW] ? p->raw[K_GPIO_LOW] : "false", &g->gpio_active_low,
+                         p, K_GPIO_LOW, diag)))
+      return rc;
+    break;
+  }
+  case KIOSK_ACTUATOR_HOOK:
+    if (!p->raw[K_HOOK])
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_GATE],
+                            "missing key 'hook' in [gate] (actuator = hook)");
+    /* run without a shell and without $PATH: the program itself, by its full path */
+    if (p->raw[K_HOOK][0] != '/')
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_HOOK],
+                            "hook: expected the program's absolute path (no shell, no "
+                            "arguments)");
+    if ((rc = copy_field(g->hook, sizeof g->hook, p->raw[K_HOOK], p, K_HOOK, diag)) ||
+        (rc = parse_minutes(p->raw[K_HOOK_TIMEOUT] ? p->raw[K_HOOK_TIMEOUT] : "5000", 60000, 1,
+                            &g->hook_timeout_ms, p, K_HOOK_TIMEOUT, diag, 100)))
+      return rc;
+    break;
+  }
+  return KIOSK_OK;
+}
+
 static int parse_offset(const char *v, int32_t *out)
 {
   /* "+08:00" / "-03:30" */
@@ -469,7 +621,8 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
                     diag)) ||
       (rc = resolve(c->revocation_path, sizeof c->revocation_path, base, v[K_REVOCATION], p,
                     K_REVOCATION, diag)) ||
-      (rc = build_sync(p, base, c, diag)) || (rc = build_ui(p, c, diag)))
+      (rc = build_sync(p, base, c, diag)) || (rc = build_ui(p, c, diag)) ||
+      (rc = build_gate(p, c, diag)))
     return rc;
   /* The HIS API (docs/his-api.md): off unless his_listen is set, and then only with a
    * token file; the address and the file's mode are checked when kiosk run starts it. */

@@ -133,6 +133,7 @@
   X(BANNER_REVLIST_STALE, "banner.revlist_stale") \
   X(BANNER_NO_READER, "banner.no_reader") \
   X(BANNER_CLOCK_SUSPECT, "banner.clock_suspect") \
+  X(BANNER_GATE_FAULT, "banner.gate_fault") \
   X(WARN_RETURNING, "warn.returning") \
   X(STATUS_NOBODY, "status.nobody") \
   X(STATUS_SIGN_OUT, "status.sign_out") \

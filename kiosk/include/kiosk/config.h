@@ -53,6 +53,41 @@ struct kiosk_ui_config {
   char pin_hash[KIOSK_PIN_HASH_MAX + 1];/* staff PIN, "sha256$salt$hex"; "" closes the menu */
 };
 
+/* [gate]: what opens the turnstile on a GRANT (terminal/actuator.c; docs/install.md has
+ * the wiring). Only a gate terminal has one; without the section nothing is driven. */
+enum kiosk_actuator {
+  KIOSK_ACTUATOR_NONE = 0,
+  KIOSK_ACTUATOR_SERIAL, /* a relay board on a serial line: open bytes, pulse, close bytes */
+  KIOSK_ACTUATOR_GPIO,   /* a GPIO line (libgpiod) driving a relay board's input */
+  KIOSK_ACTUATOR_HOOK    /* a program run without a shell, killed after a deadline */
+};
+#define KIOSK_GATE_BYTES_MAX 32u
+#define KIOSK_GPIO_CHIP_MAX 63u
+struct kiosk_gate_config {
+  enum kiosk_actuator actuator;
+  uint32_t pulse_ms;                    /* how long the gate is held open (20..30000) */
+  char serial_device[KIOSK_PATH_MAX];   /* e.g. /dev/ttyUSB0 */
+  uint32_t serial_baud;                 /* 1200..115200, default 9600 */
+  uint8_t serial_open[KIOSK_GATE_BYTES_MAX];  /* sent to open (LCUS-1: A0 01 01 A2) */
+  size_t serial_open_len;
+  uint8_t serial_close[KIOSK_GATE_BYTES_MAX]; /* sent after pulse_ms (A0 01 00 A1); 0 bytes:
+                                                 the board times the pulse itself */
+  size_t serial_close_len;
+  char gpio_chip[KIOSK_GPIO_CHIP_MAX + 1];    /* gpiochip0, /dev/gpiochip0 or a label */
+  uint32_t gpio_line;                   /* line offset on the chip */
+  int gpio_active_low;                  /* 1: the relay input is on at 0 V */
+  char hook[KIOSK_PATH_MAX];            /* absolute path of the program */
+  uint32_t hook_timeout_ms;             /* killed after this (100..60000, default 5000) */
+};
+
+/* The kind's name ("none", "serial", "gpio", "hook"). */
+const char *kiosk_actuator_name(enum kiosk_actuator a);
+
+/* Parse "A0 01 01 A2" (or "A0:01:01:A2", "A00101A2"): hex byte pairs, upper or lower
+ * case, each pair optionally followed by one space or colon; 1..cap bytes. Bounded:
+ * never reads past s's NUL, never writes past cap. 0 or -1 (not that form, too long). */
+int kiosk_hex_bytes_parse(const char *s, uint8_t *out, size_t cap, size_t *len);
+
 struct kiosk_config {
   char source[KIOSK_PATH_MAX]; /* the file read, or "(embedded defaults)" */
   /* [terminal] */
@@ -90,6 +125,7 @@ struct kiosk_config {
   /* [sync], [ui]: for the terminal program (`kiosk run`); the library ignores them */
   struct kiosk_sync_config sync;
   struct kiosk_ui_config ui;
+  struct kiosk_gate_config gate;        /* [gate]: the actuator fired on a GRANT */
 };
 
 /* Flags for kiosk_config_parse. */
