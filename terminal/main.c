@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 {
   if (argc < 2)
     return common_cli_usage("kiosk", "a command is expected (config, sites, readers, journal, "
-                                     "revoke, decide, verify, run, ctl, station)");
+                                     "revoke, decide, verify, run, ctl, station, his)");
   if (common_cli_is_help(argv[1])) {
     fputs(help_main, stdout);
     return 0;
@@ -94,5 +94,6 @@ int main(int argc, char **argv)
       return commands[c].run(&a);
     }
   return common_cli_usage("kiosk", "unknown command '%s' (expected config, sites, readers, "
-                                   "journal, revoke, decide, verify, run, ctl or station)", argv[1]);
+                                   "journal, revoke, decide, verify, run, ctl, station or his)",
+                           argv[1]);
 }
