@@ -155,7 +155,9 @@ dpkg-query -W -f='${Depends}\n' yulin-honour-terminal | tee "$tmp/dep"
 for lib in libpcsclite1 libsdl2 libsqlite3 libssl3 libcurl4 libespeak-ng1 adduser pcscd; do
   grep -q "$lib" "$tmp/dep" || fail "terminal Depends lacks $lib"
 done
-dpkg-query -W -f='${Depends}\n' yulin-honour-centre | grep -q libevent || fail "centre Depends lacks libevent"
+for lib in libevent libpq5 libsqlite3 libssl3 libjansson; do
+  dpkg-query -W -f="\${Depends}\\n" yulin-honour-centre | grep -q "$lib" || fail "centre Depends lacks $lib"
+done
 
 step "users, directories, modes, conffiles"
 id yhkiosk >/dev/null && id yhcentre >/dev/null || fail "system users missing"
