@@ -29,6 +29,7 @@ endfunction()
 
 function(yh_pg_test name)
   add_test(NAME ${name}.pg COMMAND ${name})
-  set_tests_properties(${name}.pg PROPERTIES TIMEOUT 600 FIXTURES_REQUIRED postgres
-    ENVIRONMENT "CK_DEFAULT_TIMEOUT=240;YH_SOURCE_DIR=${PROJECT_SOURCE_DIR};YH_BINARY_DIR=${PROJECT_BINARY_DIR};YH_CENTRE_BACKEND=postgresql;YH_PG_STATE=${YH_PG_STATE}")
+  # PostgreSQL pays a round trip per statement: Check's per-case limits times three.
+  set_tests_properties(${name}.pg PROPERTIES TIMEOUT 1800 FIXTURES_REQUIRED postgres
+    ENVIRONMENT "CK_DEFAULT_TIMEOUT=240;CK_TIMEOUT_MULTIPLIER=3;YH_SOURCE_DIR=${PROJECT_SOURCE_DIR};YH_BINARY_DIR=${PROJECT_BINARY_DIR};YH_CENTRE_BACKEND=postgresql;YH_PG_STATE=${YH_PG_STATE}")
 endfunction()
