@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -18,6 +19,7 @@
 
 #include "actuator.h"
 #include "cmd.h"
+#include "his.h"
 #include "kiosk/terminal.h"
 
 static const char help_config[] =
@@ -266,6 +268,15 @@ static void check_install(struct findings *f, const struct kiosk_config *c, int6
   if (!getenv("YH_CONFIG_CHECK_NO_READERS")) /* tests of other items: no pcscd question */
     check_readers(f, c);
   term_actuator_check(&c->gate, actuator_report, f);
+  /* the HIS API (docs/his-api.md): what kiosk run would refuse to start on */
+  if (c->his_listen[0]) {
+    char why[600], tok[TERM_HIS_BEARER_MAX + 1];
+    if (term_his_listen_check(c->his_listen, why, sizeof why) != 0)
+      finding(f, 1, "[terminal] his_listen", "%s", why + strlen("his_listen: "));
+    if (term_his_token_read(c->his_token_file, tok, sizeof tok, why, sizeof why) != 0)
+      finding(f, 1, "[terminal] his_token_file", "%s", why);
+    OPENSSL_cleanse(tok, sizeof tok);
+  }
 }
 
 int term_cmd_config(struct term_args *a)

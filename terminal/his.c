@@ -942,13 +942,28 @@ static int bind_unix(struct term_his *h, const char *path, char *why, size_t cap
   return 0;
 }
 
-/* host:port, loopback only. */
-static int bind_tcp(struct term_his *h, const char *listen_at, char *why, size_t cap)
+/* host:port, loopback only, into host[64] and *port; or unix:/PATH (absolute, short enough
+ * for sun_path) into path (host ""). 0, or -1 with why. */
+static int parse_listen(const char *listen_at, char host[64], long *port, const char **path,
+                        char *why, size_t cap)
 {
-  char host[64];
+  host[0] = '\0';
+  *port = 0;
+  *path = NULL;
+  if (strncmp(listen_at, "unix:", 5) == 0) {
+    struct sockaddr_un sa;
+    const char *p = listen_at + 5;
+    if (p[0] != '/' || strlen(p) >= sizeof sa.sun_path) {
+      snprintf(why, cap, "his_listen: unix:PATH needs an absolute path under %zu bytes",
+               sizeof sa.sun_path);
+      return -1;
+    }
+    *path = p;
+    return 0;
+  }
   const char *colon = strrchr(listen_at, ':');
   size_t hl = colon ? (size_t)(colon - listen_at) : 0;
-  if (!colon || hl == 0 || hl >= sizeof host) {
+  if (!colon || hl == 0 || hl >= 64) {
     snprintf(why, cap, "his_listen: expected 127.0.0.1:PORT, [::1]:PORT, localhost:PORT or "
                        "unix:/PATH");
     return -1;
@@ -961,19 +976,33 @@ static int bind_tcp(struct term_his *h, const char *listen_at, char *why, size_t
   }
   char *end;
   errno = 0;
-  long port = strtol(colon + 1, &end, 10);
-  if (errno || *end || end == colon + 1 || port < 1 || port > 65535) {
+  *port = strtol(colon + 1, &end, 10);
+  if (errno || *end || end == colon + 1 || *port < 1 || *port > 65535) {
     snprintf(why, cap, "his_listen: port must be 1..65535");
     return -1;
   }
   if (strcmp(host, "localhost") == 0)
-    term_copy_str(host, sizeof host, "127.0.0.1");
+    term_copy_str(host, 64, "127.0.0.1");
   if (strncmp(host, "127.", 4) != 0 && strcmp(host, "::1") != 0) {
-    snprintf(why, cap, "his_listen: %s is not a loopback address (127.0.0.0/8, ::1, localhost): "
-                       "the HIS API never listens on a network",
+    snprintf(why, cap, "his_listen: %.60s is not a loopback address (127.0.0.0/8, ::1, "
+                       "localhost): the HIS API never listens on a network",
              host);
     return -1;
   }
+  return 0;
+}
+
+int term_his_listen_check(const char *listen_at, char *why, size_t cap)
+{
+  char host[64];
+  long port;
+  const char *path;
+  return parse_listen(listen_at, host, &port, &path, why, cap);
+}
+
+static int bind_tcp(struct term_his *h, const char *host, long port, const char *listen_at,
+                    char *why, size_t cap)
+{
   if (!evhttp_bind_socket_with_handle(h->http, host, (ev_uint16_t)port)) {
     snprintf(why, cap, "his_listen: cannot listen on %s: %s", listen_at, strerror(errno));
     return -1;
@@ -1022,9 +1051,11 @@ int term_his_start(const struct term_his_config *c, struct session *s, struct te
   evhttp_set_timeout(h->http, HTTP_TIMEOUT_S);
   evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_DELETE);
   evhttp_set_gencb(h->http, on_request, h);
-  int rc = strncmp(c->listen, "unix:", 5) == 0 ? bind_unix(h, c->listen + 5, why, cap)
-                                                : bind_tcp(h, c->listen, why, cap);
-  if (rc != 0)
+  char host[64];
+  long port;
+  const char *upath;
+  if (parse_listen(c->listen, host, &port, &upath, why, cap) != 0 ||
+      (upath ? bind_unix(h, upath, why, cap) : bind_tcp(h, host, port, c->listen, why, cap)) != 0)
     goto out_free;
   session_set_his_notify(s, his_notify, h);
   if (pthread_create(&h->thread, NULL, his_main, h) != 0) {

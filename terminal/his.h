@@ -46,6 +46,9 @@ int term_his_start(const struct term_his_config *c, struct session *s, struct te
 /* Stop the thread (a pending request is withdrawn), close everything. Accepts NULL. */
 void term_his_stop(struct term_his *h);
 
+/* The address's rule (above), without binding: 0, or -1 with why (kiosk config check). */
+int term_his_listen_check(const char *listen_at, char *why, size_t cap);
+
 /* The token file's rule (above), for the server and the reference client: the token
  * (TERM_HIS_BEARER_MIN..MAX printable ASCII bytes, one trailing newline allowed) into
  * tok[cap]. 0, or -1 with why naming the file. */

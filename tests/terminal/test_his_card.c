@@ -571,6 +571,10 @@ START_TEST(void_needs_staff_and_token_file_is_private)
   ck_assert_int_eq(kiosk_out(args, out, sizeof out), 1);
   ck_assert_msg(strstr(out, tokpath) && strstr(out, "0640"), "%s", out);
   ck_assert(!strstr(out, TOKEN));
+  /* kiosk config check says so before the terminal is started */
+  snprintf(args, sizeof args, "config check --config '%s/kiosk.ini'", dir);
+  ck_assert_int_eq(kiosk_out(args, out, sizeof out), 1);
+  ck_assert_msg(strstr(out, "[terminal] his_token_file") && strstr(out, tokpath), "%s", out);
   /* the reference client holds its token to the same rule */
   ck_assert_int_eq(his("list", out, sizeof out), 1);
   ck_assert_msg(strstr(out, "must be 0600 or 0400"), "%s", out);
