@@ -178,6 +178,15 @@ dpkg-query -W -f='${Conffiles}\n' yulin-honour-terminal | grep -q /etc/yulin-hon
   fail "kiosk.ini is not a conffile"
 dpkg-query -W -f='${Conffiles}\n' yulin-honour-centre | grep -q /etc/yulin-honour/centre.conf ||
   fail "centre.conf is not a conffile"
+dpkg-query -W -f='${Conffiles}\n' yulin-honour-centre | grep -q /etc/yulin-honour/sites.ini ||
+  fail "the centre's sites.ini is not a conffile"
+# What the installed centre reads besides its configuration: the console's assets at the
+# datadir it looks in, and the site registry its centre.conf names.
+for f in /usr/share/yulin-honour/console/console.css /usr/share/yulin-honour/console/console.js; do
+  [ -f "$f" ] || fail "$f missing: an installed console would serve no style sheet"
+done
+grep -q '^sites = /etc/yulin-honour/sites.ini' /etc/yulin-honour/centre.conf ||
+  fail "the installed centre.conf names no site registry"
 
 step "no build path in the installed programs"
 progs=$(dpkg -L "${pkgs[@]}" | grep -E '^/usr/s?bin/.')
