@@ -721,9 +721,62 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
   return KIOSK_OK;
 }
 
-int kiosk_config_parse(const char *buf, size_t len, const char *file,
-                       const struct kiosk_sites *sites, unsigned flags,
-                       struct kiosk_config *out, struct kiosk_diag *diag)
+/* The keys the centre's configuration document may set (docs/kiosk.md, "Set by the
+ * centre"): the scheme's window, the policy numbers and a bus terminal's assignment
+ * (vehicle, route, trip, stop: the operator's dispatch, checked against the registry).
+ * Never who or where the terminal is (terminal id, site, mode), its files, its keys, its
+ * reader, its staff or its queue's size (allocated at start). */
+static const enum ckey centre_keys[] = {
+    K_START,     K_END,         K_GATE_REPEAT,  K_BUS_REPEAT, K_REV_AGE, K_REV_STALE,
+    K_REV_NEVER, K_CASHIER_MAX, K_CLOCK_MARGIN, K_VEHICLE,    K_ROUTE,   K_TRIP,
+    K_STOP,
+};
+
+static int on_overlay_pair(void *user, const char *section, const char *key, const char *value,
+                           unsigned line, struct kiosk_diag *diag)
+{
+  struct parse *p = user;
+  const char *file = p->file;
+  for (size_t i = 0; i < sizeof centre_keys / sizeof centre_keys[0]; i++) {
+    enum ckey k = centre_keys[i];
+    if (strcmp(keys[k].name, key) != 0 || p->sect != keys[k].sect)
+      continue;
+    char *copy = strdup(value);
+    if (!copy)
+      return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, file, line, "out of memory");
+    free(p->raw[k]); /* the centre's value replaces the file's */
+    p->raw[k] = copy;
+    p->line[k] = line;
+    return KIOSK_OK;
+  }
+  (void)section;
+  if (p->sect == SECT_NONE)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line, "key '%s' before any [section]",
+                          key);
+  return kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line,
+                        "key '%s' in [%s] is not one the centre may set", key,
+                        sect_names[p->sect]);
+}
+
+/* Relative paths: beside the file, or in the state directory for the defaults. */
+static void base_dir(const char *file, char *base, size_t cap)
+{
+  if (!file || strcmp(file, DEFAULTS_NAME) == 0) {
+    snprintf(base, cap, "%s", kiosk_config_state_dir());
+  } else {
+    snprintf(base, cap, "%s", file);
+    char *slash = strrchr(base, '/');
+    if (slash)
+      *slash = '\0';
+    else
+      snprintf(base, cap, ".");
+  }
+}
+
+int kiosk_config_parse_overlay(const char *buf, size_t len, const char *file, const char *over,
+                               size_t over_len, const char *over_name,
+                               const struct kiosk_sites *sites, unsigned flags,
+                               struct kiosk_config *out, struct kiosk_diag *diag)
 {
   struct kiosk_config c;
   memset(&c, 0, sizeof c);
@@ -731,22 +784,19 @@ int kiosk_config_parse(const char *buf, size_t len, const char *file,
   memset(&p, 0, sizeof p);
   p.file = file ? file : "(config)";
   snprintf(c.source, sizeof c.source, "%s", p.file);
-
-  /* Relative paths: beside the file, or in the state directory for the defaults. */
-  char base[KIOSK_PATH_MAX];
-  if (!file || strcmp(file, DEFAULTS_NAME) == 0) {
-    snprintf(base, sizeof base, "%s", kiosk_config_state_dir());
-  } else {
-    snprintf(base, sizeof base, "%s", file);
-    char *slash = strrchr(base, '/');
-    if (slash)
-      *slash = '\0';
-    else
-      snprintf(base, sizeof base, ".");
-  }
-
+  char base[KIOSK_PATH_MAX], both[2 * KIOSK_PATH_MAX];
+  base_dir(file, base, sizeof base);
   static const struct kiosk_ini_handler h = {on_section, on_pair};
+  static const struct kiosk_ini_handler ho = {on_section, on_overlay_pair};
   int rc = kiosk_ini_parse(buf, len, p.file, &h, &p, diag);
+  if (rc == KIOSK_OK && over) {
+    p.file = over_name ? over_name : "(centre configuration)";
+    p.sect = SECT_NONE;
+    rc = kiosk_ini_parse(over, over_len, p.file, &ho, &p, diag);
+    /* a value's line may be the file's or the document's: a checker's message names both */
+    snprintf(both, sizeof both, "%s + %s", file ? file : "(config)", p.file);
+    p.file = both;
+  }
   if (rc == KIOSK_OK)
     rc = build(&p, base, sites, flags, &c, diag);
   for (int k = 0; k < K_COUNT; k++)
@@ -754,6 +804,22 @@ int kiosk_config_parse(const char *buf, size_t len, const char *file,
   if (rc == KIOSK_OK)
     *out = c;
   return rc;
+}
+
+int kiosk_config_centre_key(const char *section, const char *key)
+{
+  for (size_t i = 0; i < sizeof centre_keys / sizeof centre_keys[0]; i++)
+    if (strcmp(keys[centre_keys[i]].name, key) == 0 &&
+        strcmp(sect_names[keys[centre_keys[i]].sect], section) == 0)
+      return 1;
+  return 0;
+}
+
+int kiosk_config_parse(const char *buf, size_t len, const char *file,
+                       const struct kiosk_sites *sites, unsigned flags,
+                       struct kiosk_config *out, struct kiosk_diag *diag)
+{
+  return kiosk_config_parse_overlay(buf, len, file, NULL, 0, NULL, sites, flags, out, diag);
 }
 
 int kiosk_config_load(const char *path, const struct kiosk_sites *sites, unsigned flags,

@@ -2,6 +2,7 @@
  * (kiosk/terminal.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,13 @@ struct kiosk_terminal {
   struct kiosk_bills *bills;   /* waived bills, not voided; NULL while the journal is down */
   kiosk_bill_check_fn bill_check;
   void *bill_ctx;
+  /* A configuration and registry from the centre waiting for the decision thread
+   * (kiosk_terminal_update): taken whole at the start of a decision, never in the middle
+   * of one. Only these three fields are shared between threads. */
+  pthread_mutex_t pending_mu;
+  int pending;
+  struct kiosk_config pending_cfg;
+  struct kiosk_sites *pending_sites; /* NULL: keep the registry in force */
 };
 
 /* The newest event's time, so that a clock set back is seen before the first decision. */
@@ -56,8 +64,59 @@ void kiosk_terminal_close(struct kiosk_terminal *t)
   kiosk_revlist_destroy(t->revlist);
   kiosk_revkey_destroy(t->revkey);
   kiosk_sites_destroy(t->sites);
+  kiosk_sites_destroy(t->pending_sites);
+  pthread_mutex_destroy(&t->pending_mu);
   free(t->queue);
   free(t);
+}
+
+int kiosk_terminal_update(struct kiosk_terminal *t, const struct kiosk_config *cfg,
+                          struct kiosk_sites *sites)
+{
+  if (!t || !cfg)
+    return KIOSK_E_INVALID_ARG;
+  /* Who and where the terminal is, and its files, are the installation's: a document that
+   * would change them is a mistake upstream, not something to put in force. */
+  const struct kiosk_config *c = &t->cfg;
+  if (strcmp(cfg->terminal_id, c->terminal_id) != 0 || strcmp(cfg->site_id, c->site_id) != 0 ||
+      cfg->mode != c->mode ||
+      strcmp(cfg->journal_path, c->journal_path) != 0 ||
+      strcmp(cfg->revocation_path, c->revocation_path) != 0 ||
+      strcmp(cfg->trust_dir, c->trust_dir) != 0 ||
+      cfg->override_queue_max != c->override_queue_max)
+    return KIOSK_E_INVALID_ARG;
+  const struct kiosk_site *site = sites ? kiosk_sites_find(sites, cfg->site_id) : NULL;
+  if (sites && (!site || !(site->modes & KIOSK_MODE_BIT(cfg->mode)) ||
+                (cfg->mode == KIOSK_MODE_BUS && !kiosk_site_has_vehicle(site, cfg->vehicle))))
+    return KIOSK_E_CONFIG;
+  pthread_mutex_lock(&t->pending_mu);
+  t->pending_cfg = *cfg;
+  if (sites) {
+    kiosk_sites_destroy(t->pending_sites);
+    t->pending_sites = sites;
+  }
+  t->pending = 1;
+  pthread_mutex_unlock(&t->pending_mu);
+  return KIOSK_OK;
+}
+
+/* The decision thread's side of kiosk_terminal_update. */
+static void take_pending(struct kiosk_terminal *t)
+{
+  struct kiosk_sites *old = NULL;
+  pthread_mutex_lock(&t->pending_mu);
+  if (t->pending) {
+    t->cfg = t->pending_cfg;
+    if (t->pending_sites) {
+      old = t->sites;
+      t->sites = t->pending_sites;
+      t->site = kiosk_sites_find(t->sites, t->cfg.site_id); /* checked by the update */
+      t->pending_sites = NULL;
+    }
+    t->pending = 0;
+  }
+  pthread_mutex_unlock(&t->pending_mu);
+  kiosk_sites_destroy(old);
 }
 
 /* ------------------------------------------------- durable override queue -- */
@@ -211,6 +270,10 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
   if (!t)
     return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, "", 0, "out of memory");
   t->cfg = *cfg;
+  if (pthread_mutex_init(&t->pending_mu, NULL) != 0) {
+    free(t);
+    return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, "", 0, "out of memory");
+  }
   int rc = kiosk_sites_load(cfg->sites_path, &t->sites, diag);
   if (rc != KIOSK_OK)
     goto out_fail;
@@ -361,6 +424,7 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   out->verdict.verdict = KIOSK_VERDICT_DENY;
   if (!t || !in || !in->card)
     return KIOSK_E_INVALID_ARG;
+  take_pending(t);
 
   /* Overrides first, so the journal stays in time order. */
   if (!t->journal_ok || t->nqueue)
@@ -551,6 +615,7 @@ int kiosk_terminal_void(struct kiosk_terminal *t, uint64_t waiver_seq, const cha
 static int record_plain(struct kiosk_terminal *t, int kind, int verdict, const char *staff_id,
                         uint64_t ref_seq, int64_t now, uint64_t *seq)
 {
+  take_pending(t);
   if (!t->journal_ok || t->nqueue)
     kiosk_terminal_flush(t);
   if (!t->journal_ok || t->nqueue)

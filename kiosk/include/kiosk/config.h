@@ -142,6 +142,21 @@ int kiosk_config_parse(const char *buf, size_t len, const char *file,
                        const struct kiosk_sites *sites, unsigned flags,
                        struct kiosk_config *out, struct kiosk_diag *diag);
 
+/*
+ * The same, with the centre's configuration document (over, over_len, named over_name in
+ * diagnostics) laid over the file: its values replace the file's, key by key, and the
+ * result passes every check the file alone does. The document may set only the keys
+ * kiosk_config_centre_key() accepts (the scheme's window and the policy numbers); any
+ * other key is CONFIG. over NULL: kiosk_config_parse.
+ */
+int kiosk_config_parse_overlay(const char *buf, size_t len, const char *file, const char *over,
+                               size_t over_len, const char *over_name,
+                               const struct kiosk_sites *sites, unsigned flags,
+                               struct kiosk_config *out, struct kiosk_diag *diag);
+
+/* 1 when the centre's configuration document may set [section] key, else 0. */
+int kiosk_config_centre_key(const char *section, const char *key);
+
 /* Read and parse a file; path NULL means the embedded defaults. */
 int kiosk_config_load(const char *path, const struct kiosk_sites *sites, unsigned flags,
                       struct kiosk_config *out, struct kiosk_diag *diag);

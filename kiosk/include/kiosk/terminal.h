@@ -147,6 +147,20 @@ int kiosk_terminal_record_staff(struct kiosk_terminal *t, int kind, const char *
 int kiosk_terminal_record_gate_fault(struct kiosk_terminal *t, uint64_t ref_seq,
                                      const char *staff_id, int64_t now, uint64_t *seq);
 
+/*
+ * Put a configuration and, when sites is not NULL, a site registry in force while the
+ * terminal runs (the centre's documents, applied by the program). Any thread: they wait
+ * in the terminal and the decision thread takes them whole at the start of its next
+ * decision or staff event, so a decision sees the old ones or the new ones, never half.
+ * The terminal id, site, mode, paths and queue size must be the ones in force (a bus's
+ * vehicle, route, trip and stop may change: the operator moved the terminal)
+ * (INVALID_ARG); the registry must hold the site, allow the mode and, on a bus, hold the
+ * vehicle (CONFIG). On success the terminal owns sites; on failure nothing changed and the
+ * caller still owns it. kiosk_terminal_config() shows the new one after that decision.
+ */
+int kiosk_terminal_update(struct kiosk_terminal *t, const struct kiosk_config *cfg,
+                          struct kiosk_sites *sites);
+
 /* The pieces, for the UI, the sync thread's setup and tests. Owned by the terminal.
  * The journal may be NULL while it cannot be opened. */
 struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t);
