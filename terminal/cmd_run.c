@@ -36,6 +36,7 @@
 #include "sdnotify.h"
 #include "docs_apply.h"
 #include "his.h"
+#include "tap.h"
 #include "session.h"
 #include "common/datadir.h"
 #include "staff.h"
@@ -73,7 +74,7 @@ struct run_app {
   struct kiosk_journal *ns_journal; /* netsync's own handle on the journal */
   struct control *ctl;
   struct term_his *his;             /* the HIS API (cashier, his_listen), else NULL */
-  struct term_docs *docs;           /* signed documents applied at runtime (the roster) */
+  struct term_docs *docs;           /* the centre's documents applied at runtime */
   Uint32 wake_type;                 /* an SDL event that only wakes ui_step */
 
   pthread_mutex_t mu;               /* everything below */
@@ -465,6 +466,9 @@ int term_cmd_run(struct term_args *a)
     fprintf(stderr, "kiosk: %s\n", msg);
     return TERM_EXIT_RUNTIME;
   }
+  app.cfg = *term_docs_config(app.docs); /* with the centre's documents in force */
+  term_docs_in_force_text(msg, sizeof msg);
+  app_log("documents in force: %s", msg);
   if ((cfg->mode == KIOSK_MODE_GATE || cfg->mode == KIOSK_MODE_CASHIER) && !cfg->staff_id[0])
     app_log("warning: no staff_id in [terminal]: staff confirmations will be refused "
             "(STAFF_ID_MISSING)");
@@ -529,6 +533,7 @@ int term_cmd_run(struct term_args *a)
     goto out_stop;
   }
   term_docs_set_tariff(app.docs, kiosk_terminal_tariff(session_terminal(app.ses)));
+  term_docs_attach(app.docs, session_terminal(app.ses), term_tap_publish_trust);
   if (cfg->sync.enabled && start_sync(&app, why, sizeof why) != 0) {
     fprintf(stderr, "kiosk: %s\n", why);
     rc = TERM_EXIT_RUNTIME;
@@ -571,6 +576,7 @@ out_stop:
   netsync_destroy(app.ns);          /* before the terminal: its sink applies lists to it */
   session_destroy(app.ses);
   term_docs_close(app.docs);
+  term_tap_publish_trust(NULL);
   term_staff_set_roster(NULL, 0, (int64_t)time(NULL));
   kiosk_journal_close(app.ns_journal);
   if (sig_started) {

@@ -14,6 +14,7 @@
 
 #include "applog.h"
 #include "control.h"
+#include "docs_apply.h"
 #include "session.h"
 
 #define LINE_MAX_BYTES 1024u
@@ -115,6 +116,12 @@ static void execute(struct control *c, char *line, char *out, size_t cap, int *q
              (long long)i.last_sync, i.grants, i.denies, i.staff_checks, i.station_ready, lat,
              frames, i.roster_version, i.staff[0] ? i.staff : "-", i.gate, i.gate_pulses,
              i.gate_faults);
+    /* the centre's documents in force (docs_apply.c) */
+    size_t used = strlen(out);
+    if (used + 2 < cap) {
+      out[used++] = ' ';
+      term_docs_in_force_text(out + used, cap - used);
+    }
   } else if (strcmp(cmd, "last") == 0) {
     struct session_outcome o;
     session_last_outcome(c->ops.session, &o);

@@ -1,8 +1,9 @@
-/* Signed documents applied at runtime (docs_apply.h). */
+/* Signed documents applied at runtime, one table for every kind (docs_apply.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,20 +11,326 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cardio/crypto.h>
+#include <common/ini.h>
+
 #include "applog.h"
 #include "docs_apply.h"
+#include "docs_trust.h"
+#include "kiosk/sites.h"
 #include "kiosk/tariff.h"
+#include "kiosk/terminal.h"
+#include "proto/tariff.h"
 #include "proto/roster.h"
 #include "staff.h"
 
-#define FILE_TAG "yh-doc roster "
+#define CONFIG_DOC_MAX (64u * 1024u)
+#define REGISTRY_DOC_MAX (1024u * 1024u)
+#define HEAD_MAX 64u
+
+/* What a kind's check found, waiting to be put in force (or thrown away). */
+struct staged {
+  uint64_t version;           /* the envelope's */
+  struct kiosk_config cfg;    /* config, registry: the configuration it gives */
+  char *overlay;              /* config: the document */
+  size_t overlay_len;
+  struct kiosk_sites *sites;  /* registry */
+  char *registry;             /* registry: the document, for the terminal's own copy */
+  size_t registry_len;
+  struct cardio_trust *trust; /* trust */
+  size_t issuers;
+  struct proto_roster *roster;
+  struct proto_tariff *tariff; /* tariff */
+};
 
 struct term_docs {
+  pthread_mutex_t mu; /* one apply at a time; term_docs_config's copy */
   char site[KIOSK_SITE_ID_MAX + 1];
-  char path[KIOSK_PATH_MAX + 16]; /* <journal>.roster */
-  char tariff_path[KIOSK_PATH_MAX + 16]; /* <journal>.tariff: the content as served */
-  struct kiosk_tariff *tariff;    /* the terminal's, once it exists (term_docs_set_tariff) */
+  char journal[KIOSK_PATH_MAX];
+  char *base;          /* the configuration file's text, for the overlay */
+  size_t base_len;
+  char base_name[KIOSK_PATH_MAX];
+  struct kiosk_config cfg; /* in force */
+  char *overlay;           /* the centre's configuration in force, NULL: none */
+  size_t overlay_len;
+  struct kiosk_sites *sites; /* the centre's registry in force, NULL: the file's */
+  struct kiosk_terminal *term;
+  void (*publish_trust)(struct cardio_trust *);
+  struct cardio_trust *trust_pending; /* read at open, published at attach */
+  struct kiosk_tariff *tariff; /* the terminal's holder (term_docs_set_tariff), NULL before */
 };
+
+struct kind_ops {
+  const char *name;
+  const char *head; /* the stored file's header, before the version */
+  size_t max;
+  int (*check)(struct term_docs *d, const char *c, size_t n, struct staged *s, char *why,
+               size_t cap);
+  /* 0: the content carries its own version and kiosk reads the file itself at start
+   * (the tariff): stored as served, without the header line, not read by term_docs_open */
+  int own_file;
+  /* cannot fail: everything that can was checked; what: for the log line */
+  void (*commit)(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
+                 char *what, size_t cap);
+};
+
+/* Versions in force, process-wide for the status line (the roster's is staff.c's). */
+static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
+enum { K_REGISTRY, K_CONFIG, K_TRUST, K_TARIFF, K_ROSTER, K_COUNT };
+static uint64_t held[K_COUNT];
+
+static void staged_free(struct staged *s)
+{
+  free(s->overlay);
+  kiosk_sites_destroy(s->sites);
+  free(s->registry);
+  cardio_trust_destroy(s->trust);
+  proto_roster_free(s->roster);
+  free(s->tariff);
+  memset(s, 0, sizeof *s);
+}
+
+static char *dup_mem(const char *p, size_t n)
+{
+  char *c = malloc(n + 1);
+  if (c) {
+    memcpy(c, p, n);
+    c[n] = '\0';
+  }
+  return c;
+}
+
+/* The configuration from the file, the overlay and the registry given (NULL: the file's
+ * registry); sites_path names the stored registry when there is one. */
+static int build_config(struct term_docs *d, const char *over, size_t over_len,
+                        const struct kiosk_sites *sites, struct kiosk_config *out, char *why,
+                        size_t cap)
+{
+  if (!d->base) {
+    snprintf(why, cap, "no configuration file to check it against");
+    return -1;
+  }
+  struct kiosk_diag diag;
+  memset(&diag, 0, sizeof diag);
+  char msg[600];
+  if (kiosk_config_parse_overlay(d->base, d->base_len, d->base_name, over, over_len,
+                                 "centre configuration", sites, 0, out,
+                                 &diag) != KIOSK_OK) {
+    snprintf(why, cap, "%s", kiosk_diag_format(&diag, msg, sizeof msg));
+    return -1;
+  }
+  if (sites && snprintf(out->sites_path, sizeof out->sites_path, "%s.registry", d->journal) >=
+                   (int)sizeof out->sites_path) {
+    snprintf(why, cap, "the journal's path is too long for the registry's beside it");
+    return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ config -- */
+
+static int config_check(struct term_docs *d, const char *c, size_t n, struct staged *s,
+                        char *why, size_t cap)
+{
+  if (build_config(d, c, n, d->sites, &s->cfg, why, cap) != 0)
+    return -1;
+  s->overlay = dup_mem(c, n);
+  s->overlay_len = n;
+  if (!s->overlay) {
+    snprintf(why, cap, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+static void config_commit(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
+                          char *what, size_t cap)
+{
+  (void)version, (void)now;
+  free(d->overlay);
+  d->overlay = s->overlay;
+  d->overlay_len = s->overlay_len;
+  s->overlay = NULL;
+  d->cfg = s->cfg;
+  if (d->term && kiosk_terminal_update(d->term, &d->cfg, NULL) != KIOSK_OK)
+    app_log("document config: the terminal refused it (kept its own)");
+  static const char *const action[] = {"-", "warn", "deny", "staff"};
+  unsigned st = (unsigned)d->cfg.policy.stale, nv = (unsigned)d->cfg.policy.never;
+  snprintf(what, cap, "revocation_stale %s, revocation_never %s", st < 4 ? action[st] : "?",
+           nv < 4 ? action[nv] : "?");
+}
+
+/* ---------------------------------------------------------------- registry -- */
+
+static int registry_check(struct term_docs *d, const char *c, size_t n, struct staged *s,
+                          char *why, size_t cap)
+{
+  struct kiosk_diag diag;
+  memset(&diag, 0, sizeof diag);
+  char msg[600], cwhy[700];
+  if (kiosk_sites_parse(c, n, "centre registry", &s->sites, &diag) != KIOSK_OK) {
+    snprintf(why, cap, "%s", kiosk_diag_format(&diag, msg, sizeof msg));
+    return -1;
+  }
+  /* this terminal's site, mode and vehicle must be in it: the same checks as at start */
+  if (build_config(d, d->overlay, d->overlay_len, s->sites, &s->cfg, cwhy, sizeof cwhy) != 0) {
+    snprintf(why, cap, "this terminal's configuration does not hold with it: %s", cwhy);
+    return -1;
+  }
+  s->registry = dup_mem(c, n);
+  s->registry_len = n;
+  if (!s->registry) {
+    snprintf(why, cap, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+static void registry_commit(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
+                            char *what, size_t cap)
+{
+  (void)version, (void)now;
+  kiosk_sites_destroy(d->sites);
+  d->sites = s->sites;
+  s->sites = NULL;
+  d->cfg = s->cfg;
+  const struct kiosk_site *site = kiosk_sites_find(d->sites, d->cfg.site_id);
+  snprintf(what, cap, "%zu sites; this one with %zu routes, %zu vehicles",
+           kiosk_sites_count(d->sites), site ? site->nroutes : 0, site ? site->nvehicles : 0);
+  if (!d->term)
+    return;
+  /* the terminal owns a copy of its own (a registry is read-only, but its life is the
+   * decision thread's) */
+  struct kiosk_sites *copy = NULL;
+  struct kiosk_diag diag;
+  if (kiosk_sites_parse(s->registry, s->registry_len, "centre registry", &copy, &diag) !=
+          KIOSK_OK ||
+      kiosk_terminal_update(d->term, &d->cfg, copy) != KIOSK_OK) {
+    kiosk_sites_destroy(copy);
+    app_log("document registry: the terminal refused it (kept its own)");
+  }
+}
+
+/* ------------------------------------------------------------------- trust -- */
+
+static int trust_check(struct term_docs *d, const char *c, size_t n, struct staged *s,
+                       char *why, size_t cap)
+{
+  return docs_trust_load(c, n, d->cfg.trust_dir, d->journal, &s->trust, &s->issuers, why, cap);
+}
+
+static void trust_commit(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
+                         char *what, size_t cap)
+{
+  (void)version, (void)now;
+  snprintf(what, cap, "%zu issuer key(s)", s->issuers);
+  if (d->publish_trust) {
+    d->publish_trust(s->trust);
+  } else {
+    cardio_trust_destroy(d->trust_pending);
+    d->trust_pending = s->trust;
+  }
+  s->trust = NULL;
+}
+
+/* ------------------------------------------------------------------ roster -- */
+
+static int roster_check(struct term_docs *d, const char *c, size_t n, struct staged *s,
+                        char *why, size_t cap)
+{
+  if (proto_roster_parse(c, n, &s->roster, why, cap) != PROTO_OK)
+    return -1;
+  if (strcmp(s->roster->site, d->site) != 0) {
+    snprintf(why, cap, "the roster is another site's");
+    return -1;
+  }
+  return 0;
+}
+
+static void roster_commit(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
+                          char *what, size_t cap)
+{
+  (void)d;
+  snprintf(what, cap, "%zu staff", s->roster->count);
+  term_staff_set_roster(s->roster, version, now);
+  s->roster = NULL;
+}
+
+/* ----------------------------------------------------------------- tariff -- */
+
+/* The hospital's fees (issue 12, kiosk/tariff.h): this site's, the content's version equal
+ * to the envelope's; kiosk_terminal_open reads <journal>.tariff at start. */
+static int tariff_check(struct term_docs *d, const char *c, size_t n, struct staged *s,
+                        char *why, size_t cap)
+{
+  if (!d->tariff) {
+    snprintf(why, cap, "no cashier terminal to hold it yet");
+    return -1;
+  }
+  s->tariff = malloc(sizeof *s->tariff);
+  if (!s->tariff) {
+    snprintf(why, cap, "out of memory");
+    return -1;
+  }
+  if (kiosk_tariff_check(c, n, d->site, s->tariff, why, cap) != KIOSK_OK)
+    return -1;
+  if (s->tariff->version != s->version) {
+    snprintf(why, cap, "its content says version %" PRIu64, s->tariff->version);
+    return -1;
+  }
+  return 0;
+}
+
+static void tariff_commit(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
+                          char *what, size_t cap)
+{
+  (void)now, (void)version;
+  if (kiosk_tariff_set(d->tariff, s->tariff) != KIOSK_OK)
+    snprintf(what, cap, "but the terminal kept its own: not above the one it holds");
+  else
+    snprintf(what, cap, "%zu items", s->tariff->count);
+}
+
+/* In the order a start reads them: the registry first (the configuration is checked
+ * against it), the roster last. The roster's header has no "# " (files written before the
+ * other kinds were applied). */
+static const struct kind_ops kinds[K_COUNT] = {
+    [K_REGISTRY] = {"registry", "# yh-doc registry ", REGISTRY_DOC_MAX, 0, registry_check,
+                    registry_commit},
+    [K_CONFIG] = {"config", "# yh-doc config ", CONFIG_DOC_MAX, 0, config_check,
+                  config_commit},
+    [K_TRUST] = {"trust", "# yh-doc trust ", DOCS_TRUST_DOC_MAX, 0, trust_check, trust_commit},
+    [K_TARIFF] = {"tariff", "", PROTO_TARIFF_DOC_MAX, 1, tariff_check, tariff_commit},
+    [K_ROSTER] = {"roster", "yh-doc roster ", PROTO_ROSTER_DOC_MAX, 0, roster_check,
+                  roster_commit},
+};
+
+static int kind_index(const char *kind)
+{
+  for (int k = 0; kind && k < K_COUNT; k++)
+    if (strcmp(kinds[k].name, kind) == 0)
+      return k;
+  return -1;
+}
+
+static uint64_t version_of(int k)
+{
+  if (k == K_ROSTER)
+    return term_staff_roster_version();
+  pthread_mutex_lock(&held_mu);
+  uint64_t v = held[k];
+  pthread_mutex_unlock(&held_mu);
+  return v;
+}
+
+static void set_version(int k, uint64_t v)
+{
+  pthread_mutex_lock(&held_mu);
+  held[k] = v;
+  pthread_mutex_unlock(&held_mu);
+}
+
+/* ----------------------------------------------------------- stored files -- */
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -40,19 +347,24 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 /* tmp, fsync, rename, fsync the directory: the old file or the new one, never half. */
-static int write_atomic(const char *path, const char *tag, uint64_t version, const char *content,
+static int write_atomic(const char *path, const char *head, uint64_t version, const char *content,
                         size_t len)
 {
-  char tmp[KIOSK_PATH_MAX + 32], head[64], dir[KIOSK_PATH_MAX + 16];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  char tmp[KIOSK_PATH_MAX + 32], line[HEAD_MAX + 32], dir[KIOSK_PATH_MAX + 32];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return -1;
-  int n = tag ? snprintf(head, sizeof head, "%s%" PRIu64 "\n", tag, version) : 0;
-  int bad = write_all(fd, head, (size_t)n) || write_all(fd, content, len) || fsync(fd) != 0;
+  int n = head ? snprintf(line, sizeof line, "%s%" PRIu64 "\n", head, version) : 0;
+  int bad = write_all(fd, line, (size_t)n) || write_all(fd, content, len) || fsync(fd) != 0;
   bad = close(fd) != 0 || bad;
   if (bad || rename(tmp, path) != 0) {
+    int e = errno;
     unlink(tmp);
+    errno = e;
     return -1;
   }
   snprintf(dir, sizeof dir, "%s", path);
@@ -64,57 +376,125 @@ static int write_atomic(const char *path, const char *tag, uint64_t version, con
   return 0;
 }
 
-/* Parse a roster and check it is this site's. NULL with why on failure. */
-static struct proto_roster *roster_for(const struct term_docs *d, const char *content, size_t len,
-                                       char *why, size_t cap)
+static void path_of(const struct term_docs *d, int k, char *out, size_t cap)
 {
-  struct proto_roster *r = NULL;
-  if (proto_roster_parse(content, len, &r, why, cap) != PROTO_OK)
-    return NULL;
-  if (strcmp(r->site, d->site) != 0) {
-    snprintf(why, cap, "the roster is another site's");
-    proto_roster_free(r);
-    return NULL;
-  }
-  return r;
+  snprintf(out, cap, "%s.%s", d->journal, kinds[k].name);
 }
 
-static int load_file(struct term_docs *d, char *why, size_t cap)
+/* Check, stage, put in force; the caller holds d->mu. store: write the file first (a new
+ * document), else it is the file read at start. */
+static int apply_locked(struct term_docs *d, int k, uint64_t version, const char *content,
+                        size_t len, int64_t now, int store, char *why, size_t cap)
 {
-  FILE *f = fopen(d->path, "rb");
-  if (!f)
-    return errno == ENOENT ? 0 : (snprintf(why, cap, "%s: cannot read it", d->path), -1);
-  size_t max = PROTO_ROSTER_DOC_MAX + 64;
+  const struct kind_ops *o = &kinds[k];
+  struct staged s;
+  memset(&s, 0, sizeof s);
+  s.version = version;
+  if (len > o->max) {
+    snprintf(why, cap, "larger than %zu bytes", o->max);
+    return -1;
+  }
+  if (memchr(content, '\0', len)) {
+    snprintf(why, cap, "a NUL byte");
+    return -1;
+  }
+  if (o->check(d, content, len, &s, why, cap) != 0) {
+    staged_free(&s);
+    return -1;
+  }
+  char path[KIOSK_PATH_MAX + 32];
+  path_of(d, k, path, sizeof path);
+  if (store && write_atomic(path, o->own_file ? NULL : o->head, version, content, len) != 0) {
+    snprintf(why, cap, "not written to %.300s (%s)", path, strerror(errno));
+    staged_free(&s);
+    return -1;
+  }
+  char what[200] = "";
+  o->commit(d, &s, version, now, what, sizeof what);
+  staged_free(&s);
+  if (k != K_ROSTER)
+    set_version(k, version);
+  app_log("document %s: version %" PRIu64 " in force (%s%s%s)", o->name, version, what,
+          store ? "" : ", from ", store ? "" : path);
+  return 0;
+}
+
+/* A stored document: read it and put it in force. A missing file is none. */
+static int load_stored(struct term_docs *d, int k, char *why, size_t cap)
+{
+  const struct kind_ops *o = &kinds[k];
+  char path[KIOSK_PATH_MAX + 32];
+  path_of(d, k, path, sizeof path);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    if (errno == ENOENT)
+      return 0;
+    snprintf(why, cap, "%s: cannot read it (%s)", path, strerror(errno));
+    return -1;
+  }
+  size_t max = o->max + HEAD_MAX;
   char *buf = malloc(max + 1);
   size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
   fclose(f);
   if (!buf || n > max) {
     free(buf);
-    snprintf(why, cap, "%s: too large", d->path);
+    snprintf(why, cap, "%s: too large", path);
     return -1;
   }
   buf[n] = '\0';
-  char *nl = memchr(buf, '\n', n);
-  char *end;
+  /* "# yh-doc <kind> <version>" or, for a roster, without "# " */
+  const char *p = buf, *nl = memchr(buf, '\n', n);
+  char *end = NULL;
   uint64_t version = 0;
-  if (nl && strncmp(buf, FILE_TAG, sizeof FILE_TAG - 1) == 0)
-    version = strtoull(buf + sizeof FILE_TAG - 1, &end, 10);
+  const char *bare = o->head[0] == '#' ? o->head + 2 : o->head;
+  if (strncmp(p, "# ", 2) == 0)
+    p += 2;
+  if (nl && strncmp(p, bare, strlen(bare)) == 0 && p[strlen(bare)] >= '1' &&
+      p[strlen(bare)] <= '9') {
+    errno = 0;
+    version = strtoull(p + strlen(bare), &end, 10);
+    if (errno)
+      end = NULL;
+  }
+  char perr[600] = "";
+  int rc = -1;
+  if (end && end == nl && version)
+    rc = apply_locked(d, k, version, nl + 1, n - (size_t)(nl + 1 - buf), (int64_t)time(NULL), 0,
+                      perr, sizeof perr);
   else
-    end = NULL;
-  char perr[160] = "";
-  struct proto_roster *r = NULL;
-  if (!end || end != nl || version == 0 ||
-      !(r = roster_for(d, nl + 1, n - (size_t)(nl + 1 - buf), perr, sizeof perr))) {
-    free(buf);
-    snprintf(why, cap, "%s: not a roster this terminal can use%s%s", d->path, perr[0] ? ": " : "",
-             perr);
+    snprintf(perr, sizeof perr, "no \"%s<version>\" line first", bare);
+  free(buf);
+  if (rc != 0)
+    snprintf(why, cap, "%s: not a %s this terminal can use: %s", path, o->name, perr);
+  return rc;
+}
+
+/* ------------------------------------------------------------------- API -- */
+
+static int read_base(struct term_docs *d, const struct kiosk_config *cfg, char *why, size_t cap)
+{
+  snprintf(d->base_name, sizeof d->base_name, "%s", cfg->source);
+  if (!cfg->source[0])
+    return 0; /* a configuration made in memory (tests): no config or registry document */
+  if (strcmp(cfg->source, "(embedded defaults)") == 0) {
+    d->base = dup_mem(kiosk_config_defaults(), strlen(kiosk_config_defaults()));
+    d->base_len = d->base ? strlen(d->base) : 0;
+    return d->base ? 0 : (snprintf(why, cap, "out of memory"), -1);
+  }
+  FILE *f = fopen(cfg->source, "rb");
+  if (!f) {
+    snprintf(why, cap, "%s: cannot read it again (%s)", cfg->source, strerror(errno));
     return -1;
   }
-  free(buf);
-  size_t count = r->count;
-  term_staff_set_roster(r, version, (int64_t)time(NULL));
-  app_log("staff roster: version %" PRIu64 " in force (%zu staff, from %s)", version, count,
-          d->path);
+  d->base = malloc(COMMON_INI_INPUT_MAX + 1);
+  size_t n = d->base ? fread(d->base, 1, COMMON_INI_INPUT_MAX + 1, f) : 0;
+  fclose(f);
+  if (!d->base || n > COMMON_INI_INPUT_MAX) {
+    snprintf(why, cap, "%s: too large", cfg->source);
+    return -1;
+  }
+  d->base[n] = '\0';
+  d->base_len = n;
   return 0;
 }
 
@@ -126,100 +506,114 @@ int term_docs_open(const struct kiosk_config *cfg, struct term_docs **out, char 
     snprintf(why, cap, "out of memory");
     return -1;
   }
+  pthread_mutex_init(&d->mu, NULL);
   snprintf(d->site, sizeof d->site, "%s", cfg->site_id);
-  snprintf(d->path, sizeof d->path, "%s.roster", cfg->journal_path);
-  snprintf(d->tariff_path, sizeof d->tariff_path, "%s.tariff", cfg->journal_path);
-  if (load_file(d, why, cap) != 0) {
-    free(d);
-    return -1;
-  }
+  snprintf(d->journal, sizeof d->journal, "%s", cfg->journal_path);
+  d->cfg = *cfg;
+  for (int k = 0; k < K_COUNT; k++)
+    if (k != K_ROSTER)
+      set_version(k, 0);
+  if (read_base(d, cfg, why, cap) != 0)
+    goto out_close;
+  for (int k = 0; k < K_COUNT; k++)
+    if (!kinds[k].own_file && load_stored(d, k, why, cap) != 0)
+      goto out_close;
   *out = d;
   return 0;
+out_close:
+  term_docs_close(d);
+  return -1;
 }
 
 void term_docs_close(struct term_docs *d)
 {
+  if (!d)
+    return;
+  for (int k = 0; k < K_COUNT; k++)
+    if (k != K_ROSTER)
+      set_version(k, 0);
+  free(d->base);
+  free(d->overlay);
+  kiosk_sites_destroy(d->sites);
+  cardio_trust_destroy(d->trust_pending);
+  pthread_mutex_destroy(&d->mu);
   free(d);
 }
 
-int term_docs_version(struct term_docs *d, const char *kind, uint64_t *version)
+const struct kiosk_config *term_docs_config(const struct term_docs *d)
 {
-  *version = 0;
-  if (d && strcmp(kind, "roster") == 0)
-    *version = term_staff_roster_version();
-  else if (d && strcmp(kind, "tariff") == 0)
-    *version = kiosk_tariff_version(d->tariff);
-  return 0;
+  return &d->cfg;
+}
+
+void term_docs_attach(struct term_docs *d, struct kiosk_terminal *t,
+                      void (*publish_trust)(struct cardio_trust *trust))
+{
+  pthread_mutex_lock(&d->mu);
+  d->term = t;
+  d->publish_trust = publish_trust;
+  if (publish_trust && d->trust_pending) {
+    publish_trust(d->trust_pending);
+    d->trust_pending = NULL;
+  }
+  pthread_mutex_unlock(&d->mu);
 }
 
 void term_docs_set_tariff(struct term_docs *d, struct kiosk_tariff *tariff)
 {
-  if (d)
-    d->tariff = tariff;
+  if (!d)
+    return;
+  pthread_mutex_lock(&d->mu);
+  d->tariff = tariff;
+  set_version(K_TARIFF, tariff ? kiosk_tariff_version(tariff) : 0);
+  pthread_mutex_unlock(&d->mu);
 }
 
-/* The hospital's tariff (issue 12): this site's, the envelope's version, above the one
- * held; on the disk before it is in force. */
-static int apply_tariff(struct term_docs *d, uint64_t version, const char *content, size_t len)
+int term_docs_version(struct term_docs *d, const char *kind, uint64_t *version)
 {
-  char why[200] = "";
-  uint64_t held = kiosk_tariff_version(d->tariff);
-  struct proto_tariff *t = malloc(sizeof *t);
-  int rc = -1;
-  if (!t || !d->tariff)
-    snprintf(why, sizeof why, "%s", t ? "no cashier terminal to hold it" : "out of memory");
-  else if (kiosk_tariff_check(content, len, d->site, t, why, sizeof why) != KIOSK_OK)
-    ;
-  else if (t->version != version)
-    snprintf(why, sizeof why, "its content says version %" PRIu64, t->version);
-  else if (version <= held)
-    snprintf(why, sizeof why, "not above the version in force");
-  else if (write_atomic(d->tariff_path, NULL, version, content, len) != 0)
-    snprintf(why, sizeof why, "not written beside the journal: %s", strerror(errno));
-  else if (kiosk_tariff_set(d->tariff, t) != KIOSK_OK)
-    snprintf(why, sizeof why, "not above the version in force");
-  else
-    rc = 0;
-  if (rc == 0)
-    app_log("tariff: version %" PRIu64 " in force (%zu items)", version, t->count);
-  else
-    app_log("tariff: version %" PRIu64 " refused (%s); version %" PRIu64 " stays in force",
-            version, why, held);
-  free(t);
-  return rc;
+  int k = kind_index(kind);
+  *version = d && k >= 0 ? version_of(k) : 0;
+  return 0;
 }
 
 int term_docs_apply(struct term_docs *d, const char *kind, uint64_t version, const char *content,
                     size_t len, int64_t now)
 {
-  char why[200] = "";
-  if (d && strcmp(kind, "tariff") == 0)
-    return apply_tariff(d, version, content, len);
-  if (!d || strcmp(kind, "roster") != 0) {
-    app_log("document %s version %" PRIu64 ": not applied by this terminal (kept as it is)",
-            kind, version);
-    return 0; /* configuration and trust store: not applied at runtime yet (docs/staff.md) */
-  }
-  uint64_t held = term_staff_roster_version();
-  if (version <= held) {
-    app_log("staff roster: version %" PRIu64 " refused: not above %" PRIu64 " in force", version,
-            held);
+  char why[700] = "";
+  int k = kind_index(kind);
+  if (!d || k < 0 || !content) {
+    app_log("document %s version %" PRIu64 ": refused: a kind this terminal does not apply",
+            k < 0 && kind && strlen(kind) < 16 ? kind : "?", version);
     return -1;
   }
-  struct proto_roster *r = roster_for(d, content, len, why, sizeof why);
-  if (!r) {
-    app_log("staff roster: version %" PRIu64 " refused (%s); version %" PRIu64 " stays in force",
-            version, why, held);
-    return -1;
+  pthread_mutex_lock(&d->mu);
+  uint64_t in_force = version_of(k);
+  int rc = -1;
+  if (version <= in_force)
+    snprintf(why, sizeof why, "not above version %" PRIu64 " in force", in_force);
+  else
+    rc = apply_locked(d, k, version, content, len, now, 1, why, sizeof why);
+  pthread_mutex_unlock(&d->mu);
+  if (rc != 0)
+    app_log("document %s: version %" PRIu64 " refused (%s); version %" PRIu64
+            " stays in force", kinds[k].name, version, why, in_force);
+  return rc;
+}
+
+void term_docs_in_force_text(char *buf, size_t cap)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int k = 0; k < K_COUNT; k++) {
+    int n = snprintf(buf + used, cap - used, "%sdoc_%s=%" PRIu64, k ? " " : "", kinds[k].name,
+                     version_of(k));
+    if (n < 0 || (size_t)n >= cap - used)
+      return;
+    used += (size_t)n;
   }
-  if (write_atomic(d->path, FILE_TAG, version, content, len) != 0) {
-    app_log("staff roster: version %" PRIu64 " not written to %s (%s); version %" PRIu64
-            " stays in force", version, d->path, strerror(errno), held);
-    proto_roster_free(r);
-    return -1;
-  }
-  size_t count = r->count;
-  term_staff_set_roster(r, version, now);
-  app_log("staff roster: version %" PRIu64 " in force (%zu staff)", version, count);
-  return 0;
+}
+
+uint64_t term_docs_in_force(const char *kind)
+{
+  int k = kind_index(kind);
+  return k < 0 ? 0 : version_of(k);
 }

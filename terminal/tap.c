@@ -57,6 +57,44 @@ static void trust_unref(struct tap_trust *tt)
   }
 }
 
+/* The trust store the centre's trust document put in force (term_tap_publish_trust), for
+ * every tap of the process; NULL: each tap keeps the one it loaded. */
+static pthread_mutex_t published_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct tap_trust *published;
+
+void term_tap_publish_trust(struct cardio_trust *trust)
+{
+  struct tap_trust *tt = trust ? calloc(1, sizeof *tt) : NULL;
+  if (tt) {
+    tt->trust = trust;
+    atomic_init(&tt->refs, 1); /* the published slot's own reference */
+  } else {
+    cardio_trust_destroy(trust); /* out of memory: the one in force stays */
+    if (trust)
+      return;
+  }
+  pthread_mutex_lock(&published_mu);
+  struct tap_trust *old = published;
+  published = tt;
+  pthread_mutex_unlock(&published_mu);
+  trust_unref(old);
+}
+
+/* Called on the decision thread before a read: the published store replaces the tap's.
+ * A read under way keeps its own reference to the old one. */
+static void adopt_published(struct term_tap *t)
+{
+  pthread_mutex_lock(&published_mu);
+  struct tap_trust *old = NULL;
+  if (published && published != t->trust) {
+    atomic_fetch_add(&published->refs, 1);
+    old = t->trust;
+    t->trust = published;
+  }
+  pthread_mutex_unlock(&published_mu);
+  trust_unref(old);
+}
+
 int term_tap_create(const char *trust_dir, int with_photo, unsigned deadline_ms,
                     struct term_tap **out, char *why, size_t cap)
 {
@@ -318,6 +356,7 @@ static int job_run(struct term_tap *t, enum job_kind kind, const char *reader, i
   pthread_condattr_destroy(&ca);
   j->refs = 2;
   j->kind = kind;
+  adopt_published(t);
   j->trust = t->trust;
   atomic_fetch_add(&t->trust->refs, 1);
   j->ctx = t->ctx; /* lent; back to the tap only if the job ends in time */

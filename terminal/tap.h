@@ -71,6 +71,11 @@ int term_tap_create(const char *trust_dir, int with_photo, unsigned deadline_ms,
                     struct term_tap **out, char *why, size_t cap);
 /* Accepts NULL. */
 void term_tap_destroy(struct term_tap *t);
+/* Put trust in force for every tap of the process (the centre's trust document,
+ * docs_apply.c): the next card read of each tap uses it, a read under way ends with the
+ * one it began with. Takes ownership of trust. Any thread. */
+struct cardio_trust;
+void term_tap_publish_trust(struct cardio_trust *trust);
 /* pcscd went away or came back: the context is no use, the next exchange makes one. */
 void term_tap_drop_context(struct term_tap *t);
 
