@@ -22,6 +22,7 @@
  *   centre-admin --config FILE doc set config|trust FILE
  *   centre-admin --config FILE staff add|disable|list|policy ...   (admin_staff.h)
  *   centre-admin --config FILE account add|passwd|disable|enable|list ... (admin_account.h)
+ *   centre-admin --config FILE registry import FILE | registry list  (admin_registry.h)
  *   centre-admin keygen KEY.pem PUB.pem    (no config: a new signing key pair)
  *
  *   centre-admin --help | -h | --version
@@ -43,6 +44,7 @@
 #include <time.h>
 
 #include "admin_account.h"
+#include "admin_registry.h"
 #include "admin_staff.h"
 #include "centre_int.h"
 #include "common/award.h"
@@ -112,10 +114,11 @@ static void usage(FILE *out)
           "       hospital's terminals)\n"
           "  tariff list --hospital SITE   (CSV)\n"
           "  doc set config|trust FILE\n" CENTRE_ADMIN_STAFF_USAGE CENTRE_ADMIN_ACCOUNT_USAGE
+          CENTRE_ADMIN_REGISTRY_USAGE
           "or: centre-admin keygen KEY.pem PUB.pem   (a new ECDSA P-256 signing key, 0600)\n"
           "  -h, --help   this text;  --version   the version\n"
-          "terminal register checks SITE against the site registry named by [reports] sites\n"
-          "in the configuration. Exit status: 0 done, 1 failed, 2 usage error (docs/cli.md).\n");
+          "terminal register checks SITE against the registry imported (else the site\n"
+          "registry named by [reports] sites in the configuration). Exit status: 0 done, 1 failed, 2 usage error (docs/cli.md).\n");
 }
 
 /* Award tokens and values are common's one table (common/award.h). */
@@ -575,7 +578,7 @@ static int on_site_pair(void *user, const char *section, const char *key, const 
   return 0;
 }
 
-static int site_check(const char *site)
+static int site_check(struct centre_store *st, const char *site)
 {
   static const struct common_ini_handler h = {on_site_section, on_site_pair};
   struct site_find f = {site, 0};
@@ -583,6 +586,21 @@ static int site_check(const char *site)
   char *buf = NULL;
   size_t len = 0;
   int rc;
+  /* the registry the terminals apply, when one was imported; else the file */
+  uint64_t version = 0;
+  int64_t issued = 0;
+  rc = centre_store_doc_get(st, CENTRE_REGISTRY_KIND, &buf, &version, &issued);
+  if (rc == CENTRE_OK) {
+    int found = centre_registry_has_site(buf, strlen(buf), site);
+    free(buf);
+    if (!found)
+      return failure("terminal register: site %s is not in the registry (version %llu; "
+                     "centre-admin registry list)", site, (unsigned long long)version);
+    return CENTRE_OK;
+  }
+  if (rc != CENTRE_E_NOT_FOUND)
+    return rc;
+  buf = NULL;
   if (!sites_path[0]) {
     fprintf(stderr, PROG ": terminal register: site %s not checked: no [reports] sites (the site registry) in %s\n",
             site, conf_path);
@@ -635,7 +653,7 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
       return usage_error("terminal register: expected ID SITE");
     if ((rc = id_arg("terminal register", "ID", argv[2], PROTO_TOKEN_MAX)) != CENTRE_OK ||
         (rc = id_arg("terminal register", "SITE", argv[3], PROTO_SITE_TOKEN_MAX)) != CENTRE_OK ||
-        (rc = site_check(argv[3])) != CENTRE_OK)
+        (rc = site_check(st, argv[3])) != CENTRE_OK)
       return rc;
     rc = centre_store_terminal_register(st, argv[2], argv[3], now);
     if (rc == CENTRE_OK)
@@ -773,6 +791,8 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
     return centre_admin_staff(st, argc - 1, argv + 1, now);
   if (strcmp(c0, "account") == 0)
     return centre_admin_account(st, argc - 1, argv + 1, now);
+  if (strcmp(c0, "registry") == 0)
+    return centre_admin_registry(st, argc, argv, now, ADMIN_E_SAID);
   if (strcmp(c0, "tariff") == 0 && (strcmp(c1, "set") == 0 || strcmp(c1, "list") == 0))
     return tariff_cmd(conf, st, argc - 1, argv + 1, now);
   if (strcmp(c0, "doc") == 0 && strcmp(c1, "set") == 0) {
@@ -790,9 +810,9 @@ static int run(const struct centre_conf *conf, struct centre_store *st, int argc
   }
   if (common_token_valid(c0, 20) && (!*c1 || common_token_valid(c1, 20)))
     return usage_error("unknown command '%s%s%s' (expected terminal, quarantine, cert, card, "
-                       "report, tariff, staff, account or doc with its subcommand)", c0, *c1 ? " " : "", c1);
+                       "report, tariff, staff, account, registry or doc with its subcommand)", c0, *c1 ? " " : "", c1);
   return usage_error("unknown command (expected terminal, quarantine, cert, card, report, "
-                     "tariff, staff, account or doc with its subcommand)");
+                     "tariff, staff, account, registry or doc with its subcommand)");
 }
 
 /* The centre's signing key: private (PKCS#8, 0600, never overwritten) and the public

@@ -698,7 +698,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     else
       reply_error(req, 405, "method", "GET expected", NULL, 0);
   } else if (strcmp(path, "/v1/config") == 0 || strcmp(path, "/v1/trust") == 0 ||
-             strcmp(path, "/v1/tariff") == 0) {
+             strcmp(path, "/v1/tariff") == 0 || strcmp(path, "/v1/registry") == 0) {
     if (cmd == EVHTTP_REQ_GET)
       handle_doc(w, req, path + 4, path + 4, site);
     else

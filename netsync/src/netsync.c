@@ -586,7 +586,7 @@ int netsync_fetch_doc(struct netsync *ns, const char *kind)
   int rc;
   if (!ns || !kind ||
       (strcmp(kind, "config") != 0 && strcmp(kind, "trust") != 0 && strcmp(kind, "roster") != 0 &&
-       strcmp(kind, "tariff") != 0))
+       strcmp(kind, "tariff") != 0 && strcmp(kind, "registry") != 0))
     return NETSYNC_E_INVALID_ARG;
   if (!ns->s.apply_doc)
     return NETSYNC_OK;
@@ -619,6 +619,25 @@ int netsync_fetch_doc(struct netsync *ns, const char *kind)
     rc = NETSYNC_E_SINK;
   netsync_doc_free(&d);
   return rc;
+}
+
+/* The documents, the registry first (the terminal checks its configuration against it),
+ * the roster last. One the terminal refuses (NETSYNC_E_SINK: it keeps the one in force and
+ * says why) does not hold the others back: a bad trust store at the centre must not stop
+ * a roster that disables a member. The hospital's tariff answers 204 to other sites. */
+static int fetch_docs(struct netsync *ns)
+{
+  static const char *const kinds[] = {"registry", "trust", "config", "tariff", "roster"};
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    int rc = netsync_fetch_doc(ns, kinds[i]);
+    if (rc == NETSYNC_E_SINK) {
+      trace(ns, "document %s refused by the terminal: the one in force stays", kinds[i]);
+      continue;
+    }
+    if (rc != NETSYNC_OK)
+      return rc;
+  }
+  return NETSYNC_OK;
 }
 
 int netsync_report(struct netsync *ns)
@@ -715,14 +734,7 @@ static void *worker(void *arg)
       set_state(ns, NETSYNC_STATE_FETCHING, "revocations, documents, status");
       rc = netsync_fetch_revocations(ns);
       if (rc == NETSYNC_OK)
-        rc = netsync_fetch_doc(ns, "trust");
-      if (rc == NETSYNC_OK)
-        rc = netsync_fetch_doc(ns, "config");
-      /* The hospital's tariff (204 for a terminal whose site has none). */
-      if (rc == NETSYNC_OK)
-        rc = netsync_fetch_doc(ns, "tariff");
-      if (rc == NETSYNC_OK)
-        rc = netsync_fetch_doc(ns, "roster");
+        rc = fetch_docs(ns);
       if (rc == NETSYNC_OK)
         rc = netsync_report(ns);
       if (rc == NETSYNC_OK)

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "proto/batch.h"
 #include "proto/event.h"
@@ -118,6 +119,19 @@ void centre_batch_free(struct centre_batch *b);
  */
 int centre_inflate(const uint8_t *in, size_t in_len, int gzip, size_t max, char **out,
                    size_t *out_len);
+
+/* -------------------------------------------------------------- registry -- */
+
+/* The site and vehicle registry document (centre/src/registry.c; docs/sync-protocol.md,
+ * "Registry document"): a sites.ini, checked for what would make every terminal refuse
+ * it; stored and served as the document kind "registry". MALFORMED / TOO_LARGE with why
+ * (a line number, never a value); *sites may be NULL. */
+#define CENTRE_REGISTRY_KIND "registry"
+int centre_registry_check(const char *buf, size_t len, unsigned *sites, char *why, size_t cap);
+/* 1 when the (valid) registry has a [site] section, else 0. */
+int centre_registry_has_site(const char *buf, size_t len, const char *site);
+/* site,kind,routes,vehicles,vehicle_ids: one line per site. */
+int centre_registry_list_csv(const char *buf, size_t len, FILE *out);
 
 /* ------------------------------------------------------------- statement -- */
 

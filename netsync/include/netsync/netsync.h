@@ -88,7 +88,7 @@ struct netsync_journal_ops {
  *   revocation_version: the version of the list the terminal holds (0: none).
  *   apply_revocations:  a signed list (snapshot when is_delta == 0). The receiver
  *                       (kiosk's revoke.h) verifies the list's own signature.
- *   doc_version:        the version of "config", "trust", "roster" or "tariff" held (0: none).
+ *   doc_version:        the version of "config", "trust", "roster", "tariff" or "registry" held (0: none).
  *   apply_doc:          a document whose centre signature netsync has verified, with a
  *                       version newer than doc_version.
  */
@@ -187,7 +187,7 @@ void netsync_get_status(struct netsync *ns, struct netsync_status *out);
  * Synchronous single steps, for tools and tests, on the caller's thread (do not mix with
  * a running worker):
  *   netsync_upload_all: upload until the journal is acknowledged or an error.
- *   netsync_fetch_revocations, netsync_fetch_doc ("config", "trust", "roster" or
+ *   netsync_fetch_revocations, netsync_fetch_doc ("config", "trust", "roster", "registry" or
  *   "tariff"), netsync_report.
  */
 int netsync_upload_all(struct netsync *ns);
