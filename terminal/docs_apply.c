@@ -43,6 +43,9 @@ struct staged {
   struct proto_tariff *tariff; /* tariff */
 };
 
+/* The kinds, in the order a start reads them (kinds[] below). */
+enum { K_REGISTRY, K_CONFIG, K_TRUST, K_TARIFF, K_ROSTER, K_COUNT };
+
 struct term_docs {
   pthread_mutex_t mu; /* one apply at a time; term_docs_config's copy */
   char site[KIOSK_SITE_ID_MAX + 1];
@@ -58,26 +61,27 @@ struct term_docs {
   void (*publish_trust)(struct cardio_trust *);
   struct cardio_trust *trust_pending; /* read at open, published at attach */
   struct kiosk_tariff *tariff; /* the terminal's holder (term_docs_set_tariff), NULL before */
+  uint64_t held[K_COUNT];      /* per kind, under held_mu */
 };
 
 struct kind_ops {
   const char *name;
   const char *head; /* the stored file's header, before the version */
   size_t max;
-  int (*check)(struct term_docs *d, const char *c, size_t n, struct staged *s, char *why,
-               size_t cap);
-  /* 0: the content carries its own version and kiosk reads the file itself at start
+  /* 1: the content carries its own version and kiosk reads the file itself at start
    * (the tariff): stored as served, without the header line, not read by term_docs_open */
   int own_file;
+  int (*check)(struct term_docs *d, const char *c, size_t n, struct staged *s, char *why,
+               size_t cap);
   /* cannot fail: everything that can was checked; what: for the log line */
   void (*commit)(struct term_docs *d, struct staged *s, uint64_t version, int64_t now,
                  char *what, size_t cap);
 };
 
-/* Versions in force, process-wide for the status line (the roster's is staff.c's). */
+/* Versions in force are each struct's (held[], the roster's is staff.c's); the program's
+ * one struct is also the status line's (term_docs_in_force_text). held_mu guards both. */
 static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
-enum { K_REGISTRY, K_CONFIG, K_TRUST, K_TARIFF, K_ROSTER, K_COUNT };
-static uint64_t held[K_COUNT];
+static struct term_docs *program_docs;
 
 static void staged_free(struct staged *s)
 {
@@ -313,20 +317,26 @@ static int kind_index(const char *kind)
   return -1;
 }
 
-static uint64_t version_of(int k)
+/* d NULL: none; the caller may hold held_mu (locked: 1) or not. */
+static uint64_t version_of_locked(const struct term_docs *d, int k)
 {
   if (k == K_ROSTER)
     return term_staff_roster_version();
+  return d ? d->held[k] : 0;
+}
+
+static uint64_t version_of(const struct term_docs *d, int k)
+{
   pthread_mutex_lock(&held_mu);
-  uint64_t v = held[k];
+  uint64_t v = version_of_locked(d, k);
   pthread_mutex_unlock(&held_mu);
   return v;
 }
 
-static void set_version(int k, uint64_t v)
+static void set_version(struct term_docs *d, int k, uint64_t v)
 {
   pthread_mutex_lock(&held_mu);
-  held[k] = v;
+  d->held[k] = v;
   pthread_mutex_unlock(&held_mu);
 }
 
@@ -413,7 +423,7 @@ static int apply_locked(struct term_docs *d, int k, uint64_t version, const char
   o->commit(d, &s, version, now, what, sizeof what);
   staged_free(&s);
   if (k != K_ROSTER)
-    set_version(k, version);
+    set_version(d, k, version);
   app_log("document %s: version %" PRIu64 " in force (%s%s%s)", o->name, version, what,
           store ? "" : ", from ", store ? "" : path);
   return 0;
@@ -510,14 +520,14 @@ int term_docs_open(const struct kiosk_config *cfg, struct term_docs **out, char 
   snprintf(d->site, sizeof d->site, "%s", cfg->site_id);
   snprintf(d->journal, sizeof d->journal, "%s", cfg->journal_path);
   d->cfg = *cfg;
-  for (int k = 0; k < K_COUNT; k++)
-    if (k != K_ROSTER)
-      set_version(k, 0);
   if (read_base(d, cfg, why, cap) != 0)
     goto out_close;
   for (int k = 0; k < K_COUNT; k++)
     if (!kinds[k].own_file && load_stored(d, k, why, cap) != 0)
       goto out_close;
+  pthread_mutex_lock(&held_mu);
+  program_docs = d; /* the last opened: a program has one */
+  pthread_mutex_unlock(&held_mu);
   *out = d;
   return 0;
 out_close:
@@ -529,9 +539,10 @@ void term_docs_close(struct term_docs *d)
 {
   if (!d)
     return;
-  for (int k = 0; k < K_COUNT; k++)
-    if (k != K_ROSTER)
-      set_version(k, 0);
+  pthread_mutex_lock(&held_mu);
+  if (program_docs == d)
+    program_docs = NULL;
+  pthread_mutex_unlock(&held_mu);
   free(d->base);
   free(d->overlay);
   kiosk_sites_destroy(d->sites);
@@ -564,14 +575,14 @@ void term_docs_set_tariff(struct term_docs *d, struct kiosk_tariff *tariff)
     return;
   pthread_mutex_lock(&d->mu);
   d->tariff = tariff;
-  set_version(K_TARIFF, tariff ? kiosk_tariff_version(tariff) : 0);
+  set_version(d, K_TARIFF, tariff ? kiosk_tariff_version(tariff) : 0);
   pthread_mutex_unlock(&d->mu);
 }
 
 int term_docs_version(struct term_docs *d, const char *kind, uint64_t *version)
 {
   int k = kind_index(kind);
-  *version = d && k >= 0 ? version_of(k) : 0;
+  *version = d && k >= 0 ? version_of(d, k) : 0;
   return 0;
 }
 
@@ -586,7 +597,7 @@ int term_docs_apply(struct term_docs *d, const char *kind, uint64_t version, con
     return -1;
   }
   pthread_mutex_lock(&d->mu);
-  uint64_t in_force = version_of(k);
+  uint64_t in_force = version_of(d, k);
   int rc = -1;
   if (version <= in_force)
     snprintf(why, sizeof why, "not above version %" PRIu64 " in force", in_force);
@@ -603,17 +614,22 @@ void term_docs_in_force_text(char *buf, size_t cap)
 {
   size_t used = 0;
   buf[0] = '\0';
+  pthread_mutex_lock(&held_mu);
   for (int k = 0; k < K_COUNT; k++) {
     int n = snprintf(buf + used, cap - used, "%sdoc_%s=%" PRIu64, k ? " " : "", kinds[k].name,
-                     version_of(k));
+                     version_of_locked(program_docs, k));
     if (n < 0 || (size_t)n >= cap - used)
-      return;
+      break;
     used += (size_t)n;
   }
+  pthread_mutex_unlock(&held_mu);
 }
 
 uint64_t term_docs_in_force(const char *kind)
 {
   int k = kind_index(kind);
-  return k < 0 ? 0 : version_of(k);
+  pthread_mutex_lock(&held_mu);
+  uint64_t v = k < 0 ? 0 : version_of_locked(program_docs, k);
+  pthread_mutex_unlock(&held_mu);
+  return v;
 }

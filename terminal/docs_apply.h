@@ -76,8 +76,9 @@ int term_docs_version(struct term_docs *d, const char *kind, uint64_t *version);
 int term_docs_apply(struct term_docs *d, const char *kind, uint64_t version, const char *content,
                     size_t len, int64_t now);
 
-/* "doc_registry=2 doc_config=3 doc_trust=0 doc_roster=5": the version of each kind in force (0: none),
- * for the control socket's status and the status line. Any thread. */
+/* "doc_registry=2 doc_config=3 doc_trust=0 doc_tariff=0 doc_roster=5": the version of each
+ * kind in force (0: none) in the program's struct (the one opened last and not closed),
+ * for the control socket's status. Any thread. */
 void term_docs_in_force_text(char *buf, size_t cap);
 /* The version of kind in force, 0 when none or unknown. Any thread. */
 uint64_t term_docs_in_force(const char *kind);

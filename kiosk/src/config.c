@@ -722,14 +722,13 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
 }
 
 /* The keys the centre's configuration document may set (docs/kiosk.md, "Set by the
- * centre"): the scheme's window, the policy numbers and a bus terminal's assignment
- * (vehicle, route, trip, stop: the operator's dispatch, checked against the registry).
- * Never who or where the terminal is (terminal id, site, mode), its files, its keys, its
- * reader, its staff or its queue's size (allocated at start). */
+ * centre"): the scheme's window and the policy numbers. The document is one for every
+ * terminal, so never who or where a terminal is (terminal id, site, mode, a bus's vehicle,
+ * route, trip, stop), its files, its keys, its reader, its staff or its queue's size
+ * (allocated at start). */
 static const enum ckey centre_keys[] = {
-    K_START,     K_END,         K_GATE_REPEAT,  K_BUS_REPEAT, K_REV_AGE, K_REV_STALE,
-    K_REV_NEVER, K_CASHIER_MAX, K_CLOCK_MARGIN, K_VEHICLE,    K_ROUTE,   K_TRIP,
-    K_STOP,
+    K_START,     K_END,       K_GATE_REPEAT, K_BUS_REPEAT,   K_REV_AGE,
+    K_REV_STALE, K_REV_NEVER, K_CASHIER_MAX, K_CLOCK_MARGIN,
 };
 
 static int on_overlay_pair(void *user, const char *section, const char *key, const char *value,

@@ -79,7 +79,7 @@ int kiosk_terminal_update(struct kiosk_terminal *t, const struct kiosk_config *c
    * would change them is a mistake upstream, not something to put in force. */
   const struct kiosk_config *c = &t->cfg;
   if (strcmp(cfg->terminal_id, c->terminal_id) != 0 || strcmp(cfg->site_id, c->site_id) != 0 ||
-      cfg->mode != c->mode ||
+      cfg->mode != c->mode || strcmp(cfg->vehicle, c->vehicle) != 0 ||
       strcmp(cfg->journal_path, c->journal_path) != 0 ||
       strcmp(cfg->revocation_path, c->revocation_path) != 0 ||
       strcmp(cfg->trust_dir, c->trust_dir) != 0 ||

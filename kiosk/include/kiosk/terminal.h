@@ -152,8 +152,7 @@ int kiosk_terminal_record_gate_fault(struct kiosk_terminal *t, uint64_t ref_seq,
  * terminal runs (the centre's documents, applied by the program). Any thread: they wait
  * in the terminal and the decision thread takes them whole at the start of its next
  * decision or staff event, so a decision sees the old ones or the new ones, never half.
- * The terminal id, site, mode, paths and queue size must be the ones in force (a bus's
- * vehicle, route, trip and stop may change: the operator moved the terminal)
+ * The terminal id, site, mode, paths and queue size must be the ones in force
  * (INVALID_ARG); the registry must hold the site, allow the mode and, on a bus, hold the
  * vehicle (CONFIG). On success the terminal owns sites; on failure nothing changed and the
  * caller still owns it. kiosk_terminal_config() shows the new one after that decision.
