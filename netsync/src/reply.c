@@ -126,7 +126,8 @@ int netsync_parse_doc(const char *body, size_t len, struct netsync_doc *out)
     goto out_free;
   if (copy_str(json_object_get(o, "doc"), out->kind, sizeof out->kind, 0) != 0 ||
       (strcmp(out->kind, "config") != 0 && strcmp(out->kind, "trust") != 0 &&
-       strcmp(out->kind, "roster") != 0 && strcmp(out->kind, "tariff") != 0) ||
+       strcmp(out->kind, "roster") != 0 && strcmp(out->kind, "tariff") != 0 &&
+       strcmp(out->kind, "registry") != 0) ||
       get_u64(json_object_get(o, "version"), &out->version) != 0 || out->version == 0 ||
       get_u64(json_object_get(o, "issued"), &issued) != 0)
     goto out_free;

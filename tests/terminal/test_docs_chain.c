@@ -31,7 +31,7 @@
 
 #define WAIT_MS 90000
 
-static char dir[512], sock[600], logpath[600], cardpki[600];
+static char dir[256], sock[300], logpath[300], cardpki[300];
 static struct synctest_centre c;
 static pid_t kid = -1;
 static const char *const terms[] = {"T-GATE"};
@@ -130,6 +130,23 @@ static int log_has(const char *needle, int timeout_ms)
   return -1;
 }
 
+/* The log's last lines, for a failure's message. */
+static const char *log_tail(void)
+{
+  static char buf[3000];
+  buf[0] = '\0';
+  FILE *f = fopen(logpath, "r");
+  if (!f)
+    return "(no log)";
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, n > 2900 ? n - 2900 : 0, SEEK_SET);
+  size_t got = fread(buf, 1, sizeof buf - 1, f);
+  buf[got] = '\0';
+  fclose(f);
+  return buf;
+}
+
 static void sign_in(const char *id, const char *pin)
 {
   char line[2048], cmd[64];
@@ -155,7 +172,7 @@ static void setup(void)
   snprintf(sock, sizeof sock, "%s/kiosk.sock", dir);
   snprintf(logpath, sizeof logpath, "%s/kiosk.log", dir);
   snprintf(cardpki, sizeof cardpki, "%s/cardpki", dir);
-  char cmd[1600];
+  char cmd[2000];
   /* the card trust store (roots and issuers), and the centre's key for its signed lists */
   snprintf(cmd, sizeof cmd, "'%s' test-pki '%s' >/dev/null && cp '%s/sign.pub' '%s/trust/%s'",
            YHPKI_BIN, cardpki, dir, cardpki, KIOSK_TRUST_REVOCATION_KEY);
@@ -208,7 +225,7 @@ static void start_kiosk(void)
   }
   ck_assert_msg(status_is("doc_registry", "0", 30000) == 0 ||
                     status_is("doc_registry", "1", 1000) == 0,
-                "kiosk run did not come up (log %s)", logpath);
+                "kiosk run did not come up: %s", log_tail());
 }
 
 static const char sites[] =
@@ -218,7 +235,7 @@ static const char sites[] =
 
 START_TEST(documents_reach_a_running_terminal)
 {
-  char line[2048], path[700], bundle[700];
+  char line[2048], path[700], bundle[2000];
   write_text("sites.ini", sites);
   /* the registry at the centre: a new bus, and terminal register checks against it */
   char reg[1024];
@@ -246,9 +263,9 @@ START_TEST(documents_reach_a_running_terminal)
   ck_assert_int_eq(admin("doc", "set", "trust", path, NULL, NULL, NULL), 0);
 
   start_kiosk();
-  ck_assert_msg(status_is("doc_registry", "1", WAIT_MS) == 0, "registry (log %s)", logpath);
-  ck_assert_msg(status_is("doc_trust", "1", WAIT_MS) == 0, "trust (log %s)", logpath);
-  ck_assert_msg(status_is("doc_roster", "1", WAIT_MS) == 0, "roster (log %s)", logpath);
+  ck_assert_msg(status_is("doc_registry", "1", WAIT_MS) == 0, "registry: %s", log_tail());
+  ck_assert_msg(status_is("doc_trust", "1", WAIT_MS) == 0, "trust: %s", log_tail());
+  ck_assert_msg(status_is("doc_roster", "1", WAIT_MS) == 0, "roster: %s", log_tail());
   ck_assert_int_eq(log_has("document registry: version 1 in force (3 sites", 1000), 0);
 
   sign_in("S07", "246810");
