@@ -97,7 +97,12 @@ int common_id_shaped(const char *s)
     return 0;
   char want = common_id_check_char(s);
   char got = s[17] == 'x' ? 'X' : s[17];
-  return want != 0 && got == want;
+  if (want != 0 && got == want)
+    return 1;
+  /* A real region and birth date with a wrong check character is an ID number with a
+   * typing slip, and as personal as the right one (issue 12: such a "bill number" was
+   * waived and journaled in clear). */
+  return common_id_check(s, COMMON_ID_LEN, NULL, NULL) == COMMON_ID_CHECK_DIGIT;
 }
 
 int common_id_mask(const char *id, char *out, size_t cap)

@@ -170,8 +170,9 @@ START_TEST(test_id_check_char_all)
     id[18] = '\0';
     ck_assert_int_eq(common_id_check(id, 18, NULL, NULL), COMMON_ID_OK);
     ck_assert(common_id_shaped(id));
+    /* a slip in the check character: still an ID number (real region and date) */
     id[17] = c == '0' ? '1' : '0';
-    ck_assert(!common_id_shaped(id));
+    ck_assert(common_id_shaped(id));
   }
   for (int i = 0; i <= 10; i++)
     ck_assert_msg(seen[i], "check value %d never produced", i);
@@ -202,6 +203,18 @@ START_TEST(test_id_shaped)
   id[17] = common_id_check_char(id);
   id[18] = '\0';
   ck_assert(common_id_shaped(id));
+  /* issue 12: a holder's number with the wrong check character is refused as a bill */
+  ck_assert(common_id_shaped("110105194912310021"));
+  ck_assert(common_id_shaped("450981199008151057"));
+  /* 18 digits that are no ID number (no province, or no date) with a wrong check char */
+  char inv[19] = "20261201123456789";
+  inv[17] = common_id_check_char(inv) == '0' ? '1' : '0';
+  inv[18] = '\0';
+  ck_assert(!common_id_shaped(inv));
+  char nodate[19] = "45090219801399123";
+  nodate[17] = common_id_check_char(nodate) == '0' ? '1' : '0';
+  nodate[18] = '\0';
+  ck_assert(!common_id_shaped(nodate));
   ck_assert(!common_id_shaped("11010519491231002X1"));
   ck_assert(!common_id_shaped("1101051949123100"));
   ck_assert(!common_id_shaped("INV-0001"));
@@ -411,7 +424,8 @@ static const struct {
     {"\xe9\x97", 0},                    /* cut sequence */
     {"\xc0\xaf", 0},                    /* overlong '/' */
     {"450902199001011235", 0},          /* ID-shaped */
-    {"45090219900101123x", 1},          /* not ID-shaped: wrong check character */
+    {"45090219900101123x", 0},          /* an ID with a slip in its check character */
+    {"202612011234567890", 1},          /* 18 digits, no province or date: an invoice */
     {"123456789012345678901234567890123456789012345678901234567890123", 1}, /* 63 */
     {"1234567890123456789012345678901234567890123456789012345678901234", 0}, /* 64 */
     {"门门门门门门门门门门门门门门门门门门门门门", 1},                       /* 63 bytes */

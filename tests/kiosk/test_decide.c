@@ -293,6 +293,13 @@ static const struct row rows[] = {
     {"cashier, ID-shaped bill with a valid check digit", KIOSK_MODE_CASHIER,
      KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "450902199001011235",
      .want = KIOSK_VERDICT_STAFF_CHECK, .reasons = R(HOLDER_MATCHED) | R(BILL_REF_MISSING)},
+    /* issue 12's case: granted before, the wrong check digit let the ID pass as a bill */
+    {"cashier, ID-shaped bill with a wrong check digit", KIOSK_MODE_CASHIER,
+     KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "450902199001011236",
+     .want = KIOSK_VERDICT_STAFF_CHECK, .reasons = R(HOLDER_MATCHED) | R(BILL_REF_MISSING)},
+    {"cashier, 18-digit invoice number that is no ID", KIOSK_MODE_CASHIER,
+     KIOSK_AWARD_DONOR_STAR, 3, .holder = KIOSK_HOLDER_SSC_MATCHED, .bill = "202612011234567890",
+     .want = KIOSK_VERDICT_GRANT, .reasons = CASH_OK},
     {"cashier, SSC matched", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,
      .holder = KIOSK_HOLDER_SSC_MATCHED, .want = KIOSK_VERDICT_GRANT, .reasons = CASH_OK},
     {"cashier, typed ID matched, inpatient", KIOSK_MODE_CASHIER, KIOSK_AWARD_DONOR_STAR, 3,

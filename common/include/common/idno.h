@@ -62,10 +62,12 @@ int common_id_check(const char *s, size_t len, char out[COMMON_ID_LEN + 1],
  * len is not 15, CHARS for a non-digit). */
 int common_id_from15(const char *s, size_t len, char out[COMMON_ID_LEN + 1]);
 
-/* "Shaped like an ID number": exactly 18 characters, 17 digits and the right check
- * character (x or X), region and date not looked at. Used to keep ID numbers out of free
- * tokens (bill references, card numbers): a random 18-digit string passes with chance
- * 1/11, which is the point. s is NUL-terminated; reads at most 19 bytes. */
+/* "Shaped like an ID number": exactly 18 characters, 17 digits and either the right check
+ * character (x or X; region and date not looked at), or a real province and birth date
+ * with a wrong one (a mistyped ID number is still one). Used to keep ID numbers out of
+ * free tokens (bill references, card numbers): a random 18-digit string is taken for one
+ * with chance about 1/11, which is the point; an 18-digit invoice number whose digits 7-14
+ * are not a date is not. s is NUL-terminated; reads at most 19 bytes. */
 int common_id_shaped(const char *s);
 
 /* The mask of an ID number: the first 6 and the last 4 kept, 8 stars between
