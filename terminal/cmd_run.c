@@ -551,7 +551,8 @@ int term_cmd_run(struct term_args *a)
   }
   if (cfg->his_listen[0]) {
     struct term_his_config hc = {cfg->his_listen, cfg->his_token_file, cfg->journal_path,
-                                 cfg->terminal_id, cfg->policy.utc_offset_s};
+                                 cfg->terminal_id, cfg->policy.utc_offset_s,
+                                 cfg->his_request_expiry_s};
     if (term_his_start(&hc, app.ses, &app.his, why, sizeof why) != 0) {
       fprintf(stderr, "kiosk: HIS API: %s\n", why);
       rc = TERM_EXIT_RUNTIME;

@@ -39,7 +39,7 @@
 #define HTTP_BODY_HARD_MAX 65536 /* evhttp refuses larger bodies itself (its own 413) */
 #define HTTP_HEADERS_MAX 8192
 #define HTTP_TIMEOUT_S 30        /* reading a request */
-#define ORPHAN_MS 30000          /* a pending request nobody polls: withdrawn after this */
+#define ORPHAN_S_DEFAULT 30      /* a pending request nobody polls: withdrawn after this */
 #define RESULTS_KEPT 16u
 #define SCAN_WINDOW 100000u      /* journal events a list or a void lookup reads back */
 
@@ -53,6 +53,7 @@ struct term_his {
   char terminal_id[64];
   char journal_path[1024];
   int32_t utc_offset_s;
+  uint64_t orphan_ms;   /* his_request_expiry_s */
   uint8_t token_hash[SHA256_DIGEST_LENGTH];
 
   struct event_base *base;
@@ -315,6 +316,37 @@ static const char *state_name(enum session_his_state s)
   return "pending";
 }
 
+/* Who withdrew a request, as the HIS reads it (docs/his-api.md). */
+static const char *cause_name(enum session_his_cause by)
+{
+  switch (by) {
+  case SESSION_HIS_BY_EXPIRY:
+    return "expired";
+  case SESSION_HIS_BY_CASHIER:
+    return "cashier";
+  case SESSION_HIS_BY_STOP:
+    return "terminal_stopping";
+  case SESSION_HIS_BY_HIS:
+  default:
+    return "billing_system";
+  }
+}
+
+static const char *cause_message(enum session_his_cause by)
+{
+  switch (by) {
+  case SESSION_HIS_BY_EXPIRY:
+    return "expired: nobody polled it; nothing was journaled";
+  case SESSION_HIS_BY_CASHIER:
+    return "cancelled by the cashier at the terminal: nothing was journaled";
+  case SESSION_HIS_BY_STOP:
+    return "the terminal stopped: nothing was journaled";
+  case SESSION_HIS_BY_HIS:
+  default:
+    return "withdrawn: nothing was journaled";
+  }
+}
+
 /* The request object: its state and, when done, the waiver. */
 static void reply_request(struct term_his *h, struct evhttp_request *req,
                           const struct session_his_result *r)
@@ -341,7 +373,8 @@ static void reply_request(struct term_his *h, struct evhttp_request *req,
     return;
   }
   case SESSION_HIS_CANCELLED:
-    json_object_set_new(o, "message", json_string("withdrawn: nothing was journaled"));
+    json_object_set_new(o, "cancelled_by", json_string(cause_name(r->cancelled_by)));
+    json_object_set_new(o, "message", json_string(cause_message(r->cancelled_by)));
     reply_json(req, 410, "Gone", o);
     return;
   case SESSION_HIS_BUSY:
@@ -391,7 +424,7 @@ static void poller_clear(struct term_his *h)
   if (h->poll_timer)
     event_del(h->poll_timer);
   if (h->active)
-    h->orphan_at_ms = app_now_ms() + ORPHAN_MS;
+    h->orphan_at_ms = app_now_ms() + h->orphan_ms;
 }
 
 /* The active request's latest state: the session's word once it has seen it, else what
@@ -455,9 +488,9 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
   (void)what;
   struct term_his *h = arg;
   if (h->active && !h->poller && h->orphan_at_ms && app_now_ms() >= h->orphan_at_ms) {
-    app_log("HIS request %u: nobody asked for it for %d s: withdrawn", h->active,
-            ORPHAN_MS / 1000);
-    session_his_cancel(h->ses, h->active);
+    app_log("HIS request %u: nobody asked for it for %u s: withdrawn", h->active,
+            (unsigned)(h->orphan_ms / 1000));
+    session_his_cancel(h->ses, h->active, SESSION_HIS_BY_EXPIRY);
     h->orphan_at_ms = 0;
   }
 }
@@ -480,7 +513,7 @@ static void on_conn_close(struct evhttp_connection *con, void *arg)
   h->orphan_at_ms = 0;
   if (id) {
     app_log("HIS request %u: the client hung up: withdrawn", id);
-    session_his_cancel(h->ses, id);
+    session_his_cancel(h->ses, id, SESSION_HIS_BY_HIS);
   }
   evhttp_send_reply(p, 499, "Client Closed Request", NULL); /* frees it: no connection */
 }
@@ -508,7 +541,7 @@ static void long_poll(struct term_his *h, struct evhttp_request *req, int wait_s
       keep(h, &r);
       h->active = 0;
     } else if (!h->poller) {
-      h->orphan_at_ms = app_now_ms() + ORPHAN_MS;
+      h->orphan_at_ms = app_now_ms() + h->orphan_ms;
     }
     reply_request(h, req, &r);
     return;
@@ -617,8 +650,9 @@ static void poll_request(struct term_his *h, struct evhttp_request *req, uint64_
         poller_clear(h);
         reply_request(h, old, &c);
       }
-      session_his_cancel(h->ses, h->active);
-      struct session_his_result c = {.id = h->active, .state = SESSION_HIS_CANCELLED};
+      session_his_cancel(h->ses, h->active, SESSION_HIS_BY_HIS);
+      struct session_his_result c = {.id = h->active, .state = SESSION_HIS_CANCELLED,
+                                     .cancelled_by = SESSION_HIS_BY_HIS};
       keep(h, &c);
       h->active = 0;
       reply_request(h, req, &c);
@@ -1036,6 +1070,7 @@ int term_his_start(const struct term_his_config *c, struct session *s, struct te
   term_copy_str(h->terminal_id, sizeof h->terminal_id, c->terminal_id);
   term_copy_str(h->journal_path, sizeof h->journal_path, c->journal_path);
   h->utc_offset_s = c->utc_offset_s;
+  h->orphan_ms = (uint64_t)(c->request_expiry_s ? c->request_expiry_s : ORPHAN_S_DEFAULT) * 1000u;
   struct timeval second = {1, 0};
   if (evthread_use_pthreads() != 0 || !(h->base = event_base_new()) ||
       !(h->http = evhttp_new(h->base)) ||
@@ -1081,7 +1116,7 @@ void term_his_stop(struct term_his *h)
     pthread_join(h->thread, NULL);
     h->started = 0;
     if (h->active)
-      session_his_cancel(h->ses, h->active);
+      session_his_cancel(h->ses, h->active, SESSION_HIS_BY_STOP);
   }
   session_set_his_notify(h->ses, NULL, NULL);
   if (h->hup)

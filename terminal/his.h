@@ -37,6 +37,7 @@ struct term_his_config {
   const char *journal_path; /* the terminal's journal, read through a handle of its own */
   const char *terminal_id;
   int32_t utc_offset_s;     /* local days for ?day= and the times shown */
+  unsigned request_expiry_s; /* a 202'd request nobody polls is withdrawn after this; 0: 30 */
 };
 
 /* Read the token, bind, start the thread. Returns 0, or -1 with why (naming the file

@@ -49,6 +49,7 @@ struct sev {
   char reader[KIOSK_READER_MAX + 1];
   struct ui_action action;
   struct session_his_req his; /* SEV_HIS_BEGIN; SEV_HIS_CANCEL: his.id */
+  enum session_his_cause his_by; /* SEV_HIS_CANCEL */
   struct ses_call *call;      /* SEV_CALL */
 };
 
@@ -311,6 +312,72 @@ static void his_set_state(struct session *s, uint32_t id, enum session_his_state
   his_publish(s, &r);
 }
 
+static const char *his_cause_text(enum session_his_cause by)
+{
+  switch (by) {
+  case SESSION_HIS_BY_EXPIRY:
+    return "expired";
+  case SESSION_HIS_BY_CASHIER:
+    return "cancelled by the cashier";
+  case SESSION_HIS_BY_STOP:
+    return "the terminal is stopping";
+  case SESSION_HIS_BY_HIS:
+  default:
+    return "withdrawn by the billing system";
+  }
+}
+
+/* The pending request ends without a verdict: nothing journaled, the holder's session
+ * (if any) over, the screen back to idle. A withdrawal the cashier did not make is
+ * shown for a few seconds ("withdrawn by the billing system"); the cashier's own Esc
+ * already left the request's screen. */
+static void his_withdraw(struct session *s, enum session_his_cause by)
+{
+  if (!s->his_pending)
+    return;
+  uint32_t id = s->his.id;
+  s->his_pending = 0;
+  if (by == SESSION_HIS_BY_CASHIER) {
+    ui_post_request_end(s->ui, NULL);
+    if (s->state != SES_IDLE)
+      ui_post_reset(s->ui);
+  } else {
+    ui_post_request_end(s->ui, by == SESSION_HIS_BY_STOP ? NULL : "request.withdrawn");
+  }
+  if (s->state != SES_IDLE)
+    end_session(s, "HIS request withdrawn");
+  app_log("HIS request %u withdrawn (%s): nothing journaled", id, his_cause_text(by));
+  struct session_his_result r;
+  memset(&r, 0, sizeof r);
+  r.id = id;
+  r.state = SESSION_HIS_CANCELLED;
+  r.cancelled_by = by;
+  his_publish(s, &r);
+}
+
+/* The request's screen: what the billing system asks for, with the fee the tariff in
+ * force waives today for that visit kind (none: shown as such; the engine will refuse). */
+static void his_show(struct session *s)
+{
+  struct ui_request ur;
+  memset(&ur, 0, sizeof ur);
+  ur.id = s->his.id;
+  term_copy_str(ur.bill_ref, sizeof ur.bill_ref, s->his.bill);
+  ur.visit = s->his.visit == KIOSK_VISIT_OUTPATIENT  ? UI_VISIT_OUTPATIENT
+             : s->his.visit == KIOSK_VISIT_INPATIENT ? UI_VISIT_INPATIENT
+             : s->his.visit == KIOSK_VISIT_EMERGENCY ? UI_VISIT_EMERGENCY
+                                                     : UI_VISIT_NONE;
+  int64_t fee = -1;
+  int32_t day = common_local_day((int64_t)time(NULL), s->cfg.policy.utc_offset_s);
+  if (kiosk_tariff_fee(kiosk_terminal_tariff(s->term), (int)s->his.visit, day, &fee, NULL) !=
+      KIOSK_OK)
+    fee = -1;
+  ur.fee_fen = fee;
+  int rc = ui_post_request(s->ui, &ur);
+  if (rc != UI_OK)
+    app_log("HIS request %u: ui_post_request: %s", ur.id, ui_errname(rc));
+}
+
 /* The pending request's bill and visit are the session's: the screen does not ask. */
 static void his_apply(struct session *s)
 {
@@ -344,6 +411,7 @@ static void his_decided(struct session *s, const struct kiosk_outcome *out, cons
     if (out->verdict.verdict == KIOSK_VERDICT_GRANT)
       r.amount_fen = out->tariff_fen;
     s->his_pending = 0;
+    ui_post_request_end(s->ui, NULL); /* the verdict on screen stays; then idle */
     app_log("HIS request %u: %s, journal seq %" PRIu64, r.id,
             kiosk_verdict_name(out->verdict.verdict), out->seq);
   }
@@ -380,6 +448,8 @@ static void decide_show(struct session *s, const char *why, int show)
                                s->card.photo_len};
   struct ui_view view;
   term_view_from_kiosk(s->cfg.mode, &in, &out.verdict, &h, ++s->seq, &view);
+  if (s->his_pending && out.verdict.verdict != KIOSK_VERDICT_STAFF_CHECK && out.journaled)
+    view.cashier.waiver_id = out.seq; /* what the billing system gets back as waiver_id */
   if (out.bill_prior.where != KIOSK_BILL_NONE)
     prior_text(&view, &out.bill_prior, s->cfg.policy.utc_offset_s);
   int prc = show ? ui_post_view(s->ui, &view) : UI_OK; /* within a ms of the decision */
@@ -555,6 +625,13 @@ static void on_action(struct session *s, const struct ui_action *a)
     term_staff_sign_out((int64_t)time(NULL));
     staff_events(s);
     post_status(s, 1);
+    return;
+  case UI_ACT_REQUEST_CANCEL:
+    /* Esc on the request's screen: the billing system hears it was the cashier */
+    if (s->his_pending && a->value >= 0 && s->his.id == (uint32_t)a->value) {
+      term_staff_touch((int64_t)time(NULL));
+      his_withdraw(s, SESSION_HIS_BY_CASHIER);
+    }
     return;
   case UI_ACT_STAFF_LOGOUT:
     /* the staff menu closed: a roster member stays signed in until idle or replaced */
@@ -863,6 +940,7 @@ static void his_begin(struct session *s, const struct session_his_req *r)
   }
   s->his = *r;
   s->his_pending = 1;
+  his_show(s);
   app_log("HIS request %u: %s visit, waiting for the card", r->id,
           proto_visit_name((int)r->visit) ? proto_visit_name((int)r->visit) : "?");
   his_set_state(s, r->id, SESSION_HIS_PENDING);
@@ -885,10 +963,7 @@ static void drain_at_stop(struct session *s)
     }
   }
   pthread_mutex_unlock(&s->mu);
-  if (s->his_pending) {
-    s->his_pending = 0;
-    his_set_state(s, s->his.id, SESSION_HIS_CANCELLED);
-  }
+  his_withdraw(s, SESSION_HIS_BY_STOP);
 }
 
 static void handle(struct session *s, const struct sev *ev)
@@ -931,15 +1006,8 @@ static void handle(struct session *s, const struct sev *ev)
     his_begin(s, &ev->his);
     break;
   case SEV_HIS_CANCEL:
-    if (s->his_pending && s->his.id == ev->his.id) {
-      s->his_pending = 0;
-      if (s->state != SES_IDLE) {
-        ui_post_reset(s->ui);
-        end_session(s, "HIS request withdrawn");
-      }
-      app_log("HIS request %u withdrawn: nothing journaled", ev->his.id);
-      his_set_state(s, ev->his.id, SESSION_HIS_CANCELLED);
-    }
+    if (s->his_pending && s->his.id == ev->his.id)
+      his_withdraw(s, ev->his_by);
     break;
   case SEV_CALL:
     ev->call->fn(s->term, ev->call->arg);
@@ -1058,12 +1126,13 @@ void session_his_begin(struct session *s, const struct session_his_req *r)
   enqueue(s, &e);
 }
 
-void session_his_cancel(struct session *s, uint32_t id)
+void session_his_cancel(struct session *s, uint32_t id, enum session_his_cause by)
 {
   struct sev e;
   memset(&e, 0, sizeof e);
   e.kind = SEV_HIS_CANCEL;
   e.his.id = id;
+  e.his_by = by;
   enqueue(s, &e);
 }
 

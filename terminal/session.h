@@ -135,7 +135,9 @@ void session_get_info(struct session *s, struct session_info *out);
  * answers it (a STAFF_CHECK does not: the holder's social security card, staff's
  * confirmation or a sign-in may still come); withdrawing it returns the screen to idle
  * and journals nothing. One request at a time; a keyboard session already on screen
- * (reading or asking) answers BUSY.
+ * (reading or asking) answers BUSY. While it waits the screen shows it (ui_post_request:
+ * bill, visit kind, the tariff's fee today), the verdict shows its waiver id, and the
+ * cashier may cancel it with Esc (UI_ACT_REQUEST_CANCEL: CANCELLED by the cashier).
  */
 struct session_his_req {
   uint32_t id;                          /* his.c's request id, > 0 */
@@ -151,9 +153,17 @@ enum session_his_state {
   SESSION_HIS_CANCELLED, /* withdrawn (or the program stopping): nothing journaled */
   SESSION_HIS_BUSY       /* refused: a keyboard session was on screen */
 };
+/* Who withdrew a CANCELLED request (docs/his-api.md: 410 "cancelled_by"). */
+enum session_his_cause {
+  SESSION_HIS_BY_HIS = 0, /* the billing system: DELETE, or it hung up while it waited */
+  SESSION_HIS_BY_EXPIRY,  /* nobody polled it after a 202 (his_request_expiry_s) */
+  SESSION_HIS_BY_CASHIER, /* the cashier pressed Esc on the request's screen */
+  SESSION_HIS_BY_STOP     /* the program is stopping */
+};
 struct session_his_result {
   uint32_t id;
   enum session_his_state state;
+  enum session_his_cause cancelled_by;  /* CANCELLED: who withdrew it */
   int verdict;                          /* KIOSK_VERDICT_* (DONE) */
   uint64_t reasons, deny, staff;        /* reason bits of the verdict (and of a pending
                                            STAFF_CHECK: what it waits for) */
@@ -167,8 +177,9 @@ struct session_his_result {
 void session_set_his_notify(struct session *s, void (*fn)(void *user), void *user);
 /* Queue a request (copied); the result goes through states above. */
 void session_his_begin(struct session *s, const struct session_his_req *r);
-/* Withdraw request id (nothing when it is no longer pending). */
-void session_his_cancel(struct session *s, uint32_t id);
+/* Withdraw request id (nothing when it is no longer pending); by: who (above). The
+ * screen shows "withdrawn by the billing system" for a few seconds, then idle. */
+void session_his_cancel(struct session *s, uint32_t id, enum session_his_cause by);
 /* The result of the latest request. Any thread. */
 void session_his_result(struct session *s, struct session_his_result *out);
 /* Run fn(terminal, arg) on the decision thread (which owns the terminal and its journal)

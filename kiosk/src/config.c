@@ -65,6 +65,7 @@ const char *kiosk_config_state_dir(void)
   X(TERMINAL, CARD_DEADLINE, "card_deadline_ms", 0)                                      \
   X(TERMINAL, HIS_LISTEN, "his_listen", 0)                                               \
   X(TERMINAL, HIS_TOKEN, "his_token_file", 0)                                            \
+  X(TERMINAL, HIS_EXPIRY, "his_request_expiry_s", 0)                                     \
   X(PATHS, SITES, "sites", 0)                                                            \
   X(PATHS, TRUST, "trust_store", 0)                                                      \
   X(PATHS, JOURNAL, "journal", 0)                                                        \
@@ -637,6 +638,11 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
   if (p->raw[K_HIS_TOKEN] &&
       (rc = resolve(c->his_token_file, sizeof c->his_token_file, base, p->raw[K_HIS_TOKEN], p,
                     K_HIS_TOKEN, diag)))
+    return rc;
+  /* long enough for a HIS that polls late, short enough that a HIS that crashed after a
+   * 202 does not hold the till (docs/his-api.md "Timeouts") */
+  if ((rc = parse_minutes(p->raw[K_HIS_EXPIRY] ? p->raw[K_HIS_EXPIRY] : "30", 3600, 1,
+                          &c->his_request_expiry_s, p, K_HIS_EXPIRY, diag, 1)))
     return rc;
 
   /* Site, mode and vehicle against the registry. */

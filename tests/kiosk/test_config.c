@@ -230,6 +230,8 @@ static const struct bad bads[] = {
     {HEAD "consultation_fee_fen = 0\n" PATHS POL, 5, "consultation_fee_fen"},
     {HEAD "card_deadline_ms = 99\n" PATHS POL, 5, "card_deadline_ms"},
     {HEAD "card_deadline_ms = 60001\n" PATHS POL, 5, "card_deadline_ms"},
+    {HEAD "his_request_expiry_s = 0\n" PATHS POL, 5, "his_request_expiry_s"},
+    {HEAD "his_request_expiry_s = 3601\n" PATHS POL, 5, "his_request_expiry_s"},
     {HEAD "consultation_fee_fen = 10001\n" PATHS POL, 5, "cashier_max_fen"},
     {"[terminal]\nsite = park.guishan\nmode = gate\nterminal_id = t1\nssc_reader = R\n" PATHS POL,
      5, "only a cashier"},
@@ -310,7 +312,7 @@ START_TEST(program_sections)
   struct kiosk_diag d;
   char msg[600], want[400];
   int rc = parse_text(HEAD "ssc_reader = Virtual PCD 00 01\nconsultation_fee_fen = 1500\n"
-                      "card_deadline_ms = 750\n" PATHS POL
+                      "card_deadline_ms = 750\nhis_request_expiry_s = 2\n" PATHS POL
                       "[sync]\nurl = https://127.0.0.1:8443\nca = tls/ca.pem\n"
                       "cert = tls/t1.pem\nkey = /etc/t1.key.pem\npinned_pubkey = sha256//AAAA\n"
                       "poll_seconds = 5\n"
@@ -322,6 +324,7 @@ START_TEST(program_sections)
   ck_assert_str_eq(c.ssc_reader, "Virtual PCD 00 01");
   ck_assert_int_eq(c.consultation_fee_fen, 1500);
   ck_assert_uint_eq(c.card_deadline_ms, 750);
+  ck_assert_uint_eq(c.his_request_expiry_s, 2);
   ck_assert_int_eq(c.sync.enabled, 1);
   ck_assert_str_eq(c.sync.url, "https://127.0.0.1:8443");
   snprintf(want, sizeof want, "%s/tls/ca.pem", tmpdir);
@@ -353,6 +356,7 @@ START_TEST(program_sections)
   ck_assert_str_eq(c.ui.pin_hash, "");
   ck_assert_int_eq(c.consultation_fee_fen, 0);
   ck_assert_uint_eq(c.card_deadline_ms, 2000);
+  ck_assert_uint_eq(c.his_request_expiry_s, 30);
 }
 END_TEST
 

@@ -12,6 +12,10 @@
  *     truncated bodies, unknown paths and methods, a second request while one is in
  *     progress; a withdrawn request (DELETE, or the client hanging up) returns the screen
  *     to idle and journals nothing;
+ *   - the screen while a request waits ("request", then the verdict); a holder already
+ *     at the till in the keyboard flow gets the HIS a 409 and the request is taken once
+ *     that session ends; a request nobody polls expires (his_request_expiry_s = 2 here);
+ *     the cashier's Esc answers a waiting long poll with 410 cancelled_by "cashier";
  *   - a void with nobody signed in is refused; a token file another user could read stops
  *     the program at start, naming the file.
  */
@@ -379,6 +383,8 @@ START_TEST(waiver_end_to_end)
   FILE *p = his_bg("create --bill MZ2026/12/01-7 --visit outpatient --fee-item consultation "
                    "--wait 300");
   wait_log("HIS request 1: outpatient visit, waiting for the card");
+  /* the screen shows the request, not idle */
+  ck_assert_msg(status_is("screen", "request", 60000) == 0, "no request screen (log %s)", logpath);
   /* the holder puts down the social security card, then the honour card */
   ck_assert_int_eq(cardsim_insert(sim2, "ssc-valid", pki), 0);
   ck_assert_int_eq(status_is("ssc_reader", "card", 60000), 0);
@@ -396,6 +402,8 @@ START_TEST(waiver_end_to_end)
   long long wid = json_num(out, "waiver_id");
   ck_assert_int_gt(wid, 0);
   ck_assert_int_eq(wid, journal_last());
+  /* the verdict is on screen (with the waiver id: tests/ui's verdict_cashier_his_grant) */
+  ck_assert_int_eq(status_is("screen", "verdict", 60000), 0);
   cardsim_remove(sim);
   cardsim_remove(sim2);
   ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
@@ -546,12 +554,73 @@ START_TEST(refusals_and_withdrawals)
   wait_log("HIS request 2: inpatient visit, waiting for the card");
   close(fd);
   wait_log("HIS request 2: the client hung up: withdrawn");
-  wait_log("HIS request 2 withdrawn: nothing journaled");
+  wait_log("HIS request 2 withdrawn (withdrawn by the billing system): nothing journaled");
   ck_assert_int_eq(journal_last(), before);
 
   sigterm_kiosk();
   ck_assert(!file_has(logpath, HOLDER_ID));
   ck_assert(!file_has(logpath, TOKEN));
+}
+END_TEST
+
+/* The screen while a request waits, and the ways a request ends without a verdict: a
+ * holder already at the till (409, then accepted once that session ends), nobody polling
+ * it (his_request_expiry_s), the cashier's Esc (410 to the waiting long poll). */
+START_TEST(screen_busy_expiry_and_cashier_cancel)
+{
+  uint64_t t0 = yh_now_ms();
+  write_config("staff_id = S01\nhis_request_expiry_s = 2\n");
+  start_kiosk();
+  static char out[1 << 16];
+  const char *json = "application/json";
+  const char *good = "{\"bill\":\"MZ9\",\"visit\":\"outpatient\",\"fee_item\":\"consultation\"}";
+  long long before = journal_last();
+
+  /* a holder at the till in the keyboard flow: the honour card, no social security card
+   * yet; the screen asks for it. The HIS is told 409 terminal_busy. */
+  ck_assert_int_eq(cardsim_insert(sim, "honour-star3", pki), 0);
+  ck_assert_int_eq(status_is("session", "asking", 60000), 0);
+  ck_assert_int_eq(post("/v1/waivers?wait=0", TOKEN, json, good, out, sizeof out), 409);
+  ck_assert_msg(strstr(out, "\"terminal_busy\""), "%s", out);
+  /* the cashier ends that session (Esc); the same request is taken now, and its screen
+   * is up (not idle) */
+  ck_assert_int_eq(ctl("key esc", out, sizeof out), 0);
+  ck_assert_int_eq(status_is("session", "idle", 60000), 0);
+  ck_assert_int_eq(post("/v1/waivers?wait=0", TOKEN, json, good, out, sizeof out), 202);
+  long long rid = json_num(out, "request_id");
+  ck_assert_int_gt(rid, 0);
+  ck_assert_msg(status_is("screen", "request", 60000) == 0, "no request screen (log %s)", logpath);
+  cardsim_remove(sim);
+  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
+
+  /* nobody polls it: withdrawn after 2 s, the screen says so, then idle; 410 expired */
+  char needle[96];
+  snprintf(needle, sizeof needle, "HIS request %lld: nobody asked for it for 2 s: withdrawn", rid);
+  wait_log(needle);
+  snprintf(needle, sizeof needle, "HIS request %lld withdrawn (expired): nothing journaled", rid);
+  wait_log(needle);
+  ck_assert_int_eq(status_is("screen", "idle", 60000), 0);
+  char path[64];
+  snprintf(path, sizeof path, "/v1/requests/%lld", rid);
+  ck_assert_int_eq(get(path, "GET", out, sizeof out), 410);
+  ck_assert_msg(strstr(out, "\"cancelled_by\": \"expired\""), "%s", out);
+
+  /* the cashier cancels a request a long poll waits on: Esc on its screen */
+  FILE *p = his_bg("create --bill MZ10 --visit inpatient --fee-item consultation --wait 120");
+  ck_assert_int_eq(status_is("screen", "request", 60000), 0);
+  ck_assert_int_eq(ctl("key esc", out, sizeof out), 0);
+  ck_assert_int_eq(his_bg_end(p, out, sizeof out), 1);
+  printf("cancelled by the cashier:\n%s", out);
+  ck_assert_msg(strstr(out, "HTTP 410") && strstr(out, "\"cancelled_by\": \"cashier\"") &&
+                    strstr(out, "\"state\": \"cancelled\""),
+                "%s", out);
+  ck_assert_int_eq(status_is("screen", "idle", 60000), 0);
+  ck_assert_int_eq(journal_last(), before); /* nothing journaled by any of them */
+
+  sigterm_kiosk();
+  ck_assert(!file_has(logpath, TOKEN));
+  ck_assert(!file_has(logpath, "MZ10"));
+  printf("screen_busy_expiry_and_cashier_cancel: %.1f s\n", (double)(yh_now_ms() - t0) / 1000.0);
 }
 END_TEST
 
@@ -591,6 +660,7 @@ int main(void)
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, waiver_end_to_end);
   tcase_add_test(tc, refusals_and_withdrawals);
+  tcase_add_test(tc, screen_busy_expiry_and_cashier_cancel);
   tcase_add_test(tc, void_needs_staff_and_token_file_is_private);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

@@ -351,6 +351,67 @@ START_TEST(test_verdict_hold_per_mode)
 }
 END_TEST
 
+/* A HIS request waiting for the card is home: a card, a read error, a cashier screen
+ * dismissed, the staff menu all come back to it; request-end makes idle home again; a
+ * withdrawal's notice ends in idle. */
+START_TEST(test_request_is_home)
+{
+  struct ui_fsm *f = make(1000);
+  ck_assert_int_eq(ui_fsm_home(f), UI_SCREEN_IDLE);
+  ck_assert_int_eq(step(f, UI_IN_REQUEST, 1000), 1);
+  AT(f, UI_SCREEN_REQUEST, UI_PHASE_SHOW);
+  ck_assert_int_eq(ui_fsm_home(f), UI_SCREEN_REQUEST);
+  ck_assert_uint_eq(ui_fsm_next_deadline_ms(f, 1000), UINT32_MAX); /* it waits */
+  ck_assert_int_eq(step(f, UI_IN_TICK, 900000), 0);
+  ck_assert_int_eq(step(f, UI_IN_REQUEST, 2000), 1); /* updated: new content */
+  /* a read error: place again, then back to the request */
+  ck_assert_int_eq(step(f, UI_IN_CARD_PRESENT, 3000), 1);
+  ck_assert_int_eq(step(f, UI_IN_READ_ERROR, 3100), 1);
+  AT(f, UI_SCREEN_PLACE_AGAIN, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 3100 + 8000), 1);
+  AT(f, UI_SCREEN_REQUEST, UI_PHASE_SHOW);
+  /* the cashier screen asks for the social security card; Esc there: the request */
+  ck_assert_int_eq(step(f, UI_IN_CARD_PRESENT, 20000), 1);
+  ck_assert_int_eq(view(f, UI_MODE_CASHIER, UI_VERDICT_STAFF_CHECK, UI_NEED_CREDENTIAL, 20100), 1);
+  AT(f, UI_SCREEN_CASHIER, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_BACK, 21000), 1);
+  AT(f, UI_SCREEN_REQUEST, UI_PHASE_SHOW);
+  /* staff sign in from it and come back to it */
+  ck_assert_int_eq(step(f, UI_IN_STAFF, 22000), 1);
+  AT(f, UI_SCREEN_PIN, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_PIN_OK, 23000), 1);
+  ck_assert_int_eq(step(f, UI_IN_BACK, 24000), 1);
+  AT(f, UI_SCREEN_REQUEST, UI_PHASE_SHOW);
+  /* answered: the verdict stays, home is idle again, the verdict ends in idle */
+  ck_assert_int_eq(step(f, UI_IN_CARD_PRESENT, 30000), 1);
+  ck_assert_int_eq(view(f, UI_MODE_CASHIER, UI_VERDICT_GRANT, 0, 30100), 1);
+  ck_assert_int_eq(step(f, UI_IN_REQUEST_END, 30200), 0);
+  AT(f, UI_SCREEN_VERDICT, UI_PHASE_SHOW);
+  ck_assert_int_eq(ui_fsm_home(f), UI_SCREEN_IDLE);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 30100 + 10000), 1);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  /* withdrawn: request-end leaves its screen, the notice shows for 6 s, then idle */
+  ck_assert_int_eq(step(f, UI_IN_REQUEST, 50000), 1);
+  ck_assert_int_eq(step(f, UI_IN_REQUEST_END, 51000), 1);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_NOTICE, 51000), 1);
+  AT(f, UI_SCREEN_NOTICE, UI_PHASE_SHOW);
+  ck_assert_uint_eq(ui_fsm_remaining_ms(f, 51000), 6000);
+  ck_assert_int_eq(step(f, UI_IN_TICK, 51000 + 6000), 1);
+  AT(f, UI_SCREEN_IDLE, UI_PHASE_SHOW);
+  /* a request posted while staff are in their menu waits there; the notice too */
+  ck_assert_int_eq(step(f, UI_IN_STAFF, 60000), 1);
+  ck_assert_int_eq(step(f, UI_IN_PIN_OK, 60100), 1);
+  ck_assert_int_eq(step(f, UI_IN_REQUEST, 60200), 0);
+  AT(f, UI_SCREEN_STAFF_MENU, UI_PHASE_SHOW);
+  ck_assert_int_eq(step(f, UI_IN_NOTICE, 60300), 0);
+  ck_assert_int_eq(step(f, UI_IN_BACK, 60400), 1);
+  AT(f, UI_SCREEN_REQUEST, UI_PHASE_SHOW);
+  ck_assert_str_eq(trace[ntrace - 1], "ui: staff_menu/show -> request/show on back");
+  ui_fsm_destroy(f);
+}
+END_TEST
+
 START_TEST(test_names)
 {
   ck_assert_str_eq(ui_screen_name(UI_SCREEN_PLACE_AGAIN), "place_again");
@@ -377,6 +438,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_configured_timeouts_and_station);
   tcase_add_test(tc, test_default_warning_20s_before_losing_progress);
   tcase_add_test(tc, test_verdict_hold_per_mode);
+  tcase_add_test(tc, test_request_is_home);
   tcase_add_test(tc, test_names);
   suite_add_tcase(s, tc);
   return s;

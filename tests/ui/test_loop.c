@@ -627,6 +627,70 @@ START_TEST(test_station_screens)
 }
 END_TEST
 
+/* The cashier's HIS request through the window: its screen is home while it waits (a
+ * read error comes back to it), Esc cancels it with its id, a withdrawal shows the
+ * notice and then idle, an ID-shaped bill number never reaches the screen. */
+START_TEST(test_his_request)
+{
+  struct ui_request r;
+  memset(&r, 0, sizeof r);
+  r.id = 7;
+  strcpy(r.bill_ref, "MZ2026/12/01-7");
+  r.visit = UI_VISIT_OUTPATIENT;
+  r.fee_fen = 1200;
+  ck_assert_int_eq(ui_post_request(ui, &r), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_REQUEST);
+  /* a card that fails to read: place again, then the request again (not idle) */
+  ck_assert_int_eq(ui_post_card_present(ui), UI_OK);
+  ck_assert_int_eq(ui_post_read_error(ui, "error.removed"), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_PLACE_AGAIN);
+  key(SDLK_ESCAPE);
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_REQUEST);
+  /* Esc on it: cancelled by the cashier, with the request's id; idle */
+  nactions = 0;
+  key(SDLK_ESCAPE);
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_IDLE);
+  ck_assert(has_action(UI_ACT_REQUEST_CANCEL));
+  ck_assert_int_eq(actions[nactions - 1].value, 7);
+  /* the program's own request-end after that changes nothing */
+  ck_assert_int_eq(ui_post_request_end(ui, NULL), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_IDLE);
+  /* another, withdrawn by the billing system: the notice, then idle after 6 s */
+  r.id = 8;
+  ck_assert_int_eq(ui_post_request(ui, &r), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_REQUEST);
+  ck_assert_int_eq(ui_post_request_end(ui, "request.withdrawn"), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_NOTICE);
+  fake_now += 6000;
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_IDLE);
+  /* an ID-shaped bill number is blanked before it is drawn, and logged without it */
+  r.id = 9;
+  strcpy(r.bill_ref, "450902198506121232");
+  nlogs = 0;
+  ck_assert_int_eq(ui_post_request(ui, &r), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_REQUEST);
+  int refused = 0;
+  for (int i = 0; i < nlogs; i++) {
+    ck_assert_msg(!strstr(logs[i], "450902198506121232"), "logged: %s", logs[i]);
+    refused |= strstr(logs[i], "request 9: a field refused") != NULL;
+  }
+  ck_assert(refused);
+  /* answered: a verdict, then request-end without a notice leaves the verdict up */
+  post_sample_view("verdict_cashier_his_grant", 5);
+  pump();
+  ck_assert_int_eq(ui_post_request_end(ui, NULL), UI_OK);
+  pump();
+  ck_assert_int_eq(ui_current_screen(ui), UI_SCREEN_VERDICT);
+}
+END_TEST
+
 START_TEST(test_quit)
 {
   ck_assert_uint_ne(ui_event_type(ui), 0);
@@ -661,6 +725,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_posts_from_threads);
   tcase_add_test(tc, test_unmasked_data_not_shown);
   tcase_add_test(tc, test_station_screens);
+  tcase_add_test(tc, test_his_request);
   tcase_add_test(tc, test_quit);
   suite_add_tcase(s, tc);
   return s;

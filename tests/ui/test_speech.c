@@ -70,7 +70,7 @@ static int is_public(enum ui_screen s)
 {
   return s == UI_SCREEN_IDLE || s == UI_SCREEN_READING || s == UI_SCREEN_PLACE_AGAIN ||
          s == UI_SCREEN_VERDICT || s == UI_SCREEN_BUS || s == UI_SCREEN_CASHIER ||
-         s == UI_SCREEN_HOLDER_CHECK;
+         s == UI_SCREEN_HOLDER_CHECK || s == UI_SCREEN_REQUEST || s == UI_SCREEN_NOTICE;
 }
 
 START_TEST(test_every_phrase_rendered)

@@ -40,6 +40,7 @@ struct ui_fsm {
   uint32_t verdict_ms[UI_MODE_STATION + 1];
   uint32_t cur_timeout; /* the current screen's: its own, or the verdict's of the mode */
   uint64_t transitions;
+  int request; /* a HIS request waits: home is REQUEST */
   void (*trace)(void *user, const char *line);
   void *user;
 };
@@ -172,6 +173,11 @@ static enum ui_screen station_screen(enum ui_station_kind k)
   }
 }
 
+enum ui_screen ui_fsm_home(const struct ui_fsm *f)
+{
+  return f && f->request ? UI_SCREEN_REQUEST : UI_SCREEN_IDLE;
+}
+
 static int on_tick(struct ui_fsm *f, uint64_t now_ms)
 {
   uint32_t t = f->cur_timeout;
@@ -179,7 +185,7 @@ static int on_tick(struct ui_fsm *f, uint64_t now_ms)
     return 0;
   uint64_t elapsed = now_ms > f->entered_ms ? now_ms - f->entered_ms : 0;
   if (elapsed >= t)
-    return set_state(f, UI_SCREEN_IDLE, UI_PHASE_SHOW, UI_IN_TICK, now_ms);
+    return set_state(f, ui_fsm_home(f), UI_PHASE_SHOW, UI_IN_TICK, now_ms);
   if (f->phase == UI_PHASE_SHOW && warns(f) && elapsed >= t - f->warn_ms) {
     /* Keep entered_ms: the warning counts down the rest of the same timeout. */
     uint64_t entered = f->entered_ms;
@@ -217,7 +223,7 @@ int ui_fsm_step(struct ui_fsm *f, const struct ui_fsm_event *ev, uint64_t now_ms
   case UI_IN_ACTIVITY:
     return set_state(f, s, UI_PHASE_SHOW, ev->kind, now_ms);
   case UI_IN_STAFF:
-    if (s == UI_SCREEN_IDLE || s == UI_SCREEN_PLACE_AGAIN)
+    if (s == UI_SCREEN_IDLE || s == UI_SCREEN_PLACE_AGAIN || s == UI_SCREEN_REQUEST)
       return set_state(f, UI_SCREEN_PIN, UI_PHASE_SHOW, ev->kind, now_ms);
     return 0;
   case UI_IN_PIN_OK:
@@ -226,7 +232,23 @@ int ui_fsm_step(struct ui_fsm *f, const struct ui_fsm_event *ev, uint64_t now_ms
     return 0;
   case UI_IN_BACK:
   case UI_IN_RESET:
-    return set_state(f, UI_SCREEN_IDLE, UI_PHASE_SHOW, ev->kind, now_ms);
+    return set_state(f, ui_fsm_home(f), UI_PHASE_SHOW, ev->kind, now_ms);
+  case UI_IN_REQUEST:
+    /* new content even on the request screen: always a transition */
+    f->request = 1;
+    if (s == UI_SCREEN_IDLE || s == UI_SCREEN_REQUEST)
+      return set_state_x(f, UI_SCREEN_REQUEST, UI_PHASE_SHOW, ev->kind, now_ms, 1, 0);
+    return 0;
+  case UI_IN_REQUEST_END:
+    f->request = 0;
+    if (s == UI_SCREEN_REQUEST)
+      return set_state(f, UI_SCREEN_IDLE, UI_PHASE_SHOW, ev->kind, now_ms);
+    return 0;
+  case UI_IN_NOTICE:
+    /* staff at the PIN or in their menu finish there; the notice would hide it */
+    if (s == UI_SCREEN_PIN || s == UI_SCREEN_STAFF_MENU)
+      return 0;
+    return set_state_x(f, UI_SCREEN_NOTICE, UI_PHASE_SHOW, ev->kind, now_ms, 1, 0);
   case UI_IN_COUNT:
     break;
   }

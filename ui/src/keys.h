@@ -87,6 +87,18 @@
   X(CASHIER_ID_SHORT, "cashier.id_short") \
   X(CASHIER_ID_BAD, "cashier.id_bad") \
   X(CASHIER_BILL_IS_ID, "cashier.bill_is_id") \
+  X(CASHIER_EMERGENCY, "cashier.emergency") \
+  X(REQUEST_TITLE, "request.title") \
+  X(REQUEST_NUMBER, "request.number") \
+  X(REQUEST_ITEM, "request.item") \
+  X(REQUEST_ITEM_CONSULTATION, "request.item.consultation") \
+  X(REQUEST_AMOUNT, "request.amount") \
+  X(REQUEST_NO_TARIFF, "request.no_tariff") \
+  X(REQUEST_STEP, "request.step") \
+  X(REQUEST_CANCEL_HINT, "request.cancel_hint") \
+  X(REQUEST_WITHDRAWN, "request.withdrawn") \
+  X(REQUEST_WITHDRAWN_HINT, "request.withdrawn_hint") \
+  X(VERDICT_WAIVER_ID, "verdict.waiver_id") \
   X(PIN_TITLE, "pin.title") \
   X(PIN_PROMPT, "pin.prompt") \
   X(PIN_PROMPT_ID, "pin.prompt_id") \

@@ -133,6 +133,8 @@ int ui_painter_draw(struct ui_painter *p, const struct ui_shot *s)
     screen = UI_SCREEN_IDLE;
   if (screen >= UI_SCREEN_STATION_LIST && screen <= UI_SCREEN_STATION_CONFIRM && !s->station)
     screen = UI_SCREEN_IDLE;
+  if (screen == UI_SCREEN_REQUEST && !s->request)
+    screen = UI_SCREEN_IDLE;
   switch (screen) {
   case UI_SCREEN_VERDICT:
     ui_paint_verdict(p, s, st);
@@ -148,7 +150,8 @@ int ui_painter_draw(struct ui_painter *p, const struct ui_shot *s)
   }
   ui_paint_header(p, s, st);
   int public_screen = screen == UI_SCREEN_IDLE || screen == UI_SCREEN_READING ||
-                      screen == UI_SCREEN_PLACE_AGAIN;
+                      screen == UI_SCREEN_PLACE_AGAIN || screen == UI_SCREEN_REQUEST ||
+                      screen == UI_SCREEN_NOTICE;
   int top = ui_paint_banners(p, st, HEADER_H, public_screen);
   if (screen == UI_SCREEN_HOLDER_CHECK || screen == UI_SCREEN_CASHIER || screen == UI_SCREEN_STAFF_MENU)
     top = ui_paint_status_line(p, st, top); /* staff screens: who acts, the terminal's state */
@@ -176,6 +179,12 @@ int ui_painter_draw(struct ui_painter *p, const struct ui_shot *s)
     break;
   case UI_SCREEN_STATION_CONFIRM:
     ui_paint_station_confirm(p, s, top);
+    break;
+  case UI_SCREEN_REQUEST:
+    ui_paint_request(p, s, top);
+    break;
+  case UI_SCREEN_NOTICE:
+    ui_paint_notice(p, s, top);
     break;
   case UI_SCREEN_IDLE:
   default:

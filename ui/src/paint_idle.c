@@ -118,3 +118,115 @@ void ui_paint_place_again(struct ui_painter *p, const struct ui_shot *s, int top
   ui_paint_access_row(p, s, W - PAD, s->phase == UI_PHASE_WARN ? H - WARN_H - 66 : H - 76 + 12, 1,
                       UI_STYLE_ON_NEUTRAL, 0);
 }
+
+/* The visit kind's word (outpatient, inpatient, emergency), "" for none. */
+static const char *visit_word(struct ui_painter *p, enum ui_visit v)
+{
+  switch (v) {
+  case UI_VISIT_OUTPATIENT:
+    return S(p, UI_K_CASHIER_OUTPATIENT);
+  case UI_VISIT_INPATIENT:
+    return S(p, UI_K_CASHIER_INPATIENT);
+  case UI_VISIT_EMERGENCY:
+    return S(p, UI_K_CASHIER_EMERGENCY);
+  case UI_VISIT_NONE:
+  default:
+    return "";
+  }
+}
+
+/* Cashier: the billing system's request waits for the card. What it is about on a
+ * panel (bill, visit kind, the fee item and the tariff's amount), then the prompt for
+ * the holder in large type, and for the cashier how to cancel it. */
+void ui_paint_request(struct ui_painter *p, const struct ui_shot *s, int top)
+{
+  const struct ui_request *r = s->request;
+  fill(p, (SDL_Rect){0, top, W, H - top}, UI_COL_PAPER);
+  int foot = H - 76;
+  int mid = (top + foot) / 2;
+  ui_paint_card_art(p, 290, mid, 360, 1);
+  int x = 560, tw = W - PAD - x;
+  int y = top + 24;
+  SDL_Rect panel = {x, y, tw, 312};
+  rrect(p, panel, 18, UI_COL_PANEL);
+  int px = x + 28, pw = tw - 56, py = y + 20;
+  char num[48], n[24];
+  snprintf(n, sizeof n, "%u", r->id);
+  const char *pairs[] = {"n", n, NULL};
+  ui_format(num, sizeof num, S(p, UI_K_REQUEST_NUMBER), pairs);
+  int nw = text(p, UI_STYLE_MUTED_ON_PANEL, 26, UI_W_REGULAR, px + pw, py + 4, UI_ALIGN_RIGHT, num);
+  text_fit(p, UI_STYLE_ON_PANEL, 32, 22, UI_W_BOLD, px, py, pw - nw - 20, UI_ALIGN_LEFT,
+           S(p, UI_K_REQUEST_TITLE));
+  py += lh(p, 32, UI_W_BOLD) + 10;
+  fill(p, (SDL_Rect){px, py, pw, 2}, UI_COL_LINE);
+  py += 12;
+  /* the bill number: the hospital's, not personal; up to 63 bytes shrink to fit */
+  int lw = text(p, UI_STYLE_MUTED_ON_PANEL, 28, UI_W_REGULAR, px, py + 14, UI_ALIGN_LEFT,
+                S(p, UI_K_CASHIER_BILL));
+  text_fit(p, UI_STYLE_ON_PANEL, 52, 22, UI_W_BOLD, px + lw + 20, py, pw - lw - 20, UI_ALIGN_LEFT,
+           r->bill_ref[0] ? r->bill_ref : S(p, UI_K_CASHIER_BILL_NONE));
+  py += lh(p, 52, UI_W_BOLD) + 6;
+  char line[256];
+  const char *vw = visit_word(p, r->visit);
+  snprintf(line, sizeof line, "%s %s  ·  %s %s", S(p, UI_K_CASHIER_VISIT), vw[0] ? vw : "-",
+           S(p, UI_K_REQUEST_ITEM), S(p, UI_K_REQUEST_ITEM_CONSULTATION));
+  text_fit(p, UI_STYLE_ON_PANEL, 32, 22, UI_W_REGULAR, px, py, pw, UI_ALIGN_LEFT, line);
+  py += lh(p, 32, UI_W_REGULAR) + 10;
+  {
+    char yuan[32], amount[64];
+    ui_paint_fmt_yuan(yuan, sizeof yuan, r->fee_fen);
+    const char *ap[] = {"yuan", yuan, NULL};
+    ui_format(amount, sizeof amount, S(p, UI_K_CASHIER_AMOUNT), ap);
+    int aw = text(p, UI_STYLE_MUTED_ON_PANEL, 28, UI_W_REGULAR, px, py + 18, UI_ALIGN_LEFT,
+                  S(p, UI_K_REQUEST_AMOUNT));
+    if (r->fee_fen >= 0)
+      text(p, UI_STYLE_GRANT_ON_PANEL, 52, UI_W_BOLD, px + aw + 20, py, UI_ALIGN_LEFT, amount);
+    else
+      text_fit(p, UI_STYLE_DENY_ON_PANEL, 32, 22, UI_W_BOLD, px + aw + 20, py + 14, pw - aw - 20,
+               UI_ALIGN_LEFT, S(p, UI_K_REQUEST_NO_TARIFF));
+  }
+  y = panel.y + panel.h + 22;
+  /* for the holder: present the card, in the idle prompt's large type */
+  const char *prompt = S(p, UI_K_IDLE_PROMPT);
+  size_t st0[4], ln0[4];
+  int psize = 84;
+  if (ui_text_break(p->text, prompt, psize, UI_W_BOLD, tw, 3, st0, ln0) > 1)
+    psize = 56;
+  size_t plines = ui_text_break(p->text, prompt, psize, UI_W_BOLD, tw, 2, st0, ln0);
+  if (plines == 0)
+    plines = 1;
+  int ppitch = lh(p, psize, UI_W_BOLD) * 105 / 100;
+  ui_text_draw_wrapped(p->text, prompt, psize, UI_W_BOLD, style_fg(UI_STYLE_ON_PAPER),
+                       (SDL_Rect){x, y, tw, (int)plines * ppitch}, 105, UI_ALIGN_LEFT);
+  y += (int)plines * ppitch + 8;
+  const char *step = S(p, UI_K_REQUEST_STEP);
+  int ssize = ui_text_break(p->text, step, 36, UI_W_REGULAR, tw, 3, st0, ln0) > 1 ? 30 : 36;
+  wrapped(p, UI_STYLE_MUTED_ON_PAPER, ssize, UI_W_REGULAR, (SDL_Rect){x, y, tw, foot - y - 4},
+          UI_ALIGN_LEFT, step);
+  fill(p, (SDL_Rect){PAD, foot, W - 2 * PAD, 2}, UI_COL_LINE);
+  int row = ui_paint_access_row(p, s, W - PAD, foot + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
+  text_fit(p, UI_STYLE_MUTED_ON_PAPER, 28, 18, UI_W_BOLD, PAD, foot + 18, W - 2 * PAD - row - 24,
+           UI_ALIGN_LEFT, S(p, UI_K_REQUEST_CANCEL_HINT));
+}
+
+/* A short notice before idle (the billing system withdrew its request): what happened
+ * and, when the strings have "<key>_hint", what to do now. */
+void ui_paint_notice(struct ui_painter *p, const struct ui_shot *s, int top)
+{
+  fill(p, (SDL_Rect){0, top, W, H - top}, UI_COL_PAPER);
+  int cx = W / 2, cy = top + 160;
+  badge(p, UI_ICON_BANG, cx, cy, 200, UI_COL_STAFF, UI_COL_STAFF_INK);
+  const char *key = s->notice_key ? s->notice_key : ui_key_text(UI_K_REQUEST_WITHDRAWN);
+  const char *what = ui_strings_get(p->strings[p->lang], key);
+  int y = cy + 140;
+  text_fit(p, UI_STYLE_ON_PAPER, 72, 40, UI_W_BOLD, cx, y, W - 2 * PAD, UI_ALIGN_CENTER,
+           what ? what : key);
+  y += lh(p, 72, UI_W_BOLD) + 16;
+  char hk[UI_KEY_MAX + 8];
+  snprintf(hk, sizeof hk, "%s_hint", key);
+  const char *hint = ui_strings_get(p->strings[p->lang], hk);
+  if (hint)
+    wrapped(p, UI_STYLE_MUTED_ON_PAPER, 36, UI_W_REGULAR, (SDL_Rect){160, y, W - 320, 110},
+            UI_ALIGN_CENTER, hint);
+  ui_paint_access_row(p, s, W - PAD, H - 76 + 12, 1, UI_STYLE_ON_NEUTRAL, 0);
+}

@@ -5,7 +5,8 @@
  *   paint.c          the painter (fonts, strings, photo cache), the dispatch by screen
  *   paint_parts.c    parts shared by screens: header, banners, warning strip, buttons,
  *                    photo, holder fields, card picture, notes, bands, number formats
- *   paint_idle.c     idle, reading, place the card again
+ *   paint_idle.c     idle, reading, place the card again, the HIS request waiting,
+ *                    a notice
  *   paint_verdict.c  the verdict screens (gate, cashier, station) and the bus screen
  *   paint_check.c    the staff's checks: holder check, cashier
  *   paint_staff.c    the staff PIN and the staff menu
@@ -241,6 +242,8 @@ int ui_paint_band(struct ui_painter *p, int y, int h, enum ui_style st, enum ui_
 void ui_paint_idle(struct ui_painter *p, const struct ui_shot *s, int top);
 void ui_paint_reading(struct ui_painter *p, const struct ui_shot *s, int top);
 void ui_paint_place_again(struct ui_painter *p, const struct ui_shot *s, int top);
+void ui_paint_request(struct ui_painter *p, const struct ui_shot *s, int top);
+void ui_paint_notice(struct ui_painter *p, const struct ui_shot *s, int top);
 void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struct ui_status *st);
 void ui_paint_bus(struct ui_painter *p, const struct ui_shot *s, const struct ui_status *st);
 void ui_paint_holder_check(struct ui_painter *p, const struct ui_shot *s, int top);

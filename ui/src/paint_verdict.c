@@ -114,9 +114,10 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
   if (v->mode == UI_MODE_CASHIER && v->verdict == UI_VERDICT_GRANT) {
     /* 门诊 · 票据号 123 / 免除诊查费 ¥15.00 */
     char line[256], yuan[32], amount[64];
-    const char *visit = v->cashier.visit == UI_VISIT_INPATIENT ? S(p, UI_K_CASHIER_INPATIENT)
+    const char *visit = v->cashier.visit == UI_VISIT_INPATIENT    ? S(p, UI_K_CASHIER_INPATIENT)
                         : v->cashier.visit == UI_VISIT_OUTPATIENT ? S(p, UI_K_CASHIER_OUTPATIENT)
-                                                                   : "";
+                        : v->cashier.visit == UI_VISIT_EMERGENCY  ? S(p, UI_K_CASHIER_EMERGENCY)
+                                                                  : "";
     snprintf(line, sizeof line, "%s%s%s %s", visit, visit[0] ? " · " : "", S(p, UI_K_CASHIER_BILL),
              v->cashier.bill_ref[0] ? v->cashier.bill_ref : S(p, UI_K_CASHIER_BILL_NONE));
     text_fit(p, lk.style, 34, 24, UI_W_REGULAR, x, y, w, UI_ALIGN_LEFT, line);
@@ -128,6 +129,17 @@ void ui_paint_verdict(struct ui_painter *p, const struct ui_shot *s, const struc
     text(p, lk.style, 64, UI_W_BOLD, x + lw + 20, y - 4, UI_ALIGN_LEFT,
          v->cashier.fee_fen >= 0 ? amount : S(p, UI_K_CASHIER_FEE_UNKNOWN));
     y += lh(p, 64, UI_W_BOLD) + 8;
+  }
+  if (v->mode == UI_MODE_CASHIER && v->cashier.waiver_id &&
+      (v->verdict == UI_VERDICT_GRANT || v->verdict == UI_VERDICT_DENY)) {
+    /* the billing system's request: the record the HIS gets back, for the cashier to
+     * find it again (the journal's sequence number) */
+    char n[24], wid[96];
+    snprintf(n, sizeof n, "%llu", (unsigned long long)v->cashier.waiver_id);
+    const char *pairs[] = {"n", n, NULL};
+    ui_format(wid, sizeof wid, S(p, UI_K_VERDICT_WAIVER_ID), pairs);
+    text_fit(p, lk.style, 32, 24, UI_W_BOLD, x, y, w, UI_ALIGN_LEFT, wid);
+    y += lh(p, 32, UI_W_BOLD) + 8;
   }
   if (v->flags & UI_VIEW_OVERRIDE_USED) {
     text_fit(p, lk.style, 32, 24, UI_W_BOLD, x, y, w, UI_ALIGN_LEFT, S(p, UI_K_VERDICT_OVERRIDE));

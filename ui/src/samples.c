@@ -402,6 +402,35 @@ static void s_cashier_id_entry_en(struct ui_shot *s)
   s_cashier_id_entry(s);
   s->lang = UI_LANG_EN;
 }
+/* the hospital's billing system asks; the screen waits for the honour card */
+static struct ui_request req_sample;
+static void s_his_request(struct ui_shot *s)
+{
+  base(s, UI_SCREEN_REQUEST, UI_MODE_CASHIER, 0);
+  memset(&req_sample, 0, sizeof req_sample);
+  req_sample.id = 7;
+  strcpy(req_sample.bill_ref, "MZ2026/12/01-7");
+  req_sample.visit = UI_VISIT_OUTPATIENT;
+  req_sample.fee_fen = 1200;
+  s->request = &req_sample;
+}
+static void s_his_request_en(struct ui_shot *s)
+{
+  s_his_request(s);
+  s->lang = UI_LANG_EN;
+}
+static void s_his_withdrawn(struct ui_shot *s)
+{
+  base(s, UI_SCREEN_NOTICE, UI_MODE_CASHIER, 0);
+  s->notice_key = "request.withdrawn";
+}
+static void s_his_grant(struct ui_shot *s)
+{
+  s_cashier_grant(s);
+  strcpy(sd.view.cashier.bill_ref, "MZ2026/12/01-7");
+  sd.view.cashier.fee_fen = 1200;
+  sd.view.cashier.waiver_id = 1024;
+}
 static void s_bus_grant(struct ui_shot *s)
 {
   base(s, UI_SCREEN_BUS, UI_MODE_BUS, 0);
@@ -530,6 +559,10 @@ static const struct {
     {"cashier_id_matched", s_cashier_id_matched},
     {"cashier_bill_is_id", s_cashier_bill_is_id},
     {"cashier_offline", s_cashier_offline},
+    {"his_request", s_his_request},
+    {"his_request_en", s_his_request_en},
+    {"his_withdrawn", s_his_withdrawn},
+    {"verdict_cashier_his_grant", s_his_grant},
     {"bus_grant", s_bus_grant},
     {"bus_deny", s_bus_deny},
     {"pin", s_pin},

@@ -118,6 +118,16 @@ size_t ui_speech_phrase(const struct ui_strings *s, const struct ui_shot *shot, 
         say(&ph, get(s, UI_K_IDLE_GATE_STEP2));
       }
       break;
+    case UI_SCREEN_REQUEST:
+      /* the holder's part only: the bill and the amount are the cashier's to read */
+      say(&ph, get(s, UI_K_IDLE_PROMPT));
+      say(&ph, get(s, UI_K_REQUEST_STEP));
+      break;
+    case UI_SCREEN_NOTICE: {
+      const char *what = shot->notice_key ? ui_strings_get(s, shot->notice_key) : NULL;
+      say(&ph, what ? what : get(s, UI_K_REQUEST_WITHDRAWN));
+      break;
+    }
     case UI_SCREEN_READING:
       say(&ph, get(s, UI_K_READING_TITLE));
       say(&ph, get(s, UI_K_READING_HINT));

@@ -35,6 +35,7 @@ struct ui_msg {
     struct ui_view view;
     struct ui_status status;
     struct ui_station station;
+    struct ui_request request;
     char key[UI_KEY_MAX];
   } u;
 };
@@ -64,6 +65,9 @@ struct ui {
   int have_station;
   size_t station_sel;
   char read_error[UI_KEY_MAX];
+  struct ui_request request; /* the HIS request waiting, when have_request */
+  int have_request;
+  char notice[UI_KEY_MAX];   /* the NOTICE screen's strings key */
   struct ui_pinpad pin;
   char bill[UI_BILL_REF_MAX];
   /* a key that typed into the bill field, waiting for its SDL_TEXTINPUT twin: the text
@@ -444,6 +448,22 @@ int ui_post_quit(struct ui *ui)
   return post_simple(ui, UI_MSG_QUIT, NULL);
 }
 
+int ui_post_request(struct ui *ui, const struct ui_request *request)
+{
+  if (!ui || !request)
+    return UI_E_INVALID_ARG;
+  struct ui_msg *m = msg_new(UI_MSG_REQUEST);
+  if (!m)
+    return UI_E_NO_MEMORY;
+  m->u.request = *request;
+  return post(ui, m);
+}
+
+int ui_post_request_end(struct ui *ui, const char *notice_key)
+{
+  return post_simple(ui, UI_MSG_REQUEST_END, notice_key);
+}
+
 /* Copy a holder's photo into the message (the caller's buffer stays theirs). */
 static int take_photo(struct ui_msg *m, struct ui_holder *h)
 {
@@ -510,9 +530,15 @@ uint32_t ui_event_type(const struct ui *ui)
 
 /* After a transition into idle: the session ends. Back to the default language,
  * staff signed out, inputs cleared; the program hears of a timeout. */
+static int is_home(enum ui_screen s)
+{
+  return s == UI_SCREEN_IDLE || s == UI_SCREEN_REQUEST;
+}
+
 static void on_idle(struct ui *ui, enum ui_screen before, enum ui_input why)
 {
-  if (ui_fsm_screen(ui->fsm) != UI_SCREEN_IDLE || before == UI_SCREEN_IDLE)
+  /* the request's screen is home too: a holder's session that ends there is over */
+  if (!is_home(ui_fsm_screen(ui->fsm)) || is_home(before))
     return;
   if (why == UI_IN_TICK && before != UI_SCREEN_STAFF_MENU && before != UI_SCREEN_PIN)
     act(ui, UI_ACT_TIMEOUT, ui->have_view ? ui->view.seq : 0, 0, NULL);
@@ -637,6 +663,34 @@ static void handle_msg(struct ui *ui, struct ui_msg *m)
     break;
   case UI_MSG_QUIT:
     ui->quit = 1;
+    break;
+  case UI_MSG_REQUEST: {
+    if (ui_request_sanitize(&m->u.request))
+      logf_ui(ui, "ui: request %u: a field refused, not shown", m->u.request.id);
+    int fresh = !ui->have_request || ui->request.id != m->u.request.id;
+    ui->request = m->u.request;
+    ui->have_request = 1;
+    enum ui_screen before = ui_fsm_screen(ui->fsm);
+    fsm_in(ui, UI_IN_REQUEST);
+    ui->dirty = 1;
+    if (fresh && ui_fsm_screen(ui->fsm) == UI_SCREEN_REQUEST && before != UI_SCREEN_REQUEST) {
+      play(ui, UI_TONE_ATTENTION); /* the cashier's billing system asks: a card is wanted */
+      speak(ui);
+    }
+    break;
+  }
+  case UI_MSG_REQUEST_END:
+    ui->have_request = 0;
+    fsm_in(ui, UI_IN_REQUEST_END);
+    if (m->u.key[0]) {
+      ui_utf8_copy(ui->notice, sizeof ui->notice, m->u.key);
+      fsm_in(ui, UI_IN_NOTICE);
+      if (ui_fsm_screen(ui->fsm) == UI_SCREEN_NOTICE) {
+        play(ui, UI_TONE_RETRY);
+        speak(ui);
+      }
+    }
+    ui->dirty = 1;
     break;
   }
 }
@@ -892,6 +946,22 @@ static void command(struct ui *ui, enum ui_cmd_kind cmd, int ch)
     if (cmd == UI_CMD_ESC)
       fsm_in(ui, UI_IN_BACK);
     break;
+  case UI_SCREEN_REQUEST:
+    if (cmd == UI_CMD_STAFF) {
+      ui_pinpad_open(&ui->pin, &ui->cfg);
+      fsm_in(ui, UI_IN_STAFF);
+    } else if (cmd == UI_CMD_ESC && ui->have_request) {
+      /* the cashier cancels the billing system's request: the program answers it */
+      uint32_t id = ui->request.id;
+      ui->have_request = 0;
+      fsm_in(ui, UI_IN_REQUEST_END);
+      act(ui, UI_ACT_REQUEST_CANCEL, 0, (int)id, NULL);
+    }
+    break;
+  case UI_SCREEN_NOTICE:
+    if (cmd == UI_CMD_ESC || cmd == UI_CMD_ENTER)
+      fsm_in(ui, UI_IN_BACK);
+    break;
   case UI_SCREEN_COUNT:
     break;
   }
@@ -937,6 +1007,8 @@ static void build_shot(struct ui *ui, struct ui_shot *s, uint64_t now)
   ui_idfield_shown(&ui->idf, ui->id_shown, sizeof ui->id_shown);
   s->id_input = ui->id_shown;
   s->cashier_message_key = ui->cashier_msg;
+  s->request = ui->have_request ? &ui->request : NULL;
+  s->notice_key = ui->notice[0] ? ui->notice : NULL;
   if (ui->have_station)
     ui->station.selected = ui->station_sel;
 }
@@ -1055,7 +1127,7 @@ static void handle_event(struct ui *ui, const SDL_Event *ev)
 static const char *const warm_common[] = {"reading", "place_again", "verdict_error", "pin"};
 static const char *const warm_gate[] = {"verdict_gate_deny", "verdict_gate_grant", "holder_check"};
 static const char *const warm_cashier[] = {"verdict_cashier_deny", "verdict_cashier_grant",
-                                           "cashier_ssc"};
+                                           "cashier_ssc", "his_request"};
 static const char *const warm_bus[] = {"bus_deny", "bus_grant"};
 static const char *const warm_station[] = {"verdict_station_grant", "station_list",
                                            "station_summary", "station_confirm_issue"};

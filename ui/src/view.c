@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "common/idno.h"
 #include "ui/view.h"
 #include "utf8.h"
 
@@ -108,11 +109,29 @@ unsigned ui_view_sanitize(struct ui_view *view)
   if (view->mode < UI_MODE_GATE || view->mode > UI_MODE_STATION)
     view->mode = UI_MODE_GATE;
   terminate(view->cashier.bill_ref, sizeof view->cashier.bill_ref);
-  if ((unsigned)view->cashier.visit > UI_VISIT_INPATIENT)
+  if ((unsigned)view->cashier.visit > UI_VISIT_EMERGENCY)
     view->cashier.visit = UI_VISIT_NONE;
   if ((unsigned)view->cashier.credential > UI_CREDENTIAL_ID_MISMATCHED)
     view->cashier.credential = UI_CREDENTIAL_WAITING;
   return holder_sanitize(&view->holder);
+}
+
+unsigned ui_request_sanitize(struct ui_request *r)
+{
+  if (!r)
+    return 0;
+  unsigned changed = 0;
+  terminate(r->bill_ref, sizeof r->bill_ref);
+  /* an ID number must never reach a screen, whoever sent it */
+  if (r->bill_ref[0] && common_id_shaped(r->bill_ref)) {
+    memset(r->bill_ref, 0, sizeof r->bill_ref);
+    changed++;
+  }
+  if ((unsigned)r->visit > UI_VISIT_EMERGENCY) {
+    r->visit = UI_VISIT_NONE;
+    changed++;
+  }
+  return changed;
 }
 
 unsigned ui_station_sanitize(struct ui_station *st)

@@ -108,6 +108,9 @@ struct kiosk_config {
   char his_listen[KIOSK_PATH_MAX];         /* cashier, optional: the HIS API's address,
                                              "127.0.0.1:PORT" or "unix:/PATH"; "": off */
   char his_token_file[KIOSK_PATH_MAX];     /* its bearer token (mode 0600/0400), absolute */
+  uint32_t his_request_expiry_s;           /* a HIS request answered 202 and then polled by
+                                             nobody is withdrawn after this (1..3600,
+                                             default 30) */
   /* [paths], absolute after loading */
   char sites_path[KIOSK_PATH_MAX];
   char trust_dir[KIOSK_PATH_MAX];

@@ -75,7 +75,9 @@ const char *ui_errname(int err);  /* "UI_E_FONT"; never NULL */
   X(STAFF_SIGN_OUT, "staff-sign-out")   /* the signed-in member signs out (F10) */        \
   X(LANGUAGE, "language")               /* value: enum ui_lang now shown */              \
   X(TIMEOUT, "timeout")    /* back to idle: end session (value 1: dismissed by hand) */\
-  X(QUIT, "quit")                       /* window closed */
+  X(QUIT, "quit")                       /* window closed */                              \
+  X(REQUEST_CANCEL, "request-cancel")   /* the cashier cancelled the HIS request (Esc on \
+                                           its screen); value: the request's id */
 
 enum ui_action_kind {
 #define UI_X_ACT(name, text) UI_ACT_##name,
@@ -168,6 +170,8 @@ struct ui_shot {
   const char *id_input;
   const char *cashier_message_key;  /* CASHIER: a refusal under the fields, may be NULL */
   int speech;                       /* 1: the public screens show repeat and volume buttons */
+  const struct ui_request *request; /* REQUEST: the HIS's request (ui/view.h) */
+  const char *notice_key;           /* NOTICE: what it says (a strings key) */
 };
 
 #ifdef __cplusplus

@@ -13,6 +13,11 @@
  * station) warn; a verdict loses nothing when it ends, shows its countdown and simply
  * ends. A user input while warning returns to showing with the full timeout again.
  * A verdict's hold time can be set per mode (verdict_ms).
+ *
+ * Home: the screen a timeout, Esc or a reset goes back to. It is IDLE, except while a
+ * HIS request waits for the card (REQUEST input until REQUEST_END): then it is REQUEST,
+ * so that a read error, a cancelled holder check or the staff menu come back to the
+ * request rather than to "present the card" with no word of the bill.
  */
 #ifndef UI_FSM_H
 #define UI_FSM_H
@@ -38,7 +43,9 @@ extern "C" {
   X(STAFF_MENU, 120000, "staff_menu")     /* staff menu */                               \
   X(STATION_LIST, 300000, "station_list") /* station: applications */                   \
   X(STATION_SUMMARY, 300000, "station_summary")                                          \
-  X(STATION_CONFIRM, 300000, "station_confirm")
+  X(STATION_CONFIRM, 300000, "station_confirm")                                          \
+  X(REQUEST, 0, "request")                /* cashier: a HIS request waits for the card */\
+  X(NOTICE, 6000, "notice")               /* a short notice, then idle */
 
 enum ui_screen {
 #define UI_X_SCREEN(name, timeout, text) UI_SCREEN_##name,
@@ -67,7 +74,10 @@ enum ui_phase {
   X(STAFF, "staff")                /* the staff key: PIN entry */                        \
   X(PIN_OK, "pin-ok")              /* right PIN: staff menu */                           \
   X(BACK, "back")                  /* Esc / back: idle */                               \
-  X(RESET, "reset")                /* the program asks for idle */
+  X(RESET, "reset")                /* the program asks for idle */                       \
+  X(REQUEST, "request")            /* a HIS request waits: the home screen */            \
+  X(REQUEST_END, "request-end")    /* it ended: idle is home again */                    \
+  X(NOTICE, "notice")              /* a short notice (the request withdrawn) */
 
 enum ui_input {
 #define UI_X_INPUT(name, text) UI_IN_##name,
@@ -118,6 +128,8 @@ uint32_t ui_fsm_remaining_ms(const struct ui_fsm *fsm, uint64_t now_ms);
 /* Milliseconds until the next timed transition (UINT32_MAX: none), for the event
  * loop's wait. */
 uint32_t ui_fsm_next_deadline_ms(const struct ui_fsm *fsm, uint64_t now_ms);
+/* The screen to go back to: UI_SCREEN_REQUEST while a request waits, else IDLE. */
+enum ui_screen ui_fsm_home(const struct ui_fsm *fsm);
 /* Transitions made so far. */
 uint64_t ui_fsm_transitions(const struct ui_fsm *fsm);
 /* The screen a view goes to (the rule in ui_fsm_step). */

@@ -78,7 +78,14 @@ int ui_post_read_error(struct ui *ui, const char *reason_key);
 int ui_post_view(struct ui *ui, const struct ui_view *view); /* copies photo bytes */
 int ui_post_status(struct ui *ui, const struct ui_status *status);
 int ui_post_station(struct ui *ui, const struct ui_station *station);
-int ui_post_reset(struct ui *ui); /* back to idle */
+int ui_post_reset(struct ui *ui); /* back to idle (to the request while one waits) */
+/* Cashier: a HIS request waits for the card (copied; ui/view.h struct ui_request): its
+ * screen replaces idle as home until ui_post_request_end. Posting it again updates it. */
+int ui_post_request(struct ui *ui, const struct ui_request *request);
+/* The request ended (answered, withdrawn, cancelled): idle is home again. notice_key: a
+ * strings key shown for a few seconds first (request.withdrawn), or NULL: none (a
+ * verdict on screen stays). */
+int ui_post_request_end(struct ui *ui, const char *notice_key);
 int ui_post_quit(struct ui *ui);
 
 /* The SDL event type the posts use (registered by ui_create), for programs that
@@ -87,7 +94,7 @@ uint32_t ui_event_type(const struct ui *ui);
 /* The message kinds carried in the event's code field. */
 #define UI_MSG_MAP(X)                                                                    \
   X(CARD_PRESENT) X(CARD_REMOVED) X(READ_ERROR) X(VIEW) X(STATUS) X(STATION) X(RESET)  \
-  X(QUIT)
+  X(QUIT) X(REQUEST) X(REQUEST_END)
 enum ui_msg_kind {
 #define UI_X_MSG(name) UI_MSG_##name,
   UI_MSG_MAP(UI_X_MSG)

@@ -95,7 +95,8 @@ struct ui_holder {
 #define UI_VISIT_MAP(X)                                                                  \
   X(NONE, 0, "none")                                                                     \
   X(OUTPATIENT, 1, "outpatient") /* 门诊 */                                              \
-  X(INPATIENT, 2, "inpatient")   /* 住院 */
+  X(INPATIENT, 2, "inpatient")   /* 住院 */                                              \
+  X(EMERGENCY, 3, "emergency")   /* 急诊: only from a HIS request (no key chooses it) */
 
 enum ui_visit {
 #define UI_X_VISIT(name, value, text) UI_VISIT_##name = (value),
@@ -123,7 +124,30 @@ struct ui_cashier {
   char bill_ref[UI_BILL_REF_MAX]; /* the hospital's bill or visit number */
   int64_t fee_fen;                /* consultation fee waived, in fen; < 0: not known */
   enum ui_credential credential;
+  /* The journal's record of this waiver, shown on the verdict when a HIS request asked
+   * for it (the number the billing system gets back as waiver_id); 0: not shown. */
+  uint64_t waiver_id;
 };
+
+/*
+ * Cashier: a waiver the hospital's billing system (HIS) asked for, waiting for the
+ * holder's card (ui_post_request). While one waits, it is the terminal's home screen
+ * instead of idle: the card and holder steps come back to it, and it ends with the
+ * verdict, the billing system withdrawing it (ui_post_request_end with a notice) or the
+ * cashier cancelling it (Esc: UI_ACT_REQUEST_CANCEL). Nothing here is personal; an
+ * ID-shaped bill number is blanked by ui_request_sanitize (the terminal refuses one
+ * before it gets here).
+ */
+struct ui_request {
+  uint32_t id;                    /* the HIS's request number (shown small) */
+  char bill_ref[UI_BILL_REF_MAX]; /* the hospital's bill or visit number */
+  enum ui_visit visit;
+  int64_t fee_fen;                /* the tariff's fee for the visit kind today; < 0: none in
+                                     force (the card will be refused: shown as unknown) */
+};
+/* Terminates the strings, blanks an ID-shaped bill number and an unknown visit kind.
+ * Returns the number of fields it changed (0 for a clean request). */
+unsigned ui_request_sanitize(struct ui_request *r);
 
 /* What staff still have to do, from the decision's staff reasons (bits). */
 #define UI_NEED_HOLDER_CONFIRM 0x01u /* gate: compare ID card and photo; confirm/refuse */
