@@ -223,7 +223,9 @@ START_TEST(serial_pulses_on_a_pty)
   uint64_t ms[8];
   ck_assert_uint_eq(kt_pty_wait_pulses(&l, 1, ms, 8), 1);
   printf("serial pulse: %llu ms (configured 200)\n", (unsigned long long)ms[0]);
-  ck_assert_uint_ge(ms[0], 100); /* loosely: the listener may read the open bytes late */
+  /* No lower bound on ms[0]: a loaded listener may read the open bytes late (a 36 ms
+   * "pulse" of 300 was seen with both CPUs busy). The actuator's own sleep holds the
+   * relay; what the listener can tell is the order and the count of the sequences. */
   /* three GRANTs in a row: three pulses, each closed before the next opens */
   for (uint64_t s = 2; s <= 4; s++)
     term_actuator_fire(a, s);
