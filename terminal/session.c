@@ -14,6 +14,7 @@
 #include <cardio/crypto.h>
 #include <common/date.h>
 #include <common/idno.h>
+#include <kiosk/bills.h>
 #include <netsync/netsync.h>
 #include <proto/proto.h>
 
@@ -1215,6 +1216,14 @@ int session_create(const struct session_config *sc, struct session **out, char *
     snprintf(why, cap, "%s", kiosk_diag_format(&d, msg, sizeof msg));
     goto out_destroy;
   }
+  const struct kiosk_bills_origin *bo = kiosk_terminal_bills_origin(s->term);
+  if (bo && bo->from_sidecar)
+    app_log("bills index: from its sidecar (to seq %llu) and %llu later events",
+            (unsigned long long)bo->sidecar_seq, (unsigned long long)bo->scanned);
+  else if (bo)
+    app_log("bills index: rebuilt from %llu journal events%s%s%s",
+            (unsigned long long)bo->scanned, bo->why[0] ? " (sidecar not used: " : "", bo->why,
+            bo->why[0] ? ")" : "");
   const struct kiosk_site *site = kiosk_terminal_site(s->term);
   term_copy_str(s->site_name, sizeof s->site_name, site ? site->name : s->cfg.site_id);
   term_copy_str(s->site_name_en, sizeof s->site_name_en, site && site->name_en ? site->name_en : "");

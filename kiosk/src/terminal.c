@@ -33,6 +33,9 @@ struct kiosk_terminal {
   int clock_suspect; /* the last decision found the clock untrustworthy */
   struct kiosk_tariff *tariff; /* cashier: the fees in force */
   struct kiosk_bills *bills;   /* waived bills, not voided; NULL while the journal is down */
+  char bpath[KIOSK_PATH_MAX + 16]; /* <journal>.bills: the index's sidecar */
+  struct kiosk_bills_origin borigin; /* how the index was made at open, for the log */
+  uint64_t bills_next_save;          /* after a failed write, not before this seq */
   kiosk_bill_check_fn bill_check;
   void *bill_ctx;
   /* A configuration and registry from the centre waiting for the decision thread
@@ -54,10 +57,34 @@ static void learn_last_time(struct kiosk_terminal *t)
     t->last_time = e.time;
 }
 
+/* The index of waived bills from its sidecar and the journal after it (kiosk/bills.h). */
+static int bills_load(struct kiosk_terminal *t)
+{
+  memset(&t->borigin, 0, sizeof t->borigin);
+  t->bills_next_save = 0;
+  return kiosk_bills_open(t->journal, t->bpath, &t->bills, &t->borigin);
+}
+
+/* Write the sidecar when the index has moved on by KIOSK_BILLS_SAVE_EVERY events since
+ * the last one (any move when force): so a start never reads more than that many events
+ * of the journal. A failure (disk full, read-only) costs nothing but a longer start: it
+ * is tried again KIOSK_BILLS_SAVE_EVERY events later. */
+static void bills_checkpoint(struct kiosk_terminal *t, int force)
+{
+  if (!t->bills || !t->journal)
+    return;
+  uint64_t seq = kiosk_bills_seq(t->bills), saved = kiosk_bills_saved_seq(t->bills);
+  if (seq == saved || seq < t->bills_next_save || (!force && seq - saved < KIOSK_BILLS_SAVE_EVERY))
+    return;
+  if (kiosk_bills_save(t->bills, t->journal, t->bpath) != KIOSK_OK)
+    t->bills_next_save = seq + KIOSK_BILLS_SAVE_EVERY;
+}
+
 void kiosk_terminal_close(struct kiosk_terminal *t)
 {
   if (!t)
     return;
+  bills_checkpoint(t, 1);
   kiosk_bills_destroy(t->bills);
   kiosk_tariff_destroy(t->tariff);
   kiosk_journal_close(t->journal);
@@ -325,10 +352,12 @@ int kiosk_terminal_open(const struct kiosk_config *cfg, struct kiosk_terminal **
   rc = KIOSK_OK;
   t->journal_ok = t->journal != NULL;
   learn_last_time(t);
-  if (t->journal && (rc = kiosk_bills_build(t->journal, &t->bills)) != KIOSK_OK) {
+  snprintf(t->bpath, sizeof t->bpath, "%s.bills", cfg->journal_path);
+  if (t->journal && (rc = bills_load(t)) != KIOSK_OK) {
     rc = kiosk_diag_set(diag, rc, cfg->journal_path, 0, "cannot index its waived bills");
     goto out_fail;
   }
+  bills_checkpoint(t, 0);
   if ((rc = kiosk_tariff_create(&t->tariff)) != KIOSK_OK)
     goto out_fail;
   char tpath[KIOSK_PATH_MAX + 16];
@@ -358,7 +387,7 @@ int kiosk_terminal_flush(struct kiosk_terminal *t)
     }
     learn_last_time(t);
   }
-  if (!t->bills && kiosk_bills_build(t->journal, &t->bills) != KIOSK_OK)
+  if (!t->bills && bills_load(t) != KIOSK_OK)
     t->bills = NULL; /* tried again at the next flush */
   queue_drop_journaled(t);
   size_t done = 0;
@@ -519,6 +548,7 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
         kiosk_bills_destroy(t->bills);
         t->bills = NULL;
       }
+      bills_checkpoint(t, 0);
       out->journaled = 1;
       out->seq = e.seq;
       return KIOSK_OK;
@@ -606,6 +636,7 @@ int kiosk_terminal_void(struct kiosk_terminal *t, uint64_t waiver_seq, const cha
   if (e.time > t->last_time)
     t->last_time = e.time;
   kiosk_bills_note(t->bills, t->journal, &e);
+  bills_checkpoint(t, 0);
   if (seq)
     *seq = e.seq;
   return KIOSK_OK;
@@ -643,6 +674,8 @@ static int record_plain(struct kiosk_terminal *t, int kind, int verdict, const c
   }
   if (e.time > t->last_time)
     t->last_time = e.time;
+  if (t->bills)
+    kiosk_bills_note(t->bills, t->journal, &e); /* not a waiver: the covered seq moves on */
   if (seq)
     *seq = e.seq;
   return KIOSK_OK;
@@ -691,6 +724,11 @@ void kiosk_terminal_status(struct kiosk_terminal *t, struct kiosk_terminal_statu
   out->revlist_version = kiosk_revlist_version(t->revlist);
   out->revlist_issued_at = kiosk_revlist_issued_at(t->revlist);
   out->revlist_entries = kiosk_revlist_count(t->revlist);
+}
+
+const struct kiosk_bills_origin *kiosk_terminal_bills_origin(const struct kiosk_terminal *t)
+{
+  return t && t->bills ? &t->borigin : NULL;
 }
 
 struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t)

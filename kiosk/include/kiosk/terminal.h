@@ -163,6 +163,12 @@ int kiosk_terminal_update(struct kiosk_terminal *t, const struct kiosk_config *c
 /* The pieces, for the UI, the sync thread's setup and tests. Owned by the terminal.
  * The journal may be NULL while it cannot be opened. */
 struct kiosk_journal *kiosk_terminal_journal(struct kiosk_terminal *t);
+/* How the index of waived bills was made at open (kiosk/bills.h: from its sidecar
+ * <journal>.bills and the events after it, or rebuilt from the journal and why), for
+ * the program's log; NULL while there is no index (the journal down). The terminal
+ * writes the sidecar every KIOSK_BILLS_SAVE_EVERY events and at close. */
+struct kiosk_bills_origin;
+const struct kiosk_bills_origin *kiosk_terminal_bills_origin(const struct kiosk_terminal *t);
 struct kiosk_revlist *kiosk_terminal_revlist(struct kiosk_terminal *t);
 const struct proto_key *kiosk_terminal_revkey(struct kiosk_terminal *t);
 const struct kiosk_config *kiosk_terminal_config(const struct kiosk_terminal *t);
