@@ -91,9 +91,7 @@ int centre_admin_account(struct centre_store *st, int argc, char **argv, int64_t
   struct centre_db *db = centre_store_db(st);
   const char *cmd = argc > 0 ? argv[0] : "", *login = argc > 1 ? argv[1] : "";
   const char *file = NULL, *role = NULL;
-  int rc = console_db_schema(db);
-  if (rc != CENTRE_OK)
-    return rc;
+  int rc;
   if (strcmp(cmd, "list") == 0) {
     struct console_rows *t = NULL;
     if (argc != 1)

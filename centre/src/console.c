@@ -847,8 +847,6 @@ int centre_console_create(const struct centre_conf *conf, struct centre_console 
                  centre_strerror(rc));
   }
   if (rc == CENTRE_OK)
-    rc = console_db_schema(centre_store_db(con->st));
-  if (rc == CENTRE_OK)
     rc = console_throttle_create(conf->console_failures, conf->console_lock_min * 60,
                                  &con->throttle);
   if (rc == CENTRE_OK) /* an office behind one address has several people in it */

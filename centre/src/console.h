@@ -86,6 +86,8 @@ void console_throttle_clear(struct console_throttle *t, const char *key);
 
 /* ------------------------------------------------------------------- db -- */
 struct centre_db;
+/* The console's tables (CREATE TABLE IF NOT EXISTS): the store's migration 3
+ * (store_schema.c) runs it; nothing else does, so the tables are versioned with the rest. */
 int console_db_schema(struct centre_db *db);
 
 struct console_account {
@@ -130,6 +132,9 @@ int console_db_session_end(struct centre_db *db, const char *id_hash);
 int console_db_audit(struct centre_db *db, int64_t now, const char *login, const char *addr,
                      const char *action, const char *object, int object_private,
                      const char *result);
+/* The audit's bounded copy of one text field: at most width bytes of in (NULL: ""),
+ * every byte that is not printable ASCII as '?'; out holds width + 1. */
+void console_db_audit_field(const char *in, size_t width, char *out);
 int console_db_audit_recent(struct centre_db *db, unsigned limit, struct console_rows **out);
 
 /* A small table of text cells for the pages: rows x cols, all strings owned by it. */

@@ -310,42 +310,112 @@ int console_db_session_end(struct centre_db *db, const char *id_hash)
 
 /* ---------------------------------------------------------------- audit -- */
 
+/* The audit's text columns and their widths (the schema above). PostgreSQL refuses a
+ * value longer than its column or not valid UTF-8, and the object of a refused POST is
+ * whatever path the client sent: a row that does not fit must still be written, so each
+ * field is cut to its column and anything but printable ASCII becomes '?'. */
+enum { AUDIT_LOGIN = 32, AUDIT_ADDR = 64, AUDIT_ACTION = 32, AUDIT_OBJECT = 80, AUDIT_RESULT = 32 };
+
+void console_db_audit_field(const char *in, size_t width, char *out)
+{
+  size_t n = 0;
+  for (; in && in[n] && n < width; n++)
+    out[n] = in[n] >= 0x20 && in[n] < 0x7f ? in[n] : '?';
+  out[n] = '\0';
+}
+
 int console_db_audit(struct centre_db *db, int64_t now, const char *login, const char *addr,
                      const char *action, const char *object, int object_private,
                      const char *result)
 {
-  const void *args[] = {&now, login ? login : "-", addr ? addr : "-", action,
-                        object ? object : "", result};
+  char l[AUDIT_LOGIN + 1], a[AUDIT_ADDR + 1], act[AUDIT_ACTION + 1], o[AUDIT_OBJECT + 1],
+      r[AUDIT_RESULT + 1];
+  const void *args[] = {&now, l, a, act, o, r};
   (void)object_private; /* the table is in the store, which holds card numbers anyway */
+  console_db_audit_field(login ? login : "-", AUDIT_LOGIN, l);
+  console_db_audit_field(addr ? addr : "-", AUDIT_ADDR, a);
+  console_db_audit_field(action, AUDIT_ACTION, act);
+  console_db_audit_field(object, AUDIT_OBJECT, o);
+  console_db_audit_field(result, AUDIT_RESULT, r);
   return exec(db,
               "INSERT INTO console_audit (at, login, addr, action, object, result)"
               " VALUES (?, ?, ?, ?, ?, ?)",
               "itttt" "t", args, NULL);
 }
 
+/* ---------------------------------------------------------------- pages -- */
+
+/* Every table the pages read, in one list run by page(): the SQL, its columns, the
+ * column of yyyymm numbers shown as "yyyy-mm" (-1: none) and the most rows taken when
+ * the caller sets no limit. */
+enum page_query { Q_AUDIT, Q_WAIVED, Q_BILLS, Q_USAGE, Q_CARD_CHANGES, Q_TERMINALS, Q_UPLOADS };
+static const struct {
+  const char *sql;
+  size_t cols;
+  int month_col;
+  size_t max_rows;
+} page_queries[] = {
+    [Q_AUDIT] = {"SELECT at, login, addr, action, object, result FROM console_audit"
+                 " ORDER BY at DESC LIMIT ?",
+                 6, -1, 0},
+    /* what the statement counts as waived (bills.c): not voided, not a flagged duplicate */
+    [Q_WAIVED] = {"SELECT site_id, month,"
+                  " COUNT(*), SUM(CASE WHEN void_seq > 0 THEN 1 ELSE 0 END),"
+                  " SUM(CASE WHEN dup_seq > 0 THEN 1 ELSE 0 END),"
+                  " SUM(CASE WHEN void_seq = 0 AND dup_seq = 0 THEN amount_fen ELSE 0 END)"
+                  " FROM waivers GROUP BY site_id, month ORDER BY month DESC, site_id",
+                  6, 1, 5000},
+    [Q_BILLS] = {"SELECT time, terminal_id, seq, visit, bill_ref, amount_fen, staff_id,"
+                 " CASE WHEN void_seq > 0 THEN void_terminal || '#' || void_seq ELSE '' END,"
+                 " CASE WHEN dup_seq > 0 THEN dup_terminal || '#' || dup_seq ELSE '' END"
+                 " FROM waivers WHERE site_id = ? AND month = ? ORDER BY time, terminal_id, seq",
+                 9, -1, 0},
+    /* a bus event without a route (older terminals) counts under its vehicle */
+    [Q_USAGE] = {"SELECT site_id, CASE WHEN mode = 'bus' THEN COALESCE(NULLIF(route, ''),"
+                 " vehicle) ELSE '' END, month, mode,"
+                 " SUM(CASE WHEN verdict = 'GRANT' THEN 1 ELSE 0 END),"
+                 " SUM(CASE WHEN verdict = 'DENY' THEN 1 ELSE 0 END)"
+                 " FROM events WHERE kind IN ('decision', 'override') AND mode IN ('gate', 'bus')"
+                 " GROUP BY 1, 2, 3, 4 ORDER BY 3 DESC, 4, 1, 2",
+                 6, 2, 5000},
+    [Q_CARD_CHANGES] = {"SELECT version, card_no, generation, kind, op, COALESCE(reason, ''),"
+                        " changed_at FROM card_changes WHERE op IN (0, 1)"
+                        " ORDER BY version DESC LIMIT ?",
+                        7, -1, 0},
+    [Q_TERMINALS] = {"SELECT terminal_id, site_id, state, COALESCE(last_sync, 0),"
+                     " COALESCE(queue_depth, -1), COALESCE(sw_version, ''),"
+                     " COALESCE(reader_state, ''), COALESCE(reported_at, 0),"
+                     " COALESCE(reported_last_sync, 0) FROM terminals ORDER BY terminal_id",
+                     9, -1, 100000},
+    [Q_UPLOADS] = {"SELECT terminal_id, received_at / 86400, COUNT(*) FROM events"
+                   " WHERE received_at >= ? GROUP BY 1, 2 ORDER BY 1, 2",
+                   3, -1, 1000000},
+};
+
+static int page(struct centre_db *db, enum page_query q, const char *fmt,
+                const void *const *args, size_t limit, struct console_rows **out)
+{
+  int rc = query(db, page_queries[q].sql, page_queries[q].cols, fmt, args,
+                 limit ? limit : page_queries[q].max_rows, out);
+  if (rc == CENTRE_OK && page_queries[q].month_col >= 0)
+    rc = months(*out, (size_t)page_queries[q].month_col);
+  if (rc != CENTRE_OK) {
+    console_rows_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
 int console_db_audit_recent(struct centre_db *db, unsigned limit, struct console_rows **out)
 {
   int64_t l = limit;
   const void *args[] = {&l};
-  return query(db,
-               "SELECT at, login, addr, action, object, result FROM console_audit"
-               " ORDER BY at DESC LIMIT ?",
-               6, "i", args, limit, out);
+  return page(db, Q_AUDIT, "i", args, limit, out);
 }
-
-/* ---------------------------------------------------------------- pages -- */
 
 int console_db_waived(struct centre_db *db, struct console_rows **out)
 {
-  /* what the statement counts as waived (bills.c): not voided, not a flagged duplicate */
-  int rc = query(db,
-               "SELECT site_id, month,"
-               " COUNT(*), SUM(CASE WHEN void_seq > 0 THEN 1 ELSE 0 END),"
-               " SUM(CASE WHEN dup_seq > 0 THEN 1 ELSE 0 END),"
-               " SUM(CASE WHEN void_seq = 0 AND dup_seq = 0 THEN amount_fen ELSE 0 END)"
-               " FROM waivers GROUP BY site_id, month ORDER BY month DESC, site_id",
-               6, NULL, NULL, 5000, out);
-  return rc == CENTRE_OK ? months(*out, 1) : rc;
+  return page(db, Q_WAIVED, NULL, NULL, 0, out);
 }
 
 int console_db_bills(struct centre_db *db, const char *site, int month, unsigned limit,
@@ -353,88 +423,66 @@ int console_db_bills(struct centre_db *db, const char *site, int month, unsigned
 {
   int64_t m = month;
   const void *args[] = {site, &m};
-  return query(db,
-               "SELECT time, terminal_id, seq, visit, bill_ref, amount_fen, staff_id,"
-               " CASE WHEN void_seq > 0 THEN void_terminal || '#' || void_seq ELSE '' END,"
-               " CASE WHEN dup_seq > 0 THEN dup_terminal || '#' || dup_seq ELSE '' END"
-               " FROM waivers WHERE site_id = ? AND month = ? ORDER BY time, terminal_id, seq",
-               9, "ti", args, limit, out);
+  return page(db, Q_BILLS, "ti", args, limit, out);
 }
 
 int console_db_usage(struct centre_db *db, struct console_rows **out)
 {
-  /* the optional route column exists in stores opened by this version (store.c adds
-   * it); a bus event without one counts under its vehicle */
-  int rc = query(db,
-               "SELECT site_id, CASE WHEN mode = 'bus' THEN COALESCE(NULLIF(route, ''),"
-               " vehicle) ELSE '' END, month, mode,"
-               " SUM(CASE WHEN verdict = 'GRANT' THEN 1 ELSE 0 END),"
-               " SUM(CASE WHEN verdict = 'DENY' THEN 1 ELSE 0 END)"
-               " FROM events WHERE kind IN ('decision', 'override') AND mode IN ('gate', 'bus')"
-               " GROUP BY 1, 2, 3, 4 ORDER BY 3 DESC, 4, 1, 2",
-               6, NULL, NULL, 5000, out);
-  return rc == CENTRE_OK ? months(*out, 2) : rc;
-}
-
-static int scalar(struct centre_db *db, const char *sql, int64_t *out)
-{
-  struct centre_db_stmt *s;
-  int rc = centre_db_prepare(db, sql, &s);
-  *out = 0;
-  if (rc != CENTRE_OK)
-    return rc;
-  rc = centre_db_step(s);
-  if (rc == CENTRE_DB_ROW)
-    *out = centre_db_column_int64(s, 0);
-  rc = rc == CENTRE_DB_ROW || rc == CENTRE_DB_DONE ? CENTRE_OK : rc;
-  centre_db_finalize(s);
-  return rc;
-}
-
-int console_db_card_counts(struct centre_db *db, int64_t *issued, int64_t *reissued, int64_t *revoked)
-{
-  int rc = scalar(db, "SELECT COUNT(*) FROM cards WHERE generation = 0", issued);
-  if (rc == CENTRE_OK)
-    rc = scalar(db, "SELECT COUNT(*) FROM cards WHERE generation > 0", reissued);
-  if (rc == CENTRE_OK)
-    rc = scalar(db, "SELECT COUNT(*) FROM revoked_cards", revoked);
-  return rc;
+  return page(db, Q_USAGE, NULL, NULL, 0, out);
 }
 
 int console_db_card_changes(struct centre_db *db, unsigned limit, struct console_rows **out)
 {
   int64_t l = limit;
   const void *args[] = {&l};
-  return query(db,
-               "SELECT version, card_no, generation, kind, op, COALESCE(reason, ''), changed_at"
-               " FROM card_changes WHERE op IN (0, 1) ORDER BY version DESC LIMIT ?",
-               7, "i", args, limit, out);
+  return page(db, Q_CARD_CHANGES, "i", args, limit, out);
 }
 
 int console_db_terminals(struct centre_db *db, struct console_rows **out)
 {
-  return query(db,
-               "SELECT terminal_id, site_id, state, COALESCE(last_sync, 0),"
-               " COALESCE(queue_depth, -1), COALESCE(sw_version, ''),"
-               " COALESCE(reader_state, ''), COALESCE(reported_at, 0),"
-               " COALESCE(reported_last_sync, 0) FROM terminals ORDER BY terminal_id",
-               9, NULL, NULL, 100000, out);
+  return page(db, Q_TERMINALS, NULL, NULL, 0, out);
 }
 
 int console_db_uploads_by_day(struct centre_db *db, int64_t from_day, struct console_rows **out)
 {
   int64_t from = from_day * 86400;
   const void *args[] = {&from};
-  return query(db,
-               "SELECT terminal_id, received_at / 86400, COUNT(*) FROM events"
-               " WHERE received_at >= ? GROUP BY 1, 2 ORDER BY 1, 2",
-               3, "i", args, 1000000, out);
+  return page(db, Q_UPLOADS, "i", args, 0, out);
+}
+
+/* One row of n integers (0 when there is no row). */
+static int ints(struct centre_db *db, const char *sql, int n, int64_t *const *out)
+{
+  struct centre_db_stmt *s;
+  int rc = centre_db_prepare(db, sql, &s);
+  for (int i = 0; i < n; i++)
+    *out[i] = 0;
+  if (rc != CENTRE_OK)
+    return rc;
+  rc = centre_db_step(s);
+  for (int i = 0; rc == CENTRE_DB_ROW && i < n; i++)
+    *out[i] = centre_db_column_int64(s, i);
+  rc = rc == CENTRE_DB_ROW || rc == CENTRE_DB_DONE ? CENTRE_OK : rc;
+  centre_db_finalize(s);
+  return rc;
+}
+
+int console_db_card_counts(struct centre_db *db, int64_t *issued, int64_t *reissued,
+                           int64_t *revoked)
+{
+  int64_t *const out[] = {issued, reissued, revoked};
+  return ints(db,
+              "SELECT (SELECT COUNT(*) FROM cards WHERE generation = 0),"
+              " (SELECT COUNT(*) FROM cards WHERE generation > 0),"
+              " (SELECT COUNT(*) FROM revoked_cards)",
+              3, out);
 }
 
 int console_db_revlist_state(struct centre_db *db, int64_t *version, int64_t *changed_at)
 {
-  int rc = scalar(db, "SELECT COALESCE(MAX(version), 0) + 1 FROM card_changes", version);
-  if (rc == CENTRE_OK)
-    rc = scalar(db, "SELECT COALESCE(MAX(changed_at), 0) FROM card_changes", changed_at);
-  return rc;
+  int64_t *const out[] = {version, changed_at};
+  return ints(db,
+              "SELECT COALESCE(MAX(version), 0) + 1, COALESCE(MAX(changed_at), 0)"
+              " FROM card_changes",
+              2, out);
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "centre_int.h"
+#include "console.h"
 #include "db.h"
 
 static const char *const store_tables[] = {
@@ -152,6 +153,10 @@ static const struct {
 } migrations[] = {
     {1, "baseline", baseline},
     {2, "event route trip stop", event_route_fields},
+    /* The web console's accounts, sessions and audit (console_db.c). Before this
+     * migration the console made them itself with IF NOT EXISTS when it or centre-admin
+     * account opened the store, so a store that has them takes it as a no-op. */
+    {3, "console tables", console_db_schema},
 };
 #define MIGRATIONS_N ((int)(sizeof migrations / sizeof migrations[0]))
 
