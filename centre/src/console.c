@@ -230,10 +230,12 @@ static void audit(struct ctx *x, const char *action, const char *object, int pri
                   const char *result)
 {
   const char *login = x->who.login[0] ? x->who.login : "-";
+  char obj[81]; /* the audit row's bounds: a refused POST's path is the client's */
+  console_db_audit_field(object, sizeof obj - 1, obj);
   /* the log line too (the centre's log never holds a card number) */
   centre_log(CENTRE_LOG_INFO, "console: %s from %s: %s %s: %s", login, x->addr, action,
-             priv ? "(card)" : object, result);
-  console_db_audit(centre_store_db(x->con->st), x->now, login, x->addr, action, object, priv,
+             priv ? "(card)" : obj, result);
+  console_db_audit(centre_store_db(x->con->st), x->now, login, x->addr, action, obj, priv,
                    result);
 }
 

@@ -633,6 +633,18 @@ START_TEST(pages_on_a_synced_centre)
   snprintf(form, sizeof form, "csrf=%s", csrf);
   ck_assert_int_eq(http(h, base, "/logout", form, &b), 303);
   ck_assert_int_eq(count(db, "SELECT COUNT(*) FROM console_sessions"), 0);
+  /* a POST without a session to a path longer than the audit's column: refused, audited */
+  {
+    char longpath[300];
+    memset(longpath, 'x', sizeof longpath - 1);
+    longpath[0] = '/';
+    longpath[sizeof longpath - 1] = '\0';
+    ck_assert_int_eq(http(h, base, longpath, "a=b", &b), 303);
+    ck_assert_int_eq(count(db, "SELECT COUNT(*) FROM console_audit WHERE action = 'post'"
+                               " AND result = 'refused: no session' AND object LIKE '/xxx%'"
+                               " AND LENGTH(object) = 80"),
+                     1);
+  }
   curl_easy_cleanup(h);
   curl_global_cleanup();
   centre_store_destroy(st);
