@@ -34,6 +34,10 @@ int term_cmd_readers(struct term_args *a); /* cmd_readers.c */
  * cmd_readers.c; `config check` uses it. */
 int term_readers_find(const char *name, char *present, size_t cap);
 
+/* Does a configured reader name start or end with a quote? Values are taken as written,
+ * so such a name never matches a reader (cmd_readers.c; `config check` refuses it). */
+int term_reader_quoted(const char *name);
+
 /* The verdict as a JSON object: verdict, reasons [{code, en, zh}], deny, staff, flags
  * (verdict_json.c; decide and verify print it). The caller owns the object. */
 json_t *term_verdict_json(const struct kiosk_verdict *v);

@@ -179,12 +179,6 @@ static void check_sync(struct findings *f, const struct kiosk_config *c)
   X509_free(cert);
 }
 
-static int quoted(const char *s)
-{
-  size_t n = strlen(s);
-  return n && (s[0] == '"' || s[0] == '\'' || s[n - 1] == '"' || s[n - 1] == '\'');
-}
-
 /* The readers, now: missing is an error naming what is there (the installer copies the
  * name from `kiosk readers`); pcscd not running is only a warning, since the check may run
  * before the reader is plugged in or pcscd is socket-activated. */
@@ -193,7 +187,8 @@ static void check_readers(struct findings *f, const struct kiosk_config *c)
   static const char *const keys[] = {"[terminal] reader", "[terminal] ssc_reader"};
   const char *names[] = {c->reader, c->ssc_reader};
   for (size_t i = 0; i < 2; i++) {
-    if (!names[i][0] || quoted(names[i]) || (i == 1 && strcmp(names[1], names[0]) == 0))
+    if (!names[i][0] || term_reader_quoted(names[i]) ||
+        (i == 1 && strcmp(names[1], names[0]) == 0))
       continue;
     char present[1024];
     int r = term_readers_find(names[i], present, sizeof present);
@@ -216,10 +211,10 @@ static void actuator_report(void *user, int error, const char *key, const char *
 static void check_install(struct findings *f, const struct kiosk_config *c, int64_t now)
 {
   /* reader names are taken literally: quotes would be part of the name */
-  if (quoted(c->reader))
+  if (term_reader_quoted(c->reader))
     finding(f, 1, "[terminal] reader", "the name is in quotes; write it without them "
                                        "(reader = %s): values are taken as written", "NAME");
-  if (quoted(c->ssc_reader))
+  if (term_reader_quoted(c->ssc_reader))
     finding(f, 1, "[terminal] ssc_reader", "the name is in quotes; write it without them");
   /* the scheme's window */
   int32_t today = common_local_day(now, c->policy.utc_offset_s);

@@ -26,6 +26,9 @@ static const char help_readers[] =
     "Exit status: 0 listed (and, with --config, the configured readers are there);\n"
     "1 pcscd is not running, or a configured reader is missing; 2 usage.\n";
 
+/* Values are taken as written: a name copied with its quotes is another name. */
+static const char quote_hint[] = ": the name is in quotes; write it without them";
+
 /* A card that never answers would hold SCardTransmit: the listing is not worth a hang. */
 #define READERS_DEADLINE_S 20
 
@@ -38,8 +41,9 @@ static void on_alarm(int sig)
   _exit(TERM_EXIT_CHECK);
 }
 
-/* SELECT by name, answered 9000 (or 61xx: cardio completes it): the application is there. */
-static int selects(struct cardio_card *card, const uint8_t *name, size_t len)
+/* SELECT by name, answered 9000: the application is there. p2 0x0C asks for no FCI (the
+ * honour card's carries its record, longer than a short answer: nothing to read here). */
+static int selects(struct cardio_card *card, const uint8_t *name, size_t len, uint8_t p2)
 {
   uint8_t cmd[5 + 32], resp[258];
   if (len > 32)
@@ -47,7 +51,7 @@ static int selects(struct cardio_card *card, const uint8_t *name, size_t len)
   cmd[0] = 0x00;
   cmd[1] = 0xA4;
   cmd[2] = 0x04;
-  cmd[3] = 0x00;
+  cmd[3] = p2;
   cmd[4] = (uint8_t)len;
   memcpy(cmd + 5, name, len);
   size_t rlen = 0;
@@ -73,16 +77,24 @@ static int card_in(struct cardio_ctx *ctx, const char *reader, char *atr, size_t
   }
   size_t n = 0;
   const uint8_t *a = cardio_card_atr(card, &n);
-  for (size_t i = 0; i < n && 3 * i + 3 < atr_cap; i++)
-    snprintf(atr + 3 * i, atr_cap - 3 * i, "%s%02X", i ? " " : "", a[i]);
-  if (selects(card, (const uint8_t *)CARDIO_HC_AID, CARDIO_HC_AID_LEN))
+  /* "3B 86 ..": byte i at 3i, the space before it at 3i - 1 */
+  for (size_t i = 0; i < n && 3 * i + 3 <= atr_cap; i++)
+    snprintf(atr + (i ? 3 * i - 1 : 0), atr_cap - (i ? 3 * i - 1 : 0), "%s%02X", i ? " " : "",
+             a[i]);
+  if (selects(card, (const uint8_t *)CARDIO_HC_AID, CARDIO_HC_AID_LEN, 0x0C))
     *kind = "honour card";
-  else if (selects(card, (const uint8_t *)CARDIO_SSC_DF_NAME, CARDIO_SSC_DF_NAME_LEN))
+  else if (selects(card, (const uint8_t *)CARDIO_SSC_DF_NAME, CARDIO_SSC_DF_NAME_LEN, 0x00))
     *kind = "social security card";
   else
     *kind = "unknown";
   cardio_card_destroy(card);
   return 0;
+}
+
+int term_reader_quoted(const char *name)
+{
+  size_t n = strlen(name);
+  return n && (name[0] == '"' || name[0] == '\'' || name[n - 1] == '"' || name[n - 1] == '\'');
 }
 
 int term_readers_find(const char *name, char *present, size_t cap)
@@ -175,11 +187,13 @@ int term_cmd_readers(struct term_args *a)
   int bad = 0;
   if (cfgpath) {
     if (!cfg_found) {
-      printf("configured reader \"%s\" is not connected (%s)\n", c.reader, c.source);
+      printf("configured reader \"%s\" is not connected (%s)%s\n", c.reader, c.source,
+             term_reader_quoted(c.reader) ? quote_hint : "");
       bad = 1;
     }
     if (c.ssc_reader[0] && !ssc_found && strcmp(c.ssc_reader, c.reader) != 0) {
-      printf("configured ssc_reader \"%s\" is not connected (%s)\n", c.ssc_reader, c.source);
+      printf("configured ssc_reader \"%s\" is not connected (%s)%s\n", c.ssc_reader, c.source,
+             term_reader_quoted(c.ssc_reader) ? quote_hint : "");
       bad = 1;
     }
   }
