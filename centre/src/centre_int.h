@@ -68,6 +68,7 @@ struct centre_conf {
   char db_dsn[1024];                   /* PostgreSQL: the libpq connection string */
   int db_sync_full;                    /* synchronous=FULL (1) or NORMAL (0); PostgreSQL:
                                         * synchronous_commit on or off */
+  int group_commit;                    /* uploads waiting meanwhile share a commit (group.c) */
   char sign_key[CENTRE_PATH_MAX];      /* ECDSA P-256 key for receipts and documents */
   size_t max_body;                     /* bytes on the wire (compressed) */
   size_t max_inflated;                 /* bytes after inflate */
@@ -132,6 +133,43 @@ struct centre_upload_result {
 int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
                         const struct centre_batch *b, int64_t now,
                         struct centre_upload_result *res);
+
+/*
+ * Group commit (group.c): uploads that arrive while a commit is syncing wait and then go
+ * into the next transaction together, so that one fsync serves them all. A job is one
+ * upload with its answer; the caller owns it and its batch.
+ */
+struct centre_upload_job {
+  const char *terminal, *site;
+  const struct centre_batch *b;
+  int64_t now;
+  size_t order;                        /* arrival order in the group (set by the store) */
+  struct centre_upload_result res;     /* as centre_store_upload fills it */
+  int rc;                              /* as centre_store_upload returns it */
+};
+
+/* Apply n uploads in one transaction, each behind its own savepoint: one that is
+ * refused (GAP, IDENTITY, CHAIN, HASH, CONFLICT) is undone alone and the others commit.
+ * Uploads of one terminal are applied in the order given, terminals in id order. Each
+ * job's rc and res are set; a failed commit makes every job that had gone in DB.
+ * Returns OK or DB (the transaction failed). Reorders jobs[]. */
+int centre_store_upload_group(struct centre_store *st, struct centre_upload_job **jobs, size_t n);
+
+struct centre_group;
+#define CENTRE_GROUP_MAX_UPLOADS 64     /* uploads in one transaction */
+#define CENTRE_GROUP_MAX_EVENTS 20000   /* events in one transaction (at least one upload) */
+/* hold_ms: a test hook (YH_CENTRE_TEST_GROUP_HOLD_MS): the leader waits that long before
+ * it takes the queue, so that a test can make groups happen; 0 in production. */
+int centre_group_create(long hold_ms, struct centre_group **out);
+void centre_group_destroy(struct centre_group *g);
+/* Apply j, sharing a transaction with the uploads that queue meanwhile; returns when its
+ * transaction is over (committed: a receipt may be sent). The calling thread may do the
+ * commit for the others (it uses st, its own connection) or wait for another's. Returns
+ * j->rc. */
+int centre_group_upload(struct centre_group *g, struct centre_store *st,
+                        struct centre_upload_job *j);
+/* The largest group committed so far and how many groups (tests, logs). */
+void centre_group_stats(struct centre_group *g, size_t *largest, unsigned long *groups);
 
 struct centre_status_report {
   char software[65];

@@ -22,6 +22,7 @@ static void set_defaults(struct centre_conf *c)
   snprintf(c->db, sizeof c->db, "centre.db");
   snprintf(c->db_backend_name, sizeof c->db_backend_name, "sqlite");
   c->db_sync_full = 1;
+  c->group_commit = 1;
   c->max_body = 4u * 1024u * 1024u;
   c->max_inflated = 16u * 1024u * 1024u;
   c->max_events = 5000;
@@ -97,6 +98,7 @@ static const struct conf_key keys[] = {
     S("store", "db", db),
     S("store", "dsn", db_dsn),
     B("store", "sync_full", db_sync_full),
+    B("store", "group_commit", group_commit),
     S("signing", "key", sign_key),
     Z("limits", "max_body", max_body, 1024, 1ull << 30),
     Z("limits", "max_inflated", max_inflated, 1024, CENTRE_BATCH_MAX_TEXT),

@@ -3,9 +3,10 @@
  *
  * Threads: `workers` event loops, each with its own evhttp, its own SQLite connection
  * and its own copy of the listening socket; the kernel hands each new connection to one
- * of them. A request is handled start to finish on its loop (the SQLite commit included:
- * a reply is never sent before its commit). The main thread waits for SIGTERM/SIGINT and
- * then breaks every loop.
+ * of them. A request is handled start to finish on its loop (the commit included: a
+ * reply is never sent before its commit). Uploads that arrive on several loops while a
+ * commit syncs share the next one (group.c, `[store] group_commit`). The main thread
+ * waits for SIGTERM/SIGINT and then breaks every loop.
  *
  * Identity: the terminal id is the CN of the client certificate, which must chain to the
  * project CA (OpenSSL checks that in the handshake); the id is then looked up in the
@@ -91,6 +92,7 @@ struct centre_server {
   long hook_exit_after_commit;
   long hook_stall_ms;
   atomic_long commits;
+  struct centre_group *group;          /* NULL: each upload commits alone */
   struct centre_guard *guard;
 };
 
@@ -306,7 +308,13 @@ static void handle_upload(struct centre_worker *w, struct evhttp_request *req, c
     struct timespec ts = {srv->hook_stall_ms / 1000, (srv->hook_stall_ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
   }
-  rc = centre_store_upload(w->st, terminal, site, &b, (int64_t)time(NULL), &res);
+  if (srv->group) {
+    struct centre_upload_job job = {terminal, site, &b, (int64_t)time(NULL), 0, {0}, 0};
+    rc = centre_group_upload(srv->group, w->st, &job);
+    res = job.res;
+  } else {
+    rc = centre_store_upload(w->st, terminal, site, &b, (int64_t)time(NULL), &res);
+  }
   switch (rc) {
   case CENTRE_OK:
     break;
@@ -965,6 +973,14 @@ int centre_server_create(const struct centre_conf *conf, struct centre_server **
     rc = CENTRE_E_NO_MEMORY;
     goto out_destroy;
   }
+  if (conf->group_commit) {
+    long hold = env_long("YH_CENTRE_TEST_GROUP_HOLD_MS");
+    if (hold)
+      centre_log(CENTRE_LOG_WARN, "test hook on: group commit leader holds %ld ms", hold);
+    rc = centre_group_create(hold, &srv->group);
+    if (rc != CENTRE_OK)
+      goto out_destroy;
+  }
   rc = centre_signer_create(conf->sign_key, &srv->signer);
   if (rc != CENTRE_OK) {
     if (access(conf->sign_key, R_OK) != 0)
@@ -1145,5 +1161,6 @@ void centre_server_destroy(struct centre_server *srv)
   centre_revsigner_destroy(srv->revsigner);
   blob_free(&srv->snap);
   pthread_mutex_destroy(&srv->snap_mu);
+  centre_group_destroy(srv->group);
   free(srv);
 }

@@ -240,7 +240,11 @@ static int insert_quarantine(struct centre_store *st, const char *terminal,
              "tiitttii", args, NULL);
 }
 
-int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
+/* The upload's work inside a transaction the caller opened: read and lock the head,
+ * check, insert, move the head. On failure the caller undoes it (a rollback, or a
+ * rollback to the upload's savepoint in a group); res->acked_through is the head either
+ * way, res->head_hash only on success. */
+static int upload_in_tx(struct centre_store *st, const char *terminal, const char *site,
                         const struct centre_batch *b, int64_t now,
                         struct centre_upload_result *res)
 {
@@ -249,19 +253,12 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   int rc, ret = CENTRE_OK;
   struct centre_db_stmt *s;
 
-  memset(res, 0, sizeof *res);
-  if (!b || b->n == 0)
-    return CENTRE_E_INVALID_ARG;
-  if (centre_db_begin(st->db, 1) != CENTRE_OK)
-    return CENTRE_E_DB;
   s = st->get_head;
   text(s, 1, terminal);
   rc = centre_db_step(s);
   if (rc != CENTRE_DB_ROW) {
     centre_db_reset(s);
-    ret = rc == CENTRE_DB_DONE ? CENTRE_E_UNKNOWN_TERMINAL : db_err(st, "head", rc);
-    head = 0;
-    goto out_rollback;
+    return rc == CENTRE_DB_DONE ? CENTRE_E_UNKNOWN_TERMINAL : db_err(st, "head", rc);
   }
   head = (uint64_t)centre_db_column_int64(s, 0);
   snprintf(prev, sizeof prev, "%s", centre_db_column_text(s, 1));
@@ -270,7 +267,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   if (b->ev[0].seq > head + 1) {
     res->expected_seq = head + 1;
     ret = CENTRE_E_GAP;
-    goto out_rollback;
+    goto out;
   }
   for (size_t i = 0; i < b->n; i++) {
     const struct proto_event *e = &b->ev[i];
@@ -283,7 +280,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
     /* The certificate says who is talking; the event must say the same. */
     if (strcmp(e->terminal, terminal) != 0 || strcmp(e->site, site) != 0) {
       ret = CENTRE_E_IDENTITY;
-      goto out_rollback;
+      goto out;
     }
     if (e->seq <= head) {
       /* A replay (the reply to an earlier upload was lost): it must be the same event. */
@@ -291,12 +288,12 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
       if (ret == CENTRE_E_NOT_FOUND || (ret == CENTRE_OK && strcmp(want, hash_hex) != 0))
         ret = CENTRE_E_CONFLICT;
       if (ret != CENTRE_OK)
-        goto out_rollback;
+        goto out;
       continue;
     }
     if (strcmp(prev_hex, prev) != 0) {
       ret = CENTRE_E_CHAIN;
-      goto out_rollback;
+      goto out;
     }
     hold = b->hold ? b->hold[i] : PROTO_HOLD_NONE;
     /* An event the event check refuses cannot be hashed (proto hashes only valid
@@ -304,7 +301,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
     if (hold != PROTO_HOLD_FIELD &&
         (centre_event_hash(e, h) != CENTRE_OK || memcmp(h, e->hash, PROTO_HASH_LEN) != 0)) {
       ret = CENTRE_E_HASH;
-      goto out_rollback;
+      goto out;
     }
     if (hold != PROTO_HOLD_NONE) {
       ret = insert_quarantine(st, terminal, e, hold, prev_hex, hash_hex, now);
@@ -315,7 +312,7 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
         ret = centre_bills_on_event(st->db, terminal, e);
     }
     if (ret != CENTRE_OK)
-      goto out_rollback;
+      goto out;
     memcpy(prev, hash_hex, sizeof prev);
     head = e->seq;
     res->inserted += hold == PROTO_HOLD_NONE;
@@ -330,20 +327,97 @@ int centre_store_upload(struct centre_store *st, const char *terminal, const cha
   centre_db_reset(s);
   if (rc != CENTRE_DB_DONE) {
     ret = db_err(st, "set head", rc);
-    goto out_rollback;
+    goto out;
   }
-  if (centre_db_commit(st->db) != CENTRE_OK) {
-    ret = CENTRE_E_DB;
-    goto out_rollback;
-  }
-  res->acked_through = head;
   memcpy(res->head_hash, prev, sizeof prev);
+out:
+  res->acked_through = head;
+  return ret;
+}
+
+int centre_store_upload(struct centre_store *st, const char *terminal, const char *site,
+                        const struct centre_batch *b, int64_t now,
+                        struct centre_upload_result *res)
+{
+  int ret;
+  memset(res, 0, sizeof *res);
+  if (!b || b->n == 0)
+    return CENTRE_E_INVALID_ARG;
+  if (centre_db_begin(st->db, 1) != CENTRE_OK)
+    return CENTRE_E_DB;
+  ret = upload_in_tx(st, terminal, site, b, now, res);
+  if (ret == CENTRE_OK && centre_db_commit(st->db) != CENTRE_OK)
+    ret = CENTRE_E_DB;
+  if (ret != CENTRE_OK) {
+    centre_db_rollback(st->db);
+    res->head_hash[0] = '\0';
+  }
+  return ret;
+}
+
+/* Uploads of one terminal keep their order; across terminals the order is the
+ * terminal id's, the same in every centre process, so that two centres' groups on one
+ * PostgreSQL lock the head rows in the same order and never deadlock. */
+static int job_cmp(const void *a, const void *b)
+{
+  const struct centre_upload_job *x = *(const struct centre_upload_job *const *)a;
+  const struct centre_upload_job *y = *(const struct centre_upload_job *const *)b;
+  int c = strcmp(x->terminal, y->terminal);
+  if (c)
+    return c;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int centre_store_upload_group(struct centre_store *st, struct centre_upload_job **jobs, size_t n)
+{
+  if (n == 0)
+    return CENTRE_OK;
+  if (n == 1) {
+    jobs[0]->rc = centre_store_upload(st, jobs[0]->terminal, jobs[0]->site, jobs[0]->b,
+                                      jobs[0]->now, &jobs[0]->res);
+    return jobs[0]->rc;
+  }
+  for (size_t i = 0; i < n; i++) {
+    memset(&jobs[i]->res, 0, sizeof jobs[i]->res);
+    jobs[i]->order = i;
+    jobs[i]->rc = !jobs[i]->b || jobs[i]->b->n == 0 ? CENTRE_E_INVALID_ARG : CENTRE_E_DB;
+  }
+  qsort(jobs, n, sizeof *jobs, job_cmp);
+  if (centre_db_begin(st->db, 1) != CENTRE_OK)
+    return CENTRE_E_DB;
+  for (size_t i = 0; i < n; i++) {
+    struct centre_upload_job *j = jobs[i];
+    if (j->rc == CENTRE_E_INVALID_ARG)
+      continue;
+    /* Each upload behind its own savepoint: a refused one (a gap, a broken chain, a
+     * conflict) is undone alone and the others still commit. */
+    if (centre_db_exec(st->db, "SAVEPOINT yh_upload", "savepoint") != CENTRE_OK)
+      goto out_rollback;
+    j->rc = upload_in_tx(st, j->terminal, j->site, j->b, j->now, &j->res);
+    if (j->rc != CENTRE_OK) {
+      j->res.head_hash[0] = '\0';
+      if (centre_db_exec(st->db, "ROLLBACK TO SAVEPOINT yh_upload", "rollback to savepoint") !=
+          CENTRE_OK)
+        goto out_rollback;
+    }
+    if (centre_db_exec(st->db, "RELEASE SAVEPOINT yh_upload", "release savepoint") != CENTRE_OK)
+      goto out_rollback;
+  }
+  if (centre_db_commit(st->db) != CENTRE_OK)
+    goto out_rollback;
   return CENTRE_OK;
 
 out_rollback:
+  /* Nothing of the group is durable: every upload that had gone in is answered 503
+   * and retried by its terminal. */
   centre_db_rollback(st->db);
-  res->acked_through = head;
-  return ret;
+  for (size_t i = 0; i < n; i++) {
+    if (jobs[i]->rc == CENTRE_OK || jobs[i]->rc == CENTRE_E_DB) {
+      jobs[i]->rc = CENTRE_E_DB;
+      jobs[i]->res.head_hash[0] = '\0';
+    }
+  }
+  return CENTRE_E_DB;
 }
 
 /* Run one statement with text/int64 parameters given as a format: 't' text, 'i' int64,

@@ -597,6 +597,83 @@ static int file_has(const char *path, const char *needle)
   return strstr(buf, needle) != NULL;
 }
 
+/* Group commit over TLS (issue 15): terminals uploading batches of 10 at once through
+ * eight event loops share commits; T01's broken chain, sent again and again among them,
+ * is refused alone each time and nothing of it is stored. */
+struct bad_arg {
+  const struct synctest_centre *c;
+  int refused, other;
+};
+
+static void *bad_worker(void *arg)
+{
+  struct bad_arg *a = arg;
+  char ev[900], body[1000];
+  struct raw_reply r;
+  event_json(1, "1111111111111111111111111111111111111111111111111111111111111111", NULL, ev,
+             sizeof ev);
+  snprintf(body, sizeof body, "{\"v\":1,\"events\":[%s]}", ev);
+  for (int i = 0; i < 8; i++) {
+    raw_post(a->c, "T01", "/v1/journal", body, strlen(body), NULL, &r);
+    if (r.code == 409 && strstr(r.body, "\"error\":\"chain\""))
+      a->refused++;
+    else
+      a->other++;
+  }
+  return NULL;
+}
+
+START_TEST(group_commit_over_tls)
+{
+  enum { GOOD = 7, EVENTS = 120 };
+  static const char *const env[] = {"YH_CENTRE_TEST_GROUP_HOLD_MS=50", NULL};
+  struct synctest_centre c;
+  static struct many_arg a[GOOD];
+  struct bad_arg bad;
+  pthread_t th[GOOD], bth;
+  char needle[64];
+  int grouped = 0;
+  fresh(&c, "group");
+  c.workers = 8;
+  c.log_info = 1;
+  snprintf(c.log_path, sizeof c.log_path, "%s/centre.log", c.dir);
+  start(&c, env);
+  reg(&c, "T01", "yl-museum");
+  for (int i = 0; i < GOOD; i++) {
+    reg(&c, terms[i + 1], "yl-museum");
+    term_open(&a[i].t, &c, terms[i + 1], EVENTS);
+    a[i].t.cfg.batch_max = 10;
+    term_ns(&a[i].t);
+  }
+  bad.c = &c;
+  bad.refused = bad.other = 0;
+  ck_assert_int_eq(pthread_create(&bth, NULL, bad_worker, &bad), 0);
+  for (int i = 0; i < GOOD; i++)
+    ck_assert_int_eq(pthread_create(&th[i], NULL, many_worker, &a[i]), 0);
+  for (int i = 0; i < GOOD; i++) {
+    pthread_join(th[i], NULL);
+    ck_assert_msg(a[i].rc == NETSYNC_OK, "%s: %s", terms[i + 1], netsync_errname(a[i].rc));
+    ck_assert_uint_eq(synctest_journal_acked(a[i].t.j), EVENTS);
+    ck_assert_int_eq(synctest_centre_count(&c, terms[i + 1]), EVENTS);
+    term_close(&a[i].t);
+  }
+  pthread_join(bth, NULL);
+  ck_assert_int_eq(bad.refused, 8);
+  ck_assert_int_eq(bad.other, 0);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 0);
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  synctest_centre_stop(&c);
+  /* The centre logs each new largest group: at least one had several uploads. */
+  for (int n = 2; n <= 8 && !grouped; n++) {
+    snprintf(needle, sizeof needle, "group commit: %d uploads in one transaction", n);
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "grep -q '%s' '%s'", needle, c.log_path);
+    grouped = system(cmd) == 0;
+  }
+  ck_assert_msg(grouped, "no group of several uploads in %s", c.log_path);
+}
+END_TEST
+
 START_TEST(status_and_reports)
 {
   struct synctest_centre c;
@@ -1146,6 +1223,7 @@ static Suite *suite(void)
   tcase_add_test(tc, commit_then_die_no_duplicate);
   tcase_add_test(tc, killed_mid_upload);
   tcase_add_test(tc, many_terminals_at_once);
+  tcase_add_test(tc, group_commit_over_tls);
   tcase_add_test(tc, status_and_reports);
   tcase_add_test(tc, card_registration);
   tcase_add_test(tc, revocations_and_documents);

@@ -117,14 +117,15 @@ static int write_conf(const struct synctest_centre *c)
           "# written by the test\n"
           "[listen]\naddress = 127.0.0.1\nport = %u\nport_file = %s\nworkers = %u\n"
           "[tls]\ncert = %s\nkey = %s\nca = %s\n"
-          "[store]\n%s%s\nsync_full = false\n"
+          "[store]\n%s%s\nsync_full = %s\n%s"
           "[signing]\nkey = %s\n"
           "[limits]\nmax_body = 4194304\nmax_inflated = 16777216\nmax_events = 5000\n"
-          "timeout = 10\n%s"
-          "[log]\nlevel = 1\n",
+          "timeout = %u\n%s"
+          "[log]\nlevel = %d\n",
           c->port, c->portfile, c->workers, c->server_cert, c->server_key, c->ca,
           c->dsn[0] ? "backend = postgresql\ndsn = " : "db = ", c->dsn[0] ? c->dsn : c->db,
-          c->sign_key, c->limits_extra);
+          c->sync_full ? "true" : "false", c->store_extra, c->sign_key, c->timeout_s ? c->timeout_s : 10u, c->limits_extra,
+          c->log_info ? 2 : 1);
   if (c->rev_refresh)
     fprintf(f, "[revocations]\nrefresh = %u\n", c->rev_refresh);
   fputs(c->conf_extra, f);

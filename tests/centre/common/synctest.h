@@ -39,6 +39,10 @@ struct synctest_centre {
   char log_path[600];     /* the centre's stderr goes here when set */
   char conf_extra[800];   /* more sections, written at the end of centre.conf */
   char dsn[700];          /* PostgreSQL store: its connection string; "" on SQLite */
+  int sync_full;          /* [store] sync_full (0: false, the tests' default: no fsync) */
+  int log_info;           /* [log] level 2 (info) instead of 1 (warnings) */
+  char store_extra[256];  /* more "key = value\n" lines for [store] */
+  unsigned timeout_s;     /* [limits] timeout (inactivity); 0: 10 s */
 };
 
 /* Prepare (no process yet): db file in dir, server cert = dir/server.pem. With
