@@ -1,14 +1,17 @@
 /*
  * bench_pg: the centre's store on PostgreSQL against SQLite, measured in the same run.
  *
- * Concurrent upload at the store: T terminals (default 16 and 64), each a thread with its
- * own connection (as the centre's event loops have), each uploading E events (default
- * 2,000) in batches of B (default 100) through centre_store_upload, the same code path as
- * an HTTP upload after parsing. Prints events/s, the slowest batch, and the ratio
- * PostgreSQL / SQLite per T. Starts its own PostgreSQL (tests/fixture/postgres.sh), so it
- * needs the postgresql package; without it only SQLite is measured.
+ * Concurrent upload at the store: T terminals (default 16, 64 and 256), each a thread
+ * with its own connection (as the centre's event loops have), each uploading E events
+ * (default 2,000; a quarter of that from 256 terminals up, so that a run stays short) in
+ * batches of B (default 100) through centre_store_upload, the same code path as an HTTP
+ * upload after parsing. Prints events/s, the slowest batch, and the ratio PostgreSQL /
+ * SQLite per T. Then the catch-up: one terminal uploading C events (default 100,000) in
+ * batches of 2,000, as a terminal back after weeks offline does. Starts its own
+ * PostgreSQL (tests/fixture/postgres.sh), so it needs the postgresql package; without it
+ * only SQLite is measured.
  *
- *   bench_pg [--terminals 16,64] [--events E] [--batch B]
+ *   bench_pg [--terminals 16,64,256] [--events E] [--batch B] [--catchup C]
  *
  * Both stores run with synchronous commits off (sync_full = false), like the tests; the
  * figures compare the stores' SQL and locking, not the disks. Never fails on a timing.
@@ -126,11 +129,25 @@ out_free:
   return rate;
 }
 
+static const char *loadavg(char *out, size_t cap)
+{
+  FILE *f = fopen("/proc/loadavg", "r");
+  double a = 0, b = 0, c = 0;
+  if (f) {
+    if (fscanf(f, "%lf %lf %lf", &a, &b, &c) != 3)
+      a = b = c = 0;
+    fclose(f);
+  }
+  snprintf(out, cap, "%.1f %.1f %.1f", a, b, c);
+  return out;
+}
+
 int main(int argc, char **argv)
 {
-  char list[64] = "16,64", dir[512], state[600], cmd[1400], dsn[700] = "", db[600];
-  size_t events = 2000, batch = 100;
+  char list[64] = "16,64,256", dir[512], state[600], cmd[1400], dsn[700] = "", db[600];
+  size_t events = 2000, batch = 100, catchup = 100000;
   int have_pg = 0;
+  char load[64];
   for (int i = 1; i + 1 < argc; i += 2) {
     if (strcmp(argv[i], "--terminals") == 0)
       snprintf(list, sizeof list, "%s", argv[i + 1]);
@@ -138,8 +155,11 @@ int main(int argc, char **argv)
       events = strtoul(argv[i + 1], NULL, 10);
     else if (strcmp(argv[i], "--batch") == 0)
       batch = strtoul(argv[i + 1], NULL, 10);
+    else if (strcmp(argv[i], "--catchup") == 0)
+      catchup = strtoul(argv[i + 1], NULL, 10);
     else {
-      fprintf(stderr, "usage: bench_pg [--terminals 16,64] [--events E] [--batch B]\n");
+      fprintf(stderr, "usage: bench_pg [--terminals 16,64,256] [--events E] [--batch B]"
+                      " [--catchup C]\n");
       return 2;
     }
   }
@@ -162,16 +182,32 @@ int main(int argc, char **argv)
     unsigned terms = (unsigned)strtoul(t, NULL, 10);
     uint64_t w_lite = 0, w_pg = 0;
     double lite, pg = -1;
+    size_t each = terms >= 256 && events / 4 >= batch ? events / 4 : events;
     if (terms == 0 || terms > 256)
       continue;
     snprintf(db, sizeof db, "%s/lite-%u.db", dir, terms);
-    lite = run(CENTRE_DB_SQLITE, db, terms, events, batch, &w_lite);
+    lite = run(CENTRE_DB_SQLITE, db, terms, each, batch, &w_lite);
     if (have_pg && synctest_pg_fresh_dsn(dsn, sizeof dsn) == 0)
-      pg = run(CENTRE_DB_POSTGRES, dsn, terms, events, batch, &w_pg);
-    printf("%3u terminals: sqlite %8.0f events/s (slowest batch %" PRIu64
-           " ms), postgresql %8.0f events/s (slowest batch %" PRIu64 " ms), ratio pg/sqlite %.2f\n",
-           terms, lite, w_lite, pg, w_pg, lite > 0 && pg > 0 ? pg / lite : 0.0);
+      pg = run(CENTRE_DB_POSTGRES, dsn, terms, each, batch, &w_pg);
+    printf("%3u terminals x %5zu events: sqlite %8.0f events/s (slowest batch %" PRIu64
+           " ms), postgresql %8.0f events/s (slowest batch %" PRIu64 " ms), ratio pg/sqlite %.2f"
+           "  (load %s)\n",
+           terms, each, lite, w_lite, pg, w_pg, lite > 0 && pg > 0 ? pg / lite : 0.0,
+           loadavg(load, sizeof load));
     fflush(stdout);
+  }
+  if (catchup > 0) {
+    uint64_t w_lite = 0, w_pg = 0;
+    double lite, pg = -1;
+    snprintf(db, sizeof db, "%s/lite-catchup.db", dir);
+    lite = run(CENTRE_DB_SQLITE, db, 1, catchup, 2000, &w_lite);
+    if (have_pg && synctest_pg_fresh_dsn(dsn, sizeof dsn) == 0)
+      pg = run(CENTRE_DB_POSTGRES, dsn, 1, catchup, 2000, &w_pg);
+    printf("catch-up, 1 terminal x %zu events in batches of 2000: sqlite %8.0f events/s"
+           " (slowest batch %" PRIu64 " ms), postgresql %8.0f events/s (slowest batch %" PRIu64
+           " ms), ratio pg/sqlite %.2f  (load %s)\n",
+           catchup, lite, w_lite, pg, w_pg, lite > 0 && pg > 0 ? pg / lite : 0.0,
+           loadavg(load, sizeof load));
   }
   if (have_pg) {
     snprintf(cmd, sizeof cmd, "%s/tests/fixture/postgres.sh stop %s", YH_SOURCE_DIR, state);
