@@ -34,205 +34,61 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cardsim.h"
 #include "kt_rig.h"
 #include "yh_fixture.h"
 
 #define HOLDER_ID "450902198506121232"
 #define TOKEN "his-test-token-0123456789abcdef"
 
-static char dir[256], pki[300], reader[YH_READER_NAME_MAX], reader2[YH_READER_NAME_MAX];
-static char sock[320], hsock[320], logpath[320], tokpath[320];
-static struct cardsim *sim, *sim2;
-static pid_t kid = -1;
+static struct kt_rig rig;
+#define K (&rig.k)
+static char hsock[320], tokpath[320];
 
 static void setup(void)
 {
-  snprintf(dir, sizeof dir, "/tmp/kiosk-his-XXXXXX");
-  ck_assert_ptr_nonnull(mkdtemp(dir));
-  snprintf(pki, sizeof pki, "%s/pki", dir);
-  snprintf(sock, sizeof sock, "%s/kiosk.sock", dir);
-  snprintf(hsock, sizeof hsock, "%s/his.sock", dir);
-  snprintf(logpath, sizeof logpath, "%s/kiosk.log", dir);
-  snprintf(tokpath, sizeof tokpath, "%s/his.token", dir);
-  kt_make_pki_and_revlist(dir, pki);
+  kt_rig_setup(&rig, "kiosk-his", 2, NULL, 0);
+  snprintf(hsock, sizeof hsock, "%s/his.sock", rig.dir);
+  snprintf(tokpath, sizeof tokpath, "%s/his.token", rig.dir);
   int fd = open(tokpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   ck_assert_int_ge(fd, 0);
   ck_assert_int_eq(write(fd, TOKEN "\n", sizeof TOKEN), (ssize_t)sizeof TOKEN);
   close(fd);
-
-  uint16_t port = yh_vpcd_port();
-  ck_assert_int_eq(yh_reader_name(port, reader, sizeof reader), 0);
-  ck_assert_int_eq(yh_reader_name((uint16_t)(port + 1), reader2, sizeof reader2), 0);
-  setenv("YH_PKI_DIR", pki, 1);
-  ck_assert_int_eq(cardsim_create(NULL, port, &sim), 0);
-  ck_assert_int_eq(cardsim_create(NULL, (uint16_t)(port + 1), &sim2), 0);
-  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
-  ck_assert_int_eq(yh_wait_reader_state(reader2, 0, 60000), 0);
-}
-
-static void stop_kiosk(void)
-{
-  if (kid <= 0)
-    return;
-  kill(kid, SIGKILL);
-  waitpid(kid, NULL, 0);
-  kid = -1;
 }
 
 static void teardown(void)
 {
-  stop_kiosk();
-  cardsim_destroy(sim);
-  cardsim_destroy(sim2);
-  yh_wait_reader_state(reader, 0, 5000);
-  yh_wait_reader_state(reader2, 0, 5000);
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
+  kt_rig_teardown(&rig);
 }
 
-static void write_config(const char *staff_line)
+/* A cashier with two readers (honour card, social security card) and the HIS API on a
+ * Unix socket; terminal_lines: more [terminal] keys ("staff_id = S01\n" signs someone in;
+ * "" nobody, as a void needs staff). Not kt_rig_write_config: that one always signs S01 in. */
+static void write_config(const char *terminal_lines)
 {
-  char path[400];
-  snprintf(path, sizeof path, "%s/kiosk.ini", dir);
-  FILE *f = fopen(path, "w");
-  ck_assert_ptr_nonnull(f);
-  fprintf(f,
-          "[terminal]\nsite = hosp.yl-first-people\nmode = cashier\nterminal_id = c1\n"
-          "reader = %s\nssc_reader = %s\n%s"
-          "his_listen = unix:%s\nhis_token_file = his.token\n"
-          "[paths]\ntrust_store = pki/trust\njournal = journal.db\nrevocation = revocation.yrl\n"
-          "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2099-01-01\n"
-          "revocation_stale = deny\n"
-          "[ui]\nfullscreen = false\nsound = false\n",
-          reader, reader2, staff_line, hsock);
-  fclose(f);
+  char text[2048];
+  snprintf(text, sizeof text,
+           "[terminal]\nsite = hosp.yl-first-people\nmode = cashier\nterminal_id = c1\n"
+           "reader = %s\nssc_reader = %s\n%s"
+           "his_listen = unix:%s\nhis_token_file = his.token\n"
+           "[paths]\ntrust_store = pki/trust\njournal = journal.db\nrevocation = revocation.yrl\n"
+           "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2099-01-01\n"
+           "revocation_stale = deny\n"
+           "[ui]\nfullscreen = false\nsound = false\n",
+           rig.reader[0], rig.reader[1], terminal_lines, hsock);
+  kt_write_file(rig.dir, "kiosk.ini", text);
   /* the hospital's tariff, as a synced one is kept beside the journal: 12.00 yuan */
-  snprintf(path, sizeof path, "%s/journal.db.tariff", dir);
+  char path[400];
+  snprintf(path, sizeof path, "%s/journal.db.tariff", rig.dir);
   kt_write_tariff(path, "hosp.yl-first-people", 1, 1200, 2000);
 }
 
-/* One control command; the reply line into out (without the newline). 0 for "ok". */
-static int ctl(const char *cmd, char *out, size_t cap)
-{
-  out[0] = '\0';
-  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-  struct sockaddr_un sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sun_family = AF_UNIX;
-  memcpy(sa.sun_path, sock, strlen(sock));
-  if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    if (fd >= 0)
-      close(fd);
-    return -1;
-  }
-  char line[512];
-  int n = snprintf(line, sizeof line, "%s\n", cmd);
-  ck_assert_int_eq(write(fd, line, (size_t)n), n);
-  size_t got = 0;
-  for (;;) {
-    ssize_t r = read(fd, out + got, cap - 1 - got);
-    if (r <= 0)
-      break;
-    got += (size_t)r;
-    if (memchr(out, '\n', got) || got == cap - 1)
-      break;
-  }
-  close(fd);
-  out[got] = '\0';
-  out[strcspn(out, "\n")] = '\0';
-  return strncmp(out, "ok", 2) == 0 ? 0 : 1;
-}
-
-static const char *field(const char *line, const char *name, char *buf, size_t cap)
-{
-  char key[64];
-  snprintf(key, sizeof key, " %s=", name);
-  const char *p = strstr(line, key);
-  buf[0] = '\0';
-  if (!p)
-    return buf;
-  p += strlen(key);
-  size_t n = strcspn(p, " ");
-  if (n >= cap)
-    n = cap - 1;
-  memcpy(buf, p, n);
-  buf[n] = '\0';
-  return buf;
-}
-
-static int status_is(const char *name, const char *value, int timeout_ms)
-{
-  uint64_t end = yh_now_ms() + (uint64_t)timeout_ms;
-  char line[2048], v[128];
-  do {
-    if (ctl("status", line, sizeof line) == 0 && strcmp(field(line, name, v, sizeof v), value) == 0)
-      return 0;
-    yh_sleep_ms(100);
-  } while (yh_now_ms() < end);
-  return -1;
-}
-
-static void start_kiosk(void)
-{
-  char bin[400], cfg[400];
-  snprintf(bin, sizeof bin, "%s/terminal/kiosk", yh_binary_dir());
-  snprintf(cfg, sizeof cfg, "%s/kiosk.ini", dir);
-  kid = fork();
-  ck_assert_int_ge(kid, 0);
-  if (kid == 0) {
-    int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    setenv("SDL_VIDEODRIVER", "offscreen", 1);
-    setenv("SDL_RENDER_DRIVER", "software", 1);
-    setenv("SDL_AUDIODRIVER", "dummy", 1);
-    execl(bin, bin, "run", "--config", cfg, "--control", sock, (char *)NULL);
-    _exit(127);
-  }
-  ck_assert_msg(status_is("reader", "ready", 120000) == 0, "kiosk run did not come up (log %s)",
-                logpath);
-}
-
-static void sigterm_kiosk(void)
-{
-  ck_assert_int_eq(kill(kid, SIGTERM), 0);
-  int st = 0;
-  uint64_t end = yh_now_ms() + 60000;
-  pid_t w;
-  while ((w = waitpid(kid, &st, WNOHANG)) == 0 && yh_now_ms() < end)
-    yh_sleep_ms(50);
-  ck_assert_msg(w == kid, "kiosk run did not stop on SIGTERM");
-  kid = -1;
-  ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "kiosk run: status 0x%x (log %s)", st,
-                logpath);
-}
-
-static int file_has(const char *path, const char *needle)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return 0;
-  static char buf[4 << 20];
-  size_t n = fread(buf, 1, sizeof buf - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  size_t m = strlen(needle);
-  for (size_t i = 0; i + m <= n; i++)
-    if (memcmp(buf + i, needle, m) == 0)
-      return 1;
-  return 0;
-}
-
-/* `kiosk ARGS` (the reference client or a journal command): stdout (and stderr) into
- * out, exit status returned. */
-static int kiosk_out(const char *args, char *out, size_t cap)
+/* The reference client `kiosk his ARGS` against this terminal's socket and token:
+ * stdout and stderr into out, its exit status returned. */
+static int his(const char *args, char *out, size_t cap)
 {
   char cmd[1600];
-  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' %s 2>&1", yh_binary_dir(), args);
+  snprintf(cmd, sizeof cmd, "'%s' his %s --url 'unix:%s' --token-file '%s' 2>&1", K->bin, args,
+           hsock, tokpath);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
   size_t n = fread(out, 1, cap - 1, p);
@@ -241,18 +97,11 @@ static int kiosk_out(const char *args, char *out, size_t cap)
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int his(const char *args, char *out, size_t cap)
-{
-  char a[1200];
-  snprintf(a, sizeof a, "his %s --url 'unix:%s' --token-file '%s'", args, hsock, tokpath);
-  return kiosk_out(a, out, cap);
-}
-
 static int journal(const char *args, char *out, size_t cap)
 {
   char a[600];
-  snprintf(a, sizeof a, "journal %s --config '%s/kiosk.ini'", args, dir);
-  return kiosk_out(a, out, cap);
+  snprintf(a, sizeof a, "journal %s", args);
+  return kt_kiosk_cmd(K, a, out, cap);
 }
 
 /* Raw HTTP on the HIS socket: the status code, the answer into out. */
@@ -349,8 +198,8 @@ static long long journal_last(void)
 static FILE *his_bg(const char *args)
 {
   char cmd[1600];
-  snprintf(cmd, sizeof cmd, "'%s/terminal/kiosk' his %s --url 'unix:%s' --token-file '%s' 2>&1",
-           yh_binary_dir(), args, hsock, tokpath);
+  snprintf(cmd, sizeof cmd, "'%s' his %s --url 'unix:%s' --token-file '%s' 2>&1", K->bin, args,
+           hsock, tokpath);
   FILE *p = popen(cmd, "r");
   ck_assert_ptr_nonnull(p);
   return p;
@@ -364,19 +213,17 @@ static int his_bg_end(FILE *p, char *out, size_t cap)
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* Wait until the session has taken HIS request id (its log line). */
+/* The log has a line holding needle (the test fails naming it, with the log's tail). */
 static void wait_log(const char *needle)
 {
-  uint64_t end = yh_now_ms() + 60000;
-  while (!file_has(logpath, needle) && yh_now_ms() < end)
-    yh_sleep_ms(50);
-  ck_assert_msg(file_has(logpath, needle), "no '%s' in %s", needle, logpath);
+  ck_assert_msg(kt_log_wait(K, needle, KT_WAIT_MS) == 0, "no '%s' in the log: %s", needle,
+                kt_log_tail(K));
 }
 
 START_TEST(waiver_end_to_end)
 {
   write_config("staff_id = S01\n");
-  start_kiosk();
+  kt_kiosk_start(K, NULL);
   static char out[1 << 16], o2[1 << 16];
 
   /* the HIS asks; the screen waits for the card */
@@ -384,12 +231,12 @@ START_TEST(waiver_end_to_end)
                    "--wait 300");
   wait_log("HIS request 1: outpatient visit, waiting for the card");
   /* the screen shows the request, not idle */
-  ck_assert_msg(status_is("screen", "request", 60000) == 0, "no request screen (log %s)", logpath);
+  kt_status_wait(K, "screen", "request");
   /* the holder puts down the social security card, then the honour card */
-  ck_assert_int_eq(cardsim_insert(sim2, "ssc-valid", pki), 0);
-  ck_assert_int_eq(status_is("ssc_reader", "card", 60000), 0);
-  ck_assert_int_eq(cardsim_insert(sim, "honour-star3", pki), 0);
-  ck_assert_msg(his_bg_end(p, out, sizeof out) == 0, "create: %s (log %s)", out, logpath);
+  kt_card_in(&rig, 1, "ssc-valid");
+  kt_status_wait(K, "ssc_reader", "card");
+  kt_card_in(&rig, 0, "honour-star3");
+  ck_assert_msg(his_bg_end(p, out, sizeof out) == 0, "create: %s (log %s)", out, K->log);
   printf("create:\n%s", out);
   ck_assert_msg(strstr(out, "\"state\": \"done\"") && strstr(out, "\"verdict\": \"GRANT\""),
                 "%s", out);
@@ -403,10 +250,9 @@ START_TEST(waiver_end_to_end)
   ck_assert_int_gt(wid, 0);
   ck_assert_int_eq(wid, journal_last());
   /* the verdict is on screen (with the waiver id: tests/ui's verdict_cashier_his_grant) */
-  ck_assert_int_eq(status_is("screen", "verdict", 60000), 0);
-  cardsim_remove(sim);
-  cardsim_remove(sim2);
-  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
+  kt_status_wait(K, "screen", "verdict");
+  kt_card_out(&rig, 0);
+  kt_card_out(&rig, 1);
 
   /* read it back */
   char args[200];
@@ -436,20 +282,20 @@ START_TEST(waiver_end_to_end)
   ck_assert_int_eq(his(args, o2, sizeof o2), 1);
   ck_assert_msg(strstr(o2, "HTTP 404"), "%s", o2);
 
-  sigterm_kiosk();
+  kt_kiosk_sigterm(K);
   ck_assert_int_eq(journal("export", o2, sizeof o2), 0);
   ck_assert_msg(strstr(o2, "\"kind\":\"void\"") && strstr(o2, "\"ref_seq\":"), "%s", o2);
   ck_assert_int_eq(journal("verify", o2, sizeof o2), 0);
-  ck_assert(!file_has(logpath, HOLDER_ID));
-  ck_assert(!file_has(logpath, TOKEN));
-  ck_assert(!file_has(logpath, "MZ2026")); /* bill numbers stay out of the log */
+  ck_assert(!kt_file_has(K->log, HOLDER_ID));
+  ck_assert(!kt_file_has(K->log, TOKEN));
+  ck_assert(!kt_file_has(K->log, "MZ2026")); /* bill numbers stay out of the log */
 }
 END_TEST
 
 START_TEST(refusals_and_withdrawals)
 {
   write_config("staff_id = S01\n");
-  start_kiosk();
+  kt_kiosk_start(K, NULL);
   static char out[1 << 17];
   const char *json = "application/json";
   const char *good = "{\"bill\":\"MZ1\",\"visit\":\"outpatient\",\"fee_item\":\"consultation\"}";
@@ -522,7 +368,7 @@ START_TEST(refusals_and_withdrawals)
   long long rid = json_num(out, "request_id");
   ck_assert_int_eq(post("/v1/waivers?wait=0", TOKEN, json, good, out, sizeof out), 409);
   ck_assert_msg(strstr(out, "\"busy\""), "%s", out);
-  ck_assert_int_eq(cardsim_insert(sim, "honour-star3", pki), 0); /* no SSC: it waits */
+  kt_card_in(&rig, 0, "honour-star3"); /* no SSC: it waits */
   char path[64];
   snprintf(path, sizeof path, "/v1/requests/%lld?wait=2", rid);
   uint64_t end = yh_now_ms() + 60000;
@@ -531,14 +377,13 @@ START_TEST(refusals_and_withdrawals)
   while (code == 202 && !strstr(out, "HOLDER_CREDENTIAL_NEEDED") && yh_now_ms() < end);
   ck_assert_msg(code == 202 && strstr(out, "HOLDER_CREDENTIAL_NEEDED"), "%d %s", code, out);
   printf("pending:\n%s", strstr(out, "\r\n\r\n") ? strstr(out, "\r\n\r\n") + 4 : out);
-  ck_assert_int_eq(status_is("session", "asking", 60000), 0);
+  kt_status_wait(K, "session", "asking");
   snprintf(path, sizeof path, "/v1/requests/%lld", rid);
   ck_assert_int_eq(get(path, "DELETE", out, sizeof out), 410);
-  ck_assert_int_eq(status_is("session", "idle", 60000), 0);
+  kt_status_wait(K, "session", "idle");
   ck_assert_int_eq(get(path, "GET", out, sizeof out), 410);
   ck_assert_int_eq(journal_last(), before);
-  cardsim_remove(sim);
-  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
+  kt_card_out(&rig, 0);
 
   /* the client hangs up while it waits: withdrawn */
   static char req[4096];
@@ -557,9 +402,9 @@ START_TEST(refusals_and_withdrawals)
   wait_log("HIS request 2 withdrawn (withdrawn by the billing system): nothing journaled");
   ck_assert_int_eq(journal_last(), before);
 
-  sigterm_kiosk();
-  ck_assert(!file_has(logpath, HOLDER_ID));
-  ck_assert(!file_has(logpath, TOKEN));
+  kt_kiosk_sigterm(K);
+  ck_assert(!kt_file_has(K->log, HOLDER_ID));
+  ck_assert(!kt_file_has(K->log, TOKEN));
 }
 END_TEST
 
@@ -570,7 +415,7 @@ START_TEST(screen_busy_expiry_and_cashier_cancel)
 {
   uint64_t t0 = yh_now_ms();
   write_config("staff_id = S01\nhis_request_expiry_s = 2\n");
-  start_kiosk();
+  kt_kiosk_start(K, NULL);
   static char out[1 << 16];
   const char *json = "application/json";
   const char *good = "{\"bill\":\"MZ9\",\"visit\":\"outpatient\",\"fee_item\":\"consultation\"}";
@@ -578,20 +423,19 @@ START_TEST(screen_busy_expiry_and_cashier_cancel)
 
   /* a holder at the till in the keyboard flow: the honour card, no social security card
    * yet; the screen asks for it. The HIS is told 409 terminal_busy. */
-  ck_assert_int_eq(cardsim_insert(sim, "honour-star3", pki), 0);
-  ck_assert_int_eq(status_is("session", "asking", 60000), 0);
+  kt_card_in(&rig, 0, "honour-star3");
+  kt_status_wait(K, "session", "asking");
   ck_assert_int_eq(post("/v1/waivers?wait=0", TOKEN, json, good, out, sizeof out), 409);
   ck_assert_msg(strstr(out, "\"terminal_busy\""), "%s", out);
   /* the cashier ends that session (Esc); the same request is taken now, and its screen
    * is up (not idle) */
-  ck_assert_int_eq(ctl("key esc", out, sizeof out), 0);
-  ck_assert_int_eq(status_is("session", "idle", 60000), 0);
+  ck_assert_int_eq(kt_ctl(K, "key esc", out, sizeof out), 0);
+  kt_status_wait(K, "session", "idle");
   ck_assert_int_eq(post("/v1/waivers?wait=0", TOKEN, json, good, out, sizeof out), 202);
   long long rid = json_num(out, "request_id");
   ck_assert_int_gt(rid, 0);
-  ck_assert_msg(status_is("screen", "request", 60000) == 0, "no request screen (log %s)", logpath);
-  cardsim_remove(sim);
-  ck_assert_int_eq(yh_wait_reader_state(reader, 0, 60000), 0);
+  kt_status_wait(K, "screen", "request");
+  kt_card_out(&rig, 0);
 
   /* nobody polls it: withdrawn after 2 s, the screen says so, then idle; 410 expired */
   char needle[96];
@@ -599,7 +443,7 @@ START_TEST(screen_busy_expiry_and_cashier_cancel)
   wait_log(needle);
   snprintf(needle, sizeof needle, "HIS request %lld withdrawn (expired): nothing journaled", rid);
   wait_log(needle);
-  ck_assert_int_eq(status_is("screen", "idle", 60000), 0);
+  kt_status_wait(K, "screen", "idle");
   char path[64];
   snprintf(path, sizeof path, "/v1/requests/%lld", rid);
   ck_assert_int_eq(get(path, "GET", out, sizeof out), 410);
@@ -607,19 +451,19 @@ START_TEST(screen_busy_expiry_and_cashier_cancel)
 
   /* the cashier cancels a request a long poll waits on: Esc on its screen */
   FILE *p = his_bg("create --bill MZ10 --visit inpatient --fee-item consultation --wait 120");
-  ck_assert_int_eq(status_is("screen", "request", 60000), 0);
-  ck_assert_int_eq(ctl("key esc", out, sizeof out), 0);
+  kt_status_wait(K, "screen", "request");
+  ck_assert_int_eq(kt_ctl(K, "key esc", out, sizeof out), 0);
   ck_assert_int_eq(his_bg_end(p, out, sizeof out), 1);
   printf("cancelled by the cashier:\n%s", out);
   ck_assert_msg(strstr(out, "HTTP 410") && strstr(out, "\"cancelled_by\": \"cashier\"") &&
                     strstr(out, "\"state\": \"cancelled\""),
                 "%s", out);
-  ck_assert_int_eq(status_is("screen", "idle", 60000), 0);
+  kt_status_wait(K, "screen", "idle");
   ck_assert_int_eq(journal_last(), before); /* nothing journaled by any of them */
 
-  sigterm_kiosk();
-  ck_assert(!file_has(logpath, TOKEN));
-  ck_assert(!file_has(logpath, "MZ10"));
+  kt_kiosk_sigterm(K);
+  ck_assert(!kt_file_has(K->log, TOKEN));
+  ck_assert(!kt_file_has(K->log, "MZ10"));
   printf("screen_busy_expiry_and_cashier_cancel: %.1f s\n", (double)(yh_now_ms() - t0) / 1000.0);
 }
 END_TEST
@@ -629,22 +473,19 @@ START_TEST(void_needs_staff_and_token_file_is_private)
   /* nobody signed in (no roster, no staff_id): a void is refused before the journal is
    * read */
   write_config("");
-  start_kiosk();
+  kt_kiosk_start(K, NULL);
   static char out[1 << 16];
   ck_assert_int_eq(his("void --id 1 --reason bill_cancelled", out, sizeof out), 1);
   ck_assert_msg(strstr(out, "HTTP 403") && strstr(out, "no_staff"), "%s", out);
-  sigterm_kiosk();
+  kt_kiosk_sigterm(K);
 
   /* a token file the group can read: the program does not start, and says which file */
   ck_assert_int_eq(chmod(tokpath, 0640), 0);
-  char args[600];
-  snprintf(args, sizeof args, "run --config '%s/kiosk.ini'", dir);
-  ck_assert_int_eq(kiosk_out(args, out, sizeof out), 1);
+  ck_assert_int_eq(kt_kiosk_cmd(K, "run", out, sizeof out), 1);
   ck_assert_msg(strstr(out, tokpath) && strstr(out, "0640"), "%s", out);
   ck_assert(!strstr(out, TOKEN));
   /* kiosk config check says so before the terminal is started */
-  snprintf(args, sizeof args, "config check --config '%s/kiosk.ini'", dir);
-  ck_assert_int_eq(kiosk_out(args, out, sizeof out), 1);
+  ck_assert_int_eq(kt_kiosk_cmd(K, "config check", out, sizeof out), 1);
   ck_assert_msg(strstr(out, "[terminal] his_token_file") && strstr(out, tokpath), "%s", out);
   /* the reference client holds its token to the same rule */
   ck_assert_int_eq(his("list", out, sizeof out), 1);
