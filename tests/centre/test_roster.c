@@ -164,12 +164,7 @@ END_TEST
 
 static void fresh(struct synctest_centre *c, const char *tag)
 {
-  char dir[512], cmd[2600];
-  ck_assert_int_eq(synctest_tmpdir(tag, dir, sizeof dir), 0);
-  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
-           dir);
-  ck_assert_int_eq(system(cmd), 0);
-  synctest_centre_init(c, dir, "centre.db");
+  ck_assert_int_eq(synctest_centre_fresh(c, pki_dir, tag), 0);
   ck_assert_msg(synctest_centre_start(c, NULL) == 0, "centre did not start");
 }
 
@@ -347,13 +342,8 @@ END_TEST
 
 int main(void)
 {
-  signal(SIGPIPE, SIG_IGN);
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (synctest_tmpdir("pki", pki_dir, sizeof pki_dir) != 0 ||
-      synctest_pki_make(pki_dir, terms, sizeof terms / sizeof terms[0]) != 0) {
-    fprintf(stderr, "cannot make the test PKI\n");
+  if (synctest_process_init(pki_dir, sizeof pki_dir, terms, sizeof terms / sizeof terms[0]) != 0)
     return 1;
-  }
   Suite *s = suite_create("centre_roster");
   TCase *tc = tcase_create("roster");
   tcase_set_timeout(tc, 120);
@@ -362,9 +352,5 @@ int main(void)
   tcase_add_test(tc, pin_hash_is_scrypt_with_salt);
   tcase_add_test(tc, admin_edits_and_the_site_gets_its_signed_roster);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return synctest_run_suite(s);
 }

@@ -133,12 +133,7 @@ static void term_close(struct term *t)
 
 static void fresh(struct synctest_centre *c, const char *tag)
 {
-  char dir[512], cmd[2600];
-  ck_assert_int_eq(synctest_tmpdir(tag, dir, sizeof dir), 0);
-  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
-           dir);
-  ck_assert_int_eq(system(cmd), 0);
-  synctest_centre_init(c, dir, "centre.db");
+  ck_assert_int_eq(synctest_centre_fresh(c, pki_dir, tag), 0);
   snprintf(c->conf_extra, sizeof c->conf_extra, "[reports]\nsites = %s/assets/sites.ini\n",
            YH_SOURCE_DIR);
   ck_assert_msg(synctest_centre_start(c, NULL) == 0, "centre did not start");
@@ -367,13 +362,8 @@ END_TEST
 
 int main(void)
 {
-  signal(SIGPIPE, SIG_IGN);
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (synctest_tmpdir("pki", pki_dir, sizeof pki_dir) != 0 ||
-      synctest_pki_make(pki_dir, terms, sizeof terms / sizeof terms[0]) != 0) {
-    fprintf(stderr, "cannot make the test PKI\n");
+  if (synctest_process_init(pki_dir, sizeof pki_dir, terms, sizeof terms / sizeof terms[0]) != 0)
     return 1;
-  }
   Suite *s = suite_create("terminal_cashier_sync");
   TCase *tc = tcase_create("centre");
   tcase_set_timeout(tc, 300); /* a hang guard: the waits inside have their own deadlines */
@@ -381,9 +371,5 @@ int main(void)
   tcase_add_test(tc, double_bill_across);
   tcase_add_test(tc, override_then_same_bill);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return synctest_run_suite(s);
 }

@@ -112,6 +112,20 @@ struct synctest_paths {
 void synctest_netsync_config(const struct synctest_centre *c, const char *terminal,
                              struct synctest_paths *p, struct netsync_config *cfg);
 
+/* ------------------------------------------------------- test process -- */
+/* The start of a centre test's main(): SIGPIPE ignored, libcurl initialised, and a test
+ * PKI for the terminals terms[0..n) in a fresh temporary directory (its path in pki_dir).
+ * -1, with a message on stderr, when the PKI cannot be made. */
+int synctest_process_init(char *pki_dir, size_t cap, const char *const *terms, size_t n);
+/* A fresh directory named after tag holding a copy of pki_dir's certificates and keys
+ * (each test its own centre and files), and c prepared in it on "centre.db"
+ * (synctest_centre_init; not started: the caller may still set c's fields). 0 or -1. */
+int synctest_centre_fresh(struct synctest_centre *c, const char *pki_dir, const char *tag);
+/* Run a Check suite (CK_NORMAL) and free it; the process's exit status: 0 when every
+ * test passed, else 1. */
+struct Suite;
+int synctest_run_suite(struct Suite *s);
+
 /* Milliseconds on CLOCK_MONOTONIC. */
 uint64_t synctest_now_ms(void);
 /* A fresh temporary directory under TMPDIR (or /tmp). */
