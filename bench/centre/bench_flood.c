@@ -13,9 +13,7 @@
  * effect is tests/centre/test_flood.c's subject); RLIMIT_NOFILE is raised to the hard
  * limit for both processes. Never fails on a timing.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +24,7 @@
 
 #include "netsync/netsync.h"
 #include "synctest.h"
+#include "synctest_flood.h"
 
 #define UPLOADS 40
 #define EVENTS 50
@@ -36,27 +35,6 @@ struct hostile {
   size_t n, cap;
 };
 
-static int dial(const char *src, unsigned port)
-{
-  struct sockaddr_in a, b;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -1;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  inet_pton(AF_INET, src, &a.sin_addr);
-  memset(&b, 0, sizeof b);
-  b.sin_family = AF_INET;
-  b.sin_port = htons((uint16_t)port);
-  inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      connect(fd, (struct sockaddr *)&b, sizeof b) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -66,7 +44,6 @@ static int cmp_u64(const void *a, const void *b)
 /* Hold kinds 0 half-open, 1 trickle, 2 idle TLS, round robin, until h->n == n. */
 static int hold(struct hostile *h, size_t n, unsigned port, SSL_CTX *ctx)
 {
-  static const unsigned char hello[6] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
   static const char *const src[3] = {"127.0.0.2", "127.0.0.3", "127.0.0.4"};
   if (n > h->cap) {
     int *fd = realloc(h->fd, n * sizeof *fd);
@@ -80,27 +57,22 @@ static int hold(struct hostile *h, size_t n, unsigned port, SSL_CTX *ctx)
   }
   while (h->n < n) {
     size_t kind = h->n % 3;
-    int fd = dial(src[kind], port);
+    int fd = -1;
     h->ssl[h->n] = NULL;
+    if (kind == 2)
+      h->ssl[h->n] = synctest_tls_dial_from(ctx, src[kind], port, &fd);
+    else
+      fd = synctest_dial_from(src[kind], port);
     if (fd < 0) {
-      fprintf(stderr, "bench_flood: connection %zu: %s\n", h->n, strerror(errno));
+      fprintf(stderr, "bench_flood: connection %zu failed: %s\n", h->n, strerror(errno));
       return -1;
     }
-    if (kind == 0 && send(fd, hello, sizeof hello, MSG_NOSIGNAL) != (ssize_t)sizeof hello)
+    /* Half-open: the ClientHello's first bytes; trickle: one byte, more in trickle(). */
+    if (kind == 0 && send(fd, synctest_hello_head, sizeof synctest_hello_head, MSG_NOSIGNAL) !=
+                         (ssize_t)sizeof synctest_hello_head)
       return -1;
-    if (kind == 1 && send(fd, hello, 1, MSG_NOSIGNAL) != 1)
+    if (kind == 1 && send(fd, synctest_hello_head, 1, MSG_NOSIGNAL) != 1)
       return -1;
-    if (kind == 2) {
-      SSL *ssl = SSL_new(ctx);
-      SSL_set_fd(ssl, fd);
-      if (SSL_connect(ssl) != 1) {
-        fprintf(stderr, "bench_flood: TLS connection %zu failed\n", h->n);
-        SSL_free(ssl);
-        close(fd);
-        return -1;
-      }
-      h->ssl[h->n] = ssl;
-    }
     h->fd[h->n++] = fd;
   }
   return 0;
@@ -108,7 +80,7 @@ static int hold(struct hostile *h, size_t n, unsigned port, SSL_CTX *ctx)
 
 static void trickle(struct hostile *h, unsigned step)
 {
-  static const unsigned char hello[6] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+  const unsigned char *hello = synctest_hello_head;
   for (size_t i = 1; i < h->n; i += 3) {
     unsigned char b = hello[(step + 1) % 6];
     (void)!send(h->fd[i], &b, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -127,7 +99,7 @@ int main(int argc, char **argv)
   struct netsync *ns;
   struct hostile h = {NULL, NULL, 0, 0};
   struct rlimit rl;
-  char dir[512], jpath[700], cert[700], key[700];
+  char dir[512], jpath[700];
   SSL_CTX *ctx;
   unsigned step = 0;
 
@@ -164,11 +136,8 @@ int main(int argc, char **argv)
   if (netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j), NULL, NULL,
                      &ns) != NETSYNC_OK)
     return 1;
-  ctx = SSL_CTX_new(TLS_client_method());
-  snprintf(cert, sizeof cert, "%s/T01.pem", dir);
-  snprintf(key, sizeof key, "%s/T01.key", dir);
-  if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
-      SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+  ctx = synctest_tls_client_ctx(dir, "T01");
+  if (!ctx)
     return 1;
 
   printf("bench_flood: %d uploads of %d events per level; descriptor limit %llu\n", UPLOADS,

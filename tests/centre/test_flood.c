@@ -11,11 +11,9 @@
  * Waits are conditions with generous deadlines; the only timing asserted is ordering
  * (the cap acts before the handshake deadline, which is set long for that reason).
  */
-#include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -31,6 +29,7 @@
 
 #include "netsync/netsync.h"
 #include "synctest.h"
+#include "synctest_flood.h"
 
 #define HALF_OPEN 1100
 #define PER_ADDRESS 500
@@ -46,28 +45,6 @@ static void quiet(void *ctx, const char *line)
   (void)ctx;
   if (getenv("YH_TEST_VERBOSE"))
     fprintf(stderr, "netsync: %s\n", line);
-}
-
-/* A TCP connection from src to the centre; -1 on failure. */
-static int dial(const char *src, unsigned port)
-{
-  struct sockaddr_in a, b;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -1;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  inet_pton(AF_INET, src, &a.sin_addr);
-  memset(&b, 0, sizeof b);
-  b.sin_family = AF_INET;
-  b.sin_port = htons((uint16_t)port);
-  inet_pton(AF_INET, "127.0.0.1", &b.sin_addr);
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-      connect(fd, (struct sockaddr *)&b, sizeof b) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 /* 1 when the peer has closed fd (EOF or reset), 0 while it is open. */
@@ -133,24 +110,6 @@ static int upload(struct synctest_centre *c, const char *id, size_t events)
   return rc == NETSYNC_OK ? 0 : -1;
 }
 
-/* A TLS connection with terminal T01's certificate from src, handshake done. */
-static SSL *tls_dial(SSL_CTX *ctx, const char *src, unsigned port, int *fd_out)
-{
-  int fd = dial(src, port);
-  SSL *ssl;
-  if (fd < 0)
-    return NULL;
-  ssl = SSL_new(ctx);
-  SSL_set_fd(ssl, fd);
-  if (SSL_connect(ssl) != 1) {
-    SSL_free(ssl);
-    close(fd);
-    return NULL;
-  }
-  *fd_out = fd;
-  return ssl;
-}
-
 static long file_size(const char *path)
 {
   struct stat st;
@@ -175,19 +134,14 @@ START_TEST(flood_held_upload_goes_through)
   static int half[HALF_OPEN], half_gone[HALF_OPEN];
   int trick[TRICKLE], trick_gone[TRICKLE] = {0}, tls_fd[AFTER_TLS], tls_gone[AFTER_TLS] = {0};
   SSL *tls[AFTER_TLS];
-  static const unsigned char hello[6] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01};
+  const unsigned char *hello = synctest_hello_head;
   struct synctest_centre c;
-  char dir[512], cmd[2600], cert[700], key[700], ca[700];
   SSL_CTX *ctx;
   uint64_t t0, deadline;
   size_t closed;
   int rc;
 
-  ck_assert_int_eq(synctest_tmpdir("flood", dir, sizeof dir), 0);
-  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
-           dir);
-  ck_assert_int_eq(system(cmd), 0);
-  synctest_centre_init(&c, dir, "centre.db");
+  ck_assert_int_eq(synctest_centre_fresh(&c, pki_dir, "flood"), 0);
   c.workers = 2;
   snprintf(c.limits_extra, sizeof c.limits_extra,
            "handshake_timeout = %d\nrequest_timeout = %d\nmax_connections = 4000\n"
@@ -195,7 +149,7 @@ START_TEST(flood_held_upload_goes_through)
            HANDSHAKE_S, REQUEST_S, PER_ADDRESS);
   /* evhttp's inactivity timeout stays 10 s: the trickle below is never silent that long,
    * so only the total deadlines can cut it. */
-  snprintf(c.log_path, sizeof c.log_path, "%s/centre.log", dir);
+  snprintf(c.log_path, sizeof c.log_path, "%s/centre.log", c.dir);
   ck_assert_msg(synctest_centre_start(&c, NULL) == 0, "centre did not start");
   ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
   ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T02", "yl-museum", NULL), 0);
@@ -203,23 +157,19 @@ START_TEST(flood_held_upload_goes_through)
   /* The half-open flood. */
   t0 = synctest_now_ms();
   for (int i = 0; i < HALF_OPEN; i++) {
-    half[i] = dial("127.0.0.2", c.port);
+    half[i] = synctest_dial_from("127.0.0.2", c.port);
     ck_assert_msg(half[i] >= 0, "connection %d: %s", i, strerror(errno));
     ck_assert_int_eq(send(half[i], hello, sizeof hello, MSG_NOSIGNAL), (ssize_t)sizeof hello);
   }
   /* Handshake tricklers, and TLS connections that then trickle a request or idle. */
   for (int i = 0; i < TRICKLE; i++) {
-    trick[i] = dial("127.0.0.3", c.port);
+    trick[i] = synctest_dial_from("127.0.0.3", c.port);
     ck_assert_int_ge(trick[i], 0);
   }
-  ctx = SSL_CTX_new(TLS_client_method());
-  snprintf(cert, sizeof cert, "%s/T01.pem", dir);
-  snprintf(key, sizeof key, "%s/T01.key", dir);
-  snprintf(ca, sizeof ca, "%s/ca.pem", dir);
-  ck_assert_int_eq(SSL_CTX_use_certificate_chain_file(ctx, cert), 1);
-  ck_assert_int_eq(SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM), 1);
+  ctx = synctest_tls_client_ctx(c.dir, "T01");
+  ck_assert_ptr_nonnull(ctx);
   for (int i = 0; i < AFTER_TLS; i++) {
-    tls[i] = tls_dial(ctx, "127.0.0.4", c.port, &tls_fd[i]);
+    tls[i] = synctest_tls_dial_from(ctx, "127.0.0.4", c.port, &tls_fd[i]);
     ck_assert_msg(tls[i] != NULL, "TLS connection %d", i);
   }
 
@@ -249,7 +199,7 @@ START_TEST(flood_held_upload_goes_through)
       if (!trick_gone[i] && closed_by_peer(trick[i]))
         trick_gone[i] = 1;
       if (!trick_gone[i]) {
-        unsigned char b = tick < sizeof hello ? hello[tick] : 0;
+        unsigned char b = tick < sizeof synctest_hello_head ? hello[tick] : 0;
         if (send(trick[i], &b, 1, MSG_NOSIGNAL) != 1)
           trick_gone[i] = 1;
         left++;
@@ -303,15 +253,12 @@ START_TEST(sd_notify_ready_and_watchdog)
 {
   struct synctest_centre c;
   struct sockaddr_un sa;
-  char dir[512], cmd[2600], sock[700], env_sock[800], env_wd[64];
+  char sock[700], env_sock[800], env_wd[64];
   const char *env[4];
   int fd, ready = 0, pings = 0, stopping = 0;
   uint64_t deadline;
-  ck_assert_int_eq(synctest_tmpdir("notify", dir, sizeof dir), 0);
-  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
-           dir);
-  ck_assert_int_eq(system(cmd), 0);
-  snprintf(sock, sizeof sock, "%s/notify.sock", dir);
+  ck_assert_int_eq(synctest_centre_fresh(&c, pki_dir, "notify"), 0);
+  snprintf(sock, sizeof sock, "%s/notify.sock", c.dir);
   fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ck_assert_int_ge(fd, 0);
   memset(&sa, 0, sizeof sa);
@@ -324,7 +271,6 @@ START_TEST(sd_notify_ready_and_watchdog)
   env[0] = env_sock;
   env[1] = env_wd;
   env[2] = NULL;
-  synctest_centre_init(&c, dir, "centre.db");
   ck_assert_msg(synctest_centre_start(&c, env) == 0, "centre did not start");
   deadline = synctest_now_ms() + 120000; /* generous: a loaded machine */
   while (synctest_now_ms() < deadline && (!ready || pings < 2)) {
@@ -362,29 +308,18 @@ int main(void)
 {
   static const char *const terms[] = {"T01", "T02"};
   struct rlimit rl;
-  Suite *s = suite_create("centre_flood");
-  TCase *tc = tcase_create("loopback");
-  SRunner *sr;
-  int failed;
-  signal(SIGPIPE, SIG_IGN);
   /* 1,100 sockets here and as many in the centre (a child: it inherits the limit). */
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 8192) {
     rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (synctest_tmpdir("pki", pki_dir, sizeof pki_dir) != 0 ||
-      synctest_pki_make(pki_dir, terms, 2) != 0) {
-    fprintf(stderr, "cannot make the test PKI\n");
+  if (synctest_process_init(pki_dir, sizeof pki_dir, terms, 2) != 0)
     return 1;
-  }
+  Suite *s = suite_create("centre_flood");
+  TCase *tc = tcase_create("loopback");
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, flood_held_upload_goes_through);
   tcase_add_test(tc, sd_notify_ready_and_watchdog);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return synctest_run_suite(s);
 }
