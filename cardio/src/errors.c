@@ -2,34 +2,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "common/errtab.h"
 #include "cardio/cardio.h"
 #include "cardio_int.h"
 
-const char *cardio_strerror(int err)
-{
-  switch (err) {
-#define CARDIO_X_TEXT(name, value, text) \
-  case (value):                          \
-    return text;
-    CARDIO_ERRNO_MAP(CARDIO_X_TEXT)
-#undef CARDIO_X_TEXT
-  default:
-    return "unknown cardio error";
-  }
-}
-
-const char *cardio_errname(int err)
-{
-  switch (err) {
-#define CARDIO_X_NAME(name, value, text) \
-  case (value):                          \
-    return "CARDIO_E_" #name;
-    CARDIO_ERRNO_MAP(CARDIO_X_NAME)
-#undef CARDIO_X_NAME
-  default:
-    return "CARDIO_E_UNKNOWN";
-  }
-}
+#define COMMON_ERRTAB_PREFIX "CARDIO_E_"
+COMMON_ERRTAB_DEFINE(CARDIO_ERRNO_MAP, cardio_strerror, cardio_errname, "unknown cardio error",
+                     "CARDIO_E_UNKNOWN")
 
 static void cardio_log_stderr(enum cardio_log_level level, const char *line, void *user)
 {

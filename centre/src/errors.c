@@ -4,34 +4,13 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "common/errtab.h"
 #include "centre/centre.h"
 #include "centre_int.h"
 
-const char *centre_strerror(int err)
-{
-  switch (err) {
-#define CENTRE_X_TEXT(name, value, text) \
-  case (value):                          \
-    return text;
-    CENTRE_ERRNO_MAP(CENTRE_X_TEXT)
-#undef CENTRE_X_TEXT
-  default:
-    return "unknown centre error";
-  }
-}
-
-const char *centre_errname(int err)
-{
-  switch (err) {
-#define CENTRE_X_NAME(name, value, text) \
-  case (value):                          \
-    return "CENTRE_E_" #name;
-    CENTRE_ERRNO_MAP(CENTRE_X_NAME)
-#undef CENTRE_X_NAME
-  default:
-    return "CENTRE_E_UNKNOWN";
-  }
-}
+#define COMMON_ERRTAB_PREFIX "CENTRE_E_"
+COMMON_ERRTAB_DEFINE(CENTRE_ERRNO_MAP, centre_strerror, centre_errname, "unknown centre error",
+                     "CENTRE_E_UNKNOWN")
 
 static enum centre_log_level log_max = CENTRE_LOG_INFO;
 

@@ -4,32 +4,11 @@
 #include <string.h>
 
 #include "common/common.h"
+#include "common/errtab.h"
 
-const char *common_strerror(int err)
-{
-  switch (err) {
-#define COMMON_X_TEXT(name, value, text)                                                 \
-  case (value):                                                                          \
-    return (text);
-    COMMON_ERR_MAP(COMMON_X_TEXT)
-#undef COMMON_X_TEXT
-  default:
-    return "unknown error";
-  }
-}
-
-const char *common_errname(int err)
-{
-  switch (err) {
-#define COMMON_X_NAME(name, value, text)                                                 \
-  case (value):                                                                          \
-    return "COMMON_" #name;
-    COMMON_ERR_MAP(COMMON_X_NAME)
-#undef COMMON_X_NAME
-  default:
-    return "COMMON_E_UNKNOWN";
-  }
-}
+#define COMMON_ERRTAB_PREFIX "COMMON_"
+COMMON_ERRTAB_DEFINE(COMMON_ERR_MAP, common_strerror, common_errname, "unknown error",
+                     "COMMON_E_UNKNOWN")
 
 int common_diag_set(struct common_diag *d, int err, const char *file, unsigned line,
                     const char *fmt, ...)

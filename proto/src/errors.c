@@ -1,33 +1,12 @@
 /* proto's error texts and the wire vocabulary's names, generated from the X-macro lists. */
 #include <string.h>
 
+#include "common/errtab.h"
 #include "proto/proto.h"
 
-const char *proto_strerror(int err)
-{
-  switch (err) {
-#define PROTO_X_STR(name, value, text)                                                   \
-  case (value):                                                                          \
-    return (text);
-    PROTO_ERRNO_MAP(PROTO_X_STR)
-#undef PROTO_X_STR
-  default:
-    return "unknown proto error";
-  }
-}
-
-const char *proto_errname(int err)
-{
-  switch (err) {
-#define PROTO_X_NAME(name, value, text)                                                  \
-  case (value):                                                                          \
-    return "PROTO_E_" #name;
-    PROTO_ERRNO_MAP(PROTO_X_NAME)
-#undef PROTO_X_NAME
-  default:
-    return "PROTO_E_UNKNOWN";
-  }
-}
+#define COMMON_ERRTAB_PREFIX "PROTO_E_"
+COMMON_ERRTAB_DEFINE(PROTO_ERRNO_MAP, proto_strerror, proto_errname, "unknown proto error",
+                     "PROTO_E_UNKNOWN")
 
 #define PROTO_X_CASE(name, value, text)                                                  \
   case (value):                                                                          \

@@ -4,33 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/errtab.h"
 #include "station_int.h"
 
-const char *station_strerror(int err)
-{
-  switch (err) {
-#define STATION_X_TEXT(name, value, text)                                                \
-  case (value):                                                                          \
-    return (text);
-    STATION_ERRNO_MAP(STATION_X_TEXT)
-#undef STATION_X_TEXT
-  default:
-    return "unknown station error";
-  }
-}
-
-const char *station_errname(int err)
-{
-  switch (err) {
-#define STATION_X_NAME(name, value, text)                                                \
-  case (value):                                                                          \
-    return "STATION_E_" #name;
-    STATION_ERRNO_MAP(STATION_X_NAME)
-#undef STATION_X_NAME
-  default:
-    return "STATION_E_UNKNOWN";
-  }
-}
+#define COMMON_ERRTAB_PREFIX "STATION_E_"
+COMMON_ERRTAB_DEFINE(STATION_ERRNO_MAP, station_strerror, station_errname, "unknown station error",
+                     "STATION_E_UNKNOWN")
 
 int station_why(char *why, size_t cap, int err, const char *fmt, ...)
 {

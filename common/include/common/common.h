@@ -19,6 +19,7 @@
  *   common/ini.h     the strict INI-style reader, strict numbers
  *   common/cli.h     the command-line convention: --help/--version, usage errors, exit codes
  *   common/datadir.h where the installed data is (from the program's own path)
+ *   common/errtab.h  the generator of every module's strerror/errname from its X-macro list
  *
  * Errors: one enum, 0 is success. Modules translate them at their edge.
  */

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/common.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,25 +65,17 @@ const char *kiosk_errname(int err);
  * A diagnostic: where a problem was found and what it is. Parsers fill it in when they
  * fail; line is 0 when the problem has no line (a missing file, a binary format).
  * Texts never contain card holder data.
+ *
+ * It is common's record with common's functions (common/common.h): one diagnostic and
+ * one formatter for every parser, whichever module's it is. The kiosk_ names stay so
+ * that kiosk's callers read as before:
+ *   kiosk_diag_set(d, err, file, line, fmt, ...)  fill d (NULL accepted), return err
+ *   kiosk_diag_format(d, buf, cap)                "file:line: text" into buf, return buf
  */
-#define KIOSK_DIAG_TEXT_MAX 256u
-struct kiosk_diag {
-  char file[KIOSK_DIAG_TEXT_MAX];
-  unsigned line;
-  char text[KIOSK_DIAG_TEXT_MAX];
-};
-
-/* Set a diagnostic (printf-style text). Accepts d == NULL. Returns err, for
- * `return kiosk_diag_set(d, ...)`. */
-int kiosk_diag_set(struct kiosk_diag *d, int err, const char *file, unsigned line,
-                   const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 5, 6)))
-#endif
-    ;
-
-/* "file:line: text" (or "file: text" without a line) into buf; returns buf. */
-const char *kiosk_diag_format(const struct kiosk_diag *d, char *buf, size_t cap);
+#define KIOSK_DIAG_TEXT_MAX COMMON_DIAG_TEXT_MAX
+#define kiosk_diag common_diag
+#define kiosk_diag_set common_diag_set
+#define kiosk_diag_format common_diag_format
 
 /* ------------------------------------------------------------------- modes -- */
 
