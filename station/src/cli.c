@@ -74,9 +74,9 @@ int cli_idno(const struct cli *c, const char *arg, char out[COMMON_ID_LEN + 1])
 
 /* The centre from --centre-admin/--centre-config or $STATION_CENTRE_ADMIN and
  * $STATION_CENTRE_CONFIG; NULL when not configured (changes stay queued). */
-const struct station_centre *cli_centre(struct cli_centre *cc, const char *admin,
-                                        const char *config)
+const struct station_centre *cli_centre(struct cli_centre *cc, const struct cli *c)
 {
+  const char *admin = c->centre_admin, *config = c->centre_config;
   if (!admin)
     admin = getenv("STATION_CENTRE_ADMIN");
   if (!config)
@@ -89,25 +89,56 @@ const struct station_centre *cli_centre(struct cli_centre *cc, const char *admin
   return &cc->centre;
 }
 
-/* Common options: --db, --today. Returns 1 when handled. */
-int cli_common_opt(struct cli *c, int opt, const char *arg)
+/* A command's help: its text with "%s" standing for the program's name. Not printf: a
+ * format that arrives as a parameter is one the compiler cannot check. */
+static void cli_print_help(const char *help, const char *prog)
 {
-  if (opt == 'D') {
-    c->db_path = arg;
-    return 1;
+  for (const char *p; (p = strstr(help, "%s")) != NULL; help = p + 2) {
+    fwrite(help, 1, (size_t)(p - help), stdout);
+    fputs(prog, stdout);
   }
-  if (opt == 'T') {
-    if (cli_date(c, arg, &c->today) != 0)
-      c->bad = 1;
-    c->today_set = 1;
-    return 1;
+  fputs(help, stdout);
+}
+
+int cli_getopt(struct cli *c, int argc, char **argv, const struct option *opts,
+               const char *help)
+{
+  int opt;
+  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (opt) {
+    case 'D': c->db_path = optarg; break;
+    case 'T':
+      /* A bad date does not stop the loop: the other options still get their say. */
+      if (cli_date(c, optarg, &c->today) != 0)
+        c->bad = 1;
+      c->today_set = 1;
+      break;
+    case 'A': c->centre_admin = optarg; break;
+    case 'C': c->centre_config = optarg; break;
+    case 'h': cli_print_help(help, c->prog); return CLI_OPTS_HELP;
+    case '?':
+    case ':':
+      /* getopt has printed "station CMD: unrecognized option ..." (argv[0] is the
+       * command's name, cli_main.c); the convention's second line. */
+      fprintf(stderr, "see %s %s --help\n", c->prog, c->cmd);
+      return CLI_OPTS_BAD;
+    default: return opt;
+    }
   }
-  /* getopt has printed "station CMD: unrecognized option ..." (argv[0] is the command's
-   * name, cli_main.c); the convention's second line. The command's default case then
-   * returns 2. */
-  if (opt == '?' || opt == ':')
-    fprintf(stderr, "see %s %s --help\n", c->prog, c->cmd);
-  return 0;
+  return c->bad ? CLI_OPTS_BAD : CLI_OPTS_DONE;
+}
+
+int cli_opts_status(int getopt_result)
+{
+  return getopt_result == CLI_OPTS_HELP ? 0 : 2;
+}
+
+int cli_cardno(const struct cli *c, const char *card)
+{
+  if (common_cardno_valid(card))
+    return 0;
+  cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+  return -1;
 }
 
 /* -------------------------------------------------------------- import -- */
@@ -134,19 +165,15 @@ int cli_cmd_import(struct cli *c, int argc, char **argv)
   struct station_import_opts o;
   station_import_opts_default(&o);
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, import_help)) > 0) {
     switch (opt) {
     case 'F': o.limits.max_file = strtoull(optarg, NULL, 10) * 1024ull * 1024ull; break;
     case 'L': o.limits.max_record = (size_t)strtoul(optarg, NULL, 10) * 1024u; break;
     case 'P': o.max_problems = (size_t)strtoul(optarg, NULL, 10); break;
-    case 'h': printf(import_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (optind >= argc || o.limits.max_file == 0 || o.limits.max_record == 0) {
     cli_usage_error(c, "a file to import, and limits above zero");
     return 2;
@@ -240,9 +267,7 @@ int cli_cmd_evaluate(struct cli *c, int argc, char **argv)
   const char *round = NULL;
   int32_t cutoff = 0;
   int have_cutoff = 0, opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, evaluate_help)) > 0) {
     switch (opt) {
     case 'r': round = optarg; break;
     case 'c':
@@ -250,12 +275,10 @@ int cli_cmd_evaluate(struct cli *c, int argc, char **argv)
         return 2;
       have_cutoff = 1;
       break;
-    case 'h': printf(evaluate_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (!round || !have_cutoff || optind != argc) {
     cli_usage_error(c, "--round and --cutoff are required");
     return 2;
@@ -313,18 +336,14 @@ int cli_cmd_notice(struct cli *c, int argc, char **argv)
   };
   const char *round = NULL, *path = NULL;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, notice_help)) > 0) {
     switch (opt) {
     case 'r': round = optarg; break;
     case 'o': path = optarg; break;
-    case 'h': printf(notice_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (optind != argc - 1 || !round ||
       (strcmp(argv[optind], "csv") != 0 && strcmp(argv[optind], "html") != 0)) {
     cli_usage_error(c, "expected csv or html, and --round");
@@ -367,19 +386,15 @@ int cli_cmd_show(struct cli *c, int argc, char **argv)
   const char *idno_arg = NULL, *card = NULL;
   int64_t person = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, show_help)) > 0) {
     switch (opt) {
     case 'i': idno_arg = optarg; break;
     case 'p': person = strtoll(optarg, NULL, 10); break;
     case 'k': card = optarg; break;
-    case 'h': printf(show_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if ((!!idno_arg + !!person + !!card) != 1 || optind != argc) {
     cli_usage_error(c, "give one of --idno, --person, --card");
     return 2;

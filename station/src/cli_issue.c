@@ -110,9 +110,7 @@ int cli_cmd_apply(struct cli *c, int argc, char **argv)
   const char *idno_arg = NULL, *name_arg = NULL, *photo_path = NULL, *ov_by = NULL,
              *ov_why = NULL;
   int check_bg = 1, opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, apply_help)) > 0) {
     switch (opt) {
     case 'i': idno_arg = optarg; break;
     case 'n': name_arg = optarg; break;
@@ -120,12 +118,10 @@ int cli_cmd_apply(struct cli *c, int argc, char **argv)
     case 'B': check_bg = 0; break;
     case 'o': ov_by = optarg; break;
     case 'w': ov_why = optarg; break;
-    case 'h': printf(apply_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (!idno_arg || !name_arg || !photo_path || optind != argc) {
     cli_usage_error(c, "--idno, --name and --photo are required");
     return 2;
@@ -191,14 +187,12 @@ int cli_cmd_issue(struct cli *c, int argc, char **argv)
     {"staff", required_argument, NULL, 's'},
     {NULL, 0, NULL, 0},
   };
-  const char *pki = NULL, *issuer = "p256", *reader = NULL, *admin = NULL, *config = NULL;
+  const char *pki = NULL, *issuer = "p256", *reader = NULL;
   struct station_issue_opts o;
   memset(&o, 0, sizeof o);
   int64_t app = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, issue_help)) > 0) {
     switch (opt) {
     case 'a': app = strtoll(optarg, NULL, 10); break;
     case 'k': pki = optarg; break;
@@ -210,14 +204,10 @@ int cli_cmd_issue(struct cli *c, int argc, char **argv)
         return 2;
       break;
     case 's': o.staff = optarg; break;
-    case 'A': admin = optarg; break;
-    case 'C': config = optarg; break;
-    case 'h': printf(issue_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (app <= 0 || !pki || optind != argc || o.county > 99) {
     cli_usage_error(c, "--application and --pki are required (county 0-99)");
     return 2;
@@ -235,7 +225,7 @@ int cli_cmd_issue(struct cli *c, int argc, char **argv)
   struct cli_centre cc;
   station_pcsc_writer_ops(w, &writer);
   o.writer = &writer;
-  o.centre = cli_centre(&cc, admin, config);
+  o.centre = cli_centre(&cc, c);
   o.today = c->today;
   struct station_issued out;
   rc = station_issue(c->db, app, &o, &out, why, sizeof why);
@@ -277,15 +267,12 @@ int cli_cmd_reissue(struct cli *c, int argc, char **argv)
     {"override-why", required_argument, NULL, 'w'},
     {NULL, 0, NULL, 0},
   };
-  const char *idno_arg = NULL, *photo_path = NULL, *ov_by = NULL, *ov_why = NULL,
-             *admin = NULL, *config = NULL;
+  const char *idno_arg = NULL, *photo_path = NULL, *ov_by = NULL, *ov_why = NULL;
   struct station_reissue r;
   memset(&r, 0, sizeof r);
   r.fee_cents = -1;
   int check_bg = 1, opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, reissue_help)) > 0) {
     switch (opt) {
     case 'i': idno_arg = optarg; break;
     case 'r':
@@ -306,14 +293,10 @@ int cli_cmd_reissue(struct cli *c, int argc, char **argv)
     case 'B': check_bg = 0; break;
     case 'o': ov_by = optarg; break;
     case 'w': ov_why = optarg; break;
-    case 'A': admin = optarg; break;
-    case 'C': config = optarg; break;
-    case 'h': printf(reissue_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (!idno_arg || !r.reason || r.fee_cents < 0 || !r.staff || optind != argc) {
     cli_usage_error(c, "--idno, --reason, --fee and --staff are required");
     return 2;
@@ -338,7 +321,7 @@ int cli_cmd_reissue(struct cli *c, int argc, char **argv)
   struct cli_centre cc;
   char why[256] = "";
   int64_t app;
-  int rc = station_reissue_apply(c->db, &r, cli_centre(&cc, admin, config), &app, why, sizeof why);
+  int rc = station_reissue_apply(c->db, &r, cli_centre(&cc, c), &app, why, sizeof why);
   if (rc != STATION_OK) {
     fprintf(stderr, "%s reissue: refused: %s%s%s\n", c->prog, station_strerror(rc),
             why[0] ? ": " : "", why);
@@ -374,12 +357,10 @@ int cli_cmd_revoke(struct cli *c, int argc, char **argv)
     {"staff", required_argument, NULL, 's'},
     {NULL, 0, NULL, 0},
   };
-  const char *card = NULL, *staff = NULL, *admin = NULL, *config = NULL;
+  const char *card = NULL, *staff = NULL;
   enum station_revoke_reason reason = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, revoke_help)) > 0) {
     switch (opt) {
     case 'k': card = optarg; break;
     case 'r':
@@ -389,26 +370,20 @@ int cli_cmd_revoke(struct cli *c, int argc, char **argv)
       }
       break;
     case 's': staff = optarg; break;
-    case 'A': admin = optarg; break;
-    case 'C': config = optarg; break;
-    case 'h': printf(revoke_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (!card || !reason || !staff || optind != argc) {
     cli_usage_error(c, "--card, --reason and --staff are required");
     return 2;
   }
-  if (!common_cardno_valid(card)) {
-    cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+  if (cli_cardno(c, card) != 0)
     return 2;
-  }
   if (cli_open(c) != 0)
     return 1;
   struct cli_centre cc;
-  const struct station_centre *centre = cli_centre(&cc, admin, config);
+  const struct station_centre *centre = cli_centre(&cc, c);
   char why[256] = "";
   int rc = station_revoke(c->db, card, reason, staff, c->today, centre, why, sizeof why);
   if (rc != STATION_OK) {
@@ -435,25 +410,19 @@ int cli_cmd_collect(struct cli *c, int argc, char **argv)
   };
   const char *card = NULL;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, collect_help)) > 0) {
     switch (opt) {
     case 'k': card = optarg; break;
-    case 'h': printf(collect_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (!card || optind != argc) {
     cli_usage_error(c, "--card is required");
     return 2;
   }
-  if (!common_cardno_valid(card)) {
-    cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+  if (cli_cardno(c, card) != 0)
     return 2;
-  }
   if (cli_open(c) != 0)
     return 1;
   int rc = station_collect(c->db, card, c->today);
@@ -503,16 +472,14 @@ int cli_cmd_ready_list(struct cli *c, int argc, char **argv)
     {NULL, 0, NULL, 0},
   };
   int csv = 0, opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, ready_help)) > 0) {
     switch (opt) {
     case 'x': csv = 1; break;
-    case 'h': printf(ready_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad || optind != argc)
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
+  if (optind != argc)
     return 2;
   if (cli_open(c) != 0)
     return 1;
@@ -555,21 +522,14 @@ int cli_cmd_outbox(struct cli *c, int argc, char **argv)
     {"all", no_argument, NULL, 'a'},
     {NULL, 0, NULL, 0},
   };
-  const char *admin = NULL, *config = NULL;
   int all = 0, opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, outbox_help)) > 0) {
     switch (opt) {
     case 'a': all = 1; break;
-    case 'A': admin = optarg; break;
-    case 'C': config = optarg; break;
-    case 'h': printf(outbox_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   const char *what = optind < argc ? argv[optind] : "list";
   if (optind + 1 < argc || (strcmp(what, "list") != 0 && strcmp(what, "send") != 0)) {
     cli_usage_error(c, "list or send");
@@ -579,7 +539,7 @@ int cli_cmd_outbox(struct cli *c, int argc, char **argv)
     return 1;
   if (strcmp(what, "send") == 0) {
     struct cli_centre cc;
-    const struct station_centre *centre = cli_centre(&cc, admin, config);
+    const struct station_centre *centre = cli_centre(&cc, c);
     if (!centre) {
       cli_usage_error(c, "send needs --centre-admin and --centre-config");
       return 2;
@@ -615,17 +575,15 @@ int cli_cmd_card_status(struct cli *c, int argc, char **argv)
   const char *card = NULL;
   long gen = -1;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, status_help)) > 0) {
     switch (opt) {
     case 'k': card = optarg; break;
     case 'g': gen = strtol(optarg, NULL, 10); break;
-    case 'h': printf(status_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad || !card || gen < 0 || optind != argc) {
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
+  if (!card || gen < 0 || optind != argc) {
     cli_usage_error(c, "--card and --generation are required");
     return 2;
   }
@@ -634,10 +592,8 @@ int cli_cmd_card_status(struct cli *c, int argc, char **argv)
   int revoked = 0;
   enum station_revoke_reason reason;
   int64_t holder;
-  if (!common_cardno_valid(card)) {
-    cli_usage_error(c, "--card: not a unified card number (YL, 14 digits with check digits)");
+  if (cli_cardno(c, card) != 0)
     return 2;
-  }
   if (station_card_person(c->db, card, &holder) == STATION_E_NOT_FOUND) {
     printf("%s gen %ld: never issued by this station\n", card, gen);
     return 1;

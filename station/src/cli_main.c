@@ -121,7 +121,7 @@ int station_cli_main(int argc, char **argv)
     c.today = today;
     c.today_set = today_set;
     /* getopt_long sees the subcommand as its argv[0] and names it in its messages
-     * ("station import: unrecognized option '--frob'"); cli_common_opt adds the "see
+     * ("station import: unrecognized option '--frob'"); cli_getopt adds the "see
      * ... --help" line. */
     char name[64];
     snprintf(name, sizeof name, "%s %s", prog, c.cmd);

@@ -60,7 +60,7 @@ static const struct {
 
 struct round_args {
   const char *round, *by, *ref, *contact, *config, *idno, *award, *reason, *summary, *outcome;
-  const char *admin, *centre_config, *out, *voucher;
+  const char *out, *voucher;
   int32_t date, received;
   long days;
   long long objection;
@@ -115,9 +115,7 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
   memset(&a, 0, sizeof a);
   a.days = -1;
   int opt;
-  while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (cli_common_opt(c, opt, optarg))
-      continue;
+  while ((opt = cli_getopt(c, argc, argv, opts, round_help)) > 0) {
     char *end;
     switch (opt) {
     case 'r': a.round = optarg; break;
@@ -156,14 +154,10 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
     case 'u': a.outcome = optarg; break;
     case 'O': a.out = optarg; break;
     case 'V': a.voucher = optarg; break;
-    case 'A': a.admin = optarg; break;
-    case 'C': a.centre_config = optarg; break;
-    case 'h': printf(round_help, c->prog); return 0;
-    default: return 2;
     }
   }
-  if (c->bad)
-    return 2;
+  if (opt != CLI_OPTS_DONE)
+    return cli_opts_status(opt);
   if (optind != argc - 1) {
     cli_usage_error(c, "one action: show, decide, strike, review, publish, object, rule, "
                        "award, close");
@@ -283,7 +277,7 @@ int cli_cmd_round(struct cli *c, int argc, char **argv)
       return rc;
     struct cli_centre cc;
     rc = station_round_strike(c->db, a.round, person, award, a.by, a.reason, c->today,
-                              cli_centre(&cc, a.admin, a.centre_config), why, sizeof why);
+                              cli_centre(&cc, c), why, sizeof why);
     if (rc != STATION_OK)
       return round_fail(c, rc, rc == STATION_E_DB ? station_db_errmsg(c->db) : why);
     printf("round %s: award struck%s%s\n", a.round, why[0] ? "; " : "", why);

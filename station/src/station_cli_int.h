@@ -17,6 +17,7 @@ struct cli {
   int32_t today;
   int today_set;
   int bad;             /* an option failed to parse */
+  const char *centre_admin, *centre_config; /* --centre-admin, --centre-config */
 };
 
 #define CLI_COMMON_OPTIONS                                                               \
@@ -35,15 +36,30 @@ struct cli_centre {
 
 /* The centre from --centre-admin/--centre-config or $STATION_CENTRE_ADMIN and
  * $STATION_CENTRE_CONFIG; NULL when not configured (changes stay queued). */
-const struct station_centre *cli_centre(struct cli_centre *cc, const char *admin,
-                                        const char *config);
+const struct station_centre *cli_centre(struct cli_centre *cc, const struct cli *c);
 
 void cli_usage_error(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cli_date(const struct cli *c, const char *text, int32_t *day);
 int cli_open(struct cli *c);
 int cli_idno(const struct cli *c, const char *arg, char out[COMMON_ID_LEN + 1]);
-int cli_common_opt(struct cli *c, int opt, const char *arg);
+/*
+ * Every command's option loop: getopt_long over opts (CLI_COMMON_OPTIONS first, then
+ * CLI_CENTRE_OPTIONS for a command that reaches the centre, then its own), taking the
+ * shared options itself: --db, --today, --centre-admin/--centre-config (into c) and
+ * --help (help printed, %s = the program). Returns the next option that is the command's
+ * own (> 0); CLI_OPTS_DONE when all are read and valid; CLI_OPTS_HELP after the help;
+ * CLI_OPTS_BAD when one was unknown, lacked its argument or did not parse (the message
+ * printed). cli_opts_status turns the last two into the command's exit status.
+ */
+#define CLI_OPTS_DONE (-1)
+#define CLI_OPTS_HELP (-2)
+#define CLI_OPTS_BAD (-3)
+int cli_getopt(struct cli *c, int argc, char **argv, const struct option *opts,
+               const char *help);
+int cli_opts_status(int getopt_result);
+/* 0 when card is a unified card number; else the usage error printed and -1. */
+int cli_cardno(const struct cli *c, const char *card);
 int cli_find_person(struct cli *c, const char *idno_arg, const char *card, int64_t *person);
 
 /* The commands (cli_main.c has the table): cli.c ... */
