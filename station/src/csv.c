@@ -1,9 +1,28 @@
 /* The RFC 4180 parser: a byte state machine with a run scanner for the common case
- * (plain field bytes are copied in spans, not one by one). */
+ * (plain field bytes are copied in spans, not one by one); and the one field writer of
+ * the station's CSV exports. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "station/csv.h"
+#include "station_int.h"
+
+void station_csv_put(FILE *out, const char *s, int last)
+{
+  if (strpbrk(s, ",\"\r\n")) {
+    fputc('"', out);
+    for (; *s; s++) {
+      if (*s == '"')
+        fputc('"', out);
+      fputc(*s, out);
+    }
+    fputc('"', out);
+  } else {
+    fputs(s, out);
+  }
+  fputs(last ? "\r\n" : ",", out);
+}
 
 enum csv_state {
   CSV_FIELD_START = 0, /* at the start of a field */

@@ -106,22 +106,6 @@ static void html_text(FILE *out, const char *s)
   }
 }
 
-/* A CSV field, quoted when it must be (RFC 4180). */
-static void csv_field(FILE *out, const char *s, int last)
-{
-  if (strpbrk(s, ",\"\r\n")) {
-    fputc('"', out);
-    for (; *s; s++) {
-      if (*s == '"')
-        fputc('"', out);
-      fputc(*s, out);
-    }
-    fputc('"', out);
-  } else {
-    fputs(s, out);
-  }
-  fputs(last ? "\r\n" : ",", out);
-}
 
 static const char cert_css[] =
     "@page{size:A4 landscape;margin:0}\n"
@@ -196,16 +180,16 @@ int station_certificates_write(struct station_db *db, const char *round_id, cons
     res->certificates++;
     if (hon->plaque) {
       snprintf(ref, sizeof ref, "P%lld", (long long)sqlite3_column_int64(st, 0));
-      csv_field(p, round_id, 0);
-      csv_field(p, common_award_info(award)->token, 0);
-      csv_field(p, title, 0);
-      csv_field(p, title, 0); /* the plaque carries the title; the name is engraved from
+      station_csv_put(p, round_id, 0);
+      station_csv_put(p, common_award_info(award)->token, 0);
+      station_csv_put(p, title, 0);
+      station_csv_put(p, title, 0); /* the plaque carries the title; the name is engraved from
                                * the certificate batch, not sent to the engraver's list */
-      csv_field(p, hon->authority_zh, 0);
-      csv_field(p, doc, 0);
-      csv_field(p, station_date_format(day, d, sizeof d), 0);
-      csv_field(p, ref, 0);
-      csv_field(p, station_mask_name(name, masked, sizeof masked), 1);
+      station_csv_put(p, hon->authority_zh, 0);
+      station_csv_put(p, doc, 0);
+      station_csv_put(p, station_date_format(day, d, sizeof d), 0);
+      station_csv_put(p, ref, 0);
+      station_csv_put(p, station_mask_name(name, masked, sizeof masked), 1);
       res->plaques++;
     }
   }
@@ -288,19 +272,19 @@ int station_ledger_csv(struct station_db *db, const char *round_id, FILE *out, c
                                 : (paid ? "paid" : "due");
     snprintf(ref, sizeof ref, "P%lld", (long long)sqlite3_column_int64(st, 0));
     snprintf(amount, sizeof amount, "%d", sqlite3_column_int(st, 2));
-    csv_field(out, round_id, 0);
-    csv_field(out, common_award_info(award)->token, 0);
-    csv_field(out, common_award_info(award)->zh, 0);
-    csv_field(out, amount, 0);
-    csv_field(out, ref, 0);
-    csv_field(out, station_mask_name((const char *)sqlite3_column_text(st, 7), name, sizeof name),
+    station_csv_put(out, round_id, 0);
+    station_csv_put(out, common_award_info(award)->token, 0);
+    station_csv_put(out, common_award_info(award)->zh, 0);
+    station_csv_put(out, amount, 0);
+    station_csv_put(out, ref, 0);
+    station_csv_put(out, station_mask_name((const char *)sqlite3_column_text(st, 7), name, sizeof name),
               0);
-    csv_field(out, station_mask_idno((const char *)sqlite3_column_text(st, 8), idno), 0);
-    csv_field(out, station_date_format((int32_t)sqlite3_column_int64(st, 3), d1, sizeof d1), 0);
-    csv_field(out, status, 0);
-    csv_field(out, paid ? station_date_format((int32_t)sqlite3_column_int64(st, 4), d2, sizeof d2)
+    station_csv_put(out, station_mask_idno((const char *)sqlite3_column_text(st, 8), idno), 0);
+    station_csv_put(out, station_date_format((int32_t)sqlite3_column_int64(st, 3), d1, sizeof d1), 0);
+    station_csv_put(out, status, 0);
+    station_csv_put(out, paid ? station_date_format((int32_t)sqlite3_column_int64(st, 4), d2, sizeof d2)
                         : "", 0);
-    csv_field(out, (const char *)sqlite3_column_text(st, 5), 1);
+    station_csv_put(out, (const char *)sqlite3_column_text(st, 5), 1);
   }
   sqlite3_finalize(st);
   return fflush(out) == 0 ? STATION_OK : STATION_E_IO;
@@ -413,15 +397,15 @@ int station_integrity_export(struct station_db *db, const char *round_id, const 
     if (!hon)
       continue;
     snprintf(lv, sizeof lv, "%u", common_award_has_stars(award) ? level : 0);
-    csv_field(f, "blood_donation_award", 0);
-    csv_field(f, round_id, 0);
-    csv_field(f, (const char *)sqlite3_column_text(st, 0), 0);
-    csv_field(f, common_award_info(award)->token, 0);
-    csv_field(f, lv, 0);
-    csv_field(f, station_award_title_zh(award, level, title, sizeof title), 0);
-    csv_field(f, hon->authority_zh, 0);
-    csv_field(f, doc, 0);
-    csv_field(f, station_date_format(day, d, sizeof d), 1);
+    station_csv_put(f, "blood_donation_award", 0);
+    station_csv_put(f, round_id, 0);
+    station_csv_put(f, (const char *)sqlite3_column_text(st, 0), 0);
+    station_csv_put(f, common_award_info(award)->token, 0);
+    station_csv_put(f, lv, 0);
+    station_csv_put(f, station_award_title_zh(award, level, title, sizeof title), 0);
+    station_csv_put(f, hon->authority_zh, 0);
+    station_csv_put(f, doc, 0);
+    station_csv_put(f, station_date_format(day, d, sizeof d), 1);
     (*rows)++;
   }
   sqlite3_finalize(st);

@@ -7,23 +7,6 @@
 
 /* ------------------------------------------------------------------ CSV -- */
 
-/* RFC 4180: quote a field holding a comma, quote, CR or LF. */
-static void notice_csv_field(FILE *out, const char *s, int last)
-{
-  if (strpbrk(s, ",\"\r\n")) {
-    fputc('"', out);
-    for (; *s; s++) {
-      if (*s == '"')
-        fputc('"', out);
-      fputc(*s, out);
-    }
-    fputc('"', out);
-  } else {
-    fputs(s, out);
-  }
-  fputs(last ? "\r\n" : ",", out);
-}
-
 struct notice_ctx {
   FILE *out;
   const char *round;
@@ -37,13 +20,13 @@ static int notice_csv_row(void *user, const struct station_awardee *a)
   char title[96], level[8];
   station_award_title_zh(a->award, a->level, title, sizeof title);
   snprintf(level, sizeof level, "%u", a->level);
-  notice_csv_field(c->out, c->round, 0);
-  notice_csv_field(c->out, station_award_token(a->award), 0);
-  notice_csv_field(c->out, level, 0);
-  notice_csv_field(c->out, title, 0);
-  notice_csv_field(c->out, a->masked_name, 0);
-  notice_csv_field(c->out, a->masked_idno, 0);
-  notice_csv_field(c->out, a->card_eligible ? "是" : "否", 1);
+  station_csv_put(c->out, c->round, 0);
+  station_csv_put(c->out, station_award_token(a->award), 0);
+  station_csv_put(c->out, level, 0);
+  station_csv_put(c->out, title, 0);
+  station_csv_put(c->out, a->masked_name, 0);
+  station_csv_put(c->out, a->masked_idno, 0);
+  station_csv_put(c->out, a->card_eligible ? "是" : "否", 1);
   c->count++;
   return ferror(c->out) ? STATION_E_IO : STATION_OK;
 }

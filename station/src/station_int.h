@@ -27,6 +27,10 @@ void station_db_rollback(struct station_db *db);
 int station_why(char *why, size_t cap, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* One CSV field of the station's exports (ledger, plaques, notice), quoted when it holds
+ * a comma, quote, CR or LF (RFC 4180), then "," or, for the last, "\r\n" (csv.c). */
+void station_csv_put(FILE *out, const char *s, int last);
+
 /* The cards part of `show` (cards.c). */
 int station_issue_show(struct station_db *db, int64_t person, FILE *out);
 
