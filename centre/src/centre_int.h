@@ -356,7 +356,7 @@ int centre_statement_lines_digest(const char *text, size_t len, char digest[CENT
 #define CENTRE_TARIFF_DOC_MAX (16u * 1024u)
 #define CENTRE_TARIFF_FEE_MAX 100000 /* fen */
 int centre_tariff_schema(struct centre_db *db);
-/* outpatient, inpatient or emergency. */
+/* 1 for a visit kind of proto's list (outpatient, inpatient, emergency), else 0. */
 int centre_tariff_visit_valid(const char *visit);
 /* A fee for a visit kind at a hospital from day `from` to day `to` (YYYYMMDD; to 0: no
  * end); older items of that visit kind are cut where they overlap. Writes the site's

@@ -13,6 +13,7 @@
 #include "centre_int.h"
 #include "db.h"
 #include "common/date.h"
+#include "proto/proto.h"
 
 #define OPEN_END 99991231 /* valid_to of an item without an end */
 
@@ -34,19 +35,16 @@ static const char *const tariff_schema[] = {
     " PRIMARY KEY (site_id, version))",
 };
 
-static const char *const visits[] = {"outpatient", "inpatient", "emergency"};
-
 int centre_tariff_schema(struct centre_db *db)
 {
   return centre_db_schema(db, tariff_schema, sizeof tariff_schema / sizeof tariff_schema[0], "tariff schema");
 }
 
+/* The visit kinds are proto's (PROTO_VISIT_MAP): the journal, the terminal's tariff
+ * parser and the centre read one list. */
 int centre_tariff_visit_valid(const char *visit)
 {
-  for (size_t i = 0; i < sizeof visits / sizeof visits[0]; i++)
-    if (strcmp(visit, visits[i]) == 0)
-      return 1;
-  return 0;
+  return visit && proto_visit_parse(visit, strlen(visit)) > 0;
 }
 
 static int32_t ymd_to_day(int32_t ymd)
