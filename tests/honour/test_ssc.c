@@ -1,6 +1,5 @@
-/* Unit tests: citizen ID check digits (ISO 7064 MOD 11-2), masks, UTF-8 validation,
- * GB18030 names (plain GBK and rare characters), and reading a social security card
- * over the replay transport: exact APDUs, missing records, bad answers. */
+/* Unit tests: GB18030 names (plain GBK and rare characters), and reading a social
+ * security card over the replay transport: exact APDUs, missing records, bad answers. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,121 +10,12 @@
 #include "cardio/replay.h"
 #include "cardio/ssc.h"
 #include "common/idno.h"
-#include "common/utf8.h"
 #include "hc_testlib.h"
 
-/* The ID rules are common/idno.h's (moved from cardio with these cases). */
-static int id_check(const char *id)
-{
-  return common_id_check(id, id ? strlen(id) : 0, NULL, NULL);
-}
+/* The ID numbers, masks and UTF-8 rules this file tested once are common's and tested
+ * there (tests/common/test_common_rules.c, with these cases); here: what cardio reads. */
 
-/* ------------------------------------------------------------ ID numbers -- */
-
-struct id_case {
-  const char *id;
-  int want;
-};
-
-static const struct id_case id_cases[] = {
-  {"450902198506121232", COMMON_ID_OK},
-  {"450902199001010013", COMMON_ID_OK},
-  {"45098119660718321X", COMMON_ID_OK},
-  {"45098119660718321x", COMMON_ID_OK},
-  {"11010519491231002X", COMMON_ID_OK},
-  /* GB 11643-1999's own example. */
-  {"11010519491231002X", COMMON_ID_OK},
-  {"450902198506121233", COMMON_ID_CHECK_DIGIT},
-  {"450902198506121230", COMMON_ID_CHECK_DIGIT},
-  {"45098119660718321 ", COMMON_ID_CHARS},
-  {"45098119660718321Y", COMMON_ID_CHARS},
-  {"4509021985061212X2", COMMON_ID_CHARS},
-  {"A50902198506121232", COMMON_ID_CHARS},
-  {"45090219850612123", COMMON_ID_LENGTH},
-  {"4509021985061212321", COMMON_ID_LENGTH},
-  {"", COMMON_ID_LENGTH},
-  {"450902850612123", COMMON_ID_LENGTH}, /* old 15-digit numbers are not accepted */
-};
-
-START_TEST(test_id_table)
-{
-  const struct id_case *c = &id_cases[_i];
-  ck_assert_msg(id_check(c->id) == c->want, "%s: %s", c->id,
-                common_id_status_text(id_check(c->id)));
-}
-END_TEST
-
-START_TEST(test_id_check_char)
-{
-  /* Every check value 0..10 comes out for some number: vary the last digit. */
-  int seen[11] = {0};
-  char id[18] = "45090219850612120";
-  for (char d = '0'; d <= '9'; d++)
-    for (char e = '0'; e <= '9'; e++) {
-      char c;
-      id[15] = e;
-      id[16] = d;
-      c = common_id_check_char(id);
-      ck_assert(c == 'X' || (c >= '0' && c <= '9'));
-      seen[c == 'X' ? 10 : c - '0'] = 1;
-    }
-  for (int i = 0; i <= 10; i++)
-    ck_assert_msg(seen[i], "check value %d never produced", i);
-  ck_assert_int_eq(common_id_check_char("4509021985061212a"), 0);
-  ck_assert_int_eq(common_id_check_char(NULL), 0);
-}
-END_TEST
-
-START_TEST(test_masks)
-{
-  char out[80];
-  ck_assert_int_eq(common_id_mask("450902198506121232", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "450902********1232");
-  ck_assert_int_eq(common_id_mask("45098119660718321x", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "450981********321X");
-  ck_assert_int_eq(common_id_mask("4509021985", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "******************"); /* one mask everywhere: length hidden too */
-  ck_assert_int_eq(common_id_mask("450902198506121232999", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "******************");
-  ck_assert_int_eq(common_id_mask("450902198506121232", out, 18), COMMON_E_BUFFER_TOO_SMALL);
-
-  ck_assert_int_eq(common_name_mask("张晓明", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "张*明");
-  ck_assert_int_eq(common_name_mask("张明", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "张*");
-  ck_assert_int_eq(common_name_mask("欧阳晓明", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "欧**明");
-  ck_assert_int_eq(common_name_mask("明", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "*");
-  /* Four-byte characters (CJK Extension B) are one character each. */
-  ck_assert_int_eq(common_name_mask("王𠇔𡒄", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "王*𡒄");
-  ck_assert_int_eq(common_name_mask("刘䶮", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "刘*");
-  ck_assert_int_eq(common_name_mask("阿依古丽·买买提", out, sizeof out), COMMON_OK);
-  ck_assert_str_eq(out, "阿******提");
-  ck_assert_int_eq(common_name_mask("\xE5\xBC", out, sizeof out), COMMON_E_INVALID_ARG);
-  ck_assert_int_eq(common_name_mask("", out, sizeof out), COMMON_E_INVALID_ARG);
-  ck_assert_int_eq(common_name_mask("张晓明", out, 7), COMMON_E_BUFFER_TOO_SMALL);
-  ck_assert_int_eq(common_name_mask("张晓明", out, 8), COMMON_OK);
-}
-END_TEST
-
-START_TEST(test_utf8)
-{
-  ck_assert(common_utf8_printable("张*明", strlen("张*明")));
-  ck_assert(common_utf8_printable("𠇔", 4));
-  ck_assert(!common_utf8_printable("\xC0\xAF", 2));         /* overlong '/' */
-  ck_assert(!common_utf8_printable("\xE0\x80\xAF", 3));     /* overlong */
-  ck_assert(!common_utf8_printable("\xED\xA0\x80", 3));     /* surrogate */
-  ck_assert(!common_utf8_printable("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
-  ck_assert(!common_utf8_printable("\xF0\x9F\x98", 3));     /* cut */
-  ck_assert(!common_utf8_printable("a\x01", 2));
-  ck_assert(!common_utf8_printable("a\x7F", 2));
-  ck_assert(!common_utf8_printable("\xC2\x85", 2)); /* C1 control NEL */
-  ck_assert(!common_utf8_printable("a\0b", 3));
-}
-END_TEST
+/* ----------------------------------------------------------- GB18030 -- */
 
 START_TEST(test_gb18030)
 {
@@ -250,7 +140,8 @@ START_TEST(test_ssc_read_rare_and_bad_digit)
   ck_assert_int_eq(cardio_ssc_read(card, &d), CARDIO_OK);
   ck_assert_str_eq(d.name, "刘䶮");
   ck_assert(!d.id_valid); /* returned, flagged */
-  ck_assert_int_eq(id_check(d.id_number), COMMON_ID_CHECK_DIGIT);
+  ck_assert_int_eq(common_id_check(d.id_number, strlen(d.id_number), NULL, NULL),
+                   COMMON_ID_CHECK_DIGIT);
   cardio_card_destroy(card);
   /* An ID with letters in it is not an ID. */
   ck_assert_int_eq(make_card("D5C5", "45090219850612123A", &card), CARDIO_OK);
@@ -343,11 +234,7 @@ END_TEST
 static Suite *ssc_suite(void)
 {
   Suite *s = suite_create("honour.ssc");
-  TCase *t = tcase_create("id");
-  tcase_add_loop_test(t, test_id_table, 0, sizeof id_cases / sizeof id_cases[0]);
-  tcase_add_test(t, test_id_check_char);
-  tcase_add_test(t, test_masks);
-  tcase_add_test(t, test_utf8);
+  TCase *t = tcase_create("names");
   tcase_add_test(t, test_gb18030);
   suite_add_tcase(s, t);
   t = tcase_create("card");
