@@ -18,6 +18,7 @@
 #include <common/date.h>
 
 #include "actuator.h"
+#include "docs_apply.h"
 #include "cmd.h"
 #include "his.h"
 #include "kiosk/terminal.h"
@@ -96,6 +97,30 @@ static void check_tariff(struct findings *f, const struct kiosk_config *c, int32
   else if (fee > c->policy.cashier_max_fen)
     finding(f, 1, "[policy] cashier_max_fen", "below the tariff's fee: every waiver is refused");
   kiosk_tariff_destroy(t);
+}
+
+/* A bus whose vehicle (or route) the registry does not hold (issue 13): kiosk run starts
+ * and refuses cards until the centre's registry holds it, so a warning when [sync] can
+ * bring it and an error when nothing can. The registry kiosk run would use is the
+ * centre's stored one when there is one (docs_apply.c), else the file's. */
+static void check_bus_registry(struct findings *f, const struct kiosk_config *c)
+{
+  struct term_docs *docs = NULL;
+  char why[800], line[300];
+  const struct kiosk_config *in_force = c;
+  if (term_docs_open(c, &docs, why, sizeof why) != 0)
+    finding(f, 1, "[paths] journal", "%s (kiosk run will not start)", why);
+  else
+    in_force = term_docs_config(docs);
+  if (term_docs_wait_text(in_force, term_docs_in_force("registry"), line, sizeof line))
+    finding(f, !c->sync.enabled, in_force->registry_wait == KIOSK_REGWAIT_ROUTE
+                                     ? "[terminal] route" : "[terminal] vehicle",
+            "%s%s", line,
+            c->sync.enabled ? ": every card is refused (REGISTRY_WAIT) until then"
+                            : "; without [sync] it never comes");
+  else if (in_force->route_from_registry)
+    printf("  route %s: the registry's for vehicle %s\n", in_force->route, in_force->vehicle);
+  term_docs_close(docs);
 }
 
 /* A file the terminal reads: there, a regular file, readable by us. */
@@ -229,6 +254,8 @@ static void check_install(struct findings *f, const struct kiosk_config *c, int6
                                            "refused (POLICY_NOT_STARTED) until then");
   if (c->mode == KIOSK_MODE_CASHIER)
     check_tariff(f, c, today);
+  if (c->mode == KIOSK_MODE_BUS)
+    check_bus_registry(f, c);
   /* the journal: its directory must take new files (the database, its WAL, the head) */
   char jdir[KIOSK_PATH_MAX];
   snprintf(jdir, sizeof jdir, "%s", c->journal_path);

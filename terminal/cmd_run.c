@@ -469,6 +469,16 @@ int term_cmd_run(struct term_args *a)
   app.cfg = *term_docs_config(app.docs); /* with the centre's documents in force */
   term_docs_in_force_text(msg, sizeof msg);
   app_log("documents in force: %s", msg);
+  /* A bus installed before the centre's registry lists it starts anyway and refuses cards
+   * (REGISTRY_WAIT) until the registry comes; without [sync] it never would. */
+  if (term_docs_wait_text(&app.cfg, term_docs_in_force("registry"), msg, sizeof msg)) {
+    app_log("%s", msg);
+    if (!app.cfg.sync.enabled) {
+      fprintf(stderr, "kiosk: %s, and there is no [sync] to bring it\n", msg);
+      term_docs_close(app.docs);
+      return TERM_EXIT_RUNTIME;
+    }
+  }
   if ((cfg->mode == KIOSK_MODE_GATE || cfg->mode == KIOSK_MODE_CASHIER) && !cfg->staff_id[0])
     app_log("warning: no staff_id in [terminal]: staff confirmations will be refused "
             "(STAFF_ID_MISSING)");

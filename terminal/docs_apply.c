@@ -181,6 +181,15 @@ static int registry_check(struct term_docs *d, const char *c, size_t n, struct s
     snprintf(why, cap, "this terminal's configuration does not hold with it: %s", cwhy);
     return -1;
   }
+  /* A bus that waits for its vehicle takes any registry of its site (the next may hold
+   * it); one that runs is not stopped by a registry that lost its bus or route: more
+   * likely a mistake at the centre than a bus withdrawn while in service. */
+  if (s->cfg.registry_wait && !d->cfg.registry_wait) {
+    snprintf(why, cap, "it does not hold this bus's %s '%s', in force now",
+             s->cfg.registry_wait == KIOSK_REGWAIT_ROUTE ? "route" : "vehicle",
+             s->cfg.registry_wait == KIOSK_REGWAIT_ROUTE ? s->cfg.route : s->cfg.vehicle);
+    return -1;
+  }
   s->registry = dup_mem(c, n);
   s->registry_len = n;
   if (!s->registry) {
@@ -197,12 +206,20 @@ static void registry_commit(struct term_docs *d, struct staged *s, uint64_t vers
   kiosk_sites_destroy(d->sites);
   d->sites = s->sites;
   s->sites = NULL;
+  const struct kiosk_site *site = kiosk_sites_find(d->sites, s->cfg.site_id);
+  int was_waiting = d->cfg.registry_wait != KIOSK_REGWAIT_NONE;
   d->cfg = s->cfg;
-  const struct kiosk_site *site = kiosk_sites_find(d->sites, d->cfg.site_id);
   snprintf(what, cap, "%zu sites; this one with %zu routes, %zu vehicles",
            kiosk_sites_count(d->sites), site ? site->nroutes : 0, site ? site->nvehicles : 0);
-  if (!d->term)
+  if (!d->term) /* at start: kiosk run says whether it waits once all are read */
     return;
+  char wait[300];
+  if (term_docs_wait_text(&d->cfg, version, wait, sizeof wait))
+    app_log("%s", wait);
+  else if (was_waiting)
+    app_log("vehicle %s in the registry in force (version %" PRIu64 "), route %s%s: deciding",
+            d->cfg.vehicle, version, d->cfg.route[0] ? d->cfg.route : "-",
+            d->cfg.route_from_registry ? " (the registry's)" : "");
   /* the terminal owns a copy of its own (a registry is read-only, but its life is the
    * decision thread's) */
   struct kiosk_sites *copy = NULL;
@@ -632,4 +649,23 @@ uint64_t term_docs_in_force(const char *kind)
   uint64_t v = k < 0 ? 0 : version_of_locked(program_docs, k);
   pthread_mutex_unlock(&held_mu);
   return v;
+}
+
+int term_docs_wait_text(const struct kiosk_config *cfg, uint64_t registry_version, char *buf,
+                        size_t cap)
+{
+  buf[0] = '\0';
+  if (cfg->mode != KIOSK_MODE_BUS || cfg->registry_wait == KIOSK_REGWAIT_NONE)
+    return 0;
+  if (cfg->registry_wait == KIOSK_REGWAIT_ROUTE)
+    snprintf(buf, cap,
+             "route %s of vehicle %s not in the registry in force (version %" PRIu64
+             "): waiting for the centre's registry",
+             cfg->route, cfg->vehicle, registry_version);
+  else
+    snprintf(buf, cap,
+             "vehicle %s not in the registry in force (version %" PRIu64
+             "): waiting for the centre's registry",
+             cfg->vehicle, registry_version);
+  return 1;
 }

@@ -83,4 +83,11 @@ void term_docs_in_force_text(char *buf, size_t cap);
 /* The version of kind in force, 0 when none or unknown. Any thread. */
 uint64_t term_docs_in_force(const char *kind);
 
+/* A bus waiting for the centre's registry (kiosk_config.registry_wait, issue 13): the
+ * line that says so, for the log and the screen ("vehicle V not in the registry in force
+ * (version N): waiting for the centre's registry"; N 0: the installed file's), and 1;
+ * 0 and "" when cfg does not wait. */
+int term_docs_wait_text(const struct kiosk_config *cfg, uint64_t registry_version, char *buf,
+                        size_t cap);
+
 #endif

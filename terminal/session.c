@@ -796,6 +796,8 @@ static void post_status(struct session *s, int force)
   term_actuator_stats(s->gate, &gs);
   if (gs.last_failed) /* until a pulse succeeds again */
     st.banners |= UI_BANNER_GATE_FAULT;
+  if (kiosk_terminal_config(s->term)->registry_wait) /* until the centre's registry lists it */
+    st.banners |= UI_BANNER_REGISTRY_WAIT;
   if (ts.revlist_version == 0 ||
       now - ts.revlist_issued_at > (int64_t)s->cfg.policy.revlist_max_age_s)
     st.banners |= UI_BANNER_REVLIST_STALE;

@@ -20,8 +20,9 @@
 
 #define SITE_ID_MAX 63u
 
-static const char *const known_keys[] = {"name",  "name_en",  "county",  "level",    "kind",
-                                         "modes", "operator", "routes", "vehicles"};
+static const char *const known_keys[] = {"name",     "name_en",  "county", "level",
+                                         "kind",     "modes",    "operator", "routes",
+                                         "vehicles", "vehicle_routes"};
 
 struct reg_walk {
   char why[200];
@@ -104,7 +105,7 @@ static int on_pair(void *user, const char *section, const char *key, const char 
       break;
   if (i == sizeof known_keys / sizeof known_keys[0]) {
     snprintf(w->why, sizeof w->why, "line %u: unknown key (expected name, name_en, county, "
-             "level, kind, modes, operator, routes, vehicles)", line);
+             "level, kind, modes, operator, routes, vehicles, vehicle_routes)", line);
     return -1;
   }
   if (strcmp(key, "name") == 0) {

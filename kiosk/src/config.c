@@ -669,21 +669,41 @@ static int build(struct parse *p, const char *base, const struct kiosk_sites *gi
                         "mode: '%s' is not allowed at site '%s'", kiosk_mode_name(c->mode),
                         c->site_id);
   } else if (c->mode == KIOSK_MODE_BUS) {
-    if (!p->raw[K_VEHICLE])
+    /* A vehicle or route the registry does not hold yet is not an error: a bus company
+     * adds the bus at the centre and installs the terminal with its vehicle id, and the
+     * centre's registry arrives with the first sync (registry_wait; the terminal refuses
+     * cards until then). They go into journaled events: tokens, never ID-shaped. */
+    const char *veh = p->raw[K_VEHICLE], *route = p->raw[K_ROUTE];
+    if (!veh)
       rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->section_line[SECT_TERMINAL],
                           "missing key 'vehicle' in [terminal] (required in bus mode)");
-    else if (!kiosk_site_has_vehicle(s, p->raw[K_VEHICLE]))
+    else if (!common_token_valid(veh, KIOSK_VEHICLE_ID_MAX) || common_id_shaped(veh))
       rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_VEHICLE],
-                          "vehicle: '%s' is not declared at site '%s'", p->raw[K_VEHICLE],
-                          c->site_id);
-    else if (p->raw[K_ROUTE] && !kiosk_site_has_route(s, p->raw[K_ROUTE]))
+                          "vehicle: 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                          KIOSK_VEHICLE_ID_MAX);
+    else if (route && (!common_token_valid(route, KIOSK_VEHICLE_ID_MAX) ||
+                       common_id_shaped(route)))
       rc = kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_ROUTE],
-                          "route: '%s' is not declared at site '%s'", p->raw[K_ROUTE],
-                          c->site_id);
+                          "route: 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                          KIOSK_VEHICLE_ID_MAX);
     else {
-      snprintf(c->vehicle, sizeof c->vehicle, "%s", p->raw[K_VEHICLE]);
-      if (p->raw[K_ROUTE])
-        snprintf(c->route, sizeof c->route, "%s", p->raw[K_ROUTE]);
+      snprintf(c->vehicle, sizeof c->vehicle, "%s", veh);
+      c->registry_wait = KIOSK_REGWAIT_NONE;
+      c->route_from_registry = 0;
+      c->route[0] = '\0';
+      if (!kiosk_site_has_vehicle(s, veh))
+        c->registry_wait = KIOSK_REGWAIT_VEHICLE;
+      else if (route && !kiosk_site_has_route(s, route))
+        c->registry_wait = KIOSK_REGWAIT_ROUTE;
+      if (route) {
+        snprintf(c->route, sizeof c->route, "%s", route);
+      } else if (!c->registry_wait) {
+        const char *assigned = kiosk_site_vehicle_route(s, veh);
+        if (assigned) {
+          snprintf(c->route, sizeof c->route, "%s", assigned);
+          c->route_from_registry = 1;
+        }
+      }
       /* trip and stop go into every bus event: tokens, never ID-shaped */
       static const int ts[] = {K_TRIP, K_STOP};
       for (size_t i = 0; rc == KIOSK_OK && i < 2; i++) {

@@ -392,6 +392,11 @@ int kiosk_decide(const struct kiosk_policy *p, const struct kiosk_request *r,
     }
   }
 
+  /* A bus installed before the centre's registry lists it: which bus, which route is not
+   * known for sure, so nothing is granted and no staff can lift it (issue 13). */
+  if (r->registry_wait)
+    DENY(&a, REGISTRY_WAIT);
+
   /* Staff may take responsibility for a list that is missing or old: the override. */
   if ((a.staff & (KIOSK_RBIT(REVLIST_NEVER) | KIOSK_RBIT(REVLIST_STALE))) && !a.deny)
     flags |= KIOSK_VF_OVERRIDE_OFFERED;

@@ -23,6 +23,7 @@ struct site_rec {
   char *own[6];  /* owned strings behind pub: id, name, county, level, operator, name_en */
   char **routes;
   char **vehicles;
+  char **assign_v, **assign_r; /* vehicle_routes, nassigned pairs */
 };
 
 struct kiosk_sites {
@@ -32,10 +33,10 @@ struct kiosk_sites {
 };
 
 enum { KEY_NAME, KEY_COUNTY, KEY_KIND, KEY_LEVEL, KEY_MODES, KEY_OPERATOR, KEY_ROUTES,
-       KEY_VEHICLES, KEY_NAME_EN, KEY_COUNT };
+       KEY_VEHICLES, KEY_NAME_EN, KEY_VEHICLE_ROUTES, KEY_COUNT };
 static const char *const key_names[KEY_COUNT] = {"name",  "county",   "kind",     "level",
                                                  "modes", "operator", "routes",   "vehicles",
-                                                 "name_en"};
+                                                 "name_en", "vehicle_routes"};
 
 const char *kiosk_site_kind_name(int kind)
 {
@@ -88,6 +89,12 @@ static void rec_free(struct site_rec *r)
   for (size_t i = 0; i < r->pub.nvehicles; i++)
     free(r->vehicles[i]);
   free(r->vehicles);
+  for (size_t i = 0; i < r->pub.nassigned; i++) {
+    free(r->assign_v[i]);
+    free(r->assign_r[i]);
+  }
+  free(r->assign_v);
+  free(r->assign_r);
 }
 
 void kiosk_sites_destroy(struct kiosk_sites *s)
@@ -173,6 +180,62 @@ out_free:
   return rc;
 }
 
+static int id_ok(const char *b, size_t len)
+{
+  return common_token_valid_n(b, len, KIOSK_VEHICLE_ID_MAX, COMMON_TOKEN_PLAIN) &&
+         !id_shaped_n(b, len);
+}
+
+/* vehicle_routes: "VEHICLE:ROUTE" pairs separated by blanks or commas, each half an id as
+ * in split_list; a vehicle at most once (a bus runs one route at a time), a route as often
+ * as it has buses. Bounded like split_list. */
+static int split_pairs(const char *value, struct site_rec *r, const char *file, unsigned line,
+                       struct kiosk_diag *diag)
+{
+  size_t n = 0;
+  const char *p = value;
+  while (*p) {
+    while (*p == ' ' || *p == '\t' || *p == ',')
+      p++;
+    if (!*p)
+      break;
+    const char *b = p;
+    while (*p && *p != ' ' && *p != '\t' && *p != ',')
+      p++;
+    const char *colon = memchr(b, ':', (size_t)(p - b));
+    size_t vlen = colon ? (size_t)(colon - b) : 0, rlen = colon ? (size_t)(p - colon - 1) : 0;
+    if (!colon || !id_ok(b, vlen) || !id_ok(colon + 1, rlen))
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line,
+                            "vehicle_routes: pairs VEHICLE:ROUTE separated by blanks or commas, "
+                            "ids of 1-%u of A-Z a-z 0-9 - _ ., not shaped like an ID number",
+                            KIOSK_VEHICLE_ID_MAX);
+    for (size_t i = 0; i < n; i++)
+      if (strlen(r->assign_v[i]) == vlen && memcmp(r->assign_v[i], b, vlen) == 0)
+        return kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line,
+                              "vehicle_routes: vehicle '%.*s' twice", (int)vlen, b);
+    if (n >= SITE_LIST_MAX)
+      return kiosk_diag_set(diag, KIOSK_E_TOO_LARGE, file, line,
+                            "vehicle_routes: more than %u pairs", SITE_LIST_MAX);
+    char **nv = realloc(r->assign_v, (n + 1) * sizeof *nv);
+    if (nv)
+      r->assign_v = nv;
+    char **nr = nv ? realloc(r->assign_r, (n + 1) * sizeof *nr) : NULL;
+    if (nr)
+      r->assign_r = nr;
+    if (!nv || !nr)
+      return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, file, line, "out of memory");
+    r->assign_v[n] = strndup(b, vlen);
+    r->assign_r[n] = strndup(colon + 1, rlen);
+    /* counted at once, so that rec_free frees a half that was made */
+    r->pub.nassigned = ++n;
+    if (!r->assign_v[n - 1] || !r->assign_r[n - 1])
+      return kiosk_diag_set(diag, KIOSK_E_NO_MEMORY, file, line, "out of memory");
+  }
+  if (n == 0)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, file, line, "vehicle_routes: empty list");
+  return KIOSK_OK;
+}
+
 static int level_ok(enum kiosk_site_kind k, const char *lv)
 {
   if (k == KIOSK_SITE_PARK)
@@ -221,7 +284,8 @@ static int finish_site(struct kiosk_sites *s, struct kiosk_diag *diag)
     return kiosk_diag_set(diag, KIOSK_E_CONFIG, s->file, line,
                           "[%s]: a %s site cannot allow those modes", r->pub.id,
                           kiosk_site_kind_name(r->pub.kind));
-  unsigned busonly = (1u << KEY_OPERATOR) | (1u << KEY_ROUTES) | (1u << KEY_VEHICLES);
+  unsigned busonly = (1u << KEY_OPERATOR) | (1u << KEY_ROUTES) | (1u << KEY_VEHICLES) |
+                     (1u << KEY_VEHICLE_ROUTES);
   if (r->pub.kind == KIOSK_SITE_BUS) {
     for (int k = KEY_OPERATOR; k <= KEY_VEHICLES; k++)
       if (!(r->seen & (1u << k)))
@@ -233,6 +297,15 @@ static int finish_site(struct kiosk_sites *s, struct kiosk_diag *diag)
   }
   r->pub.routes = (const char *const *)r->routes;
   r->pub.vehicles = (const char *const *)r->vehicles;
+  for (size_t i = 0; i < r->pub.nassigned; i++)
+    if (!kiosk_site_has_vehicle(&r->pub, r->assign_v[i]) ||
+        !kiosk_site_has_route(&r->pub, r->assign_r[i]))
+      return kiosk_diag_set(diag, KIOSK_E_CONFIG, s->file, line,
+                            "[%s]: vehicle_routes: '%s:%s' is not one of its vehicles and one "
+                            "of its routes",
+                            r->pub.id, r->assign_v[i], r->assign_r[i]);
+  r->pub.assigned_vehicles = (const char *const *)r->assign_v;
+  r->pub.assigned_routes = (const char *const *)r->assign_r;
   return KIOSK_OK;
 }
 
@@ -334,6 +407,8 @@ static int on_pair(void *user, const char *section, const char *key, const char 
     return split_list(value, &r->routes, &r->pub.nroutes, s->file, line, key, diag);
   case KEY_VEHICLES:
     return split_list(value, &r->vehicles, &r->pub.nvehicles, s->file, line, key, diag);
+  case KEY_VEHICLE_ROUTES:
+    return split_pairs(value, r, s->file, line, diag);
   }
   return KIOSK_E_INVALID_ARG;
 }
@@ -412,6 +487,14 @@ int kiosk_site_has_vehicle(const struct kiosk_site *site, const char *vehicle)
 int kiosk_site_has_route(const struct kiosk_site *site, const char *route)
 {
   return site ? in_list(site->routes, site->nroutes, route) : 0;
+}
+
+const char *kiosk_site_vehicle_route(const struct kiosk_site *site, const char *vehicle)
+{
+  for (size_t i = 0; site && vehicle && i < site->nassigned; i++)
+    if (strcmp(site->assigned_vehicles[i], vehicle) == 0)
+      return site->assigned_routes[i];
+  return NULL;
 }
 
 /* The data directory does not move while the program runs: found once. */

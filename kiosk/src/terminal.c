@@ -113,8 +113,10 @@ int kiosk_terminal_update(struct kiosk_terminal *t, const struct kiosk_config *c
       cfg->override_queue_max != c->override_queue_max)
     return KIOSK_E_INVALID_ARG;
   const struct kiosk_site *site = sites ? kiosk_sites_find(sites, cfg->site_id) : NULL;
+  /* a bus not in the registry is in force only as a waiting one (registry_wait) */
   if (sites && (!site || !(site->modes & KIOSK_MODE_BIT(cfg->mode)) ||
-                (cfg->mode == KIOSK_MODE_BUS && !kiosk_site_has_vehicle(site, cfg->vehicle))))
+                (cfg->mode == KIOSK_MODE_BUS && !cfg->registry_wait &&
+                 !kiosk_site_has_vehicle(site, cfg->vehicle))))
     return KIOSK_E_CONFIG;
   pthread_mutex_lock(&t->pending_mu);
   t->pending_cfg = *cfg;
@@ -476,6 +478,7 @@ int kiosk_terminal_decide(struct kiosk_terminal *t, const struct kiosk_input *in
   r.site_modes = t->site->modes;
   r.now = now;
   r.clock_suspect = suspect;
+  r.registry_wait = t->cfg.registry_wait != KIOSK_REGWAIT_NONE;
   r.holder = in->holder;
   r.staff = in->staff;
   r.staff_id = staff_id;

@@ -15,7 +15,8 @@ static const char registry[] = "[park.a]\nname = 甲\ncounty = 容县\nkind = pa
                                "[hosp.b]\nname = 乙\ncounty = 玉州区\nkind = hospital\n"
                                "level = city\nmodes = cashier\n"
                                "[bus.c]\nname = 丙\ncounty = 玉林市\nkind = bus\nlevel = city\n"
-                               "modes = bus\noperator = op\nroutes = 1 2\nvehicles = V1 V2\n";
+                               "modes = bus\noperator = op\nroutes = 1 2\nvehicles = V1 V2\n"
+                               "vehicle_routes = V1:2\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,14 +31,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct kiosk_site *s = kiosk_sites_find(sites, c.site_id);
     if (!s || !(s->modes & KIOSK_MODE_BIT(c.mode)) || c.policy.end_day <= c.policy.start_day)
       abort();
+    /* a bus that does not wait runs a vehicle (and route) of the registry's; one whose
+     * route came from the registry has the registry's (issue 13) */
+    if (c.mode == KIOSK_MODE_BUS && !c.registry_wait &&
+        (!kiosk_site_has_vehicle(s, c.vehicle) || (c.route[0] && !kiosk_site_has_route(s, c.route))))
+      abort();
+    if (c.route_from_registry && (c.registry_wait || !kiosk_site_vehicle_route(s, c.vehicle) ||
+                                  strcmp(kiosk_site_vehicle_route(s, c.vehicle), c.route) != 0))
+      abort();
   } else if (d.text[0] == '\0') {
     abort(); /* every failure says why */
   }
   struct kiosk_sites *parsed = NULL;
   if (kiosk_sites_parse((const char *)data, size, "fuzz-sites.ini", &parsed, &d) == KIOSK_OK) {
-    for (size_t i = 0; i < kiosk_sites_count(parsed); i++)
-      if (!kiosk_sites_at(parsed, i)->name || !kiosk_sites_at(parsed, i)->modes)
+    for (size_t i = 0; i < kiosk_sites_count(parsed); i++) {
+      const struct kiosk_site *s = kiosk_sites_at(parsed, i);
+      if (!s->name || !s->modes)
         abort();
+      for (size_t k = 0; k < s->nassigned; k++) /* vehicle_routes: the site's own ids */
+        if (!kiosk_site_has_vehicle(s, s->assigned_vehicles[k]) ||
+            !kiosk_site_has_route(s, s->assigned_routes[k]) ||
+            strcmp(kiosk_site_vehicle_route(s, s->assigned_vehicles[k]), s->assigned_routes[k]))
+          abort();
+    }
   }
   kiosk_sites_destroy(parsed);
   return 0;

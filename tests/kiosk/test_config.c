@@ -194,9 +194,17 @@ static const struct bad bads[] = {
     {"[terminal]\nsite = hosp.yl-tcm\nmode = cashier\n" PATHS POL, 1, "terminal_id"},
     {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\n" PATHS POL, 1,
      "vehicle"},
-    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = X-1\n" PATHS
-         POL,
-     5, "not declared"},
+    /* issue 13: a vehicle the registry does not list loads (and waits); a malformed one
+     * does not */
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\n"
+     "vehicle = 11010519491231002X\n" PATHS POL,
+     5, "vehicle"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = X 1\n"
+     PATHS POL,
+     5, "vehicle"},
+    {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = X-1\n"
+     "route = 450902198001011230\n" PATHS POL,
+     6, "route"},
     {HEAD "vehicle = GK-D0001\n" PATHS POL, 5, "only a bus"},
     {"[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = t1\nvehicle = GK-D0003\n"
      PATHS POL "revocation_never = staff\n", 11, "no staff on a bus"},
@@ -292,6 +300,49 @@ START_TEST(bus_config)
   ck_assert_str_eq(c.route, "10");
   ck_assert_str_eq(c.trip, "T0815");
   ck_assert_str_eq(c.stop, "S12");
+  ck_assert_int_eq(c.registry_wait, KIOSK_REGWAIT_NONE);
+  ck_assert_int_eq(c.route_from_registry, 0);
+  /* issue 13: installed with only its vehicle id, before the registry lists it: loads,
+   * waiting; a route the registry does not list: the same */
+  rc = parse_text("[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = b1\n"
+                  "vehicle = GK-D0999\n" PATHS POL, &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_int_eq(c.registry_wait, KIOSK_REGWAIT_VEHICLE);
+  ck_assert_str_eq(c.vehicle, "GK-D0999");
+  ck_assert_str_eq(c.route, "");
+  rc = parse_text("[terminal]\nsite = bus.yl-city-transit\nmode = bus\nterminal_id = b1\n"
+                  "vehicle = GK-D0003\nroute = 99\n" PATHS POL, &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_int_eq(c.registry_wait, KIOSK_REGWAIT_ROUTE);
+  ck_assert_str_eq(c.route, "99");
+  /* no route configured: the registry's vehicle_routes entry, if any */
+  static const char reg[] =
+      "[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\noperator = o\n"
+      "routes = 1 2\nvehicles = GK-1 GK-2 GK-3\nvehicle_routes = GK-1:2, GK-2:2\n";
+  struct kiosk_sites *bx_sites = NULL;
+  ck_assert_int_eq(kiosk_sites_parse(reg, strlen(reg), "reg", &bx_sites, &d), KIOSK_OK);
+  const struct kiosk_site *bx = kiosk_sites_find(bx_sites, "bus.x");
+  ck_assert_str_eq(kiosk_site_vehicle_route(bx, "GK-1"), "2");
+  ck_assert_ptr_null(kiosk_site_vehicle_route(bx, "GK-3"));
+  static const char cfg1[] = "[terminal]\nsite = bus.x\nmode = bus\nterminal_id = b1\n"
+                             "vehicle = GK-1\n" PATHS POL;
+  rc = kiosk_config_parse(cfg1, strlen(cfg1), "k.ini", bx_sites, KIOSK_CONFIG_NO_FS_CHECK, &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_str_eq(c.route, "2");
+  ck_assert_int_eq(c.route_from_registry, 1);
+  static const char cfg3[] = "[terminal]\nsite = bus.x\nmode = bus\nterminal_id = b1\n"
+                             "vehicle = GK-3\n" PATHS POL;
+  rc = kiosk_config_parse(cfg3, strlen(cfg3), "k.ini", bx_sites, KIOSK_CONFIG_NO_FS_CHECK, &c, &d);
+  ck_assert_int_eq(rc, KIOSK_OK);
+  ck_assert_str_eq(c.route, "");
+  ck_assert_int_eq(c.route_from_registry, 0);
+  static const char cfg1r[] = "[terminal]\nsite = bus.x\nmode = bus\nterminal_id = b1\n"
+                              "vehicle = GK-1\nroute = 1\n" PATHS POL;
+  rc = kiosk_config_parse(cfg1r, strlen(cfg1r), "k.ini", bx_sites, KIOSK_CONFIG_NO_FS_CHECK, &c, &d);
+  ck_assert_int_eq(rc, KIOSK_OK);
+  ck_assert_str_eq(c.route, "1"); /* the configuration's route wins */
+  ck_assert_int_eq(c.route_from_registry, 0);
+  kiosk_sites_destroy(bx_sites);
   /* issue 13: a bus denies on an old list and on none at all, by default */
   ck_assert_int_eq(c.policy.stale, KIOSK_STALE_DENY);
   ck_assert_int_eq(c.policy.never, KIOSK_STALE_DENY);
@@ -360,6 +411,9 @@ START_TEST(program_sections)
 }
 END_TEST
 
+#define BUSX                                                                              \
+  "[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\noperator = o\n" \
+  "routes = 1 2\nvehicles = GK-1 GK-2\n"
 static const struct bad bad_sites[] = {
     /* issue 11 (5): vehicles, routes, operators and site ids are journaled or uploaded */
     {"[bus.x]\nname = X\ncounty = 容县\nkind = bus\nlevel = city\nmodes = bus\noperator = o\n"
@@ -389,6 +443,18 @@ static const struct bad bad_sites[] = {
      "unknown key"},
     {"[park.x]\nname = X\n[park.x]\n", 3, "duplicate section"},
     {"# nothing\n", 0, "no sites"},
+    /* issue 13: vehicle_routes, VEHICLE:ROUTE pairs of the site's own vehicles and routes */
+    {BUSX "vehicle_routes = GK-1\n", 10, "VEHICLE:ROUTE"},
+    {BUSX "vehicle_routes = GK-1:\n", 10, "VEHICLE:ROUTE"},
+    {BUSX "vehicle_routes = :1\n", 10, "VEHICLE:ROUTE"},
+    {BUSX "vehicle_routes = GK-1:1:2\n", 10, "VEHICLE:ROUTE"},
+    {BUSX "vehicle_routes = GK-1:11010519491231002X\n", 10, "ID number"},
+    {BUSX "vehicle_routes = GK-1:1 GK-1:2\n", 10, "twice"},
+    {BUSX "vehicle_routes = GK-9:1\n", 1, "not one of its vehicles"},
+    {BUSX "vehicle_routes = GK-1:7\n", 1, "not one of its vehicles"},
+    {BUSX "vehicle_routes = ,\n", 10, "empty"},
+    {"[park.x]\nname = X\ncounty = 容县\nkind = park\nlevel = 3A\nmodes = gate\n"
+     "vehicle_routes = a:b\n", 1, "bus sites only"},
 };
 
 START_TEST(bad_sites_names_line)

@@ -57,6 +57,7 @@ struct row {
   enum kiosk_stale_action stale;
   enum kiosk_stale_action never; /* 0: the old rule (no list = stale) */
   int journal_down, queue_full;
+  int registry_wait; /* a bus the registry in force does not list yet */
   int64_t amount;       /* cashier */
   int64_t tariff;       /* the tariff's fee for the visit today: 0 gives 1500, -1 none */
   enum kiosk_bill_where prior; /* an earlier waiver of the bill */
@@ -365,6 +366,12 @@ static const struct row rows[] = {
      .recent_unknown = 1, .want = KIOSK_VERDICT_DENY, .reasons = R(RECENT_UNKNOWN)},
     {"bus, journal down: deny, no override on a bus", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
      .journal_down = 1, .want = KIOSK_VERDICT_DENY, .reasons = R(JOURNAL_UNAVAILABLE)},
+    /* issue 13: a bus installed before the centre's registry lists it */
+    {"bus, vehicle not in the registry yet: deny", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .registry_wait = 1, .want = KIOSK_VERDICT_DENY, .reasons = R(REGISTRY_WAIT)},
+    {"bus, waiting and a repeat: deny with both", KIOSK_MODE_BUS, KIOSK_AWARD_DONOR_STAR, 3,
+     .registry_wait = 1, .last_use_ago = 60, .want = KIOSK_VERDICT_DENY,
+     .reasons = R(REGISTRY_WAIT) | R(REPEAT_ON_VEHICLE)},
 
     /* --- journal down: fail closed, staff override --- */
     {"gate, journal down: staff check, override offered", KIOSK_MODE_GATE,
@@ -433,6 +440,7 @@ static struct kiosk_verdict run_row(const struct row *w, struct kiosk_policy *po
   r.bill_prior.where = w->prior;
   r.bill_prior.seq = w->prior ? 7 : 0;
   r.journal_writable = !w->journal_down;
+  r.registry_wait = w->registry_wait;
   r.override_queue_room = !w->queue_full;
   pol->stale = w->stale ? w->stale : KIOSK_STALE_WARN;
   pol->never = w->never;

@@ -405,6 +405,77 @@ START_TEST(registry_doc_brings_new_vehicles_into_force)
 }
 END_TEST
 
+/* Issue 13: a bus installed with only its vehicle id, before the registry lists it. It
+ * starts waiting, refuses every card with REGISTRY_WAIT (journaled), takes a registry of
+ * its site that still lacks it (and keeps waiting), and decides as soon as one lists it,
+ * with the route the registry assigns. */
+START_TEST(bus_waits_for_its_vehicle_in_the_registry)
+{
+  static const char text[] =
+      "[terminal]\nsite = bus.test\nmode = bus\nterminal_id = T-DOCS\nvehicle = GK-D0077\n"
+      "[paths]\nsites = sites.ini\ntrust_store = pki/trust\njournal = journal.db\n"
+      "[policy]\npolicy_start = 2018-12-27\npolicy_end = 2099-12-27\n"
+      "clock_not_before = 2019-01-01\n";
+  write_file("kiosk.ini", text, strlen(text));
+  char path[300], why[700], line[300];
+  snprintf(path, sizeof path, "%s/kiosk.ini", dir);
+  struct kiosk_config cfg;
+  struct kiosk_diag kd;
+  ck_assert_int_eq(kiosk_config_load(path, NULL, 0, &cfg, &kd), KIOSK_OK);
+  ck_assert_int_eq(cfg.registry_wait, KIOSK_REGWAIT_VEHICLE);
+  struct term_docs *d;
+  ck_assert_msg(term_docs_open(&cfg, &d, why, sizeof why) == 0, "%s", why);
+  ck_assert_int_eq(term_docs_wait_text(term_docs_config(d), 0, line, sizeof line), 1);
+  ck_assert_str_eq(line, "vehicle GK-D0077 not in the registry in force (version 0): waiting "
+                         "for the centre's registry");
+  struct kiosk_terminal *t = open_terminal(term_docs_config(d));
+  term_docs_attach(d, t, NULL);
+  struct kiosk_outcome o = decide(t, T0);
+  ck_assert_int_eq(o.verdict.verdict, KIOSK_VERDICT_DENY);
+  ck_assert(o.verdict.deny & KIOSK_RBIT(REGISTRY_WAIT));
+  struct proto_event e;
+  last_event(t, &e);
+  ck_assert_str_eq(e.vehicle, "GK-D0077");
+  ck_assert_str_eq(e.route, "");
+  ck_assert(e.reasons & KIOSK_RBIT(REGISTRY_WAIT));
+
+  /* the centre's first registry does not list it yet: in force, still waiting */
+  ck_assert_int_eq(apply(d, "registry", 1, registry_v1), 0);
+  ck_assert_int_eq(term_docs_wait_text(term_docs_config(d), 1, line, sizeof line), 1);
+  o = decide(t, T0 + 600);
+  ck_assert(o.verdict.deny & KIOSK_RBIT(REGISTRY_WAIT));
+  /* one with a vehicle_routes entry that is not well formed: refused, version 1 stays */
+  static const char bad[] =
+      "[bus.test]\nname = 测试公交\ncounty = 玉林市\nkind = bus\nlevel = city\nmodes = bus\n"
+      "operator = t\nroutes = 1 2\nvehicles = GK-D0001 GK-D0077\nvehicle_routes = GK-D0077:5\n";
+  ck_assert_int_eq(apply(d, "registry", 2, bad), -1);
+  ck_assert_uint_eq(version(d, "registry"), 1);
+  /* the bus added at the centre, on route 2: deciding at the next card, no restart */
+  static const char v2[] =
+      "[bus.test]\nname = 测试公交\ncounty = 玉林市\nkind = bus\nlevel = city\nmodes = bus\n"
+      "operator = t\nroutes = 1 2\nvehicles = GK-D0001 GK-D0077\n"
+      "vehicle_routes = GK-D0001:1 GK-D0077:2\n";
+  ck_assert_int_eq(apply(d, "registry", 2, v2), 0);
+  ck_assert_int_eq(term_docs_wait_text(term_docs_config(d), 2, line, sizeof line), 0);
+  o = decide(t, T0 + 1200);
+  ck_assert(!(o.verdict.reasons & KIOSK_RBIT(REGISTRY_WAIT)));
+  last_event(t, &e);
+  ck_assert_str_eq(e.vehicle, "GK-D0077");
+  ck_assert_str_eq(e.route, "2");
+  /* and now it runs, a registry that loses it is refused (a mistake at the centre) */
+  ck_assert_int_eq(apply(d, "registry", 3, registry_v1), -1);
+  ck_assert_uint_eq(version(d, "registry"), 2);
+  kiosk_terminal_close(t);
+  term_docs_close(d);
+
+  /* read again at start: not waiting, the registry's route */
+  ck_assert_msg(term_docs_open(&cfg, &d, why, sizeof why) == 0, "%s", why);
+  ck_assert_int_eq(term_docs_config(d)->registry_wait, KIOSK_REGWAIT_NONE);
+  ck_assert_str_eq(term_docs_config(d)->route, "2");
+  term_docs_close(d);
+}
+END_TEST
+
 START_TEST(unknown_kind_refused)
 {
   struct kiosk_config cfg = load(0);
@@ -429,6 +500,7 @@ static Suite *suite(void)
   tcase_add_test(tc, config_doc_changes_policy_between_decisions);
   tcase_add_test(tc, trust_doc_needs_an_issuer_of_our_roots);
   tcase_add_test(tc, registry_doc_brings_new_vehicles_into_force);
+  tcase_add_test(tc, bus_waits_for_its_vehicle_in_the_registry);
   tcase_add_test(tc, unknown_kind_refused);
   suite_add_tcase(s, tc);
   return s;

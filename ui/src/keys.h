@@ -146,6 +146,7 @@
   X(BANNER_NO_READER, "banner.no_reader") \
   X(BANNER_CLOCK_SUSPECT, "banner.clock_suspect") \
   X(BANNER_GATE_FAULT, "banner.gate_fault") \
+  X(BANNER_REGISTRY_WAIT, "banner.registry_wait") \
   X(WARN_RETURNING, "warn.returning") \
   X(STATUS_NOBODY, "status.nobody") \
   X(STATUS_SIGN_OUT, "status.sign_out") \

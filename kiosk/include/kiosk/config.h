@@ -88,6 +88,12 @@ const char *kiosk_actuator_name(enum kiosk_actuator a);
  * never reads past s's NUL, never writes past cap. 0 or -1 (not that form, too long). */
 int kiosk_hex_bytes_parse(const char *s, uint8_t *out, size_t cap, size_t *len);
 
+enum kiosk_registry_wait {
+  KIOSK_REGWAIT_NONE = 0,
+  KIOSK_REGWAIT_VEHICLE, /* the vehicle is not in the registry's entry for the site */
+  KIOSK_REGWAIT_ROUTE    /* the configured route is not */
+};
+
 struct kiosk_config {
   char source[KIOSK_PATH_MAX]; /* the file read, or "(embedded defaults)" */
   /* [terminal] */
@@ -99,6 +105,14 @@ struct kiosk_config {
   char route[KIOSK_VEHICLE_ID_MAX + 1];   /* bus only, optional: journaled on bus events */
   char trip[KIOSK_VEHICLE_ID_MAX + 1];    /* bus only, optional: the trip (one run) */
   char stop[KIOSK_VEHICLE_ID_MAX + 1];    /* bus only, optional: the stop, when fixed */
+  /* A bus installed with only its vehicle id (issue 13): when the registry in force does
+   * not hold the vehicle, or the route given here, the configuration still loads, with
+   * registry_wait saying which: the terminal refuses every card (REGISTRY_WAIT) until the
+   * centre's registry holds them (docs/terminal.md, "A bus the registry does not know
+   * yet"). Without a route here, route is the registry's vehicle_routes entry for the
+   * vehicle (route_from_registry 1), "" when it has none. */
+  enum kiosk_registry_wait registry_wait;
+  int route_from_registry;
   char staff_id[KIOSK_STAFF_ID_MAX + 1];  /* optional default staff sign-in (demo) */
   char ssc_reader[KIOSK_READER_MAX + 1];  /* cashier, optional: the reader for the social
                                              security card; "": the honour card's reader */

@@ -169,6 +169,9 @@ struct kiosk_request {
   /* 1: the terminal's clock is before its floor or behind its journal (kiosk/terminal.h);
    * now is then the last trusted time, not the clock's */
   int clock_suspect;
+  /* 1: a bus whose vehicle (or configured route) the registry in force does not hold yet
+   * (kiosk_config.registry_wait): nothing is decided until the centre's registry does */
+  int registry_wait;
 };
 
 /* Policy from the configuration (kiosk/config.h). */
@@ -265,7 +268,10 @@ struct kiosk_policy {
   X(AMOUNT_NOT_TARIFF, 41, "the amount is not the tariff's consultation fee",               \
     "金额与本院诊查费标准不符")                                                            \
   X(BILL_ALREADY_WAIVED, 42, "this bill's consultation fee was already waived",             \
-    "该票据的诊查费已免除过，不能重复免除")
+    "该票据的诊查费已免除过，不能重复免除")                                                \
+  X(REGISTRY_WAIT, 43,                                                                      \
+    "this bus is not in the registry in force yet: waiting for the centre's registry",      \
+    "本车尚未列入现行登记信息：等待中心下发登记信息")
 
 enum kiosk_reason {
 #define KIOSK_X_RS(name, bit, en, zh) KIOSK_R_##name = (bit),

@@ -44,6 +44,12 @@ struct kiosk_site {
   const char *const *routes;
   size_t nvehicles;        /* bus only */
   const char *const *vehicles;
+  /* bus only, optional (vehicle_routes): the route each listed vehicle runs, so that a
+   * terminal installed with only its vehicle id journals its route; assigned_vehicles[i]
+   * runs assigned_routes[i], each one of vehicles[] and routes[] */
+  size_t nassigned;
+  const char *const *assigned_vehicles;
+  const char *const *assigned_routes;
   unsigned line;           /* line of the section header, for diagnostics */
 };
 
@@ -65,6 +71,9 @@ const struct kiosk_site *kiosk_sites_find(const struct kiosk_sites *sites, const
 /* 1 when the bus site declares this vehicle (route) id, else 0. */
 int kiosk_site_has_vehicle(const struct kiosk_site *site, const char *vehicle);
 int kiosk_site_has_route(const struct kiosk_site *site, const char *route);
+/* The route the registry assigns to this vehicle (vehicle_routes), NULL: none. Owned by
+ * the registry. */
+const char *kiosk_site_vehicle_route(const struct kiosk_site *site, const char *vehicle);
 
 const char *kiosk_site_kind_name(int kind);
 

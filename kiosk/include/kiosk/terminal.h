@@ -154,7 +154,8 @@ int kiosk_terminal_record_gate_fault(struct kiosk_terminal *t, uint64_t ref_seq,
  * decision or staff event, so a decision sees the old ones or the new ones, never half.
  * The terminal id, site, mode, paths and queue size must be the ones in force
  * (INVALID_ARG); the registry must hold the site, allow the mode and, on a bus, hold the
- * vehicle (CONFIG). On success the terminal owns sites; on failure nothing changed and the
+ * vehicle unless cfg->registry_wait says the bus waits for it (CONFIG; while it waits
+ * every card is refused with REGISTRY_WAIT). On success the terminal owns sites; on failure nothing changed and the
  * caller still owns it. kiosk_terminal_config() shows the new one after that decision.
  */
 int kiosk_terminal_update(struct kiosk_terminal *t, const struct kiosk_config *cfg,

@@ -212,6 +212,7 @@ unsigned ui_view_sanitize(struct ui_view *view);
 #define UI_BANNER_NO_READER 0x4u     /* the card reader is missing */
 #define UI_BANNER_CLOCK_SUSPECT 0x8u /* the clock is not trusted: every card goes to staff */
 #define UI_BANNER_GATE_FAULT 0x10u   /* the gate's actuator failed to open: call staff */
+#define UI_BANNER_REGISTRY_WAIT 0x20u /* a bus waiting for the centre's registry to list it */
 
 #define UI_SYNC_MAP(X)                                                                   \
   X(NEVER, 0, "never")                                                                   \
