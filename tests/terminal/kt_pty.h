@@ -1,5 +1,7 @@
 /* The relay board's side of a pseudo-terminal for the gate tests: a thread records every
- * byte the terminal writes with its arrival time; pulses are the LCUS-1 sequences. */
+ * byte the terminal writes with its arrival time; pulses are the LCUS-1 sequences. The
+ * board itself (the pty, the pulse scan) is tools/relaysim's relay_pty.h, the one the
+ * demo's listener plays too; this adds the recording thread and the test's checks. */
 #ifndef KT_PTY_H
 #define KT_PTY_H
 
@@ -7,13 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-extern const uint8_t KT_PTY_OPEN[4], KT_PTY_CLOSE[4]; /* A0 01 01 A2 / A0 01 00 A1 */
+#include "relay_pty.h"
+
+#define KT_PTY_OPEN RELAY_LCUS1_OPEN   /* A0 01 01 A2 */
+#define KT_PTY_CLOSE RELAY_LCUS1_CLOSE /* A0 01 00 A1 */
 
 struct kt_pty {
-  int master, slave_keep;
+  struct relay_pty board;
   char slave[128]; /* the device path to configure as serial_device */
   pthread_t th;
-  int stop;
+  int stop, running;
   pthread_mutex_t mu;
   uint8_t bytes[4096];
   uint64_t at[4096];
