@@ -68,7 +68,8 @@ struct centre_conf {
   char db_dsn[1024];                   /* PostgreSQL: the libpq connection string */
   int db_sync_full;                    /* synchronous=FULL (1) or NORMAL (0); PostgreSQL:
                                         * synchronous_commit on or off */
-  int group_commit;                    /* uploads waiting meanwhile share a commit (group.c) */
+  int group_commit;                    /* uploads waiting meanwhile share a commit (group.c);
+                                        * default: on for SQLite, off for PostgreSQL */
   char sign_key[CENTRE_PATH_MAX];      /* ECDSA P-256 key for receipts and documents */
   size_t max_body;                     /* bytes on the wire (compressed) */
   size_t max_inflated;                 /* bytes after inflate */

@@ -22,7 +22,7 @@ static void set_defaults(struct centre_conf *c)
   snprintf(c->db, sizeof c->db, "centre.db");
   snprintf(c->db_backend_name, sizeof c->db_backend_name, "sqlite");
   c->db_sync_full = 1;
-  c->group_commit = 1;
+  c->group_commit = -1; /* by the back end, below */
   c->max_body = 4u * 1024u * 1024u;
   c->max_inflated = 16u * 1024u * 1024u;
   c->max_events = 5000;
@@ -223,6 +223,12 @@ int centre_conf_load(const char *path, struct centre_conf *c, char *why, size_t 
       snprintf(why, cap, "store.backend: sqlite or postgresql expected");
     return CENTRE_E_CONFIG;
   }
+  /* Not set: on for SQLite (one writer, one fsync per commit); off for PostgreSQL, which
+   * already flushes the WAL of concurrent commits together and runs uploads of different
+   * terminals in parallel, which one group's single connection would serialise (bench_pg
+   * measured 540 against 1,435 events/s from 16 terminals). */
+  if (c->group_commit < 0)
+    c->group_commit = c->db_backend == 0;
   if (!c->tls_cert[0] || !c->tls_key[0] || !c->tls_ca[0] || !c->sign_key[0]) {
     if (why && cap)
       snprintf(why, cap, "tls.cert, tls.key, tls.ca and signing.key are required");
