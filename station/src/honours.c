@@ -92,21 +92,6 @@ static int honours_write_new(const char *path, const char *buf, size_t len, char
   return STATION_OK;
 }
 
-static void html_text(FILE *out, const char *s)
-{
-  for (; *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", out); break;
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    default: fputc(*s, out);
-    }
-  }
-}
-
-
 static const char cert_css[] =
     "@page{size:A4 landscape;margin:0}\n"
     "html,body{margin:0;padding:0;background:#fff;color:#000}\n"
@@ -149,7 +134,7 @@ int station_certificates_write(struct station_db *db, const char *round_id, cons
   common_civil_from_days(day, &y, &m, &dd);
   fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>荣誉证书 ",
         h);
-  html_text(h, round_id);
+  station_html_put(h, round_id);
   fprintf(h, "</title>\n<style>\n%s</style></head><body>\n", cert_css);
   fputs("\xEF\xBB\xBFround,award,title_zh,plaque_text,authority,award_doc,awarded_day,person_ref,"
         "name_masked\r\n", p);
@@ -169,12 +154,12 @@ int station_certificates_write(struct station_db *db, const char *round_id, cons
     const char *name = (const char *)sqlite3_column_text(st, 3);
     station_award_title_zh(award, (unsigned)sqlite3_column_int(st, 2), title, sizeof title);
     fputs("<section class=\"cert\"><h1>荣誉证书</h1>\n<p class=\"body\"><span class=\"name\">", h);
-    html_text(h, name);
+    station_html_put(h, name);
     fputs("</span>同志：</p>\n<p class=\"body\">根据《玉林市无偿献血奖励办法》，经评定、公示，"
           "授予您<span class=\"award\">", h);
-    html_text(h, title);
+    station_html_put(h, title);
     fputs("</span>称号。特发此证，以资鼓励。</p>\n<div class=\"doc\">", h);
-    html_text(h, doc);
+    station_html_put(h, doc);
     fprintf(h, "</div>\n<div class=\"sign\">%s<br>%d年%u月%u日</div></section>\n",
             hon->authority_zh, y, m, dd);
     res->certificates++;

@@ -49,20 +49,6 @@ int station_notice_csv(struct station_db *db, const char *round_id, FILE *out)
 
 /* ----------------------------------------------------------------- HTML -- */
 
-static void notice_html_text(FILE *out, const char *s)
-{
-  for (; *s; s++) {
-    switch (*s) {
-    case '&': fputs("&amp;", out); break;
-    case '<': fputs("&lt;", out); break;
-    case '>': fputs("&gt;", out); break;
-    case '"': fputs("&quot;", out); break;
-    case '\'': fputs("&#39;", out); break;
-    default: fputc(*s, out);
-    }
-  }
-}
-
 static const char notice_css[] =
     "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\",\"Microsoft YaHei\","
     "sans-serif;margin:2em;color:#000;background:#fff}\n"
@@ -88,7 +74,7 @@ static int notice_html_row(void *user, const struct station_awardee *a)
     if (c->last_award)
       fputs("</tbody></table>\n", c->out);
     fputs("<h2>", c->out);
-    notice_html_text(c->out, station_award_zh(a->award));
+    station_html_put(c->out, station_award_zh(a->award));
     fputs("</h2>\n<table><thead><tr><th>序号</th><th>奖项</th><th>姓名</th><th>身份证号</th>"
           "<th>可办理荣誉卡</th></tr></thead><tbody>\n", c->out);
     c->last_award = a->award;
@@ -96,11 +82,11 @@ static int notice_html_row(void *user, const struct station_awardee *a)
   }
   station_award_title_zh(a->award, a->level, title, sizeof title);
   fprintf(c->out, "<tr><td class=\"n\">%lu</td><td>", ++c->count);
-  notice_html_text(c->out, title);
+  station_html_put(c->out, title);
   fputs("</td><td>", c->out);
-  notice_html_text(c->out, a->masked_name);
+  station_html_put(c->out, a->masked_name);
   fputs("</td><td class=\"id\">", c->out);
-  notice_html_text(c->out, a->masked_idno);
+  station_html_put(c->out, a->masked_idno);
   fprintf(c->out, "</td><td>%s</td></tr>\n", a->card_eligible ? "是" : "否");
   return ferror(c->out) ? STATION_E_IO : STATION_OK;
 }
@@ -114,12 +100,12 @@ int station_notice_html(struct station_db *db, const char *round_id, FILE *out)
     return rc != STATION_OK ? rc : STATION_E_INVALID_ARG;
   fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n<title>", out);
   fputs("玉林市无偿献血奖励评定结果公示（", out);
-  notice_html_text(out, round_id);
+  station_html_put(out, round_id);
   fputs("）</title>\n<style>\n", out);
   fputs(notice_css, out);
   fputs("</style></head><body>\n<h1>玉林市无偿献血奖励评定结果公示</h1>\n<p class=\"sub\">评定轮次：",
         out);
-  notice_html_text(out, round_id);
+  station_html_put(out, round_id);
   fprintf(out, "　统计截止日期：%s</p>\n", station_date_format(cutoff, day, sizeof day));
   fputs("<p>根据《玉林市无偿献血奖励办法》（玉政规〔2018〕5号）第十一条、第十二条，"
         "现将本轮无偿献血奖励拟获奖人员名单予以公示。为保护个人信息，姓名和身份证号已部分隐去。</p>\n",
@@ -150,7 +136,7 @@ int station_notice_html(struct station_db *db, const char *round_id, FILE *out)
     fprintf(out, "公示期：%s 至 %s（%d 天）。对公示名单如有异议，请在公示期内向",
             station_date_format(start, day, sizeof day),
             station_date_format(start + days - 1, end, sizeof end), days);
-    notice_html_text(out, (const char *)sqlite3_column_text(st, 2));
+    station_html_put(out, (const char *)sqlite3_column_text(st, 2));
     fputs("反映（请写明异议对象和事实）。", out);
   } else {
     fputs("（草稿：公示期和异议受理方式在发布公示时填入。）", out);

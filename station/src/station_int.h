@@ -31,6 +31,9 @@ int station_why(char *why, size_t cap, int err, const char *fmt, ...)
  * a comma, quote, CR or LF (RFC 4180), then "," or, for the last, "\r\n" (csv.c). */
 void station_csv_put(FILE *out, const char *s, int last);
 
+/* s as HTML text: & < > " ' escaped (text.c); for the certificate and notice pages. */
+void station_html_put(FILE *out, const char *s);
+
 /* The cards part of `show` (cards.c). */
 int station_issue_show(struct station_db *db, int64_t person, FILE *out);
 

@@ -1,5 +1,6 @@
 /* The import's date grammar, and the station's buffer-returning forms of common's date
- * format and masks (station.h), which its printf-style callers use inline. */
+ * format and masks (station.h), which its printf-style callers use inline; the HTML text
+ * writer of the certificate and notice pages. */
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "common/idno.h"
 #include "common/utf8.h"
 #include "station/station.h"
+#include "station_int.h"
 
 /* ------------------------------------------------------------------ dates -- */
 
@@ -76,4 +78,18 @@ char *station_mask_name(const char *name, char *out, size_t cap)
   /* On any error common_name_mask leaves "*" (or "" when even that does not fit). */
   common_name_mask(name, out, cap);
   return out;
+}
+
+void station_html_put(FILE *out, const char *s)
+{
+  for (; *s; s++) {
+    switch (*s) {
+    case '&': fputs("&amp;", out); break;
+    case '<': fputs("&lt;", out); break;
+    case '>': fputs("&gt;", out); break;
+    case '"': fputs("&quot;", out); break;
+    case '\'': fputs("&#39;", out); break;
+    default: fputc(*s, out);
+    }
+  }
 }
