@@ -360,10 +360,14 @@ int term_cmd_config(struct term_args *a)
     printf("  social security card reader \"%s\", consultation fee %lld fen%s\n",
            c.ssc_reader[0] ? c.ssc_reader : c.reader, (long long)c.consultation_fee_fen,
            c.consultation_fee_fen ? "" : " (not set: kiosk run refuses to start)");
-  if (c.sync.enabled)
-    printf("  centre %s, every %u s (CA %s, certificate %s)\n", c.sync.url, c.sync.poll_s,
-           c.sync.ca_file, c.sync.cert_file);
-  else
+  if (c.sync.enabled) {
+    char order[80] = "";
+    if (strpbrk(c.sync.url, " \t")) /* several centres (each checked by the parser) */
+      snprintf(order, sizeof order, "; tried in order, back to the first after %u s",
+               c.sync.failback_s);
+    printf("  centre %s, every %u s (CA %s, certificate %s)%s\n", c.sync.url, c.sync.poll_s,
+           c.sync.ca_file, c.sync.cert_file, order);
+  } else
     printf("  no [sync]: offline, nothing is uploaded\n");
   printf("  screen: %s, %s renderer, sound %s, %s, staff menu %s\n",
          c.ui.fullscreen ? "full screen" : "window", c.ui.software ? "software" : "accelerated",

@@ -347,6 +347,7 @@ static int start_sync(struct run_app *app, char *why, size_t cap)
   nc.sign_pubkey_file = y->signer_file;
   nc.software = "kiosk " TERM_VERSION;
   nc.poll_ms = y->poll_s * 1000u;
+  nc.failback_ms = y->failback_s * 1000u;
   nc.trace = ns_trace;
   nc.trace_ctx = app;
   int rc = netsync_create(&nc, &netsync_kiosk_journal_ops, app->ns_journal, &sink_ops, app,

@@ -25,7 +25,8 @@ void centre_log_set_level(enum centre_log_level max);
   X(REQUEST_DEADLINE, "request deadline")                                                \
   X(UPLOAD_REFUSED, "upload refused")                                                    \
   X(QUARANTINED, "events quarantined")                                                   \
-  X(DUPLICATE_BILL, "waivers flagged as duplicate bills")
+  X(DUPLICATE_BILL, "waivers flagged as duplicate bills")                                \
+  X(HEALTH_HEADER, "malformed terminal health headers ignored")
 enum centre_log_cause {
 #define CENTRE_X_CAUSE(id, text) CENTRE_CAUSE_##id,
   CENTRE_LOG_CAUSE_MAP(CENTRE_X_CAUSE)
@@ -172,11 +173,34 @@ int centre_group_upload(struct centre_group *g, struct centre_store *st,
 /* The largest group committed so far and how many groups (tests, logs). */
 void centre_group_stats(struct centre_group *g, size_t *largest, unsigned long *groups);
 
+/* The terminal's health headers (health.c; docs/sync-protocol.md, "Terminal health"):
+ * Yh-Revlist-Version (the revocation list version in force, 0: none) and
+ * Yh-Terminal-Time (its wall clock, Unix seconds). */
+#define CENTRE_HEALTH_DIGITS_MAX 19
+#define CENTRE_HEALTH_VERSION_MAX 9223372036854775807ull /* BIGINT */
+#define CENTRE_HEALTH_TIME_MAX 253402300799ull            /* 9999-12-31T23:59:59Z */
+#define CENTRE_HEALTH_BAD_REVLIST 1
+#define CENTRE_HEALTH_BAD_TIME 2
+struct centre_health {
+  int has_revlist;
+  uint64_t revlist_version;
+  int has_clock;
+  int64_t clock_offset_s; /* centre time - terminal time at receipt */
+};
+/* One header value: "0" or 1..19 ASCII digits without a leading zero, at most max.
+ * 0 with *out set; -1 otherwise (NULL, empty, sign, space, other bytes, too large). */
+int centre_health_value(const char *v, uint64_t max, uint64_t *out);
+/* Both headers (NULL: absent) at centre time now into *h; an absent or malformed one is
+ * left unset. Returns the CENTRE_HEALTH_BAD_* bits of the malformed ones (0: none). */
+int centre_health_parse(const char *revlist, const char *terminal_time, int64_t now,
+                        struct centre_health *h);
+
 struct centre_status_report {
   char software[65];
   uint64_t queue_depth;
   int64_t last_sync;
   char reader[33];
+  struct centre_health health; /* from the request's headers */
 };
 int centre_store_status(struct centre_store *st, const char *terminal,
                         const struct centre_status_report *r, int64_t now);

@@ -385,8 +385,9 @@ static const struct {
     [Q_TERMINALS] = {"SELECT terminal_id, site_id, state, COALESCE(last_sync, 0),"
                      " COALESCE(queue_depth, -1), COALESCE(sw_version, ''),"
                      " COALESCE(reader_state, ''), COALESCE(reported_at, 0),"
-                     " COALESCE(reported_last_sync, 0) FROM terminals ORDER BY terminal_id",
-                     9, -1, 100000},
+                     " COALESCE(reported_last_sync, 0), revlist_version, clock_offset_s"
+                     " FROM terminals ORDER BY terminal_id",
+                     11, -1, 100000},
     [Q_UPLOADS] = {"SELECT terminal_id, received_at / 86400, COUNT(*) FROM events"
                    " WHERE received_at >= ? GROUP BY 1, 2 ORDER BY 1, 2",
                    3, -1, 1000000},

@@ -89,6 +89,9 @@
   X(ok, "正常", "OK")                                                                    \
   X(never, "从未", "never")                                                              \
   X(not_reported, "终端未上报", "not reported")                                              \
+  X(revlist_current, "最新", "current")                                                   \
+  X(revlist_behind, "落后", "behind by")                                                  \
+  X(alarm_clock, "时钟偏差过大", "CLOCK")                                                  \
   X(revlist_now, "中心当前吊销名单", "Centre's revocation list")                              \
   X(age, "已有", "age")                                                                  \
   X(accounts, "账号", "Accounts")                                                         \
@@ -562,6 +565,9 @@ int console_page_station(struct evbuffer *out, const struct console_page *p)
 /* A terminal that has not synced for this long is flagged (it syncs every few minutes
  * when it can: an hour is an outage, not a slow link). */
 #define SILENT_S 3600
+/* A clock off by more than this is flagged: the repeat windows are minutes long
+ * (docs/console.md, "Operations"). */
+#define CLOCK_ALARM_S 300
 
 static void fmt_age(const struct console_page *p, int64_t s, char *buf, size_t cap)
 {
@@ -573,6 +579,19 @@ static void fmt_age(const struct console_page *p, int64_t s, char *buf, size_t c
     snprintf(buf, cap, p->en ? "%lld h" : "%lld小时", (long long)(s / 3600));
   else
     snprintf(buf, cap, p->en ? "%lld days" : "%lld天", (long long)(s / 86400));
+}
+
+/* "+12 s", "-7 min", "+3 h", "+2 days": the sign says which way (+: the terminal's clock
+ * is behind the centre's). */
+static void fmt_offset(const struct console_page *p, int64_t off, char *buf, size_t cap)
+{
+  int64_t mag = off < 0 ? -off : off;
+  char m[32];
+  if (mag < 60)
+    snprintf(m, sizeof m, p->en ? "%lld s" : "%lld秒", (long long)mag);
+  else
+    fmt_age(p, mag, m, sizeof m);
+  snprintf(buf, cap, "%s%s", off < 0 ? "-" : "+", m);
 }
 
 int console_page_ops(struct evbuffer *out, const struct console_page *p, int64_t now)
@@ -633,12 +652,33 @@ int console_page_ops(struct evbuffer *out, const struct console_page *p, int64_t
     }
     evbuffer_add_printf(out, "</td>");
     td(out, queue >= 0 ? q : "-");
-    /* what the centre knows today: terminals do not report their list version or
-     * their clock yet (docs/console.md, "Not yet") */
-    evbuffer_add_printf(out, "<td class=\"muted\">%s</td>", T(not_reported));
+    /* what the terminal said at its last status report (its health headers); empty:
+     * an older terminal, or a malformed value the centre ignored */
+    if (console_cell(t, r, 9)[0]) {
+      int64_t held = strtoll(console_cell(t, r, 9), NULL, 10);
+      evbuffer_add_printf(out, "<td>%" PRId64 " ", held);
+      if (held >= version)
+        evbuffer_add_printf(out, "(%s)</td>", T(revlist_current));
+      else
+        evbuffer_add_printf(out, "(%s %" PRId64 ")</td>", T(revlist_behind), version - held);
+    } else {
+      evbuffer_add_printf(out, "<td class=\"muted\">%s</td>", T(not_reported));
+    }
     td(out, console_cell(t, r, 5)[0] ? console_cell(t, r, 5) : "-");
     td(out, console_cell(t, r, 6)[0] ? console_cell(t, r, 6) : "-");
-    evbuffer_add_printf(out, "<td class=\"muted\">%s</td><td>", T(not_reported));
+    if (console_cell(t, r, 10)[0]) {
+      int64_t off = strtoll(console_cell(t, r, 10), NULL, 10);
+      int bad = off > CLOCK_ALARM_S || off < -CLOCK_ALARM_S;
+      char o[48];
+      fmt_offset(p, off, o, sizeof o);
+      evbuffer_add_printf(out, "<td class=\"clock%s\">", bad ? " alarm" : "");
+      console_html(out, o);
+      if (bad)
+        evbuffer_add_printf(out, " <strong class=\"bad\">%s</strong>", T(alarm_clock));
+      evbuffer_add_printf(out, "</td><td>");
+    } else {
+      evbuffer_add_printf(out, "<td class=\"muted\">%s</td><td>", T(not_reported));
+    }
     console_svg_sparkline(out, days, SPARK_DAYS);
     evbuffer_add_printf(out, "</td></tr>\n");
   }

@@ -648,6 +648,19 @@ static void handle_status(struct centre_worker *w, struct evhttp_request *req, c
     return;
   }
   memset(&r, 0, sizeof r);
+  {
+    /* The health headers ride on every request; the status report, once per poll, is
+     * where they are kept (no write of their own per upload). Never a reason to refuse. */
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    int bad = centre_health_parse(evhttp_find_header(in, "Yh-Revlist-Version"),
+                                  evhttp_find_header(in, "Yh-Terminal-Time"),
+                                  (int64_t)time(NULL), &r.health);
+    if (bad)
+      centre_log_limited(CENTRE_CAUSE_HEALTH_HEADER,
+                         "terminal %s: health header%s%s malformed or out of range: ignored",
+                         terminal, bad & CENTRE_HEALTH_BAD_REVLIST ? " Yh-Revlist-Version" : "",
+                         bad & CENTRE_HEALTH_BAD_TIME ? " Yh-Terminal-Time" : "");
+  }
   snprintf(r.software, sizeof r.software, "%s", json_string_value(sw));
   snprintf(r.reader, sizeof r.reader, "%s", json_string_value(reader));
   r.queue_depth = (uint64_t)json_integer_value(depth);

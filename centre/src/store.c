@@ -436,11 +436,20 @@ int centre_store_status(struct centre_store *st, const char *terminal,
                         const struct centre_status_report *r, int64_t now)
 {
   int64_t depth = (int64_t)r->queue_depth, last = r->last_sync;
-  const void *args[] = {r->software, &depth, &last, r->reader, &now, terminal};
+  int64_t rev = (int64_t)r->health.revlist_version, off = r->health.clock_offset_s;
+  const void *args[] = {r->software, &depth, &last, r->reader, &now, &rev, &off, terminal};
+  /* A health value the report did not carry is stored as NULL ("not reported"), not
+   * left at an older value that would look current. The CASTs: libpq types a NULL
+   * parameter as text, and a statement is prepared once with the types of its first use. */
+  char fmt[] = "tiitiiit";
+  fmt[5] = r->health.has_revlist ? 'i' : 'n';
+  fmt[6] = r->health.has_clock ? 'i' : 'n';
   return run(st,
              "UPDATE terminals SET sw_version = ?, queue_depth = ?, reported_last_sync = ?,"
-             " reader_state = ?, reported_at = ? WHERE terminal_id = ?",
-             "tiitit", args, NULL);
+             " reader_state = ?, reported_at = ?, revlist_version = CAST(? AS BIGINT),"
+             " clock_offset_s = CAST(? AS BIGINT)"
+             " WHERE terminal_id = ?",
+             fmt, args, NULL);
 }
 
 int centre_store_terminal_register(struct centre_store *st, const char *terminal,

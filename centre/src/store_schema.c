@@ -146,6 +146,18 @@ static int event_route_fields(struct centre_db *db)
   return CENTRE_OK;
 }
 
+/* What each terminal last said about itself (docs/sync-protocol.md, "Terminal health"):
+ * the revocation list version it holds and its clock's offset from the centre's, for the
+ * operations page. NULL: not reported (an older terminal, or a malformed header). */
+static int terminal_health(struct centre_db *db)
+{
+  static const char *const sql[] = {
+      "ALTER TABLE terminals ADD COLUMN revlist_version BIGINT",
+      "ALTER TABLE terminals ADD COLUMN clock_offset_s BIGINT",
+  };
+  return centre_db_exec_all(db, sql, sizeof sql / sizeof sql[0], "migration terminal health");
+}
+
 static const struct {
   int version;
   const char *name;
@@ -157,6 +169,7 @@ static const struct {
      * migration the console made them itself with IF NOT EXISTS when it or centre-admin
      * account opened the store, so a store that has them takes it as a no-op. */
     {3, "console tables", console_db_schema},
+    {4, "terminal health", terminal_health},
 };
 #define MIGRATIONS_N ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -8,6 +8,7 @@
 #include "common/hex.h"
 #include "common/idno.h"
 #include "common/token.h"
+#include "common/url.h"
 #include "ini.h"
 #include "kiosk/config.h"
 #include "kiosk/revoke.h"
@@ -90,6 +91,7 @@ const char *kiosk_config_state_dir(void)
   X(SYNC, PINNED, "pinned_pubkey", 0)                                                    \
   X(SYNC, POLL, "poll_seconds", 0)                                                       \
   X(SYNC, BILL_CHECK, "bill_check_ms", 0)                                                \
+  X(SYNC, FAILBACK, "failback_seconds", 0)                                               \
   X(UI, FULLSCREEN, "fullscreen", 0)                                                     \
   X(UI, RENDERER, "renderer", 0)                                                         \
   X(UI, SOUND, "sound", 0)                                                               \
@@ -246,11 +248,11 @@ static int build_sync(struct parse *p, const char *base, struct kiosk_config *c,
                             "missing key '%s' in [sync]", keys[need[i]].name);
   y->enabled = 1;
   const char *url = p->raw[K_URL];
-  if (strncmp(url, "https://", 8) != 0 || !url[8] || url[strlen(url) - 1] == '/' ||
-      strchr(url, ' '))
-    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_URL],
-                          "url: expected https://host[:port] without a trailing slash, got '%s'",
-                          url);
+  /* One centre or several, tried in order (common/url.h: the rule netsync applies too). */
+  struct common_url_list urls;
+  char why[160];
+  if (common_url_list_parse(url, &urls, why, sizeof why) != COMMON_OK)
+    return kiosk_diag_set(diag, KIOSK_E_CONFIG, p->file, p->line[K_URL], "url: %s", why);
   if ((rc = copy_field(y->url, sizeof y->url, url, p, K_URL, diag)) ||
       (rc = resolve(y->ca_file, sizeof y->ca_file, base, p->raw[K_CA], p, K_CA, diag)) ||
       (rc = resolve(y->cert_file, sizeof y->cert_file, base, p->raw[K_CERT], p, K_CERT, diag)) ||
@@ -278,6 +280,10 @@ static int build_sync(struct parse *p, const char *base, struct kiosk_config *c,
   /* The cashier's online bill check waits this long before deciding locally. */
   if ((rc = parse_minutes(p->raw[K_BILL_CHECK] ? p->raw[K_BILL_CHECK] : "800", 10000, 1,
                           &y->bill_check_ms, p, K_BILL_CHECK, diag, 100)))
+    return rc;
+  /* With several centres: how long to stay on a later one before trying the first again. */
+  if ((rc = parse_minutes(p->raw[K_FAILBACK] ? p->raw[K_FAILBACK] : "300", 86400, 1,
+                          &y->failback_s, p, K_FAILBACK, diag, 10)))
     return rc;
   return parse_minutes(p->raw[K_POLL] ? p->raw[K_POLL] : "60", 86400, 1, &y->poll_s, p, K_POLL,
                        diag, 1);

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -22,18 +23,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/url.h"
 #include "netsync_int.h"
 #include "proto/key.h"
 
 #define REPLY_MAX (64u * 1024u * 1024u)
 #define BATCH_JSON_MAX (32u * 1024u * 1024u)
 #define REFUSED_MIN_MS 60000u
+#define FAILBACK_DEFAULT_MS 300000u
+#define FAILBACK_MIN_MS 1000u
+#define FAILBACK_MAX_MS 86400000u
 
 struct netsync {
   /* Configuration (strings copied). */
-  char *url, *ca_file, *pinned, *cert_file, *key_file, *software;
+  struct common_url_list urls; /* the centres, in the order they are tried */
+  char *ca_file, *pinned, *cert_file, *key_file, *software;
   long connect_ms, total_ms, low_bytes, low_secs;
-  unsigned batch_max, base_ms, cap_ms, poll_ms;
+  unsigned batch_max, base_ms, cap_ms, poll_ms, failback_ms;
+  int64_t (*wall_s)(void *);
+  void *wall_ctx;
   struct netsync_clock clock;
   int have_clock;
   void (*trace)(void *, const char *);
@@ -49,6 +57,11 @@ struct netsync {
   CURL *curl;
   CURLM *multi;
   uint64_t rng;
+  /* The worker's (or the synchronous caller's) choice of centre: cur indexes urls;
+   * cur_since is when it moved off the first (on the netsync clock), for the failback.
+   * st.centre mirrors cur under mu for the other threads. */
+  unsigned cur;
+  uint64_t cur_since;
 
   /* Shared with other threads, under mu. */
   pthread_mutex_t mu;
@@ -56,6 +69,8 @@ struct netsync {
   pthread_t th;
   int running, stop, kicked;
   struct netsync_status st;
+  int have_rev;          /* the sink reports a revocation list version */
+  uint64_t rev_version;  /* the one in force, for the Yh-Revlist-Version header */
 };
 
 /* ----------------------------------------------------------------- util -- */
@@ -194,34 +209,87 @@ static int curl_to_err(CURLcode c)
  * next batch while the centre works on this one. */
 typedef void (*ns_idle_fn)(void *arg);
 
-static int request_ex(struct netsync *ns, const char *path, const void *body, size_t len,
-                      int gzip, const char *ctype, struct reply *r, ns_idle_fn idle,
-                      void *idle_arg)
+/* Append a header line; on failure the list is freed and NULL returned (then the request
+ * is not sent: a half-built header list would send a request without its type). */
+static struct curl_slist *add_header(struct curl_slist *h, const char *line, int *bad)
+{
+  struct curl_slist *n = curl_slist_append(h, line);
+  if (!n) {
+    curl_slist_free_all(h);
+    *bad = 1;
+  }
+  return n;
+}
+
+/* The health headers every request carries (docs/sync-protocol.md, "Terminal health"):
+ * the revocation list version in force and the terminal's wall clock. */
+static struct curl_slist *health_headers(struct netsync *ns, struct curl_slist *h, int *bad)
+{
+  char line[64];
+  int have;
+  uint64_t v;
+  int64_t now = ns->wall_s ? ns->wall_s(ns->wall_ctx) : (int64_t)time(NULL);
+  pthread_mutex_lock(&ns->mu);
+  have = ns->have_rev;
+  v = ns->rev_version;
+  pthread_mutex_unlock(&ns->mu);
+  if (have && !*bad) {
+    snprintf(line, sizeof line, "Yh-Revlist-Version: %" PRIu64, v);
+    h = add_header(h, line, bad);
+  }
+  if (now >= 0 && !*bad) {
+    snprintf(line, sizeof line, "Yh-Terminal-Time: %" PRId64, now);
+    h = add_header(h, line, bad);
+  }
+  return h;
+}
+
+/* Ask the sink which revocation list is in force (worker thread only: the sink's
+ * contract), for the header; the bill check's thread reads the copy under mu. */
+static void refresh_rev_version(struct netsync *ns)
+{
+  uint64_t v = 0;
+  int have = ns->s.revocation_version && ns->s.revocation_version(ns->sctx, &v) == 0;
+  pthread_mutex_lock(&ns->mu);
+  ns->have_rev = have;
+  ns->rev_version = have ? v : 0;
+  pthread_mutex_unlock(&ns->mu);
+}
+
+static int request_one(struct netsync *ns, const char *base, const char *path, const void *body,
+                       size_t len, int gzip, const char *ctype, struct reply *r, ns_idle_fn idle,
+                       void *idle_arg)
 {
   char url[1024];
   struct curl_slist *h = NULL;
+  int bad = 0;
   CURLcode cc = CURLE_OK;
   CURLMcode mc;
   CURLMsg *msg;
   int rc, running = 0, left = 0;
   memset(r, 0, sizeof *r);
   r->body.max = REPLY_MAX;
-  if ((size_t)snprintf(url, sizeof url, "%s%s", ns->url, path) >= sizeof url)
+  if ((size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
     return NETSYNC_E_INVALID_ARG;
   curl_easy_setopt(ns->curl, CURLOPT_URL, url);
   curl_easy_setopt(ns->curl, CURLOPT_WRITEDATA, r);
   curl_easy_setopt(ns->curl, CURLOPT_HEADERDATA, r);
+  h = health_headers(ns, h, &bad);
   if (body) {
-    h = curl_slist_append(h, ctype ? ctype : "Content-Type: application/json");
-    if (gzip)
-      h = curl_slist_append(h, "Content-Encoding: gzip");
-    h = curl_slist_append(h, "Expect:");
+    if (!bad)
+      h = add_header(h, ctype ? ctype : "Content-Type: application/json", &bad);
+    if (gzip && !bad)
+      h = add_header(h, "Content-Encoding: gzip", &bad);
+    if (!bad)
+      h = add_header(h, "Expect:", &bad);
     curl_easy_setopt(ns->curl, CURLOPT_POST, 1L);
     curl_easy_setopt(ns->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(ns->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
   } else {
     curl_easy_setopt(ns->curl, CURLOPT_HTTPGET, 1L);
   }
+  if (bad)
+    return NETSYNC_E_NO_MEMORY;
   curl_easy_setopt(ns->curl, CURLOPT_HTTPHEADER, h);
   /* The multi interface drives the one easy handle, so that the connection is still
    * reused and `idle` can run while the request is in flight. */
@@ -252,6 +320,76 @@ static int request_ex(struct netsync *ns, const char *path, const void *body, si
   }
   curl_easy_getinfo(ns->curl, CURLINFO_RESPONSE_CODE, &r->code);
   return NETSYNC_OK;
+}
+
+/* ------------------------------------------------------------ centres -- */
+
+/* Worth another centre: it could not be reached (connect, TLS, timeout) or it had an
+ * error of its own (5xx: its database, its disk). A 4xx is about the request itself and
+ * every centre would say the same (they share one database), so it is not. */
+static int failover_worthy(int rc, long code)
+{
+  return rc == NETSYNC_E_NET || rc == NETSYNC_E_TLS || (rc == NETSYNC_OK && code >= 500);
+}
+
+/* Where the next request goes: the centre in use, or the first again when a later one
+ * has been in use for failback_ms. */
+static unsigned centre_pick(struct netsync *ns)
+{
+  if (ns->cur != 0 && now_ms(ns) - ns->cur_since >= ns->failback_ms)
+    return 0;
+  return ns->cur;
+}
+
+static void centre_use(struct netsync *ns, unsigned i, const char *why)
+{
+  unsigned from = ns->cur;
+  ns->cur = i;
+  ns->cur_since = now_ms(ns);
+  pthread_mutex_lock(&ns->mu);
+  ns->st.centre = i;
+  if (ns->st.failovers < UINT_MAX)
+    ns->st.failovers++;
+  pthread_mutex_unlock(&ns->mu);
+  trace(ns, "centre %u of %zu in use: %s (was %s: %s)", i + 1, ns->urls.n, ns->urls.url[i],
+        ns->urls.url[from], why);
+}
+
+const char *netsync_centre_url(const struct netsync *ns, unsigned i)
+{
+  return ns && i < ns->urls.n ? ns->urls.url[i] : NULL;
+}
+
+/*
+ * One request, to the centres in turn from the one in use until one answers: every
+ * request of the protocol may be sent twice (an upload the centre already holds comes
+ * back as the same receipt: docs/sync-protocol.md, "Idempotence"), so a request whose
+ * answer was lost is simply sent to the next centre. The one that answered stays in use.
+ */
+static int request_ex(struct netsync *ns, const char *path, const void *body, size_t len,
+                      int gzip, const char *ctype, struct reply *r, ns_idle_fn idle,
+                      void *idle_arg)
+{
+  unsigned first = centre_pick(ns), i = first;
+  char why[96] = "failback";
+  int rc;
+  for (size_t tried = 1;; tried++) {
+    rc = request_one(ns, ns->urls.url[i], path, body, len, gzip, ctype, r, idle, idle_arg);
+    idle = NULL; /* it ran with the first attempt */
+    if (!failover_worthy(rc, r->code) || tried >= ns->urls.n || stopping(ns))
+      break;
+    if (rc == NETSYNC_OK)
+      snprintf(why, sizeof why, "HTTP %ld", r->code);
+    else
+      snprintf(why, sizeof why, "%s", netsync_errname(rc));
+    ns_buf_free(&r->body);
+    i = (i + 1) % (unsigned)ns->urls.n;
+  }
+  if (i != ns->cur && !failover_worthy(rc, r->code))
+    centre_use(ns, i, why);
+  else if (first != ns->cur)
+    ns->cur_since = now_ms(ns); /* the first is still down: try again after another interval */
+  return rc;
 }
 
 static int request(struct netsync *ns, const char *path, const void *body, size_t len, int gzip,
@@ -473,6 +611,7 @@ int netsync_upload_all(struct netsync *ns)
   if (ns->j->acked(ns->jctx, &acked) != 0 || ns->j->last_seq(ns->jctx, &last) != 0)
     return NETSYNC_E_JOURNAL;
   set_queue(ns, acked, last, 0);
+  refresh_rev_version(ns);
   if (acked >= last)
     return NETSYNC_OK;
   batch_init(&cur);
@@ -573,6 +712,7 @@ again:
     }
   }
   ns_buf_free(&r.body);
+  refresh_rev_version(ns); /* the status report that follows names the new one */
   return rc;
 }
 
@@ -653,6 +793,7 @@ int netsync_report(struct netsync *ns)
     return NETSYNC_E_INVALID_ARG;
   if (ns->j->acked(ns->jctx, &acked) == 0 && ns->j->last_seq(ns->jctx, &last) == 0)
     set_queue(ns, acked, last, 0);
+  refresh_rev_version(ns);
   netsync_get_status(ns, &st);
   if (ns->s.reader_state && ns->s.reader_state(ns->sctx))
     reader = ns->s.reader_state(ns->sctx);
@@ -869,9 +1010,11 @@ int netsync_bill_check(struct netsync *ns, const char *bill, long timeout_ms,
   struct reply r;
   struct netsync_error_reply er;
   char url[1024], *esc = NULL;
+  struct curl_slist *hdr = NULL;
+  unsigned centre;
   CURL *c;
   CURLcode cc;
-  int rc;
+  int rc, bad = 0;
   if (!ns || !bill || !out || !bill[0] || strlen(bill) > PROTO_BILL_REF_MAX)
     return NETSYNC_E_INVALID_ARG;
   memset(out, 0, sizeof *out);
@@ -885,8 +1028,20 @@ int netsync_bill_check(struct netsync *ns, const char *bill, long timeout_ms,
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 1L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 2000L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 2000L);
+  /* The centre the worker uses (a bill check is one short request with its own deadline:
+   * no time to walk the list). */
+  pthread_mutex_lock(&ns->mu);
+  centre = ns->st.centre < ns->urls.n ? ns->st.centre : 0;
+  pthread_mutex_unlock(&ns->mu);
+  hdr = health_headers(ns, NULL, &bad);
+  if (bad) {
+    rc = NETSYNC_E_NO_MEMORY;
+    goto out_cleanup;
+  }
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
   esc = curl_easy_escape(c, bill, 0);
-  if (!esc || (size_t)snprintf(url, sizeof url, "%s/v1/bills?bill=%s", ns->url, esc) >= sizeof url) {
+  if (!esc || (size_t)snprintf(url, sizeof url, "%s/v1/bills?bill=%s", ns->urls.url[centre],
+                               esc) >= sizeof url) {
     rc = esc ? NETSYNC_E_INVALID_ARG : NETSYNC_E_NO_MEMORY;
     goto out_cleanup;
   }
@@ -912,6 +1067,7 @@ int netsync_bill_check(struct netsync *ns, const char *bill, long timeout_ms,
 out_cleanup:
   curl_free(esc);
   curl_easy_cleanup(c);
+  curl_slist_free_all(hdr);
   ns_buf_free(&r.body);
   return rc;
 }
@@ -925,7 +1081,7 @@ int netsync_create(const struct netsync_config *cfg, const struct netsync_journa
   if (!out)
     return NETSYNC_E_INVALID_ARG;
   *out = NULL;
-  if (!cfg || !cfg->url || strncmp(cfg->url, "https://", 8) != 0 || !cfg->ca_file ||
+  if (!cfg || !cfg->url || !cfg->ca_file ||
       !cfg->cert_file || !cfg->key_file || !jops || !jops->read || !jops->acked ||
       !jops->set_acked || !jops->last_seq ||
       (cfg->clock && !cfg->clock->now_ms))
@@ -941,7 +1097,10 @@ int netsync_create(const struct netsync_config *cfg, const struct netsync_journa
     pthread_cond_init(&ns->cv, &ca);
     pthread_condattr_destroy(&ca);
   }
-  ns->url = dup_opt(cfg->url, &bad);
+  if (common_url_list_parse(cfg->url, &ns->urls, NULL, 0) != COMMON_OK) {
+    rc = NETSYNC_E_INVALID_ARG;
+    goto out_destroy;
+  }
   ns->ca_file = dup_opt(cfg->ca_file, &bad);
   ns->pinned = dup_opt(cfg->pinned_pubkey, &bad);
   ns->cert_file = dup_opt(cfg->cert_file, &bad);
@@ -966,6 +1125,13 @@ int netsync_create(const struct netsync_config *cfg, const struct netsync_journa
   ns->base_ms = cfg->backoff_base_ms ? cfg->backoff_base_ms : 1000;
   ns->cap_ms = cfg->backoff_cap_ms ? cfg->backoff_cap_ms : 300000;
   ns->poll_ms = cfg->poll_ms ? cfg->poll_ms : 60000;
+  ns->failback_ms = cfg->failback_ms ? cfg->failback_ms : FAILBACK_DEFAULT_MS;
+  if (ns->failback_ms < FAILBACK_MIN_MS)
+    ns->failback_ms = FAILBACK_MIN_MS;
+  if (ns->failback_ms > FAILBACK_MAX_MS)
+    ns->failback_ms = FAILBACK_MAX_MS;
+  ns->wall_s = cfg->wall_s;
+  ns->wall_ctx = cfg->wall_ctx;
   if (cfg->clock) {
     ns->clock = *cfg->clock;
     ns->have_clock = 1;
@@ -1058,7 +1224,6 @@ void netsync_destroy(struct netsync *ns)
   if (ns->multi)
     curl_multi_cleanup(ns->multi);
   proto_key_destroy(ns->sign_key);
-  free(ns->url);
   free(ns->ca_file);
   free(ns->pinned);
   free(ns->cert_file);

@@ -106,16 +106,8 @@ START_TEST(two_centres_one_killed)
   snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
            dir);
   ck_assert_int_eq(system(cmd), 0);
-  synctest_centre_init(&a, dir, "unused-a.db");
-  synctest_centre_init(&b, dir, "unused-b.db");
   /* The same database, each its own configuration and port. */
-  memcpy(b.dsn, a.dsn, sizeof b.dsn);
-  snprintf(a.conf, sizeof a.conf, "%s/centre-a.conf", dir);
-  snprintf(a.portfile, sizeof a.portfile, "%s/centre-a.port", dir);
-  snprintf(a.log_path, sizeof a.log_path, "%s/centre-a.log", dir);
-  snprintf(b.conf, sizeof b.conf, "%s/centre-b.conf", dir);
-  snprintf(b.portfile, sizeof b.portfile, "%s/centre-b.port", dir);
-  snprintf(b.log_path, sizeof b.log_path, "%s/centre-b.log", dir);
+  synctest_centre_pair_init(&a, &b, dir);
   a.workers = b.workers = 4;
   ck_assert_msg(synctest_centre_start(&a, NULL) == 0, "centre A did not start");
   ck_assert_msg(synctest_centre_start(&b, NULL) == 0, "centre B did not start");

@@ -5,17 +5,25 @@
  * revocation made at the centre that reaches the terminal and makes kiosk's engine deny
  * that card offline.
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <curl/curl.h>
+#include <event2/buffer.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/url.h"
+#include "console.h"
+#include "db.h"
 #include "kiosk/decide.h"
 #include "kiosk/revoke.h"
 #include "netsync/netsync.h"
@@ -493,6 +501,399 @@ START_TEST(revocation_reaches_terminal_and_denies_offline)
 }
 END_TEST
 
+
+/* ------------------------------------------------------ several centres -- */
+
+START_TEST(url_list_table)
+{
+  static const struct {
+    const char *list;
+    int rc;
+    size_t n;
+    const char *why; /* a part of the reason */
+  } rows[] = {
+      {"https://127.0.0.1:8443", COMMON_OK, 1, NULL},
+      {"https://a.example:8443 https://b.example:8443", COMMON_OK, 2, NULL},
+      {"  https://a.example\t https://[::1]:9443/yh/api  ", COMMON_OK, 2, NULL},
+      {"https://a https://b https://c https://d https://e https://f https://g https://h",
+       COMMON_OK, 8, NULL},
+      {"https://a https://b https://c https://d https://e https://f https://g https://h "
+       "https://i",
+       COMMON_E_TOO_LARGE, 0, "9 addresses, at most 8"},
+      {"", COMMON_E_NOT_FOUND, 0, "no address"},
+      {" \t ", COMMON_E_NOT_FOUND, 0, "no address"},
+      {"http://a.example", COMMON_E_SYNTAX, 0, "address 1 of 1: expected https://"},
+      {"https://a.example https://b.example/", COMMON_E_SYNTAX, 0, "address 2 of 2"},
+      {"https://a.example https://a.example", COMMON_E_SYNTAX, 0, "listed twice"},
+      {"https://user:secret@a.example", COMMON_E_SYNTAX, 0, "address 1 of 1"},
+      {"https://a.example?x=1", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a.example#f", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a%2eexample", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a.example:0", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a.example:65536", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a.example:", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a.example:084430", COMMON_E_SYNTAX, 0, NULL},
+      {"https://", COMMON_E_SYNTAX, 0, NULL},
+      {"https://-a.example", COMMON_E_SYNTAX, 0, NULL},
+      {"https://[]", COMMON_E_SYNTAX, 0, NULL},
+      {"https://a//b", COMMON_E_SYNTAX, 0, NULL},
+  };
+  struct common_url_list l;
+  char why[200], longer[400];
+  for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+    int rc = common_url_list_parse(rows[r].list, &l, why, sizeof why);
+    ck_assert_msg(rc == rows[r].rc, "row %zu: rc %d", r, rc);
+    if (rc == COMMON_OK)
+      ck_assert_uint_eq(l.n, rows[r].n);
+    else if (rows[r].why)
+      ck_assert_msg(strstr(why, rows[r].why), "row %zu: %s", r, why);
+    /* never quoted: a password in a user part must not reach a log through the reason */
+    ck_assert_ptr_null(strstr(why, "secret"));
+  }
+  /* one address longer than 255 bytes */
+  memset(longer, 'a', sizeof longer);
+  memcpy(longer, "https://", 8);
+  longer[sizeof longer - 1] = '\0';
+  ck_assert_int_eq(common_url_list_parse(longer, &l, why, sizeof why), COMMON_E_TOO_LARGE);
+  ck_assert_ptr_nonnull(strstr(why, "longer than 255"));
+  ck_assert_int_eq(common_url_list_parse(NULL, &l, why, sizeof why), COMMON_E_INVALID_ARG);
+}
+END_TEST
+
+/* A loopback port nobody listens on: a connection there is refused at once. */
+static unsigned closed_port(void)
+{
+  struct sockaddr_in a;
+  socklen_t len = sizeof a;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  unsigned port = 0;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+      getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+    port = ntohs(a.sin_port);
+  if (fd >= 0)
+    close(fd);
+  return port;
+}
+
+struct trace_log {
+  char text[8192];
+  size_t len;
+};
+
+static void trace_keep(void *ctx, const char *line)
+{
+  struct trace_log *t = ctx;
+  int n = snprintf(t->text + t->len, sizeof t->text - t->len, "%s\n", line);
+  if (n > 0 && t->len + (size_t)n < sizeof t->text)
+    t->len += (size_t)n;
+  quiet(NULL, line);
+}
+
+START_TEST(first_centre_refused_second_used)
+{
+  static struct trace_log tl;
+  struct synctest_centre c;
+  struct synctest_journal *j;
+  struct netsync_config cfg;
+  struct synctest_paths p;
+  struct netsync *ns;
+  struct netsync_status st;
+  char jpath[700], urls[300], expect[300];
+  unsigned dead = closed_port();
+  ck_assert_uint_ne(dead, 0);
+  fresh(&c, "failover");
+  ck_assert_int_eq(synctest_centre_start(&c, NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  snprintf(jpath, sizeof jpath, "%s/journal.db", c.dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-museum", &j), 0);
+  ck_assert_int_eq(synctest_journal_append(j, 30), 0);
+  synctest_netsync_config(&c, "T01", &p, &cfg);
+  snprintf(urls, sizeof urls, "https://127.0.0.1:%u %s", dead, p.url);
+  cfg.url = urls;
+  cfg.failback_ms = 1000;
+  cfg.trace = trace_keep;
+  cfg.trace_ctx = &tl;
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  NULL, NULL, &ns),
+                   NETSYNC_OK);
+  ck_assert_str_eq(netsync_centre_url(ns, 1), p.url);
+  ck_assert_ptr_null(netsync_centre_url(ns, 2));
+  /* The first refuses the connection: the same batch goes to the second at once. */
+  ck_assert_int_eq(netsync_upload_all(ns), NETSYNC_OK);
+  netsync_get_status(ns, &st);
+  ck_assert_uint_eq(st.centre, 1);
+  ck_assert_uint_eq(st.failovers, 1);
+  ck_assert_uint_eq(synctest_journal_acked(j), 30);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 30);
+  snprintf(expect, sizeof expect, "centre 2 of 2 in use: %s (was https://127.0.0.1:%u: ", p.url,
+           dead);
+  ck_assert_msg(strstr(tl.text, expect), "no log line of the change: %s", tl.text);
+  /* It stays there: the next requests do not knock at the dead one first. */
+  tl.len = 0;
+  tl.text[0] = '\0';
+  ck_assert_int_eq(synctest_journal_append(j, 5), 0);
+  ck_assert_int_eq(netsync_upload_all(ns), NETSYNC_OK);
+  ck_assert_ptr_null(strstr(tl.text, "NETSYNC_E_NET"));
+  /* After failback_ms it tries the first again; still down, so back to the second
+   * without counting a change, and nothing is lost or sent twice. */
+  sleep_ms(1200);
+  ck_assert_int_eq(synctest_journal_append(j, 5), 0);
+  ck_assert_int_eq(netsync_upload_all(ns), NETSYNC_OK);
+  ck_assert_ptr_nonnull(strstr(tl.text, "NETSYNC_E_NET"));
+  netsync_get_status(ns, &st);
+  ck_assert_uint_eq(st.centre, 1);
+  ck_assert_uint_eq(st.failovers, 1);
+  ck_assert_int_eq(synctest_centre_count(&c, "T01"), 40);
+  ck_assert_int_eq(synctest_centre_duplicates(&c), 0);
+  netsync_destroy(ns);
+
+  /* A 4xx is about the request, not the centre: no failover (the next one shares the
+   * database and would say the same). T01 retired: 403 from the first, and the second
+   * (a dead port) is never tried. */
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "retire", "T01", NULL), 0);
+  snprintf(urls, sizeof urls, "%s https://127.0.0.1:%u", p.url, dead);
+  tl.len = 0;
+  tl.text[0] = '\0';
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  NULL, NULL, &ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(synctest_journal_append(j, 1), 0);
+  ck_assert_int_eq(netsync_upload_all(ns), NETSYNC_E_REFUSED);
+  netsync_get_status(ns, &st);
+  ck_assert_uint_eq(st.centre, 0);
+  ck_assert_uint_eq(st.failovers, 0);
+  ck_assert_ptr_null(strstr(tl.text, "in use"));
+  netsync_destroy(ns);
+  synctest_journal_close(j);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
+/* Two centres on one store; the first commits a batch and dies before it answers. The
+ * terminal sends that batch to the second, which finds it already stored (the chain
+ * head moved) and answers with the same receipt: every event once. */
+START_TEST(lost_receipt_resent_to_second_centre)
+{
+  static const char *const env_a[] = {"YH_CENTRE_TEST_EXIT_AFTER_COMMIT=1", NULL};
+  struct synctest_centre a, b;
+  struct synctest_journal *j;
+  struct netsync_config cfg;
+  struct synctest_paths p;
+  struct netsync *ns;
+  struct netsync_status st;
+  char dir[512], cmd[2600], jpath[700], urls[300];
+  int status;
+  ck_assert_int_eq(synctest_tmpdir("lostreceipt", dir, sizeof dir), 0);
+  snprintf(cmd, sizeof cmd, "cp -p %s/*.pem %s/*.key %s/*.pub %s/", pki_dir, pki_dir, pki_dir,
+           dir);
+  ck_assert_int_eq(system(cmd), 0);
+  synctest_centre_pair_init(&a, &b, dir);
+  ck_assert_int_eq(synctest_centre_start(&a, env_a), 0);
+  ck_assert_int_eq(synctest_centre_start(&b, NULL), 0);
+  ck_assert_int_eq(synctest_admin(&a, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  snprintf(jpath, sizeof jpath, "%s/journal.db", dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-museum", &j), 0);
+  ck_assert_int_eq(synctest_journal_append(j, 50), 0);
+  synctest_netsync_config(&a, "T01", &p, &cfg);
+  synctest_centre_pair_urls(&a, &b, urls, sizeof urls);
+  cfg.url = urls;
+  cfg.batch_max = 20;
+  cfg.trace = quiet;
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  NULL, NULL, &ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(netsync_upload_all(ns), NETSYNC_OK);
+  status = synctest_centre_wait(&a, 60000);
+  ck_assert_msg(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 70,
+                "centre A did not die after its first commit (%d)", status);
+  netsync_get_status(ns, &st);
+  ck_assert_uint_eq(st.centre, 1);
+  ck_assert_uint_eq(synctest_journal_acked(j), 50);
+  ck_assert_int_eq(synctest_centre_count(&b, "T01"), 50);
+  ck_assert_int_eq(synctest_centre_duplicates(&b), 0);
+  netsync_destroy(ns);
+  synctest_journal_close(j);
+  synctest_centre_stop(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------ terminal health -- */
+
+static int64_t ten_minutes_slow(void *ctx)
+{
+  (void)ctx;
+  return (int64_t)time(NULL) - 600;
+}
+
+static int rev_version_7(void *ctx, uint64_t *v)
+{
+  (void)ctx;
+  *v = 7;
+  return 0;
+}
+
+/* The terminals row's health columns as text ("" for NULL). */
+static void health_cols(const struct synctest_centre *c, char *rev, char *off, size_t cap)
+{
+  struct centre_store *st = NULL;
+  struct console_rows *t = NULL;
+  ck_assert_int_eq(centre_store_open(c->dsn[0] ? CENTRE_DB_POSTGRES : CENTRE_DB_SQLITE,
+                                     c->dsn[0] ? c->dsn : c->db, 0, &st),
+                   CENTRE_OK);
+  ck_assert_int_eq(console_db_terminals(centre_store_db(st), &t), CENTRE_OK);
+  ck_assert_uint_eq(t->rows, 1);
+  snprintf(rev, cap, "%s", console_cell(t, 0, 9));
+  snprintf(off, cap, "%s", console_cell(t, 0, 10));
+  console_rows_free(t);
+  centre_store_destroy(st);
+}
+
+/* The operations page as the console renders it, in English. */
+static char *ops_page(const struct synctest_centre *c)
+{
+  struct centre_store *st = NULL;
+  struct console_page pg;
+  struct evbuffer *out = evbuffer_new();
+  size_t n;
+  char *html;
+  ck_assert_ptr_nonnull(out);
+  ck_assert_int_eq(centre_store_open(c->dsn[0] ? CENTRE_DB_POSTGRES : CENTRE_DB_SQLITE,
+                                     c->dsn[0] ? c->dsn : c->db, 0, &st),
+                   CENTRE_OK);
+  memset(&pg, 0, sizeof pg);
+  pg.st = st;
+  pg.en = 1;
+  pg.path = "/ops";
+  ck_assert_int_eq(console_page_ops(out, &pg, (int64_t)time(NULL)), CENTRE_OK);
+  n = evbuffer_get_length(out);
+  html = malloc(n + 1);
+  ck_assert_ptr_nonnull(html);
+  evbuffer_remove(out, html, n);
+  html[n] = '\0';
+  evbuffer_free(out);
+  centre_store_destroy(st);
+  return html;
+}
+
+/* POST /v1/status as T01 with the given health header lines (raw: netsync never sends
+ * a malformed one). Returns the HTTP code. */
+static long raw_status(const struct synctest_centre *c, const char *h1, const char *h2)
+{
+  static const char body[] =
+      "{\"software\":\"raw\",\"queue_depth\":0,\"last_sync\":0,\"reader\":\"ok\"}";
+  struct synctest_paths p;
+  struct netsync_config cfg;
+  struct curl_slist *h = NULL;
+  char url[256];
+  long code = 0;
+  CURL *e = curl_easy_init();
+  ck_assert_ptr_nonnull(e);
+  synctest_netsync_config(c, "T01", &p, &cfg);
+  snprintf(url, sizeof url, "%s/v1/status", p.url);
+  h = curl_slist_append(h, "Content-Type: application/json");
+  h = curl_slist_append(h, h1);
+  h = curl_slist_append(h, h2);
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  curl_easy_setopt(e, CURLOPT_CAINFO, p.ca);
+  curl_easy_setopt(e, CURLOPT_SSLCERT, p.cert);
+  curl_easy_setopt(e, CURLOPT_SSLKEY, p.key);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+  if (curl_easy_perform(e) == CURLE_OK)
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(e);
+  return code;
+}
+
+static int file_has(const char *path, const char *needle)
+{
+  char buf[65536];
+  size_t n;
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return 0;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return strstr(buf, needle) != NULL;
+}
+
+START_TEST(health_fields_reach_operations_page)
+{
+  static const struct netsync_sink_ops sink = {rev_version_7, NULL, NULL, NULL, NULL};
+  struct synctest_centre c;
+  struct synctest_journal *j;
+  struct netsync_config cfg;
+  struct synctest_paths p;
+  struct netsync *ns;
+  char jpath[700], rev[64], off[64], *html;
+  long o;
+  fresh(&c, "health");
+  snprintf(c.log_path, sizeof c.log_path, "%s/centre.log", c.dir);
+  ck_assert_int_eq(synctest_centre_start(&c, NULL), 0);
+  ck_assert_int_eq(synctest_admin(&c, NULL, "terminal", "register", "T01", "yl-museum", NULL), 0);
+  /* Registered, never reported: the page says so. */
+  health_cols(&c, rev, off, sizeof rev);
+  ck_assert_str_eq(rev, "");
+  ck_assert_str_eq(off, "");
+  html = ops_page(&c);
+  ck_assert_ptr_nonnull(strstr(html, "not reported"));
+  free(html);
+
+  snprintf(jpath, sizeof jpath, "%s/journal.db", c.dir);
+  ck_assert_int_eq(synctest_journal_open(jpath, "T01", "yl-museum", &j), 0);
+  synctest_netsync_config(&c, "T01", &p, &cfg);
+  cfg.trace = quiet;
+  cfg.wall_s = ten_minutes_slow;
+  ck_assert_int_eq(netsync_create(&cfg, &netsync_kiosk_journal_ops, synctest_journal_kiosk(j),
+                                  &sink, NULL, &ns),
+                   NETSYNC_OK);
+  ck_assert_int_eq(netsync_report(ns), NETSYNC_OK);
+  health_cols(&c, rev, off, sizeof rev);
+  ck_assert_str_eq(rev, "7");
+  o = strtol(off, NULL, 10);
+  ck_assert_msg(o >= 600 && o <= 720, "offset %ld", o); /* generous: a loaded machine */
+  html = ops_page(&c);
+  ck_assert_msg(strstr(html, "<td>7 (behind by ") || strstr(html, "<td>7 (current)"), "%s", html);
+  ck_assert_msg(strstr(html, "<td class=\"clock alarm\">+10 min <strong class=\"bad\">CLOCK"),
+                "%s", html);
+  ck_assert_ptr_null(strstr(html, "not reported"));
+  free(html);
+  netsync_destroy(ns);
+
+  /* Malformed values are ignored with a log line (never quoted), the report still lands. */
+  ck_assert_int_eq(raw_status(&c, "Yh-Revlist-Version: -3", "Yh-Terminal-Time: 99999999999999"),
+                   204);
+  health_cols(&c, rev, off, sizeof rev);
+  ck_assert_str_eq(rev, "");
+  ck_assert_str_eq(off, "");
+  ck_assert(file_has(c.log_path, "terminal T01: health header Yh-Revlist-Version "
+                                 "Yh-Terminal-Time malformed or out of range: ignored"));
+  ck_assert(!file_has(c.log_path, "99999999999999"));
+  /* A clock that is right: no alarm. */
+  {
+    char now[64];
+    snprintf(now, sizeof now, "Yh-Terminal-Time: %lld", (long long)time(NULL));
+    ck_assert_int_eq(raw_status(&c, "Yh-Revlist-Version: 0", now), 204);
+  }
+  health_cols(&c, rev, off, sizeof rev);
+  ck_assert_str_eq(rev, "0");
+  o = strtol(off, NULL, 10);
+  ck_assert_msg(o >= -5 && o <= 120, "offset %ld", o);
+  html = ops_page(&c);
+  ck_assert_ptr_null(strstr(html, "CLOCK"));
+  ck_assert_ptr_nonnull(strstr(html, "<td class=\"clock\">+"));
+  free(html);
+  synctest_journal_close(j);
+  synctest_centre_stop(&c);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("netsync");
@@ -500,12 +901,16 @@ static Suite *suite(void)
   TCase *tc = tcase_create("loopback");
   tcase_add_test(u, backoff_full_jitter);
   tcase_add_test(u, reply_parsers);
+  tcase_add_test(u, url_list_table);
   suite_add_tcase(s, u);
   tcase_set_timeout(tc, 240); /* generous: CI runs it under ASan beside other suites */
   tcase_add_test(tc, long_outage_on_simulated_clock);
   tcase_add_test(tc, terminal_killed_mid_sync);
   tcase_add_test(tc, clean_stop_while_upload_hangs);
   tcase_add_test(tc, revocation_reaches_terminal_and_denies_offline);
+  tcase_add_test(tc, first_centre_refused_second_used);
+  tcase_add_test(tc, lost_receipt_resent_to_second_centre);
+  tcase_add_test(tc, health_fields_reach_operations_page);
   suite_add_tcase(s, tc);
   return s;
 }

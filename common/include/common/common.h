@@ -20,6 +20,7 @@
  *   common/cli.h     the command-line convention: --help/--version, usage errors, exit codes
  *   common/datadir.h where the installed data is (from the program's own path)
  *   common/errtab.h  the generator of every module's strerror/errname from its X-macro list
+ *   common/url.h     the list of centre addresses a terminal syncs with
  *
  * Errors: one enum, 0 is success. Modules translate them at their edge.
  */

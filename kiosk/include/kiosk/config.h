@@ -31,7 +31,8 @@ extern "C" {
  * terminal runs offline: it decides and journals, and nothing is uploaded. */
 struct kiosk_sync_config {
   int enabled;                          /* the [sync] section is present */
-  char url[KIOSK_URL_MAX + 1];          /* https://host:port, no trailing slash */
+  char url[KIOSK_URL_MAX + 1];          /* one or more https://host:port, space-separated,
+                                           tried in order (common/url.h) */
   char ca_file[KIOSK_PATH_MAX];         /* the project CA: the only trust anchor */
   char cert_file[KIOSK_PATH_MAX];       /* this terminal's client certificate */
   char key_file[KIOSK_PATH_MAX];        /* and its key */
@@ -39,6 +40,7 @@ struct kiosk_sync_config {
   char pinned_pubkey[KIOSK_PATH_MAX];   /* "sha256//..." or a key file; "" for none */
   uint32_t poll_s;                      /* revocations and status every poll_s seconds */
   uint32_t bill_check_ms;               /* cashier: the centre's bill check deadline */
+  uint32_t failback_s;                  /* on a later centre this long, then the first again */
 };
 
 /* [ui]: the screen of `kiosk run`. */

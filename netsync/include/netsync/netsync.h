@@ -13,6 +13,10 @@
  * never deletes or skips an unsent event: the mark only moves to what the centre has
  * acknowledged in a signed receipt, so a restart resumes from the mark.
  *
+ * Every request carries the terminal's health for the centre's operations page: the
+ * revocation list version in force (Yh-Revlist-Version, from the sink's
+ * revocation_version) and the terminal's wall clock (Yh-Terminal-Time, Unix seconds).
+ *
  * Ownership: netsync_create() copies the configuration strings; the journal and sink
  * contexts stay the caller's and must outlive the netsync object. Functions return enum
  * netsync_err: NETSYNC_OK (0) or a negative code.
@@ -115,7 +119,12 @@ struct netsync_clock {
 };
 
 struct netsync_config {
-  const char *url;              /* "https://127.0.0.1:8443" (no trailing slash) */
+  /* The centre, or several centres tried in order, separated by spaces:
+   * "https://a.example:8443 https://b.example:8443" (common/url.h; at most 8). A request
+   * that cannot reach one (connect, TLS, timeout) or gets a 5xx is sent to the next at
+   * once; the worker stays with the one that answered and goes back to the first after
+   * failback_ms (docs/netsync.md, "Several centres"). */
+  const char *url;
   const char *ca_file;          /* the project CA: the only trust anchor */
   const char *pinned_pubkey;    /* optional "sha256//base64" or a PEM/DER file */
   const char *cert_file;        /* this terminal's certificate (CN = terminal id) */
@@ -130,6 +139,12 @@ struct netsync_config {
   unsigned backoff_base_ms;     /* default 1000 */
   unsigned backoff_cap_ms;      /* default 300000 */
   unsigned poll_ms;             /* idle round interval (revocations, status), default 60000 */
+  unsigned failback_ms;         /* on a later centre this long, then the first again; default
+                                   300000, 1000..86400000 */
+  /* The terminal's wall clock in seconds, sent to the centre with every request (the
+   * Yh-Terminal-Time header: the centre shows the offset). NULL: time(NULL). */
+  int64_t (*wall_s)(void *ctx);
+  void *wall_ctx;
   const struct netsync_clock *clock; /* NULL: CLOCK_MONOTONIC and real waits */
   /* Trace lines (one per state transition, one per failed request); NULL: stderr. */
   void (*trace)(void *ctx, const char *line);
@@ -161,6 +176,8 @@ struct netsync_status {
   int last_error;          /* enum netsync_err of the last failure, 0 if none since */
   unsigned attempts;       /* consecutive failures */
   uint64_t next_retry_ms;  /* on the netsync clock, in BACKOFF/REFUSED */
+  unsigned centre;         /* which of the configured centres is in use (0: the first) */
+  unsigned failovers;      /* changes of centre since start (failover and failback) */
 };
 
 struct netsync;
@@ -182,6 +199,10 @@ void netsync_stop(struct netsync *ns);
 void netsync_kick(struct netsync *ns);
 /* A snapshot of the state for the UI. Never blocks on the network. */
 void netsync_get_status(struct netsync *ns, struct netsync_status *out);
+
+/* The address of centre i of the configured list (NULL past its end): for log lines and
+ * status screens. The string lives as long as ns. */
+const char *netsync_centre_url(const struct netsync *ns, unsigned i);
 
 /*
  * Synchronous single steps, for tools and tests, on the caller's thread (do not mix with

@@ -58,6 +58,16 @@ int synctest_pg_fresh_dsn(char *out, size_t cap);
 /* Column names of a store table, comma-separated (either back end); -1 on failure. */
 int synctest_centre_columns(const struct synctest_centre *c, const char *table, char *out,
                             size_t cap);
+/* Two centres on one store, as in production behind a load balancer: b shares a's
+ * database (the same SQLite file, or on PostgreSQL the same database), each has its own
+ * configuration, port file and log (dir/centre-a.*, dir/centre-b.*). dir holds the PKI.
+ * Start each with synctest_centre_start; a restart keeps its port. */
+void synctest_centre_pair_init(struct synctest_centre *a, struct synctest_centre *b,
+                               const char *dir);
+/* "https://127.0.0.1:<a> https://127.0.0.1:<b>": netsync's list of centres, a first (both
+ * must have started once, for their ports). */
+void synctest_centre_pair_urls(const struct synctest_centre *a, const struct synctest_centre *b,
+                               char *out, size_t cap);
 /* Start; env: NULL or NULL-terminated "KEY=VALUE" list. Waits for the port (10 s). */
 int synctest_centre_start(struct synctest_centre *c, const char *const *env);
 /* SIGTERM and wait (SIGKILL after 5 s). Returns the exit status or -1. */
