@@ -140,8 +140,12 @@ static void reply_error(struct evhttp_request *req, int http, const char *code, 
     text = json_dumps(o, JSON_COMPACT);
     json_decref(o);
   }
-  if (http == 503)
+  if (http == 503) {
     evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "2");
+    /* This instance cannot serve now (its database): close, so that the terminal's retry
+     * opens a new connection, which a load balancer may give to another instance. */
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+  }
   reply_json(req, http, st, text, text ? strlen(text) : 0, NULL);
   free(text);
 }

@@ -226,6 +226,14 @@ static const struct bad bads[] = {
      "trailing slash"},
     {HEAD PATHS POL "[sync]\nurl = https://c\nca = a\ncert = b\nkey = c\npoll_seconds = 0\n", 15,
      "poll_seconds"},
+    {HEAD PATHS POL "[sync]\nurl = https://a.example https://a.example\nca = a\ncert = b\nkey = c\n",
+     11, "address 2 of 2 is listed twice"},
+    {HEAD PATHS POL "[sync]\nurl = https://a.example https://b.example/\nca = a\ncert = b\nkey = c\n",
+     11, "address 2 of 2: expected https://"},
+    {HEAD PATHS POL "[sync]\nurl = https://u:secret@a.example\nca = a\ncert = b\nkey = c\n", 11,
+     "address 1 of 1"},
+    {HEAD PATHS POL "[sync]\nurl = https://c\nca = a\ncert = b\nkey = c\nfailback_seconds = 5\n",
+     15, "failback_seconds"},
     {HEAD PATHS POL "url = https://c.example\n", 10, "belongs in [sync]"},
     {HEAD PATHS POL "[ui]\nfullscreen = maybe\n", 11, "true or false"},
     {HEAD PATHS POL "[ui]\nrenderer = gpu\n", 11, "renderer"},
@@ -408,6 +416,18 @@ START_TEST(program_sections)
   ck_assert_int_eq(c.consultation_fee_fen, 0);
   ck_assert_uint_eq(c.card_deadline_ms, 2000);
   ck_assert_uint_eq(c.his_request_expiry_s, 30);
+  /* several centres, tried in order; the failback interval (default 300 s) */
+  rc = parse_text(HEAD PATHS POL "[sync]\nurl = https://a.example:8443  https://[::1]:9443/yh\n"
+                  "ca = a\ncert = b\nkey = c\n",
+                  &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_str_eq(c.sync.url, "https://a.example:8443  https://[::1]:9443/yh");
+  ck_assert_uint_eq(c.sync.failback_s, 300);
+  rc = parse_text(HEAD PATHS POL "[sync]\nurl = https://a.example\nca = a\ncert = b\nkey = c\n"
+                  "failback_seconds = 60\n",
+                  &c, &d);
+  ck_assert_msg(rc == KIOSK_OK, "%s", kiosk_diag_format(&d, msg, sizeof msg));
+  ck_assert_uint_eq(c.sync.failback_s, 60);
 }
 END_TEST
 
