@@ -151,11 +151,20 @@ static int event_route_fields(struct centre_db *db)
  * operations page. NULL: not reported (an older terminal, or a malformed header). */
 static int terminal_health(struct centre_db *db)
 {
-  static const char *const sql[] = {
-      "ALTER TABLE terminals ADD COLUMN revlist_version BIGINT",
-      "ALTER TABLE terminals ADD COLUMN clock_offset_s BIGINT",
-  };
-  return centre_db_exec_all(db, sql, sizeof sql / sizeof sql[0], "migration terminal health");
+  static const char *const cols[] = {"revlist_version", "clock_offset_s"};
+  for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+    char sql[128];
+    int have = 0, rc = centre_db_has_column(db, "terminals", cols[i], &have);
+    if (rc != CENTRE_OK)
+      return rc;
+    if (have) /* a store whose migration rows were lost: take it as done */
+      continue;
+    snprintf(sql, sizeof sql, "ALTER TABLE terminals ADD COLUMN %s BIGINT", cols[i]);
+    rc = centre_db_exec(db, sql, "migration terminal health");
+    if (rc != CENTRE_OK)
+      return rc;
+  }
+  return CENTRE_OK;
 }
 
 static const struct {
