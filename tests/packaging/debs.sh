@@ -117,6 +117,7 @@ refuse_real_install
 apt_q=(-q -y -o DPkg::Lock::Timeout=900)
 export DEBIAN_FRONTEND=noninteractive
 added=() # what this test put under /etc/yulin-honour (removed before the purge)
+made_gpio= # the test made the gpio group (removed on exit)
 cleanup() {
   local rc=$? left
   set +e
@@ -127,6 +128,7 @@ cleanup() {
     apt-get "${apt_q[@]}" purge $left >/dev/null 2>&1 || dpkg --purge $left >/dev/null 2>&1
   fi
   [ -n "$(installed_pkgs)" ] || rm -rf "$marker_dir"
+  [ -z "$made_gpio" ] || groupdel gpio >/dev/null 2>&1
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -140,6 +142,18 @@ if [ -n "$left" ]; then
   apt-get "${apt_q[@]}" purge $left >/dev/null
 fi
 for p in "${paths[@]}"; do [ ! -e "$p" ] || fail "$p exists before the install"; done
+
+# The relay board's groups (postinst): yhkiosk stays after a purge, so a previous run's
+# user is taken out of them first, else the check below proves nothing; a gpio group is
+# made for the run where the system has none, to see postinst use it when it exists.
+in_group() { id -nG "$1" 2>/dev/null | tr ' ' '\n' | grep -qx "$2"; }
+for g in dialout gpio; do
+  if in_group yhkiosk "$g"; then gpasswd -d yhkiosk "$g" >/dev/null; fi
+done
+if ! getent group gpio >/dev/null; then
+  groupadd --system gpio
+  made_gpio=1
+fi
 
 mkdir -p "$marker_dir"
 echo "packaging.debs of $src installed ${pkgs[*]} (pid $$)" >"$marker"
@@ -161,6 +175,10 @@ done
 
 step "users, directories, modes, conffiles"
 id yhkiosk >/dev/null && id yhcentre >/dev/null || fail "system users missing"
+# a USB relay board is /dev/ttyUSB* root:dialout; a GPIO chip root:gpio where that exists
+in_group yhkiosk dialout || fail "yhkiosk is not in dialout: $(id -nG yhkiosk)"
+in_group yhkiosk gpio || fail "yhkiosk is not in gpio (the group exists): $(id -nG yhkiosk)"
+echo "yhkiosk groups: $(id -nG yhkiosk)"
 want_mode() { # path mode owner:group
   local got
   got=$(stat -c '%a %U:%G' "$1") || fail "$1 missing"
@@ -334,5 +352,8 @@ for d in /usr /etc /var/lib; do
   [ -z "$stray" ] || fail "left after the purge: $stray"
 done
 if dpkg-statoverride --list | grep -q yulin-honour; then fail "a statoverride left after the purge"; fi
+for g in dialout gpio; do
+  ! in_group yhkiosk "$g" || fail "yhkiosk still in $g after the purge"
+done
 rm -rf "$marker_dir"
 echo "ok: built, lintian clean, installed, checked, reinstalled, removed, purged in $((SECONDS - t0)) s"
