@@ -29,7 +29,7 @@
 #include "synctest.h"
 
 struct term {
-  char id[8];
+  char id[16];
   struct synctest_journal *j;
   struct synctest_paths p;
   struct netsync_config cfg;
