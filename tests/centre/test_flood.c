@@ -173,7 +173,8 @@ START_TEST(flood_held_upload_goes_through)
   for (int i = 0; i < HALF_OPEN; i++) {
     half[i] = synctest_dial_from("127.0.0.2", c.port);
     ck_assert_msg(half[i] >= 0, "connection %d: %s", i, strerror(errno));
-    ck_assert_int_eq(send(half[i], hello, sizeof hello, MSG_NOSIGNAL), (ssize_t)sizeof hello);
+    ck_assert_int_eq(send(half[i], hello, sizeof synctest_hello_head, MSG_NOSIGNAL),
+                     (ssize_t)sizeof synctest_hello_head);
   }
   /* Handshake tricklers, and TLS connections that then trickle a request or idle. */
   for (int i = 0; i < TRICKLE; i++) {
